@@ -1,0 +1,110 @@
+"""Tests of the hidden-link charts and the briefing section.
+
+Why these exist: the briefing renders the links section for every known platform offline, so the
+key chart must carry its slider as an Altair param (it is the only interactivity that survives
+HTML export), every chart must be marked synthetic and described, and each section's sentences
+may only cite facts it defines. Charts are checked through ``to_dict()``, not pixels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import polars as pl
+import pytest
+
+from dsa_explore import links, platforms
+from dsa_explore.charts import links as link_charts
+
+
+@pytest.fixture(scope="module")
+def ali():
+    nodes, edges, chains = links.load_graph("AliExpress")
+    seeds = links.seed_reach(nodes, edges)
+    return nodes, edges, chains, seeds
+
+
+def _all_charts(ali):
+    nodes, edges, chains, seeds = ali
+    return {
+        "summary": link_charts.graph_summary_chart(links.graph_summary(nodes, edges)),
+        "by_k": link_charts.reachability_by_k_chart(links.reachability_rate(seeds)),
+        "slider": link_charts.reachability_slider(links.reachability_rate(seeds)),
+        "hops": link_charts.hop_distribution_chart(links.hop_distribution(seeds)),
+        "chains": link_charts.chain_diagram(links.chains_with_edge_types(links.example_chains(seeds, nodes), edges)),
+        "top": link_charts.top_nodes_chart(links.top_leading_nodes(nodes, edges)),
+        "recall": link_charts.recall_chart(links.recall_by_hops(links.planted_recall(chains, nodes, edges))),
+    }
+
+
+def _title(spec):
+    t = spec.get("title")
+    return t.get("text") if isinstance(t, dict) else t
+
+
+def test_every_chart_is_titled_synthetic_and_described(ali):
+    for name, chart in _all_charts(ali).items():
+        spec = chart.to_dict()
+        assert "[SYNTHETIC DATA]" in _title(spec), name
+        assert len(spec.get("description", "")) > 40, name
+
+
+def test_slider_is_a_bound_range_param_filtering_k(ali):
+    spec = _all_charts(ali)["slider"].to_dict()
+    params = spec["params"]
+    assert [p["name"] for p in params] == ["k"]
+    assert params[0]["bind"]["input"] == "range"
+    assert (params[0]["bind"]["min"], params[0]["bind"]["max"], params[0]["bind"]["step"]) == (1, 4, 1)
+    text = json.dumps(spec)
+    assert "(datum.k === k)" in text
+    data = next(iter(spec["datasets"].values()))
+    assert sorted({row["k"] for row in data}) == [1, 2, 3, 4]
+
+
+def test_chain_diagram_draws_one_row_per_chain_from_seed_to_bad_target(ali):
+    nodes, edges, _, seeds = ali
+    ex = links.chains_with_edge_types(links.example_chains(seeds, nodes, per_hops=1), edges)
+    assert sorted(ex.group_by("chain").agg(pl.col("step").max())["step"].to_list()) == [1, 2, 3, 4]
+    last = ex.sort("step").group_by("chain").last()
+    assert last["bad_kind"].null_count() == 0
+    # every step after the seed was reached through a real edge
+    assert ex.filter(pl.col("step") > 0)["edge_in"].null_count() == 0
+
+
+@pytest.mark.parametrize("platform", platforms.KNOWN_PLATFORMS)
+def test_briefing_section_for_every_platform(platform):
+    from dsa_explore.report import Section
+
+    sec = links.briefing_section(platform)
+    assert isinstance(sec, Section)
+    assert sec.synthetic is True
+    keys = {f.key for f in sec.facts}
+    for sentence in sec.sentences:
+        for key in re.findall(r"\{([a-zA-Z0-9_]+)\}", sentence):
+            assert key in keys, (platform, key)
+    for f in sec.facts:
+        assert f.source.synthetic and f.source.dataset in (links.EDGES_DATASET, links.CHAINS_DATASET)
+    spec = sec.chart.to_dict()
+    assert len(json.dumps(spec)) < 300_000
+    assert platform in json.dumps(spec["title"])
+    assert any("SYNTHETIC" in c for c in sec.caveats)
+
+
+def test_briefing_sections_differ_between_platforms():
+    a = links.briefing_section("AliExpress")
+    z = links.briefing_section("zalando")  # slug accepted
+    assert a.fact("child_r4").text != z.fact("child_r4").text
+    expected = links.reachability_rate(links.seed_reach(*links.load_graph("Zalando")[:2]))
+    row = expected.filter((pl.col("seed_category") == "child_targeted") & (pl.col("k") == 4)).row(0, named=True)
+    assert z.fact("child_r4").value == row["rate"]
+
+
+def test_unknown_platform_is_refused():
+    with pytest.raises(ValueError, match="unknown platform"):
+        links.briefing_section("Nowhere Market")
+
+
+def test_explorer_builds_widgets(ali):
+    box = link_charts.explorer(ali[3])
+    assert len(box.children) == 2
