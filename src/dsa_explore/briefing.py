@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from dsa_explore import __version__, paths, platforms
-from dsa_explore.report import Footnotes, Section, render_sentence
+from dsa_explore.report import Footnotes, Section, render_sentence, table_html
 
 #: Briefing sections in reading order: (key, module, function). Each function takes a platform name.
 SECTION_PROVIDERS: tuple[tuple[str, str, str], ...] = (
@@ -38,9 +38,14 @@ body.jp-Notebook { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem; }
 .dsa-badge-synthetic { display: inline-block; padding: 0 0.4em; border-radius: 3px; background: #7a0177;
   color: #fff; font-size: 0.8em; font-weight: 600; letter-spacing: 0.03em; }
 .dsa-caption { color: #444; font-size: 0.9em; margin-top: 0.2rem; }
-.dsa-footer { border-top: 1px solid #ccc; margin-top: 2rem; padding-top: 0.5rem; color: #444; font-size: 0.85em; }
+.dsa-footer { border-top: 1px solid #ccc; margin: 2rem auto 1rem; padding-top: 0.5rem; color: #444; font-size: 0.8em;
+  max-width: 60rem; font-family: system-ui, sans-serif; }
 ol.sources li { margin-bottom: 0.3rem; word-break: break-word; }
 .dsa-chart { max-width: 100%; overflow-x: auto; }
+table.dsa-table { border-collapse: collapse; font-size: 0.85em; margin: 0.5rem 0 1rem; }
+table.dsa-table caption { text-align: left; color: #444; padding-bottom: 0.2rem; }
+table.dsa-table th, table.dsa-table td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: left;
+  vertical-align: top; max-width: 24rem; overflow-wrap: anywhere; }
 @media print {
   body.jp-Notebook { max-width: none; padding: 0; }
   .dsa-chart, .vega-embed { max-width: 17cm; page-break-inside: avoid; }
@@ -141,6 +146,9 @@ class Briefing:
         if chart is not None:
             display(chart)
             display(HTML(self.caption_html(key)))
+        section = self.sections[key]
+        if section.table is not None:
+            display(HTML(table_html(section.table, section.table_caption)))
 
     def chart_count(self) -> int:
         """Return how many sections have a chart."""

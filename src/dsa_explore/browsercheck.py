@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
-VIEW_SELECTOR = ".vega-embed canvas.marks, .vega-embed svg.marks"
+VIEW_SELECTOR = ".vega-embed svg.marks, .vega-embed canvas.marks"
 CHART_SELECTOR = ".dsa-chart"
 
 

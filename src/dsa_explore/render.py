@@ -15,7 +15,9 @@ import json
 
 RENDERER_NAME = "dsa_explore"
 
-EMBED_OPTIONS = {"mode": "vega-lite", "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+#: SVG rather than canvas: marks carry ARIA labels, print sharply, and can be inspected by tests.
+EMBED_OPTIONS = {"mode": "vega-lite", "renderer": "svg",
+                 "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 
 _TEMPLATE = """<div id="{div_id}" class="dsa-chart" role="figure" aria-label="{aria}"></div>
 <script type="text/javascript">

@@ -82,6 +82,8 @@ class Section:
     caption: str = ""
     caveats: list[str] = field(default_factory=list)
     synthetic: bool = False
+    table: Any = None  # an optional small polars frame shown under the chart (escaped; untrusted text allowed)
+    table_caption: str = ""
 
     def fact(self, key: str) -> Fact:
         for f in self.facts:
@@ -132,3 +134,26 @@ def render_sentence(template: str, facts: dict[str, Fact], notes: Footnotes) -> 
         pos = m.end()
     out.append(html.escape(template[pos:], quote=False))
     return "".join(out)
+
+
+def table_html(frame, caption: str = "", max_rows: int = 20) -> str:
+    """Return an HTML table of a polars frame with every header and cell escaped (no links made)."""
+    rows = frame.head(max_rows)
+    head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in rows.columns)
+    body = []
+    for row in rows.iter_rows():
+        cells = "".join(f"<td>{html.escape(_cell_text(v))}</td>" for v in row)
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<table class="dsa-table">{cap}<thead><tr>{head}</tr></thead><tbody>'
+            + "".join(body) + "</tbody></table>")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
+    if isinstance(value, (list, tuple)):
+        return " → ".join(map(str, value))
+    return str(value)

@@ -1,0 +1,156 @@
+"""Charts of listing samples: forest plots, estimand comparisons, published studies, the sample-size planner.
+
+Builders take frames already aggregated by ``dsa_explore.listings`` (one row per estimate with
+``estimate``, ``low``, ``high``) and return Altair charts; titles mark synthetic data.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from dsa_explore import theme
+from dsa_explore.charts import _check, platform_scale, titled
+
+Z95 = 1.959963984540054  # z_{0.975}, the 95% two-sided critical value
+
+_PCT = ".0%"
+
+
+def _interval_layers(base: alt.Chart, y: alt.Y, color: alt.Color | None, tooltip: list, x_title: str,
+                     shape: alt.Shape | None = None, x_domain=(0, 1), y_offset: str | None = None) -> alt.LayerChart:
+    rule = {"y": y, "x": alt.X("low:Q", title=x_title, axis=alt.Axis(format=_PCT), scale=alt.Scale(domain=list(x_domain))),
+            "x2": "high:Q", "tooltip": tooltip}
+    point = {"y": y, "x": alt.X("estimate:Q"), "tooltip": tooltip}
+    if color is not None:
+        rule["color"] = color
+        point["color"] = color
+    if shape is not None:
+        point["shape"] = shape
+    if y_offset is not None:
+        rule["yOffset"] = alt.YOffset(f"{y_offset}:N")
+        point["yOffset"] = alt.YOffset(f"{y_offset}:N")
+    return base.mark_rule(strokeWidth=2).encode(**rule) + base.mark_point(filled=True, size=70).encode(**point)
+
+
+def _tips(*extra: str) -> list:
+    return [alt.Tooltip("estimate:Q", format=".1%", title="estimate"),
+            alt.Tooltip("low:Q", format=".1%", title="95% low"), alt.Tooltip("high:Q", format=".1%", title="95% high"),
+            alt.Tooltip("n:Q", title="n"), *[alt.Tooltip(f"{c}:N") for c in extra]]
+
+
+def prevalence_forest(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
+                      label: str = "row_label", x_title: str = "prevalence (95% interval)",
+                      subtitle: str | None = None, width: int = 460) -> alt.LayerChart:
+    """Return a forest plot of ``table`` (platform, ``label``, estimate, low, high, n, design), one row per estimate."""
+    frame = _check(table, ["platform", label, "estimate", "low", "high", "n", "design"])
+    frame = frame.select("platform", label, "estimate", "low", "high", "n", "design")
+    platforms = sorted(frame["platform"].unique().to_list())
+    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    y = alt.Y(f"{label}:N", title=None, sort=None)
+    color = alt.Color("platform:N", scale=platform_scale(platforms), title="platform")
+    return _interval_layers(base, y, color, _tips(label, "design"), x_title)
+
+
+def estimand_comparison(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
+                        subtitle: str | None = None, width: int = 460) -> alt.LayerChart:
+    """Return estimates of one label per platform for several estimands (listing, exposure, seller), side by side."""
+    frame = _check(table, ["platform", "estimand", "estimate", "low", "high", "n", "design"]).select(
+        "platform", "estimand", "estimate", "low", "high", "n", "design")
+    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    y = alt.Y("estimand:N", title=None, sort=None)
+    layers = _interval_layers(base, y, alt.Color("estimand:N", title="estimand"), _tips("estimand", "design"),
+                              "prevalence (95% interval)")
+    return layers.facet(row=alt.Row("platform:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
+
+
+def outcome_comparison(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
+                       subtitle: str | None = None, width: int = 460) -> alt.LayerChart:
+    """Return formal non-compliance beside lab-confirmed unsafe (column ``outcome``) per platform."""
+    frame = _check(table, ["platform", "outcome", "estimate", "low", "high", "n", "design"]).select(
+        "platform", "outcome", "estimate", "low", "high", "n", "design")
+    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    y = alt.Y("platform:N", title=None, sort=None)
+    color = alt.Color("outcome:N", title="outcome", scale=alt.Scale(range=[theme.OKABE_ITO[0], theme.OKABE_ITO[5]]))
+    return _interval_layers(base, y, color, _tips("platform", "outcome", "design"), "prevalence (95% interval)",
+                            y_offset="outcome")
+
+
+def published_beside_ours(ours: pl.DataFrame, published: pl.DataFrame, *, title: str, description: str,
+                          synthetic: bool, subtitle: str | None = None, width: int = 420) -> alt.LayerChart:
+    """Return one forest plot of this sample's estimates and published test purchases, shaped by selection mechanism.
+
+    ``ours``: platform, row_label, estimate, low, high, n, design; ``published``: platform,
+    study, year, product_group, outcome_definition, selection_mechanism, n, positives, estimate,
+    low, high, source_url.
+    """
+    a = _check(ours, ["platform", "row_label", "estimate", "low", "high", "n", "design"]).select(
+        pl.col("row_label").alias("row"), "platform", "estimate", "low", "high", "n",
+        pl.col("design").alias("detail"), pl.lit("this sample: probability design").alias("selection"),
+        pl.lit("").alias("source_url"))
+    b = _check(published, ["platform", "study", "year", "product_group", "selection_mechanism", "n", "estimate", "low",
+                           "high", "outcome_definition", "source_url"]).select(
+        pl.format("{} · {} · {} ({})", "study", "platform", "product_group", "outcome_definition").alias("row"),
+        "platform", "estimate", "low", "high", "n",
+        pl.format("{}/{} {}", "positives", "n", "outcome_definition").alias("detail"),
+        pl.format("published: {}", pl.col("selection_mechanism").str.replace_all("_", " ")).alias("selection"),
+        "source_url")
+    frame = pl.concat([a, b], how="vertical_relaxed")
+    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    y = alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=420))
+    tips = [*_tips("platform", "selection", "detail"), alt.Tooltip("source_url:N", title="source")]
+    colour = alt.Color("selection:N", title="selection",
+                       scale=alt.Scale(range=[theme.OKABE_ITO[3], theme.OKABE_ITO[1], theme.OKABE_ITO[0]]))
+    return _interval_layers(base, y, colour, tips, "share positive (95% interval)",
+                            shape=alt.Shape("selection:N", title="selection"))
+
+
+def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
+                        label: str = "stratum", half_width: float = 0.05, prevalence: float = 0.5,
+                        deff: float = 1.5, subtitle: str | None = None, width: int = 460) -> alt.Chart:
+    """Return listings to buy per stratum for a target half-width, driven by Altair sliders (works in exported HTML).
+
+    Sliders: target half-width e, anticipated prevalence p and design effect. Per stratum
+    n = ceil(n₀/(1 + (n₀ − 1)/N_h)) with n₀ = z²·p(1−p)/e² · deff (as
+    ``dsa_explore.stats.sample_size_for_half_width``).
+    """
+    frame = _check(frame_table, [label, "frame_size"]).select(label, "frame_size")
+    e = alt.param(name="half_width", value=half_width,
+                  bind=alt.binding_range(min=0.01, max=0.15, step=0.005, name="target half-width ± "))
+    p = alt.param(name="prevalence", value=prevalence,
+                  bind=alt.binding_range(min=0.05, max=0.95, step=0.05, name="anticipated prevalence "))
+    d = alt.param(name="deff", value=deff, bind=alt.binding_range(min=1.0, max=4.0, step=0.1, name="design effect "))
+    n0 = f"{Z95 * Z95} * prevalence * (1 - prevalence) / (half_width * half_width) * deff"
+    chart = (alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+             .add_params(e, p, d)
+             .transform_calculate(n0=n0)
+             .transform_calculate(listings_to_buy="ceil(datum.n0 / (1 + (datum.n0 - 1) / datum.frame_size) - 1e-9)")
+             .mark_bar()
+             .encode(y=alt.Y(f"{label}:N", title=None, sort=None),
+                     x=alt.X("listings_to_buy:Q", title="listings to buy and label"),
+                     tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip("frame_size:Q", format=",", title="frame size"),
+                              alt.Tooltip("listings_to_buy:Q", title="listings to buy")]))
+    text = chart.mark_text(align="left", dx=3).encode(text=alt.Text("listings_to_buy:Q"))
+    return chart + text
+
+
+def briefing_forest(sample: pl.DataFrame, published: pl.DataFrame, platform: str) -> alt.LayerChart:
+    """Return the briefing chart: the platform's category estimates (synthetic) above its published test purchases."""
+    from dsa_explore import listings
+
+    ours = listings.forest_table(sample, "label_formal_noncompliant", platform=platform)
+    ours = ours.with_columns(pl.format("{} (formal non-compliance)", "category_title").alias("row_label"))
+    unsafe = listings.prevalence_table(sample.filter(pl.col("platform") == platform), "label_unsafe_lab", ["platform"])
+    if unsafe.height:
+        unsafe = unsafe.with_columns(pl.lit("lab-tested listings (unsafe)").alias("row_label"))
+        ours = pl.concat([ours.select(unsafe.columns), unsafe], how="vertical_relaxed")
+    pub = published.filter(pl.col("platform") == platform)
+    synthetic = ours.height > 0
+    return published_beside_ours(
+        ours, pub, title=f"{platform}: listing prevalence by category and published test purchases",
+        subtitle="Sample rows are SYNTHETIC demonstration data (design-weighted, Korn–Graubard 95% intervals); "
+                 "published rows are purposive test purchases (Wilson 95% intervals).",
+        description=(f"Forest plot for {platform}: estimated share of formally non-compliant listings per product "
+                     f"category in the synthetic sample, and the share of failing products in published test "
+                     f"purchases, each with a 95% interval."),
+        synthetic=synthetic)

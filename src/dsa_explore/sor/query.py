@@ -1,0 +1,126 @@
+"""Read a summary store back: counts by any grouping, delay quantiles from the histograms, the row account.
+
+The store keeps, per group, counts plus delay histograms with fixed day bins (``schema.DELAY_BIN_EDGES``),
+so any re-grouping stays exact for counts and for the share of delays in each bin; quantiles are
+exact below 2 days and interpolated (in whole days, uniformly) inside the wider bins above.
+
+    from dsa_explore.sor import query
+    query.counts("store/", by=["platform", "category"])
+    query.delay_quantiles("store/", by=["platform"], metric="mod", q=(0.5, 0.9))
+    query.accounting("store/")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from dsa_explore.sor import schema
+from dsa_explore.sor.reader import aggregate
+from dsa_explore.sor.store import Store
+
+
+def _store(store: str | Path | Store) -> Store:
+    return store if isinstance(store, Store) else Store(store)
+
+
+def _filtered(store, since, until, platforms) -> pl.LazyFrame:
+    lf = _store(store).summary(lazy=True)
+    if since:
+        lf = lf.filter(pl.col("day") >= pl.lit(since).str.to_date())
+    if until:
+        lf = lf.filter(pl.col("day") <= pl.lit(until).str.to_date())
+    if platforms:
+        lf = lf.filter(pl.col("platform").is_in(list(platforms)))
+    return lf
+
+
+def _check_by(by: Sequence[str]) -> list[str]:
+    by = list(by)
+    unknown = [b for b in by if b not in schema.GROUP_KEYS]
+    if unknown:
+        raise ValueError(f"unknown grouping column(s) {unknown}; use any of {', '.join(schema.GROUP_KEYS)}")
+    return by
+
+
+def summary(store, by: Sequence[str] = ("day", "platform"), *, since: str | None = None,
+            until: str | None = None, platforms: Iterable[str] | None = None) -> pl.DataFrame:
+    """Return the summary re-aggregated over ``by``: counts and all delay columns, sorted by ``by``."""
+    by = _check_by(by)
+    frame = _filtered(store, since, until, platforms).collect()
+    return aggregate(frame, by)
+
+
+def counts(store, by: Sequence[str] = ("platform",), **filters) -> pl.DataFrame:
+    """Return ``by`` columns and ``count`` (statements of reasons after de-duplication)."""
+    return summary(store, by, **filters).select([*by, "count"])
+
+
+def delay_quantiles(store_or_frame, by: Sequence[str] = ("platform",), *, metric: str = "mod",
+                    q: Sequence[float] = (0.5, 0.9), **filters) -> pl.DataFrame:
+    """Return per group: non-negative delays counted, negatives, nulls, mean and quantiles (days).
+
+    ``metric`` is ``mod`` (moderation delay) or ``dis`` (disclosure delay). Quantiles are over the
+    non-negative delays, linearly interpolated inside the histogram bin that holds them.
+    """
+    if metric not in schema.DELAY_METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of {list(schema.DELAY_METRICS)}")
+    frame = (store_or_frame if isinstance(store_or_frame, pl.DataFrame)
+             else summary(store_or_frame, by, **filters))
+    if isinstance(store_or_frame, pl.DataFrame):
+        frame = aggregate(frame, _check_by(by))
+    edges = list(schema.DELAY_BIN_EDGES)
+    hist_cols = [f"{metric}_h{e}" for e in edges]
+    rows = []
+    for rec in frame.iter_rows(named=True):
+        counts_ = [rec[c] or 0 for c in hist_cols]
+        n = sum(counts_)
+        out = {k: rec[k] for k in by}
+        out["n"] = n
+        out["negative"] = rec[f"{metric}_negative"]
+        out["null"] = rec[f"{metric}_null"]
+        out["mean_days"] = (rec[f"{metric}_sum_days"] / n) if n else None
+        out["max_days"] = rec[f"{metric}_max_days"]
+        for qq in q:
+            out[f"q{int(round(qq * 100)):02d}_days"] = _hist_quantile(counts_, edges, rec[f"{metric}_max_days"], qq)
+        rows.append(out)
+    schema_ = {**{k: frame.schema[k] for k in by}, "n": pl.Int64, "negative": pl.Int64, "null": pl.Int64,
+               "mean_days": pl.Float64, "max_days": pl.Int64,
+               **{f"q{int(round(qq * 100)):02d}_days": pl.Float64 for qq in q}}
+    return pl.DataFrame(rows, schema=schema_, orient="row") if rows else pl.DataFrame(schema=schema_)
+
+
+def _hist_quantile(counts_: list[int], edges: list[int], max_days: int | None, q: float) -> float | None:
+    n = sum(counts_)
+    if n == 0:
+        return None
+    target = q * n
+    cum = 0
+    for i, c in enumerate(counts_):
+        if c and cum + c >= target:
+            lo = edges[i]
+            hi = edges[i + 1] if i + 1 < len(edges) else max(lo + 1, (max_days or lo) + 1)
+            # delays are whole days: step through the bin's days in proportion to the rank
+            return float(lo + min(hi - lo - 1, int((hi - lo) * (target - cum) / c)))
+        cum += c
+    return float(max_days) if max_days is not None else None
+
+
+def keywords(store, by: Sequence[str] = ("platform", "keyword"), **filters) -> pl.DataFrame:
+    """Return keyword counts (v2 keywords; v1-only kept as they are) re-aggregated over ``by``."""
+    kw = _store(store).keywords()
+    if filters.get("since"):
+        kw = kw.filter(pl.col("day") >= pl.lit(filters["since"]).str.to_date())
+    if filters.get("until"):
+        kw = kw.filter(pl.col("day") <= pl.lit(filters["until"]).str.to_date())
+    if filters.get("platforms"):
+        kw = kw.filter(pl.col("platform").is_in(list(filters["platforms"])))
+    by = list(by)
+    return kw.group_by(by).agg(pl.col("count").sum()).sort(by, nulls_last=False)
+
+
+def accounting(store) -> pl.DataFrame:
+    """Return the per-dump row account (dump, status, rows_read, rows_summarised, rows_rejected, reasons...)."""
+    return _store(store).accounting()

@@ -1,0 +1,596 @@
+"""Streaming reader of the Commission's daily dumps: one CSV member at a time, straight from the zip.
+
+A daily dump ``sor-<slug>-<date>-<full|light>.zip`` holds inner zips ``….csv.zip`` (stored without
+compression), each holding CSV chunks of up to 100,000 rows that repeat the header (tdb-format.md
+§1). :func:`plan_dump` lists the CSV members (reading only central directories) and
+:func:`summarise_member` turns ONE member into its summary: the single place where summaries are
+computed, whichever executor runs it (local processes or Dask workers).
+
+Nothing is extracted to disk and member names are never used as file-system paths: they are keys
+into the zip and labels in reports. Faults are handled with nothing lost:
+
+- rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\\"``) are parsed with Python's ``csv``
+  module (``escapechar='\\\\'``) and counted (``backslash_quote_rows``);
+- invalid UTF-8 is replaced (U+FFFD) and the replaced sequences counted (``invalid_utf8_sequences``);
+- malformed list values (not a JSON list of keys) are kept as their raw text and counted
+  (``malformed_<column>``);
+- duplicate uuids are removed and counted as rejected rows (``duplicate_uuid``);
+- rows with a wrong number of fields (``field_count``) or no parseable ``created_at``
+  (``bad_created_at``) are rejected and counted;
+- a header of no known layout, a corrupt or truncated zip, an implausible compression ratio or size
+  refuse the member with a :class:`MemberRefused` naming dump and member; other members proceed.
+
+For each member: ``rows_read = rows_summarised + sum(rejected.values())``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from dsa_explore.sor import schema, taxonomy
+
+#: Largest CSV member accepted (declared uncompressed size). Real chunks are ~100 MB (100k rows).
+MAX_MEMBER_BYTES = 2 * 1024**3
+#: Largest inner zip accepted inside the outer zip.
+MAX_INNER_BYTES = 16 * 1024**3
+#: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
+MAX_RATIO = 200
+
+_DUMP_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)$")
+_LIST_OK = re.compile(r'^\[(?:"[^",\[\]]*"(?:,"[^",\[\]]*")*)?\]$')
+
+
+class MemberRefused(Exception):
+    """A member (or a whole dump) cannot be read safely; the message names dump and member."""
+
+    def __init__(self, dump: str, member: str, problem: str):
+        self.dump, self.member, self.problem = dump, member, problem
+        super().__init__(f"{dump}: member {member!r}: {problem}")
+
+
+@dataclass(frozen=True)
+class DumpInfo:
+    """What a dump's file name says: ``sor-<slug>-<date>-<version>.zip``."""
+
+    stem: str
+    slug: str
+    date: str
+    version: str
+
+
+def parse_dump_name(path: str | Path) -> DumpInfo:
+    """Parse a dump file name; raise ``ValueError`` naming the file when it is not one."""
+    name = Path(path).name
+    stem = name[:-4] if name.endswith(".zip") else name
+    m = _DUMP_NAME.match(stem)
+    if not m or not name.endswith(".zip"):
+        raise ValueError(f"{name}: not a daily dump name; expected sor-<slug>-<YYYY-MM-DD>-<full|light>.zip")
+    return DumpInfo(stem=stem, slug=m["slug"], date=m["date"], version=m["version"])
+
+
+@dataclass(frozen=True)
+class MemberTask:
+    """One CSV member of a dump: what a worker needs to summarise it."""
+
+    dump_path: str
+    dump: str            # dump stem, e.g. sor-global-2025-07-01-full
+    inner: str           # name of the inner .csv.zip inside the outer zip
+    member: str          # name of the CSV inside the inner zip
+    index: int           # position of the member in the dump (stable order)
+    platforms: tuple[str, ...] | None = None      # canonical platform filter, None = all
+    exclude_hashes: tuple[int, ...] = ()           # uuid hashes seen in an earlier member (duplicates)
+
+    @property
+    def label(self) -> str:
+        return f"{self.inner}/{self.member}"
+
+
+@dataclass
+class MemberResult:
+    """The summary of one member, its row account, its faults, or the error that refused it."""
+
+    task: MemberTask
+    summary: pl.DataFrame | None = None
+    keywords: pl.DataFrame | None = None
+    rows_read: int = 0
+    rows_summarised: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    faults: dict[str, int] = field(default_factory=dict)
+    layout: str | None = None
+    uuid_hashes: object = None      # numpy uint64 array of the member's kept uuid hashes
+    error: str | None = None
+
+
+# -------------------------------------------------------------------------------------------------
+# Zip access without extraction
+# -------------------------------------------------------------------------------------------------
+
+class _SubFile(io.RawIOBase):
+    """A read-only, seekable window ``[offset, offset+length)`` of an open binary file."""
+
+    def __init__(self, fh, offset: int, length: int):
+        self._fh, self._start, self._len, self._pos = fh, offset, length, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        if whence == 0:
+            new = pos
+        elif whence == 1:
+            new = self._pos + pos
+        else:
+            new = self._len + pos
+        self._pos = max(0, min(new, self._len))
+        return self._pos
+
+    def read(self, n: int = -1) -> bytes:
+        remaining = self._len - self._pos
+        if n is None or n < 0 or n > remaining:
+            n = remaining
+        if n <= 0:
+            return b""
+        self._fh.seek(self._start + self._pos)
+        data = self._fh.read(n)
+        self._pos += len(data)
+        return data
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) -> None:
+    if info.file_size > max_bytes:
+        raise MemberRefused(dump, label, f"implausible size: declares {info.file_size:,} bytes "
+                                         f"uncompressed, more than the limit of {max_bytes:,}")
+    if info.compress_type != zipfile.ZIP_STORED and info.file_size > 1024 * 1024:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > MAX_RATIO:
+            raise MemberRefused(dump, label, f"implausible compression ratio {ratio:,.0f}:1 "
+                                             f"({info.compress_size:,} → {info.file_size:,} bytes); limit {MAX_RATIO}:1")
+
+
+def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfile.ZipFile:
+    """Open the inner zip ``inner_name`` without extracting it (a window on the outer file if stored)."""
+    try:
+        info = outer.getinfo(inner_name)
+    except KeyError as exc:
+        raise MemberRefused(dump, inner_name, "no such inner zip in the dump") from exc
+    _check_info(dump, inner_name, info, MAX_INNER_BYTES)
+    try:
+        if info.compress_type == zipfile.ZIP_STORED:
+            fh.seek(info.header_offset)
+            local = fh.read(30)
+            if len(local) < 30 or local[:4] != b"PK\x03\x04":
+                raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
+            name_len, extra_len = struct.unpack("<HH", local[26:30])
+            start = info.header_offset + 30 + name_len + extra_len
+            return zipfile.ZipFile(_SubFile(fh, start, info.compress_size))
+        return zipfile.ZipFile(outer.open(info))   # compressed inner zip: slow but correct
+    except MemberRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        raise MemberRefused(dump, inner_name, f"corrupt or truncated inner zip ({exc})") from exc
+
+
+def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
+    """List the CSV members of dump ``path`` (central directories only).
+
+    Returns ``(tasks, errors)``: an inner zip that cannot be opened, or an unexpected member name,
+    becomes an error record ``{"member": ..., "error": ...}`` while the other members are planned.
+    Raises :class:`MemberRefused` when the outer zip itself is unreadable.
+    """
+    path = Path(path)
+    info = parse_dump_name(path)
+    tasks: list[MemberTask] = []
+    errors: list[dict] = []
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise MemberRefused(info.stem, "(outer zip)", f"cannot open ({exc})") from exc
+    with fh:
+        try:
+            outer = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise MemberRefused(info.stem, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
+        index = 0
+        for inner_info in sorted(outer.infolist(), key=lambda i: i.filename):
+            name = inner_info.filename
+            if inner_info.is_dir():
+                continue
+            if not name.endswith(".csv.zip"):
+                errors.append({"member": name, "error": f"{info.stem}: member {name!r}: unexpected member "
+                                                        "(expected inner .csv.zip files); skipped"})
+                continue
+            try:
+                inner = _open_inner(outer, fh, info.stem, name)
+                with inner:
+                    for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
+                        if csv_info.is_dir():
+                            continue
+                        label = f"{name}/{csv_info.filename}"
+                        if not csv_info.filename.endswith(".csv"):
+                            errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
+                                                                     "unexpected member (expected .csv); skipped"})
+                            continue
+                        tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name,
+                                                member=csv_info.filename, index=index, platforms=platforms))
+                        index += 1
+            except MemberRefused as exc:
+                errors.append({"member": name, "error": str(exc)})
+    return tasks, errors
+
+
+def read_member_bytes(task: MemberTask) -> bytes:
+    """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
+    with open(task.dump_path, "rb") as fh:
+        try:
+            outer = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
+        inner = _open_inner(outer, fh, task.dump, task.inner)
+        with inner:
+            try:
+                info = inner.getinfo(task.member)
+            except KeyError as exc:
+                raise MemberRefused(task.dump, task.label, "no such member") from exc
+            _check_info(task.dump, task.label, info, MAX_MEMBER_BYTES)
+            try:
+                with inner.open(info) as member:
+                    data = member.read()
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
+    if len(data) != info.file_size:
+        raise MemberRefused(task.dump, task.label,
+                            f"size mismatch: read {len(data):,} bytes, header declares {info.file_size:,}")
+    return data
+
+
+def drain_member(task: MemberTask, block: int = 1 << 20) -> int:
+    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`."""
+    total = 0
+    with open(task.dump_path, "rb") as fh:
+        outer = zipfile.ZipFile(fh)
+        with _open_inner(outer, fh, task.dump, task.inner) as inner, inner.open(task.member) as member:
+            while chunk := member.read(block):
+                total += len(chunk)
+    return total
+
+
+# -------------------------------------------------------------------------------------------------
+# CSV parsing with fault repair
+# -------------------------------------------------------------------------------------------------
+
+def _python_csv(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
+    """Parse CSV text (no header line) with escapechar; return columns, rows read, rows of wrong length."""
+    idx = [header.index(c) for c in needed]
+    cols: dict[str, list] = {c: [] for c in needed}
+    n_read = bad = 0
+    ncols = len(header)
+    for row in csv.reader(io.StringIO(text), delimiter=",", quotechar='"', escapechar="\\",
+                          doublequote=True, strict=False):
+        if not row:
+            continue
+        n_read += 1
+        if len(row) != ncols:
+            bad += 1
+            continue
+        for c, i in zip(needed, idx, strict=True):
+            v = row[i]
+            cols[c].append(v if v != "" else None)
+    return cols, n_read, bad
+
+
+def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
+    """Parse one CSV member's bytes into an all-String frame of the needed columns.
+
+    Returns ``(frame, layout, rows_read, rejected, faults)``; ``frame`` has every column of
+    :data:`schema.NEEDED` (``territorial_scope`` null for light dumps).
+    """
+    faults: dict[str, int] = {}
+    rejected: dict[str, int] = {}
+    if not data.strip():
+        faults["empty_members"] = 1
+        return pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}), "empty", 0, rejected, faults
+    nl = data.find(b"\n")
+    header_bytes = data if nl < 0 else data[:nl]
+    header_line = header_bytes.decode("utf-8", errors="replace").rstrip("\r")
+    header = next(csv.reader([header_line]))
+    layout = schema.layout_of(header)
+    if layout is None:
+        raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
+                                         f"columns); got {len(header)} columns starting {header[:3]}")
+    header = list(schema.LAYOUTS[layout])
+    needed = [c for c in schema.NEEDED if c in header]
+    # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
+    canonical_header = ",".join([*header, "_extra"]).encode()
+
+    frames: list[pl.DataFrame] = []
+    rows_read = 0
+    if b'\\"' in data:
+        lines = data[nl + 1:].split(b"\n")
+        bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
+        data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
+        del lines
+        text, n_utf = _decode(bad_lines)
+        if n_utf:
+            faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
+        cols, n, wrong = _python_csv(text, header, needed)
+        faults["backslash_quote_rows"] = n - wrong
+        rows_read += n
+        if wrong:
+            rejected["field_count"] = rejected.get("field_count", 0) + wrong
+        frames.append(pl.DataFrame(cols, schema={c: pl.String for c in needed}))
+    else:
+        data = canonical_header + data[nl:] if nl >= 0 else canonical_header
+    for attempt in range(2):
+        try:
+            frame = pl.read_csv(io.BytesIO(data), has_header=True, columns=[*needed, "_extra"], infer_schema=False,
+                                quote_char='"', null_values=[""], encoding="utf8", raise_if_empty=False)
+            break
+        except pl.exceptions.ComputeError as exc:
+            if attempt == 0 and "utf-8" in str(exc).lower():
+                text, n_utf = _decode(data)
+                faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
+                data = text.encode("utf-8")
+                del text
+                continue
+            frame = None
+            break
+        except (pl.exceptions.NoDataError, pl.exceptions.ShapeError, pl.exceptions.SchemaError):
+            frame = None
+            break
+    if frame is None:   # ragged or otherwise unparseable for polars: Python csv, row by row
+        text, n_utf = _decode(data)
+        if n_utf:
+            faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
+        body = text.split("\n", 1)[1] if "\n" in text else ""
+        cols, n, wrong = _python_csv(body, header, needed)
+        if wrong:
+            rejected["field_count"] = rejected.get("field_count", 0) + wrong
+        frame = pl.DataFrame(cols, schema={c: pl.String for c in needed})
+        rows_read += n
+    else:
+        rows_read += frame.height
+        extra = frame.get_column("_extra").is_not_null()
+        n_extra = int(extra.sum())
+        if n_extra:
+            rejected["field_count"] = rejected.get("field_count", 0) + n_extra
+            frame = frame.filter(~extra)
+    frames.append(frame.select(needed))
+    del data
+    if rows_read == 0:
+        faults["empty_members"] = 1
+    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    missing = [c for c in schema.NEEDED if c not in frame.columns]
+    if missing:
+        frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
+    return frame.select(schema.NEEDED), layout, rows_read, rejected, faults
+
+
+def _decode(data: bytes) -> tuple[str, int]:
+    """Decode UTF-8, replacing invalid sequences; return the text and how many were replaced."""
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="replace")
+        return text, text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+
+
+# -------------------------------------------------------------------------------------------------
+# Summaries
+# -------------------------------------------------------------------------------------------------
+
+_LIST_COLUMNS = ("decision_visibility", "content_type", "territorial_scope")
+
+
+def _delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
+    d = pl.col(col)
+    ok = d.is_not_null() & (d >= 0)
+    aggs = [
+        d.is_null().sum().alias(f"{prefix}_null"),
+        (d < 0).sum().alias(f"{prefix}_negative"),
+        pl.when(ok).then(d).otherwise(0).sum().alias(f"{prefix}_sum_days"),
+        pl.when(ok).then(d).otherwise(None).max().alias(f"{prefix}_max_days"),
+    ]
+    edges = schema.DELAY_BIN_EDGES
+    for i, lo in enumerate(edges):
+        hi = edges[i + 1] if i + 1 < len(edges) else None
+        cond = (d >= lo) if hi is None else ((d >= lo) & (d < hi))
+        aggs.append(cond.fill_null(False).sum().alias(f"{prefix}_h{lo}"))
+    return aggs
+
+
+def _parse_list_value(raw: str | None) -> tuple[list[str] | None, bool]:
+    """Return (elements, malformed) for a raw JSON-list cell; malformed keeps None elements."""
+    if raw is None:
+        return None, False
+    s = raw.strip()
+    if s in ("", "[]"):
+        return None, False
+    if not _LIST_OK.match(s):
+        return None, True
+    return [e for e in (x.strip('"') for x in s[1:-1].split(",")) if e], False
+
+
+def _normalise_list(raw: str | None, column: str) -> tuple[str | None, bool]:
+    elems, malformed = _parse_list_value(raw)
+    if malformed:
+        return raw, True
+    if not elems:
+        return None, False
+    if column == "territorial_scope":
+        return taxonomy.territorial_alias(elems), False
+    return taxonomy.ENUM_LIST_SEPARATOR.join(sorted(set(elems))), False
+
+
+def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = None,
+                    exclude_hashes: tuple[int, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame, dict, dict, object]:
+    """Summarise an all-String frame of :data:`schema.NEEDED` columns (one member's rows).
+
+    Returns ``(summary, keywords, rejected, faults, uuid_hashes)``.
+    """
+    rejected: dict[str, int] = {}
+    faults: dict[str, int] = {}
+    n0 = frame.height
+    frame = frame.with_columns(pl.col("uuid").hash(seed=0).alias("_h"))
+    keep = pl.col("uuid").is_null() | pl.col("uuid").is_first_distinct()
+    if exclude_hashes:
+        keep = keep & ~pl.col("_h").is_in(pl.Series(list(exclude_hashes), dtype=pl.UInt64).implode())
+    frame = frame.filter(keep)
+    if frame.height < n0:
+        rejected["duplicate_uuid"] = n0 - frame.height
+    day = pl.col("created_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    content = pl.col("content_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    applied = pl.col("application_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    frame = frame.with_columns(day.alias("day"), content.alias("_c"), applied.alias("_a"))
+    n1 = frame.height
+    frame = frame.filter(pl.col("day").is_not_null())
+    if frame.height < n1:
+        rejected["bad_created_at"] = n1 - frame.height
+    hashes = frame.get_column("_h").drop_nulls().to_numpy()
+    frame = frame.with_columns(
+        (pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
+        (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis"),
+    )
+    raw_keys = ["day", "platform_name", "category", "decision_ground", "decision_visibility", "decision_monetary",
+                "decision_provision", "decision_account", "automated_detection", "automated_decision",
+                "source_type", "content_type", "territorial_scope"]
+    grouped = frame.group_by(raw_keys).agg(
+        pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis"))
+    kw = (frame.group_by(["day", "platform_name", "category", "category_specification"])
+          .agg(pl.len().cast(pl.Int64).alias("count")))
+    del frame
+
+    # transform the (few) distinct raw values, then re-aggregate
+    grouped = grouped.with_columns(
+        pl.col("platform_name").alias("platform_raw"),
+        taxonomy.canonical_platform(pl.col("platform_name")).alias("platform"),
+        pl.col("category").alias("category_raw"),
+        taxonomy.category_v2(pl.col("category")).alias("category"),
+    )
+    for col in _LIST_COLUMNS:
+        raws = grouped.get_column(col).unique().to_list()
+        mapping, bad = {}, set()
+        for r in raws:
+            val, malformed = _normalise_list(r, col)
+            mapping[r] = val
+            if malformed:
+                bad.add(r)
+        if bad:
+            n_bad = grouped.filter(pl.col(col).is_in(list(bad))).get_column("count").sum()
+            faults[f"malformed_{col}"] = int(n_bad)
+        non_null = {k: v for k, v in mapping.items() if k is not None}
+        grouped = grouped.with_columns(
+            pl.col(col).replace_strict(non_null, default=None, return_dtype=pl.String) if non_null
+            else pl.lit(None, dtype=pl.String).alias(col))
+    flags = [pl.col(c).is_not_null() for c in ("decision_visibility", "decision_monetary",
+                                               "decision_provision", "decision_account")]
+    parts = [pl.when(f).then(pl.lit(n)).otherwise(None) for f, n in zip(flags, ("vis", "mon", "pro", "acc"),
+                                                                         strict=True)]
+    grouped = grouped.with_columns(pl.concat_str(parts, separator="_", ignore_nulls=True).alias("decision_type"))
+    grouped = grouped.with_columns(
+        pl.when(pl.col("decision_type") == "").then(None).otherwise(pl.col("decision_type")).alias("decision_type"))
+
+    # keywords: parse each distinct raw list, map v1→v2, explode
+    kw_rows: dict[str, list] = {"day": [], "platform": [], "category": [], "keyword": [], "count": []}
+    bad_kw = 0
+    for day_v, plat, cat, spec, cnt in kw.iter_rows():
+        elems, malformed = _parse_list_value(spec)
+        if malformed:
+            bad_kw += cnt
+            elems = [spec]
+        if elems and not malformed:
+            elems = sorted({taxonomy.keyword_v2(e) for e in elems})
+        for e in elems or [None]:
+            kw_rows["day"].append(day_v)
+            kw_rows["platform"].append(plat)
+            kw_rows["category"].append(cat)
+            kw_rows["keyword"].append(e)
+            kw_rows["count"].append(cnt)
+    if bad_kw:
+        faults["malformed_category_specification"] = bad_kw
+    keywords = pl.DataFrame(kw_rows, schema=schema.KEYWORD_SCHEMA).with_columns(
+        taxonomy.canonical_platform(pl.col("platform")).alias("platform"),
+        taxonomy.category_v2(pl.col("category")).alias("category"))
+
+    if platforms:
+        wanted = list(platforms)
+        n_out = grouped.filter(~pl.col("platform").is_in(wanted)).get_column("count").sum()
+        if n_out:
+            rejected["platform_filter"] = int(n_out)
+        grouped = grouped.filter(pl.col("platform").is_in(wanted))
+        keywords = keywords.filter(pl.col("platform").is_in(wanted))
+
+    summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS)
+    keywords = aggregate_keywords(keywords)
+    return summary, keywords, rejected, faults, hashes
+
+
+def aggregate(frame: pl.DataFrame, keys) -> pl.DataFrame:
+    """Re-aggregate summary rows over ``keys`` (sums; maxima for ``*_max_days``), sorted deterministically."""
+    keys = list(keys)
+    aggs = []
+    for c in schema.COUNT_COLUMNS:
+        if c.endswith("_max_days"):
+            aggs.append(pl.col(c).max().cast(pl.Int64))
+        else:
+            aggs.append(pl.col(c).sum().cast(pl.Int64))
+    out = frame.group_by(keys).agg(aggs)
+    out = out.with_columns([pl.col(k).cast(schema.SUMMARY_SCHEMA[k]) for k in keys if k in schema.SUMMARY_SCHEMA])
+    return out.sort(keys, nulls_last=False, maintain_order=True).select(keys + list(schema.COUNT_COLUMNS))
+
+
+def aggregate_keywords(frame: pl.DataFrame) -> pl.DataFrame:
+    """Re-aggregate keyword counts, sorted deterministically."""
+    keys = list(schema.KEYWORD_KEYS)
+    return (frame.group_by(keys).agg(pl.col("count").sum().cast(pl.Int64))
+            .sort(keys, nulls_last=False, maintain_order=True).select(keys + ["count"]))
+
+
+def summarise_member(task: MemberTask) -> MemberResult:
+    """Read, repair, parse and summarise ONE CSV member. Never raises for bad data: errors are returned."""
+    result = MemberResult(task=task)
+    try:
+        data = read_member_bytes(task)
+        frame, layout, rows_read, rejected, faults = parse_member(data, task.dump, task.label)
+        del data
+        summary, keywords, rej2, faults2, hashes = summarise_frame(
+            frame, platforms=task.platforms, exclude_hashes=task.exclude_hashes)
+    except MemberRefused as exc:
+        result.error = str(exc)
+        return result
+    except Exception as exc:  # noqa: BLE001 - any failure of one member is reported, not fatal
+        result.error = f"{task.dump}: member {task.label!r}: unexpected error {type(exc).__name__}: {exc}"
+        return result
+    for k, v in rej2.items():
+        rejected[k] = rejected.get(k, 0) + v
+    for k, v in faults2.items():
+        faults[k] = faults.get(k, 0) + v
+    result.summary, result.keywords, result.layout = summary, keywords, layout
+    result.rows_read = rows_read
+    result.rejected = rejected
+    result.faults = faults
+    result.rows_summarised = int(summary.get_column("count").sum()) if summary.height else 0
+    result.uuid_hashes = hashes
+    if result.rows_read != result.rows_summarised + sum(rejected.values()):
+        result.error = (f"{task.dump}: member {task.label!r}: row account does not balance: read "
+                        f"{result.rows_read}, summarised {result.rows_summarised}, rejected {rejected}")
+    return result

@@ -1,0 +1,226 @@
+"""Write dumps in the Commission's exact layout, and seeded SYNTHETIC dumps for benchmarks.
+
+:func:`write_dump` writes an outer zip that *stores* inner ``.csv.zip`` files (deflated CSV chunks
+repeating the header), with fixed timestamps so the same input gives the same bytes.
+:func:`php_csv_line` writes a row as PHP ``fputcsv`` does (fields with a space, comma, quote,
+backslash or newline are quoted; quotes doubled). :func:`write_synthetic_dump` writes a seeded,
+realistic-looking synthetic daily dump (platform, category, automation mix and text lengths shaped
+after the real database's 2025 statistics) for benchmarks; the data is SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from dsa_explore.sor import schema
+
+FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def php_field(value: str | None) -> str:
+    """Return one field as PHP ``fputcsv`` writes it (``None`` → empty)."""
+    if value is None:
+        return ""
+    if any(ch in value for ch in ' ,"\n\r\t\\'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def php_csv_line(values: Sequence[str | None]) -> str:
+    """Return one CSV line (without newline) as PHP ``fputcsv`` writes it."""
+    return ",".join(php_field(v) for v in values)
+
+
+def json_list(values: Iterable[str] | None) -> str | None:
+    """Return a list as the TDB stores it in a CSV cell: a JSON array string (None for None)."""
+    if values is None:
+        return None
+    return "[" + ",".join(f'"{v}"' for v in values) + "]"
+
+
+def zip_bytes(members: Sequence[tuple[str, bytes]], *, compression: int = zipfile.ZIP_DEFLATED,
+              level: int | None = 6) -> bytes:
+    """Return a zip archive holding ``members`` (name, bytes) with fixed timestamps."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = compression
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compress_type=compression, compresslevel=level)
+    return buf.getvalue()
+
+
+def write_dump(path: str | Path, inner: Sequence[tuple[str, bytes]]) -> Path:
+    """Write the outer zip at ``path`` storing (uncompressed) the given inner zips (name, bytes)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+        for name, data in inner:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_STORED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compress_type=zipfile.ZIP_STORED)
+    tmp.replace(path)
+    return path
+
+
+def header_line(layout: str = "full-38") -> str:
+    """Return the CSV header of a layout (``full-38``, ``full-37``, ``light-34``, ``light-33``)."""
+    return ",".join(schema.LAYOUTS[layout])
+
+
+# -------------------------------------------------------------------------------------------------
+# Seeded synthetic dumps (benchmarks)
+# -------------------------------------------------------------------------------------------------
+
+#: Platform mix of a 2025 day (rough shares of the daily SoR volume; Google Shopping dominates).
+PLATFORM_MIX: tuple[tuple[str, float], ...] = (
+    ("Google Shopping", 0.50), ("TikTok", 0.08), ("AliExpress", 0.08), ("Facebook", 0.06),
+    ("Amazon Store", 0.04), ("Temu", 0.04), ("Instagram", 0.035), ("Pinterest", 0.03), ("YouTube", 0.02),
+    ("Google Play", 0.02), ("Vinted", 0.01), ("Joom", 0.01), ("Wallapop", 0.01), ("OTTO", 0.01),
+    ("Snapchat", 0.01), ("X", 0.005), ("LinkedIn", 0.005), ("eBay", 0.005), ("Shein", 0.002),
+    ("Zalando", 0.001), ("Miravia", 0.004), ("Kleinanzeigen", 0.004), ("Booking.com", 0.004),
+)
+CATEGORY_MIX: tuple[tuple[str, float], ...] = (
+    ("STATEMENT_CATEGORY_OTHER_VIOLATION_TC", 0.35),
+    ("STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", 0.2),
+    ("STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH", 0.1),
+    ("STATEMENT_CATEGORY_SCAMS_AND_FRAUD", 0.08),
+    ("STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS", 0.08),
+    ("STATEMENT_CATEGORY_PROTECTION_OF_MINORS", 0.05),
+    ("STATEMENT_CATEGORY_CONSUMER_INFORMATION", 0.04),
+    ("STATEMENT_CATEGORY_VIOLENCE", 0.03),
+    ("STATEMENT_CATEGORY_CYBER_VIOLENCE", 0.02),
+    ("STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", 0.02),
+    ("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", 0.02),
+    ("STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", 0.01),
+)
+_WORDS = ("the content was removed because it violates our policy on prohibited products listing "
+          "seller account terms of service section illegal counterfeit unsafe product safety notice "
+          "review automated detection moderation decision restriction visibility marketplace item "
+          "trademark infringement misleading information consumer protection regulation").split()
+
+
+def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-38", start: int = 0) -> bytes:
+    """Return one synthetic CSV chunk (header + ``n_rows`` rows) for ``day``; SYNTHETIC data."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    cols = schema.LAYOUTS[layout]
+    plat_names = [p for p, _ in PLATFORM_MIX]
+    plat_w = np.array([w for _, w in PLATFORM_MIX])
+    cat_names = [c for c, _ in CATEGORY_MIX]
+    cat_w = np.array([w for _, w in CATEGORY_MIX])
+
+    def pool(n: int, mean_words: int) -> list[str]:
+        out = []
+        for _ in range(n):
+            k = max(1, int(rng.gamma(2.0, mean_words / 2.0)))
+            out.append(" ".join(rng.choice(_WORDS, size=k)))
+        return out
+
+    def pick(values, weights=None) -> pl.Series:
+        idx = rng.choice(len(values), size=n_rows, p=None if weights is None else weights / weights.sum())
+        return pl.Series(values, dtype=pl.String).gather(idx)
+
+    facts_pool = pool(400, 45)
+    expl_pool = pool(300, 25)
+    ground_pool = pool(100, 8)
+    idx = np.arange(start, start + n_rows)
+    uuid = pl.Series([f"{seed & 0xffffffff:08x}-{(i >> 32) & 0xffff:04x}-4{(i >> 20) & 0xfff:03x}-8{(i >> 8) & 0xfff:03x}-{i:012x}"
+                      for i in idx.tolist()])
+    content_offset = np.minimum(rng.geometric(0.05, size=n_rows) - 1, 4000)
+    content_offset[rng.random(n_rows) < 0.002] *= -1          # a few negative delays, as in real data
+    app_offset = (rng.random(n_rows) < 0.2).astype(np.int64) * rng.integers(1, 5, size=n_rows)
+    d0 = np.datetime64(day)
+    app = d0 - app_offset.astype("timedelta64[D]")
+    content = app - content_offset.astype("timedelta64[D]")
+    secs = rng.integers(0, 86400, size=n_rows)
+    created = pl.Series((d0.astype("datetime64[s]") + secs.astype("timedelta64[s]")).astype(str)).str.replace("T", " ")
+    vis_values = [json_list(["DECISION_VISIBILITY_CONTENT_REMOVED"]), json_list(["DECISION_VISIBILITY_CONTENT_DISABLED"]),
+                  json_list(["DECISION_VISIBILITY_CONTENT_DEMOTED"]), None]
+    terr = [json_list(sorted(["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+                              "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"])),
+            json_list(["DE"]), json_list(["FR", "ES"]), json_list(["NL"])]
+    data = {
+        "uuid": uuid,
+        "decision_visibility": pick(vis_values, np.array([0.6, 0.25, 0.05, 0.1])),
+        "decision_monetary": pick(["DECISION_MONETARY_SUSPENSION", None], np.array([0.03, 0.97])),
+        "decision_provision": pick(["DECISION_PROVISION_PARTIAL_SUSPENSION", None], np.array([0.05, 0.95])),
+        "decision_account": pick(["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED", None],
+                                 np.array([0.05, 0.03, 0.92])),
+        "account_type": pick(["ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE", None], np.array([0.4, 0.2, 0.4])),
+        "decision_ground": pick(["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"],
+                                np.array([0.9, 0.1])),
+        "illegal_content_legal_ground": pick(ground_pool[:20] + [None] * 20),
+        "illegal_content_explanation": pick(expl_pool[:50] + [None] * 50),
+        "incompatible_content_ground": pick(ground_pool),
+        "incompatible_content_explanation": pick(expl_pool),
+        "category": pick(cat_names, cat_w),
+        "category_specification": pick([json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]),
+                                         None], np.array([0.2, 0.1, 0.7])),
+        "content_type": pick([json_list(["CONTENT_TYPE_PRODUCT"]), json_list(["CONTENT_TYPE_TEXT"]),
+                              json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]), json_list(["CONTENT_TYPE_VIDEO"])],
+                             np.array([0.6, 0.2, 0.1, 0.1])),
+        "content_date": pl.Series(content.astype(str)) + " 00:00:00",
+        "territorial_scope": pick(terr, np.array([0.85, 0.07, 0.04, 0.04])),
+        "application_date": pl.Series(app.astype(str)) + " 00:00:00",
+        "decision_facts": pick(facts_pool),
+        "source_type": pick(["SOURCE_VOLUNTARY", "SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER"],
+                            np.array([0.85, 0.14, 0.01])),
+        "automated_detection": pick(["Yes", "No"], np.array([0.8, 0.2])),
+        "automated_decision": pick(["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
+                                    "AUTOMATED_DECISION_NOT_AUTOMATED"], np.array([0.6, 0.15, 0.25])),
+        "platform_name": pick(plat_names, plat_w),
+        "platform_uid": pl.Series([f"puid-{i}" for i in idx.tolist()]),
+        "created_at": created,
+    }
+    frame = pl.DataFrame({c: (data[c] if c in data else pl.Series([None] * n_rows, dtype=pl.String)).cast(pl.String)
+                          for c in cols})
+    return frame.write_csv(null_value="").encode("utf-8")
+
+
+def _synthetic_inner(args) -> tuple[str, bytes, int]:
+    seed, slug, day, version, part, n_members, rows_per_member, layout, start, level = args
+    members = []
+    total = 0
+    for sub in range(n_members):
+        n = rows_per_member
+        members.append((f"sor-{slug}-{day}-{version}-{part:05d}-{sub:05d}.csv",
+                        synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout,
+                                             start + sub * rows_per_member)))
+        total += n
+    return f"sor-{slug}-{day}-{version}-{part:05d}.csv.zip", zip_bytes(members, level=level), total
+
+
+def write_synthetic_dump(directory: str | Path, day: str, n_rows: int, *, seed: int = 20261128,
+                         rows_per_member: int = 100_000, members_per_inner: int = 10,
+                         layout: str = "full-38", processes: int = 1, level: int = 6) -> Path:
+    """Write ``sor-global-<day>-full.zip`` with ``n_rows`` SYNTHETIC rows in the exact layout."""
+    version = "full" if layout.startswith("full") else "light"
+    per_inner = rows_per_member * members_per_inner
+    jobs = []
+    start = 0
+    part = 0
+    while start < n_rows:
+        rows_here = min(per_inner, n_rows - start)
+        n_members = -(-rows_here // rows_per_member)
+        rpm = -(-rows_here // n_members)
+        jobs.append((seed, "global", day, version, part, n_members, rpm, layout, start, level))
+        start += n_members * rpm
+        part += 1
+    if processes > 1:
+        import multiprocessing as mp
+        with mp.get_context("spawn").Pool(processes) as pool:
+            inner = pool.map(_synthetic_inner, jobs)
+    else:
+        inner = [_synthetic_inner(j) for j in jobs]
+    path = Path(directory) / f"sor-global-{day}-{version}.zip"
+    write_dump(path, [(name, data) for name, data, _ in inner])
+    return path

@@ -1,0 +1,83 @@
+"""The briefing as a decision-maker gets it: per-platform builds checked in real headless Chromium.
+
+Two platforms are built through the same code as `make briefing`; each must render every chart
+with no network, log no errors, keep a clean heading outline, print within an A4 width, and let
+a reader drive a selection that changes what a linked chart shows, with no kernel.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dsa_explore import browsercheck
+from tests.conftest import require_chromium
+
+A4_CONTENT_WIDTH_PX = 17 / 2.54 * 96  # 17 cm of printable width at 96 dpi
+
+
+def test_both_platform_briefings_differ_and_name_their_platform(built_briefings):
+    ali = built_briefings["AliExpress"].read_text()
+    temu = built_briefings["Temu"].read_text()
+    assert "<h1>DSA compliance briefing: AliExpress</h1>" in ali
+    assert "<h1>DSA compliance briefing: Temu</h1>" in temu
+    assert built_briefings["Temu"].name == "briefing-temu.html"
+
+
+def test_headings_form_a_clean_outline(built_briefings):
+    for platform, path in built_briefings.items():
+        body = path.read_text().split("<main>", 1)[1]  # the inlined JavaScript holds '<h2>' strings of its own
+        levels = [int(m) for m in re.findall(r"<h([1-6])[ >]", body)]
+        assert levels.count(1) == 1 and levels[0] == 1, platform
+        for prev, cur in zip(levels, levels[1:], strict=False):
+            assert cur <= prev + 1, f"{platform}: heading level jumps from h{prev} to h{cur}"
+        assert {"Summary", "Caveats and method notes", "Sources"} <= set(
+            re.findall(r"<h2[^>]*>([^<]+)", path.read_text())), platform
+
+
+def test_every_chart_has_a_title_and_a_text_description(built_briefings):
+    html = built_briefings["AliExpress"].read_text()
+    divs = re.findall(r'<div[^>]*class="dsa-chart"[^>]*>', html)
+    labels = [re.search(r'aria-label="([^"]*)"', d) for d in divs]
+    assert divs and all(m and len(m.group(1)) > 10 for m in labels), divs
+    assert all('role="figure"' in d for d in divs)
+
+
+def _interact_with_a_selection(page, report):
+    """Change the first select-bound param and record which charts changed."""
+    before = page.eval_on_selector_all(".vega-embed svg.marks", "els => els.map(e => e.outerHTML)")
+    selects = page.locator(".vega-bindings select")
+    report.extra["selects"] = selects.count()
+    if selects.count() == 0:
+        return
+    select = selects.first
+    options = select.locator("option").all_inner_texts()
+    current = select.input_value()
+    other = next(o for o in options if o != current)
+    select.select_option(label=other)
+    page.wait_for_timeout(800)
+    after = page.eval_on_selector_all(".vega-embed svg.marks", "els => els.map(e => e.outerHTML)")
+    report.extra["changed"] = sum(1 for a, b in zip(before, after, strict=True) if a != b)
+
+
+def test_a_selection_driven_in_the_browser_changes_a_linked_chart(built_briefings):
+    require_chromium()
+    report = browsercheck.inspect(built_briefings["AliExpress"], interact=_interact_with_a_selection)
+    assert report.extra["selects"] >= 1, "the briefing has no select-bound selection to drive"
+    assert report.extra["changed"] >= 1, "changing the selection changed no chart"
+    assert report.console_errors == [] and report.page_errors == []
+
+
+def _print_widths(page, report):
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": int(A4_CONTENT_WIDTH_PX), "height": 1200})
+    page.wait_for_timeout(300)
+    report.extra["widths"] = page.eval_on_selector_all(
+        ".vega-embed svg.marks", "els => els.map(e => e.getBoundingClientRect().width)")
+
+
+def test_charts_fit_an_a4_page_when_printed(built_briefings):
+    require_chromium()
+    report = browsercheck.inspect(built_briefings["AliExpress"], interact=_print_widths)
+    assert report.extra["widths"], "no chart measured"
+    too_wide = [w for w in report.extra["widths"] if w > A4_CONTENT_WIDTH_PX + 1]
+    assert not too_wide, f"charts wider than A4's printable width: {too_wide}"

@@ -1,0 +1,55 @@
+"""Project-level promises: the README's first screen, a current data dictionary, a self-documenting
+Makefile, and no dependency on ../shared or on this machine's paths in committed files."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from dsa_explore import catalog, paths
+
+ROOT = paths.PROJECT_ROOT
+
+
+def test_readme_first_screen_gives_the_two_commands_then_lab():
+    text = (ROOT / "README.md").read_text()
+    first_screen = "\n".join(text.splitlines()[:25])
+    assert first_screen.index("make briefing") < first_screen.index("make test") < first_screen.index("make lab")
+    assert "reports/briefing.html" in first_screen
+
+
+def test_readme_data_dictionary_is_current():
+    text = (ROOT / "README.md").read_text()
+    assert catalog.readme_dictionary(text) == catalog.dictionary_markdown().strip(), (
+        "README data dictionary is stale: run `python -m dsa_explore.catalog dictionary --update-readme`")
+
+
+def test_readme_indexes_every_notebook():
+    text = (ROOT / "README.md").read_text()
+    for nb in sorted(paths.notebooks_dir().glob("*.ipynb")):
+        assert f"`{nb.name}`" in text, f"{nb.name} missing from the README's notebook index"
+
+
+def test_makefile_targets_document_themselves_and_help_is_default():
+    text = (ROOT / "Makefile").read_text()
+    assert ".DEFAULT_GOAL := help" in text
+    for target in ("setup", "lab", "briefing", "notebooks", "test", "lint"):
+        assert re.search(rf"^{target}:.*## \S", text, re.M), f"target {target} lacks a ## description"
+    assert re.search(r"^briefing: setup", text, re.M) and re.search(r"^test: setup", text, re.M)
+    out = subprocess.run(["make", "-s", "-C", str(ROOT)], capture_output=True, text=True).stdout
+    assert "make briefing" in out and "make test" in out
+
+
+def test_committed_files_do_not_reference_shared_or_machine_paths():
+    files = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=ROOT).stdout.split()
+    offenders = []
+    for name in files:
+        path = ROOT / name
+        if not path.is_file() or path.suffix in {".parquet", ".zip", ".png"}:
+            continue
+        text = path.read_text(errors="ignore")
+        if name == "tests/test_project.py":
+            continue
+        if re.search(r"\.\./shared\b|/work/shared|/work/main|/root/\.pyenv", text):
+            offenders.append(name)
+    assert not offenders, f"committed files refer to ../shared or machine paths: {offenders}"
