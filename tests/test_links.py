@@ -225,7 +225,7 @@ def reference_ppr(edge_list, bad, alpha):
     n = len(nodes)
     M = np.zeros((n, n))  # M[x, u] = probability to step u -> x on the reversed graph
     outdeg = np.zeros(n)
-    for s, d in pairs:
+    for _s, d in pairs:
         outdeg[idx[d]] += 1
     for s, d in pairs:
         M[idx[s], idx[d]] += 1 / outdeg[idx[d]]
@@ -300,7 +300,7 @@ def test_reachability_rate_counts_and_wilson_interval_match_statsmodels():
     rates = links.reachability_rate(SEED_TABLE)
     child = rates.filter(pl.col("seed_category") == "child_targeted")
     assert child.select("k", "reached", "seeds").rows() == [(1, 1, 4), (2, 2, 4), (3, 2, 4), (4, 3, 4)]
-    for _, k, reached, n, rate, low, high in child.iter_rows():
+    for _, _k, reached, n, rate, low, high in child.iter_rows():
         ref_low, ref_high = proportion_confint(reached, n, alpha=0.05, method="wilson")
         assert rate == reached / n
         assert (low, high) == (pytest.approx(ref_low, abs=1e-9), pytest.approx(ref_high, abs=1e-9))

@@ -63,9 +63,11 @@ def test_slider_is_a_bound_range_param_filtering_k(ali):
 
 
 def test_chain_diagram_draws_one_row_per_chain_from_seed_to_bad_target(ali):
-    nodes, edges, _, seeds = ali
-    ex = links.chains_with_edge_types(links.example_chains(seeds, nodes, per_hops=1), edges)
-    assert sorted(ex.group_by("chain").agg(pl.col("step").max())["step"].to_list()) == [1, 2, 3, 4]
+    nodes, edges, chains, seeds = ali
+    ex = links.chains_with_edge_types(links.example_chains(seeds, nodes, per_hops=1, seeds=chains["seed"]), edges)
+    # one chain per seed group and length 1-4, each from a planted seed
+    assert sorted(ex.group_by("chain").agg(pl.col("step").max())["step"].to_list()) == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert set(ex.filter(pl.col("step") == 0)["node_id"]) <= set(chains["seed"])
     last = ex.sort("step").group_by("chain").last()
     assert last["bad_kind"].null_count() == 0
     # every step after the seed was reached through a real edge

@@ -284,6 +284,39 @@ def test_sors_per_moderator_uses_internal_plus_external(extract):
     assert ali["sors_per_moderator_per_day"] == pytest.approx(sors / 986 / 184)
 
 
+def test_moderator_figures_agree_between_transparency_dataset_and_shipped_copy():
+    shipped = stats.moderators_from_shipped(stats.load_reported())
+    tidy = stats.moderators_from_transparency(catalog.load(stats.TRANSPARENCY_DATASET))
+    joined = shipped.join(tidy, on="platform", how="left", suffix="_tidy")
+    assert joined.height == 5
+    assert (joined["moderators"] == joined["moderators_tidy"]).all()
+
+
+def test_moderators_from_transparency_reads_totals_of_h2_2025_only():
+    base = {"section": 9, "scope": "TOTAL", "source_url": "https://example.org/r.csv"}
+    rows = [
+        {**base, "platform": "AliExpress", "period_start": date(2025, 7, 1), "period_end": date(2025, 12, 31),
+         "indicator": "moderators_internal", "value": 111.0},
+        {**base, "platform": "AliExpress", "period_start": date(2025, 7, 1), "period_end": date(2025, 12, 31),
+         "indicator": "moderators_external", "value": 875.0},
+        {**base, "platform": "AliExpress", "period_start": date(2026, 1, 1), "period_end": date(2026, 6, 30),
+         "indicator": "moderators_external", "value": 1000.0},
+        {**base, "platform": "AliExpress", "period_start": date(2025, 7, 1), "period_end": date(2025, 12, 31),
+         "indicator": "moderators_internal", "value": 7.0, "scope": "es"},
+    ]
+    got = stats.moderators_from_transparency(pl.DataFrame(rows))
+    assert got.select("platform", "internal", "external", "moderators").rows() == [("AliExpress", 111.0, 875.0, 986.0)]
+
+
+def test_platform_profile_months_add_up(extract):
+    prof = stats.platform_profile(extract, "Temu", since=date(2025, 7, 1), until=date(2025, 12, 31))
+    assert prof.height == 6
+    assert prof["sors"].sum() == extract.filter(
+        pl.col("platform") == "Temu", pl.col("measure") == "rows",
+        pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)))["count"].sum()
+    assert prof["fully_automated"].is_between(0, 1).all()
+
+
 def test_reported_dataset_rows_carry_source_urls():
     reported = stats.load_reported()
     assert reported["source_url"].str.starts_with("https://").all()
@@ -411,3 +444,21 @@ def test_briefing_section_says_no_data_for_a_platform_without_sors(monkeypatch, 
     assert section.facts == []
     assert section.sentences == ["No statements of reasons for Zalando in the Transparency Database extract "
                                  "(2023-09-25 to 2026-01-10)."]
+
+
+def test_section_renders_in_the_briefing_with_footnotes():
+    from dsa_explore.briefing import Briefing
+
+    briefing = Briefing("AliExpress", providers=(("statements_of_reasons", "dsa_explore.sor.stats", "briefing_section"),))
+    text = briefing.section_html("statements_of_reasons")
+    assert "307.0 million" in text and "311,373" in text and '<sup><a href="#src-' in text
+    sources = briefing.sources_html()
+    assert "sor_marketplaces_daily" in sources and "https://" in sources
+
+
+def test_source_account_covers_every_source_row(small_source):
+    account = stats.source_account(small_source)
+    by_reason = dict(account.group_by("reason").agg(pl.col("rows").sum()).iter_rows())
+    assert sum(by_reason.values()) == len(_source_rows())
+    assert by_reason == {"used": 17, "used (zero count, not stored)": 2, "other platform": 1,
+                         "statistic not extracted": 1}

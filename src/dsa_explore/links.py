@@ -42,12 +42,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
 
 from dsa_explore import paths
+
+if TYPE_CHECKING:
+    from dsa_explore.report import Section
 
 NODE_TYPES: tuple[str, ...] = ("listing", "seller", "affiliate", "external_domain", "search_suggestion",
                                "image_hash")
@@ -400,16 +403,6 @@ def reachability(edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[st
         "distance": pl.Series(sd, dtype=pl.Int64),
         "path": path_col,
     }, schema=REACH_SCHEMA)
-
-
-def distances_to_targets(edges: pl.DataFrame, targets: Sequence[str], max_hops: int) -> pl.DataFrame:
-    """Return every node within ``max_hops`` of a target with its distance (``node_id, distance``)."""
-    target_list = list(dict.fromkeys(_id_list(targets, "targets")))
-    e = _edge_frame(edges)
-    enc = _encode(e, extra=target_list)
-    dist, _ = _bfs_to_targets(enc, _codes(enc.vocab, target_list), int(max_hops))
-    idx = np.flatnonzero(dist >= 0)
-    return pl.DataFrame({"node_id": enc.vocab.gather(idx), "distance": pl.Series(dist[idx], dtype=pl.Int64)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -863,10 +856,10 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def briefing_section(platform: str):
+def briefing_section(platform: str) -> Section:
     """Return the hidden-links :class:`dsa_explore.report.Section` for ``platform`` (SYNTHETIC DATA)."""
     from dsa_explore import platforms as plat
-    from dsa_explore.report import Fact, Section, Source
+    from dsa_explore.report import Fact, Section, Source  # noqa: F811
 
     platform = plat.resolve(platform)
     nodes, edges, chains = load_graph(platform)

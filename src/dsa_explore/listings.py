@@ -439,7 +439,10 @@ def prevalence_table(sample: pl.DataFrame, label: str, by: Sequence[str] = ("pla
         t = stats.add_intervals(t, "k", "n", method="wilson", level=level).with_columns(
             pl.col("n").cast(pl.Float64).alias("n_eff"), pl.lit(None, pl.Float64).alias("deff"),
             pl.format("{} sampled listings, unweighted", pl.col("n")).alias("design"))
-    return t.with_columns(pl.lit(estimand).alias("estimand")).select(
+    # polars' parallel group sums can differ in the last bits from run to run; 12 decimals keep
+    # tables and chart specs reproducible (and are far below any reported precision)
+    return t.with_columns(pl.lit(estimand).alias("estimand"),
+                          pl.col("estimate", "low", "high", "n_eff", "deff").round(12)).select(
         *by, "estimand", "n", "k", "estimate", "low", "high", "n_eff", "deff", "design")
 
 

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -183,7 +183,7 @@ LEXICONS = ("brands", "counterfeit_euphemisms", "restricted_substances", "adult_
             "confusables")
 
 
-@lru_cache(maxsize=None)
+@cache
 def lexicon(name: str) -> pl.DataFrame:
     """Return lexicon ``name`` (a catalogued CSV under ``data/risk/lexicons/``)."""
     if name not in LEXICONS:
@@ -191,7 +191,7 @@ def lexicon(name: str) -> pl.DataFrame:
     return catalog.load(f"risk_lexicon_{name}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _default_config() -> str:
     return catalog.path("risk_weights").read_text(encoding="utf-8")
 
@@ -990,10 +990,16 @@ DEFAULT_CAPACITY = 40
 
 
 def add_target(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return ``frame`` with ``label_bad`` = counterfeit or prohibited or unsafe (null if any label is missing)."""
+    """Return ``frame`` with boolean ``label_bad`` = counterfeit or prohibited or lab-unsafe (labels 0/1).
+
+    ``label_bad`` is null when any of the three labels is missing (not assessed).
+    """
     cols = ["label_counterfeit", "label_prohibited", "label_unsafe_lab"]
+    missing = [c for c in cols if c not in frame.columns]
+    if missing:
+        raise RiskInputError(f"add_target needs label column(s) {missing}")
     return frame.with_columns(label_bad=pl.when(pl.any_horizontal([pl.col(c).is_null() for c in cols]))
-                              .then(None).otherwise(pl.any_horizontal(cols)))
+                              .then(None).otherwise(pl.any_horizontal([pl.col(c).cast(pl.Int64) == 1 for c in cols])))
 
 
 @lru_cache(maxsize=2)

@@ -66,20 +66,27 @@ LABEL_RATES: dict[str, dict] = {
 }
 BAD_SELLERS = ("counterfeiter", "pharma", "adult_linker")
 
+#: Base listing-sample columns in file order (the listing-sample format); risk fields follow.
+BASE_COLUMNS = ("listing_id", "platform", "seller_id", "seller_country", "category", "subcategory", "title", "price",
+                "currency", "brand", "branded", "child_targeted", "stratum", "selection_mechanism", "inclusion_prob",
+                "weight", "views", "orders", "label_formal_noncompliant", "label_unsafe_lab", "label_counterfeit",
+                "label_prohibited", "label_source", "label_review")
+
 CATEGORIES: dict[str, dict[str, tuple[float, list[str]]]] = {
     "toys": {"plush": (18.0, ["Soft plush bear", "Cuddly plush rabbit", "Plush dinosaur"]),
              "building": (35.0, ["Building blocks set", "Construction bricks kit", "Magnetic tiles set"])},
     "clothing_shoes": {"shoes": (85.0, ["Running shoes", "Leather sneakers", "Trail shoes"]),
                        "bags": (120.0, ["Shoulder bag", "Canvas tote bag", "Travel backpack"])},
-    "electronics": {"audio": (60.0, ["Wireless earbuds", "Bluetooth speaker", "Over-ear headphones"]),
-                    "accessories": (15.0, ["Phone case", "USB-C charging cable", "Screen protector"])},
-    "health": {"supplements": (25.0, ["Vitamin D3 capsules", "Magnesium tablets", "Herbal tea blend"]),
-               "personal_care": (12.0, ["Hand cream", "Bamboo toothbrush set", "Lip balm"])},
-    "home": {"kitchen": (22.0, ["Kitchen knife set", "Glass storage jars", "Silicone baking mat"]),
-             "decor": (30.0, ["Scented candle", "Cotton cushion cover", "Wall clock"])},
+    "electronics_chargers": {"audio": (60.0, ["Wireless earbuds", "Bluetooth speaker", "Over-ear headphones"]),
+                             "accessories": (15.0, ["Phone case", "USB-C charging cable", "Screen protector"])},
+    "medicines_supplements": {"supplements": (25.0, ["Vitamin D3 capsules", "Magnesium tablets", "Herbal tea blend"]),
+                              "herbal": (18.0, ["Ginger root capsules", "Chamomile drops", "Green tea extract"])},
+    "cosmetics": {"personal_care": (12.0, ["Hand cream", "Lip balm", "Face serum"])},
+    "other": {"kitchen": (22.0, ["Kitchen knife set", "Glass storage jars", "Silicone baking mat"]),
+              "decor": (30.0, ["Scented candle", "Cotton cushion cover", "Wall clock"])},
 }
 BRANDS_BY_CATEGORY = {"toys": ["LEGO", "Disney"], "clothing_shoes": ["Nike", "Adidas", "Gucci", "Prada"],
-                      "electronics": ["Samsung", "Dyson"]}
+                      "electronics_chargers": ["Samsung", "Dyson"]}
 EU_COUNTRIES = ["DE", "FR", "IT", "ES", "NL", "PL", "BE"]
 NON_EU_COUNTRIES = ["CN", "CN", "CN", "HK", "TR", "US"]
 AGE_WARNINGS = ["Not suitable for children under 36 months.", "Nicht für Kinder unter 36 Monaten geeignet.",
@@ -146,11 +153,11 @@ def generate(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
                 age, new30 = int(rng.integers(200, 3000)), int(rng.integers(0, 120))
             cats = list(CATEGORIES)
             if stype == "pharma":
-                cats = ["health"]
+                cats = ["medicines_supplements"]
             elif stype == "adult_linker":
                 cats = ["toys"]
             elif stype == "counterfeiter":
-                cats = ["clothing_shoes", "electronics", "toys"]
+                cats = ["clothing_shoes", "electronics_chargers", "toys"]
             authorised = []
             if stype in ("legit_eu", "legit_non_eu") and rng.random() < 0.5:
                 pool = [b for c in cats for b in BRANDS_BY_CATEGORY.get(c, [])]
@@ -277,15 +284,16 @@ def generate(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
                 for sig, rate in spec["signals"].items():
                     if sig in planted:
                         p = max(p, rate)
-                labels[label] = bool(rng.random() < p)
+                labels[label] = int(rng.random() < p)
             rows.append({
                 "listing_id": f"{pslug}-l{i:04d}", "platform": platform, "seller_id": seller["seller_id"],
                 "seller_country": seller["country"], "category": category, "subcategory": sub, "title": title,
                 "price": round(price, 2), "currency": "EUR", "brand": brand, "branded": brand is not None,
-                "child_targeted": child, "stratum": f"{category}|{'eu' if seller['eu'] else 'non_eu'}",
-                "selection_mechanism": "random_listing", "inclusion_prob": 0.002, "weight": 500.0,
+                "child_targeted": child,
+                "stratum": f"{pslug}|{category}|{'eu' if seller['eu'] else 'non_eu'}",
+                "selection_mechanism": "random_in_stratum", "inclusion_prob": 0.002, "weight": 500.0,
                 "views": int(rng.poisson(200)), "orders": int(rng.poisson(8)),
-                **labels, "label_source": "synthetic ground truth", "label_review": None,
+                **labels, "label_source": "lab", "label_review": None,
                 "description": description, "markings": markings, "linked_text": linked,
                 "seller_authorised_brands": ";".join(seller["authorised"]) or None,
                 "seller_registered_on": OBSERVED_ON - dt.timedelta(days=seller["age"]),
@@ -299,15 +307,17 @@ def generate(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
                              "image_hash": hex_hash(), "ean": ean(),
                              "removed_on": OBSERVED_ON - dt.timedelta(days=int(rng.integers(30, 400))),
                              "removal_reason": "non-compliant product"})
-    label_cols = {c: pl.Boolean for c in LABEL_RATES}
+    label_cols = {c: pl.Int64 for c in LABEL_RATES}
     listings = pl.DataFrame(rows, schema_overrides={"brand": pl.String, "markings": pl.String, "linked_text": pl.String,
-                                                     "label_review": pl.String, "seller_authorised_brands": pl.String,
+                                                     "label_review": pl.Int64, "seller_authorised_brands": pl.String,
                                                      **{c: pl.String for c in ("eu_rp_name", "eu_rp_address",
                                                                                "eu_rp_country", "manufacturer_email",
                                                                                "product_identifier", "safety_info",
                                                                                "manufacturer_address",
                                                                                "trader_register_no", "trader_phone")},
                                                      **label_cols}, infer_schema_length=None)
+    base = [c for c in BASE_COLUMNS if c in listings.columns]
+    listings = listings.select([*base, *[c for c in listings.columns if c not in base]])
     return listings, pl.DataFrame(removals, infer_schema_length=None)
 
 

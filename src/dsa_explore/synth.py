@@ -184,8 +184,8 @@ def listing_sample(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
                                   "search_top_k", score, np.full(n_k, np.nan), countries, country_p, counter,
                                   lab_all=True))
             counter += n_k
-    from dsa_explore.listings import FRAME_SCHEMA, LISTING_SCHEMA
     from dsa_explore.catalog import DTYPES
+    from dsa_explore.listings import FRAME_SCHEMA, LISTING_SCHEMA
 
     sample = pl.DataFrame(rows, schema={c: DTYPES[t] for c, t in LISTING_SCHEMA.items()}, orient="row")
     frame = pl.DataFrame(frame_rows, schema={c: DTYPES[t] for c, t in FRAME_SCHEMA.items()})

@@ -17,6 +17,11 @@ Z95 = 1.959963984540054  # z_{0.975}, the 95% two-sided critical value
 _PCT = ".0%"
 
 
+def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Round float columns to 6 decimals: smaller specs, identical from run to run."""
+    return frame.with_columns(pl.col(pl.Float64).round(6))
+
+
 def _interval_layers(base: alt.Chart, y: alt.Y, color: alt.Color | None, tooltip: list, x_title: str,
                      shape: alt.Shape | None = None, x_domain=(0, 1), y_offset: str | None = None) -> alt.LayerChart:
     rule = {"y": y, "x": alt.X("low:Q", title=x_title, axis=alt.Axis(format=_PCT), scale=alt.Scale(domain=list(x_domain))),
@@ -44,36 +49,39 @@ def prevalence_forest(table: pl.DataFrame, *, title: str, description: str, synt
                       subtitle: str | None = None, width: int = 460) -> alt.LayerChart:
     """Return a forest plot of ``table`` (platform, ``label``, estimate, low, high, n, design), one row per estimate."""
     frame = _check(table, ["platform", label, "estimate", "low", "high", "n", "design"])
-    frame = frame.select("platform", label, "estimate", "low", "high", "n", "design")
+    frame = _rounded(frame.select("platform", label, "estimate", "low", "high", "n", "design"))
     platforms = sorted(frame["platform"].unique().to_list())
-    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    base = alt.Chart(frame, width=width)
     y = alt.Y(f"{label}:N", title=None, sort=None)
     color = alt.Color("platform:N", scale=platform_scale(platforms), title="platform")
-    return _interval_layers(base, y, color, _tips(label, "design"), x_title)
+    return _interval_layers(base, y, color, _tips(label, "design"), x_title).properties(
+        title=titled(title, subtitle, synthetic), description=description)
 
 
 def estimand_comparison(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
                         subtitle: str | None = None, width: int = 460) -> alt.LayerChart:
     """Return estimates of one label per platform for several estimands (listing, exposure, seller), side by side."""
-    frame = _check(table, ["platform", "estimand", "estimate", "low", "high", "n", "design"]).select(
-        "platform", "estimand", "estimate", "low", "high", "n", "design")
-    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    frame = _rounded(_check(table, ["platform", "estimand", "estimate", "low", "high", "n", "design"]).select(
+        "platform", "estimand", "estimate", "low", "high", "n", "design"))
+    base = alt.Chart(width=width)
     y = alt.Y("estimand:N", title=None, sort=None)
-    layers = _interval_layers(base, y, alt.Color("estimand:N", title="estimand"), _tips("estimand", "design"),
+    layers = _interval_layers(base, y, alt.Color("estimand:N", title="estimand", sort=None), _tips("estimand", "design"),
                               "prevalence (95% interval)")
-    return layers.facet(row=alt.Row("platform:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")))
+    return layers.facet(data=frame, row=alt.Row("platform:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
+                        ).properties(title=titled(title, subtitle, synthetic), description=description)
 
 
 def outcome_comparison(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
                        subtitle: str | None = None, width: int = 460) -> alt.LayerChart:
     """Return formal non-compliance beside lab-confirmed unsafe (column ``outcome``) per platform."""
-    frame = _check(table, ["platform", "outcome", "estimate", "low", "high", "n", "design"]).select(
-        "platform", "outcome", "estimate", "low", "high", "n", "design")
-    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    frame = _rounded(_check(table, ["platform", "outcome", "estimate", "low", "high", "n", "design"]).select(
+        "platform", "outcome", "estimate", "low", "high", "n", "design"))
+    base = alt.Chart(frame, width=width)
     y = alt.Y("platform:N", title=None, sort=None)
     color = alt.Color("outcome:N", title="outcome", scale=alt.Scale(range=[theme.OKABE_ITO[0], theme.OKABE_ITO[5]]))
     return _interval_layers(base, y, color, _tips("platform", "outcome", "design"), "prevalence (95% interval)",
-                            y_offset="outcome")
+                            y_offset="outcome").properties(title=titled(title, subtitle, synthetic),
+                                                           description=description)
 
 
 def published_beside_ours(ours: pl.DataFrame, published: pl.DataFrame, *, title: str, description: str,
@@ -95,43 +103,63 @@ def published_beside_ours(ours: pl.DataFrame, published: pl.DataFrame, *, title:
         pl.format("{}/{} {}", "positives", "n", "outcome_definition").alias("detail"),
         pl.format("published: {}", pl.col("selection_mechanism").str.replace_all("_", " ")).alias("selection"),
         "source_url")
-    frame = pl.concat([a, b], how="vertical_relaxed")
-    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    frame = _rounded(pl.concat([a, b], how="vertical_relaxed"))
+    base = alt.Chart(frame, width=width)
     y = alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=420))
     tips = [*_tips("platform", "selection", "detail"), alt.Tooltip("source_url:N", title="source")]
+    colours = {"this sample: probability design": theme.OKABE_ITO[0], "published: purposive": theme.OKABE_ITO[3],
+               "published: search top k": theme.OKABE_ITO[1], "published: risk targeted": theme.OKABE_ITO[5],
+               "published: random listing": theme.OKABE_ITO[2], "published: random in stratum": theme.OKABE_ITO[4]}
+    present = [k for k in colours if k in set(frame["selection"].to_list())]
+    present += sorted(set(frame["selection"].to_list()) - set(present))
     colour = alt.Color("selection:N", title="selection",
-                       scale=alt.Scale(range=[theme.OKABE_ITO[3], theme.OKABE_ITO[1], theme.OKABE_ITO[0]]))
+                       scale=alt.Scale(domain=present, range=[colours.get(k, theme.MISSING_COLOUR) for k in present]))
     return _interval_layers(base, y, colour, tips, "share positive (95% interval)",
-                            shape=alt.Shape("selection:N", title="selection"))
+                            shape=alt.Shape("selection:N", legend=None)).properties(
+        title=titled(title, subtitle, synthetic), description=description)
 
 
 def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
-                        label: str = "stratum", half_width: float = 0.05, prevalence: float = 0.5,
-                        deff: float = 1.5, subtitle: str | None = None, width: int = 460) -> alt.Chart:
+                        label: str = "stratum", pilot: str | None = None, half_width: float = 0.05,
+                        prevalence: float = 0.5, deff: float = 1.5, subtitle: str | None = None,
+                        width: int = 460) -> alt.LayerChart:
     """Return listings to buy per stratum for a target half-width, driven by Altair sliders (works in exported HTML).
 
-    Sliders: target half-width e, anticipated prevalence p and design effect. Per stratum
-    n = ceil(n₀/(1 + (n₀ − 1)/N_h)) with n₀ = z²·p(1−p)/e² · deff (as
-    ``dsa_explore.stats.sample_size_for_half_width``).
+    Sliders: target half-width e, anticipated prevalence p and design effect; with ``pilot``
+    (a column of pilot prevalences) a check box switches between the pilot value of each row
+    and the slider's p. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with n₀ = z²·p(1−p)/e² · deff
+    (as ``dsa_explore.stats.sample_size_for_half_width``).
     """
-    frame = _check(frame_table, [label, "frame_size"]).select(label, "frame_size")
+    cols = [label, "frame_size"] + ([pilot] if pilot else [])
+    frame = _rounded(_check(frame_table, cols).select(cols))
     e = alt.param(name="half_width", value=half_width,
                   bind=alt.binding_range(min=0.01, max=0.15, step=0.005, name="target half-width ± "))
     p = alt.param(name="prevalence", value=prevalence,
                   bind=alt.binding_range(min=0.05, max=0.95, step=0.05, name="anticipated prevalence "))
     d = alt.param(name="deff", value=deff, bind=alt.binding_range(min=1.0, max=4.0, step=0.1, name="design effect "))
-    n0 = f"{Z95 * Z95} * prevalence * (1 - prevalence) / (half_width * half_width) * deff"
-    chart = (alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
-             .add_params(e, p, d)
-             .transform_calculate(n0=n0)
+    params = [e, p, d]
+    p_expr = "prevalence"
+    if pilot:
+        use = alt.param(name="use_pilot", value=True, bind=alt.binding_checkbox(name="use pilot prevalence per row "))
+        params.append(use)
+        p_expr = f"(use_pilot ? datum['{pilot}'] : prevalence)"
+    chart = (alt.Chart(frame, width=width)
+             .add_params(*params)
+             .transform_calculate(p_used=p_expr)
+             .transform_calculate(n0=f"{Z95 * Z95} * datum.p_used * (1 - datum.p_used) / (half_width * half_width) * deff")
              .transform_calculate(listings_to_buy="ceil(datum.n0 / (1 + (datum.n0 - 1) / datum.frame_size) - 1e-9)")
              .mark_bar()
              .encode(y=alt.Y(f"{label}:N", title=None, sort=None),
                      x=alt.X("listings_to_buy:Q", title="listings to buy and label"),
                      tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip("frame_size:Q", format=",", title="frame size"),
+                              alt.Tooltip("p_used:Q", format=".0%", title="anticipated prevalence"),
                               alt.Tooltip("listings_to_buy:Q", title="listings to buy")]))
-    text = chart.mark_text(align="left", dx=3).encode(text=alt.Text("listings_to_buy:Q"))
-    return chart + text
+    text = (alt.Chart(frame).transform_calculate(p_used=p_expr)
+            .transform_calculate(n0=f"{Z95 * Z95} * datum.p_used * (1 - datum.p_used) / (half_width * half_width) * deff")
+            .transform_calculate(listings_to_buy="ceil(datum.n0 / (1 + (datum.n0 - 1) / datum.frame_size) - 1e-9)")
+            .mark_text(align="left", dx=3)
+            .encode(y=alt.Y(f"{label}:N", sort=None), x="listings_to_buy:Q", text=alt.Text("listings_to_buy:Q")))
+    return alt.layer(chart, text).properties(title=titled(title, subtitle, synthetic), description=description)
 
 
 def briefing_forest(sample: pl.DataFrame, published: pl.DataFrame, platform: str) -> alt.LayerChart:

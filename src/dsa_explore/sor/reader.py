@@ -31,6 +31,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,8 +239,16 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
     return tasks, errors
 
 
-def read_member_bytes(task: MemberTask) -> bytes:
-    """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
+#: Size of the decompressed blocks a member is parsed in (bounded memory, no huge allocations).
+CHUNK_BYTES = 8 * 1024 * 1024
+
+
+def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """Yield the decompressed bytes of one CSV member in blocks cut at line breaks (CRC-checked).
+
+    Raises :class:`MemberRefused` for a missing member, an implausible size or compression ratio, or
+    corrupt or truncated data (also when the data turns out longer or shorter than declared).
+    """
     with open(task.dump_path, "rb") as fh:
         try:
             outer = zipfile.ZipFile(fh)
@@ -252,15 +261,34 @@ def read_member_bytes(task: MemberTask) -> bytes:
             except KeyError as exc:
                 raise MemberRefused(task.dump, task.label, "no such member") from exc
             _check_info(task.dump, task.label, info, MAX_MEMBER_BYTES)
+            total = 0
+            pending = b""
             try:
                 with inner.open(info) as member:
-                    data = member.read()
+                    while True:
+                        blk = member.read(block)
+                        if not blk:
+                            break
+                        total += len(blk)
+                        buf = pending + blk if pending else blk
+                        cut = buf.rfind(b"\n")
+                        if cut < 0:
+                            pending = buf
+                            continue
+                        pending = buf[cut + 1:]
+                        yield buf[: cut + 1]
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
-    if len(data) != info.file_size:
+            if pending:
+                yield pending
+    if total != info.file_size:
         raise MemberRefused(task.dump, task.label,
-                            f"size mismatch: read {len(data):,} bytes, header declares {info.file_size:,}")
-    return data
+                            f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+
+
+def read_member_bytes(task: MemberTask) -> bytes:
+    """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
+    return b"".join(iter_member_chunks(task))
 
 
 def drain_member(task: MemberTask, block: int = 1 << 20) -> int:
@@ -298,48 +326,102 @@ def _python_csv(text: str, header: list[str], needed: list[str]) -> tuple[dict[s
     return cols, n_read, bad
 
 
-def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
-    """Parse one CSV member's bytes into an all-String frame of the needed columns.
+def _add(into: dict[str, int], other: dict[str, int]) -> None:
+    for k, v in other.items():
+        into[k] = into.get(k, 0) + v
 
-    Returns ``(frame, layout, rows_read, rejected, faults)``; ``frame`` has every column of
-    :data:`schema.NEEDED` (``territorial_scope`` null for light dumps).
+
+def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
+    """Parse one CSV member's bytes (see :func:`parse_chunks`)."""
+    return parse_chunks([data], dump, label)
+
+
+def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
+                 ) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
+    """Parse one CSV member, given as byte chunks that end at line breaks, into the needed columns.
+
+    Returns ``(frame, layout, rows_read, rejected, faults)``; ``frame`` is all-String with every
+    column of :data:`schema.NEEDED` (``territorial_scope`` null for light dumps). The first line must
+    be a known header, else :class:`MemberRefused`.
     """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
-    if not data.strip():
-        faults["empty_members"] = 1
-        return pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}), "empty", 0, rejected, faults
-    nl = data.find(b"\n")
-    header_bytes = data if nl < 0 else data[:nl]
-    header_line = header_bytes.decode("utf-8", errors="replace").rstrip("\r")
-    header = next(csv.reader([header_line]))
-    layout = schema.layout_of(header)
-    if layout is None:
-        raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
-                                         f"columns); got {len(header)} columns starting {header[:3]}")
-    header = list(schema.LAYOUTS[layout])
-    needed = [c for c in schema.NEEDED if c in header]
-    # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
-    canonical_header = ",".join([*header, "_extra"]).encode()
-
     frames: list[pl.DataFrame] = []
     rows_read = 0
-    if b'\\"' in data:
-        lines = data[nl + 1:].split(b"\n")
+    header: list[str] | None = None
+    layout = "empty"
+    needed: list[str] = []
+    canonical_header = b""
+    pending = b""
+    for chunk in chunks:
+        if header is None:
+            chunk = pending + chunk
+            nl = chunk.find(b"\n")
+            if nl < 0:
+                pending = chunk
+                continue
+            header_line = chunk[:nl].decode("utf-8", errors="replace").rstrip("\r")
+            cols = next(csv.reader([header_line]))
+            layout = schema.layout_of(cols)
+            if layout is None:
+                raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
+                                                 f"columns); got {len(cols)} columns starting {cols[:3]}")
+            header = list(schema.LAYOUTS[layout])
+            needed = [c for c in schema.NEEDED if c in header]
+            # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
+            canonical_header = ",".join([*header, "_extra"]).encode()
+            chunk = chunk[nl + 1:]
+        if not chunk.strip():
+            continue
+        frame, n, rej, flt = _parse_body(chunk, header, needed, canonical_header)
+        rows_read += n
+        _add(rejected, rej)
+        _add(faults, flt)
+        if frame.height:
+            frames.append(frame)
+    if header is None and pending.strip():
+        header_line = pending.decode("utf-8", errors="replace").strip()
+        cols = next(csv.reader([header_line]))
+        layout = schema.layout_of(cols)
+        if layout is None:
+            raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
+                                             f"columns); got {len(cols)} columns starting {cols[:3]}")
+    if rows_read == 0:
+        faults["empty_members"] = 1
+    empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED})
+    if not frames:
+        return empty, layout, rows_read, rejected, faults
+    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    missing = [c for c in schema.NEEDED if c not in frame.columns]
+    if missing:
+        frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
+    return frame.select(schema.NEEDED), layout, rows_read, rejected, faults
+
+
+def _parse_body(body: bytes, header: list[str], needed: list[str], canonical_header: bytes
+                ) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int]]:
+    """Parse CSV lines (no header) with polars; repair backslash quotes, invalid UTF-8, ragged rows."""
+    faults: dict[str, int] = {}
+    rejected: dict[str, int] = {}
+    frames: list[pl.DataFrame] = []
+    rows_read = 0
+    if body.find(b"\\") >= 0 and body.find(b'\\"') >= 0:   # memchr first: backslashes are rare
+        lines = body.split(b"\n")
         bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
         data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
         del lines
         text, n_utf = _decode(bad_lines)
         if n_utf:
-            faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
+            faults["invalid_utf8_sequences"] = n_utf
         cols, n, wrong = _python_csv(text, header, needed)
         faults["backslash_quote_rows"] = n - wrong
         rows_read += n
         if wrong:
-            rejected["field_count"] = rejected.get("field_count", 0) + wrong
+            rejected["field_count"] = wrong
         frames.append(pl.DataFrame(cols, schema={c: pl.String for c in needed}))
     else:
-        data = canonical_header + data[nl:] if nl >= 0 else canonical_header
+        data = canonical_header + b"\n" + body
+    frame = None
     for attempt in range(2):
         try:
             frame = pl.read_csv(io.BytesIO(data), has_header=True, columns=[*needed, "_extra"], infer_schema=False,
@@ -361,8 +443,8 @@ def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str,
         text, n_utf = _decode(data)
         if n_utf:
             faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
-        body = text.split("\n", 1)[1] if "\n" in text else ""
-        cols, n, wrong = _python_csv(body, header, needed)
+        rest = text.split("\n", 1)[1] if "\n" in text else ""
+        cols, n, wrong = _python_csv(rest, header, needed)
         if wrong:
             rejected["field_count"] = rejected.get("field_count", 0) + wrong
         frame = pl.DataFrame(cols, schema={c: pl.String for c in needed})
@@ -375,14 +457,8 @@ def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str,
             rejected["field_count"] = rejected.get("field_count", 0) + n_extra
             frame = frame.filter(~extra)
     frames.append(frame.select(needed))
-    del data
-    if rows_read == 0:
-        faults["empty_members"] = 1
-    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-    missing = [c for c in schema.NEEDED if c not in frame.columns]
-    if missing:
-        frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
-    return frame.select(schema.NEEDED), layout, rows_read, rejected, faults
+    out = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    return out, rows_read, rejected, faults
 
 
 def _decode(data: bytes) -> tuple[str, int]:
@@ -539,12 +615,13 @@ def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = 
         grouped = grouped.filter(pl.col("platform").is_in(wanted))
         keywords = keywords.filter(pl.col("platform").is_in(wanted))
 
-    summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS)
-    keywords = aggregate_keywords(keywords)
+    summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS,
+                        sort=False)
+    keywords = aggregate_keywords(keywords, sort=False)
     return summary, keywords, rejected, faults, hashes
 
 
-def aggregate(frame: pl.DataFrame, keys) -> pl.DataFrame:
+def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True) -> pl.DataFrame:
     """Re-aggregate summary rows over ``keys`` (sums; maxima for ``*_max_days``), sorted deterministically."""
     keys = list(keys)
     aggs = []
@@ -555,23 +632,25 @@ def aggregate(frame: pl.DataFrame, keys) -> pl.DataFrame:
             aggs.append(pl.col(c).sum().cast(pl.Int64))
     out = frame.group_by(keys).agg(aggs)
     out = out.with_columns([pl.col(k).cast(schema.SUMMARY_SCHEMA[k]) for k in keys if k in schema.SUMMARY_SCHEMA])
-    return out.sort(keys, nulls_last=False, maintain_order=True).select(keys + list(schema.COUNT_COLUMNS))
+    if sort:
+        out = out.sort(keys, nulls_last=False, maintain_order=True)
+    return out.select(keys + list(schema.COUNT_COLUMNS))
 
 
-def aggregate_keywords(frame: pl.DataFrame) -> pl.DataFrame:
+def aggregate_keywords(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFrame:
     """Re-aggregate keyword counts, sorted deterministically."""
     keys = list(schema.KEYWORD_KEYS)
-    return (frame.group_by(keys).agg(pl.col("count").sum().cast(pl.Int64))
-            .sort(keys, nulls_last=False, maintain_order=True).select(keys + ["count"]))
+    out = frame.group_by(keys).agg(pl.col("count").sum().cast(pl.Int64))
+    if sort:
+        out = out.sort(keys, nulls_last=False, maintain_order=True)
+    return out.select(keys + ["count"])
 
 
 def summarise_member(task: MemberTask) -> MemberResult:
     """Read, repair, parse and summarise ONE CSV member. Never raises for bad data: errors are returned."""
     result = MemberResult(task=task)
     try:
-        data = read_member_bytes(task)
-        frame, layout, rows_read, rejected, faults = parse_member(data, task.dump, task.label)
-        del data
+        frame, layout, rows_read, rejected, faults = parse_chunks(iter_member_chunks(task), task.dump, task.label)
         summary, keywords, rej2, faults2, hashes = summarise_frame(
             frame, platforms=task.platforms, exclude_hashes=task.exclude_hashes)
     except MemberRefused as exc:

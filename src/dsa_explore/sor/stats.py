@@ -42,11 +42,15 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from dsa_explore import catalog, paths, platforms
 from dsa_explore.sor import taxonomy
+
+if TYPE_CHECKING:
+    from dsa_explore.report import Section
 
 #: Catalog names of the shipped datasets this module reads.
 EXTRACT_DATASET = "sor_marketplaces_daily"
@@ -354,7 +358,7 @@ def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platf
     out = (frame.with_columns(pl.col("variant").fill_null("(empty)"))
            .group_by(*groups, "variant").agg(pl.col("count").sum())
            .with_columns(share=pl.col("count") / pl.col("count").sum().over(groups)))
-    return out.sort(*groups, "count", descending=[False] * len(groups) + [True])
+    return out.sort(*groups, "count", "variant", descending=[False] * len(groups) + [True, False])
 
 
 def category_mix(extract: pl.DataFrame, *, platforms_: list[str] | None = None, every: str = "1mo",
@@ -396,9 +400,8 @@ def automation(extract: pl.DataFrame, *, since: date | None = None, until: date 
     sors = platform_totals(extract, since=since, until=until).select("platform", "sors")
     return (sors.join(wide.select("platform", "fully", "partially", "not_automated"), on="platform", how="inner")
             .join(detection, on="platform", how="left")
-            .with_columns(pl.col("automated_detection").fill_null(0.0))
-            .filter(pl.col("platform").is_in(_platforms(sors, platforms_)["platform"].implode()))
-            .sort("sors", descending=True))
+            .with_columns(pl.col("fully", "partially", "not_automated", "automated_detection").fill_null(0.0))
+            .sort("sors", "platform", descending=[True, False]))
 
 
 def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: date | None = None,
@@ -616,7 +619,7 @@ def _h2_figures(extract: pl.DataFrame, platform: str) -> _H2 | None:
                negative=int(dl["negative"][0]) if dl.height else 0)
 
 
-def briefing_section(platform: str):
+def briefing_section(platform: str) -> Section:
     """Return the statements-of-reasons section of the briefing for ``platform``.
 
     Parameters

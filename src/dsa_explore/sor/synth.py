@@ -143,47 +143,79 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     content = app - content_offset.astype("timedelta64[D]")
     secs = rng.integers(0, 86400, size=n_rows)
     created = pl.Series((d0.astype("datetime64[s]") + secs.astype("timedelta64[s]")).astype(str)).str.replace("T", " ")
-    vis_values = [json_list(["DECISION_VISIBILITY_CONTENT_REMOVED"]), json_list(["DECISION_VISIBILITY_CONTENT_DISABLED"]),
-                  json_list(["DECISION_VISIBILITY_CONTENT_DEMOTED"]), None]
-    terr = [json_list(sorted(["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-                              "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"])),
-            json_list(["DE"]), json_list(["FR", "ES"]), json_list(["NL"])]
+    # Each platform files through a few templates ("profiles") and a few categories, as real platforms do;
+    # profiles are drawn from a fixed seed so that every member and day shares them.
+    prof = _profiles()
+    n_prof = len(prof["decision_ground"]) // len(plat_names)
+    plat_idx = rng.choice(len(plat_names), size=n_rows, p=plat_w / plat_w.sum())
+    prof_idx = plat_idx * n_prof + rng.choice(n_prof, size=n_rows, p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum())
+    cat_table = prof["category_table"]
+    cat_idx = cat_table[plat_idx, rng.choice(cat_table.shape[1], size=n_rows, p=[0.55, 0.25, 0.15, 0.05])]
+    def from_profile(col: str) -> pl.Series:
+        return pl.Series(prof[col], dtype=pl.String).gather(prof_idx)
     data = {
         "uuid": uuid,
-        "decision_visibility": pick(vis_values, np.array([0.6, 0.25, 0.05, 0.1])),
-        "decision_monetary": pick(["DECISION_MONETARY_SUSPENSION", None], np.array([0.03, 0.97])),
-        "decision_provision": pick(["DECISION_PROVISION_PARTIAL_SUSPENSION", None], np.array([0.05, 0.95])),
-        "decision_account": pick(["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED", None],
-                                 np.array([0.05, 0.03, 0.92])),
-        "account_type": pick(["ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE", None], np.array([0.4, 0.2, 0.4])),
-        "decision_ground": pick(["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"],
-                                np.array([0.9, 0.1])),
+        **{c: from_profile(c) for c in ("decision_visibility", "decision_monetary", "decision_provision",
+                                        "decision_account", "account_type", "decision_ground", "content_type",
+                                        "territorial_scope", "source_type", "automated_detection",
+                                        "automated_decision", "category_specification")},
         "illegal_content_legal_ground": pick(ground_pool[:20] + [None] * 20),
         "illegal_content_explanation": pick(expl_pool[:50] + [None] * 50),
         "incompatible_content_ground": pick(ground_pool),
         "incompatible_content_explanation": pick(expl_pool),
-        "category": pick(cat_names, cat_w),
-        "category_specification": pick([json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]),
-                                         None], np.array([0.2, 0.1, 0.7])),
-        "content_type": pick([json_list(["CONTENT_TYPE_PRODUCT"]), json_list(["CONTENT_TYPE_TEXT"]),
-                              json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]), json_list(["CONTENT_TYPE_VIDEO"])],
-                             np.array([0.6, 0.2, 0.1, 0.1])),
+        "category": pl.Series(cat_names, dtype=pl.String).gather(cat_idx),
         "content_date": pl.Series(content.astype(str)) + " 00:00:00",
-        "territorial_scope": pick(terr, np.array([0.85, 0.07, 0.04, 0.04])),
         "application_date": pl.Series(app.astype(str)) + " 00:00:00",
         "decision_facts": pick(facts_pool),
-        "source_type": pick(["SOURCE_VOLUNTARY", "SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER"],
-                            np.array([0.85, 0.14, 0.01])),
-        "automated_detection": pick(["Yes", "No"], np.array([0.8, 0.2])),
-        "automated_decision": pick(["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
-                                    "AUTOMATED_DECISION_NOT_AUTOMATED"], np.array([0.6, 0.15, 0.25])),
-        "platform_name": pick(plat_names, plat_w),
+        "platform_name": pl.Series(plat_names, dtype=pl.String).gather(plat_idx),
         "platform_uid": pl.Series([f"puid-{i}" for i in idx.tolist()]),
         "created_at": created,
     }
     frame = pl.DataFrame({c: (data[c] if c in data else pl.Series([None] * n_rows, dtype=pl.String)).cast(pl.String)
                           for c in cols})
     return frame.write_csv(null_value="").encode("utf-8")
+
+
+_PROFILE_WEIGHTS = __import__("numpy").array([0.6, 0.25, 0.1, 0.05])
+
+
+def _profiles() -> dict:
+    """Return the fixed per-platform filing templates of the synthetic generator (seeded)."""
+    import numpy as np
+
+    rng = np.random.default_rng(20261128)
+    n_plat, n_prof = len(PLATFORM_MIX), len(_PROFILE_WEIGHTS)
+    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
+          "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+    choices = {
+        "decision_visibility": ([json_list(["DECISION_VISIBILITY_CONTENT_REMOVED"]),
+                                 json_list(["DECISION_VISIBILITY_CONTENT_DISABLED"]),
+                                 json_list(["DECISION_VISIBILITY_CONTENT_DEMOTED"]), None], [0.6, 0.25, 0.05, 0.1]),
+        "decision_monetary": (["DECISION_MONETARY_SUSPENSION", None], [0.1, 0.9]),
+        "decision_provision": (["DECISION_PROVISION_PARTIAL_SUSPENSION", None], [0.1, 0.9]),
+        "decision_account": (["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED", None], [0.1, 0.1, 0.8]),
+        "account_type": (["ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE", None], [0.4, 0.2, 0.4]),
+        "decision_ground": (["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"], [0.85, 0.15]),
+        "content_type": ([json_list(["CONTENT_TYPE_PRODUCT"]), json_list(["CONTENT_TYPE_TEXT"]),
+                          json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]), json_list(["CONTENT_TYPE_VIDEO"])],
+                         [0.6, 0.2, 0.1, 0.1]),
+        "territorial_scope": ([json_list(eu), json_list(sorted(eu + ["LI", "NO"])), json_list(["DE"]),
+                               json_list(["FR", "ES"])], [0.8, 0.1, 0.05, 0.05]),
+        "source_type": (["SOURCE_VOLUNTARY", "SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER"], [0.8, 0.18, 0.02]),
+        "automated_detection": (["Yes", "No"], [0.8, 0.2]),
+        "automated_decision": (["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
+                                "AUTOMATED_DECISION_NOT_AUTOMATED"], [0.6, 0.15, 0.25]),
+        "category_specification": ([json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]), None],
+                                   [0.2, 0.1, 0.7]),
+    }
+    out: dict = {}
+    for col, (vals, w) in choices.items():
+        idx = rng.choice(len(vals), size=n_plat * n_prof, p=np.array(w) / sum(w))
+        out[col] = [vals[i] for i in idx]
+    cat_w = np.array([w for _, w in CATEGORY_MIX])
+    out["category_table"] = np.stack([rng.choice(len(CATEGORY_MIX), size=4, replace=False, p=cat_w / cat_w.sum())
+                                      for _ in range(n_plat)])
+    return out
 
 
 def _synthetic_inner(args) -> tuple[str, bytes, int]:
