@@ -446,6 +446,40 @@ def prevalence_table(sample: pl.DataFrame, label: str, by: Sequence[str] = ("pla
         *by, "estimand", "n", "k", "estimate", "low", "high", "n_eff", "deff", "design")
 
 
+def interval_methods_table(table: pl.DataFrame, k: str = "positives", n: str = "n", *,
+                           level: float = 0.95) -> pl.DataFrame:
+    """Return ``table`` with the estimate and every interval method side by side (``<method>_low/_high``).
+
+    Adds ``zero_upper``, the exact one-sided upper bound where k = 0 (null otherwise).
+    """
+    out = table.with_columns((pl.col(k) / pl.col(n)).alias("estimate"))
+    for method in stats.INTERVAL_METHODS:
+        low, high = stats.binomial_interval(table[k], table[n], method, level)
+        out = out.with_columns(pl.Series(f"{method}_low", low).round(3), pl.Series(f"{method}_high", high).round(3))
+    upper = stats.zero_positive_upper_bound(table[n], level)
+    return out.with_columns(pl.when(pl.col(k) == 0).then(pl.Series(upper)).otherwise(None).round(3).alias("zero_upper"),
+                            pl.col("estimate").round(3))
+
+
+def stratified_check(sample: pl.DataFrame, frame: pl.DataFrame, label: str = "label_formal_noncompliant",
+                     by: Sequence[str] = ("platform",)) -> pl.DataFrame:
+    """Return, over the simple-random strata only, the stratified estimator with FPC beside the Hájek estimate.
+
+    On ``random_in_stratum`` rows the two point estimates coincide (weights N_h/n_h); the
+    stratified variance adds the finite-population correction and assumes independent
+    listings, the Hájek one treats sellers as clusters.
+    """
+    srs = sample.filter(pl.col("selection_mechanism") == "random_in_stratum")
+    st = stats.stratified_prevalence(srs, stratum="stratum", label=label, frame_sizes=frame, by=list(by))
+    srs = srs.filter(pl.col("weight").is_not_null()).with_columns(
+        pl.coalesce(pl.col("seller_id"), pl.lit("listing:") + pl.col("listing_id")).alias("_seller"))
+    hj = stats.weighted_prevalence(srs, label=label, weight="weight", by=list(by), stratum="stratum", cluster="_seller")
+    return st.select(*by, "n", "strata", pl.col("estimate").round(4).alias("stratified_estimate"),
+                     pl.col("se").round(4).alias("stratified_se_fpc")).join(
+        hj.select(*by, pl.col("estimate").round(4).alias("hajek_estimate"),
+                  pl.col("se").round(4).alias("hajek_se_clustered")), on=list(by))
+
+
 def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Return what was sampled and how: per platform and selection mechanism, listings, sellers, strata, weights."""
     return (sample.group_by("platform", "selection_mechanism")

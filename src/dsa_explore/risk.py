@@ -1,6 +1,6 @@
 """Risk indicators for marketplace listings and sellers, an additive score, and its evaluation.
 
-The indicators follow the catalogue in the project methodology (L1–L15): each is a function
+The indicators follow the project methodology's catalogue (L1–L7, L9, L11, L15): each is a function
 returning a boolean polars expression over the listing-sample format, extended with the risk
 fields in :data:`RISK_FIELDS`. Each function's docstring states its **Definition**, **Fields**
 and **Source**; :func:`indicator_table` shows the same text as a table (one source of truth).
@@ -1085,7 +1085,11 @@ def briefing_section(platform: str):
 
     chart = risk_charts.threshold_slider_chart(threshold_table(scored["risk_score"], scored[TARGET]),
                                                platform=platform, synthetic=True, default=threshold)
+    top = (scored.sort(["risk_score", "listing_id"], descending=[True, False]).head(8)
+           .select(pl.col("title").alias("listing title"), pl.col("seller_id").alias("seller"),
+                   pl.col("trader_name").alias("trader name"), pl.col("risk_score").alias("score"), "reasons"))
     return Section(key="risk", title="Risk indicators", sentences=sentences, facts=facts, chart=chart,
                    caption="Move the slider to change the score threshold: the bars show precision and recall "
                            "of the flagged set. [SYNTHETIC DATA]",
-                   caveats=caveats, synthetic=True)
+                   caveats=caveats, synthetic=True, table=top,
+                   table_caption=f"Highest-scoring listings on {platform} and why they scored [SYNTHETIC DATA]")

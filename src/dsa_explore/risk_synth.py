@@ -354,6 +354,17 @@ def write(seed: int = SEED) -> None:
          "Listings removed before the observation date (title, image hash, EAN, removal date); some share a "
          "key with a synthetic listing that reappeared. SYNTHETIC."),
     ]
+    from dsa_explore.risk import RISK_FIELDS
+
+    listing_columns = {c: "listing-sample format (docs/listing-sample-format.md)" for c in BASE_COLUMNS}
+    listing_columns.update({k: v[1] for k, v in RISK_FIELDS.items()})
+    listing_columns.update({"planted_signals": "';'-separated indicator keys planted on this listing (synthetic truth)",
+                            "seller_type": "synthetic seller type that planted the signals (risk_synth.SELLER_TYPES)"})
+    removal_columns = {"removed_listing_id": "id of the removed listing", "platform": "platform",
+                       "seller_id": "seller of the removed listing", "title": "title at removal",
+                       "image_hash": "perceptual hash (hex) of the main image", "ean": "EAN-13 / GTIN",
+                       "removed_on": "date of removal", "removal_reason": "reason recorded for the removal"}
+    columns = {"risk_listings_synthetic": listing_columns, "risk_removals_synthetic": removal_columns}
     for frame, fname, name, title, desc in specs:
         path = out / fname
         frame.write_csv(path, date_format="%Y-%m-%d")
@@ -362,7 +373,8 @@ def write(seed: int = SEED) -> None:
             schema[col] = ("Boolean" if dtype == pl.Boolean else "Int64" if dtype.is_integer() else
                            "Float64" if dtype.is_float() else "Date" if dtype == pl.Date else "String")
         meta_path = path.with_name(fname + ".meta.json")
-        meta = {"name": name, "title": title, "description": desc, **common, "schema": schema}
+        meta = {"name": name, "title": title, "description": desc, **common, "schema": schema,
+                "columns": {c: columns[name].get(c, "") for c in frame.columns}}
         meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         catalog.refresh(path)
 

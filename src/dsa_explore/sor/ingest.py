@@ -173,7 +173,7 @@ class DaskExecutor:
             self.client = Client(self.scheduler)
         else:
             self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=40,
+                                        dashboard_address=":0", silence_logs=40,
                                         env={"POLARS_MAX_THREADS": "1"})
             self.client = Client(self.cluster)
         return self

@@ -243,8 +243,10 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
 CHUNK_BYTES = 8 * 1024 * 1024
 
 
-def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[bytes]:
+def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[list]:
     """Yield the decompressed bytes of one CSV member in blocks cut at line breaks (CRC-checked).
+
+    Each block is a list of bytes-like parts to be joined (this avoids copying 8 MB twice).
 
     Raises :class:`MemberRefused` for a missing member, an implausible size or compression ratio, or
     corrupt or truncated data (also when the data turns out longer or shorter than declared).
@@ -270,17 +272,17 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[b
                         if not blk:
                             break
                         total += len(blk)
-                        buf = pending + blk if pending else blk
-                        cut = buf.rfind(b"\n")
+                        cut = blk.rfind(b"\n")
                         if cut < 0:
-                            pending = buf
+                            pending += blk
                             continue
-                        pending = buf[cut + 1:]
-                        yield buf[: cut + 1]
+                        view = memoryview(blk)
+                        yield [pending, view[: cut + 1]] if pending else [view[: cut + 1]]
+                        pending = bytes(view[cut + 1:])
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
             if pending:
-                yield pending
+                yield [pending]
     if total != info.file_size:
         raise MemberRefused(task.dump, task.label,
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
@@ -288,7 +290,7 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[b
 
 def read_member_bytes(task: MemberTask) -> bytes:
     """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
-    return b"".join(iter_member_chunks(task))
+    return b"".join(part for parts in iter_member_chunks(task) for part in parts)
 
 
 def drain_member(task: MemberTask, block: int = 1 << 20) -> int:
@@ -354,8 +356,9 @@ def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
     canonical_header = b""
     pending = b""
     for chunk in chunks:
+        parts = chunk if isinstance(chunk, list) else [chunk]
         if header is None:
-            chunk = pending + chunk
+            chunk = pending + b"".join(parts)
             nl = chunk.find(b"\n")
             if nl < 0:
                 pending = chunk
@@ -370,10 +373,11 @@ def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
             needed = [c for c in schema.NEEDED if c in header]
             # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
             canonical_header = ",".join([*header, "_extra"]).encode()
-            chunk = chunk[nl + 1:]
-        if not chunk.strip():
+            parts = [memoryview(chunk)[nl + 1:]]
+        data = b"".join([canonical_header, b"\n", *parts])
+        if data.isspace() or len(data) == len(canonical_header) + 1:
             continue
-        frame, n, rej, flt = _parse_body(chunk, header, needed, canonical_header)
+        frame, n, rej, flt = _parse_body(data, header, needed, canonical_header)
         rows_read += n
         _add(rejected, rej)
         _add(faults, flt)
@@ -398,15 +402,16 @@ def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
     return frame.select(schema.NEEDED), layout, rows_read, rejected, faults
 
 
-def _parse_body(body: bytes, header: list[str], needed: list[str], canonical_header: bytes
+def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_header: bytes
                 ) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int]]:
-    """Parse CSV lines (no header) with polars; repair backslash quotes, invalid UTF-8, ragged rows."""
+    """Parse CSV lines (after the canonical header line) with polars; repair backslash quotes,
+    invalid UTF-8 and ragged rows."""
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
     frames: list[pl.DataFrame] = []
     rows_read = 0
-    if body.find(b"\\") >= 0 and body.find(b'\\"') >= 0:   # memchr first: backslashes are rare
-        lines = body.split(b"\n")
+    if data.find(b"\\") >= 0 and data.find(b'\\"') >= 0:   # memchr first: backslashes are rare
+        lines = data[len(canonical_header) + 1:].split(b"\n")
         bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
         data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
         del lines
@@ -419,8 +424,6 @@ def _parse_body(body: bytes, header: list[str], needed: list[str], canonical_hea
         if wrong:
             rejected["field_count"] = wrong
         frames.append(pl.DataFrame(cols, schema={c: pl.String for c in needed}))
-    else:
-        data = canonical_header + b"\n" + body
     frame = None
     for attempt in range(2):
         try:
