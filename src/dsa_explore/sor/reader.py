@@ -240,7 +240,7 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
 
 
 #: Size of the decompressed blocks a member is parsed in (bounded memory, no huge allocations).
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 
 
 def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[list]:
@@ -338,7 +338,7 @@ def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str,
     return parse_chunks([data], dump, label)
 
 
-def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
+def parse_chunks(chunks: Iterable, dump: str, label: str
                  ) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
     """Parse one CSV member, given as byte chunks that end at line breaks, into the needed columns.
 
@@ -346,13 +346,26 @@ def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
     column of :data:`schema.NEEDED` (``territorial_scope`` null for light dumps). The first line must
     be a known header, else :class:`MemberRefused`.
     """
+    info: dict = {}
+    frames = list(iter_frames(chunks, dump, label, info))
+    if not frames:
+        return (pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}), info["layout"], info["rows_read"],
+                info["rejected"], info["faults"])
+    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    return frame, info["layout"], info["rows_read"], info["rejected"], info["faults"]
+
+
+def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator[pl.DataFrame]:
+    """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
+
+    ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
+    """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
-    frames: list[pl.DataFrame] = []
-    rows_read = 0
+    info.update(layout="empty", rows_read=0, rejected=rejected, faults=faults)
     header: list[str] | None = None
-    layout = "empty"
     needed: list[str] = []
+    missing: list[str] = []
     canonical_header = b""
     pending = b""
     for chunk in chunks:
@@ -369,20 +382,25 @@ def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
             if layout is None:
                 raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
                                                  f"columns); got {len(cols)} columns starting {cols[:3]}")
+            info["layout"] = layout
             header = list(schema.LAYOUTS[layout])
             needed = [c for c in schema.NEEDED if c in header]
+            missing = [c for c in schema.NEEDED if c not in header]
             # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
             canonical_header = ",".join([*header, "_extra"]).encode()
             parts = [memoryview(chunk)[nl + 1:]]
         data = b"".join([canonical_header, b"\n", *parts])
-        if data.isspace() or len(data) == len(canonical_header) + 1:
+        if len(data) == len(canonical_header) + 1:
             continue
         frame, n, rej, flt = _parse_body(data, header, needed, canonical_header)
-        rows_read += n
+        del data
+        info["rows_read"] += n
         _add(rejected, rej)
         _add(faults, flt)
         if frame.height:
-            frames.append(frame)
+            if missing:
+                frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
+            yield frame.select(schema.NEEDED)
     if header is None and pending.strip():
         header_line = pending.decode("utf-8", errors="replace").strip()
         cols = next(csv.reader([header_line]))
@@ -390,16 +408,9 @@ def parse_chunks(chunks: Iterable[bytes], dump: str, label: str
         if layout is None:
             raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
                                              f"columns); got {len(cols)} columns starting {cols[:3]}")
-    if rows_read == 0:
+        info["layout"] = layout
+    if info["rows_read"] == 0:
         faults["empty_members"] = 1
-    empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED})
-    if not frames:
-        return empty, layout, rows_read, rejected, faults
-    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
-    missing = [c for c in schema.NEEDED if c not in frame.columns]
-    if missing:
-        frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
-    return frame.select(schema.NEEDED), layout, rows_read, rejected, faults
 
 
 def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_header: bytes
@@ -520,44 +531,90 @@ def _normalise_list(raw: str | None, column: str) -> tuple[str | None, bool]:
     return taxonomy.ENUM_LIST_SEPARATOR.join(sorted(set(elems))), False
 
 
+_RAW_KEYS = ["day", "platform_name", "category", "decision_ground", "decision_visibility", "decision_monetary",
+             "decision_provision", "decision_account", "automated_detection", "automated_decision",
+             "source_type", "content_type", "territorial_scope"]
+_KW_RAW_KEYS = ["day", "platform_name", "category", "category_specification"]
+
+
+class MemberSummariser:
+    """Summarise a member chunk by chunk: memory is bounded by one chunk, uuids de-duplicated across chunks."""
+
+    def __init__(self, exclude_hashes: tuple[int, ...] = ()):
+        self.exclude = pl.Series(list(exclude_hashes), dtype=pl.UInt64) if exclude_hashes else None
+        self.seen: list = []
+        self.groups: list[pl.DataFrame] = []
+        self.kws: list[pl.DataFrame] = []
+        self.rejected: dict[str, int] = {}
+
+    def add(self, frame: pl.DataFrame) -> None:
+        """Add an all-String frame of :data:`schema.NEEDED` columns."""
+        import numpy as np
+
+        n0 = frame.height
+        frame = frame.with_columns(pl.col("uuid").hash(seed=0).alias("_h"))
+        keep = pl.col("uuid").is_null() | pl.col("uuid").is_first_distinct()
+        if self.exclude is not None:
+            keep = keep & ~pl.col("_h").is_in(self.exclude.implode())
+        if self.seen:
+            seen = pl.Series(np.concatenate(self.seen), dtype=pl.UInt64)
+            keep = keep & (pl.col("uuid").is_null() | ~pl.col("_h").is_in(seen.implode()))
+        frame = frame.filter(keep)
+        if frame.height < n0:
+            _add(self.rejected, {"duplicate_uuid": n0 - frame.height})
+        day = pl.col("created_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        content = pl.col("content_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        applied = pl.col("application_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        frame = frame.with_columns(day.alias("day"), content.alias("_c"), applied.alias("_a"))
+        n1 = frame.height
+        frame = frame.filter(pl.col("day").is_not_null())
+        if frame.height < n1:
+            _add(self.rejected, {"bad_created_at": n1 - frame.height})
+        self.seen.append(frame.filter(pl.col("uuid").is_not_null()).get_column("_h").to_numpy())
+        frame = frame.with_columns(
+            (pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
+            (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis"),
+        )
+        self.groups.append(frame.group_by(_RAW_KEYS).agg(
+            pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis")))
+        self.kws.append(frame.group_by(_KW_RAW_KEYS).agg(pl.len().cast(pl.Int64).alias("count")))
+
+    def hashes(self):
+        import numpy as np
+
+        return np.concatenate(self.seen) if self.seen else np.empty(0, dtype=np.uint64)
+
+    def finish(self, platforms: tuple[str, ...] | None = None):
+        """Return ``(summary, keywords, rejected, faults)`` of everything added."""
+        if self.groups:
+            grouped = aggregate(pl.concat(self.groups, how="vertical"), _RAW_KEYS, sort=False, cast=False)
+            kw = (pl.concat(self.kws, how="vertical").group_by(_KW_RAW_KEYS)
+                  .agg(pl.col("count").sum().cast(pl.Int64)))
+        else:
+            empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
+                pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("_mod"),
+                pl.lit(None, dtype=pl.Int64).alias("_dis"))
+            grouped = empty.group_by(_RAW_KEYS).agg(
+                pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis"))
+            kw = empty.group_by(_KW_RAW_KEYS).agg(pl.len().cast(pl.Int64).alias("count"))
+        return _transform(grouped, kw, dict(self.rejected), platforms)
+
+
 def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = None,
                     exclude_hashes: tuple[int, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame, dict, dict, object]:
     """Summarise an all-String frame of :data:`schema.NEEDED` columns (one member's rows).
 
     Returns ``(summary, keywords, rejected, faults, uuid_hashes)``.
     """
-    rejected: dict[str, int] = {}
-    faults: dict[str, int] = {}
-    n0 = frame.height
-    frame = frame.with_columns(pl.col("uuid").hash(seed=0).alias("_h"))
-    keep = pl.col("uuid").is_null() | pl.col("uuid").is_first_distinct()
-    if exclude_hashes:
-        keep = keep & ~pl.col("_h").is_in(pl.Series(list(exclude_hashes), dtype=pl.UInt64).implode())
-    frame = frame.filter(keep)
-    if frame.height < n0:
-        rejected["duplicate_uuid"] = n0 - frame.height
-    day = pl.col("created_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    content = pl.col("content_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    applied = pl.col("application_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    frame = frame.with_columns(day.alias("day"), content.alias("_c"), applied.alias("_a"))
-    n1 = frame.height
-    frame = frame.filter(pl.col("day").is_not_null())
-    if frame.height < n1:
-        rejected["bad_created_at"] = n1 - frame.height
-    hashes = frame.get_column("_h").drop_nulls().to_numpy()
-    frame = frame.with_columns(
-        (pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
-        (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis"),
-    )
-    raw_keys = ["day", "platform_name", "category", "decision_ground", "decision_visibility", "decision_monetary",
-                "decision_provision", "decision_account", "automated_detection", "automated_decision",
-                "source_type", "content_type", "territorial_scope"]
-    grouped = frame.group_by(raw_keys).agg(
-        pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis"))
-    kw = (frame.group_by(["day", "platform_name", "category", "category_specification"])
-          .agg(pl.len().cast(pl.Int64).alias("count")))
-    del frame
+    acc = MemberSummariser(exclude_hashes)
+    if frame.height:
+        acc.add(frame)
+    summary, keywords, rejected, faults = acc.finish(platforms)
+    return summary, keywords, rejected, faults, acc.hashes()
 
+
+def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platforms):
+    faults: dict[str, int] = {}
     # transform the (few) distinct raw values, then re-aggregate
     grouped = grouped.with_columns(
         pl.col("platform_name").alias("platform_raw"),
@@ -621,10 +678,10 @@ def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = 
     summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS,
                         sort=False)
     keywords = aggregate_keywords(keywords, sort=False)
-    return summary, keywords, rejected, faults, hashes
+    return summary, keywords, rejected, faults
 
 
-def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True) -> pl.DataFrame:
+def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True, cast: bool = True) -> pl.DataFrame:
     """Re-aggregate summary rows over ``keys`` (sums; maxima for ``*_max_days``), sorted deterministically."""
     keys = list(keys)
     aggs = []
@@ -634,7 +691,8 @@ def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True) -> pl.DataFrame:
         else:
             aggs.append(pl.col(c).sum().cast(pl.Int64))
     out = frame.group_by(keys).agg(aggs)
-    out = out.with_columns([pl.col(k).cast(schema.SUMMARY_SCHEMA[k]) for k in keys if k in schema.SUMMARY_SCHEMA])
+    if cast:
+        out = out.with_columns([pl.col(k).cast(schema.SUMMARY_SCHEMA[k]) for k in keys if k in schema.SUMMARY_SCHEMA])
     if sort:
         out = out.sort(keys, nulls_last=False, maintain_order=True)
     return out.select(keys + list(schema.COUNT_COLUMNS))
@@ -653,9 +711,13 @@ def summarise_member(task: MemberTask) -> MemberResult:
     """Read, repair, parse and summarise ONE CSV member. Never raises for bad data: errors are returned."""
     result = MemberResult(task=task)
     try:
-        frame, layout, rows_read, rejected, faults = parse_chunks(iter_member_chunks(task), task.dump, task.label)
-        summary, keywords, rej2, faults2, hashes = summarise_frame(
-            frame, platforms=task.platforms, exclude_hashes=task.exclude_hashes)
+        info: dict = {}
+        acc = MemberSummariser(task.exclude_hashes)
+        for frame in iter_frames(iter_member_chunks(task), task.dump, task.label, info):
+            acc.add(frame)
+        summary, keywords, rej2, faults2 = acc.finish(task.platforms)
+        hashes = acc.hashes()
+        layout, rows_read, rejected, faults = info["layout"], info["rows_read"], info["rejected"], info["faults"]
     except MemberRefused as exc:
         result.error = str(exc)
         return result

@@ -116,7 +116,6 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     plat_names = [p for p, _ in PLATFORM_MIX]
     plat_w = np.array([w for _, w in PLATFORM_MIX])
     cat_names = [c for c, _ in CATEGORY_MIX]
-    cat_w = np.array([w for _, w in CATEGORY_MIX])
 
     def pool(n: int, mean_words: int) -> list[str]:
         out = []
