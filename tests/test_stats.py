@@ -205,10 +205,9 @@ def test_stratified_prevalence_by_group_and_missing_stratum():
 
 
 def test_cluster_design_effect_against_statsmodels_anova():
+    import pandas as pd
     import statsmodels.api as sm
     from statsmodels.formula.api import ols
-
-    import pandas as pd
 
     rng = np.random.default_rng(5)
     g = 150
@@ -303,3 +302,29 @@ def test_weighted_prevalence_by_group_matches_the_scalar_estimator_and_korn_grau
         n_star = min(p * (1 - p) / row["se"] ** 2, nn) * (ss.norm.ppf(0.975) / ss.t.ppf(0.975, nn - 3)) ** 2
         assert row["low"] == pytest.approx(ss.beta.ppf(0.025, p * n_star, n_star - p * n_star + 1), abs=TOL)
         assert row["high"] == pytest.approx(ss.beta.ppf(0.975, p * n_star + 1, n_star - p * n_star), abs=TOL)
+
+
+def test_weighted_prevalence_with_clusters_uses_seller_totals():
+    rng = np.random.default_rng(9)
+    n = 240
+    frame = pl.DataFrame({
+        "stratum": rng.choice(["s1", "s2"], n),
+        "seller": rng.choice([f"x{i}" for i in range(30)], n),
+        "y": (rng.uniform(size=n) < 0.4).astype(int),
+        "w": rng.choice([1.0, 4.0], n),
+    })
+    frame = frame.with_columns(pl.format("{}-{}", "stratum", "seller").alias("seller"))  # sellers nested in strata
+    row = st.weighted_prevalence(frame, label="y", weight="w", stratum="stratum", cluster="seller").row(0, named=True)
+    y, w = frame["y"].to_numpy().astype(float), frame["w"].to_numpy()
+    p = np.sum(w * y) / np.sum(w)
+    u = w * (y - p) / np.sum(w)
+    var = 0.0
+    for s in ("s1", "s2"):
+        m = frame["stratum"].to_numpy() == s
+        sellers = frame["seller"].to_numpy()[m]
+        totals = np.array([u[m][sellers == c].sum() for c in np.unique(sellers)])
+        var += len(totals) / (len(totals) - 1) * np.sum((totals - totals.mean()) ** 2)
+    assert row["se"] == pytest.approx(math.sqrt(var), abs=TOL)
+    psus = frame["seller"].n_unique()
+    n_star = min(p * (1 - p) / var, n) * (ss.norm.ppf(0.975) / ss.t.ppf(0.975, psus - 2)) ** 2
+    assert row["low"] == pytest.approx(ss.beta.ppf(0.025, p * n_star, n_star - p * n_star + 1), abs=TOL)

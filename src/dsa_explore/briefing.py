@@ -27,6 +27,7 @@ from dsa_explore.report import Footnotes, Section, render_sentence, table_html
 #: Briefing sections in reading order: (key, module, function). Each function takes a platform name.
 SECTION_PROVIDERS: tuple[tuple[str, str, str], ...] = (
     ("resources", "dsa_explore.resources", "briefing_section"),
+    ("listings", "dsa_explore.listings", "briefing_section"),
     ("sor", "dsa_explore.sor.stats", "briefing_section"),
     ("risk", "dsa_explore.risk", "briefing_section"),
     ("links", "dsa_explore.links", "briefing_section"),

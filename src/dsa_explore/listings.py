@@ -21,11 +21,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from dsa_explore import stats
 from dsa_explore.catalog import DTYPES
+
+if TYPE_CHECKING:
+    from dsa_explore.report import Section
 
 # ----------------------------------------------------------------------------- the format
 
@@ -480,6 +484,25 @@ def stratified_check(sample: pl.DataFrame, frame: pl.DataFrame, label: str = "la
                   pl.col("se").round(4).alias("hajek_se_clustered")), on=list(by))
 
 
+def review_agreement(sample: pl.DataFrame, by: Sequence[str] = ("platform",), level: float = 0.95) -> pl.DataFrame:
+    """Return label quality on the re-review sub-sample: agreement of ``label_review`` with the desk label.
+
+    Per group: listings re-reviewed, agreements, agreement rate with a Wilson interval, and
+    Cohen's kappa (agreement beyond chance).
+    """
+    by = list(by)
+    d = sample.filter(pl.col("label_review").is_not_null() & pl.col("label_formal_noncompliant").is_not_null())
+    a, b = pl.col("label_formal_noncompliant"), pl.col("label_review")
+    t = (d.group_by(by).agg(pl.len().alias("n"), (a == b).sum().cast(pl.Int64).alias("k"),
+                            a.mean().alias("_pa"), b.mean().alias("_pb")).sort(by))
+    t = stats.add_intervals(t, "k", "n", method="wilson", level=level)
+    chance = pl.col("_pa") * pl.col("_pb") + (1 - pl.col("_pa")) * (1 - pl.col("_pb"))
+    return t.with_columns(pl.when(chance < 1).then((pl.col("estimate") - chance) / (1 - chance)).otherwise(None)
+                          .round(3).alias("cohen_kappa"),
+                          pl.col("estimate", "low", "high").round(3)).rename(
+        {"n": "reviewed", "k": "agreements", "estimate": "agreement"}).drop("_pa", "_pb")
+
+
 def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Return what was sampled and how: per platform and selection mechanism, listings, sellers, strata, weights."""
     return (sample.group_by("platform", "selection_mechanism")
@@ -561,10 +584,13 @@ def explorer(sample: pl.DataFrame):
 # ----------------------------------------------------------------------------- briefing
 
 def _pct(x: float) -> str:
+    """Return a share as a whole percentage ("<1%" for small non-zero shares, so a positive never reads as 0%)."""
+    if 0 < x < 0.005:
+        return "<1%"
     return f"{100 * x:.0f}%"
 
 
-def briefing_section(platform: str):
+def briefing_section(platform: str) -> Section:
     """Return the listing-sample section of the briefing for ``platform``.
 
     Headline: the (synthetic) sample's listing-level prevalence of formal non-compliance and

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dsa_explore.sor import reader, schema
+from dsa_explore.sor import reader, schema, taxonomy
 from dsa_explore.sor.store import Store
 
 EXECUTORS = ("local", "dask", "dask-local")
@@ -79,6 +80,9 @@ def find_dumps(paths: Iterable[str | Path], *, since: str | None = None, until: 
 
     A file given explicitly that is not a dump name raises ``ValueError`` naming it.
     """
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"--{name} {value!r}: expected a date YYYY-MM-DD")
     found: dict[str, Path] = {}
     for p in paths:
         p = Path(p)
@@ -295,7 +299,7 @@ def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str
     """Ingest dumps into ``store``; return what was done. See the module docstring."""
     t0 = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
-    plats = tuple(sorted(set(platforms))) if platforms else None
+    plats = tuple(sorted({taxonomy.canonical_platform(p) for p in platforms})) if platforms else None
     report = IngestReport()
     manifest = store.manifest()
     states: dict[str, _DumpState] = {}

@@ -6,8 +6,12 @@ compression), each holding CSV chunks of up to 100,000 rows that repeat the head
 :func:`summarise_member` turns ONE member into its summary: the single place where summaries are
 computed, whichever executor runs it (local processes or Dask workers).
 
-Nothing is extracted to disk and member names are never used as file-system paths: they are keys
-into the zip and labels in reports. Faults are handled with nothing lost:
+A member is inflated in 1 MB reads and parsed in blocks of about 16 MB cut at line breaks
+(:func:`iter_member_chunks`, :func:`iter_frames`), each block with polars ``read_csv`` projecting
+only the columns a summary needs (low-cardinality ones straight to categoricals), and summarised
+block by block (:class:`MemberSummariser`), so a worker's memory is bounded by one block whatever
+the dump's size. Nothing is extracted to disk and member names are never used as file-system
+paths: they are keys into the zip and labels in reports. Faults are handled with nothing lost:
 
 - rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\\"``) are parsed with Python's ``csv``
   module (``escapechar='\\\\'``) and counted (``backslash_quote_rows``);
@@ -20,7 +24,10 @@ into the zip and labels in reports. Faults are handled with nothing lost:
 - a header of no known layout, a corrupt or truncated zip, an implausible compression ratio or size
   refuse the member with a :class:`MemberRefused` naming dump and member; other members proceed.
 
-For each member: ``rows_read = rows_summarised + sum(rejected.values())``.
+For each member: ``rows_read = rows_summarised + sum(rejected.values())``. Duplicate uuids across
+members of one dump are removed by :mod:`dsa_explore.sor.ingest` (64-bit uuid hashes).
+A quoted field containing a line break (the exporter replaces them, so none are expected) would
+split its row; the pieces are then rejected and counted (``field_count``/``bad_created_at``).
 """
 
 from __future__ import annotations
@@ -241,6 +248,8 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
 
 #: Size of the decompressed blocks a member is parsed in (bounded memory, no huge allocations).
 CHUNK_BYTES = 16 * 1024 * 1024
+#: Size of each read from the zip member (1 MB reads inflate faster than large ones).
+READ_BYTES = 1024 * 1024
 
 
 def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[list]:
@@ -264,25 +273,31 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[l
                 raise MemberRefused(task.dump, task.label, "no such member") from exc
             _check_info(task.dump, task.label, info, MAX_MEMBER_BYTES)
             total = 0
-            pending = b""
+            parts: list = []
+            size = 0
             try:
                 with inner.open(info) as member:
                     while True:
-                        blk = member.read(block)
+                        blk = member.read(READ_BYTES)    # small reads inflate fastest
                         if not blk:
                             break
                         total += len(blk)
-                        cut = blk.rfind(b"\n")
-                        if cut < 0:
-                            pending += blk
-                            continue
-                        view = memoryview(blk)
-                        yield [pending, view[: cut + 1]] if pending else [view[: cut + 1]]
-                        pending = bytes(view[cut + 1:])
+                        parts.append(blk)
+                        size += len(blk)
+                        if size >= block:
+                            cut = blk.rfind(b"\n")
+                            if cut < 0:
+                                continue
+                            view = memoryview(blk)
+                            parts[-1] = view[: cut + 1]
+                            yield parts
+                            rest = bytes(view[cut + 1:])
+                            parts = [rest] if rest else []
+                            size = len(rest)
             except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
-            if pending:
-                yield [pending]
+            if parts:
+                yield parts
     if total != info.file_size:
         raise MemberRefused(task.dump, task.label,
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
@@ -351,7 +366,10 @@ def parse_chunks(chunks: Iterable, dump: str, label: str
     if not frames:
         return (pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}), info["layout"], info["rows_read"],
                 info["rejected"], info["faults"])
-    frame = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    if len(frames) > 1:
+        frame = pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
+    else:
+        frame = frames[0]
     return frame, info["layout"], info["rows_read"], info["rejected"], info["faults"]
 
 
@@ -439,7 +457,8 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
     for attempt in range(2):
         try:
             frame = pl.read_csv(io.BytesIO(data), has_header=True, columns=[*needed, "_extra"], infer_schema=False,
-                                quote_char='"', null_values=[""], encoding="utf8", raise_if_empty=False)
+                                quote_char='"', null_values=[""], encoding="utf8", raise_if_empty=False,
+                                schema_overrides={c: pl.Categorical for c in needed if c in _CATEGORICAL})
             break
         except pl.exceptions.ComputeError as exc:
             if attempt == 0 and "utf-8" in str(exc).lower():
@@ -471,8 +490,19 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
             rejected["field_count"] = rejected.get("field_count", 0) + n_extra
             frame = frame.filter(~extra)
     frames.append(frame.select(needed))
-    out = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
+    if len(frames) > 1:
+        out = pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
+    else:
+        out = frames[0]
     return out, rows_read, rejected, faults
+
+
+#: Low-cardinality columns parsed straight into categoricals (cheap grouping).
+_CATEGORICAL = frozenset({
+    "decision_visibility", "decision_monetary", "decision_provision", "decision_account", "decision_ground",
+    "category", "category_specification", "content_type", "territorial_scope", "source_type",
+    "automated_detection", "automated_decision", "platform_name",
+})
 
 
 def _decode(data: bytes) -> tuple[str, int]:
@@ -551,33 +581,37 @@ class MemberSummariser:
         """Add an all-String frame of :data:`schema.NEEDED` columns."""
         import numpy as np
 
-        n0 = frame.height
-        frame = frame.with_columns(pl.col("uuid").hash(seed=0).alias("_h"))
         keep = pl.col("uuid").is_null() | pl.col("uuid").is_first_distinct()
         if self.exclude is not None:
             keep = keep & ~pl.col("_h").is_in(self.exclude.implode())
         if self.seen:
             seen = pl.Series(np.concatenate(self.seen), dtype=pl.UInt64)
             keep = keep & (pl.col("uuid").is_null() | ~pl.col("_h").is_in(seen.implode()))
-        frame = frame.filter(keep)
-        if frame.height < n0:
-            _add(self.rejected, {"duplicate_uuid": n0 - frame.height})
         day = pl.col("created_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
         content = pl.col("content_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
         applied = pl.col("application_date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-        frame = frame.with_columns(day.alias("day"), content.alias("_c"), applied.alias("_a"))
-        n1 = frame.height
-        frame = frame.filter(pl.col("day").is_not_null())
-        if frame.height < n1:
-            _add(self.rejected, {"bad_created_at": n1 - frame.height})
-        self.seen.append(frame.filter(pl.col("uuid").is_not_null()).get_column("_h").to_numpy())
-        frame = frame.with_columns(
-            (pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
-            (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis"),
-        )
-        self.groups.append(frame.group_by(_RAW_KEYS).agg(
-            pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis")))
-        self.kws.append(frame.group_by(_KW_RAW_KEYS).agg(pl.len().cast(pl.Int64).alias("count")))
+        # no row filtering of the wide frame: a status column (0 kept, 1 duplicate, 2 no created_at)
+        # becomes a grouping key, and the rejected rows are counted from their groups
+        lf = (frame.lazy().with_columns(pl.col("uuid").hash(seed=0).alias("_h"))
+              .with_columns(day.alias("day"), content.alias("_c"), applied.alias("_a"),
+                            pl.when(~keep).then(pl.lit(1, pl.Int8))
+                            .when(day.is_null()).then(pl.lit(2, pl.Int8))
+                            .otherwise(pl.lit(0, pl.Int8)).alias("_status"))
+              .with_columns((pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
+                            (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis")))
+        q_groups = lf.group_by([*_RAW_KEYS, "_status"]).agg(
+            pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis"))
+        q_kw = lf.filter(pl.col("_status") == 0).group_by(_KW_RAW_KEYS).agg(pl.len().cast(pl.Int64).alias("count"))
+        q_h = lf.filter((pl.col("_status") == 0) & pl.col("uuid").is_not_null()).select("_h")
+        groups, kws, hashes = pl.collect_all([q_groups, q_kw, q_h])
+        for code, reason in ((1, "duplicate_uuid"), (2, "bad_created_at")):
+            n = int(groups.filter(pl.col("_status") == code).get_column("count").sum())
+            if n:
+                _add(self.rejected, {reason: n})
+        to_str = [pl.col(c).cast(pl.String) for c in _RAW_KEYS if c != "day"]
+        self.groups.append(groups.filter(pl.col("_status") == 0).drop("_status").with_columns(to_str))
+        self.kws.append(kws.with_columns([pl.col(c).cast(pl.String) for c in _KW_RAW_KEYS if c != "day"]))
+        self.seen.append(hashes.get_column("_h").to_numpy())
 
     def hashes(self):
         import numpy as np
