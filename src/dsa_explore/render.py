@@ -59,7 +59,7 @@ def chart_html(spec: dict) -> str:
 
     spec_json = safe_json(spec)
     div_id = "dsa-chart-" + hashlib.sha1(spec_json.encode("utf-8")).hexdigest()[:16]
-    aria = spec.get("description") or _title_text(spec) or "chart"
+    aria = _find(spec, "description") or _title_text(spec) or _find_title(spec) or "chart"
     return _TEMPLATE.format(div_id=div_id, aria=html.escape(str(aria), quote=True), spec=spec_json,
                             opts=safe_json(EMBED_OPTIONS), vg=alt.VEGA_VERSION, vl=alt.VEGALITE_VERSION,
                             ve=alt.VEGAEMBED_VERSION)
@@ -72,6 +72,32 @@ def _title_text(spec: dict) -> str:
     if isinstance(title, list):
         title = " ".join(map(str, title))
     return str(title or "")
+
+
+def _parts(spec: dict):
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        yield from spec.get(key, []) or []
+    if isinstance(spec.get("spec"), dict):
+        yield spec["spec"]
+
+
+def _find(spec: dict, key: str) -> str:
+    """Return the first ``key`` (e.g. description) of a spec or, failing that, of its layers/concats."""
+    if spec.get(key):
+        return str(spec[key])
+    for part in _parts(spec):
+        found = _find(part, key)
+        if found:
+            return found
+    return ""
+
+
+def _find_title(spec: dict) -> str:
+    for part in _parts(spec):
+        found = _title_text(part) or _find_title(part)
+        if found:
+            return found
+    return ""
 
 
 def _renderer(spec: dict, **metadata) -> dict:

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-#: Public bucket of the daily dumps (tdb-format.md §1).
+#: Public bucket of the daily dumps (shantay dsa_sor.py; dsa-tdb types.py DAILY_FILE_S3_BUCKET).
 DEFAULT_BASE_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com"
 
 

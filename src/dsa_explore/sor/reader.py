@@ -1,8 +1,8 @@
 """Streaming reader of the Commission's daily dumps: one CSV member at a time, straight from the zip.
 
 A daily dump ``sor-<slug>-<date>-<full|light>.zip`` holds inner zips ``….csv.zip`` (stored without
-compression), each holding CSV chunks of up to 100,000 rows that repeat the header (tdb-format.md
-§1). :func:`plan_dump` lists the CSV members (reading only central directories) and
+compression), each holding CSV chunks of up to 100,000 rows that repeat the header
+(DayArchiveService and StatementCsvExportZ of the transparency-database repository). :func:`plan_dump` lists the CSV members (reading only central directories) and
 :func:`summarise_member` turns ONE member into its summary: the single place where summaries are
 computed, whichever executor runs it (local processes or Dask workers).
 
@@ -581,7 +581,7 @@ class MemberSummariser:
         """Add an all-String frame of :data:`schema.NEEDED` columns."""
         import numpy as np
 
-        keep = pl.col("uuid").is_null() | pl.col("uuid").is_first_distinct()
+        keep = pl.col("uuid").is_null() | pl.col("_h").is_first_distinct()
         if self.exclude is not None:
             keep = keep & ~pl.col("_h").is_in(self.exclude.implode())
         if self.seen:
@@ -599,6 +599,7 @@ class MemberSummariser:
                             .otherwise(pl.lit(0, pl.Int8)).alias("_status"))
               .with_columns((pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
                             (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis")))
+        lf = lf.select([*_RAW_KEYS, "category_specification", "uuid", "_h", "_status", "_mod", "_dis"]).collect().lazy()
         q_groups = lf.group_by([*_RAW_KEYS, "_status"]).agg(
             pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis"))
         q_kw = lf.filter(pl.col("_status") == 0).group_by(_KW_RAW_KEYS).agg(pl.len().cast(pl.Int64).alias("count"))

@@ -34,7 +34,7 @@ from typing import overload
 import polars as pl
 
 # ---------------------------------------------------------------------------------------------
-# Enumerations (keys as they appear in the CSV; app/Models/Statement.php, tdb-format.md §4)
+# Enumerations (keys as they appear in the CSV; app/Models/Statement.php of digital-services-act/transparency-database)
 # ---------------------------------------------------------------------------------------------
 
 DECISION_VISIBILITY: tuple[str, ...] = (

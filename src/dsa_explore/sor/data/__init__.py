@@ -1,0 +1,1 @@
+"""Shipped mapping tables of the Transparency Database vocabulary (see dsa_explore.sor.taxonomy)."""
