@@ -81,3 +81,30 @@ def test_charts_fit_an_a4_page_when_printed(built_briefings):
     assert report.extra["widths"], "no chart measured"
     too_wide = [w for w in report.extra["widths"] if w > A4_CONTENT_WIDTH_PX + 1]
     assert not too_wide, f"charts wider than A4's printable width: {too_wide}"
+
+
+def test_summary_carries_the_headline_of_every_theme(built_briefings):
+    html = built_briefings["AliExpress"].read_text()
+    summary = html[html.index('aria-label="Summary"'):html.index("</section>", html.index('aria-label="Summary"'))]
+    text = re.sub(r"<[^>]+>", "", summary)
+    for needle in ("moderators per million users", "no moderator with that language",  # resources and language gaps
+                   "95% CI", "probability-sampled listings",  # prevalence, interval and design
+                   "statements of reasons", "fully automated", "mean time from content date to decision",  # SoR
+                   "average precision", "within 4 links",  # risk and hidden links
+                   "billion RMB"):  # the penalty range
+        assert needle in text, f"summary lacks {needle!r}"
+    assert text.count("SYNTHETIC DATA") >= 3  # listings, risk and links are marked synthetic
+
+
+def test_every_number_in_the_text_has_a_footnote_to_a_listed_source(built_briefings):
+    for platform, path in built_briefings.items():
+        html = path.read_text()
+        body = html.split("<main>", 1)[1]
+        facts = re.findall(r"<strong(?: title=\"[^\"]*\")?>([^<]*)</strong>(<sup>)?", body)
+        numbers = [(value, sup) for value, sup in facts if re.search(r"\d", value)]
+        assert numbers, platform
+        missing = [value for value, sup in numbers if not sup]
+        assert not missing, f"{platform}: numbers without a footnote: {missing[:5]}"
+        cited = {int(n) for n in re.findall(r'<a href="#src-(\d+)">', body)}
+        listed = {int(n) for n in re.findall(r'<li id="src-(\d+)">', body)}
+        assert cited and cited <= listed, f"{platform}: footnotes without a source entry: {sorted(cited - listed)}"

@@ -34,6 +34,16 @@ SECTION_PROVIDERS: tuple[tuple[str, str, str], ...] = (
     ("penalties", "dsa_explore.penalties", "briefing_section"),
 )
 
+#: Which sentences of each section make the one-screen summary (indices; missing ones are skipped).
+SUMMARY_SENTENCES: dict[str, tuple[int, ...]] = {
+    "resources": (0, 2, 3),  # moderators per million users; the largest language gap; languages with no moderator
+    "listings": (0,),  # prevalence with its interval and design
+    "sor": (0, 1),  # volume; automation and speed
+    "risk": (0, 1),  # prevalence in the sample; how well the score fills a day's review capacity
+    "links": (0,),  # reachability of bad content
+    "penalties": (1, 0),  # the amount when a turnover is shipped, else the ceilings
+}
+
 NOTEBOOK_NAME = "briefing.ipynb"
 EXPLORATION_TAG = "exploration-only"
 
@@ -94,25 +104,45 @@ class Briefing:
         return ' <span class="dsa-badge-synthetic">SYNTHETIC DATA</span>' if section.synthetic else ""
 
     def title_html(self) -> str:
-        """Return the title and a one-paragraph context of the case."""
+        """Return the title and a one-paragraph context of the case (dates from the shipped case timeline)."""
+        from dsa_explore.report import Fact, Source
+
         p = html.escape(self.platform)
-        context = ("The European Commission preliminarily found that AliExpress failed to assess and mitigate the "
-                   "risks of illegal products, with under-resourced moderation, and made its commitments (including "
-                   "third-party monitoring of hidden links) binding on 18 June 2025.") if self.platform == "AliExpress" else (
-                   f"This briefing applies the checks developed for the Commission's AliExpress case to {p}.")
-        return (f"<h1>DSA compliance briefing: {p}</h1>\n<p>What the evidence in this project says about {p}, how sure "
-                f"we are, and where every number comes from. {html.escape(context) if self.platform == 'AliExpress' else context} "
-                "Numbered notes point to the sources at the end; figures from synthetic (made-up, demonstration) data "
-                "are marked <span class=\"dsa-badge-synthetic\">SYNTHETIC DATA</span>.</p>")
+        parts = [f"<h1>DSA compliance briefing: {p}</h1>", f"<p>What the evidence in this project says about {p}, "
+                 "how sure we are, and where every number comes from."]
+        if self.platform == "AliExpress":
+            import polars as pl
+
+            from dsa_explore import catalog
+
+            timeline = catalog.load("aliexpress_case_timeline")
+            facts = {}
+            for key, event in (("opened", "Formal proceedings opened"), ("binding", "Commitments made binding")):
+                row = timeline.filter(pl.col("event") == event).row(0, named=True)
+                facts[key] = Fact(key, event, row["date"], row["date"].strftime("%-d %B %Y"),
+                                  Source(f"AliExpress DSA case: {event.lower()}", url=row["source_url"]))
+            parts.append(render_sentence(
+                "The European Commission opened proceedings against AliExpress on {opened}; on {binding} it "
+                "preliminarily found that AliExpress failed to assess and mitigate the risks of illegal products, "
+                "with under-resourced moderation, and made its commitments (including third-party monitoring of "
+                "hidden links) binding.", facts, self.notes))
+        else:
+            parts.append(f"This briefing applies the checks developed for the Commission's AliExpress case to {p}.")
+        parts.append("Numbered notes point to the sources at the end; figures from synthetic (made-up, demonstration) "
+                     "data are marked <span class=\"dsa-badge-synthetic\">SYNTHETIC DATA</span>.</p>")
+        return parts[0] + "\n" + " ".join(parts[1:])
 
     def summary_html(self) -> str:
         """Return the one-screen summary: each section's headline sentence."""
         items = []
-        for section in self.sections.values():
-            if not section.sentences:
+        for key, section in self.sections.items():
+            picked = [section.sentences[i] for i in SUMMARY_SENTENCES.get(key, (0,)) if i < len(section.sentences)]
+            if len(section.sentences) == 1 or not picked:
+                picked = section.sentences[:1]
+            if not picked:
                 continue
             items.append(f"<li><strong>{html.escape(section.title)}</strong>{self._badge(section)}: "
-                         f"{self._sentences(section, section.sentences[:1])}</li>")
+                         f"{self._sentences(section, picked)}</li>")
         return '<section class="dsa-summary" aria-label="Summary">\n<h2>Summary</h2>\n<ul>\n' + "\n".join(items) + "\n</ul>\n</section>"
 
     def section_html(self, key: str) -> str:
