@@ -23,7 +23,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -110,10 +110,6 @@ def find_dumps(paths: Iterable[str | Path], *, since: str | None = None, until: 
 # Executors
 # -------------------------------------------------------------------------------------------------
 
-def _noop(_: object = None) -> int:
-    return os.getpid()
-
-
 class LocalExecutor:
     """Run tasks in ``workers`` spawned processes (in this process when ``workers == 1``)."""
 
@@ -131,7 +127,10 @@ class LocalExecutor:
             os.environ["POLARS_MAX_THREADS"] = "1"        # one engine thread per worker process
             try:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
-                list(self._pool.map(_noop, range(self.workers)))   # start workers under the env
+                # start the workers under the env; os.getpid, not a function of this module, so that
+                # they import only what the tasks need (this module would add numpy: 0.1 s each)
+                for fut in [self._pool.submit(os.getpid) for _ in range(self.workers)]:
+                    fut.result()
             finally:
                 if saved is None:
                     os.environ.pop("POLARS_MAX_THREADS", None)
@@ -241,8 +240,8 @@ _HASH_PARTS = 16
 
 
 class _DumpState:
-    def __init__(self, path: Path, sha1: str, size: int, tasks: list, errors: list, staging: Path):
-        self.path, self.sha1, self.size = path, sha1, size
+    def __init__(self, path: Path, sha1: Future, size: int, tasks: list, errors: list, staging: Path):
+        self.path, self.sha1, self.size = path, sha1, size     # sha1: a Future of sha1_of(path)
         self.tasks = tasks
         self.errors = list(errors)
         self.results: dict[int, reader.MemberResult] = {}
@@ -255,13 +254,18 @@ class _DumpState:
         self.results[res.task.index] = res
         if res.error is None and res.uuid_hashes is not None and len(res.uuid_hashes):
             h = np.asarray(res.uuid_hashes, dtype=np.uint64)
-            part = (h >> np.uint64(60)).astype(np.int64)
-            for p in np.unique(part):
-                sel = h[part == p]
+            # one (radix) sort by partition, the top 4 bits, instead of a boolean mask per partition
+            part = (h >> np.uint64(60)).astype(np.uint8)
+            h = h[np.argsort(part, kind="stable")]
+            bounds = np.concatenate([[0], np.cumsum(np.bincount(part, minlength=_HASH_PARTS))])
+            for p in range(_HASH_PARTS):
+                sel = h[bounds[p]:bounds[p + 1]]
+                if not len(sel):
+                    continue
                 pairs = np.empty((len(sel), 2), dtype=np.uint64)
                 pairs[:, 0] = sel
                 pairs[:, 1] = res.task.index
-                with open(self.staging / f"p{int(p):02d}.bin", "ab") as fh:
+                with open(self.staging / f"p{p:02d}.bin", "ab") as fh:
                     pairs.tofile(fh)
             res.uuid_hashes = None
 
@@ -271,6 +275,9 @@ class _DumpState:
         for f in sorted(self.staging.glob("p*.bin")):
             pairs = np.fromfile(f, dtype=np.uint64).reshape(-1, 2)
             if not len(pairs):
+                continue
+            hashes = np.sort(pairs[:, 0])
+            if not (hashes[1:] == hashes[:-1]).any():   # the usual case: no uuid in two members
                 continue
             order = np.lexsort((pairs[:, 1], pairs[:, 0]))
             pairs = pairs[order]
@@ -297,6 +304,13 @@ def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str
            scheduler: str | None = None, workers: int | None = None, progress: bool = False,
            force: bool = False) -> IngestReport:
     """Ingest dumps into ``store``; return what was done. See the module docstring."""
+    with ThreadPoolExecutor(1, thread_name_prefix="sor-sha1") as hasher:   # dump checksums, in the background
+        return _ingest(paths, store, since=since, until=until, platforms=platforms, executor=executor,
+                       scheduler=scheduler, workers=workers, progress=progress, force=force, hasher=hasher)
+
+
+def _ingest(paths, store, *, since, until, platforms, executor, scheduler, workers, progress, force,
+            hasher: ThreadPoolExecutor) -> IngestReport:
     t0 = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
     plats = tuple(sorted({taxonomy.canonical_platform(p) for p in platforms})) if platforms else None
@@ -306,10 +320,13 @@ def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str
     all_tasks: list = []
     for path in find_dumps(paths, since=since, until=until):
         info = reader.parse_dump_name(path)
-        sha1 = sha1_of(path)
+        # the sha1 is computed in a thread (hashlib and file reads release the GIL), overlapping
+        # the members' work; it is waited for here only when it decides whether to skip the dump
+        sha1 = hasher.submit(sha1_of, path)
         old = manifest["dumps"].get(info.stem)
-        if (not force and old and old.get("sha1") == sha1 and old.get("status") == "complete"
-                and old.get("schema_version") == schema.SCHEMA_VERSION and old.get("params") == _params(plats)):
+        if (not force and old and old.get("status") == "complete"
+                and old.get("schema_version") == schema.SCHEMA_VERSION and old.get("params") == _params(plats)
+                and old.get("sha1") == sha1.result()):
             report.dumps.append(DumpReport(info.stem, str(path), "skipped", old.get("status"),
                                            old.get("rows_read", 0), old.get("rows_summarised", 0)))
             continue
@@ -317,7 +334,7 @@ def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str
             tasks, errors = reader.plan_dump(path, platforms=plats)
         except reader.MemberRefused as exc:
             err = [{"member": exc.member, "error": str(exc)}]
-            store.record_error(info.stem, {"source_file": path.name, "sha1": sha1, "status": "refused",
+            store.record_error(info.stem, {"source_file": path.name, "sha1": sha1.result(), "status": "refused",
                                            "errors": err, "params": _params(plats)})
             report.dumps.append(DumpReport(info.stem, str(path), "refused", "refused", errors=err))
             continue
@@ -388,7 +405,7 @@ def _finalise(store: Store, stem: str, st: _DumpState, plats) -> DumpReport:
     rows_summarised = int(summary.get_column("count").sum()) if summary.height else 0
     entry = {
         "source_file": st.path.name,
-        "sha1": st.sha1,
+        "sha1": st.sha1.result(),
         "size": st.size,
         "layouts": layouts,
         "status": "complete" if not errors else "partial",
