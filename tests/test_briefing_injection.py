@@ -10,7 +10,7 @@ import shutil
 import polars as pl
 import pytest
 
-from dsa_explore import briefing, browsercheck, catalog, charts, paths, render
+from dsa_explore import briefing, browsercheck, catalog, charts, paths
 from tests.conftest import require_chromium
 
 PAYLOADS = [
@@ -66,12 +66,7 @@ def test_hostile_text_in_chart_data_stays_text(tmp_path):
     require_chromium()
     frame = pl.DataFrame({"title": PAYLOADS, "n": [4, 3, 2, 1]})
     chart = charts.bar_chart(frame, "title", "n", title="Listings", description="hostile labels", horizontal=True)
-    from dsa_explore.notebook import vega_bundle_script
-
-    page = tmp_path / "chart.html"
-    page.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>" + vega_bundle_script()
-                    + render.chart_html(chart.to_dict()) + "</body></html>")
-    report = browsercheck.inspect(page, interact=_check_page)
+    report = browsercheck.inspect(browsercheck.chart_page([chart], tmp_path / "chart.html"), interact=_check_page)
     assert report.views == 1 and report.dialogs == [] and report.page_errors == []
     assert report.extra["injected_imgs"] == 0
     assert any(p[:20] in report.extra["svg_text"] for p in PAYLOADS), "axis labels should show the raw text"

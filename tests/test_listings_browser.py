@@ -11,9 +11,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dsa_explore import browsercheck, listings, render, stats, theme
+from dsa_explore import browsercheck, listings, stats, theme
 from dsa_explore.charts import listings as lc
-from dsa_explore.notebook import vega_bundle_script
 from tests.conftest import require_chromium
 
 FRAME = pl.DataFrame({"stratum": ["small", "large"], "frame_size": [400, 1_000_000]})
@@ -39,10 +38,7 @@ def test_planner_and_briefing_forest_render_offline_and_the_slider_works(tmp_pat
     sample, _ = listings.load_synthetic()
     charts = [lc.sample_size_planner(FRAME, title="Planner", description="planner", synthetic=False),
               lc.briefing_forest(sample, listings.published_test_purchases(), "AliExpress")]
-    body = "\n".join(render.chart_html(c.to_dict()) for c in charts)
-    page = tmp_path / "listings.html"
-    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
-                    f"<body>{body}</body></html>", encoding="utf-8")
+    page = browsercheck.chart_page(charts, tmp_path / "listings.html")
     report = browsercheck.inspect(page, interact=_move_half_width_slider)
     assert report.ok, report
     assert report.views == 2

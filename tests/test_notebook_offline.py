@@ -30,10 +30,7 @@ def test_notebook_outputs_draw_offline(tmp_path):
     require_chromium()
     frame = pl.DataFrame({"platform": ["AliExpress", "Temu", "Amazon Store"], "n": [3, 1, 2]})
     chart = charts.bar_chart(frame, "platform", "n", title="Test chart", description="three bars")
-    page = tmp_path / "cells.html"
-    page.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
-                    + notebook.vega_bundle_script() + render.chart_html(chart.to_dict()) + "</body></html>")
-    report = browsercheck.inspect(page)
+    report = browsercheck.inspect(browsercheck.chart_page([chart], tmp_path / "cells.html"))
     assert (report.charts, report.views) == (1, 1)
     assert report.requests == [] and report.console_errors == [] and report.page_errors == []
 

@@ -52,4 +52,4 @@ def test_committed_files_do_not_reference_shared_or_machine_paths():
             continue
         if re.search(r"\.\./shared\b|/work/shared|/work/main|/root/\.pyenv", text):
             offenders.append(name)
-    assert not offenders, f"committed files refer to ../shared or machine paths: {offenders}"
+    assert not offenders, f"committed files refer to the shared reference folder or to machine paths: {offenders}"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from dsa_explore import browsercheck, render, resources, theme
+from dsa_explore import browsercheck, resources, theme
 from dsa_explore.charts import resources as rc
-from dsa_explore.notebook import vega_bundle_script
 from tests.conftest import require_chromium
 
 
@@ -37,10 +36,7 @@ def test_charts_render_offline_and_their_selects_change_them(tmp_path):
     cap, cov = resources.capacity(), resources.language_coverage()
     charts = [rc.moderators_dot_plot(cap), rc.language_heatmap(cov, period="H2 2025"),
               rc.language_gap_chart(cov, period="H2 2025")]
-    body = "\n".join(render.chart_html(c.to_dict()) for c in charts)
-    page = tmp_path / "charts.html"
-    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
-                    f"<body>{body}</body></html>", encoding="utf-8")
+    page = browsercheck.chart_page(charts, tmp_path / "charts.html")
     report = browsercheck.inspect(page, interact=_change_each_select)
     assert report.ok, report
     assert report.views == 3

@@ -33,6 +33,22 @@ VIEW_SELECTOR = ".vega-embed svg.marks, .vega-embed canvas.marks"
 CHART_SELECTOR = ".dsa-chart"
 
 
+def chart_page(charts, path: str | Path) -> Path:
+    """Write an HTML page holding ``charts`` exactly as notebook outputs draw them offline; return its path.
+
+    The page has the inlined Vega bundle (as ``make lab`` provides) followed by each chart's output
+    from the safe renderer, so a test can open it with :func:`inspect`.
+    """
+    from dsa_explore import render
+    from dsa_explore.notebook import vega_bundle_script
+
+    body = "\n".join(render.chart_html(c if isinstance(c, dict) else c.to_dict()) for c in charts)
+    path = Path(path)
+    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
+                    f"<body>{body}</body></html>", encoding="utf-8")
+    return path
+
+
 def find_chromium() -> str | None:
     """Return the path of a Chromium executable (``DSA_EXPLORE_CHROMIUM`` overrides), or None."""
     env = os.environ.get("DSA_EXPLORE_CHROMIUM")

@@ -387,6 +387,16 @@ def parse_chunks(chunks: Iterable, dump: str, label: str
     return frame, info["layout"], info["rows_read"], info["rejected"], info["faults"]
 
 
+def _layout_of_header(line: bytes, dump: str, label: str) -> str:
+    """Return the layout named by a CSV header line, or refuse the member naming dump and member."""
+    cols = next(csv.reader([line.decode("utf-8", errors="replace").strip()]))
+    layout = schema.layout_of(cols)
+    if layout is None:
+        raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
+                                         f"columns); got {len(cols)} columns starting {cols[:3]}")
+    return layout
+
+
 def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator[pl.DataFrame]:
     """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
 
@@ -411,12 +421,7 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator
             if nl < 0:
                 pending = chunk
                 continue
-            header_line = chunk[:nl].decode("utf-8", errors="replace").rstrip("\r")
-            cols = next(csv.reader([header_line]))
-            layout = schema.layout_of(cols)
-            if layout is None:
-                raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
-                                                 f"columns); got {len(cols)} columns starting {cols[:3]}")
+            layout = _layout_of_header(chunk[:nl], dump, label)
             info["layout"] = layout
             header = list(schema.LAYOUTS[layout])
             needed = [c for c in schema.NEEDED if c in header]
@@ -437,13 +442,7 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator
                 frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
             yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)   # (no query when in order)
     if header is None and pending.strip():
-        header_line = pending.decode("utf-8", errors="replace").strip()
-        cols = next(csv.reader([header_line]))
-        layout = schema.layout_of(cols)
-        if layout is None:
-            raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
-                                             f"columns); got {len(cols)} columns starting {cols[:3]}")
-        info["layout"] = layout
+        info["layout"] = _layout_of_header(pending, dump, label)
     if info["rows_read"] == 0:
         faults["empty_members"] = 1
 
