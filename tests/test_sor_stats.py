@@ -462,3 +462,18 @@ def test_source_account_covers_every_source_row(small_source):
     assert sum(by_reason.values()) == len(_source_rows())
     assert by_reason == {"used": 17, "used (zero count, not stored)": 2, "other platform": 1,
                          "statistic not extracted": 1}
+
+
+def test_month_end_handles_december_and_leap_years():
+    from datetime import date
+    assert stats.month_end(date(2025, 12, 1)) == date(2025, 12, 31)
+    assert stats.month_end(date(2024, 2, 1)) == date(2024, 2, 29)
+    assert stats.month_end(date(2025, 2, 1)) == date(2025, 2, 28)
+
+
+def test_explorer_wires_a_platform_menu_and_a_month_range():
+    extract = stats.load_extract()
+    box = stats.explorer(extract, "Temu")
+    menu, period, _ = box.children
+    assert menu.value == "Temu" and "AliExpress" in menu.options
+    assert period.index == (0, len(period.options) - 1)

@@ -455,6 +455,39 @@ def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None
 # --------------------------------------------------------------------------- against the platforms' reports
 
 
+
+def month_end(month_start: date) -> date:
+    """Return the last day of the month that starts on ``month_start``."""
+    from datetime import timedelta
+
+    nxt = date(month_start.year + (month_start.month == 12), month_start.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def explorer(extract: pl.DataFrame, platform: str = "AliExpress"):
+    """Return an ipywidgets explorer: a platform menu and a month range showing :func:`platform_profile`."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    months = volumes(extract, "1mo")["period"].unique().sort().to_list()
+    menu = widgets.Dropdown(options=sorted(extract["platform"].unique().to_list()), value=platform,
+                            description="Platform")
+    period = widgets.SelectionRangeSlider(options=[(m.strftime("%Y-%m"), m) for m in months],
+                                          index=(0, len(months) - 1), description="Months",
+                                          layout={"width": "600px"})
+    out = widgets.Output()
+
+    def refresh(_=None):
+        out.clear_output(wait=True)
+        with out:
+            since, until = period.value
+            display(platform_profile(extract, menu.value, since=since, until=month_end(until)))
+
+    menu.observe(refresh, names="value")
+    period.observe(refresh, names="value")
+    refresh()
+    return widgets.VBox([menu, period, out])
+
 def reported_figures(reported: pl.DataFrame | None = None) -> pl.DataFrame:
     """Return the platforms' H2 2025 reported figures wide: one row per platform, one column per metric."""
     reported = load_reported() if reported is None else reported
