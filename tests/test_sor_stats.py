@@ -465,7 +465,6 @@ def test_source_account_covers_every_source_row(small_source):
 
 
 def test_month_end_handles_december_and_leap_years():
-    from datetime import date
     assert stats.month_end(date(2025, 12, 1)) == date(2025, 12, 31)
     assert stats.month_end(date(2024, 2, 1)) == date(2024, 2, 29)
     assert stats.month_end(date(2025, 2, 1)) == date(2025, 2, 28)
