@@ -1,5 +1,5 @@
 """Project-level promises: the README's first screen, a current data dictionary, a self-documenting
-Makefile, and no dependency on ../shared or on this machine's paths in committed files."""
+Makefile, and no dependency on the shared reference folder or on this machine's paths in committed files."""
 
 from __future__ import annotations
 
