@@ -6,7 +6,8 @@ lengths, ~1.3 GB of CSV per million rows) into a temporary folder (or ``--out``;
 then measures in the same run, for each dump size:
 
 - the floor: decompressing every CSV member to nowhere (``zipfile``, CRC-checked) with the same
-  number of worker processes, started as a fresh command like the ingest;
+  number of worker processes, started as a fresh command like the ingest, in reads of
+  ``reader.READ_BYTES`` (256 KiB: the ingest's reads, and the fastest of 64 KiB to 4 MiB measured);
 - ingestion: ``dsa-explore sor ingest DUMP --store S --workers N --force`` as a subprocess;
 - peak memory: the largest sum of RSS over the command's whole process tree (polled every 50 ms).
 

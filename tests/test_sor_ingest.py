@@ -6,6 +6,7 @@ from the row lists in build_fixtures.py's docstring, not computed by the code un
 """
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -231,6 +232,22 @@ def test_parallel_local_executor_gives_identical_store(tmp_path):
     ingest.ingest([DUMPS], a, workers=1)
     ingest.ingest([DUMPS], b, workers=2)
     assert _snapshot(a) == _snapshot(b)
+
+
+@pytest.mark.parametrize("user_conf", [None, "narenas:1"])
+def test_worker_processes_get_their_environment_and_the_parent_keeps_its_own(monkeypatch, user_conf):
+    monkeypatch.setenv("POLARS_MAX_THREADS", "7")
+    if user_conf is None:
+        monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
+    else:
+        monkeypatch.setenv("_RJEM_MALLOC_CONF", user_conf)
+    with ingest.LocalExecutor(2) as ex:
+        seen = {name: ex._pool.submit(os.getenv, name).result() for name in ("POLARS_MAX_THREADS", "_RJEM_MALLOC_CONF")}
+    # one polars thread per worker; polars' allocator keeps freed pages unless the user chose otherwise
+    assert seen == {"POLARS_MAX_THREADS": "1",
+                    "_RJEM_MALLOC_CONF": user_conf or "background_thread:false,dirty_decay_ms:5000"}
+    assert os.environ["POLARS_MAX_THREADS"] == "7"
+    assert os.environ.get("_RJEM_MALLOC_CONF") == user_conf
 
 
 def test_cli_summary_csv_and_accounting(store, capsys):

@@ -6,7 +6,7 @@ compression), each holding CSV chunks of up to 100,000 rows that repeat the head
 :func:`summarise_member` turns ONE member into its summary: the single place where summaries are
 computed, whichever executor runs it (local processes or Dask workers).
 
-A member is inflated in 2 MB reads and parsed in blocks of about 16 MB cut at line breaks
+A member is inflated in 256 KiB reads and parsed in blocks of about 16 MB cut at line breaks
 (:func:`iter_member_chunks`, :func:`iter_frames`), each block with polars ``read_csv`` projecting
 only the columns a summary needs (low-cardinality ones straight to categoricals), and summarised
 block by block (:class:`MemberSummariser`: narrow per-block rows, grouped up to
@@ -250,9 +250,11 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
 
 #: Size of the decompressed blocks a member is parsed in (bounded memory, no huge allocations).
 CHUNK_BYTES = 16 * 1024 * 1024
-#: Size of each read from the zip member (inflating costs the same from 0.5 to 4 MB reads; 2 MB
-#: reads make fewer, cache-friendly parts to join: measured ~3 % faster per member than 1 MB).
-READ_BYTES = 2 * 1024 * 1024
+#: Size of each read from the zip member. ``zipfile`` copies its unconsumed compressed input on
+#: every read, so smaller reads are cheaper up to a point: draining 50 members of 100,000 rows with
+#: 2 processes took 4.9 s with 256 KiB reads, against 5.5 s (64 KiB), 5.4 s (2 MiB) and 5.8 s (1 and
+#: 4 MiB). The benchmark's floor uses the same reads (:func:`drain_member`).
+READ_BYTES = 256 * 1024
 
 
 class Block(list):
@@ -322,7 +324,7 @@ def read_member_bytes(task: MemberTask) -> bytes:
     return b"".join(part for parts in iter_member_chunks(task) for part in parts)
 
 
-def drain_member(task: MemberTask, block: int = 1 << 20) -> int:
+def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
     """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`."""
     total = 0
     with open(task.dump_path, "rb") as fh:
@@ -517,7 +519,7 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
 _CATEGORICAL = frozenset({
     "decision_visibility", "decision_monetary", "decision_provision", "decision_account", "decision_ground",
     "category", "category_specification", "content_type", "territorial_scope", "source_type",
-    "automated_detection", "automated_decision", "platform_name",
+    "automated_detection", "automated_decision", "platform_name", "content_date", "application_date",
 })
 
 
@@ -535,23 +537,6 @@ def _decode(data: bytes) -> tuple[str, int]:
 # -------------------------------------------------------------------------------------------------
 
 _LIST_COLUMNS = ("decision_visibility", "content_type", "territorial_scope")
-
-
-def _delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
-    d = pl.col(col)
-    ok = d.is_not_null() & (d >= 0)
-    aggs = [
-        d.is_null().sum().alias(f"{prefix}_null"),
-        (d < 0).sum().alias(f"{prefix}_negative"),
-        pl.when(ok).then(d).otherwise(0).sum().alias(f"{prefix}_sum_days"),
-        pl.when(ok).then(d).otherwise(None).max().alias(f"{prefix}_max_days"),
-    ]
-    edges = schema.DELAY_BIN_EDGES
-    for i, lo in enumerate(edges):
-        hi = edges[i + 1] if i + 1 < len(edges) else None
-        cond = (d >= lo) if hi is None else ((d >= lo) & (d < hi))
-        aggs.append(cond.fill_null(False).sum().alias(f"{prefix}_h{lo}"))
-    return aggs
 
 
 def _parse_list_value(raw: str | None) -> tuple[list[str] | None, bool]:
@@ -590,18 +575,41 @@ def _date(col: str) -> pl.Expr:
 # Expressions of :meth:`MemberSummariser.add`, built once (building ~60 expressions per block cost
 # more than evaluating some of them).
 _KEEP_FIRST = pl.col("uuid").is_null() | pl.col("_h").is_first_distinct()
-_PREPARE = (
-    [pl.col("uuid").hash(seed=0).alias("_h"), _date("created_at").alias("day"),
-     _date("content_date").alias("_c"), _date("application_date").alias("_a")],
-    [(pl.col("_a") - pl.col("_c")).dt.total_days().alias("_mod"),
-     (pl.col("day") - pl.col("_a")).dt.total_days().alias("_dis")],
-)
-_GROUP_AGGS = [pl.len().cast(pl.Int64).alias("count"), *_delay_aggs("_mod", "mod"), *_delay_aggs("_dis", "dis")]
-_KW_AGGS = [pl.len().cast(pl.Int64).alias("count")]
+_PREPARE = [pl.col("uuid").hash(seed=0).alias("_h"), _date("created_at").alias("day")]
+#: The two dates of a delay, grouped on as read (few distinct values: the API takes dates only, so
+#: they all end in 00:00:00) and parsed once per distinct value in :meth:`MemberSummariser.finish`.
+_DATE_KEYS = ["content_date", "application_date"]
+_COUNT = [pl.len().cast(pl.Int64).alias("count")]
 _STATUS_KEPT = pl.col("_status") == 0
 #: The uuid hash of a kept row (status 0, uuid present), else null: the hashes seen so far.
 _KEPT_HASH = pl.when(_STATUS_KEPT & pl.col("uuid").is_not_null()).then(pl.col("_h")).alias("_kept_h")
 _REJECT_STATUS = ((1, "duplicate_uuid"), (2, "bad_created_at"))
+_DELAYS = [(_date("application_date") - _date("content_date")).dt.total_days().alias("_mod"),
+           (pl.col("day") - _date("application_date")).dt.total_days().alias("_dis")]
+
+
+def _weighted_delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
+    """Aggregations of the delay ``col`` over groups whose ``count`` rows share one delay value: rows
+    with no delay, with a negative one, the sum and maximum of the others (days), and a histogram
+    (rows with a delay in [edge, next edge) for each edge of :data:`schema.DELAY_BIN_EDGES`)."""
+    d, n = pl.col(col), pl.col("count")
+    ok = d.is_not_null() & (d >= 0)
+    aggs = [
+        pl.when(d.is_null()).then(n).otherwise(0).sum().alias(f"{prefix}_null"),
+        pl.when(d < 0).then(n).otherwise(0).sum().alias(f"{prefix}_negative"),
+        pl.when(ok).then(d * n).otherwise(0).sum().alias(f"{prefix}_sum_days"),
+        pl.when(ok).then(d).otherwise(None).max().alias(f"{prefix}_max_days"),
+    ]
+    edges = schema.DELAY_BIN_EDGES
+    for i, lo in enumerate(edges):
+        hi = edges[i + 1] if i + 1 < len(edges) else None
+        cond = (d >= lo) if hi is None else ((d >= lo) & (d < hi))
+        aggs.append(pl.when(cond.fill_null(False)).then(n).otherwise(0).sum().alias(f"{prefix}_h{lo}"))
+    return aggs
+
+
+_GROUP_AGGS = [pl.col("count").sum().cast(pl.Int64).alias("count"), *_weighted_delay_aggs("_mod", "mod"),
+               *_weighted_delay_aggs("_dis", "dis")]
 
 
 def _concat_strings(frames: list[pl.DataFrame], *, cast: bool = True) -> pl.DataFrame:
@@ -621,10 +629,11 @@ FLUSH_ROWS = 200_000
 class MemberSummariser:
     """Summarise a member chunk by chunk: memory is bounded by a few chunks, uuids de-duplicated across chunks.
 
-    :meth:`add` prepares each block (uuid hash, dates, delays and a status: kept, duplicate or no
-    ``created_at``) into a narrow frame; these are grouped :data:`FLUSH_ROWS` rows at a time into
-    small group tables (keys still categorical), and :meth:`finish` counts the rejected rows and
-    casts the keys to String once.
+    :meth:`add` prepares each block (uuid hash, day of ``created_at`` and a status: kept, duplicate
+    or no ``created_at``) into a narrow frame; these are counted :data:`FLUSH_ROWS` rows at a time
+    by every key plus the raw ``content_date`` and ``application_date`` (small group tables, keys
+    still categorical), and :meth:`finish` counts the rejected rows, computes the delays once per
+    distinct pair of dates, aggregates them weighted by the counts, and casts the keys to String once.
     """
 
     def __init__(self, exclude_hashes: tuple[int, ...] = ()):
@@ -648,8 +657,8 @@ class MemberSummariser:
         # becomes a grouping key, and the rejected rows are counted from their groups
         status = (pl.when(~keep).then(pl.lit(1, pl.Int8)).when(pl.col("day").is_null()).then(pl.lit(2, pl.Int8))
                   .otherwise(pl.lit(0, pl.Int8)).alias("_status"))
-        prepared = (frame.lazy().with_columns(_PREPARE[0]).with_columns(*_PREPARE[1], status)
-                    .select(*_RAW_KEYS, "category_specification", "_status", "_mod", "_dis", _KEPT_HASH)
+        prepared = (frame.lazy().with_columns(_PREPARE).with_columns(status)
+                    .select(*_RAW_KEYS, *_DATE_KEYS, "category_specification", "_status", _KEPT_HASH)
                     .collect())
         self.seen.append(prepared.drop_in_place("_kept_h").drop_nulls())   # the narrow rows wait for _flush
         self.pending.append(prepared)
@@ -658,13 +667,13 @@ class MemberSummariser:
             self._flush()
 
     def _flush(self) -> None:
-        """Group the pending prepared rows (eager calls: cheaper than optimising lazy plans)."""
+        """Count the pending prepared rows by group (eager calls: cheaper than optimising lazy plans)."""
         if not self.pending:
             return
         rows = _concat_strings(self.pending, cast=False).rechunk()   # contiguous: groups faster
         self.pending, self.pending_rows = [], 0
-        self.groups.append(rows.group_by([*_RAW_KEYS, "_status"]).agg(_GROUP_AGGS))
-        self.kws.append(rows.filter(_STATUS_KEPT).group_by(_KW_RAW_KEYS).agg(_KW_AGGS))
+        self.groups.append(rows.group_by([*_RAW_KEYS, *_DATE_KEYS, "_status"]).agg(_COUNT))
+        self.kws.append(rows.filter(_STATUS_KEPT).group_by(_KW_RAW_KEYS).agg(_COUNT))
 
     def hashes(self) -> pl.Series:
         """The kept uuid hashes, a UInt64 Series (no numpy here: importing it costs a worker 0.1 s)."""
@@ -675,21 +684,26 @@ class MemberSummariser:
         self._flush()
         rejected = dict(self.rejected)
         if self.groups:
-            groups = _concat_strings(self.groups)
+            groups = _concat_strings(self.groups, cast=False)
             status = groups.get_column("_status")
             counts = groups.get_column("count")
             for code, reason in _REJECT_STATUS:
                 n = int(counts.filter(status == code).sum())
                 if n:
                     _add(rejected, {reason: n})
-            grouped = aggregate(groups.filter(status == 0).drop("_status"), _RAW_KEYS, sort=False, cast=False)
+            # delays once per distinct (day, content_date, application_date), joined to the groups
+            kept = groups.filter(status == 0).drop("_status")
+            dates = kept.select("day", *_DATE_KEYS).unique()
+            delays = dates.with_columns(pl.col(_DATE_KEYS).cast(pl.String)).select(_DELAYS)
+            kept = kept.join(pl.concat([dates, delays], how="horizontal"), on=["day", *_DATE_KEYS], how="left",
+                             nulls_equal=True).drop(_DATE_KEYS)
+            grouped = _concat_strings([kept.group_by(_RAW_KEYS).agg(_GROUP_AGGS)])
             kw = _concat_strings(self.kws).group_by(_KW_RAW_KEYS).agg(pl.col("count").sum().cast(pl.Int64))
         else:
             empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
-                pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("_mod"),
-                pl.lit(None, dtype=pl.Int64).alias("_dis"))
-            grouped = empty.group_by(_RAW_KEYS).agg(_GROUP_AGGS)
-            kw = empty.group_by(_KW_RAW_KEYS).agg(_KW_AGGS)
+                pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
+            grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
+            kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
         return _transform(grouped, kw, rejected, platforms)
 
 
