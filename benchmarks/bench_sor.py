@@ -7,7 +7,8 @@ then measures in the same run, for each dump size:
 
 - the floor: decompressing every CSV member to nowhere (``zipfile``, CRC-checked) with the same
   number of worker processes, started as a fresh command like the ingest, in reads of
-  ``reader.READ_BYTES`` (256 KiB: the ingest's reads, and the fastest of 64 KiB to 4 MiB measured);
+  ``reader.READ_BYTES`` (256 KiB: the ingest's reads, and the fastest of 64 KiB to 4 MiB measured)
+  and under the ingest's worker environment (``ingest.worker_env()``: allocator settings);
 - ingestion: ``dsa-explore sor ingest DUMP --store S --workers N --force`` as a subprocess;
 - peak memory: the largest sum of RSS over the command's whole process tree (polled every 50 ms).
 
@@ -38,9 +39,10 @@ FLOOR_CODE = """
 import os, sys, time
 from concurrent.futures import ProcessPoolExecutor
 import multiprocessing as mp
-from dsa_explore.sor import reader
+from dsa_explore.sor import ingest, reader
 if __name__ == "__main__":
     tasks, errors = reader.plan_dump(sys.argv[1])
+    os.environ.update(ingest.worker_env())     # the ingest's worker environment
     with ProcessPoolExecutor(int(sys.argv[2]), mp_context=mp.get_context("spawn")) as ex:
         total = sum(ex.map(reader.drain_member, tasks))
     print(total)

@@ -236,18 +236,23 @@ def test_parallel_local_executor_gives_identical_store(tmp_path):
 
 @pytest.mark.parametrize("user_conf", [None, "narenas:1"])
 def test_worker_processes_get_their_environment_and_the_parent_keeps_its_own(monkeypatch, user_conf):
+    names = ("POLARS_MAX_THREADS", "_RJEM_MALLOC_CONF", "GLIBC_TUNABLES")
     monkeypatch.setenv("POLARS_MAX_THREADS", "7")
-    if user_conf is None:
-        monkeypatch.delenv("_RJEM_MALLOC_CONF", raising=False)
-    else:
-        monkeypatch.setenv("_RJEM_MALLOC_CONF", user_conf)
+    for name in names[1:]:
+        if user_conf is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, user_conf)
     with ingest.LocalExecutor(2) as ex:
-        seen = {name: ex._pool.submit(os.getenv, name).result() for name in ("POLARS_MAX_THREADS", "_RJEM_MALLOC_CONF")}
-    # one polars thread per worker; polars' allocator keeps freed pages unless the user chose otherwise
-    assert seen == {"POLARS_MAX_THREADS": "1",
-                    "_RJEM_MALLOC_CONF": user_conf or "background_thread:false,dirty_decay_ms:5000"}
+        seen = {name: ex._pool.submit(os.getenv, name).result() for name in names}
+    # one polars thread per worker; the allocators keep freed pages unless the user chose otherwise
+    assert seen == {
+        "POLARS_MAX_THREADS": "1",
+        "_RJEM_MALLOC_CONF": user_conf or "background_thread:false,dirty_decay_ms:5000",
+        "GLIBC_TUNABLES": user_conf or "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456",
+    }
     assert os.environ["POLARS_MAX_THREADS"] == "7"
-    assert os.environ.get("_RJEM_MALLOC_CONF") == user_conf
+    assert all(os.environ.get(name) == user_conf for name in names[1:])
 
 
 def test_cli_summary_csv_and_accounting(store, capsys):

@@ -8,10 +8,10 @@ computed, whichever executor runs it (local processes or Dask workers).
 
 A member is inflated in 256 KiB reads and parsed in blocks of about 16 MB cut at line breaks
 (:func:`iter_member_chunks`, :func:`iter_frames`), each block with polars ``read_csv`` projecting
-only the columns a summary needs (low-cardinality ones straight to categoricals), and summarised
-block by block (:class:`MemberSummariser`: narrow per-block rows, grouped up to
-:data:`FLUSH_ROWS` at a time), so a worker's memory is bounded by one block and those narrow rows
-whatever the dump's size. Nothing is extracted to disk and member names are never used as file-system
+only the columns a summary needs (low-cardinality ones straight to categoricals, ~120 bytes a row),
+and the parsed rows are summarised up to :data:`FLUSH_ROWS` at a time (:class:`MemberSummariser`),
+so a worker's memory is bounded by one block and those rows (~25 MB) whatever the dump's size.
+Nothing is extracted to disk and member names are never used as file-system
 paths: they are keys into the zip and labels in reports. Faults are handled with nothing lost:
 
 - rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\\"``) are parsed with Python's ``csv``
@@ -621,19 +621,21 @@ def _concat_strings(frames: list[pl.DataFrame], *, cast: bool = True) -> pl.Data
     return pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
 
 
-#: Prepared rows (narrow: categorical keys, status, delays; ~80 bytes a row) grouped at once: grouping
-#: is mostly a fixed cost per call, so a member's blocks are grouped together (~8 MB for 100,000 rows).
+#: Parsed rows prepared and grouped at once (~120 bytes a row; ~25 MB): preparing and grouping is
+#: mostly a fixed cost per call, so the blocks of a 100,000-row member are handled together.
 FLUSH_ROWS = 200_000
 
 
 class MemberSummariser:
-    """Summarise a member chunk by chunk: memory is bounded by a few chunks, uuids de-duplicated across chunks.
+    """Summarise a member chunk by chunk: memory is bounded by :data:`FLUSH_ROWS` parsed rows, uuids
+    de-duplicated across chunks.
 
-    :meth:`add` prepares each block (uuid hash, day of ``created_at`` and a status: kept, duplicate
-    or no ``created_at``) into a narrow frame; these are counted :data:`FLUSH_ROWS` rows at a time
-    by every key plus the raw ``content_date`` and ``application_date`` (small group tables, keys
-    still categorical), and :meth:`finish` counts the rejected rows, computes the delays once per
-    distinct pair of dates, aggregates them weighted by the counts, and casts the keys to String once.
+    :meth:`add` keeps each parsed block; every :data:`FLUSH_ROWS` rows (and at :meth:`finish`) one
+    query prepares them (uuid hash, day of ``created_at`` and a status: kept, duplicate or no
+    ``created_at``) and counts them by every key plus the raw ``content_date`` and
+    ``application_date`` (small group tables, keys still categorical). :meth:`finish` counts the
+    rejected rows, computes the delays once per distinct (day, content date, application date),
+    aggregates them weighted by the counts, and casts the keys to String once.
     """
 
     def __init__(self, exclude_hashes: tuple[int, ...] = ()):
@@ -647,6 +649,17 @@ class MemberSummariser:
 
     def add(self, frame: pl.DataFrame) -> None:
         """Add a frame of :data:`schema.NEEDED` columns (String or categorical)."""
+        self.pending.append(frame)
+        self.pending_rows += frame.height
+        if self.pending_rows >= FLUSH_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Prepare and count the pending rows by group (one query for all blocks: each has a fixed cost)."""
+        if not self.pending:
+            return
+        frame = _concat_strings(self.pending, cast=False) if len(self.pending) > 1 else self.pending[0]
+        self.pending, self.pending_rows = [], 0
         keep = _KEEP_FIRST
         if self.exclude is not None:
             keep = keep & ~pl.col("_h").is_in(self.exclude.implode())
@@ -657,21 +670,10 @@ class MemberSummariser:
         # becomes a grouping key, and the rejected rows are counted from their groups
         status = (pl.when(~keep).then(pl.lit(1, pl.Int8)).when(pl.col("day").is_null()).then(pl.lit(2, pl.Int8))
                   .otherwise(pl.lit(0, pl.Int8)).alias("_status"))
-        prepared = (frame.lazy().with_columns(_PREPARE).with_columns(status)
-                    .select(*_RAW_KEYS, *_DATE_KEYS, "category_specification", "_status", _KEPT_HASH)
-                    .collect())
-        self.seen.append(prepared.drop_in_place("_kept_h").drop_nulls())   # the narrow rows wait for _flush
-        self.pending.append(prepared)
-        self.pending_rows += prepared.height
-        if self.pending_rows >= FLUSH_ROWS:
-            self._flush()
-
-    def _flush(self) -> None:
-        """Count the pending prepared rows by group (eager calls: cheaper than optimising lazy plans)."""
-        if not self.pending:
-            return
-        rows = _concat_strings(self.pending, cast=False).rechunk()   # contiguous: groups faster
-        self.pending, self.pending_rows = [], 0
+        rows = (frame.lazy().with_columns(_PREPARE).with_columns(status)
+                .select(*_RAW_KEYS, *_DATE_KEYS, "category_specification", "_status", _KEPT_HASH)
+                .collect())
+        self.seen.append(rows.drop_in_place("_kept_h").drop_nulls())
         self.groups.append(rows.group_by([*_RAW_KEYS, *_DATE_KEYS, "_status"]).agg(_COUNT))
         self.kws.append(rows.filter(_STATUS_KEPT).group_by(_KW_RAW_KEYS).agg(_COUNT))
 
