@@ -1,0 +1,108 @@
+"""Benchmark: where one worker's CPU goes, stage by stage, per CSV member of a statements-of-reasons dump.
+
+Runs in one process under the ingest's worker environment (``dsa_explore.sor.ingest.worker_env()``;
+the script starts itself again with it when needed) over the members of a SYNTHETIC dump written
+by :mod:`dsa_explore.sor.synth` (seeded; the dump of ``bench_sor.py --out`` is reused when given the
+same folder). Each line runs the pipeline up to one more stage, so the differences between lines
+are the costs of the stages:
+
+- ``inflate``: the floor's work, decompressing a member to nowhere (``reader.drain_member``);
+- ``keep reads``: the same reads, kept until a block of ``reader.CHUNK_BYTES`` is full, cut at a
+  line break and checked for backslashes (``reader.iter_member_chunks``);
+- ``join``: the blocks joined into contiguous bytes for the parser;
+- ``parse``: polars' CSV parser on the blocks (``reader.iter_frames``);
+- ``summarise``: the whole member summarised (``reader.summarise_member``).
+
+Each stage is measured ``--repeat`` times over ``--members`` members (after one warm-up member) and
+the lowest CPU time is kept (the 2 cores are shared).
+
+    .venv/bin/python benchmarks/bench_sor_stages.py --out OUT
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+FLAG = "DSA_EXPLORE_BENCH_STAGES_CHILD"
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the synthetic dump (100,000 per member)")
+    ap.add_argument("--members", type=int, default=8, help="members measured per stage")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", default=None, help="folder for the synthetic dump (default: a temp folder)")
+    ap.add_argument("--seed", type=int, default=20261128)
+    args = ap.parse_args()
+
+    if os.environ.get(FLAG) != "1":
+        from dsa_explore.sor import ingest
+
+        env = {**os.environ, **ingest.worker_env(), FLAG: "1"}
+        return subprocess.call([sys.executable, *sys.argv], env=env)
+
+    from dsa_explore.sor import reader, synth
+
+    tmp = None
+    if args.out:
+        out = Path(args.out)
+    else:
+        tmp = tempfile.TemporaryDirectory(prefix="bench_sor_stages_")
+        out = Path(tmp.name)
+    folder = out / f"rows-{args.rows}"
+    dump = folder / "sor-global-2025-07-01-full.zip"
+    if not dump.exists():
+        synth.write_synthetic_dump(folder, "2025-07-01", args.rows, seed=args.seed, processes=1)
+    tasks, _ = reader.plan_dump(dump)
+    if len(tasks) < 2:
+        raise SystemExit(f"{dump.name}: {len(tasks)} member(s); use --rows of at least 200000")
+    warm, measured = tasks[0], tasks[1:1 + args.members]
+
+    def frames(task):
+        info: dict = {}
+        for _ in reader.iter_frames(reader.iter_member_chunks(task), task.dump, task.label, info):
+            pass
+
+    stages = [
+        ("inflate (the floor)", reader.drain_member),
+        ("+ keep reads in blocks", lambda t: [None for _ in reader.iter_member_chunks(t)]),
+        ("+ join blocks", lambda t: [b"".join(p) for p in reader.iter_member_chunks(t)]),
+        ("+ parse (polars)", frames),
+        ("+ summarise", reader.summarise_member),
+    ]
+    best = {name: float("inf") for name, _ in stages}
+    for _ in range(args.repeat):
+        for name, fn in stages:
+            fn(warm)
+            t0 = _cpu()
+            for task in measured:
+                fn(task)
+            best[name] = min(best[name], (_cpu() - t0) / len(measured))
+    print(f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
+          f"{len(measured)} SYNTHETIC members of {dump.name}; CPU-seconds per member, best of {args.repeat}")
+    print("# stage                      cumulative  this stage")
+    previous = 0.0
+    for name, _ in stages:
+        print(f"  {name:26s} {best[name]:10.3f}  {best[name] - previous:+10.3f}")
+        previous = best[name]
+    floor = best[stages[0][0]]
+    print(f"# one process: ratio floor / ingest = {floor / best[stages[-1][0]]:.2f} "
+          f"(target 0.5: the stages after inflating may cost at most {floor:.3f} s)")
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
