@@ -292,15 +292,33 @@ def test_no_dask_import_without_the_option(tmp_path):
     assert res.returncode == 0, res.stdout + res.stderr
 
 
-def test_duplicates_across_chunks_of_one_member(monkeypatch, tmp_path):
-    # parse the faulty member in 200-byte blocks: the duplicate rows then sit in other chunks
-    monkeypatch.setattr(reader, "CHUNK_BYTES", 200)
-    real = reader.iter_member_chunks
-    monkeypatch.setattr(reader, "iter_member_chunks", lambda task, block=200: real(task, block))
+@pytest.mark.parametrize("flush_rows", [reader.FLUSH_ROWS, 1, 3])
+def test_duplicates_across_chunks_of_one_member(monkeypatch, tmp_path, flush_rows):
+    # parse the faulty member in 64-byte reads and 200-byte blocks: the duplicate rows then sit in
+    # other chunks; with a small FLUSH_ROWS the chunks are also prepared and grouped apart (uuids
+    # seen in earlier groups)
     tasks, _ = reader.plan_dump(DUMPS / f"{FAULTY}.zip")
+    whole = reader.summarise_member(tasks[0])
+    chunks = []
+    monkeypatch.setattr(reader, "READ_BYTES", 64)
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 200)
+    monkeypatch.setattr(reader, "FLUSH_ROWS", flush_rows)
+    real = reader.iter_member_chunks
+
+    def counted(task, block=200):
+        for c in real(task, block):
+            chunks.append(c)
+            yield c
+
+    monkeypatch.setattr(reader, "iter_member_chunks", counted)
     first = reader.summarise_member(tasks[0])        # 13 rows, one exact duplicate of a Temu row
+    assert len(chunks) >= 10                         # really parsed in pieces
     assert first.error is None
     assert first.rows_read == 13 and first.rejected == {"duplicate_uuid": 1} and first.rows_summarised == 12
+    # the same summary, row for row, as parsing the member in one block
+    key = list(first.summary.columns)
+    assert first.summary.sort(key, nulls_last=True).equals(whole.summary.sort(key, nulls_last=True))
+    assert first.faults == whole.faults
 
 
 def test_corrupt_member_data_and_implausible_size_are_refused(tmp_path, monkeypatch):
