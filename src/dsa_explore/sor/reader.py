@@ -572,8 +572,8 @@ def _date(col: str) -> pl.Expr:
     return pl.col(col).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
 
 
-# Expressions of :meth:`MemberSummariser.add`, built once (building ~60 expressions per block cost
-# more than evaluating some of them).
+# Expressions of :meth:`MemberSummariser._flush` and ``finish``, built once (building ~60 expressions
+# per call cost more than evaluating some of them).
 _KEEP_FIRST = pl.col("uuid").is_null() | pl.col("_h").is_first_distinct()
 _PREPARE = [pl.col("uuid").hash(seed=0).alias("_h"), _date("created_at").alias("day")]
 #: The two dates of a delay, grouped on as read (few distinct values: the API takes dates only, so
