@@ -26,12 +26,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import psutil
+from _scratch import scratch_folder
 
 from dsa_explore.sor import reader, synth
 
@@ -96,13 +96,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20261128)
     args = ap.parse_args()
 
-    tmp = None
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench_sor_")
-        out = Path(tmp.name)
+    with scratch_folder(args.out, "bench_sor_") as out:
+        return run(args, out)
+
+
+def run(args: argparse.Namespace, out: Path) -> int:
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     print(f"# bench_sor: {os.cpu_count()} CPUs, {args.workers} worker processes, SYNTHETIC dumps in {out}; "
           f"load average at start {os.getloadavg()[0]:.1f}")
@@ -140,8 +138,6 @@ def main() -> int:
           + " (the 2 cores are shared with other work)")
     print(f"# target throughput >= 0.5 x floor: {'met' if ok_ratio else 'NOT met'}; "
           f"target peak memory < 1000 MB: {'met' if ok_mem else 'NOT met'}")
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 

@@ -15,9 +15,10 @@ import argparse
 import hashlib
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _scratch import scratch_folder
 
 from dsa_explore.sor import ingest, synth
 
@@ -35,15 +36,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20261128)
     args = ap.parse_args()
 
+    with scratch_folder(args.out, "bench_sor_dask_") as out:
+        return run(args, out)
+
+
+def run(args: argparse.Namespace, out: Path) -> int:
     from distributed import LocalCluster
 
-    tmp = None
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench_sor_dask_")
-        out = Path(tmp.name)
     dumps = out / "dumps"
     for d in range(args.days):
         day = f"2025-08-{d + 1:02d}"
@@ -76,8 +75,6 @@ def main() -> int:
         runs.append((f"dask-{n}", n, s))
     print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
           + " (the 2 cores are shared with other work)")
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 

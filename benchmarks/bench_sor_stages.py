@@ -26,8 +26,9 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from _scratch import scratch_folder
 
 FLAG = "DSA_EXPLORE_BENCH_STAGES_CHILD"
 
@@ -52,14 +53,13 @@ def main() -> int:
         env = {**os.environ, **ingest.worker_env(), FLAG: "1"}
         return subprocess.call([sys.executable, *sys.argv], env=env)
 
-    from dsa_explore.sor import reader, synth
+    with scratch_folder(args.out, "bench_sor_stages_") as out:
+        return run(args, out)
 
-    tmp = None
-    if args.out:
-        out = Path(args.out)
-    else:
-        tmp = tempfile.TemporaryDirectory(prefix="bench_sor_stages_")
-        out = Path(tmp.name)
+
+def run(args: argparse.Namespace, out: Path) -> int:
+    from dsa_explore.sor import reader, synth  # after the re-exec: polars reads its environment once
+
     folder = out / f"rows-{args.rows}"
     dump = folder / "sor-global-2025-07-01-full.zip"
     if not dump.exists():
@@ -99,8 +99,6 @@ def main() -> int:
     floor = best[stages[0][0]]
     print(f"# one process: ratio floor / ingest = {floor / best[stages[-1][0]]:.2f} "
           f"(target 0.5: the stages after inflating may cost at most {floor:.3f} s)")
-    if tmp is not None:
-        tmp.cleanup()
     return 0
 
 
