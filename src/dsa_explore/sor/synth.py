@@ -4,8 +4,10 @@
 repeating the header), with fixed timestamps so the same input gives the same bytes.
 :func:`php_csv_line` writes a row as PHP ``fputcsv`` does (fields with a space, comma, quote,
 backslash or newline are quoted; quotes doubled). :func:`write_synthetic_dump` writes a seeded,
-realistic-looking synthetic daily dump (platform, category, automation mix and text lengths shaped
-after the real database's 2025 statistics) for benchmarks; the data is SYNTHETIC.
+realistic-looking synthetic daily dump for benchmarks: platform, category and automation mix shaped
+after the real database's 2025 statistics, and bytes per row and compression calibrated to the
+published size of real dumps (~1.05 KB of CSV a row, ~20x smaller zipped), because the benchmark's
+decompression floor depends on them. The data is SYNTHETIC.
 """
 
 from __future__ import annotations
@@ -105,9 +107,56 @@ _WORDS = ("the content was removed because it violates our policy on prohibited 
           "review automated detection moderation decision restriction visibility marketplace item "
           "trademark infringement misleading information consumer protection regulation").split()
 
+#: What real dumps look like in bulk, which the synthetic rows are calibrated to (the full dump of
+#: 2025-03-21: a 6.83 GB zip of 134 M rows and 140 GB of CSV; "about 1.0-1.1 GB of CSV per million
+#: rows"; shantay's "70 GB of CSV" for a 3.5 GB day): ~1,045 bytes of CSV a row, compressed ~20x.
+#: Real platforms file through a few fixed texts (each real row of the fixtures carries its
+#: platform's policy text) and submit in batches, so free text compresses far better than random
+#: words would; uuids are random (version 4) and do not compress. How the calibration came out is
+#: checked by tests/test_sor_synth.py (1,066 bytes a row, 19x, for the benchmark's seed). Until
+#: 2026-11-28 the generator drew every row's texts independently: 1.28 KB a row compressed only
+#: 8.7x, which made the decompression floor about twice as slow per row as on real dumps.
+REAL_BYTES_PER_ROW = 140e9 / 134e6
+REAL_COMPRESSION = 140 / 6.83
+#: Mean length of a run of rows filed together by one platform with one profile (a batch).
+MEAN_RUN_ROWS = 40
+#: Share of rows whose decision facts name the item (a number), the part of the text that varies.
+VARIABLE_FACTS_SHARE = 0.2
+
+_PHP_QUOTE = r'[ ,"\n\r\t\\]'
+
+
+def _php_quoted(col: str):
+    """Polars expression quoting column ``col`` as PHP ``fputcsv`` does (see :func:`php_field`)."""
+    import polars as pl
+
+    c = pl.col(col)
+    quoted = pl.concat_str([pl.lit('"'), c.str.replace_all('"', '""', literal=True), pl.lit('"')])
+    return pl.when(c.str.contains(_PHP_QUOTE)).then(quoted).otherwise(c).alias(col)
+
+
+def _uuid4(rng, n: int):
+    """``n`` random version-4 uuids (seeded ``rng``) as a polars String Series."""
+    import numpy as np
+    import polars as pl
+
+    raw = rng.integers(0, 256, size=(n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
+    hexes = pl.Series(np.frombuffer(raw.tobytes().hex().encode(), dtype="S32").astype(str))
+    parts = [hexes.str.slice(a, b - a) for a, b in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))]
+    return pl.DataFrame({f"p{i}": x for i, x in enumerate(parts)}).select(
+        pl.concat_str(pl.all(), separator="-")).to_series()
+
 
 def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-38", start: int = 0) -> bytes:
-    """Return one synthetic CSV chunk (header + ``n_rows`` rows) for ``day``; SYNTHETIC data."""
+    """Return one synthetic CSV chunk (header + ``n_rows`` rows) for ``day``; SYNTHETIC data.
+
+    Rows are written as the exporter writes them (PHP ``fputcsv`` quoting), with random version-4
+    uuids, and free text drawn from each platform's few fixed texts, so that size per row and
+    compression match real dumps (:data:`REAL_BYTES_PER_ROW`, :data:`REAL_COMPRESSION`).
+    ``start`` is kept for callers; rows no longer depend on it.
+    """
     import numpy as np
     import polars as pl
 
@@ -117,75 +166,81 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     plat_w = np.array([w for _, w in PLATFORM_MIX])
     cat_names = [c for c, _ in CATEGORY_MIX]
 
-    def pool(n: int, mean_words: int) -> list[str]:
-        out = []
-        for _ in range(n):
-            k = max(1, int(rng.gamma(2.0, mean_words / 2.0)))
-            out.append(" ".join(rng.choice(_WORDS, size=k)))
-        return out
-
-    def pick(values, weights=None) -> pl.Series:
-        idx = rng.choice(len(values), size=n_rows, p=None if weights is None else weights / weights.sum())
-        return pl.Series(values, dtype=pl.String).gather(idx)
-
-    facts_pool = pool(400, 45)
-    expl_pool = pool(300, 25)
-    ground_pool = pool(100, 8)
-    idx = np.arange(start, start + n_rows)
-    uuid = pl.Series([f"{seed & 0xffffffff:08x}-{(i >> 32) & 0xffff:04x}-4{(i >> 20) & 0xfff:03x}-8{(i >> 8) & 0xfff:03x}-{i:012x}"
-                      for i in idx.tolist()])
     content_offset = np.minimum(rng.geometric(0.05, size=n_rows) - 1, 4000)
     content_offset[rng.random(n_rows) < 0.002] *= -1          # a few negative delays, as in real data
     app_offset = (rng.random(n_rows) < 0.2).astype(np.int64) * rng.integers(1, 5, size=n_rows)
     d0 = np.datetime64(day)
     app = d0 - app_offset.astype("timedelta64[D]")
     content = app - content_offset.astype("timedelta64[D]")
-    secs = rng.integers(0, 86400, size=n_rows)
+    secs = np.sort(rng.integers(0, 86400, size=n_rows))      # rows in id order: created_at ascending
     created = pl.Series((d0.astype("datetime64[s]") + secs.astype("timedelta64[s]")).astype(str)).str.replace("T", " ")
     # Each platform files through a few templates ("profiles") and a few categories, as real platforms do;
-    # profiles are drawn from a fixed seed so that every member and day shares them.
+    # profiles are drawn from a fixed seed so that every member and day shares them. Platforms submit
+    # in batches (the API takes up to 100 statements a call), so rows come in runs of one profile.
     prof = _profiles()
     n_prof = len(prof["decision_ground"]) // len(plat_names)
-    plat_idx = rng.choice(len(plat_names), size=n_rows, p=plat_w / plat_w.sum())
-    prof_idx = plat_idx * n_prof + rng.choice(n_prof, size=n_rows, p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum())
+    runs = rng.geometric(1 / MEAN_RUN_ROWS, size=n_rows // MEAN_RUN_ROWS * 2 + 16)
+    while runs.sum() < n_rows:
+        runs = np.concatenate([runs, rng.geometric(1 / MEAN_RUN_ROWS, size=len(runs))])
+    run_plat = rng.choice(len(plat_names), size=len(runs), p=plat_w / plat_w.sum())
+    run_prof = rng.choice(n_prof, size=len(runs), p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum())
+    plat_idx = np.repeat(run_plat, runs)[:n_rows]
+    prof_idx = plat_idx * n_prof + np.repeat(run_prof, runs)[:n_rows]
     cat_table = prof["category_table"]
     cat_idx = cat_table[plat_idx, rng.choice(cat_table.shape[1], size=n_rows, p=[0.55, 0.25, 0.15, 0.05])]
+
     def from_profile(col: str) -> pl.Series:
         return pl.Series(prof[col], dtype=pl.String).gather(prof_idx)
+
+    item = pl.Series(rng.integers(10**9, 10**12, size=n_rows)).cast(pl.String)
+    named = pl.Series(rng.random(n_rows) < VARIABLE_FACTS_SHARE)
+    facts = pl.select(pl.when(named).then(pl.concat_str([from_profile("decision_facts"), pl.lit(" Item "), item,
+                                                         pl.lit(".")]))
+                      .otherwise(from_profile("decision_facts"))).to_series()
+    uid_style = pl.Series(prof["uid_style"], dtype=pl.Int8).gather(plat_idx)
+    puid = pl.select(pl.when(uid_style == 0).then(_uuid4(rng, n_rows)).otherwise(item)).to_series()
     data = {
-        "uuid": uuid,
+        "uuid": _uuid4(rng, n_rows),
         **{c: from_profile(c) for c in ("decision_visibility", "decision_monetary", "decision_provision",
                                         "decision_account", "account_type", "decision_ground", "content_type",
                                         "territorial_scope", "source_type", "automated_detection",
-                                        "automated_decision", "category_specification")},
-        "illegal_content_legal_ground": pick(ground_pool[:20] + [None] * 20),
-        "illegal_content_explanation": pick(expl_pool[:50] + [None] * 50),
-        "incompatible_content_ground": pick(ground_pool),
-        "incompatible_content_explanation": pick(expl_pool),
+                                        "automated_decision", "category_specification",
+                                        "illegal_content_legal_ground", "illegal_content_explanation",
+                                        "incompatible_content_ground", "incompatible_content_explanation")},
         "category": pl.Series(cat_names, dtype=pl.String).gather(cat_idx),
         "content_date": pl.Series(content.astype(str)) + " 00:00:00",
         "application_date": pl.Series(app.astype(str)) + " 00:00:00",
-        "decision_facts": pick(facts_pool),
+        "decision_facts": facts,
         "platform_name": pl.Series(plat_names, dtype=pl.String).gather(plat_idx),
-        "platform_uid": pl.Series([f"puid-{i}" for i in idx.tolist()]),
+        "platform_uid": puid,
         "created_at": created,
     }
     frame = pl.DataFrame({c: (data[c] if c in data else pl.Series([None] * n_rows, dtype=pl.String)).cast(pl.String)
                           for c in cols})
-    return frame.write_csv(null_value="").encode("utf-8")
+    body = frame.select([_php_quoted(c) for c in cols]).write_csv(null_value="", quote_style="never",
+                                                                   include_header=False)
+    return (header_line(layout) + "\n" + body).encode("utf-8")
 
 
 _PROFILE_WEIGHTS = __import__("numpy").array([0.6, 0.25, 0.1, 0.05])
 
 
 def _profiles() -> dict:
-    """Return the fixed per-platform filing templates of the synthetic generator (seeded)."""
+    """Return the fixed per-platform filing templates of the synthetic generator (seeded): enum
+    choices, categories, the free texts of each profile (lengths drawn as gamma-distributed word
+    counts) and the style of each platform's ``platform_uid`` (0: a uuid, 1: a number)."""
     import numpy as np
 
     rng = np.random.default_rng(20261128)
     n_plat, n_prof = len(PLATFORM_MIX), len(_PROFILE_WEIGHTS)
     eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
           "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+
+    def text(mean_words: int) -> str:
+        k = max(1, int(rng.gamma(2.0, mean_words / 2.0)))
+        words = " ".join(rng.choice(_WORDS, size=k))
+        return words[0].upper() + words[1:] + "."
+
     choices = {
         "decision_visibility": ([json_list(["DECISION_VISIBILITY_CONTENT_REMOVED"]),
                                  json_list(["DECISION_VISIBILITY_CONTENT_DISABLED"]),
@@ -214,7 +269,24 @@ def _profiles() -> dict:
     cat_w = np.array([w for _, w in CATEGORY_MIX])
     out["category_table"] = np.stack([rng.choice(len(CATEGORY_MIX), size=4, replace=False, p=cat_w / cat_w.sum())
                                       for _ in range(n_plat)])
+    n = n_plat * n_prof
+    illegal = [g == "DECISION_GROUND_ILLEGAL_CONTENT" for g in out["decision_ground"]]
+    out["decision_facts"] = [text(TEXT_WORDS["decision_facts"]) for _ in range(n)]
+    out["incompatible_content_ground"] = [None if il else text(TEXT_WORDS["incompatible_content_ground"])
+                                          for il in illegal]
+    out["incompatible_content_explanation"] = [None if il else text(TEXT_WORDS["incompatible_content_explanation"])
+                                               for il in illegal]
+    out["illegal_content_legal_ground"] = [text(TEXT_WORDS["illegal_content_legal_ground"]) if il else None
+                                           for il in illegal]
+    out["illegal_content_explanation"] = [text(TEXT_WORDS["illegal_content_explanation"]) if il else None
+                                          for il in illegal]
+    out["uid_style"] = [int(x) for x in rng.random(n_plat) < 0.7]
     return out
+
+
+#: Mean word counts of the free texts of a profile (gamma-distributed lengths).
+TEXT_WORDS = {"decision_facts": 28, "incompatible_content_ground": 8, "incompatible_content_explanation": 15,
+              "illegal_content_legal_ground": 8, "illegal_content_explanation": 15}
 
 
 def _synthetic_inner(args) -> tuple[str, bytes, int]:
