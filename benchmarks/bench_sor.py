@@ -1,8 +1,9 @@
 """Benchmark: statements-of-reasons ingestion throughput and peak memory against the decompression floor.
 
 Writes seeded SYNTHETIC daily dumps in the Commission's exact layout (outer zip storing inner
-``.csv.zip`` files of 100,000-row CSV chunks; realistic platform, category, automation mix and text
-lengths, ~1.3 GB of CSV per million rows) into a temporary folder (or ``--out``; never commit it),
+``.csv.zip`` files of 100,000-row CSV chunks; realistic platform, category and automation mix;
+~1.07 GB of CSV per million rows compressed ~19x, calibrated to the published size of real dumps,
+~1.05 GB and ~20x) into a temporary folder (or ``--out``; never commit it),
 then measures in the same run, for each dump size:
 
 - the floor: decompressing every CSV member to nowhere (``zipfile``, CRC-checked) with the same
