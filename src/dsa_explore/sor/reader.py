@@ -252,8 +252,8 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
 CHUNK_BYTES = 16 * 1024 * 1024
 #: Size of each read from the zip member. ``zipfile`` copies its unconsumed compressed input on
 #: every read, so smaller reads are cheaper up to a point: draining 50 members of 100,000 rows with
-#: 2 processes took 4.9 s with 256 KiB reads, against 5.5 s (64 KiB), 5.4 s (2 MiB) and 5.8 s (1 and
-#: 4 MiB). The benchmark's floor uses the same reads (:func:`drain_member`).
+#: 2 processes took 2.25 s with 256 KiB reads, against 2.58 s (64 KiB), 2.48 s (1 MiB) and 2.59 s
+#: (4 MiB). The benchmark's floor uses the same reads (:func:`drain_member`).
 READ_BYTES = 256 * 1024
 
 
