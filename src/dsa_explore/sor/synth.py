@@ -176,7 +176,10 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     created = pl.Series((d0.astype("datetime64[s]") + secs.astype("timedelta64[s]")).astype(str)).str.replace("T", " ")
     # Each platform files through a few templates ("profiles") and a few categories, as real platforms do;
     # profiles are drawn from a fixed seed so that every member and day shares them. Platforms submit
-    # in batches (the API takes up to 100 statements a call), so rows come in runs of one profile.
+    # in batches ("The multiple endpoint is capable of making 100 statements per call", and platforms
+    # are encouraged to use it: resources/markdown/api-documentation.md of the transparency-database
+    # repository), so rows come in runs of one profile; the run length is an assumption, chosen so
+    # that the compression matches real dumps.
     prof = _profiles()
     n_prof = len(prof["decision_ground"]) // len(plat_names)
     runs = rng.geometric(1 / MEAN_RUN_ROWS, size=n_rows // MEAN_RUN_ROWS * 2 + 16)
