@@ -272,6 +272,35 @@ def test_cli_summary_csv_and_accounting(store, capsys):
     assert row["rows_read"] == "22" and row["rejected_duplicate_uuid"] == "2"
 
 
+def test_cli_summary_refuses_a_folder_that_is_no_store_and_bad_dates(store, tmp_path, capsys):
+    from dsa_explore.cli import main
+
+    missing = tmp_path / "mistyped-store"
+    assert main(["sor", "summary", "--store", str(missing), "--by", "platform"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""                                    # no empty table that looks like a result
+    assert str(missing) in captured.err and "no statements-of-reasons store" in captured.err
+    assert not missing.exists()                                  # reading never creates a store
+    with pytest.raises(FileNotFoundError, match="mistyped-store"):
+        query.counts(missing, ["platform"])
+    assert main(["sor", "summary", "--store", str(store.root), "--since", "2024-02-30"]) == 2
+    assert "since '2024-02-30': expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_cli_summary_maps_old_platform_names_and_says_when_one_is_absent(store, capsys):
+    from dsa_explore.cli import main
+
+    # "Amazon" is the name used until the 2024 rename: it selects the same rows as "Amazon Store"
+    assert main(["sor", "summary", "--store", str(store.root), "--by", "day,platform", "--until", "2024-12-31",
+                 "--platform", "Amazon", "--platform", "Etsy"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == ["day,platform,count", "2024-03-01,Amazon Store,3",
+                                         "2024-03-02,Amazon Store,2"]
+    assert "no statements of reasons of platform 'Etsy'" in captured.err
+    assert "AliExpress" in captured.err                          # the platforms that are there
+    assert query.counts(store, ["platform"], platforms=["Amazon"], until="2024-12-31").rows() == [("Amazon Store", 5)]
+
+
 def test_cli_ingest_exit_codes(tmp_path, capsys):
     from dsa_explore.cli import main
 

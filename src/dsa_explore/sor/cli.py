@@ -37,12 +37,13 @@ def register(subparsers) -> None:
     p_in.set_defaults(func=cmd_ingest)
 
     p_sum = sub.add_parser("summary", help="print counts from a store (CSV or table), or its row account")
-    p_sum.add_argument("--store", required=True)
+    p_sum.add_argument("--store", required=True, help="store folder written by `sor ingest`")
     p_sum.add_argument("--by", default="platform", help="comma-separated grouping columns (default platform)")
     p_sum.add_argument("--format", choices=("csv", "table"), default="csv")
-    p_sum.add_argument("--since")
-    p_sum.add_argument("--until")
-    p_sum.add_argument("--platform", action="append")
+    p_sum.add_argument("--since", help="first day counted (YYYY-MM-DD, by created_at)")
+    p_sum.add_argument("--until", help="last day counted (YYYY-MM-DD, by created_at)")
+    p_sum.add_argument("--platform", action="append",
+                       help="count only this platform (repeatable; old names such as Amazon are mapped)")
     p_sum.add_argument("--accounting", action="store_true", help="print the per-dump row account instead")
     p_sum.set_defaults(func=cmd_summary)
 
@@ -89,7 +90,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
         else:
             by = [b.strip() for b in args.by.split(",") if b.strip()]
             frame = query.counts(args.store, by, since=args.since, until=args.until, platforms=args.platform)
-    except ValueError as exc:
+            if args.platform:
+                present = set(query.platforms(args.store))
+                for name in query.canonical_platforms(args.platform):
+                    if name not in present:
+                        print(f"dsa-explore sor summary: no statements of reasons of platform {name!r} in "
+                              f"{args.store}; platforms there: {', '.join(sorted(present)) or '(none)'}",
+                              file=sys.stderr)
+    except (ValueError, FileNotFoundError) as exc:
         print(f"dsa-explore sor summary: {exc}", file=sys.stderr)
         return 2
     if args.format == "csv":

@@ -13,28 +13,56 @@ exact below 2 days and interpolated (in whole days, uniformly) inside the wider 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from dsa_explore.sor import schema
+from dsa_explore.sor import schema, taxonomy
 from dsa_explore.sor.reader import aggregate
 from dsa_explore.sor.store import Store
 
 
 def _store(store: str | Path | Store) -> Store:
-    return store if isinstance(store, Store) else Store(store)
+    """Return the store at ``store``; a folder without a manifest is not a store (a mistyped path
+    would otherwise read as an empty store and print empty counts)."""
+    st = store if isinstance(store, Store) else Store(store)
+    if not st.manifest_path.exists():
+        raise FileNotFoundError(f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name}); "
+                                f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}")
+    return st
+
+
+def _date(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} {value!r}: expected a date YYYY-MM-DD") from None
+
+
+def canonical_platforms(platforms: Iterable[str] | None) -> list[str] | None:
+    """Return the canonical names of ``platforms`` (old and HTML-escaped names mapped as in the store:
+    ``Amazon`` → ``Amazon Store``), or None when no platform is given."""
+    if not platforms:
+        return None
+    return sorted({taxonomy.canonical_platform(p) for p in platforms})
 
 
 def _filtered(store, since, until, platforms) -> pl.LazyFrame:
     lf = _store(store).summary(lazy=True)
     if since:
-        lf = lf.filter(pl.col("day") >= pl.lit(since).str.to_date())
+        lf = lf.filter(pl.col("day") >= _date("since", since))
     if until:
-        lf = lf.filter(pl.col("day") <= pl.lit(until).str.to_date())
+        lf = lf.filter(pl.col("day") <= _date("until", until))
     if platforms:
-        lf = lf.filter(pl.col("platform").is_in(list(platforms)))
+        lf = lf.filter(pl.col("platform").is_in(canonical_platforms(platforms)))
     return lf
+
+
+def platforms(store) -> list[str]:
+    """Return the canonical platform names present in the store, sorted."""
+    return sorted(_store(store).summary(lazy=True).select(pl.col("platform").unique()).collect()
+                  .get_column("platform").drop_nulls().to_list())
 
 
 def _check_by(by: Sequence[str]) -> list[str]:
@@ -112,11 +140,11 @@ def keywords(store, by: Sequence[str] = ("platform", "keyword"), **filters) -> p
     """Return keyword counts (v2 keywords; v1-only kept as they are) re-aggregated over ``by``."""
     kw = _store(store).keywords()
     if filters.get("since"):
-        kw = kw.filter(pl.col("day") >= pl.lit(filters["since"]).str.to_date())
+        kw = kw.filter(pl.col("day") >= _date("since", filters["since"]))
     if filters.get("until"):
-        kw = kw.filter(pl.col("day") <= pl.lit(filters["until"]).str.to_date())
+        kw = kw.filter(pl.col("day") <= _date("until", filters["until"]))
     if filters.get("platforms"):
-        kw = kw.filter(pl.col("platform").is_in(list(filters["platforms"])))
+        kw = kw.filter(pl.col("platform").is_in(canonical_platforms(filters["platforms"])))
     by = list(by)
     return kw.group_by(by).agg(pl.col("count").sum()).sort(by, nulls_last=False)
 
