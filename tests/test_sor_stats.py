@@ -390,7 +390,7 @@ def test_category_mix_chart_panels_and_menu(extract):
 
 
 @pytest.mark.parametrize("builder", ["automation", "delay", "decision_type", "territorial", "source_type",
-                                     "per_moderator", "reported_actions"])
+                                     "per_moderator", "reported_actions", "keyword_use"])
 def test_static_charts_have_title_description_and_fields(extract, builder):
     from dsa_explore.charts import sor as sor_charts
 
@@ -403,6 +403,7 @@ def test_static_charts_have_title_description_and_fields(extract, builder):
         "source_type": lambda: sor_charts.source_type_chart(stats.shares(extract, "source_type", **h2)),
         "per_moderator": lambda: sor_charts.per_moderator_chart(stats.sors_per_moderator(extract)),
         "reported_actions": lambda: sor_charts.reported_actions_chart(stats.reported_actions_long(extract)),
+        "keyword_use": lambda: sor_charts.keyword_use_chart(stats.keyword_use(extract, **h2)),
     }[builder]()
     spec = chart.to_dict()
     assert spec["title"]["text"] and spec["description"]
@@ -436,6 +437,11 @@ def test_briefing_section_aliexpress_figures_are_h2_2025(extract):
     assert section.fact("sor_h2_total").value == sors
     assert section.fact("sor_h2_moderators").value == 986
     assert section.fact("sor_h2_moderators").source.url.startswith("https://")
+    assert section.fact("sor_h2_keywords_per_100").value == 0
+    assert any("None of these SoRs gives a keyword" in s for s in section.sentences)
+    temu = stats.briefing_section("temu")
+    assert temu.fact("sor_h2_keywords_per_100").value == pytest.approx(100.0)
+    assert not any("None of these SoRs" in s for s in temu.sentences)
 
 
 def test_briefing_section_says_no_data_for_a_platform_without_sors(monkeypatch, extract):
@@ -476,3 +482,48 @@ def test_explorer_wires_a_platform_menu_and_a_month_range():
     menu, period, _ = box.children
     assert menu.value == "Temu" and "AliExpress" in menu.options
     assert period.index == (0, len(period.options) - 1)
+
+
+# ----------------------------------------------------------------------------- keywords
+
+
+def _tiny_extract() -> pl.DataFrame:
+    """Three platforms over three days, written by hand: A files 10 + 10 + 10 SoRs and never a
+    keyword; B files 4 + 4 + 2 with keywords on days 2 and 3 only (one SoR on day 3 carries two);
+    C files keywords that day as v1 and v2 names."""
+    d1, d2, d3 = date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 3)
+    rows = [
+        (d1, "A", "rows", None, 10), (d2, "A", "rows", None, 10), (d3, "A", "rows", None, 10),
+        (d1, "B", "rows", None, 4), (d2, "B", "rows", None, 4), (d3, "B", "rows", None, 2),
+        (d2, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 3), (d2, "B", "keyword_v2", "KEYWORD_UNSAFE_PRODUCTS", 3),
+        (d3, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 2), (d3, "B", "keyword_v2", "KEYWORD_UNSAFE_PRODUCTS", 2),
+        (d3, "B", "keyword", "KEYWORD_TRADEMARK_INFRINGEMENT", 1),
+        (d3, "B", "keyword_v2", "KEYWORD_TRADEMARK_INFRINGEMENT", 1),
+        (d1, "C", "rows", None, 5),
+        (d1, "C", "keyword", "KEYWORD_OTHER", 5), (d1, "C", "keyword_v2", "KEYWORD_OTHER", 5),
+    ]
+    return pl.DataFrame(rows, schema={"date": pl.Date, "platform": pl.String, "measure": pl.String,
+                                      "variant": pl.String, "count": pl.Int64}, orient="row")
+
+
+def test_keyword_use_counts_keywords_per_100_sors_and_platforms_without_any():
+    got = {r["platform"]: r for r in stats.keyword_use(_tiny_extract()).iter_rows(named=True)}
+    assert (got["A"]["sors"], got["A"]["keywords"], got["A"]["keywords_per_100_sors"], got["A"]["kinds"]) == (30, 0, 0.0, 0)
+    assert got["A"]["first_day"] is None
+    assert (got["B"]["sors"], got["B"]["keywords"], got["B"]["kinds"]) == (10, 6, 2)
+    assert got["B"]["keywords_per_100_sors"] == pytest.approx(60.0)
+    assert (got["B"]["first_day"], got["B"]["last_day"]) == (date(2025, 7, 2), date(2025, 7, 3))
+    assert got["C"]["keywords_per_100_sors"] == pytest.approx(100.0)
+    # a window and a platform filter: day 3 of B only
+    day3 = stats.keyword_use(_tiny_extract(), since=date(2025, 7, 3), platforms_=["B"]).row(0, named=True)
+    assert (day3["sors"], day3["keywords"], day3["keywords_per_100_sors"]) == (2, 3, 150.0)
+
+
+def test_keyword_use_on_the_extract_aliexpress_never_gives_a_keyword(extract):
+    use = {r["platform"]: r for r in stats.keyword_use(extract, platforms_=["AliExpress", "Temu", "eBay"])
+           .iter_rows(named=True)}
+    assert use["AliExpress"]["sors"] == 807_498_434 and use["AliExpress"]["keywords"] == 0   # published total
+    # Temu and eBay give keywords from the v2 taxonomy's first day on
+    assert use["Temu"]["first_day"] == use["eBay"]["first_day"] == date(2025, 7, 1)
+    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31), platforms_=["Temu"]).row(0, named=True)
+    assert h2["keywords"] == h2["sors"]          # one keyword with every Temu SoR of H2 2025

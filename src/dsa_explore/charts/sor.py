@@ -274,6 +274,33 @@ def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", s
     return chart
 
 
+def keyword_use_chart(frame: pl.DataFrame, *, title: str = "Do the statements say what the problem was?",
+                      subtitle: str | None = None) -> alt.LayerChart:
+    """Return bars of keywords per 100 SoRs per platform (``stats.keyword_use``), "none" written
+    beside the platforms whose SoRs carry no keyword at all."""
+    frame = _check(frame, ["platform", "sors", "keywords", "keywords_per_100_sors", "kinds"])
+    frame = frame.with_columns(pl.col("keywords_per_100_sors").round(1),
+                               pl.when(pl.col("keywords") == 0).then(pl.lit("none"))
+                               .otherwise(pl.format("{}", pl.col("keywords_per_100_sors").round(1))).alias("text"))
+    order = frame.sort("sors", descending=True)["platform"].to_list()
+    base = alt.Chart(frame, width=theme.A4_WIDTH - 220)
+    y = alt.Y("platform:N", title=None, sort=order)
+    tooltip = ["platform:N", alt.Tooltip("sors:Q", title="SoRs", format=","),
+               alt.Tooltip("keywords:Q", title="keywords", format=","),
+               alt.Tooltip("keywords_per_100_sors:Q", title="per 100 SoRs"),
+               alt.Tooltip("kinds:Q", title="distinct keywords")]
+    bars = base.mark_bar().encode(
+        y=y, x=alt.X("keywords_per_100_sors:Q", title="keywords per 100 SoRs", scale=alt.Scale(domainMin=0)),
+        color=alt.Color("platform:N", scale=platform_colours(order), legend=None), tooltip=tooltip)
+    labels = base.mark_text(align="left", dx=4, color="#333").encode(
+        y=y, x=alt.X("keywords_per_100_sors:Q"), text="text:N", tooltip=tooltip)
+    return alt.layer(bars, labels, title=titled(title, subtitle or "Keywords given per 100 SoRs (a SoR can carry "
+                                                                   "several); \"none\": not one keyword in any SoR."),
+                     description="Horizontal bars of the number of keywords (category specifications) per 100 "
+                                 "statements of reasons for each platform; platforms without any keyword are "
+                                 "labelled none.")
+
+
 def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2025 per reported content moderator",
                         subtitle: str | None = None) -> alt.Chart:
     """Return horizontal bars of SoRs per moderator (``stats.sors_per_moderator``), log scale."""

@@ -404,6 +404,30 @@ def automation(extract: pl.DataFrame, *, since: date | None = None, until: date 
             .sort("sors", "platform", descending=[True, False]))
 
 
+def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
+                platforms_: list[str] | None = None) -> pl.DataFrame:
+    """Return per platform how many keywords (``category_specification``) its SoRs carry.
+
+    Keywords say what a decision is about within its category (``KEYWORD_UNSAFE_PRODUCTS``,
+    ``KEYWORD_TRADEMARK_INFRINGEMENT``, ``KEYWORD_PROHIBITED_PRODUCTS``...); they are optional.
+    Columns: platform, sors, keywords (keyword elements as published, a SoR can carry several),
+    keywords_per_100_sors, kinds (distinct v2 keywords), first_day and last_day with a keyword
+    (null when none). Platforms with SoRs but no keyword at all have ``keywords`` 0.
+    """
+    sors = platform_totals(_platforms(extract, platforms_), since=since, until=until).select("platform", "sors")
+    kw = _platforms(_between(extract.filter(pl.col("measure") == "keyword"), since, until), platforms_)
+    kinds = _platforms(_between(extract.filter(pl.col("measure") == "keyword_v2"), since, until), platforms_)
+    used = (kw.group_by("platform").agg(keywords=pl.col("count").sum(), first_day=pl.col("date").min(),
+                                        last_day=pl.col("date").max())
+            .join(kinds.group_by("platform").agg(kinds=pl.col("variant").drop_nulls().n_unique()),
+                  on="platform", how="left"))
+    return (sors.join(used, on="platform", how="left")
+            .with_columns(pl.col("keywords").fill_null(0), pl.col("kinds").fill_null(0).cast(pl.UInt32))
+            .with_columns(keywords_per_100_sors=100 * pl.col("keywords") / pl.col("sors"))
+            .select("platform", "sors", "keywords", "keywords_per_100_sors", "kinds", "first_day", "last_day")
+            .sort("sors", "platform", descending=[True, False]))
+
+
 def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: date | None = None,
            until: date | None = None, platforms_: list[str] | None = None, every: str | None = None) -> pl.DataFrame:
     """Return the mean, min and max delay (days) per platform, with the count of negative delays.
@@ -663,8 +687,8 @@ def briefing_section(platform: str) -> Section:
     Returns
     -------
     dsa_explore.report.Section
-        H2 2025 volume, automation and speed of the platform's SoRs, SoRs per reported
-        moderator, and the interactive volume chart (platform selector + date brush,
+        H2 2025 volume, automation and speed of the platform's SoRs, the keywords they give,
+        SoRs per reported moderator, and the interactive volume chart (platform selector + date brush,
         weekly data). For a platform with no SoRs in the extract, one fact-free sentence.
     """
     from dsa_explore.charts import sor as sor_charts
@@ -702,6 +726,15 @@ def briefing_section(platform: str) -> Section:
                          "{sor_h2_automated_detection} were detected by automated means; the mean time from "
                          "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
                          "with a negative delay excluded).")
+        kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms_=[platform]).row(0, named=True)
+        facts.append(Fact("sor_h2_keywords_per_100", "keywords (category specifications) per 100 SoRs, H2 2025",
+                          kw["keywords_per_100_sors"], f"{kw['keywords_per_100_sors']:,.1f}", src))
+        if kw["keywords"] == 0:
+            sentences.append("None of these SoRs gives a keyword ({sor_h2_keywords_per_100} per 100 SoRs), the "
+                             "optional field that tells, say, a counterfeit from an unsafe or a prohibited product.")
+        else:
+            sentences.append("Its SoRs give {sor_h2_keywords_per_100} keywords per 100 SoRs (the optional field that "
+                             "tells, say, a counterfeit from an unsafe or a prohibited product).")
         per_mod = sors_per_moderator(extract).filter(pl.col("platform") == platform)
         if per_mod.height and per_mod["moderators"][0] and per_mod["moderators"][0] > 0:
             row = per_mod.row(0, named=True)
