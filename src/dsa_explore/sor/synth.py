@@ -112,8 +112,8 @@ _WORDS = ("the content was removed because it violates our policy on prohibited 
 #: rows"; shantay's "70 GB of CSV" for a 3.5 GB day): ~1,045 bytes of CSV a row, compressed ~20x.
 #: Real platforms file through a few fixed texts (each real row of the fixtures carries its
 #: platform's policy text) and submit in batches, so free text compresses far better than random
-#: words would; uuids are random (version 4) and do not compress. How the calibration came out is
-#: checked by tests/test_sor_synth.py (1,066 bytes a row, 19x, for the benchmark's seed). Until
+#: words would; uuids are random (version 4) and do not compress. tests/test_sor_synth.py checks
+#: the calibration (the benchmark's 1-million-row dump: 1,067 MB of CSV in a 56 MB zip, 19x). Until
 #: 2026-11-28 the generator drew every row's texts independently: 1.28 KB a row compressed only
 #: 8.7x, which made the decompression floor about twice as slow per row as on real dumps.
 REAL_BYTES_PER_ROW = 140e9 / 134e6
@@ -149,13 +149,12 @@ def _uuid4(rng, n: int):
         pl.concat_str(pl.all(), separator="-")).to_series()
 
 
-def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-38", start: int = 0) -> bytes:
+def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-38") -> bytes:
     """Return one synthetic CSV chunk (header + ``n_rows`` rows) for ``day``; SYNTHETIC data.
 
     Rows are written as the exporter writes them (PHP ``fputcsv`` quoting), with random version-4
     uuids, and free text drawn from each platform's few fixed texts, so that size per row and
     compression match real dumps (:data:`REAL_BYTES_PER_ROW`, :data:`REAL_COMPRESSION`).
-    ``start`` is kept for callers; rows no longer depend on it.
     """
     import numpy as np
     import polars as pl
@@ -293,14 +292,13 @@ TEXT_WORDS = {"decision_facts": 28, "incompatible_content_ground": 8, "incompati
 
 
 def _synthetic_inner(args) -> tuple[str, bytes, int]:
-    seed, slug, day, version, part, n_members, rows_per_member, layout, start, level = args
+    seed, slug, day, version, part, n_members, rows_per_member, layout, level = args
     members = []
     total = 0
     for sub in range(n_members):
         n = rows_per_member
         members.append((f"sor-{slug}-{day}-{version}-{part:05d}-{sub:05d}.csv",
-                        synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout,
-                                             start + sub * rows_per_member)))
+                        synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout)))
         total += n
     return f"sor-{slug}-{day}-{version}-{part:05d}.csv.zip", zip_bytes(members, level=level), total
 
@@ -318,7 +316,7 @@ def write_synthetic_dump(directory: str | Path, day: str, n_rows: int, *, seed: 
         rows_here = min(per_inner, n_rows - start)
         n_members = -(-rows_here // rows_per_member)
         rpm = -(-rows_here // n_members)
-        jobs.append((seed, "global", day, version, part, n_members, rpm, layout, start, level))
+        jobs.append((seed, "global", day, version, part, n_members, rpm, layout, level))
         start += n_members * rpm
         part += 1
     if processes > 1:
