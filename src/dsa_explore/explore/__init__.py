@@ -1,0 +1,1 @@
+"""Layer 6, explorers: ipywidgets wiring over plain callbacks, for JupyterLab."""

@@ -1,0 +1,1 @@
+"""Layer 2, readers of real formats: transparency reports, listing samples, Safety Gate XML, captures."""
