@@ -857,14 +857,32 @@ class _Part:
         i = self.col.get(key)
         return cells[i] if i is not None and i < len(cells) else ""
 
+    def short(self, cells: list[str]) -> list[str]:
+        """How-note for a row shorter than the header (published files trim trailing empty cells): read as blank."""
+        if len(cells) >= self.width:
+            return []
+        return [f"ragged row: {len(cells)} cells, header has {self.width}; missing trailing cells read as blank"]
+
     def ragged(self, cells: list[str]) -> list[str]:
+        """Flags for a row with non-empty cells beyond the header (they are not read)."""
         notes = []
-        if len(cells) < self.width:
-            notes.append(f"ragged row: {len(cells)} cells, header has {self.width}")
         extra = [c for i, c in enumerate(cells) if (i >= self.width or not self.header[i]) and c.strip()]
         if extra:
             notes.append(f"ragged row: extra non-empty cell(s) ignored: {extra!r}"[:200])
         return notes
+
+
+class _CategoryPath:
+    """Qualify keyword codes by the top-level category above them (``KEYWORD_OTHER`` recurs under each)."""
+
+    def __init__(self) -> None:
+        self.parent: str | None = None
+
+    def path(self, code: str) -> str:
+        if code.upper().startswith("STATEMENT_CATEGORY") or code.upper() == "TOTAL":
+            self.parent = None if code.upper() == "TOTAL" else code
+            return code
+        return f"{self.parent}/{code}" if self.parent and code else code
 
 
 def _source_list(source: str | Path | Sequence[str | Path]) -> list[Path]:
@@ -1001,7 +1019,7 @@ class _ReportReader:
             reading = read_value(raw, share=share, count=not share, convention=part.convention)
         self.rows.append(_Row(part.cell(cells, "reporting period") if "reporting period" in part.col else None,
                               section, ind, " ".join(ind_text.split()), scope, reading, raw.strip(), unit,
-                              [h for h in how if h], [*part.ragged(cells), *flags], part.name, line,
+                              [*(h for h in how if h), *part.short(cells)], [*part.ragged(cells), *flags], part.name, line,
                               category, context or None))
 
     # ---- parts
@@ -1017,6 +1035,7 @@ class _ReportReader:
             is_date = ind in ("publication_date", "previous_publication_date", "period_start", "period_end")
             d = parse_date(raw) if is_date else None
             flags, hows = part.ragged(cells), [how] if how else []
+            hows += part.short(cells)
             if is_date and d is None and raw:
                 flags.append(f"not a valid date ({raw!r})")
             elif d is not None and raw != d.isoformat():
@@ -1029,16 +1048,18 @@ class _ReportReader:
         self.rl.parts[part.name] = "2 category names"
         code_col = next(h for h in part.header if h.startswith("category of illegal content"))
         first_line: dict[str, int] = {}
+        parents = _CategoryPath()
         for line, cells in kept:
             self.count_record(part, cells)
             code = part.cell(cells, code_col).strip()
-            flags = [] if code not in first_line else [f"category {code} listed again (first on line "
-                                                        f"{first_line[code]})"]
-            first_line.setdefault(code, line)
+            label = part.cell(cells, "category label").strip() or code
+            flags = [] if label not in first_line else [f"category {label!r} listed again (first on line "
+                                                         f"{first_line[label]})"]
+            first_line.setdefault(label, line)
             context = part.cell(cells, "contextual information").strip()
             for key, ind in (("category label", "category_label"), ("category description", "category_description")):
-                self.value_row(part, line, cells, 2, ind, part.header_cells[part.col[key]], code or "TOTAL",
-                               part.cell(cells, key), flags=flags, category=code, context=context)
+                self.value_row(part, line, cells, 2, ind, part.header_cells[part.col[key]], label,
+                               part.cell(cells, key), flags=flags, category=parents.path(code), context=context)
         return 2
 
     def read_qualitative(self, part: _Part, kept: list, _kind: object) -> int:
@@ -1063,9 +1084,11 @@ class _ReportReader:
                       and not h.startswith("contextual information")]
         contexts = {h.removeprefix("contextual information on").strip(): i for i, h in enumerate(part.header)
                     if h.startswith("contextual information on")}
+        parents = _CategoryPath()
         for line, cells in kept:
             self.count_record(part, cells)
             category = part.cell(cells, category_col).strip()
+            path = parents.path(category)
             if section == 3:
                 scope, s_how, s_flag = scope_for(part.cell(cells, "scope"), 3)
             else:
@@ -1078,7 +1101,7 @@ class _ReportReader:
                     ctx.append(cells[j].strip())
                 self.value_row(part, line, cells, section, ind, part.header_cells[i], scope,
                                cells[i] if i < len(cells) else "", how=[s_how, i_how],
-                               flags=[s_flag] if s_flag else [], category=category, context=" | ".join(ctx))
+                               flags=[s_flag] if s_flag else [], category=path, context=" | ".join(ctx))
         return section
 
     def read_long(self, part: _Part, kept: list, _kind: object) -> int | None:
@@ -1100,7 +1123,24 @@ class _ReportReader:
             self.value_row(part, line, cells, sec, ind, ind_text, scope, part.cell(cells, "value"),
                            how=[i_how, s_how], flags=[s_flag] if s_flag else [],
                            context=part.cell(cells, "contextual information").strip())
+        self.implicit_millions(part.name)
         return main
+
+    def implicit_millions(self, name: str) -> None:
+        """AMAR written in millions without a unit (``> 45``, ``2.2 - 2.7``): scale the part's values x1,000,000.
+
+        Applied only when every AMAR number of the part is below 1,000 and one has decimals: a very
+        large platform has at least 45 million recipients (Art. 33 DSA), so such figures are millions.
+        """
+        amar = [r for r in self.rows if r.file == name and r.indicator == "amar" and not r.reading.error]
+        numbers = [v for r in amar for v in (r.reading.value, r.reading.low, r.reading.high) if v is not None]
+        if not numbers or max(numbers) >= 1000 or all(float(v).is_integer() for v in numbers):
+            return
+        note = ("AMAR published in millions without a unit (every AMAR figure of the part below 1,000, with "
+                "decimals; a VLOP has at least 45 million recipients): x1,000,000")
+        for r in amar:
+            r.reading = _scale(r.reading, 1e6, note)
+        self.rl.notes.append(f"{name}: {note}")
 
     # ---- the report
 
@@ -1230,18 +1270,33 @@ def read_report(source: str | Path | Sequence[str | Path], *, errors: str = "rai
 
 DATASET = "transparency_marketplace_reports"
 FIGURES = "transparency_published_figures"
-DATASET_FILE = "transparency/marketplace_reports.csv"
-#: columns of the shipped dataset: the tidy frame plus the URL of the published file.
-DATASET_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "source_url": pl.String()}
+DATASET_FILE = "transparency/marketplace_reports.parquet"
+#: Where a row of the shipped dataset came from (column ``origin``).
+ORIGIN_RAW = "raw report file"
+ORIGIN_FIGURE = "compiled published figure"
+#: columns of the shipped dataset: the tidy frame plus the URL of the published file and the row's origin.
+DATASET_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "source_url": pl.String(), "origin": pl.String()}
 PERIODS = ("2025-07-01/2025-12-31", "2026-01-01/2026-06-30")
 MARKETPLACES = ("AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booking.com", "Apple App Store",
                 "Google Shopping", "Google Play")
-#: real raw reports shipped under data/transparency/raw/<slug>/<period>/ and the archive they mirror.
-RAW_REPORTS = {
-    ("Amazon Store", "2025-07-01/2025-12-31"): ("transparency/raw/amazon-store/2025-H2",
-        "https://github.com/krMaynard/dsa-transparency-data/blob/91abc2ff32c4db04e778a636bb1794c3ec368b3d/amazon/"),
-    ("Temu", "2025-07-01/2025-12-31"): ("transparency/raw/temu/2025-H2",
-        "https://github.com/krMaynard/dsa-transparency-data/blob/91abc2ff32c4db04e778a636bb1794c3ec368b3d/temu/"),
+#: Raw reports shipped under data/transparency/raw/<slug>/<half>/, original file names kept (provenance
+#: record next to each file: the archive krMaynard/dsa-transparency-data at a pinned commit).
+RAW_ROOT = "transparency/raw"
+RAW_PLATFORMS = {"AliExpress": "aliexpress", "Amazon Store": "amazon-store", "Temu": "temu", "Zalando": "zalando",
+                 "Booking.com": "booking-com", "Google Shopping": "google-shopping"}
+RAW_PERIODS = {"2025-07-01/2025-12-31": "2025-H2", "2026-01-01/2026-06-30": "2026-H1"}
+#: Raw files that are a second file for one part: (slug, half, file) -> (action, reason). The action is
+#: "leave out" (listed in the accounting) or an indicator prefix for a table of another surface.
+RAW_VARIANTS = {
+    ("amazon-store", "2025-H2", "6_own_initiative_TC.csv"): (
+        "leave out", "first version of table 6; Amazon published 6_own_initiative_TC_version2.csv alongside it "
+                     "(TOTAL 402,704,488 measures instead of 150,504,153), and the build reads version 2"),
+    ("google-shopping", "2025-H2", "7_appeals_and_recidivism_Ads.csv"): (
+        "ads_", "Google's second table 7, for its Ads surface (7_appeals_and_recidivism_Ads.csv): indicators "
+                "prefixed ads_"),
+    ("google-shopping", "2026-H1", "7_appeals_and_recidivism_Ads.csv"): (
+        "ads_", "Google's second table 7, for its Ads surface (7_appeals_and_recidivism_Ads.csv): indicators "
+                "prefixed ads_"),
 }
 
 _AUTOMATED = {
@@ -1280,6 +1335,48 @@ _FIGURE_PATTERNS: list[tuple[re.Pattern, int, object]] = [
 _PUBLISHED = re.compile(r"""published (?:as )?(?:'([^']+)'|"([^"]+)"|([0-9][0-9.,]*%))""")
 
 
+def _map_figure(metric: str) -> tuple[int, str, str] | None:
+    """(section, indicator, scope text) of a published-figures metric, or None for sections 3, 5, 6 and 7."""
+    for pattern, section, fn in _FIGURE_PATTERNS:
+        if m := pattern.match(metric):
+            ind, scope_raw = fn(m)
+            return (section, ind, scope_raw) if ind else None
+    return None
+
+
+def _figure_scope(section: int, scope_raw: str) -> tuple[str, str, str | None]:
+    if section == 4:
+        return scope_raw, "", None
+    scope, s_how, s_flag = scope_for("Total number" if scope_raw.lower() == "total" else scope_raw, section)
+    return ("Agnostic" if scope.lower() == "agnostic" else scope), s_how, s_flag
+
+
+def _figure_reading(value_text: str, unit_note: str, share: bool) -> tuple[Reading, str, list[str], list[str]]:
+    """Read a compiled figure from the published text its unit note records; return (reading, raw, how, flags)."""
+    how, flags = [], []
+    published = _PUBLISHED.search(unit_note)
+    if published:
+        raw = next(g for g in published.groups() if g).strip()
+        reading = read_value(raw, share=share)
+        compiled = read_value(value_text, share=share)
+        if reading.value is None or compiled.value is None or abs(reading.value - compiled.value) > 1e-9:
+            flags.append(f"published text {raw!r} and compiled value {value_text!r} disagree")
+        how.append("read from the published text recorded in the unit note")
+    else:
+        raw = value_text
+        reading = read_value(raw, share=share)
+    if unit_note.lower().startswith("million"):
+        note = "unit 'million' x1,000,000"
+        if "0.1M" in unit_note:
+            note += "; published rounded to 0.1 M (true value within +/-50,000)"
+        reading = _scale(reading, 1e6, note)
+    if "SUSPECT" in unit_note:
+        flags.append("suspect value: " + unit_note.split("SUSPECT:", 1)[-1].strip())
+    if "INFERRED" in unit_note:
+        flags.append("inferred value: " + unit_note)
+    return reading, raw, how, flags
+
+
 def figures_to_tidy(figures: pl.DataFrame, file_label: str = "transparency/raw/published_figures.csv"
                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Map the published-figures table to the tidy shape; return (tidy rows, rows not mapped with reason).
@@ -1292,109 +1389,128 @@ def figures_to_tidy(figures: pl.DataFrame, file_label: str = "transparency/raw/p
     for i, r in enumerate(figures.iter_rows(named=True)):
         line = i + 2
         metric, unit_note = r["metric"].strip(), (r["unit"] or "").strip()
-        mapped = None
-        for pattern, section, fn in _FIGURE_PATTERNS:
-            if m := pattern.match(metric):
-                ind, scope_raw = fn(m)
-                if ind:
-                    mapped = (section, ind, scope_raw)
-                break
+        mapped = _map_figure(metric)
         if mapped is None:
             skipped.append({"line": line, "platform": r["platform"], "metric": metric,
-                            "reason": "section 3, 5, 6 or 7 figure: not part of this dataset"})
+                            "reason": "section 3, 5, 6 or 7 figure: not mapped (read from raw files where shipped)"})
             continue
         section, ind, scope_raw = mapped
-        if section == 4:
-            scope, s_how, s_flag = scope_raw, "", None
-        else:
-            scope, s_how, s_flag = scope_for("Total number" if scope_raw.lower() == "total" else scope_raw, section)
-            if scope.lower() == "agnostic":
-                scope = "Agnostic"
-        share = ind in SHARE_INDICATORS
-        value_text = (r["value"] or "").strip()
-        how, flags = [], []
-        published = _PUBLISHED.search(unit_note)
-        if published:
-            raw = next(g for g in published.groups() if g).strip()
-            reading = read_value(raw, share=share)
-            compiled = read_value(value_text, share=share)
-            if reading.value is None or compiled.value is None or abs(reading.value - compiled.value) > 1e-9:
-                flags.append(f"published text {raw!r} and compiled value {value_text!r} disagree")
-            how.append("read from the published text recorded in the unit note")
-        else:
-            raw = value_text
-            reading = read_value(raw, share=share)
-        if unit_note.lower().startswith("million"):
-            note = "unit 'million' x1,000,000"
-            if "0.1M" in unit_note:
-                note += "; published rounded to 0.1 M (true value within +/-50,000)"
-            reading = _scale(reading, 1e6, note)
-        if "SUSPECT" in unit_note:
-            flags.append("suspect value: " + unit_note.split("SUSPECT:", 1)[-1].strip())
-        if "INFERRED" in unit_note:
-            flags.append("inferred value: " + unit_note)
-        if s_flag:
-            flags.append(s_flag)
+        scope, s_how, s_flag = _figure_scope(section, scope_raw)
+        reading, raw, how, flags = _figure_reading((r["value"] or "").strip(), unit_note, ind in SHARE_INDICATORS)
         ps, pe = parse_period(r["period"])
-        unit = UNITS.get(ind)
-        if section == 9 and "FTE" in unit_note:
-            unit = "moderators (FTE)"
+        unit = "moderators (FTE)" if section == 9 and "FTE" in unit_note else UNITS.get(ind)
         out.append({
             "platform": r["platform"], "period_start": ps, "period_end": pe, "section": section,
             "indicator": ind, "indicator_text": metric, "scope": scope,
             "value": reading.value, "value_low": reading.low, "value_high": reading.high,
             "value_raw": raw, "unit": unit,
             "how": "; ".join(h for h in [reading.how, *how, s_how, f"compiled figure (unit note: {unit_note})"] if h),
-            "flag": "; ".join([*([reading.flag] if reading.flag else []), *flags]) or None,
-            "source_file": file_label, "line": line, "source_url": r["source_url"],
+            "flag": "; ".join([*([reading.flag] if reading.flag else []), *flags, *([s_flag] if s_flag else [])])
+                    or None,
+            "source_file": file_label, "line": line, "category": None, "context": None,
+            "source_url": r["source_url"], "origin": ORIGIN_FIGURE,
         })
     return (pl.DataFrame(out, schema=DATASET_SCHEMA, orient="row"),
             pl.DataFrame(skipped, schema={"line": pl.Int64, "platform": pl.String, "metric": pl.String,
                                           "reason": pl.String}))
 
 
-def build_dataset(write: bool = False) -> tuple[pl.DataFrame, dict]:
-    """Build the tidy marketplace dataset from the shipped raw reports and published figures.
+def _raw_folders() -> dict[tuple[str, str], str]:
+    """(platform, period) -> folder under data/ for every raw report shipped."""
+    return {(platform, period): f"{RAW_ROOT}/{slug}/{folder}"
+            for platform, slug in RAW_PLATFORMS.items() for period, folder in RAW_PERIODS.items()}
 
-    Raw reports (Amazon Store and Temu, H2 2025) are read with :func:`parse_report` and replace
-    the compiled figures of the same platform, period and sections. Returns (frame, accounting);
-    ``write=True`` writes ``data/transparency/marketplace_reports.csv`` (then run
-    ``python -m dsa_explore.catalog refresh`` on it).
+
+def _raw_file_records(folder: str) -> dict[str, tuple[Path, str]]:
+    """file name -> (path, source URL) for the raw files of one folder, each checksum-verified by the catalog."""
+    from dsa_explore import catalog, paths
+
+    by_path = {d.relpath: d for d in catalog.all_datasets().values()}
+    out = {}
+    for f in sorted((paths.data_dir() / folder).iterdir()):
+        if f.name.endswith(".meta.json") or not f.is_file():
+            continue
+        rel = f.relative_to(paths.data_dir()).as_posix()
+        if rel not in by_path:
+            raise FileNotFoundError(f"{rel}: raw report file without a provenance record ({f.name}.meta.json)")
+        catalog.verify_checksum(by_path[rel])
+        out[f.name] = (f, by_path[rel].meta["source"])
+    return out
+
+
+def _tag_raw(frame: pl.DataFrame, folder: str, urls: dict[str, str], prefix: str = "", note: str = ""
+             ) -> pl.DataFrame:
+    frame = frame.with_columns(
+        pl.col("source_file").replace_strict(urls, default=None).alias("source_url"),
+        pl.lit(folder + "/").add(pl.col("source_file")).alias("source_file"),
+        pl.lit(ORIGIN_RAW).alias("origin"),
+    )
+    if prefix:
+        frame = frame.with_columns(pl.lit(prefix).add(pl.col("indicator")).alias("indicator"),
+                                   pl.concat_str([pl.col("how"), pl.lit(note)], separator="; ").alias("how"))
+    return frame.select(list(DATASET_SCHEMA))
+
+
+def read_raw_report(platform: str, period: str) -> tuple[pl.DataFrame, dict]:
+    """Read one shipped raw report (every part, errors='raise'); return (rows, accounting).
+
+    Files named in :data:`RAW_VARIANTS` are read as the variant says (a superseded version is
+    left out and listed; a second table for another surface gets an indicator prefix).
+    """
+    folder = _raw_folders()[(platform, period)]
+    records = _raw_file_records(folder)
+    slug, half = folder.split("/")[-2:]
+    variants = {name: v for (s, h, name), v in RAW_VARIANTS.items() if (s, h) == (slug, half)}
+    main = [p for name, (p, _) in records.items() if name not in variants]
+    urls = {name: url for name, (_, url) in records.items()}
+    frame, rl = parse_report(main, errors="raise")
+    if frame["platform"][0] != platform:
+        raise ValueError(f"{folder}: Service column says {frame['platform'][0]!r}, expected {platform!r}")
+    parts = [_tag_raw(frame, folder, urls)]
+    acc = {"files": len(records), "summary": rl.summary(), "left_out": {}}
+    for name, (action, reason) in variants.items():
+        if action == "leave out":
+            acc["left_out"][name] = reason
+            continue
+        extra, extra_rl = parse_report([records[name][0]], errors="raise", platform=platform)
+        parts.append(_tag_raw(extra, folder, urls, prefix=action, note=reason))
+        acc["summary"] += f"; {name}: {extra_rl.summary()}"
+    out = pl.concat(parts)
+    ps, pe = parse_period(period)
+    out = out.with_columns(pl.lit(ps).alias("period_start"), pl.lit(pe).alias("period_end"))
+    return out, acc
+
+
+def build_dataset(write: bool = False) -> tuple[pl.DataFrame, dict]:
+    """Build the tidy marketplace dataset from the shipped raw reports, and published figures where none exists.
+
+    Every raw report (:data:`RAW_PLATFORMS` x :data:`RAW_PERIODS`, all parts 1-11) is read with
+    :func:`parse_report` (``errors="raise"``); a compiled figure is kept only for a platform and
+    period without a raw report. ``origin`` says which each row came from. Returns (frame,
+    accounting); ``write=True`` writes ``data/transparency/marketplace_reports.parquet`` (byte-identical
+    for the same inputs; then run ``python -m dsa_explore.catalog refresh`` on it when the schema changes).
     """
     from dsa_explore import catalog, paths
 
     figures = catalog.load(FIGURES)
     figures = figures.filter(pl.col("platform").is_in(list(MARKETPLACES)) & pl.col("period").is_in(list(PERIODS)))
     tidy, not_mapped = figures_to_tidy(figures)
-    parts, accounting = [], {"figures": figures.height, "figures_not_mapped": not_mapped.height,
-                             "figures_superseded_by_raw": 0, "raw": {}}
-    for (platform, period), (folder, url_base) in RAW_REPORTS.items():
-        files = sorted((paths.data_dir() / folder).glob("*.csv"))
-        for f in files:  # checksums of the raw files
-            rel = f.relative_to(paths.data_dir()).as_posix()
-            ds = next(d for d in catalog.all_datasets().values() if d.relpath == rel)
-            catalog.verify_checksum(ds)
-        frame, rl = parse_report(files, errors="raise")
-        if frame["platform"][0] != platform:
-            raise ValueError(f"{folder}: Service column says {frame['platform'][0]!r}, expected {platform!r}")
-        sections = frame["section"].unique().to_list()
-        ps, pe = parse_period(period)
-        superseded = ((pl.col("platform") == platform) & (pl.col("period_start") == ps)
-                      & pl.col("section").is_in(sections))
+    accounting: dict = {"figures": figures.height, "figures_not_mapped": not_mapped.height,
+                        "figures_superseded_by_raw": 0, "raw": {}}
+    parts = []
+    for (platform, period) in _raw_folders():
+        frame, acc = read_raw_report(platform, period)
+        superseded = (pl.col("platform") == platform) & (pl.col("period_start") == parse_period(period)[0])
         accounting["figures_superseded_by_raw"] += tidy.filter(superseded).height
         tidy = tidy.filter(~superseded)
-        frame = frame.with_columns(
-            pl.lit(folder + "/").add(pl.col("source_file")).alias("source_file"),
-            pl.lit(url_base).add(pl.col("source_file")).alias("source_url"),
-        )
-        accounting["raw"][f"{platform} {period}"] = rl.summary()
-        parts.append(frame.select(list(DATASET_SCHEMA)))
-    full = pl.concat([tidy, *parts]).sort("platform", "period_start", "section", "indicator", "scope", "source_file",
-                                           "line")
+        accounting["raw"][f"{platform} {period}"] = acc
+        parts.append(frame)
+    full = pl.concat([tidy, *parts]).sort("platform", "period_start", "section", "source_file", "line", "indicator",
+                                           "scope", nulls_last=True, maintain_order=True)
     accounting["rows"] = full.height
+    accounting["rows_by_origin"] = dict(full["origin"].value_counts().sort("origin").iter_rows())
     if write:
-        target = paths.data_dir() / DATASET_FILE
-        full.write_csv(target, null_value="")
+        full.write_parquet(paths.data_dir() / DATASET_FILE, compression="zstd", statistics=False)
     return full, accounting
 
 
@@ -1407,7 +1523,6 @@ def load_dataset() -> pl.DataFrame:
 
 if __name__ == "__main__":  # pragma: no cover - maintenance entry point
     import json
-    import sys
 
     if sys.argv[1:] == ["build"]:
         _, acc = build_dataset(write=True)
