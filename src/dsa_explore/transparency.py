@@ -294,15 +294,35 @@ _PERCENT = re.compile(rf"^({_NUM})\s*%$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 
 
-def parse_number(text: str) -> tuple[float, list[str]]:
-    """Read a plain number written with any thousands/decimal convention; return (value, rules applied).
+def _groups_ok(parts: list[str]) -> bool:
+    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
 
-    Rules: spaces (also no-break and thin spaces) inside a number are thousands separators or
-    stray; with both ``,`` and ``.`` the last one is the decimal mark; several of the same mark
-    are thousands separators (groups of three digits); a single ``,`` followed by exactly three
-    digits is a thousands separator, otherwise a decimal comma; a single ``.`` is a decimal point.
-    Raises ``ValueError`` when the text is not a number.
-    """
+
+def _both_marks(s: str) -> tuple[str, str]:
+    dec = "," if s.rfind(",") > s.rfind(".") else "."
+    thou = "." if dec == "," else ","
+    int_part, frac = s.rsplit(dec, 1)
+    if int_part.count(dec) or not _groups_ok(int_part.split(thou)):
+        raise ValueError("mixed separators in an unreadable order")
+    return int_part.replace(thou, "") + "." + frac, "comma thousands" if thou == "," else "dot thousands, decimal comma"
+
+
+def _repeated_mark(s: str, sep: str) -> tuple[str, str]:
+    parts = s.split(sep)
+    if not _groups_ok(parts):
+        raise ValueError(f"'{sep}' used as thousands separator with groups that are not three digits")
+    return "".join(parts), "comma thousands" if sep == "," else "dot thousands"
+
+
+def _one_comma(s: str) -> tuple[str, str]:
+    int_part, frac = s.split(",")
+    if len(frac) == 3 and 1 <= len(int_part) <= 3 and int_part != "0":
+        return int_part + frac, "comma thousands"
+    return int_part + "." + frac, "decimal comma"
+
+
+def _strip_number(text: str) -> tuple[str, list[str]]:
+    """Remove spaces and apostrophes (thousands marks) from a number; raise ValueError when it is none."""
     how: list[str] = []
     s = text.strip()
     if _SPACES.search(s):
@@ -313,40 +333,31 @@ def parse_number(text: str) -> tuple[float, list[str]]:
         how.append("apostrophe thousands")
     if not re.fullmatch(r"[0-9][0-9.,]*", s) or s.endswith((",", ".")) and len(s) > 1 and s[-2] in ",.":
         raise ValueError("not a number")
+    return s, how
+
+
+def parse_number(text: str) -> tuple[float, list[str]]:
+    """Read a plain number written with any thousands/decimal convention; return (value, rules applied).
+
+    Rules: spaces (also no-break and thin spaces) inside a number are thousands separators or
+    stray; with both ``,`` and ``.`` the last one is the decimal mark; several of the same mark
+    are thousands separators (groups of three digits); a single ``,`` followed by exactly three
+    digits is a thousands separator, otherwise a decimal comma; a single ``.`` is a decimal point.
+    (Inside a report, :func:`read_value` with the report's :class:`Convention` decides the
+    ambiguous ``1,234`` / ``129.700`` instead.) Raises ``ValueError`` when the text is not a number.
+    """
+    s, how = _strip_number(text)
     commas, dots = s.count(","), s.count(".")
-
-    def groups_ok(parts: list[str]) -> bool:
-        return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 for p in parts[1:])
-
+    rule = None
     if commas and dots:
-        dec = "," if s.rfind(",") > s.rfind(".") else "."
-        thou = "." if dec == "," else ","
-        int_part, frac = s.rsplit(dec, 1)
-        if int_part.count(dec) or not groups_ok(int_part.split(thou)):
-            raise ValueError("mixed separators in an unreadable order")
-        s = int_part.replace(thou, "") + "." + frac
-        how.append("comma thousands" if thou == "," else "dot thousands, decimal comma")
+        s, rule = _both_marks(s)
     elif commas > 1 or dots > 1:
-        sep = "," if commas > 1 else "."
-        parts = s.split(sep)
-        if not groups_ok(parts):
-            raise ValueError(f"'{sep}' used as thousands separator with groups that are not three digits")
-        s = "".join(parts)
-        how.append("comma thousands" if sep == "," else "dot thousands")
+        s, rule = _repeated_mark(s, "," if commas > 1 else ".")
     elif commas == 1:
-        int_part, frac = s.split(",")
-        if len(frac) == 3 and 1 <= len(int_part) <= 3 and int_part != "0":
-            s = int_part + frac
-            how.append("comma thousands")
-        else:
-            s = int_part + "." + frac
-            how.append("decimal comma")
-    elif dots == 1:
-        int_part, frac = s.split(".")
-        if frac and set(frac) == {"0"}:
-            how.append("float notation")
-    value = float(s)
-    return value, how
+        s, rule = _one_comma(s)
+    elif dots == 1 and set(s.split(".")[1] or "x") == {"0"}:
+        rule = "float notation"
+    return float(s), [*how, *([rule] if rule else [])]
 
 
 @dataclass(frozen=True)
