@@ -324,3 +324,67 @@ def report_vs_database(frame: pl.DataFrame, sors: pl.DataFrame, *, factor: float
 def differing_platforms(table: pl.DataFrame) -> pl.DataFrame:
     """The rows of :func:`report_vs_database` whose two numbers differ by more than the stated factor."""
     return table.filter(pl.col("differs_by_factor"))
+
+
+# --------------------------------------------------------------------------------------------------------
+# answers in words (for the notebook and the briefing)
+
+
+def _n(x: float | None, digits: int = 0) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:,.{digits}f}"
+
+
+def _pick_row(frame: pl.DataFrame, platform: str, period: str, **eq: str) -> dict | None:
+    cond = (pl.col("platform") == platform) & (pl.col("period") == period)
+    for k, v in eq.items():
+        cond &= pl.col(k) == v
+    rows = frame.filter(cond)
+    return rows.row(0, named=True) if rows.height else None
+
+
+def speed_sentence(median: pl.DataFrame, platform: str = "AliExpress", period: str = "H2 2025",
+                   category: str = "Illegal or unsafe products") -> str:
+    """One sentence: the median hours the platform took to act on notices of ``category``, with its source."""
+    r = _pick_row(median, platform, period, category=category)
+    if r is None or r["median_hours"] is None:
+        return f"{platform} reports no median time to act on notices of this category for {period}."
+    others = median.filter((pl.col("period") == period) & (pl.col("category") == category)
+                           & (pl.col("platform") != platform) & pl.col("median_hours").is_not_null())
+    faster = others.filter(pl.col("median_hours") < r["median_hours"])["platform"].sort().to_list()
+    return (f"{platform} reports a median of {_n(r['median_hours'], 1)} hours to act on the {_n(r['notices'])} "
+            f"notices about {category.lower()} it received in {period} ({r['source']}), with "
+            f"{_n(r['moderators'])} moderators in all; "
+            + (f"{faster[0]} reports a shorter median." if len(faster) == 1
+               else f"{', '.join(faster)} report shorter medians." if faster
+               else f"none of the other {others.height} marketplaces with a figure reports a shorter median."))
+
+
+def reversal_sentence(ratios_: pl.DataFrame, platform: str = "AliExpress", period: str = "H2 2025") -> str:
+    """One sentence: complaints, reversals and their share, with sources."""
+    r = _pick_row(ratios_, platform, period)
+    if r is None or r["share_reversed"] is None:
+        return f"{platform} reports no complaint outcomes for {period}."
+    return (f"Of the {_n(r['complaints'])} internal complaints {platform} received in {period} "
+            f"({r['complaints_source']}), {_n(r['complaints_reversed'])} ended with the decision reversed "
+            f"({r['complaints_reversed_source']}): {r['share_reversed']:.1%}.")
+
+
+def suspension_sentence(ratios_: pl.DataFrame, platform: str = "AliExpress", period: str = "H2 2025") -> str:
+    """One sentence: Art. 23 suspensions for manifestly illegal content and per million users, with sources."""
+    r = _pick_row(ratios_, platform, period)
+    if r is None or r["suspensions_illegal_content"] is None:
+        return f"{platform} reports no Art. 23 suspensions figure for {period}."
+    per = r["suspensions_per_million_users"]
+    return (f"{platform} reports {_n(r['suspensions_illegal_content'])} suspensions of recipients who frequently "
+            f"provided manifestly illegal content in {period} ({r['suspensions_illegal_content_source']}), "
+            f"{_n(per, 1)} per million of its {_n(r['users'])} average monthly users ({r['users_source']}).")
+
+
+def comparison_table(ratios_: pl.DataFrame, period: str = "H2 2025") -> pl.DataFrame:
+    """The headline ratios of every marketplace for one period (no source columns), sorted by platform."""
+    return (ratios_.filter(pl.col("period") == period)
+            .select("platform", "moderators", "notices", "notices_per_moderator", "own_initiative_per_moderator",
+                    "share_reversed", "suspensions_per_million_users", "automated_detection_share", "accuracy")
+            .sort("platform"))
