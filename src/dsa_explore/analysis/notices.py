@@ -261,6 +261,9 @@ def _reasons(row: dict, factor: float) -> str:
         return "no statement of reasons in the database data for this platform and period"
     if row["stated_actions"] is None:
         return "the report states no action count (tables 4-6 blank or missing)"
+    if row.get("own_initiative") is None:
+        out.append("not like for like: the own-initiative tables (5, 6) are not in the data for this report "
+                   "(compiled figures only), so the stated actions count notice-based actions only")
     if row["days_covered"] < row["days_in_period"]:
         out.append(f"coverage: the database data cover {row['days_covered']} of {row['days_in_period']} days of "
                    f"the period, so statements of the missing days are not counted")
