@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from dsa_explore import catalog
+from dsa_explore.data import catalog
 from dsa_explore.analysis import notices
 from dsa_explore.charts import notices as charts
 

@@ -133,7 +133,7 @@ def test_report_vs_database_table(fixture_frames):
 
 
 def test_report_vs_database_on_the_shipped_data_names_the_coverage_gap(dataset):
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     table = notices.report_vs_database(dataset, notices.sor_counts(catalog.load("sor_marketplaces_daily")))
     ali_h1 = row(table, "AliExpress", date(2026, 1, 1))

@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 import polars as pl
 import pytest
 
-from dsa_explore import paths
-from dsa_explore.transparency import TransparencyParseError, parse_report, read_report
+from dsa_explore.core import paths
+from dsa_explore.readers.transparency import TransparencyParseError, parse_report, read_report
 
 RAW = paths.data_dir() / "transparency" / "raw" / "aliexpress" / "2025-H2"
 HR = RAW / "9_human_resources.csv"

@@ -15,7 +15,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dsa_explore.transparency import ORIGIN_RAW, read_raw_report
+from dsa_explore.readers.transparency import ORIGIN_RAW, read_raw_report
 
 H2 = "2025-07-01/2025-12-31"
 

@@ -94,7 +94,7 @@ def period_label(start: date | None) -> str:
 
 def load(dataset: str = "transparency_marketplace_reports") -> pl.DataFrame:
     """The shipped tidy transparency dataset (checksum and schema checked by the catalog)."""
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     return catalog.load(dataset)
 
