@@ -49,6 +49,7 @@ import polars as pl
 
 from dsa_explore.core.errors import InputFileError
 from dsa_explore.core.reference import COUNTRY_ALIASES, EU_LANGUAGES, MEMBER_STATES
+from dsa_explore.data.builds import Build
 
 log = logging.getLogger(__name__)
 
@@ -1431,8 +1432,8 @@ def _raw_folders() -> dict[tuple[str, str], str]:
             for platform, slug in RAW_PLATFORMS.items() for period, folder in RAW_PERIODS.items()}
 
 
-def _raw_file_records(folder: str) -> dict[str, tuple[Path, str]]:
-    """file name -> (path, source URL) for the raw files of one folder, each checksum-verified by the catalog."""
+def _raw_file_records(folder: str) -> dict[str, tuple[Path, str, str]]:
+    """file name -> (path, source URL, dataset name) for the raw files of one folder, checksums verified."""
     from dsa_explore.core import paths
     from dsa_explore.data import catalog
 
@@ -1445,7 +1446,7 @@ def _raw_file_records(folder: str) -> dict[str, tuple[Path, str]]:
         if rel not in by_path:
             raise FileNotFoundError(f"{rel}: raw report file without a provenance record ({f.name}.meta.json)")
         catalog.verify_checksum(by_path[rel])
-        out[f.name] = (f, by_path[rel].meta["source"])
+        out[f.name] = (f, by_path[rel].meta["source"], by_path[rel].name)
     return out
 
 
@@ -1472,13 +1473,14 @@ def read_raw_report(platform: str, period: str) -> tuple[pl.DataFrame, dict]:
     records = _raw_file_records(folder)
     slug, half = folder.split("/")[-2:]
     variants = {name: v for (s, h, name), v in RAW_VARIANTS.items() if (s, h) == (slug, half)}
-    main = [p for name, (p, _) in records.items() if name not in variants]
-    urls = {name: url for name, (_, url) in records.items()}
+    main = [p for name, (p, _, _) in records.items() if name not in variants]
+    urls = {name: url for name, (_, url, _) in records.items()}
     frame, rl = parse_report(main, errors="raise")
     if frame["platform"][0] != platform:
         raise ValueError(f"{folder}: Service column says {frame['platform'][0]!r}, expected {platform!r}")
     parts = [_tag_raw(frame, folder, urls)]
-    acc = {"files": len(records), "summary": rl.summary(), "left_out": {}}
+    acc = {"files": len(records), "summary": rl.summary(), "left_out": {},
+           "inputs": [ds for name, (_, _, ds) in records.items() if variants.get(name, ("",))[0] != "leave out"]}
     for name, (action, reason) in variants.items():
         if action == "leave out":
             acc["left_out"][name] = reason
@@ -1522,8 +1524,62 @@ def build_dataset(write: bool = False) -> tuple[pl.DataFrame, dict]:
     accounting["rows"] = full.height
     accounting["rows_by_origin"] = dict(full["origin"].value_counts().sort("origin").iter_rows())
     if write:
-        full.write_parquet(paths.data_dir() / DATASET_FILE, compression="zstd", statistics=False)
+        write_dataset(paths.data_dir(), full, accounting)
     return full, accounting
+
+
+DATASET_VERSION = "2026-12-02"
+
+
+def _description(acc: dict) -> str:
+    left_out = sorted(f"{k}: {name}" for k, a in acc["raw"].items() for name in a["left_out"])
+    return (
+        "One row per reported value of the DSA transparency reports, all sections of the harmonised template "
+        "(Implementing Regulation (EU) 2024/2835): 1 report identification, 2 category names, 3 member states' "
+        "orders, 4 notices, 5 and 6 own-initiative actions, 7 complaints, out-of-court disputes and Art. 23 "
+        "suspensions, 8 automated means, 9 human resources, 10 average monthly active recipients, 11 qualitative "
+        "text (kept as text in value_raw). AliExpress, Amazon Store, Temu, Zalando, Booking.com and Google Shopping, "
+        "2025-07-01/2025-12-31 and 2026-01-01/2026-06-30, are read from their raw report files in "
+        "data/transparency/raw/ (parse_report, errors='raise'); SHEIN, Apple App Store and Google Play, which have no "
+        "raw file here, come from the published-figures table (transparency_published_figures). Column origin says "
+        f"which ('{ORIGIN_RAW}' or '{ORIGIN_FIGURE}'). Built by `dsa-explore data build transparency_marketplace_reports` "
+        f"(byte-identical for the same inputs). Accounting: {acc['figures']} published figures selected; "
+        f"{acc['figures_not_mapped']} not mapped (sections 3, 5, 6, 7); {acc['figures_superseded_by_raw']} superseded "
+        f"by raw reports; {acc['rows']} rows ({acc['rows_by_origin'].get(ORIGIN_RAW, 0)} from raw files, "
+        f"{acc['rows_by_origin'].get(ORIGIN_FIGURE, 0)} compiled). Left out and listed: {'; '.join(left_out)} "
+        "(a superseded version of the part). Google Shopping's second table 7, for its Ads surface, is read with "
+        "indicators prefixed ads_. value is null when the cell is blank or holds no number; value_raw is the "
+        "published text; how names the reading rules; flag is null for clean values and states the reason otherwise. "
+        "Sections 3-6: category holds the category code, keyword codes qualified by their top-level category "
+        "(STATEMENT_CATEGORY_X/KEYWORD_OTHER); scope is the member state (3) or the category code (4-6). Section 7: "
+        "scope is the outcome (TOTAL, Decisions upheld, Decisions reversed, Median time...). context holds the "
+        "contextual-information cell of the value. Figures are self-reported by the platforms and unaudited.")
+
+
+def write_dataset(root: str | Path, full: pl.DataFrame, accounting: dict) -> list[Path]:
+    """Write the tidy dataset (parquet) and its provenance record under ``root``; return the path written."""
+    from dsa_explore.data import provenance
+
+    target = Path(root) / DATASET_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    full.write_parquet(target, compression="zstd", statistics=False)
+    urls = sorted(set(full["source_url"].drop_nulls()))
+    inputs = [FIGURES, *sorted({ds for a in accounting["raw"].values() for ds in a["inputs"]})]
+    fields = provenance.record(
+        DATASET, "Harmonised transparency reports of marketplace VLOPs, H2 2025 and H1 2026, tidy (all sections)",
+        _description(accounting), fmt="parquet", version=DATASET_VERSION, retrieved=DATASET_VERSION,
+        source="generated by `dsa_explore.readers.transparency` (build_dataset) from the platforms' published "
+               "transparency reports",
+        source_urls=urls, synthetic=False,
+        licence="public regulatory disclosures (DSA Art. 15/24/42); derived tidy table CC BY 4.0")
+    provenance.write(target, fields, built_by="dsa_explore.readers.transparency.build_files", inputs=inputs)
+    return [target]
+
+
+def build_files(root: str | Path) -> list[Path]:
+    """The ``make data`` build: read every raw report and write the dataset with its record under ``root``."""
+    full, accounting = build_dataset()
+    return write_dataset(root, full, accounting)
 
 
 def load_dataset() -> pl.DataFrame:
@@ -1531,6 +1587,16 @@ def load_dataset() -> pl.DataFrame:
     from dsa_explore.data import catalog
 
     return catalog.load(DATASET)
+
+
+BUILD = Build(
+    name=DATASET,
+    outputs=(DATASET_FILE,),
+    inputs=(FIGURES, "transparency/raw/<platform>/<half>/* (128 raw report files, each with its record)"),
+    function=build_files,
+    description="tidy transparency-report dataset, all sections, from the raw report files of six marketplaces "
+                "(compiled published figures for the others)",
+)
 
 
 if __name__ == "__main__":  # pragma: no cover - maintenance entry point
