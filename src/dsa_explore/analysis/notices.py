@@ -254,6 +254,13 @@ def sor_counts(daily: pl.DataFrame, periods: tuple[Period, ...] = REPORT_PERIODS
         pl.col("mean_disclosure_days").cast(pl.Float64)).sort("platform", "period_start")
 
 
+def database_counts(store: str | None = None, periods: tuple[Period, ...] = REPORT_PERIODS) -> pl.DataFrame:
+    """:func:`sor_counts` from the SoR view: a user's store (``store`` or ``DSA_EXPLORE_SOR_STORE``) or the extract."""
+    from dsa_explore.analysis import sor_view
+
+    return sor_counts(sor_view.load(store).frame, periods)
+
+
 def _reasons(row: dict, factor: float) -> str:
     """The likely reasons the two numbers differ, in words (scope, counting unit, late filings, coverage)."""
     out = []
