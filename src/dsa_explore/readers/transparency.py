@@ -1,33 +1,49 @@
-"""Read the Commission's harmonised DSA transparency-report CSV templates into one tidy frame.
+"""Read the Commission's harmonised DSA transparency reports (every section, CSV or workbook) into one tidy frame.
 
 Commission Implementing Regulation (EU) 2024/2835 fixes the templates very large platforms
 publish every half-year. The published files do not follow them strictly (decimal commas,
-``129.7M``, ranges, ``97.27%``, impossible dates, BOMs, ragged rows...). :func:`read_report`
-reads the parts of one report (any file names: each part is recognised by its header and its
-Section/Indicator texts) and returns one row per reported value with
+``129.7M``, ranges, ``97.27%``, impossible dates, BOMs, ragged rows, truncated headers...).
+:func:`read_report` reads the parts of one report - CSV files in any encoding the platforms use
+(UTF-8 with or without BOM, UTF-16 with or without BOM, Windows-1252) and any delimiter
+(sniffed), or the sheets of ``.xlsx``/``.ods`` workbooks (python-calamine) - recognising each
+part by its header, and returns one row per reported value with
 
 ``platform, period_start, period_end, section, indicator, indicator_text, scope, value,
-value_low, value_high, value_raw, unit, how, flag, source_file, line``
+value_low, value_high, value_raw, unit, how, flag, source_file, line, category, context``
 
-* ``value`` is a float, null when the cell is blank or holds no number; ``value_raw`` is the
-  text as published; ``how`` says which reading rules were applied (``decimal comma``,
-  ``millions suffix``, ``range midpoint``, ``percent -> share``...); ``flag`` is null for a clean
-  value and otherwise the reason the value needs care (a range, a bound, a non-value, an
-  unreadable cell).
-* ``indicator`` is a normalised id (``moderators_internal``, ``moderators_external``,
-  ``moderators_linguistic``, ``amar``, ``measures_automated``, ``notices_received``...), and
+for all sections: 1 report identification, 2 category names, 3 member states' orders (per
+category and member state), 4 notices, 5 and 6 own-initiative actions (per category and type of
+restriction), 7 complaints, out-of-court disputes and Art. 23 suspensions, 8 automated means, 9
+human resources, 10 average monthly active recipients, 11 qualitative information (text).
+
+* ``value`` is a float, null when the cell is blank or holds no number (and for the text of
+  sections 1, 2 and 11); ``value_raw`` is the text as published; ``how`` says which reading rules
+  were applied (``decimal comma``, ``millions suffix``, ``range midpoint``, ``percent -> share``,
+  the report's separator convention...); ``flag`` is null for a clean value and otherwise the
+  reason the value needs care (a range, a bound, a non-value, an ambiguous separator, an absurd
+  magnitude, a percentage in a count field, a duplicated part, a part that could not be read).
+* ``indicator`` is a normalised id (``moderators_internal``, ``amar``, ``notices_received``,
+  ``own_initiative_measures``, ``complaints``, ``suspensions_illegal_content``...), and
   ``indicator_text`` keeps the template's text.
-* ``scope`` is ``TOTAL``, an upper-case ISO 3166 member-state code (Greece is always ``GR``:
-  the EU protocol code ``EL`` is mapped to ``GR`` and the mapping noted in ``how``), a
-  lower-case ISO 639-1 language code (``iw`` -> ``he``), a category code (section 4), or
-  the published text (``Agnostic``, ``Own-initiative``, ``NAM Total``).
+* ``scope`` is ``TOTAL``, an upper-case ISO 3166 member-state code (Greece is always ``GR``), a
+  lower-case ISO 639-1 language code (``iw`` -> ``he``), the category code (sections 4-6), the
+  category label (section 2), the outcome of a complaint (section 7: ``Decisions reversed``,
+  ``Median time``...), or the published text (``Agnostic``, ``Own-initiative``, ``NAM Total``).
+* ``category`` is the category code of sections 2-6, a keyword qualified by its top-level
+  category (``STATEMENT_CATEGORY_X/KEYWORD_OTHER``); ``context`` the value's contextual-information cell.
 
-A value that cannot be read is an error: with ``errors="raise"`` (default) a
-:class:`TransparencyParseError` lists every such value with file, line and raw text; with
-``errors="flag"`` the row is kept with a null value and the reason in ``flag``. Nothing is
-dropped: :func:`parse_report` returns the frame with a :class:`ReadLog` that accounts for
-every record (values read = parsed + flagged; skipped lines such as empty padding rows and
-footnotes are listed with their reason).
+``129.700`` and ``1,234`` are ambiguous: they are read by the report's own convention (another
+number of the same file, else of the report, that shows which mark is the decimal one) and
+flagged with both readings otherwise. A value that cannot be read, and a part that cannot be read
+(empty, header only, binary, not a template part) or that two files hold, is an error: with
+``errors="raise"`` (default) a :class:`TransparencyParseError` lists every one with file, line and
+raw text; with ``errors="flag"`` it is a flagged row of the returned frame. Nothing is dropped:
+:func:`parse_report` returns the frame with a :class:`ReadLog` that accounts for every record
+(values read = parsed + flagged; skipped lines such as empty padding rows and footnotes are listed
+with their reason).
+
+:func:`build_dataset` builds the shipped dataset ``transparency_marketplace_reports`` from the raw
+report files in ``data/transparency/raw/`` (``make data``, :data:`BUILD`).
 """
 
 from __future__ import annotations
@@ -198,8 +214,6 @@ UNITS: dict[str, str] = {
     "suspensions_unfounded_complaints": "suspensions",
 }
 SHARE_INDICATORS = {"accuracy", "precision", "recall"}
-#: Section of each template indicator id that belongs to exactly one section (long parts name theirs).
-_TEXT_SECTIONS = (1, 2, 11)
 #: Scopes of section 7 that change the unit of the indicator (outcome rows of a complaint count).
 _SECTION7_SCOPE_UNITS = {"median time": "hours", "percentage of outcomes implemented": "share"}
 #: Above this a count is not a count (10^12: more than a hundred times the world's population).
