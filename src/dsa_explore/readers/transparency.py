@@ -64,7 +64,7 @@ from pathlib import Path
 import polars as pl
 
 from dsa_explore.core.errors import InputFileError
-from dsa_explore.core.reference import COUNTRY_ALIASES, EU_LANGUAGES, MEMBER_STATES
+from dsa_explore.core.reference import COUNTRY_ALIASES, EU_LANGUAGES, MEMBER_STATES, REPORTING_PERIODS
 from dsa_explore.data.builds import Build
 
 log = logging.getLogger(__name__)
@@ -1301,7 +1301,7 @@ ORIGIN_RAW = "raw report file"
 ORIGIN_FIGURE = "compiled published figure"
 #: columns of the shipped dataset: the tidy frame plus the URL of the published file and the row's origin.
 DATASET_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "source_url": pl.String(), "origin": pl.String()}
-PERIODS = ("2025-07-01/2025-12-31", "2026-01-01/2026-06-30")
+PERIODS = tuple(f"{start}/{end}" for start, end in REPORTING_PERIODS.values())
 MARKETPLACES = ("AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booking.com", "Apple App Store",
                 "Google Shopping", "Google Play")
 #: Raw reports shipped under data/transparency/raw/<slug>/<half>/, original file names kept (provenance
@@ -1309,7 +1309,7 @@ MARKETPLACES = ("AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booki
 RAW_ROOT = "transparency/raw"
 RAW_PLATFORMS = {"AliExpress": "aliexpress", "Amazon Store": "amazon-store", "Temu": "temu", "Zalando": "zalando",
                  "Booking.com": "booking-com", "Google Shopping": "google-shopping"}
-RAW_PERIODS = {"2025-07-01/2025-12-31": "2025-H2", "2026-01-01/2026-06-30": "2026-H1"}
+RAW_PERIODS = dict(zip(PERIODS, ("2025-H2", "2026-H1"), strict=True))
 #: Raw files that are a second file for one part: (slug, half, file) -> (action, reason). The action is
 #: "leave out" (listed in the accounting) or an indicator prefix for a table of another surface.
 RAW_VARIANTS = {
