@@ -142,9 +142,10 @@ def automation_accuracy_chart(ratios: pl.DataFrame, *, width: int = 420, height:
             .encode(
                 x=alt.X("automated_detection_share", type="quantitative", title="automated detection share",
                         axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False)),
-                y=alt.Y("accuracy", type="quantitative", title="reported accuracy", axis=alt.Axis(format=".0%"),
+                y=alt.Y("accuracy", type="quantitative", title="reported accuracy", axis=alt.Axis(format=".1%"),
                         scale=alt.Scale(zero=False)),
-                color=alt.Color("platform", type="nominal", scale=platform_scale(), title="platform"),
+                color=alt.Color("platform", type="nominal", title="platform",
+                                scale=platform_scale(sorted(frame["platform"].unique().to_list()))),
                 tooltip=[alt.Tooltip("platform"), alt.Tooltip("period"),
                          alt.Tooltip("automated_detection_share", title="automated detection", format=".1%"),
                          alt.Tooltip("accuracy", title="accuracy", format=".2%"),
