@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import pytest
 
-from dsa_explore.data import catalog
 from dsa_explore.analysis import notices
 from dsa_explore.charts import notices as charts
+from dsa_explore.data import catalog
 
 
 @pytest.fixture(scope="module")
 def frames():
     data = notices.load()
     return {"ratios": notices.ratios(data), "median": notices.median_time_by_category(data),
-            "rvd": notices.report_vs_database(data, notices.sor_counts(catalog.load("sor_marketplaces_daily")))}
+            "rvd": notices.report_vs_database(data,
+                                              notices.sor_counts(catalog.load("sor_marketplaces_daily")))}
 
 
 def values(spec: dict) -> list[dict]:

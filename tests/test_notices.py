@@ -68,7 +68,8 @@ def test_median_time_by_category_next_to_moderators(dataset):
     assert r["source"].endswith("4_notices.csv line 82")
     # line 56 protection of minors: 2351 notices, 17 hours; line 7 consumer information: 59690, 11 hours
     assert row(table, "AliExpress", category="Protection of minors")["median_hours"] == 17
-    assert row(table, "AliExpress", category="Consumer protection (consumer information)")["notices"] == 59_690
+    assert row(table, "AliExpress",
+               category="Consumer protection (consumer information)")["notices"] == 59_690
     # temu/2025-H2/4_notices.csv line 82: median 17.49 hours
     assert row(table, "Temu", category="Illegal or unsafe products")["median_hours"] == pytest.approx(17.49)
 
@@ -86,19 +87,26 @@ def tidy(platform: str, values: dict[tuple[int, str, str], float | None]) -> lis
 def fixture_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     reports = pl.DataFrame(
         tidy("Alpha", {(4, "actions_law", "TOTAL"): 100, (4, "actions_tc", "TOTAL"): 50,
-                       (5, "own_initiative_measures", "TOTAL"): 300, (6, "own_initiative_measures", "TOTAL"): 550})
+                       (5, "own_initiative_measures",
+                        "TOTAL"): 300, (6, "own_initiative_measures", "TOTAL"): 550})
         + tidy("Beta", {(4, "actions_law", "TOTAL"): 10, (4, "actions_tc", "TOTAL"): 0,
-                        (5, "own_initiative_measures", "TOTAL"): None, (6, "own_initiative_measures", "TOTAL"): 90})
+                        (5, "own_initiative_measures",
+                         "TOTAL"): None, (6, "own_initiative_measures", "TOTAL"): 90})
         + tidy("Gamma", {(4, "actions_law", "TOTAL"): 4000, (4, "actions_tc", "TOTAL"): 0,
-                         (5, "own_initiative_measures", "TOTAL"): 0, (6, "own_initiative_measures", "TOTAL"): 0}))
+                         (5, "own_initiative_measures",
+                          "TOTAL"): 0, (6, "own_initiative_measures", "TOTAL"): 0}))
     days = [H2 + timedelta(days=i) for i in range(184)]  # 2025-07-01 .. 2025-12-31
     daily = [{"date": d, "platform": "Alpha", "measure": "rows", "count": 5, "mean_days": None} for d in days]
-    daily += [{"date": d, "platform": "Beta", "measure": "rows", "count": 2 if i % 2 else 3, "mean_days": None}
+    daily += [{"date": d, "platform": "Beta", "measure": "rows", "count": 2 if i % 2 else 3,
+               "mean_days": None}
               for i, d in enumerate(days)]
     daily += [{"date": days[0], "platform": "Gamma", "measure": "rows", "count": 1000, "mean_days": None},
-              {"date": days[0], "platform": "Gamma", "measure": "disclosure_delay", "count": 1000, "mean_days": 40.0},
-              {"date": date(2026, 1, 1), "platform": "Alpha", "measure": "rows", "count": 99, "mean_days": None}]
-    schema = {"date": pl.Date, "platform": pl.String, "measure": pl.String, "count": pl.Int64, "mean_days": pl.Float64}
+              {"date": days[0], "platform": "Gamma", "measure": "disclosure_delay", "count": 1000,
+               "mean_days": 40.0},
+              {"date": date(2026, 1, 1), "platform": "Alpha", "measure": "rows", "count": 99,
+               "mean_days": None}]
+    schema = {"date": pl.Date, "platform": pl.String, "measure": pl.String, "count": pl.Int64,
+              "mean_days": pl.Float64}
     return reports, pl.DataFrame(daily, schema=schema)
 
 
@@ -135,7 +143,8 @@ def test_report_vs_database_table(fixture_frames):
 def test_report_vs_database_on_the_shipped_data_names_the_coverage_gap(dataset):
     from dsa_explore.data import catalog
 
-    table = notices.report_vs_database(dataset, notices.database_counts())  # no store set: the shipped extract
+    table = notices.report_vs_database(dataset,
+                                       notices.database_counts())  # no store set: the shipped extract
     assert notices.database_counts().equals(notices.sor_counts(catalog.load("sor_marketplaces_daily")))
     ali_h1 = row(table, "AliExpress", date(2026, 1, 1))
     # the shipped extract ends 2026-01-10: 10 of the 181 days of H1 2026

@@ -104,7 +104,8 @@ def test_delimiter_is_sniffed(tmp_path, delimiter):
 
 BAD_PARTS = {
     "empty": (b"", "empty file"),
-    "header only": (b"Applicability,Service,Reporting period,Section,Indicator,Scope,Value\r\n", "header only"),
+    "header only": (b"Applicability,Service,Reporting period,Section,Indicator,Scope,Value\r\n",
+                    "header only"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary content"),
     "not a template part": (b"name,colour\r\napple,red\r\n", "header not recognised"),
 }
@@ -242,8 +243,9 @@ def xlsx_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
                    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                    f'package/2006/relationships">{rels}</Relationships>')
         for i, rows in enumerate(sheets.values(), 1):
-            body = "".join(f'<row r="{r + 1}">' + "".join(cell(f"{col(c)}{r + 1}", v) for c, v in enumerate(row)
-                                                         if v != "") + "</row>" for r, row in enumerate(rows))
+            body = "".join(f'<row r="{r + 1}">'
+                           + "".join(cell(f"{col(c)}{r + 1}", v) for c, v in enumerate(row) if v != "")
+                           + "</row>" for r, row in enumerate(rows))
             z.writestr(f"xl/worksheets/sheet{i}.xml",
                        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
                        f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>')
@@ -298,7 +300,8 @@ def ods_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
 
 def test_an_ods_workbook_written_from_the_csv_report_reads_the_same_values(tmp_path):
     parts = ["7_appeals_and_recidivism.csv", "10_AMAR.csv"]
-    book = write(tmp_path / "ods", "aliexpress-2025-H2.ods", ods_bytes({Path(p).stem: rows_of(RAW / p) for p in parts}))
+    book = write(tmp_path / "ods", "aliexpress-2025-H2.ods",
+                 ods_bytes({Path(p).stem: rows_of(RAW / p) for p in parts}))
     from_book = read_report(book)
     from_csv = read_report([RAW / p for p in parts])
     keys = ["section", "indicator", "scope", "line", "value", "flag"]

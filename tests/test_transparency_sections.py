@@ -22,7 +22,8 @@ H2 = "2025-07-01/2025-12-31"
 
 @pytest.fixture(scope="module")
 def read() -> dict[str, tuple[pl.DataFrame, dict]]:
-    return {p: read_raw_report(p, H2) for p in ("AliExpress", "Temu", "Amazon Store", "Zalando", "Booking.com",
+    return {p: read_raw_report(p, H2) for p in ("AliExpress", "Temu", "Amazon Store", "Zalando",
+                                                "Booking.com",
                                                "Google Shopping")}
 
 
@@ -43,7 +44,8 @@ def get(frame: pl.DataFrame, section: int, indicator: str, scope: str, category:
 def test_every_section_is_read_for_every_platform(reports):
     for platform, frame in reports.items():
         sections = set(frame["section"].drop_nulls())
-        expected = {1, 3, 4, 5, 6, 7, 8, 9, 10, 11} | ({2} if platform in ("AliExpress", "Temu", "Booking.com")
+        expected = {1, 3, 4, 5, 6, 7, 8, 9, 10,
+                    11} | ({2} if platform in ("AliExpress", "Temu", "Booking.com")
                                                        else set())  # only they publish part 2 for H2
         assert sections == expected, platform
         assert frame["origin"].unique().to_list() == [ORIGIN_RAW]
@@ -126,7 +128,8 @@ def test_sections_5_and_6_own_initiative_actions(reports):
     temu = reports["Temu"]
     assert get(temu, 6, "own_initiative_measures", "TOTAL")["value"] == 768_352_129
     assert get(temu, 6, "own_initiative_automated_detection", "TOTAL")["value"] == 658_795_093
-    assert get(temu, 6, "own_initiative_measures", "TOTAL")["context"].startswith("In the second half of 2025")
+    assert get(temu, 6, "own_initiative_measures",
+               "TOTAL")["context"].startswith("In the second half of 2025")
 
 
 def test_section_7_complaints_reversals_and_suspensions(reports):

@@ -70,7 +70,8 @@ RATIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...], float, str]] = {
                                      "own-initiative measures (tables 5 + 6) per content moderator"),
     "share_reversed": (("complaints_reversed",), ("complaints",), 1.0,
                        "share of internal complaints whose decision was reversed"),
-    "share_reversed_or_partly": (("complaints_reversed", "complaints_partially_reversed"), ("complaints",), 1.0,
+    "share_reversed_or_partly": (("complaints_reversed", "complaints_partially_reversed"), ("complaints",),
+                                 1.0,
                                  "share of internal complaints whose decision was reversed in whole or in part"),
     "suspensions_per_million_users": (("suspensions_illegal_content",), ("users",), 1e6,
                                       "Art. 23 suspensions for manifestly illegal content per million average "
@@ -78,7 +79,8 @@ RATIOS: dict[str, tuple[tuple[str, ...], tuple[str, ...], float, str]] = {
     "automated_detection_share": (("own_initiative_illegal_automated", "own_initiative_tc_automated"),
                                   ("own_initiative_illegal", "own_initiative_tc"), 1.0,
                                   "share of own-initiative measures taken after detection by solely automated means"),
-    "automated_decision_share": (("measures_automated",), ("measures_automated", "measures_not_automated"), 1.0,
+    "automated_decision_share": (("measures_automated",), ("measures_automated", "measures_not_automated"),
+                                 1.0,
                                  "share of moderation measures taken solely by automated means (table 8)"),
 }
 
@@ -109,8 +111,10 @@ def inputs(frame: pl.DataFrame) -> pl.DataFrame:
     Columns: platform, period_start, period, input, value, value_raw, flag, section, indicator,
     scope, source (``file line N``), source_url, origin. An input the report does not hold has no row.
     """
-    keys = pl.DataFrame([{"input": k, "section": s, "indicator": i, "scope": sc} for k, (s, i, sc) in INPUTS.items()],
-                        schema={"input": pl.String, "section": pl.Int64, "indicator": pl.String, "scope": pl.String})
+    keys = pl.DataFrame([{"input": k, "section": s, "indicator": i, "scope": sc}
+                         for k, (s, i, sc) in INPUTS.items()],
+                        schema={"input": pl.String, "section": pl.Int64, "indicator": pl.String,
+                                "scope": pl.String})
     rows = (frame.join(keys, on=["section", "indicator", "scope"], how="inner")
             .sort("platform", "period_start", "input", "source_file", "line")
             .group_by("platform", "period_start", "input", maintain_order=True).first())
@@ -292,7 +296,8 @@ def _reasons(row: dict, factor: float) -> str:
     return "; ".join(out)
 
 
-def report_vs_database(frame: pl.DataFrame, sors: pl.DataFrame, *, factor: float = DEFAULT_FACTOR) -> pl.DataFrame:
+def report_vs_database(frame: pl.DataFrame, sors: pl.DataFrame, *,
+                       factor: float = DEFAULT_FACTOR) -> pl.DataFrame:
     """Actions each report states next to the statements of reasons the database holds for the same period.
 
     ``stated_actions`` = notice-based actions (table 4: on the basis of the law + of the terms
@@ -314,7 +319,8 @@ def report_vs_database(frame: pl.DataFrame, sors: pl.DataFrame, *, factor: float
                       separator="; ", ignore_nulls=True).alias("report_sources"),
     )
     coverage = sors.group_by("period_start").agg(pl.col("days_covered").max(), pl.col("days_in_period").max())
-    joined = (stated.join(sors.drop("period_end", "days_covered", "days_in_period"), on=["platform", "period_start"],
+    joined = (stated.join(sors.drop("period_end", "days_covered", "days_in_period"),
+                          on=["platform", "period_start"],
                           how="left")
               .join(coverage, on="period_start", how="left")).with_columns(
         (pl.col("sors") - pl.col("stated_actions")).alias("difference"),
@@ -395,6 +401,7 @@ def suspension_sentence(ratios_: pl.DataFrame, platform: str = "AliExpress", per
 def comparison_table(ratios_: pl.DataFrame, period: str = "H2 2025") -> pl.DataFrame:
     """The headline ratios of every marketplace for one period (no source columns), sorted by platform."""
     return (ratios_.filter(pl.col("period") == period)
-            .select("platform", "moderators", "notices", "notices_per_moderator", "own_initiative_per_moderator",
+            .select("platform", "moderators", "notices", "notices_per_moderator",
+                    "own_initiative_per_moderator",
                     "share_reversed", "suspensions_per_million_users", "automated_detection_share", "accuracy")
             .sort("platform"))

@@ -28,20 +28,23 @@ def _platform_pick(platforms: list[str], name: str) -> alt.SelectionParameter:
                                                        name="Highlight platform "))
 
 
-def median_hours_chart(table: pl.DataFrame, *, highlight: str | None = "AliExpress", width: int = 520) -> alt.Chart:
+def median_hours_chart(table: pl.DataFrame, *, highlight: str | None = "AliExpress",
+                       width: int = 520) -> alt.Chart:
     """Dot plot: median hours to act on notices per platform, for one notice category chosen in a drop-down.
 
     ``table`` is :func:`dsa_explore.analysis.notices.median_time_by_category`. Shape = period;
     the tooltip carries notices, moderators and the table-4 file and line.
     """
-    frame = _check(table, ["platform", "period", "category", "median_hours", "notices", "moderators", "source"])
+    frame = _check(table, ["platform", "period", "category", "median_hours", "notices", "moderators",
+                           "source"])
     frame = frame.filter(pl.col("median_hours").is_not_null()).select(
         "platform", "period", "category", "median_hours", "notices", "moderators", "notices_per_moderator", "source")
     categories = sorted(frame["category"].unique().to_list())
     default = "Illegal or unsafe products" if "Illegal or unsafe products" in categories else categories[0]
     pick = alt.param(name="category_pick", value=default,
                      bind=alt.binding_select(options=categories, name="Notice category "))
-    focus = alt.condition(alt.datum.platform == highlight, alt.value(1.0), alt.value(0.55)) if highlight else \
+    focus = alt.condition(alt.datum.platform == highlight, alt.value(1.0),
+                          alt.value(0.55)) if highlight else \
         alt.value(0.9)
     return (alt.Chart(frame, width=width,
                       title=titled("How fast platforms act on notices, by category",
@@ -66,7 +69,8 @@ def median_hours_chart(table: pl.DataFrame, *, highlight: str | None = "AliExpre
             .transform_filter(alt.datum.category == pick))
 
 
-def _ratio_dots(frame: pl.DataFrame, measure: str, *, x_title: str, fmt: str, log: bool, title: str, subtitle: str,
+def _ratio_dots(frame: pl.DataFrame, measure: str, *, x_title: str, fmt: str, log: bool, title: str,
+                subtitle: str,
                 description: str, extra: list[alt.Tooltip], name: str, width: int) -> alt.Chart:
     sel = _platform_pick(frame["platform"].unique().to_list(), name)
     return (alt.Chart(frame, width=width, title=titled(title, subtitle), description=description)
@@ -106,7 +110,8 @@ def reversals_chart(ratios: pl.DataFrame, *, width: int = 520) -> alt.Chart:
 
 def suspensions_chart(ratios: pl.DataFrame, *, width: int = 520) -> alt.Chart:
     """Dot plot (log scale): Art. 23 suspensions for manifestly illegal content per million users."""
-    frame = _check(ratios, ["platform", "period", "suspensions_per_million_users", "suspensions_illegal_content",
+    frame = _check(ratios, ["platform", "period", "suspensions_per_million_users",
+                            "suspensions_illegal_content",
                             "users", "suspensions_illegal_content_source"])
     frame = frame.filter(pl.col("suspensions_per_million_users") > 0).select(
         "platform", "period", "suspensions_per_million_users", "suspensions_illegal_content", "users",
@@ -142,7 +147,8 @@ def automation_accuracy_chart(ratios: pl.DataFrame, *, width: int = 420, height:
             .encode(
                 x=alt.X("automated_detection_share", type="quantitative", title="automated detection share",
                         axis=alt.Axis(format=".0%"), scale=alt.Scale(zero=False)),
-                y=alt.Y("accuracy", type="quantitative", title="reported accuracy", axis=alt.Axis(format=".1%"),
+                y=alt.Y("accuracy", type="quantitative", title="reported accuracy",
+                        axis=alt.Axis(format=".1%"),
                         scale=alt.Scale(zero=False)),
                 color=alt.Color("platform", type="nominal", title="platform",
                                 scale=platform_scale(sorted(frame["platform"].unique().to_list()))),
@@ -162,7 +168,8 @@ def report_vs_database_chart(table: pl.DataFrame, *, width: int = 520) -> alt.Ch
     frame = frame.filter(pl.col("stated_actions").is_not_null() & (pl.col("stated_actions") > 0)
                          & pl.col("sors").is_not_null() & (pl.col("sors") > 0))
     long = frame.unpivot(index=["platform", "period", "ratio_db_to_report", "differs_by_factor"],
-                         on=["stated_actions", "sors"], variable_name="count_of", value_name="count").with_columns(
+                         on=["stated_actions",
+                             "sors"], variable_name="count_of", value_name="count").with_columns(
         pl.col("count_of").replace({"stated_actions": "actions stated in the report",
                                     "sors": "statements of reasons in the database"}),
         pl.when(pl.col("differs_by_factor")).then(pl.lit("yes")).otherwise(pl.lit("no")).alias("beyond_factor"))
@@ -170,12 +177,14 @@ def report_vs_database_chart(table: pl.DataFrame, *, width: int = 520) -> alt.Ch
     base = alt.Chart(long, width=width).transform_filter(alt.datum.period == period)
     x = alt.X("count", type="quantitative", title="count (log scale)", scale=alt.Scale(type="log"))
     y = alt.Y("platform", type="nominal", title=None)
-    rule = base.mark_rule(color="#999999").encode(x=alt.X("min(count)", type="quantitative", title="count (log scale)",
+    rule = base.mark_rule(color="#999999").encode(x=alt.X("min(count)", type="quantitative",
+                                                          title="count (log scale)",
                                                           scale=alt.Scale(type="log")),
                                                   x2=alt.X2("max(count)"), y=y)
     dots = base.mark_point(size=110, filled=True).encode(
         x=x, y=y,
-        color=alt.Color("count_of", type="nominal", title=None, legend=alt.Legend(orient="bottom", labelLimit=320),
+        color=alt.Color("count_of", type="nominal", title=None,
+                        legend=alt.Legend(orient="bottom", labelLimit=320),
                         scale=alt.Scale(range=["#0072B2", "#D55E00"])),
         tooltip=[alt.Tooltip("platform"), alt.Tooltip("period"), alt.Tooltip("count_of", title="what"),
                  alt.Tooltip("count", format=",.0f"),

@@ -318,7 +318,8 @@ def _both_marks(s: str) -> tuple[str, str]:
     int_part, frac = s.rsplit(dec, 1)
     if int_part.count(dec) or not _groups_ok(int_part.split(thou)):
         raise ValueError("mixed separators in an unreadable order")
-    return int_part.replace(thou, "") + "." + frac, "comma thousands" if thou == "," else "dot thousands, decimal comma"
+    return int_part.replace(thou,
+                            "") + "." + frac, "comma thousands" if thou == "," else "dot thousands, decimal comma"
 
 
 def _repeated_mark(s: str, sep: str) -> tuple[str, str]:
@@ -553,7 +554,8 @@ def _read_number_text(text: str, share: bool) -> Reading:
         return Reading(v / 100, how="; ".join([*how, "percent without % sign -> share"]),
                        flag=f"share written as a percentage ({text!r}), divided by 100")
     if share and v > 100:
-        return Reading(None, how="unreadable", flag=f"share out of range ({text!r})", error="share above 100%")
+        return Reading(None, how="unreadable", flag=f"share out of range ({text!r})",
+                       error="share above 100%")
     return Reading(v, how="; ".join(how) or "plain number")
 
 
@@ -574,7 +576,8 @@ def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     s = text.strip().split(" ")[0].split("T")[0]
-    for pattern, order in ((r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "ymd"), (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy")):
+    for pattern, order in ((r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "ymd"),
+                           (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy")):
         if m := re.fullmatch(pattern, s):
             a, b, c = (int(g) for g in m.groups())
             y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
@@ -615,7 +618,8 @@ def indicator_id(text: str | None) -> tuple[str, str]:
     return slug, "indicator text not in the template list: id is a slug of the text"
 
 
-def scope_for(raw: str | None, section: int | None, country_file: bool = False) -> tuple[str, str, str | None]:
+def scope_for(raw: str | None, section: int | None,
+              country_file: bool = False) -> tuple[str, str, str | None]:
     """Normalise a scope cell; return (scope, how, flag).
 
     ``country_file`` says that this file's language section uses member-state codes (decided per
@@ -983,7 +987,8 @@ class _ReportReader:
         """A part that cannot be read: an error (errors='raise') or a flagged row (errors='flag')."""
         self.rl.files_not_read[name] = reason
         self.part_problems.append(Problem(name, line, "part", "", reason))
-        self.rows.append(_Row(None, None, "part_not_read", "", "TOTAL", Reading(None, how="part not read"), "",
+        self.rows.append(_Row(None, None, "part_not_read", "", "TOTAL", Reading(None, how="part not read"),
+                              "",
                               None, ["part not read"], [f"part not read: {reason}"], name, line))
 
     # ---- one table
@@ -1002,7 +1007,8 @@ class _ReportReader:
                               f"header: {', '.join(c for c in header_cells if c)[:200]}")
             return
         part = _Part(table.name, header_cells, header, convention)
-        kept = [(line, cells) for line, cells in records[hi + 1:] if self.keep_record(table.name, line, cells)]
+        kept = [(line, cells) for line,
+                cells in records[hi + 1:] if self.keep_record(table.name, line, cells)]
         if not kept:
             self.part_problem(table.name, header_line, "header only: no data rows")
             return
@@ -1033,7 +1039,8 @@ class _ReportReader:
         if svc := part.cell(cells, "service").strip():
             self.services[svc] += 1
 
-    def value_row(self, part: _Part, line: int, cells: list[str], section: int | None, ind: str, ind_text: str,
+    def value_row(self, part: _Part, line: int, cells: list[str], section: int | None, ind: str,
+                  ind_text: str,
                   scope: str, raw: str, *, how: Sequence[str] = (), flags: Sequence[str] = (),
                   category: str | None = None, context: str | None = None) -> None:
         unit = _unit(ind, section, scope)
@@ -1042,9 +1049,11 @@ class _ReportReader:
         else:
             share = unit == "share" or ind in SHARE_INDICATORS
             reading = read_value(raw, share=share, count=not share, convention=part.convention)
-        self.rows.append(_Row(part.cell(cells, "reporting period") if "reporting period" in part.col else None,
+        self.rows.append(_Row(part.cell(cells,
+                                        "reporting period") if "reporting period" in part.col else None,
                               section, ind, " ".join(ind_text.split()), scope, reading, raw.strip(), unit,
-                              [*(h for h in how if h), *part.short(cells)], [*part.ragged(cells), *flags], part.name, line,
+                              [*(h for h in how if h),
+                               *part.short(cells)], [*part.ragged(cells), *flags], part.name, line,
                               category, context or None))
 
     # ---- parts
@@ -1082,9 +1091,11 @@ class _ReportReader:
                                                          f"{first_line[label]})"]
             first_line.setdefault(label, line)
             context = part.cell(cells, "contextual information").strip()
-            for key, ind in (("category label", "category_label"), ("category description", "category_description")):
+            for key, ind in (("category label", "category_label"),
+                             ("category description", "category_description")):
                 self.value_row(part, line, cells, 2, ind, part.header_cells[part.col[key]], label,
-                               part.cell(cells, key), flags=flags, category=parents.path(code), context=context)
+                               part.cell(cells,
+                                         key), flags=flags, category=parents.path(code), context=context)
         return 2
 
     def read_qualitative(self, part: _Part, kept: list, _kind: object) -> int:
@@ -1093,7 +1104,8 @@ class _ReportReader:
             self.count_record(part, cells)
             ind_text = part.cell(cells, "indicator")
             ind, how = indicator_id(ind_text)
-            self.value_row(part, line, cells, 11, ind, ind_text, "TOTAL", part.cell(cells, "value"), how=[how])
+            self.value_row(part, line, cells, 11, ind, ind_text, "TOTAL", part.cell(cells, "value"),
+                           how=[how])
         return 11
 
     def read_wide(self, part: _Part, kept: list, section: int) -> int:
@@ -1216,7 +1228,8 @@ class _ReportReader:
         start, end, period_source = self.period()
         dup = self.duplicate_flags()
         problems: list[Problem] = []
-        out = [self.tidy(r, platform, start, end, period_source, dup.get(r.file), problems) for r in self.rows]
+        out = [self.tidy(r, platform, start, end, period_source, dup.get(r.file),
+                         problems) for r in self.rows]
         problems = [*self.part_problems, *problems]
         self.rl.problems = problems
         if problems and self.errors == "raise":
@@ -1307,7 +1320,8 @@ MARKETPLACES = ("AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booki
 #: Raw reports shipped under data/transparency/raw/<slug>/<half>/, original file names kept (provenance
 #: record next to each file: the archive krMaynard/dsa-transparency-data at a pinned commit).
 RAW_ROOT = "transparency/raw"
-RAW_PLATFORMS = {"AliExpress": "aliexpress", "Amazon Store": "amazon-store", "Temu": "temu", "Zalando": "zalando",
+RAW_PLATFORMS = {"AliExpress": "aliexpress", "Amazon Store": "amazon-store", "Temu": "temu",
+                 "Zalando": "zalando",
                  "Booking.com": "booking-com", "Google Shopping": "google-shopping"}
 RAW_PERIODS = dict(zip(PERIODS, ("2025-H2", "2026-H1"), strict=True))
 #: Raw files that are a second file for one part: (slug, half, file) -> (action, reason). The action is
@@ -1347,8 +1361,10 @@ _ART16 = {
 _FIGURE_PATTERNS: list[tuple[re.Pattern, int, object]] = [
     (re.compile(r"^AMAR \(Art\.42\(3\)\) scope=(\S+)$"), 10, lambda m: ("amar", m.group(1))),
     (re.compile(r"^AMAR$"), 10, lambda m: ("amar", "TOTAL")),
-    (re.compile(r"^internal moderators \(FTE\) scope=(\S+)$"), 9, lambda m: ("moderators_internal", m.group(1))),
-    (re.compile(r"^external moderators \(FTE\) scope=(\S+)$"), 9, lambda m: ("moderators_external", m.group(1))),
+    (re.compile(r"^internal moderators \(FTE\) scope=(\S+)$"), 9,
+     lambda m: ("moderators_internal", m.group(1))),
+    (re.compile(r"^external moderators \(FTE\) scope=(\S+)$"), 9,
+     lambda m: ("moderators_external", m.group(1))),
     (re.compile(r"^moderators with >=B2 linguistic expertise scope=(\S+)$"), 9,
      lambda m: ("moderators_linguistic", m.group(1))),
     (re.compile(r"^external moderators headcount"), 9, lambda m: ("moderators_external_headcount", "TOTAL")),
@@ -1376,7 +1392,8 @@ def _figure_scope(section: int, scope_raw: str) -> tuple[str, str, str | None]:
     return ("Agnostic" if scope.lower() == "agnostic" else scope), s_how, s_flag
 
 
-def _figure_reading(value_text: str, unit_note: str, share: bool) -> tuple[Reading, str, list[str], list[str]]:
+def _figure_reading(value_text: str, unit_note: str,
+                    share: bool) -> tuple[Reading, str, list[str], list[str]]:
     """Read a compiled figure from the published text its unit note records; return (reading, raw, how, flags)."""
     how, flags = [], []
     published = _PUBLISHED.search(unit_note)
@@ -1421,7 +1438,8 @@ def figures_to_tidy(figures: pl.DataFrame, file_label: str = "transparency/raw/p
             continue
         section, ind, scope_raw = mapped
         scope, s_how, s_flag = _figure_scope(section, scope_raw)
-        reading, raw, how, flags = _figure_reading((r["value"] or "").strip(), unit_note, ind in SHARE_INDICATORS)
+        reading, raw, how, flags = _figure_reading((r["value"] or "").strip(), unit_note,
+                                                   ind in SHARE_INDICATORS)
         ps, pe = parse_period(r["period"])
         unit = "moderators (FTE)" if section == 9 and "FTE" in unit_note else UNITS.get(ind)
         out.append({
@@ -1429,8 +1447,10 @@ def figures_to_tidy(figures: pl.DataFrame, file_label: str = "transparency/raw/p
             "indicator": ind, "indicator_text": metric, "scope": scope,
             "value": reading.value, "value_low": reading.low, "value_high": reading.high,
             "value_raw": raw, "unit": unit,
-            "how": "; ".join(h for h in [reading.how, *how, s_how, f"compiled figure (unit note: {unit_note})"] if h),
-            "flag": "; ".join([*([reading.flag] if reading.flag else []), *flags, *([s_flag] if s_flag else [])])
+            "how": "; ".join(h for h in [reading.how, *how, s_how,
+                                         f"compiled figure (unit note: {unit_note})"] if h),
+            "flag": "; ".join([*([reading.flag] if reading.flag else []), *flags,
+                               *([s_flag] if s_flag else [])])
                     or None,
             "source_file": file_label, "line": line, "category": None, "context": None,
             "source_url": r["source_url"], "origin": ORIGIN_FIGURE,
@@ -1494,7 +1514,8 @@ def read_raw_report(platform: str, period: str) -> tuple[pl.DataFrame, dict]:
         raise ValueError(f"{folder}: Service column says {frame['platform'][0]!r}, expected {platform!r}")
     parts = [_tag_raw(frame, folder, urls)]
     acc = {"files": len(records), "summary": rl.summary(), "left_out": {},
-           "inputs": [ds for name, (_, _, ds) in records.items() if variants.get(name, ("",))[0] != "leave out"]}
+           "inputs": [ds for name, (_, _,
+                                    ds) in records.items() if variants.get(name, ("",))[0] != "leave out"]}
     for name, (action, reason) in variants.items():
         if action == "leave out":
             acc["left_out"][name] = reason
@@ -1533,7 +1554,8 @@ def build_dataset(write: bool = False) -> tuple[pl.DataFrame, dict]:
         tidy = tidy.filter(~superseded)
         accounting["raw"][f"{platform} {period}"] = acc
         parts.append(frame)
-    full = pl.concat([tidy, *parts]).sort("platform", "period_start", "section", "source_file", "line", "indicator",
+    full = pl.concat([tidy, *parts]).sort("platform", "period_start", "section", "source_file", "line",
+                                          "indicator",
                                            "scope", nulls_last=True, maintain_order=True)
     accounting["rows"] = full.height
     accounting["rows_by_origin"] = dict(full["origin"].value_counts().sort("origin").iter_rows())

@@ -62,18 +62,22 @@ def _appeals(r: dict, platform: str, period: str) -> tuple[list[Fact], list[str]
     if r["share_reversed"] is not None:
         src = _source(platform, period, "table 7, internal complaints and decisions reversed",
                       f"{r['complaints_source']}; {r['complaints_reversed_source']}", r["complaints_url"])
-        facts += [Fact("complaints", "internal complaints", r["complaints"], formatting.count(r["complaints"]), src),
-                  Fact("share_reversed", "share of complaints whose decision was reversed", r["share_reversed"],
+        facts += [Fact("complaints", "internal complaints", r["complaints"],
+                       formatting.count(r["complaints"]), src),
+                  Fact("share_reversed", "share of complaints whose decision was reversed",
+                       r["share_reversed"],
                        formatting.pct(r["share_reversed"]), src)]
         sentences.append(Sentence("Of its {complaints} internal complaints, {share_reversed} ended with the decision "
                                   "reversed.", summary=True))
     if r["suspensions_per_million_users"] is not None:
-        src = _source(platform, period, "table 7, Art. 23 suspensions for manifestly illegal content, and table 10, "
+        src = _source(platform, period,
+                      "table 7, Art. 23 suspensions for manifestly illegal content, and table 10, "
                       "users", f"{r['suspensions_illegal_content_source']}; {r['users_source']}",
                       r["suspensions_illegal_content_url"])
         facts += [Fact("suspensions", "Art. 23 suspensions for manifestly illegal content",
                        r["suspensions_illegal_content"], formatting.count(r["suspensions_illegal_content"]), src),
-                  Fact("suspensions_per_million", "suspensions per million users", r["suspensions_per_million_users"],
+                  Fact("suspensions_per_million", "suspensions per million users",
+                       r["suspensions_per_million_users"],
                        formatting.ratio(r["suspensions_per_million_users"]), src)]
         sentences.append("It suspended {suspensions} repeat offenders for manifestly illegal content, "
                          "{suspensions_per_million} per million users.")
