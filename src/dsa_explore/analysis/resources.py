@@ -236,18 +236,18 @@ def capacity_table(cap: pl.DataFrame | None = None) -> pl.DataFrame:
         "users_how")
 
 
-def gap_table(cov: pl.DataFrame | None = None, platforms_: tuple[str, ...] = ("AliExpress", "Amazon Store"),
+def gap_table(cov: pl.DataFrame | None = None, platforms: tuple[str, ...] = ("AliExpress", "Amazon Store"),
               period: str = "H2 2025", languages: tuple[str, ...] = GAP_LANGUAGES) -> pl.DataFrame:
     """Return users per moderator side by side for two platforms (one row per language)."""
     cov = language_coverage() if cov is None else cov
-    rows = cov.filter(pl.col("platform").is_in(list(platforms_)) & (pl.col("period") == period)
+    rows = cov.filter(pl.col("platform").is_in(list(platforms)) & (pl.col("period") == period)
                       & pl.col("language").is_in(list(languages)))
     wide = rows.pivot(on="platform", index=["language", "language_name"], values="label")
-    users = rows.filter(pl.col("platform") == platforms_[0]).select("language",
+    users = rows.filter(pl.col("platform") == platforms[0]).select("language",
                                                                     pl.col("users").round(0).cast(pl.Int64)
-                                                                   .alias(f"users ({platforms_[0]})"))
-    return (wide.join(users, on="language").sort(f"users ({platforms_[0]})", descending=True)
-            .select("language_name", f"users ({platforms_[0]})", *platforms_))
+                                                                   .alias(f"users ({platforms[0]})"))
+    return (wide.join(users, on="language").sort(f"users ({platforms[0]})", descending=True)
+            .select("language_name", f"users ({platforms[0]})", *platforms))
 
 
 def coverage_summary(cov: pl.DataFrame | None = None, period: str = "H2 2025") -> pl.DataFrame:
