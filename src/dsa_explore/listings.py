@@ -102,6 +102,7 @@ SELECTION_MECHANISMS: dict[str, dict] = {
                      "meaning": "the top-k search results for a fixed query: inclusion probabilities unknown"},
     "purposive": {"probability": False,
                   "meaning": "hand-picked for possible risk (most published test purchases): no inclusion probabilities"},
+    "unknown": {"probability": False, "meaning": "how the items were selected is not published"},
 }
 PROBABILITY_MECHANISMS = tuple(k for k, v in SELECTION_MECHANISMS.items() if v["probability"])
 
@@ -542,12 +543,52 @@ def forest_table(sample: pl.DataFrame, label: str = "label_formal_noncompliant",
     return t.with_columns(pl.format("{} · {}", pl.col("platform"), pl.col("category_title")).alias("row_label"))
 
 
+PUBLISHED_OUTCOMES = ("non_compliant", "unsafe")
+
+
+def validate_published(t: pl.DataFrame, file: str = "published-test-purchases.csv") -> pl.DataFrame:
+    """Return ``t`` when every published row is consistent; raise naming line, column, value and expectation.
+
+    Checks: n and positives both given or both empty (a shares-only row has neither and may have a
+    ``share``); 0 ≤ positives ≤ n, n > 0; share in [0, 1]; a known selection mechanism and outcome
+    type; an http(s) source URL.
+    """
+    problems = []
+    for i, r in enumerate(t.iter_rows(named=True), start=2):
+        where = f"{file} line {i} ({r['study']}, {r['platform']})"
+        if (r["n"] is None) != (r["positives"] is None):
+            problems.append(f"{where}: n={r['n']!r}, positives={r['positives']!r}; expected both or neither")
+        elif r["n"] is not None and not (r["n"] > 0 and 0 <= r["positives"] <= r["n"]):
+            problems.append(f"{where}: positives={r['positives']} of n={r['n']}; expected 0 <= positives <= n, n > 0")
+        if r["share"] is not None and not 0 <= r["share"] <= 1:
+            problems.append(f"{where}: share={r['share']}; expected a share between 0 and 1")
+        if r["selection_mechanism"] not in SELECTION_MECHANISMS:
+            problems.append(f"{where}: selection_mechanism={r['selection_mechanism']!r}; expected one of "
+                            f"{list(SELECTION_MECHANISMS)}")
+        if r["outcome_type"] not in PUBLISHED_OUTCOMES:
+            problems.append(f"{where}: outcome_type={r['outcome_type']!r}; expected one of {list(PUBLISHED_OUTCOMES)}")
+        if not (r["source_url"] or "").startswith(("http://", "https://")):
+            problems.append(f"{where}: source_url={r['source_url']!r}; expected an http(s) address")
+    if problems:
+        raise ValueError(f"{len(problems)} problem(s) in the published test purchases:\n" + "\n".join(problems))
+    return t
+
+
 def published_test_purchases() -> pl.DataFrame:
-    """Return the shipped published test purchases with Wilson intervals (estimate, low, high)."""
+    """Return the shipped published test purchases with Wilson intervals (estimate, low, high).
+
+    Rows with counts get ``positives/n`` and a Wilson interval; shares-only rows get the published
+    ``share`` as estimate and no interval (n unknown); fact rows (neither) have a null estimate.
+    ``counts_published`` says which is which. Row order is the file's.
+    """
     from dsa_explore import catalog
 
-    t = catalog.load("published_test_purchases")
-    return stats.add_intervals(t, "positives", "n", method="wilson")
+    t = validate_published(catalog.load("published_test_purchases")).with_row_index("_row")
+    counted = stats.add_intervals(t.filter(pl.col("n").is_not_null()), "positives", "n", method="wilson")
+    shares = t.filter(pl.col("n").is_null()).with_columns(
+        pl.col("share").alias("estimate"), pl.lit(None, pl.Float64).alias("low"), pl.lit(None, pl.Float64).alias("high"))
+    return (pl.concat([counted, shares.select(counted.columns)]).sort("_row").drop("_row")
+            .with_columns(counts_published=pl.col("n").is_not_null()))
 
 
 def explorer_table(sample: pl.DataFrame, platform: str, label: str = "label_formal_noncompliant",
@@ -630,12 +671,14 @@ def briefing_section(platform: str) -> Section:
                              "{unsafe_prev}.")
     else:
         sentences.append(f"No listing sample for {platform} in the synthetic demonstration data.")
-    rows = pub.filter(pl.col("platform") == platform).sort("year", "study")
+    rows = pub.filter((pl.col("platform") == platform) & pl.col("counts_published")).sort("year", "study")
     for i, r in enumerate(rows.iter_rows(named=True)):
         key = f"pub_{i}"
-        src = Source(label=f"{r['study']} ({r['year']}), as recorded in shipped dataset `{pub_source_name}`",
+        year = "undated" if r["year"] is None else str(r["year"])
+        src = Source(label=f"{r['study']} ({year}), as recorded in shipped dataset `{pub_source_name}`",
                      url=r["source_url"])
-        study = r["study"] if str(r["year"]) in r["study"] else f"{r['study']} {r['year']}"
+        study = r["study"] if year in r["study"] else f"{r['study']} ({year})" if r["year"] is None \
+            else f"{r['study']} {year}"
         facts.append(Fact(key, f"{study}: {r['outcome_definition']}", r["estimate"],
                           f"{study}: {r['positives']}/{r['n']} {r['product_group']}: "
                           f"{r['outcome_definition']} ({_pct(r['estimate'])}, 95% CI {_pct(r['low'])}–{_pct(r['high'])}; "
