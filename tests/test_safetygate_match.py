@@ -94,3 +94,20 @@ def test_benchmark_prints_the_same_precision_and_recall(alerts):
     line = next(x for x in out.splitlines() if x.startswith("default (documented)"))
     assert line.split()[-2:] == [f"{r['precision']:.3f}", f"{r['recall']:.3f}"]
     assert "baseline: exact only" in out and "recall ratio default / baseline" in out
+
+
+def test_a_match_carries_case_and_url_into_the_risk_reasons(alerts):
+    from dsa_explore import risk, risk_synth
+
+    listings, removals = risk_synth.generate(risk_synth.SEED)
+    first = listings["listing_id"][0]
+    listings = listings.with_columns(  # plant the real Tickit barcode (SR/02546/26) on one synthetic listing
+        pl.when(pl.col("listing_id") == first).then(pl.lit("5060138820289")).otherwise(pl.col("ean")).alias("ean"))
+    annotated = m.annotate_listings(listings, alerts, barcode="ean")
+    scored = risk.score_listings(risk.compute_indicators(annotated, removals))
+    hit = scored.filter(pl.col("safety_gate_match"))
+    assert hit["listing_id"].to_list() == [first]
+    url = "https://ec.europa.eu/safety-gate-alerts/screen/webReport/alertDetail/10106564"
+    assert f"matches a Safety Gate alert: SR/02546/26 <{url}> (barcode)" in hit["reasons"][0]
+    before = risk.score_listings(risk.compute_indicators(listings, removals)).filter(pl.col("listing_id") == first)
+    assert hit["risk_score"][0] - before["risk_score"][0] == risk.load_config()["weights"]["safety_gate_match"]

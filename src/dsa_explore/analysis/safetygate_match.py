@@ -206,3 +206,19 @@ def evaluate(pairs: pl.DataFrame, alerts: pl.DataFrame, thresholds: Thresholds =
 def exact_only() -> Thresholds:
     """Return thresholds that switch the fuzzy step off (barcode and identifier matches only: the baseline)."""
     return Thresholds(brand_min=101.0, product_min=101.0, product_min_without_brand=101.0)
+
+
+def annotate_listings(listings: pl.DataFrame, alerts: pl.DataFrame, *, id_col: str = "listing_id",
+                      **match_kw) -> pl.DataFrame:
+    """Return ``listings`` with ``safety_gate_alerts``: the matched alerts as 'case number <URL>' joined by '; '.
+
+    The column feeds the risk indicator L8 (``risk.safety_gate_match``), whose reason then names
+    the case numbers and URLs. ``match_kw`` go to :func:`match_listings`.
+    """
+    matches = match_listings(listings, alerts, id_col=id_col, **match_kw)
+    per = (matches.group_by("listing_id", maintain_order=True)
+           .agg(pl.format("{} <{}> ({})", "case_number", "alert_url", "method").unique(maintain_order=True)
+                .str.join("; ").alias("safety_gate_alerts"))
+           .rename({"listing_id": id_col}))
+    base = listings.drop("safety_gate_alerts", strict=False)
+    return base.join(per.with_columns(pl.col(id_col).cast(base.schema[id_col])), on=id_col, how="left")
