@@ -134,3 +134,15 @@ def test_the_size_cap_stops_a_large_file(server, tmp_path):
     base, _ = server
     with pytest.raises(dl.DownloadError, match="at most 1000 bytes"):
         run(base, tmp_path, max_bytes=1000)
+
+
+def test_cli_download(server, tmp_path, capsys):
+    from dsa_explore import cli
+
+    base, _ = server
+    code = cli.main(["safetygate", "download", "--since", "2026-09-18", "--until", "2026-09-25", "--to", str(tmp_path),
+                     "--delay", "0", "--list-url", f"{base}/api/download/weeklyReport/list/xml/en"])
+    assert code == 0 and "2 fetched" in capsys.readouterr().out
+    assert cli.main(["safetygate", "download", "--since", "2026-10-01", "--to", str(tmp_path), "--delay", "0",
+                     "--list-url", f"{base}/api/download/weeklyReport/list/xml/en"]) == 1
+    assert "10000325" in capsys.readouterr().err

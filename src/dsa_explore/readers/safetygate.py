@@ -458,3 +458,74 @@ def read_reports(inputs: Iterable[str | Path], *, skip_lists: bool = True) -> Re
                               "at least one weekly-report detail XML file")
     return Reading(pl.concat([r.alerts for r in readings]), pl.concat([r.notes for r in readings]),
                    tuple(f for r in readings for f in r.files))
+
+
+# ----------------------------------------------------------------------------- Parquet with provenance
+
+PROVENANCE_KEY = "dsa_explore_provenance"
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_table(inputs: Iterable[str | Path], out: str | Path, *, name: str = "safetygate_alerts",
+                built: str | None = None) -> dict:
+    """Read every weekly report in ``inputs`` and write the alert table to Parquet ``out`` with provenance.
+
+    Writes ``out`` (the alert table; the provenance record also in the Parquet key-value metadata
+    under :data:`PROVENANCE_KEY`), ``<out>.meta.json`` (the project's provenance record: inputs with
+    sha256, acknowledgement, licence, accounting of the notes, schema, sha256 of ``out``) and
+    ``<out stem>-notes.csv`` (every interpreted value). Nothing is written when a file cannot be read:
+    :class:`SafetyGateError` names file, alert and field. Returns the provenance record.
+    """
+    import json
+    from datetime import date as _date
+
+    reading = read_reports(inputs)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    files = [p for p in report_files(inputs) if p.name in reading.files]
+    record = {
+        "name": name, "title": "EU Safety Gate alerts, one row per alert (read from weekly-report XML)",
+        "description": (f"{reading.alerts.height} alerts from {len(files)} weekly report(s), read by "
+                        "dsa_explore.readers.safetygate; list columns: models, barcodes, risk_types, recall_urls, "
+                        "pictures, online_marketplaces; measures and online_traders as lists of structs. Every value "
+                        f"the reader interpreted is in {out.stem}-notes.csv, counted in 'accounting'."),
+        "format": "parquet",
+        "source": "Safety Gate weekly reports, https://ec.europa.eu/safety-gate-alerts",
+        "source_urls": [PORTAL_URL],
+        "inputs": [{"file": p.name, "sha256": _sha256(p), "size": p.stat().st_size} for p in files],
+        "licence": f"{ATTRIBUTION}; reuse per the Commission's reuse rules; do not alter the meaning of the alerts",
+        "acknowledgement": ACKNOWLEDGEMENT,
+        "retrieved": built or _date.today().isoformat(), "version": built or _date.today().isoformat(),
+        "synthetic": False,
+        "accounting": [dict(zip(("kind", "field", "values"), r, strict=True))
+                       for r in reading.accounting().select("kind", "field", "values").iter_rows()],
+        "schema": {c: str(t) for c, t in reading.alerts.schema.items()},
+        "rows": reading.alerts.height,
+    }
+    embedded = {k: v for k, v in record.items() if k not in ("retrieved", "version")}
+    reading.alerts.write_parquet(out, metadata={PROVENANCE_KEY: json.dumps(embedded, ensure_ascii=False)})
+    reading.notes.write_csv(out.with_name(out.stem + "-notes.csv"))
+    record["sha256"], record["size"] = _sha256(out), out.stat().st_size
+    out.with_name(out.name + ".meta.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
+                                                      encoding="utf-8")
+    return record
+
+
+def load_table(path: str | Path) -> pl.DataFrame:
+    """Return an alert table written by :func:`build_table`, checking its columns and types."""
+    path = Path(path)
+    if not path.is_file():
+        raise SafetyGateError(path, None, None, None, "an alert table written by `dsa-explore safetygate build`")
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several error types for a file that is not Parquet
+        raise SafetyGateError(path, None, None, type(exc).__name__, "a Parquet file") from None
+    for col, dtype in ALERT_SCHEMA.items():
+        if col not in frame.columns or frame.schema[col] != dtype:
+            raise SafetyGateError(path, None, col, str(frame.schema.get(col)), f"column {col!r} of type {dtype}")
+    return frame.select(list(ALERT_SCHEMA))
