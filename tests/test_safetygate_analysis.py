@@ -89,3 +89,20 @@ def test_charts_have_visible_marks_and_the_acknowledgement(alerts):
     assert sum(r["alerts"] for r in heat_rows) == 10     # 8 alerts, two with two risk types
     bar_rows = next(iter(charts[1].to_dict()["datasets"].values()))
     assert {(r["marketplace"], r["count"]) for r in bar_rows} == {("Amazon", 1), ("other website", 2)}
+
+
+def test_explorer_table_and_widget(alerts):
+    from dsa_explore.explore import safetygate as ex
+
+    assert ex.explorer_table(alerts)["case_number"].len() == 8
+    assert ex.explorer_table(alerts, "kettle", "Amazon")["case_number"].to_list() == ["SR/02499/26"]
+    assert ex.explorer_table(alerts, "", ex.ALL, "Toys")["case_number"].to_list() == ["SR/02546/26", "SR/02556/26"]
+    assert ex.explorer_table(alerts, "no such thing").height == 0
+    box = ex.explorer(alerts)
+    search, market, _cat = box.children[0].children
+    assert list(market.options) == [ex.ALL, "Amazon", "other website"]
+    search.value = "asbestos"          # the callback runs on a change without error
+
+
+def test_shipped_reading_is_the_fixtures():
+    assert sg.shipped_reading().alerts.equals(sg.read_reports([FIX]).alerts)

@@ -529,3 +529,13 @@ def load_table(path: str | Path) -> pl.DataFrame:
         if col not in frame.columns or frame.schema[col] != dtype:
             raise SafetyGateError(path, None, col, str(frame.schema.get(col)), f"column {col!r} of type {dtype}")
     return frame.select(list(ALERT_SCHEMA))
+
+
+SHIPPED_REPORTS = ("safetygate_report_10000323", "safetygate_report_10000324")
+
+
+def shipped_reading() -> Reading:
+    """Return the shipped real weekly reports (``data/safetygate/``, checksums verified by the catalog), read."""
+    from dsa_explore import catalog
+
+    return read_reports([catalog.path(name) for name in SHIPPED_REPORTS])
