@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from dsa_explore import cli
-from dsa_explore import safetygate_cli as sgc
+from dsa_explore.cli import safetygate as sgc
 from dsa_explore.readers import safetygate as sg
 
 FIX = Path(__file__).parent / "fixtures" / "safetygate"

@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore import catalog
+from dsa_explore.data import catalog
 from dsa_explore.analysis import safetygate_match as m
 from dsa_explore.readers import safetygate as sg
 
@@ -97,7 +97,8 @@ def test_benchmark_prints_the_same_precision_and_recall(alerts):
 
 
 def test_a_match_carries_case_and_url_into_the_risk_reasons(alerts):
-    from dsa_explore import risk, risk_synth
+    from dsa_explore.analysis import risk
+    from dsa_explore.synth import risk as risk_synth
 
     listings, removals = risk_synth.generate(risk_synth.SEED)
     first = listings["listing_id"][0]

@@ -37,6 +37,8 @@ import polars as pl
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from dsa_explore.core.errors import InputFileError
+
 #: The acknowledgement the Safety Gate disclaimer ("REUSE OF ALERTS") asks for, verbatim.
 ACKNOWLEDGEMENT = ("Alerts from the Rapid Alert System for dangerous non-food products, published free of charge "
                    "on the Safety Gate website (https://ec.europa.eu/safety-gate-alerts) © European Union, 2005 – 2026")
@@ -120,14 +122,14 @@ _KNOWN_FIELDS = frozenset({
     "countryOfOrigin", "type", "level", "pictures", "onlineTrader", "companyRecallCode", "productionDates"})
 
 
-class SafetyGateError(ValueError):
+class SafetyGateError(InputFileError):
     """A Safety Gate file cannot be read: names the file, the alert, the field, the raw value and what was expected."""
 
     def __init__(self, file: str | Path, alert: str | None, field: str | None, raw: str | None, expected: str):
-        self.file, self.alert, self.field, self.raw, self.expected = str(file), alert, field, raw, expected
         where = str(file) + (f", alert {alert}" if alert else "") + (f", field {field!r}" if field else "")
         shown = "" if raw is None else f": got {raw[:200]!r}"
-        super().__init__(f"{where}{shown}; expected {expected}")
+        super().__init__(f"{where}{shown}; expected {expected}", file=file, value=raw, expected=expected)
+        self.alert, self.field, self.raw = alert, field, raw
 
 
 @dataclass(frozen=True)
@@ -536,6 +538,6 @@ SHIPPED_REPORTS = ("safetygate_report_10000323", "safetygate_report_10000324")
 
 def shipped_reading() -> Reading:
     """Return the shipped real weekly reports (``data/safetygate/``, checksums verified by the catalog), read."""
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     return read_reports([catalog.path(name) for name in SHIPPED_REPORTS])
