@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from dsa_explore.data import catalog
 from dsa_explore.analysis import safetygate_match as m
+from dsa_explore.data import catalog
 from dsa_explore.readers import safetygate as sg
 
 

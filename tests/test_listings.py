@@ -14,8 +14,8 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from dsa_explore.data import catalog
 from dsa_explore.analysis import listings as listing_estimates
+from dsa_explore.data import catalog
 from dsa_explore.readers import listings as L
 
 FIX = Path(__file__).parent / "fixtures" / "listings"

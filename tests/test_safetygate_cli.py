@@ -34,10 +34,12 @@ def test_build_writes_parquet_with_provenance(table):
     assert alerts.height == 8
     meta = json.loads(table.with_name("alerts.parquet.meta.json").read_text())
     assert meta["acknowledgement"] == sg.ACKNOWLEDGEMENT and meta["rows"] == 8
-    assert [i["file"] for i in meta["inputs"]] == ["safetygate-report-10000323.xml", "safetygate-report-10000324.xml"]
-    assert meta["inputs"][0]["sha256"] == "2ee1ff6c3410606ca44a3d402989a0e847e8ad2ea738ac816f00ee794f5e4237"
+    files = ["safetygate-report-10000323.xml", "safetygate-report-10000324.xml"]
+    assert [i["file"] for i in meta["input_files"]] == files and meta["inputs"] == files
+    assert meta["input_files"][0]["sha256"] == "2ee1ff6c3410606ca44a3d402989a0e847e8ad2ea738ac816f00ee794f5e4237"
+    assert meta["built_by"] == "dsa_explore.readers.safetygate.build_table"
     embedded = json.loads(pl.read_parquet_metadata(table)[sg.PROVENANCE_KEY])
-    assert embedded["inputs"] == meta["inputs"]
+    assert embedded["input_files"] == meta["input_files"]
     notes = pl.read_csv(table.with_name("alerts-notes.csv"))
     assert notes.height == sum(a["values"] for a in meta["accounting"])
 

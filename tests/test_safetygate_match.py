@@ -13,8 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore.data import catalog
 from dsa_explore.analysis import safetygate_match as m
+from dsa_explore.data import catalog
 from dsa_explore.readers import safetygate as sg
 
 FIX = Path(__file__).parent / "fixtures" / "safetygate"

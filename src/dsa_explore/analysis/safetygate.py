@@ -175,3 +175,17 @@ def flat_table(alerts: pl.DataFrame) -> pl.DataFrame:
         ident.list.drop_nulls().list.join(sep).alias("online_identifiers"),
         traders.list.eval(pl.element().struct.field("website")).list.drop_nulls().list.join(sep).alias("websites"),
         measures.list.join(sep).alias("measures"), "removal_by_marketplace", "alert_url")
+
+
+#: Briefing platform (``core.platforms``) -> the marketplace name the alerts use, where the two differ.
+PLATFORM_MARKETPLACE = {"Amazon Store": "Amazon"}
+
+
+def platform_alerts(alerts: pl.DataFrame, platform: str) -> pl.DataFrame:
+    """Return case_number, alert_url, product, removal_by_marketplace of the alerts naming ``platform``.
+
+    ``platform`` is a briefing platform name; "Amazon Store" is read as the alerts' "Amazon".
+    """
+    name = PLATFORM_MARKETPLACE.get(platform, platform)
+    return (with_flags(filter_alerts(alerts, marketplace=name))
+            .select("case_number", "alert_url", "product", "removal_by_marketplace").sort("case_number"))

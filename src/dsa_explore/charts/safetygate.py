@@ -11,8 +11,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dsa_explore.charts import theme
-from dsa_explore.charts import _check, titled
+from dsa_explore.charts import _check, theme, titled
 
 
 def _subtitle(subtitle: str | None, source: str) -> list[str]:

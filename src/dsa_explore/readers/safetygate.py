@@ -27,7 +27,7 @@ Reuse: the alerts are the European Commission's; keep :data:`ACKNOWLEDGEMENT` an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +38,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from dsa_explore.core.errors import InputFileError
+from dsa_explore.data.builds import Build
 
 #: The acknowledgement the Safety Gate disclaimer ("REUSE OF ALERTS") asks for, verbatim.
 ACKNOWLEDGEMENT = ("Alerts from the Rapid Alert System for dangerous non-food products, published free of charge "
@@ -116,10 +117,12 @@ _TRADER = re.compile(r"\s*(?P<name>[^()/]+?)\s*(?:\((?P<inner>[^()]*)\))?\s*(?:/
 _URL_START = re.compile(r"(?=https?://)", re.I)
 _WS = re.compile(r"\s+")
 _ID_PREFIX = re.compile(r"^(?P<type>[A-Za-z][A-Za-z .#-]{0,30}?)\s*:\s*(?P<value>\S.*)$")
-_KNOWN_FIELDS = frozenset({
+#: The 23 child elements of an alert, in the portal's order (notes follow this order: reproducible output).
+_FIELD_ORDER = (
     "order", "caseNumber", "reference", "category", "product", "brand", "name", "type_numberOfModel",
     "batchNumber", "barcode", "riskType", "danger", "measures", "URLrecall", "description", "notifyingCountry",
-    "countryOfOrigin", "type", "level", "pictures", "onlineTrader", "companyRecallCode", "productionDates"})
+    "countryOfOrigin", "type", "level", "pictures", "onlineTrader", "companyRecallCode", "productionDates")
+_KNOWN_FIELDS = frozenset(_FIELD_ORDER)
 
 
 class SafetyGateError(InputFileError):
@@ -367,7 +370,7 @@ def _alert(n: Element, index: int, path: Path, head: dict, notes: _Notes) -> dic
     for child in n:
         if child.tag not in _KNOWN_FIELDS:
             notes.add(case, child.tag, "unexpected_field", child.text)
-    t = {f: _text(n.find(f), f, case, notes) for f in _KNOWN_FIELDS - {"pictures"}}
+    t = {f: _text(n.find(f), f, case, notes) for f in _FIELD_ORDER if f != "pictures"}
     order = t["order"]
     if order is not None and not order.isdigit():
         raise SafetyGateError(path, who, "order", order, "a whole number")
@@ -465,6 +468,7 @@ def read_reports(inputs: Iterable[str | Path], *, skip_lists: bool = True) -> Re
 # ----------------------------------------------------------------------------- Parquet with provenance
 
 PROVENANCE_KEY = "dsa_explore_provenance"
+SHIPPED_REPORTS = ("safetygate_report_10000323", "safetygate_report_10000324")
 
 
 def _sha256(path: Path) -> str:
@@ -474,48 +478,72 @@ def _sha256(path: Path) -> str:
 
 
 def build_table(inputs: Iterable[str | Path], out: str | Path, *, name: str = "safetygate_alerts",
-                built: str | None = None) -> dict:
+                built: str | None = None, lineage: Sequence[str] | None = None) -> dict:
     """Read every weekly report in ``inputs`` and write the alert table to Parquet ``out`` with provenance.
 
-    Writes ``out`` (the alert table; the provenance record also in the Parquet key-value metadata
-    under :data:`PROVENANCE_KEY`), ``<out>.meta.json`` (the project's provenance record: inputs with
-    sha256, acknowledgement, licence, accounting of the notes, schema, sha256 of ``out``) and
-    ``<out stem>-notes.csv`` (every interpreted value). Nothing is written when a file cannot be read:
-    :class:`SafetyGateError` names file, alert and field. Returns the provenance record.
+    Writes ``out`` (the alert table; the provenance also in the Parquet key-value metadata under
+    :data:`PROVENANCE_KEY`), its record ``<out>.meta.json`` (inputs with sha256, acknowledgement,
+    licence, the accounting of the notes, schema) and ``<out stem>-notes.csv`` (every interpreted
+    value) with its record. Nothing is written when a file cannot be read: :class:`SafetyGateError`
+    names file, alert and field. ``built`` is the version date (default today); ``lineage`` the
+    ``inputs`` of the records (default: the file names). Returns the table's record.
     """
     import json
     from datetime import date as _date
+
+    from dsa_explore.data import provenance
 
     reading = read_reports(inputs)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     files = [p for p in report_files(inputs) if p.name in reading.files]
-    record = {
-        "name": name, "title": "EU Safety Gate alerts, one row per alert (read from weekly-report XML)",
-        "description": (f"{reading.alerts.height} alerts from {len(files)} weekly report(s), read by "
-                        "dsa_explore.readers.safetygate; list columns: models, barcodes, risk_types, recall_urls, "
-                        "pictures, online_marketplaces; measures and online_traders as lists of structs. Every value "
-                        f"the reader interpreted is in {out.stem}-notes.csv, counted in 'accounting'."),
-        "format": "parquet",
-        "source": "Safety Gate weekly reports, https://ec.europa.eu/safety-gate-alerts",
-        "source_urls": [PORTAL_URL],
-        "inputs": [{"file": p.name, "sha256": _sha256(p), "size": p.stat().st_size} for p in files],
-        "licence": f"{ATTRIBUTION}; reuse per the Commission's reuse rules; do not alter the meaning of the alerts",
-        "acknowledgement": ACKNOWLEDGEMENT,
-        "retrieved": built or _date.today().isoformat(), "version": built or _date.today().isoformat(),
-        "synthetic": False,
-        "accounting": [dict(zip(("kind", "field", "values"), r, strict=True))
-                       for r in reading.accounting().select("kind", "field", "values").iter_rows()],
-        "schema": {c: str(t) for c, t in reading.alerts.schema.items()},
-        "rows": reading.alerts.height,
-    }
-    embedded = {k: v for k, v in record.items() if k not in ("retrieved", "version")}
+    version = built or _date.today().isoformat()
+    input_files = [{"file": p.name, "sha256": _sha256(p), "size": p.stat().st_size} for p in files]
+    accounting = [dict(zip(("kind", "field", "values"), r, strict=True))
+                  for r in reading.accounting().select("kind", "field", "values").iter_rows()]
+    common = {"source": f"Safety Gate weekly reports, {PORTAL_URL}", "source_urls": [PORTAL_URL], "version": version,
+              "synthetic": False, "licence": f"{ATTRIBUTION}; reuse per the Commission's reuse rules; do not alter "
+                                            "the meaning of the alerts", "acknowledgement": ACKNOWLEDGEMENT,
+              "input_files": input_files}
+    notes_path = out.with_name(out.stem + "-notes.csv")
+    fields = provenance.record(
+        name, "EU Safety Gate alerts, one row per alert (read from weekly-report XML)",
+        f"{reading.alerts.height} alerts from {len(files)} weekly report(s), read by dsa_explore.readers.safetygate; "
+        "list columns: models, barcodes, risk_types, recall_urls, pictures, online_marketplaces; measures and "
+        f"online_traders as lists of structs. Every value the reader interpreted is in {notes_path.name}, counted "
+        "in 'accounting'.", fmt="parquet", accounting=accounting,
+        schema={c: str(t) for c, t in reading.alerts.schema.items()}, **common)
+    embedded = {k: v for k, v in fields.items() if k not in ("retrieved", "version")}
     reading.alerts.write_parquet(out, metadata={PROVENANCE_KEY: json.dumps(embedded, ensure_ascii=False)})
-    reading.notes.write_csv(out.with_name(out.stem + "-notes.csv"))
-    record["sha256"], record["size"] = _sha256(out), out.stat().st_size
-    out.with_name(out.name + ".meta.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                                                      encoding="utf-8")
-    return record
+    reading.notes.write_csv(notes_path)
+    lineage = list(lineage) if lineage is not None else [p.name for p in files]
+    here = "dsa_explore.readers.safetygate.build_table"
+    provenance.write(notes_path, provenance.record(
+        name + "_notes", "Values the Safety Gate reader interpreted (xsi:nil, empty, Unknown dates, typos, ...)",
+        f"One row per interpreted value of {out.name}: file, case number, field, kind, raw value, action "
+        "(kinds in docs/safety-gate.md).", fmt="csv",
+        schema={c: "String" for c in NOTE_SCHEMA}, **common), built_by=here, inputs=lineage)
+    return provenance.write(out, fields, built_by=here, inputs=lineage)
+
+
+def build_shipped(root: str | Path) -> list[Path]:
+    """Build ``safetygate/alerts.parquet`` (and its notes) under ``root`` from the shipped weekly reports."""
+    from dsa_explore.data import catalog
+
+    out = Path(root) / "safetygate" / "alerts.parquet"
+    versions = sorted(catalog.get(n).version for n in SHIPPED_REPORTS)
+    build_table([catalog.path(n) for n in SHIPPED_REPORTS], out, built=versions[-1], lineage=list(SHIPPED_REPORTS))
+    return [out, out.with_name("alerts-notes.csv")]
+
+
+#: The build behind ``make data`` (registered in :data:`dsa_explore.cli.data.BUILDS`).
+BUILD = Build(
+    name="safetygate_alerts",
+    outputs=("safetygate/alerts.parquet", "safetygate/alerts-notes.csv"),
+    inputs=SHIPPED_REPORTS,
+    function=build_shipped,
+    description="the Safety Gate alert table (and the reader's notes) from the two shipped weekly reports",
+)
 
 
 def load_table(path: str | Path) -> pl.DataFrame:
@@ -532,8 +560,6 @@ def load_table(path: str | Path) -> pl.DataFrame:
             raise SafetyGateError(path, None, col, str(frame.schema.get(col)), f"column {col!r} of type {dtype}")
     return frame.select(list(ALERT_SCHEMA))
 
-
-SHIPPED_REPORTS = ("safetygate_report_10000323", "safetygate_report_10000324")
 
 
 def shipped_reading() -> Reading:
