@@ -827,7 +827,8 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
     """Return per indicator its firing share among bad and good labelled listings with Wilson intervals, and lift.
 
     Rows with a missing label are not used; the count used is reported (``n_bad``, ``n_good``).
-    ``lift`` is the risk ratio share_bad/share_good with a Katz log interval.
+    ``lift`` is the risk ratio share_bad/share_good with a Katz log interval; null (with its interval)
+    for an indicator that fires on no labelled listing.
     """
     from dsa_explore.analysis.estimators import wilson_interval
 
@@ -844,7 +845,8 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
         kb, kg = int(bad[k].sum()), int(good[k].sum())
         lb, hb = wilson_interval(kb, bad.height, level)
         lg, hg = wilson_interval(kg, good.height, level)
-        ratio, rl, rh = risk_ratio_interval(kb, bad.height, kg, good.height, level)
+        # an indicator that fires on no labelled listing has no lift (the continuity correction would invent one)
+        ratio, rl, rh = risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg else (None, None, None)
         rows.append({"indicator": k, "label": LABELS.get(k, k), "k_bad": kb, "n_bad": bad.height,
                      "share_bad": kb / bad.height, "bad_low": lb, "bad_high": hb,
                      "k_good": kg, "n_good": good.height, "share_good": kg / good.height,
