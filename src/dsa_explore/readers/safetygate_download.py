@@ -136,7 +136,8 @@ def download(since: date, to: str | Path, *, until: date | None = None, list_url
     folder.mkdir(parents=True, exist_ok=True)
     say = log or (lambda _msg: None)
     list_path = folder / LIST_FILE
-    list_path.unlink(missing_ok=True)   # the list changes every Friday: always fetched fresh
+    list_path.unlink(missing_ok=True)   # the list changes every Friday: always fetched fresh, never resumed
+    list_path.with_name(LIST_FILE + ".part").unlink(missing_ok=True)
     fetch(list_url, list_path, timeout=timeout, max_bytes=max_bytes)
     reports = sg.read_list(list_path).filter(pl.col("publication_date") >= since)
     if until is not None:
