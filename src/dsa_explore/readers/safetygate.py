@@ -359,10 +359,23 @@ def _report_header(root: Element, path: Path, notes: _Notes) -> dict:
     return head
 
 
-def _alert(n: Element, index: int, path: Path, head: dict, notes: _Notes) -> dict:
-    file = str(path)
-    case = (n.findtext("caseNumber") or "").strip() or None
-    who = case or f"#{index} (order {(n.findtext('order') or '?').strip()})"
+def _production_range(text: str | None, case: str | None, notes: _Notes) -> tuple[date | None, date | None]:
+    """Return (from, to) of a 'dd.mm.yyyy - dd.mm.yyyy' text; (None, None) noted when it is not one."""
+    if not text:
+        return None, None
+    pm = _PROD_RANGE.match(text)
+    if pm:
+        g = [int(x) for x in pm.groups()]
+        try:
+            return date(g[2], g[1], g[0]), date(g[5], g[4], g[3])
+        except ValueError:
+            pass
+    notes.add(case, "productionDates", "unparsed_production_dates", text)
+    return None, None
+
+
+def _check_required(n: Element, path: Path, who: str, case: str | None, notes: _Notes) -> None:
+    """Raise when a required element is missing or empty; note elements the reader does not know."""
     for field in _REQUIRED:
         el = n.find(field)
         if el is None or el.get(XSI_NIL) == "true" or not (el.text or "").strip():
@@ -370,6 +383,13 @@ def _alert(n: Element, index: int, path: Path, head: dict, notes: _Notes) -> dic
     for child in n:
         if child.tag not in _KNOWN_FIELDS:
             notes.add(case, child.tag, "unexpected_field", child.text)
+
+
+def _alert(n: Element, index: int, path: Path, head: dict, notes: _Notes) -> dict:
+    file = str(path)
+    case = (n.findtext("caseNumber") or "").strip() or None
+    who = case or f"#{index} (order {(n.findtext('order') or '?').strip()})"
+    _check_required(n, path, who, case, notes)
     t = {f: _text(n.find(f), f, case, notes) for f in _FIELD_ORDER if f != "pictures"}
     order = t["order"]
     if order is not None and not order.isdigit():
@@ -381,17 +401,7 @@ def _alert(n: Element, index: int, path: Path, head: dict, notes: _Notes) -> dic
     pics_el = n.find("pictures")
     pictures = [] if pics_el is None else [p for p in (_text(el, "picture", case, notes) for el in pics_el) if p]
     traders = parse_online_traders(t["onlineTrader"], file=file, alert=who, notes=notes) if t["onlineTrader"] else []
-    prod_from = prod_to = None
-    if t["productionDates"]:
-        pm = _PROD_RANGE.match(t["productionDates"])
-        if pm:
-            g = [int(x) for x in pm.groups()]
-            try:
-                prod_from, prod_to = date(g[2], g[1], g[0]), date(g[5], g[4], g[3])
-            except ValueError:
-                pm = None
-        if not pm:
-            notes.add(case, "productionDates", "unparsed_production_dates", t["productionDates"])
+    prod_from, prod_to = _production_range(t["productionDates"], case, notes)
     return {
         "source_file": path.name, "report_id": head["report_id"], "report_year": head["report_year"],
         "report_week": head["report_week"], "report_date": head["report_date"],
