@@ -18,26 +18,37 @@ from dsa_explore.readers import safetygate as sg
 
 
 def _line(name: str, r: dict) -> str:
-    return (f"{name:<28} {r['pairs']:>5} {r['tp']:>4} {r['fp']:>4} {r['fn']:>4} {r['tn']:>4} "
-            f"{r['precision']:>9.3f} {r['recall']:>7.3f}")
+    return (
+        f"{name:<28} {r['pairs']:>5} {r['tp']:>4} {r['fp']:>4} {r['fn']:>4} {r['tn']:>4} "
+        f"{r['precision']:>9.3f} {r['recall']:>7.3f}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="evaluations timed for the speed line")
     args = parser.parse_args()
-    alerts = sg.read_reports([catalog.path("safetygate_report_10000323"),
-                              catalog.path("safetygate_report_10000324")]).alerts
+    alerts = sg.read_reports(
+        [catalog.path("safetygate_report_10000323"), catalog.path("safetygate_report_10000324")]
+    ).alerts
     pairs = catalog.load("safetygate_match_pairs")
-    print(f"labelled pairs: {pairs.height} ({int(pairs['label'].sum())} matches) on {alerts.height} real alerts "
-          "[SYNTHETIC listings]")
-    print(f"{'thresholds':<28} {'pairs':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} {'precision':>9} {'recall':>7}")
+    print(
+        f"labelled pairs: {pairs.height} ({int(pairs['label'].sum())} matches) "
+        f"on {alerts.height} real alerts "
+        "[SYNTHETIC listings]"
+    )
+    print(
+        f"{'thresholds':<28} {'pairs':>5} {'tp':>4} {'fp':>4} {'fn':>4} {'tn':>4} "
+        f"{'precision':>9} {'recall':>7}"
+    )
     default = m.evaluate(pairs, alerts)
     base = m.evaluate(pairs, alerts, m.exact_only())
     print(_line("default (documented)", default))
     print(_line("baseline: exact only", base))
-    print(f"recall ratio default / baseline: {default['recall'] / base['recall']:.2f}; "
-          f"precision ratio: {default['precision'] / base['precision']:.2f}")
+    print(
+        f"recall ratio default / baseline: {default['recall'] / base['recall']:.2f}; "
+        f"precision ratio: {default['precision'] / base['precision']:.2f}"
+    )
     print("sweep (product_min with brand / without brand):")
     for with_brand in (0.0, 40.0, 60.0):
         for without in (50.0, 60.0, 70.0, 80.0):

@@ -235,14 +235,15 @@ def test_published_register_additions_and_corrections():
         return f
 
     icrt = "ICRT consumer groups Temu/SHEIN test 2025"
-    overall = get(icrt, platform="several", product_group="products (toys; chargers; jewellery; cosmetics; others)")
+    group = "products (toys; chargers; jewellery; cosmetics; others)"
+    overall = get(icrt, platform="several", product_group=group)
     assert overall.select("n", "positives").row(0) == (162, 110)          # Stiftung Warentest: 110 of 162
     assert set(get(icrt)["selection_mechanism"]) == {"search_top_k"}       # random among bestsellers
     per = {r["platform"]: (r["n"], r["positives"], r["counts_reconstructed"]) for r in
-           get(icrt, product_group=overall["product_group"][0]).filter(pl.col("platform") != "several").iter_rows(
-               named=True)}
+           get(icrt, product_group=group).filter(pl.col("platform") != "several").iter_rows(named=True)}
     assert per == {"Temu": (81, 53, True), "SHEIN": (81, 59, True)}       # 65% / 73% of 81, reconstructed
-    toys = {r["outcome_type"]: (r["n"], r["positives"]) for r in get(icrt, product_group="toys").iter_rows(named=True)}
+    toys = {r["outcome_type"]: (r["n"], r["positives"])
+            for r in get(icrt, product_group="toys").iter_rows(named=True)}
     assert toys == {"unsafe": (54, 30), "non_compliant": (54, 53)}        # two outcome rows
     assert get(icrt, product_group="necklaces").select("n", "positives").row(0) == (54, 5)
     # shares-only rows: no invented counts, the share kept, estimate = share, no interval

@@ -23,7 +23,8 @@ def test_indicators_fire_exactly_on_planted_signals(seed):
     out = risk.compute_indicators(listings, removals)
     planted = out["planted_signals"].fill_null("").str.split(";")
     # L8 fires on the Safety Gate annotation another module adds, not on listing fields: with no annotation
-    # (the synthetic listings carry none) it must never fire; tests/test_safetygate_match.py plants real matches
+    # (the synthetic listings carry none) it must never fire;
+    # tests/test_safetygate_match.py plants real matches
     assert not out["safety_gate_match"].any()
     for key in (k for k in risk.INDICATOR_KEYS if k not in risk.OPTIONAL_INDICATORS):
         expected = planted.list.contains(key)

@@ -1,4 +1,4 @@
-"""The Safety Gate briefing section: the headline states the number of alerts, every number is footnoted to alerts.
+"""The Safety Gate briefing section: headline states the number of alerts; every number footnoted to alerts.
 
 Figures from the shipped XML (tests/test_safetygate_reader.py says where each is read): 8 alerts; 3 name an
 online trader (SR/02444/26, SR/02499/26, SR/02546/26); 1 records listing removal (SR/02499/26, Amazon).
@@ -33,11 +33,18 @@ def test_registered():
 @pytest.mark.parametrize("platform", KNOWN_PLATFORMS)
 def test_every_number_is_footnoted_to_alerts(platform):
     sec, html, notes = rendered(platform)
-    assert sec.fact("n_alerts").value == 8 and sec.fact("n_named").value == 3 and sec.fact("n_removal").value == 1
+    assert (
+        sec.fact("n_alerts").value == 8
+        and sec.fact("n_named").value == 3
+        and sec.fact("n_removal").value == 1
+    )
     assert "rests on <strong>8</strong>" in html[0] and sec.sentences[0].summary
     for f in sec.facts:
-        assert f.source.url and f.source.url.startswith("https://ec.europa.eu/safety-gate-alerts") \
+        assert (
+            f.source.url
+            and f.source.url.startswith("https://ec.europa.eu/safety-gate-alerts")
             or f.source.dataset == "safetygate_alerts"
+        )
         if f.key != "n_alerts":
             assert "Safety Gate alert" in f.source.label and "CC BY 4.0" in f.source.label
     # every number in the rendered text is a fact (footnoted): no digits outside <strong> ... </strong><sup>

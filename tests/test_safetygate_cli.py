@@ -18,8 +18,20 @@ from dsa_explore.cli import safetygate as sgc
 from dsa_explore.readers import safetygate as sg
 
 FIX = Path(__file__).parent / "fixtures" / "safetygate"
-ISSUE_COLUMNS = ["case_number", "week", "category", "product", "brand", "name", "barcodes", "risk_types", "level",
-                 "notifying_country", "country_of_origin", "online_marketplaces"]
+ISSUE_COLUMNS = [
+    "case_number",
+    "week",
+    "category",
+    "product",
+    "brand",
+    "name",
+    "barcodes",
+    "risk_types",
+    "level",
+    "notifying_country",
+    "country_of_origin",
+    "online_marketplaces",
+]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +48,9 @@ def test_build_writes_parquet_with_provenance(table):
     assert meta["acknowledgement"] == sg.ACKNOWLEDGEMENT and meta["rows"] == 8
     files = ["safetygate-report-10000323.xml", "safetygate-report-10000324.xml"]
     assert [i["file"] for i in meta["input_files"]] == files and meta["inputs"] == files
-    assert meta["input_files"][0]["sha256"] == "2ee1ff6c3410606ca44a3d402989a0e847e8ad2ea738ac816f00ee794f5e4237"
+    assert (
+        meta["input_files"][0]["sha256"] == "2ee1ff6c3410606ca44a3d402989a0e847e8ad2ea738ac816f00ee794f5e4237"
+    )
     assert meta["built_by"] == "dsa_explore.readers.safetygate.build_table"
     embedded = json.loads(pl.read_parquet_metadata(table)[sg.PROVENANCE_KEY])
     assert embedded["input_files"] == meta["input_files"]
@@ -68,16 +82,19 @@ def test_alerts_csv_filters_and_joins_lists(table, capsys):
 
 
 def test_alerts_csv_neutralises_formulas(tmp_path, capsys):
-    xml = (FIX / "faults" / "fault-xsi-nil.xml").read_text().replace(
-        '<brand xsi:nil="true"/>', "<brand><![CDATA[=HYPERLINK(\"http://x\",\"y\")]]></brand>").replace(
-        "<![CDATA[Test toy]]>", "<![CDATA[+SUM(A1)]]>")
+    xml = (
+        (FIX / "faults" / "fault-xsi-nil.xml")
+        .read_text()
+        .replace('<brand xsi:nil="true"/>', '<brand><![CDATA[=HYPERLINK("http://x","y")]]></brand>')
+        .replace("<![CDATA[Test toy]]>", "<![CDATA[+SUM(A1)]]>")
+    )
     (tmp_path / "r.xml").write_text(xml)
     out = tmp_path / "a.parquet"
     assert cli.main(["safetygate", "build", str(tmp_path / "r.xml"), "--out", str(out)]) == 0
     capsys.readouterr()
     cli.main(["safetygate", "alerts", str(out)])
     row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert row["brand"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["name"] == "'+SUM(A1)"
+    assert row["brand"] == '\'=HYPERLINK("http://x","y")' and row["name"] == "'+SUM(A1)"
 
 
 def test_safe_cell():

@@ -65,9 +65,15 @@ def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     listing = (FIX / "safetygate-list.xml").read_text(encoding="utf-8").replace(PORTAL, base)
-    handler.files = {"/api/download/weeklyReport/list/xml/en": listing.encode(),
-                     "/api/download/weeklyReport/detail/xml/10000323": (FIX / "safetygate-report-10000323.xml").read_bytes(),
-                     "/api/download/weeklyReport/detail/xml/10000324": (FIX / "safetygate-report-10000324.xml").read_bytes()}
+    handler.files = {
+        "/api/download/weeklyReport/list/xml/en": listing.encode(),
+        "/api/download/weeklyReport/detail/xml/10000323": (
+            FIX / "safetygate-report-10000323.xml"
+        ).read_bytes(),
+        "/api/download/weeklyReport/detail/xml/10000324": (
+            FIX / "safetygate-report-10000324.xml"
+        ).read_bytes(),
+    }
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield base, handler
@@ -78,8 +84,14 @@ def server():
 def run(base, to, **kw):
     kw.setdefault("since", date(2026, 9, 18))
     kw.setdefault("until", date(2026, 9, 25))
-    return dl.download(to=to, list_url=f"{base}/api/download/weeklyReport/list/xml/en", delay=0.5,
-                       timeout=5, sleep=waits.append, **kw)
+    return dl.download(
+        to=to,
+        list_url=f"{base}/api/download/weeklyReport/list/xml/en",
+        delay=0.5,
+        timeout=5,
+        sleep=waits.append,
+        **kw,
+    )
 
 
 waits: list[float] = []
@@ -93,15 +105,15 @@ def test_download_fetches_each_week_politely(server, tmp_path):
     for rid in ("10000323", "10000324"):
         got = (tmp_path / f"report-{rid}.xml").read_bytes()
         assert got == (FIX / f"safetygate-report-{rid}.xml").read_bytes()
-    assert waits == [0.5, 0.5]                                  # a pause before each report
+    assert waits == [0.5, 0.5]  # a pause before each report
     assert all(ua.startswith("dsa-explore/") for _, _, ua in handler.requests)
     manifest = json.loads((tmp_path / dl.MANIFEST).read_text())
     assert manifest["acknowledgement"] == sg.ACKNOWLEDGEMENT
     sha = hashlib.sha256((FIX / "safetygate-report-10000323.xml").read_bytes()).hexdigest()
     assert manifest["files"]["report-10000323.xml"]["sha256"] == sha
-    again = run(base, tmp_path)                                 # finished reports are not fetched twice
+    again = run(base, tmp_path)  # finished reports are not fetched twice
     assert again.fetched == [] and sorted(again.skipped) == ["report-10000323.xml", "report-10000324.xml"]
-    assert sg.read_reports([tmp_path]).alerts.height == 8       # the list file in the folder is skipped
+    assert sg.read_reports([tmp_path]).alerts.height == 8  # the list file in the folder is skipped
 
 
 def test_an_interrupted_transfer_resumes_with_range(server, tmp_path):
@@ -117,16 +129,18 @@ def test_an_interrupted_transfer_resumes_with_range(server, tmp_path):
     assert not (tmp_path / "report-10000324.xml").exists()
     have = part.stat().st_size
     res = run(base, tmp_path)
-    assert res.fetched == ["report-10000324.xml", "report-10000323.xml"]   # the list is newest first
+    assert res.fetched == ["report-10000324.xml", "report-10000323.xml"]  # the list is newest first
     assert (path, f"bytes={have}-", dl.USER_AGENT) in handler.requests
-    assert (tmp_path / "report-10000324.xml").read_bytes() == (FIX / "safetygate-report-10000324.xml").read_bytes()
+    assert (tmp_path / "report-10000324.xml").read_bytes() == (
+        FIX / "safetygate-report-10000324.xml"
+    ).read_bytes()
     assert not part.exists()
 
 
 def test_a_missing_report_is_an_error_naming_the_url(server, tmp_path):
     base, _ = server
     with pytest.raises(dl.DownloadError, match="HTTP 404") as e:
-        run(base, tmp_path, since=date(2026, 10, 1), until=None)   # Report-2026-39 (10000325) is not served
+        run(base, tmp_path, since=date(2026, 10, 1), until=None)  # Report-2026-39 (10000325) is not served
     assert "10000325" in str(e.value)
 
 
@@ -140,9 +154,38 @@ def test_cli_download(server, tmp_path, capsys):
     from dsa_explore import cli
 
     base, _ = server
-    code = cli.main(["safetygate", "download", "--since", "2026-09-18", "--until", "2026-09-25", "--to", str(tmp_path),
-                     "--delay", "0", "--list-url", f"{base}/api/download/weeklyReport/list/xml/en"])
+    code = cli.main(
+        [
+            "safetygate",
+            "download",
+            "--since",
+            "2026-09-18",
+            "--until",
+            "2026-09-25",
+            "--to",
+            str(tmp_path),
+            "--delay",
+            "0",
+            "--list-url",
+            f"{base}/api/download/weeklyReport/list/xml/en",
+        ]
+    )
     assert code == 0 and "2 fetched" in capsys.readouterr().out
-    assert cli.main(["safetygate", "download", "--since", "2026-10-01", "--to", str(tmp_path), "--delay", "0",
-                     "--list-url", f"{base}/api/download/weeklyReport/list/xml/en"]) == 1
+    assert (
+        cli.main(
+            [
+                "safetygate",
+                "download",
+                "--since",
+                "2026-10-01",
+                "--to",
+                str(tmp_path),
+                "--delay",
+                "0",
+                "--list-url",
+                f"{base}/api/download/weeklyReport/list/xml/en",
+            ]
+        )
+        == 1
+    )
     assert "10000325" in capsys.readouterr().err

@@ -187,7 +187,10 @@ def published_test_purchases() -> pl.DataFrame:
     t = validate_published(catalog.load("published_test_purchases")).with_row_index("_row")
     counted = stats.add_intervals(t.filter(pl.col("n").is_not_null()), "positives", "n", method="wilson")
     shares = t.filter(pl.col("n").is_null()).with_columns(
-        pl.col("share").alias("estimate"), pl.lit(None, pl.Float64).alias("low"), pl.lit(None, pl.Float64).alias("high"))
+        pl.col("share").alias("estimate"),
+        pl.lit(None, pl.Float64).alias("low"),
+        pl.lit(None, pl.Float64).alias("high"),
+    )
     return (pl.concat([counted, shares.select(counted.columns)]).sort("_row").drop("_row")
             .with_columns(counts_published=pl.col("n").is_not_null()))
 

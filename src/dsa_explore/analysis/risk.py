@@ -488,7 +488,8 @@ def safety_gate_match(config: dict | None = None) -> pl.Expr:
     docs/safety-gate.md); the reason names the alert's case number and URL. Listings not annotated with
     ``dsa_explore.analysis.safetygate_match.annotate_listings`` cannot match.
     Fields: safety_gate_alerts (from title, brand, ean, product_identifier matched against the alert table)
-    Source: Safety Gate weekly reports, https://ec.europa.eu/safety-gate-alerts (alerts notified under GPSR Art. 25-26, Regulation (EU) 2023/988); methodology L8
+    Source: Safety Gate weekly reports, https://ec.europa.eu/safety-gate-alerts (alerts notified under GPSR
+    Art. 25-26, Regulation (EU) 2023/988); methodology L8
     """
     return (pl.col("safety_gate_alerts").fill_null("").str.len_chars() > 0).alias("safety_gate_match")
 
@@ -548,7 +549,8 @@ INDICATORS: tuple[Indicator, ...] = (
               needs_removals=True),
 )
 INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
-#: Indicators that read an optional field (:data:`OPTIONAL_FIELDS`) another module fills in; never fire without it.
+#: Indicators that read an optional field (:data:`OPTIONAL_FIELDS`) another module fills in;
+#: they never fire without it.
 OPTIONAL_INDICATORS: tuple[str, ...] = ("safety_gate_match",)
 LABELS: dict[str, str] = {i.key: i.label for i in INDICATORS}
 
@@ -853,8 +855,9 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
         kb, kg = int(bad[k].sum()), int(good[k].sum())
         lb, hb = wilson_interval(kb, bad.height, level)
         lg, hg = wilson_interval(kg, good.height, level)
-        # an indicator that fires on no labelled listing has no lift (the continuity correction would invent one)
-        ratio, rl, rh = risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg else (None, None, None)
+        # an indicator that fires on no labelled listing has no lift (a continuity correction would invent one)
+        ratio, rl, rh = (risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg
+                         else (None, None, None))
         rows.append({"indicator": k, "label": LABELS.get(k, k), "k_bad": kb, "n_bad": bad.height,
                      "share_bad": kb / bad.height, "bad_low": lb, "bad_high": hb,
                      "k_good": kg, "n_good": good.height, "share_good": kg / good.height,

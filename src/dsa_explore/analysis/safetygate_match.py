@@ -10,13 +10,15 @@ an alert in one of three ways, tried in this order:
    alert's ``onlineTrader`` field (case-insensitive, at least :data:`MIN_IDENTIFIER_CHARS` chars),
    and the listing's platform is the marketplace the alert names (when the listing has a platform).
 3. ``fuzzy``: brand + model number + product words, all three required (thresholds in
-   :class:`Thresholds`, evaluated in ``docs/safety-gate.md`` on ``data/safetygate/match-pairs-synthetic.csv``):
+   :class:`Thresholds`, evaluated in ``docs/safety-gate.md`` on
+   ``data/safetygate/match-pairs-synthetic.csv``):
 
    - **model**: an alert model number of at least :data:`MIN_MODEL_CHARS` letters/digits occurs in the
      listing's title or model field, compared with spaces, hyphens and dots removed and token by token
      (``ZDB-06`` matches ``zdb 06`` and ``ZDB06``, but ``T20`` does not match ``T200``);
-   - **brand**: ``rapidfuzz.fuzz.token_set_ratio`` of the case-folded brands (``Speedy`` ~ ``Speedy Electric Bikes``) ≥ ``brand_min``; a brand missing on
-     either side is not evidence against (the portal often has none), but then the product words must
+   - **brand**: ``rapidfuzz.fuzz.token_set_ratio`` of the case-folded brands ≥ ``brand_min``
+     (``Speedy`` ~ ``Speedy Electric Bikes``); "Generic", "unbranded" count as no brand; a brand missing
+     on either side is not evidence against (the portal often has none), but then the product words must
      reach ``product_min_without_brand``;
    - **product words**: ``rapidfuzz.fuzz.token_set_ratio`` of the alert's product + name and the
      listing's title ≥ ``product_min``.
@@ -39,8 +41,14 @@ MIN_IDENTIFIER_CHARS = 6
 MIN_MODEL_CHARS = 3
 
 MATCH_SCHEMA: dict[str, pl.DataType] = {
-    "listing_id": pl.String(), "case_number": pl.String(), "alert_url": pl.String(), "method": pl.String(),
-    "evidence": pl.String(), "brand_score": pl.Float64(), "product_score": pl.Float64()}
+    "listing_id": pl.String(),
+    "case_number": pl.String(),
+    "alert_url": pl.String(),
+    "method": pl.String(),
+    "evidence": pl.String(),
+    "brand_score": pl.Float64(),
+    "product_score": pl.Float64(),
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +88,7 @@ def model_in_text(model: str, text: str) -> bool:
     toks = _tokens(text)
     for i in range(len(toks)):
         joined = ""
-        for tok in toks[i:i + 6]:
+        for tok in toks[i : i + 6]:
             joined += tok
             if joined == target:
                 return True
@@ -100,12 +108,21 @@ def _brand(text: str | None) -> str:
 
 def _alert_keys(alerts: pl.DataFrame) -> list[dict]:
     rows = []
-    for a in alerts.select("case_number", "alert_url", "brand", "product", "name", "models", "barcodes",
-                           "online_traders").iter_rows(named=True):
-        rows.append({**a, "barcode_keys": {b for b in map(norm_barcode, a["barcodes"] or []) if b},
-                     "identifiers": {(_fold(t["identifier"]).strip(), t["marketplace"]) for t in a["online_traders"] or []
-                                     if t["identifier"] and len(t["identifier"].strip()) >= MIN_IDENTIFIER_CHARS},
-                     "words": " ".join(x for x in (a["product"], a["name"]) if x)})
+    for a in alerts.select(
+        "case_number", "alert_url", "brand", "product", "name", "models", "barcodes", "online_traders"
+    ).iter_rows(named=True):
+        rows.append(
+            {
+                **a,
+                "barcode_keys": {b for b in map(norm_barcode, a["barcodes"] or []) if b},
+                "identifiers": {
+                    (_fold(t["identifier"]).strip(), t["marketplace"])
+                    for t in a["online_traders"] or []
+                    if t["identifier"] and len(t["identifier"].strip()) >= MIN_IDENTIFIER_CHARS
+                },
+                "words": " ".join(x for x in (a["product"], a["name"]) if x),
+            }
+        )
     return rows
 
 
@@ -123,9 +140,13 @@ def _fuzzy(listing: dict, alert: dict, th: Thresholds) -> dict | None:
         ok = product_score >= th.product_min_without_brand
     if not ok:
         return None
-    return {"method": "fuzzy", "evidence": f"model {models[0]}; brand {brand_score if brand_score is not None else 'n/a'}"
-                                          f"; product words {product_score:.0f}",
-            "brand_score": brand_score, "product_score": product_score}
+    return {
+        "method": "fuzzy",
+        "evidence": f"model {models[0]}; brand {brand_score if brand_score is not None else 'n/a'}"
+        f"; product words {product_score:.0f}",
+        "brand_score": brand_score,
+        "product_score": product_score,
+    }
 
 
 def match_one(listing: dict, alert: dict, th: Thresholds = Thresholds()) -> dict | None:
@@ -133,23 +154,40 @@ def match_one(listing: dict, alert: dict, th: Thresholds = Thresholds()) -> dict
     codes = {norm_barcode(c) for c in re.split(r"[,;|]+", listing.get("barcode") or "")} - {None}
     hit = codes & alert["barcode_keys"]
     if hit:
-        return {"method": "barcode", "evidence": f"barcode {sorted(hit)[0]}", "brand_score": None,
-                "product_score": None}
+        return {
+            "method": "barcode",
+            "evidence": f"barcode {sorted(hit)[0]}",
+            "brand_score": None,
+            "product_score": None,
+        }
     ident = _fold(listing.get("identifier")).strip()
     if len(ident) >= MIN_IDENTIFIER_CHARS:
         platform = listing.get("platform")
         for value, marketplace in alert["identifiers"]:
             if value == ident and (not platform or _fold(platform).startswith(_fold(marketplace))):
-                return {"method": "identifier", "evidence": f"{marketplace} identifier {listing['identifier']}",
-                        "brand_score": None, "product_score": None}
+                return {
+                    "method": "identifier",
+                    "evidence": f"{marketplace} identifier {listing['identifier']}",
+                    "brand_score": None,
+                    "product_score": None,
+                }
     return _fuzzy(listing, alert, th)
 
 
-def match_listings(listings: pl.DataFrame, alerts: pl.DataFrame, *, id_col: str = "listing_id",
-                   title: str = "title", brand: str | None = "brand", barcode: str | None = "ean",
-                   identifier: str | None = None, model: str | None = None, platform: str | None = "platform",
-                   thresholds: Thresholds = Thresholds()) -> pl.DataFrame:
-    """Return one row per (listing, alert) match: listing_id, case_number, alert_url, method, evidence, scores.
+def match_listings(
+    listings: pl.DataFrame,
+    alerts: pl.DataFrame,
+    *,
+    id_col: str = "listing_id",
+    title: str = "title",
+    brand: str | None = "brand",
+    barcode: str | None = "ean",
+    identifier: str | None = None,
+    model: str | None = None,
+    platform: str | None = "platform",
+    thresholds: Thresholds = Thresholds(),
+) -> pl.DataFrame:
+    """Return one row per (listing, alert) match: listing, case number, alert URL, method, evidence, scores.
 
     Parameters
     ----------
@@ -160,11 +198,20 @@ def match_listings(listings: pl.DataFrame, alerts: pl.DataFrame, *, id_col: str 
     thresholds
         Fuzzy-match thresholds.
     """
-    cols = {"listing_id": id_col, "title": title, "brand": brand, "barcode": barcode, "identifier": identifier,
-            "model": model, "platform": platform}
+    cols = {
+        "listing_id": id_col,
+        "title": title,
+        "brand": brand,
+        "barcode": barcode,
+        "identifier": identifier,
+        "model": model,
+        "platform": platform,
+    }
     missing = [c for c in cols.values() if c is not None and c not in listings.columns]
     if missing:
-        raise KeyError(f"match_listings: listings lack column(s) {missing}; pass None for a field not available")
+        raise KeyError(
+            f"match_listings: listings lack column(s) {missing}; pass None for a field not available"
+        )
     keys = _alert_keys(alerts)
     picked = listings.select([pl.col(c).cast(pl.String).alias(k) for k, c in cols.items() if c is not None])
     rows = []
@@ -172,8 +219,14 @@ def match_listings(listings: pl.DataFrame, alerts: pl.DataFrame, *, id_col: str 
         for alert in keys:
             m = match_one(item, alert, thresholds)
             if m:
-                rows.append({"listing_id": item["listing_id"], "case_number": alert["case_number"],
-                             "alert_url": alert["alert_url"], **m})
+                rows.append(
+                    {
+                        "listing_id": item["listing_id"],
+                        "case_number": alert["case_number"],
+                        "alert_url": alert["alert_url"],
+                        **m,
+                    }
+                )
     return pl.DataFrame(rows, schema=MATCH_SCHEMA)
 
 
@@ -189,36 +242,54 @@ def evaluate(pairs: pl.DataFrame, alerts: pl.DataFrame, thresholds: Thresholds =
         raise KeyError(f"pairs name case numbers not in the alerts: {unknown}")
     predicted = []
     for p in pairs.iter_rows(named=True):
-        listing = {"title": p["listing_title"], "brand": p["listing_brand"], "barcode": p["listing_barcode"],
-                   "identifier": p["listing_identifier"], "platform": p["listing_platform"]}
+        listing = {
+            "title": p["listing_title"],
+            "brand": p["listing_brand"],
+            "barcode": p["listing_barcode"],
+            "identifier": p["listing_identifier"],
+            "platform": p["listing_platform"],
+        }
         predicted.append(match_one(listing, keys[p["case_number"]], thresholds) is not None)
     labels = pairs["label"].to_list()
     tp = sum(1 for y, q in zip(labels, predicted, strict=True) if y and q)
     fp = sum(1 for y, q in zip(labels, predicted, strict=True) if not y and q)
     fn = sum(1 for y, q in zip(labels, predicted, strict=True) if y and not q)
     tn = len(labels) - tp - fp - fn
-    return {"pairs": len(labels), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": tp / (tp + fp) if tp + fp else float("nan"),
-            "recall": tp / (tp + fn) if tp + fn else float("nan"),
-            "predicted": predicted}
+    return {
+        "pairs": len(labels),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "tn": tn,
+        "precision": tp / (tp + fp) if tp + fp else float("nan"),
+        "recall": tp / (tp + fn) if tp + fn else float("nan"),
+        "predicted": predicted,
+    }
 
 
 def exact_only() -> Thresholds:
-    """Return thresholds that switch the fuzzy step off (barcode and identifier matches only: the baseline)."""
+    """Return thresholds that switch the fuzzy step off (barcode and identifier only: the baseline)."""
     return Thresholds(brand_min=101.0, product_min=101.0, product_min_without_brand=101.0)
 
 
-def annotate_listings(listings: pl.DataFrame, alerts: pl.DataFrame, *, id_col: str = "listing_id",
-                      **match_kw) -> pl.DataFrame:
-    """Return ``listings`` with ``safety_gate_alerts``: the matched alerts as 'case number <URL>' joined by '; '.
+def annotate_listings(
+    listings: pl.DataFrame, alerts: pl.DataFrame, *, id_col: str = "listing_id", **match_kw
+) -> pl.DataFrame:
+    """Return ``listings`` with ``safety_gate_alerts``: matched alerts as 'case number <URL>', '; '-joined.
 
     The column feeds the risk indicator L8 (``risk.safety_gate_match``), whose reason then names
     the case numbers and URLs. ``match_kw`` go to :func:`match_listings`.
     """
     matches = match_listings(listings, alerts, id_col=id_col, **match_kw)
-    per = (matches.group_by("listing_id", maintain_order=True)
-           .agg(pl.format("{} <{}> ({})", "case_number", "alert_url", "method").unique(maintain_order=True)
-                .str.join("; ").alias("safety_gate_alerts"))
-           .rename({"listing_id": id_col}))
+    per = (
+        matches.group_by("listing_id", maintain_order=True)
+        .agg(
+            pl.format("{} <{}> ({})", "case_number", "alert_url", "method")
+            .unique(maintain_order=True)
+            .str.join("; ")
+            .alias("safety_gate_alerts")
+        )
+        .rename({"listing_id": id_col})
+    )
     base = listings.drop("safety_gate_alerts", strict=False)
     return base.join(per.with_columns(pl.col(id_col).cast(base.schema[id_col])), on=id_col, how="left")

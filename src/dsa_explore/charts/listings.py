@@ -96,9 +96,11 @@ def published_beside_ours(ours: pl.DataFrame, published: pl.DataFrame, *, title:
         pl.col("design").alias("detail"), pl.lit("this sample: probability design").alias("selection"),
         pl.lit("").alias("source_url"))
     b = _check(published, ["platform", "study", "year", "product_group", "selection_mechanism", "n", "estimate", "low",
-                           "high", "outcome_definition", "source_url"]).filter(pl.col("estimate").is_not_null()).select(
+                           "high", "outcome_definition", "source_url"]
+               ).filter(pl.col("estimate").is_not_null()).select(
         pl.format("{} · {} · {} ({})", "study",
-                  (pl.when(pl.col("platform") == "several").then(pl.col("platforms_covered")).otherwise("platform")
+                  (pl.when(pl.col("platform") == "several").then(pl.col("platforms_covered"))
+                   .otherwise("platform")
                    if "platforms_covered" in published.columns else pl.col("platform")),
                   "product_group", "outcome_definition").alias("row"),
         "platform", "estimate", "low", "high", "n",

@@ -22,7 +22,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    """Return a CSV/terminal-safe text: control characters escaped, a leading formula character neutralised."""
+    """Return CSV/terminal-safe text: control characters escaped, a leading formula character neutralised."""
     if value is None:
         return ""
     text = str(value).replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
@@ -34,7 +34,9 @@ def safe_cell(value) -> str:
 
 def register(subparsers) -> None:
     """Add the ``safetygate`` command group to the ``dsa-explore`` subparsers."""
-    p = subparsers.add_parser("safetygate", help="EU Safety Gate alerts: download weekly reports, build, list")
+    p = subparsers.add_parser(
+        "safetygate", help="EU Safety Gate alerts: download weekly reports, build, list"
+    )
     sub = p.add_subparsers(dest="safetygate_command", required=True)
 
     p_dl = sub.add_parser("download", help="download the weekly-report list and each week's XML (resumable)")
@@ -43,10 +45,14 @@ def register(subparsers) -> None:
     p_dl.add_argument("--to", required=True, help="folder for the XML files (created if missing)")
     p_dl.add_argument("--delay", type=float, default=2.0, help="seconds between requests (default 2)")
     p_dl.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
-    p_dl.add_argument("--list-url", default=None, help="address of the weekly-report list (default: the portal)")
+    p_dl.add_argument(
+        "--list-url", default=None, help="address of the weekly-report list (default: the portal)"
+    )
     p_dl.set_defaults(func=cmd_download)
 
-    p_b = sub.add_parser("build", help="read weekly-report XML files into one alert table (Parquet + provenance)")
+    p_b = sub.add_parser(
+        "build", help="read weekly-report XML files into one alert table (Parquet + provenance)"
+    )
     p_b.add_argument("paths", nargs="+", metavar="XML_OR_DIR")
     p_b.add_argument("--out", required=True, help="Parquet file to write (its provenance goes beside it)")
     p_b.set_defaults(func=cmd_build)
@@ -54,7 +60,9 @@ def register(subparsers) -> None:
     p_a = sub.add_parser("alerts", help="print the alert table (CSV or table), lists joined by |")
     p_a.add_argument("table", help="alerts.parquet written by `safetygate build`")
     p_a.add_argument("--format", choices=("csv", "table"), default="csv")
-    p_a.add_argument("--marketplace", help="only alerts naming this marketplace as online trader (e.g. Amazon)")
+    p_a.add_argument(
+        "--marketplace", help="only alerts naming this marketplace as online trader (e.g. Amazon)"
+    )
     p_a.add_argument("--category", help="only alerts in this product category (e.g. Toys)")
     p_a.set_defaults(func=cmd_alerts)
 
@@ -76,8 +84,15 @@ def cmd_download(args: argparse.Namespace) -> int:
     since = _date(args.since, "--since")
     until = _date(args.until, "--until") if args.until else None
     try:
-        res = dl.download(since, args.to, until=until, list_url=args.list_url or sg.LIST_URL, delay=args.delay,
-                          timeout=args.timeout, log=lambda msg: print(msg, file=sys.stderr))
+        res = dl.download(
+            since,
+            args.to,
+            until=until,
+            list_url=args.list_url or sg.LIST_URL,
+            delay=args.delay,
+            timeout=args.timeout,
+            log=lambda msg: print(msg, file=sys.stderr),
+        )
     except sg.SafetyGateError as exc:
         print(f"dsa-explore safetygate download: {exc}", file=sys.stderr)
         return 1
@@ -117,8 +132,13 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     flat = a.flat_table(a.filter_alerts(alerts, marketplace=args.marketplace, category=args.category))
     if args.format == "table":
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
-            print(flat.with_columns(pl.col(c).map_elements(safe_cell, return_dtype=pl.String)
-                                    for c, t in flat.schema.items() if t == pl.String))
+            print(
+                flat.with_columns(
+                    pl.col(c).map_elements(safe_cell, return_dtype=pl.String)
+                    for c, t in flat.schema.items()
+                    if t == pl.String
+                )
+            )
     else:
         w = csv.writer(sys.stdout, lineterminator="\n")
         w.writerow(flat.columns)

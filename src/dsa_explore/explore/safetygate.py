@@ -13,15 +13,34 @@ from dsa_explore.analysis import safetygate as a
 from dsa_explore.readers.safetygate import ACKNOWLEDGEMENT
 
 ALL = "(all)"
-SHOWN = ("case_number", "week", "category", "product", "brand", "name", "models", "barcodes", "risk_types",
-         "country_of_origin", "online_marketplaces", "online_identifiers", "measures", "alert_url")
+SHOWN = (
+    "case_number",
+    "week",
+    "category",
+    "product",
+    "brand",
+    "name",
+    "models",
+    "barcodes",
+    "risk_types",
+    "country_of_origin",
+    "online_marketplaces",
+    "online_identifiers",
+    "measures",
+    "alert_url",
+)
 
 
-def explorer_table(alerts: pl.DataFrame, text: str = "", marketplace: str = ALL, category: str = ALL) -> pl.DataFrame:
+def explorer_table(
+    alerts: pl.DataFrame, text: str = "", marketplace: str = ALL, category: str = ALL
+) -> pl.DataFrame:
     """Return the flat alerts matching the search text, marketplace and category (``(all)`` = no filter)."""
-    picked = a.filter_alerts(alerts, text=text.strip() or None,
-                             marketplace=None if marketplace == ALL else marketplace,
-                             category=None if category == ALL else category)
+    picked = a.filter_alerts(
+        alerts,
+        text=text.strip() or None,
+        marketplace=None if marketplace == ALL else marketplace,
+        category=None if category == ALL else category,
+    )
     return a.flat_table(picked).select(SHOWN)
 
 

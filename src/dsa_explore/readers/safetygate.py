@@ -41,8 +41,10 @@ from dsa_explore.core.errors import InputFileError
 from dsa_explore.data.builds import Build
 
 #: The acknowledgement the Safety Gate disclaimer ("REUSE OF ALERTS") asks for, verbatim.
-ACKNOWLEDGEMENT = ("Alerts from the Rapid Alert System for dangerous non-food products, published free of charge "
-                   "on the Safety Gate website (https://ec.europa.eu/safety-gate-alerts) © European Union, 2005 – 2026")
+ACKNOWLEDGEMENT = (
+    "Alerts from the Rapid Alert System for dangerous non-food products, published free of charge "
+    "on the Safety Gate website (https://ec.europa.eu/safety-gate-alerts) © European Union, 2005 – 2026"
+)
 #: The attribution line carried with every copy, extract or derived table.
 ATTRIBUTION = "© European Union, Safety Gate, CC BY 4.0"
 PORTAL_URL = "https://ec.europa.eu/safety-gate-alerts"
@@ -52,49 +54,128 @@ XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 REMOVAL_BY_MARKETPLACE = "Removal of this product listing by the online marketplace"
 
 #: Fields whose literal words ``None`` / ``Unknown`` mean "not stated" (the portal writes them by hand).
-WORDS_AS_MISSING = frozenset({"brand", "name", "type_numberOfModel", "batchNumber", "barcode", "countryOfOrigin",
-                              "companyRecallCode", "productionDates", "onlineTrader"})
+WORDS_AS_MISSING = frozenset(
+    {
+        "brand",
+        "name",
+        "type_numberOfModel",
+        "batchNumber",
+        "barcode",
+        "countryOfOrigin",
+        "companyRecallCode",
+        "productionDates",
+        "onlineTrader",
+    }
+)
 MISSING_WORDS = frozenset({"none", "unknown", "n/a", "not known"})
 
 #: Known marketplaces: name as the portal writes it (case-folded) or website host fragment -> one name.
 MARKETPLACES: dict[str, str] = {
-    "aliexpress": "AliExpress", "temu": "Temu", "shein": "SHEIN", "amazon": "Amazon", "wish": "Wish",
-    "ebay": "eBay", "allegro": "Allegro", "cdiscount": "Cdiscount", "fruugo": "Fruugo", "etsy": "Etsy",
-    "joom": "Joom", "vinted": "Vinted", "zalando": "Zalando", "bol.com": "bol.com", "bol": "bol.com",
-    "tiktok": "TikTok Shop", "tiktok shop": "TikTok Shop", "lazada": "Lazada", "banggood": "Banggood",
-    "emag": "eMAG", "kaufland": "Kaufland", "otto": "OTTO", "facebook": "Facebook Marketplace",
-    "facebook marketplace": "Facebook Marketplace", "marktplaats": "Marktplaats", "rakuten": "Rakuten",
+    "aliexpress": "AliExpress",
+    "temu": "Temu",
+    "shein": "SHEIN",
+    "amazon": "Amazon",
+    "wish": "Wish",
+    "ebay": "eBay",
+    "allegro": "Allegro",
+    "cdiscount": "Cdiscount",
+    "fruugo": "Fruugo",
+    "etsy": "Etsy",
+    "joom": "Joom",
+    "vinted": "Vinted",
+    "zalando": "Zalando",
+    "bol.com": "bol.com",
+    "bol": "bol.com",
+    "tiktok": "TikTok Shop",
+    "tiktok shop": "TikTok Shop",
+    "lazada": "Lazada",
+    "banggood": "Banggood",
+    "emag": "eMAG",
+    "kaufland": "Kaufland",
+    "otto": "OTTO",
+    "facebook": "Facebook Marketplace",
+    "facebook marketplace": "Facebook Marketplace",
+    "marktplaats": "Marktplaats",
+    "rakuten": "Rakuten",
 }
 #: What the portal's ``Other(...)`` stands for: a website that is not a listed marketplace.
 OTHER_WEBSITE = "other website"
 
 ALERT_SCHEMA: dict[str, pl.DataType] = {
-    "source_file": pl.String(), "report_id": pl.String(), "report_year": pl.Int64(), "report_week": pl.Int64(),
-    "report_date": pl.Date(), "order": pl.Int64(), "case_number": pl.String(), "alert_url": pl.String(),
-    "category": pl.String(), "product": pl.String(), "brand": pl.String(), "name": pl.String(),
-    "models": pl.List(pl.String()), "batch": pl.String(), "barcodes": pl.List(pl.String()),
-    "risk_types": pl.List(pl.String()), "danger": pl.String(),
-    "measures": pl.List(pl.Struct({"kind": pl.String(), "operator": pl.String(), "measure": pl.String(),
-                                   "date": pl.Date(), "date_text": pl.String()})),
-    "recall_urls": pl.List(pl.String()), "description": pl.String(), "notifying_country": pl.String(),
-    "country_of_origin": pl.String(), "type": pl.String(), "level": pl.String(),
+    "source_file": pl.String(),
+    "report_id": pl.String(),
+    "report_year": pl.Int64(),
+    "report_week": pl.Int64(),
+    "report_date": pl.Date(),
+    "order": pl.Int64(),
+    "case_number": pl.String(),
+    "alert_url": pl.String(),
+    "category": pl.String(),
+    "product": pl.String(),
+    "brand": pl.String(),
+    "name": pl.String(),
+    "models": pl.List(pl.String()),
+    "batch": pl.String(),
+    "barcodes": pl.List(pl.String()),
+    "risk_types": pl.List(pl.String()),
+    "danger": pl.String(),
+    "measures": pl.List(
+        pl.Struct(
+            {
+                "kind": pl.String(),
+                "operator": pl.String(),
+                "measure": pl.String(),
+                "date": pl.Date(),
+                "date_text": pl.String(),
+            }
+        )
+    ),
+    "recall_urls": pl.List(pl.String()),
+    "description": pl.String(),
+    "notifying_country": pl.String(),
+    "country_of_origin": pl.String(),
+    "type": pl.String(),
+    "level": pl.String(),
     "pictures": pl.List(pl.String()),
-    "online_traders": pl.List(pl.Struct({"marketplace": pl.String(), "marketplace_raw": pl.String(),
-                                         "identifier_type": pl.String(), "identifier": pl.String(),
-                                         "website": pl.String(), "raw": pl.String()})),
+    "online_traders": pl.List(
+        pl.Struct(
+            {
+                "marketplace": pl.String(),
+                "marketplace_raw": pl.String(),
+                "identifier_type": pl.String(),
+                "identifier": pl.String(),
+                "website": pl.String(),
+                "raw": pl.String(),
+            }
+        )
+    ),
     "online_marketplaces": pl.List(pl.String()),
-    "company_recall_code": pl.String(), "production_dates": pl.String(),
-    "production_from": pl.Date(), "production_to": pl.Date(),
+    "company_recall_code": pl.String(),
+    "production_dates": pl.String(),
+    "production_from": pl.Date(),
+    "production_to": pl.Date(),
 }
-NOTE_SCHEMA: dict[str, pl.DataType] = {"file": pl.String(), "case_number": pl.String(), "field": pl.String(),
-                                       "kind": pl.String(), "raw": pl.String(), "action": pl.String()}
+NOTE_SCHEMA: dict[str, pl.DataType] = {
+    "file": pl.String(),
+    "case_number": pl.String(),
+    "field": pl.String(),
+    "kind": pl.String(),
+    "raw": pl.String(),
+    "action": pl.String(),
+}
 LIST_SCHEMA: dict[str, pl.DataType] = {
-    "report_id": pl.String(), "reference": pl.String(), "language": pl.String(), "publication_date": pl.Date(),
-    "year": pl.Int64(), "week": pl.Int64(), "url": pl.String()}
+    "report_id": pl.String(),
+    "reference": pl.String(),
+    "language": pl.String(),
+    "publication_date": pl.Date(),
+    "year": pl.Int64(),
+    "week": pl.Int64(),
+    "url": pl.String(),
+}
 
 #: What each note kind means and what the reader did (documented in docs/safety-gate.md too).
 NOTE_KINDS: dict[str, str] = {
-    "nil": "element marked xsi:nil=\"true\": read as missing",
+    "nil": 'element marked xsi:nil="true": read as missing',
     "empty": "empty element or empty CDATA: read as missing",
     "absent": "element not present in the alert: read as missing",
     "missing_word": "the word None/Unknown/n/a in an identity field: read as missing",
@@ -102,7 +183,8 @@ NOTE_KINDS: dict[str, str] = {
     "concatenated_urls": "several URLs run together with no separator: split at each http(s)://",
     "unknown_date": "measure date 'Unknown': date null, date_text kept",
     "website_typo": "website host starting 'wwww.': read as 'www.' (raw kept in online_traders.raw)",
-    "unparsed_production_dates": "productionDates not a 'dd.mm.yyyy - dd.mm.yyyy' range: text kept, from/to null",
+    "unparsed_production_dates": "productionDates not a 'dd.mm.yyyy - dd.mm.yyyy' range: text kept, "
+    "from/to null",
     "unexpected_field": "element the reader does not know: value kept only in the notes",
 }
 
@@ -110,25 +192,51 @@ _REQUIRED = ("caseNumber", "reference", "category")
 _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _PROD_RANGE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})\s*-\s*(\d{2})\.(\d{2})\.(\d{4})$")
 _MEASURE = re.compile(
-    r"Type of economic operator (?P<label>to whom the measure\(s\) were ordered|taking notified measure\(s\)):\s*"
+    r"Type of economic operator "
+    r"(?P<label>to whom the measure\(s\) were ordered|taking notified measure\(s\)):\s*"
     r"(?P<operator>.*?)\s*Category of measure\(s\):\s*(?P<measure>.*?)\s*"
-    r"Date of entry into force:\s*(?P<date>\d{2}/\d{2}/\d{4}|Unknown)", re.S)
+    r"Date of entry into force:\s*(?P<date>\d{2}/\d{2}/\d{4}|Unknown)",
+    re.S,
+)
 _TRADER = re.compile(r"\s*(?P<name>[^()/]+?)\s*(?:\((?P<inner>[^()]*)\))?\s*(?:/|$)")
 _URL_START = re.compile(r"(?=https?://)", re.I)
 _WS = re.compile(r"\s+")
 _ID_PREFIX = re.compile(r"^(?P<type>[A-Za-z][A-Za-z .#-]{0,30}?)\s*:\s*(?P<value>\S.*)$")
 #: The 23 child elements of an alert, in the portal's order (notes follow this order: reproducible output).
 _FIELD_ORDER = (
-    "order", "caseNumber", "reference", "category", "product", "brand", "name", "type_numberOfModel",
-    "batchNumber", "barcode", "riskType", "danger", "measures", "URLrecall", "description", "notifyingCountry",
-    "countryOfOrigin", "type", "level", "pictures", "onlineTrader", "companyRecallCode", "productionDates")
+    "order",
+    "caseNumber",
+    "reference",
+    "category",
+    "product",
+    "brand",
+    "name",
+    "type_numberOfModel",
+    "batchNumber",
+    "barcode",
+    "riskType",
+    "danger",
+    "measures",
+    "URLrecall",
+    "description",
+    "notifyingCountry",
+    "countryOfOrigin",
+    "type",
+    "level",
+    "pictures",
+    "onlineTrader",
+    "companyRecallCode",
+    "productionDates",
+)
 _KNOWN_FIELDS = frozenset(_FIELD_ORDER)
 
 
 class SafetyGateError(InputFileError):
-    """A Safety Gate file cannot be read: names the file, the alert, the field, the raw value and what was expected."""
+    """A Safety Gate file cannot be read: names file, alert, field, raw value and what was expected."""
 
-    def __init__(self, file: str | Path, alert: str | None, field: str | None, raw: str | None, expected: str):
+    def __init__(
+        self, file: str | Path, alert: str | None, field: str | None, raw: str | None, expected: str
+    ):
         where = str(file) + (f", alert {alert}" if alert else "") + (f", field {field!r}" if field else "")
         shown = "" if raw is None else f": got {raw[:200]!r}"
         super().__init__(f"{where}{shown}; expected {expected}", file=file, value=raw, expected=expected)
@@ -145,10 +253,12 @@ class Reading:
 
     def accounting(self) -> pl.DataFrame:
         """Return the count of notes per kind and field (what was interpreted, and how often)."""
-        return (self.notes.group_by("kind", "field").agg(pl.len().alias("values"),
-                                                          pl.col("case_number").n_unique().alias("alerts"))
-                .with_columns(pl.col("kind").replace_strict(NOTE_KINDS, default="").alias("action"))
-                .sort("kind", "field"))
+        return (
+            self.notes.group_by("kind", "field")
+            .agg(pl.len().alias("values"), pl.col("case_number").n_unique().alias("alerts"))
+            .with_columns(pl.col("kind").replace_strict(NOTE_KINDS, default="").alias("action"))
+            .sort("kind", "field")
+        )
 
 
 class _Notes:
@@ -159,11 +269,20 @@ class _Notes:
         self.rows: list[dict] = []
 
     def add(self, case: str | None, field: str, kind: str, raw: str | None) -> None:
-        self.rows.append({"file": self.file, "case_number": case, "field": field, "kind": kind, "raw": raw,
-                          "action": NOTE_KINDS[kind]})
+        self.rows.append(
+            {
+                "file": self.file,
+                "case_number": case,
+                "field": field,
+                "kind": kind,
+                "raw": raw,
+                "action": NOTE_KINDS[kind],
+            }
+        )
 
 
 # ----------------------------------------------------------------------------- small parsers
+
 
 def parse_date(text: str, *, file: str, alert: str | None, field: str) -> date:
     """Return the date of a dd/mm/yyyy text; raise :class:`SafetyGateError` otherwise."""
@@ -177,7 +296,7 @@ def parse_date(text: str, *, file: str, alert: str | None, field: str) -> date:
 
 
 def split_urls(text: str) -> list[str]:
-    """Return the URLs of a field that may run several together (``https://a...https://b...``) or space them."""
+    """Return the URLs of a field that runs several together (``https://a...https://b...``) or spaces them."""
     parts = []
     for chunk in text.split():
         parts += [p for p in _URL_START.split(chunk) if p]
@@ -208,7 +327,7 @@ def parse_measures(text: str, *, file: str, alert: str, notes: _Notes | None = N
     """
     out, pos = [], 0
     for m in _MEASURE.finditer(text):
-        if text[pos:m.start()].strip():
+        if text[pos : m.start()].strip():
             break
         date_text = m.group("date")
         if date_text == "Unknown":
@@ -218,18 +337,30 @@ def parse_measures(text: str, *, file: str, alert: str, notes: _Notes | None = N
         else:
             when = parse_date(date_text, file=file, alert=alert, field="measures")
         kind = "compulsory" if m.group("label").startswith("to whom") else "voluntary"
-        out.append({"kind": kind, "operator": m.group("operator").strip(), "measure": m.group("measure").strip(),
-                    "date": when, "date_text": date_text})
+        out.append(
+            {
+                "kind": kind,
+                "operator": m.group("operator").strip(),
+                "measure": m.group("measure").strip(),
+                "date": when,
+                "date_text": date_text,
+            }
+        )
         pos = m.end()
     if not out or text[pos:].strip():
-        raise SafetyGateError(file, alert, "measures", text[pos:] or text,
-                              "'Type of economic operator ...: X' + 'Category of measure(s): Y' + "
-                              "'Date of entry into force: dd/mm/yyyy|Unknown', repeated")
+        raise SafetyGateError(
+            file,
+            alert,
+            "measures",
+            text[pos:] or text,
+            "'Type of economic operator ...: X' + 'Category of measure(s): Y' + "
+            "'Date of entry into force: dd/mm/yyyy|Unknown', repeated",
+        )
     return out
 
 
 def marketplace_name(raw_name: str, website: str | None) -> str:
-    """Return the normalised marketplace of an online-trader entry (``Other(www.x)`` -> a marketplace or website)."""
+    """Return the normalised marketplace of a trader entry (``Other(www.x)`` -> a marketplace or website)."""
     key = raw_name.strip().casefold()
     if key in MARKETPLACES:
         return MARKETPLACES[key]
@@ -254,7 +385,9 @@ def _website(inner: str, *, notes: _Notes | None, alert: str | None) -> str:
     return host
 
 
-def parse_online_traders(text: str, *, file: str, alert: str | None, notes: _Notes | None = None) -> list[dict]:
+def parse_online_traders(
+    text: str, *, file: str, alert: str | None, notes: _Notes | None = None
+) -> list[dict]:
     """Return the entries of an ``onlineTrader`` text (``Name(identifier) / `` repeated) as trader rows.
 
     ``Amazon(ASIN: B0FCXZZ57X)`` gives identifier_type ``ASIN`` and identifier ``B0FCXZZ57X``;
@@ -266,7 +399,9 @@ def parse_online_traders(text: str, *, file: str, alert: str | None, notes: _Not
     while pos < len(body):
         m = _TRADER.match(body, pos)
         if not m or m.end() == pos:
-            raise SafetyGateError(file, alert, "onlineTrader", body[pos:], "'Marketplace(identifier) / ' repeated")
+            raise SafetyGateError(
+                file, alert, "onlineTrader", body[pos:], "'Marketplace(identifier) / ' repeated"
+            )
         pos = m.end()
         name, inner = m.group("name").strip(), (m.group("inner") or "").strip()
         id_type = ident = website = None
@@ -277,24 +412,34 @@ def parse_online_traders(text: str, *, file: str, alert: str | None, notes: _Not
             website = _website(inner, notes=notes, alert=alert)
         elif inner:
             ident = inner
-        out.append({"marketplace": marketplace_name(name, website), "marketplace_raw": name,
-                    "identifier_type": id_type, "identifier": ident, "website": website,
-                    "raw": m.group(0).strip().rstrip("/").strip()})
+        out.append(
+            {
+                "marketplace": marketplace_name(name, website),
+                "marketplace_raw": name,
+                "identifier_type": id_type,
+                "identifier": ident,
+                "website": website,
+                "raw": m.group(0).strip().rstrip("/").strip(),
+            }
+        )
     return out
 
 
 # ----------------------------------------------------------------------------- XML
+
 
 def _parse_xml(path: Path) -> Element:
     try:
         return SafeET.parse(path).getroot()
     except ParseError as e:
         line, col = getattr(e, "position", (None, None))
-        raise SafetyGateError(path, None, None, None, f"well-formed XML (parser: {e}; line {line}, column {col})") \
-            from None
+        raise SafetyGateError(
+            path, None, None, None, f"well-formed XML (parser: {e}; line {line}, column {col})"
+        ) from None
     except DefusedXmlException as e:
-        raise SafetyGateError(path, None, None, type(e).__name__, "XML without DTD entities or external references") \
-            from None
+        raise SafetyGateError(
+            path, None, None, type(e).__name__, "XML without DTD entities or external references"
+        ) from None
 
 
 def _text(el: Element | None, field: str, case: str | None, notes: _Notes) -> str | None:
@@ -310,7 +455,9 @@ def _text(el: Element | None, field: str, case: str | None, notes: _Notes) -> st
     if not clean:
         notes.add(case, field, "empty", raw or None)
         return None
-    if clean != raw and not (field == "onlineTrader" and raw.rstrip() == clean):  # "... / " ends every trader list
+    if clean != raw and not (
+        field == "onlineTrader" and raw.rstrip() == clean
+    ):  # "... / " ends every trader list
         notes.add(case, field, "whitespace", raw)
     if field in WORDS_AS_MISSING and clean.casefold() in MISSING_WORDS:
         notes.add(case, field, "missing_word", raw)
@@ -319,7 +466,7 @@ def _text(el: Element | None, field: str, case: str | None, notes: _Notes) -> st
 
 
 def read_list(path: str | Path) -> pl.DataFrame:
-    """Return the weekly-report list as one row per report (columns :data:`LIST_SCHEMA`), newest first as listed."""
+    """Return the weekly-report list, one row per report (columns :data:`LIST_SCHEMA`), in list order."""
     path = Path(path)
     root = _parse_xml(path)
     rows = []
@@ -333,10 +480,19 @@ def read_list(path: str | Path) -> pl.DataFrame:
         for field in ("year", "week"):
             if not get.get(field, "").isdigit():
                 raise SafetyGateError(path, ref, field, get.get(field), "a whole number")
-        rows.append({"report_id": m.group(1), "reference": ref, "language": get.get("report_language") or None,
-                     "publication_date": parse_date(get.get("publicationDate", ""), file=str(path), alert=ref,
-                                                    field="publicationDate"),
-                     "year": int(get["year"]), "week": int(get["week"]), "url": url})
+        rows.append(
+            {
+                "report_id": m.group(1),
+                "reference": ref,
+                "language": get.get("report_language") or None,
+                "publication_date": parse_date(
+                    get.get("publicationDate", ""), file=str(path), alert=ref, field="publicationDate"
+                ),
+                "year": int(get["year"]),
+                "week": int(get["week"]),
+                "url": url,
+            }
+        )
     if root.tag != "Safety-Gate":
         raise SafetyGateError(path, None, None, root.tag, "root element <Safety-Gate>")
     return pl.DataFrame(rows, schema=LIST_SCHEMA)
@@ -399,24 +555,47 @@ def _alert(n: Element, index: int, path: Path, head: dict, notes: _Notes) -> dic
     if len(recall) > 1 and len(_URL_START.findall(raw_urls)) > len(raw_urls.split()):
         notes.add(case, "URLrecall", "concatenated_urls", raw_urls)
     pics_el = n.find("pictures")
-    pictures = [] if pics_el is None else [p for p in (_text(el, "picture", case, notes) for el in pics_el) if p]
-    traders = parse_online_traders(t["onlineTrader"], file=file, alert=who, notes=notes) if t["onlineTrader"] else []
+    pictures = (
+        [] if pics_el is None else [p for p in (_text(el, "picture", case, notes) for el in pics_el) if p]
+    )
+    traders = (
+        parse_online_traders(t["onlineTrader"], file=file, alert=who, notes=notes)
+        if t["onlineTrader"]
+        else []
+    )
     prod_from, prod_to = _production_range(t["productionDates"], case, notes)
     return {
-        "source_file": path.name, "report_id": head["report_id"], "report_year": head["report_year"],
-        "report_week": head["report_week"], "report_date": head["report_date"],
-        "order": int(order) if order else None, "case_number": case, "alert_url": t["reference"],
-        "category": t["category"], "product": t["product"], "brand": t["brand"], "name": t["name"],
+        "source_file": path.name,
+        "report_id": head["report_id"],
+        "report_year": head["report_year"],
+        "report_week": head["report_week"],
+        "report_date": head["report_date"],
+        "order": int(order) if order else None,
+        "case_number": case,
+        "alert_url": t["reference"],
+        "category": t["category"],
+        "product": t["product"],
+        "brand": t["brand"],
+        "name": t["name"],
         "models": split_models(t["type_numberOfModel"]) if t["type_numberOfModel"] else [],
-        "batch": t["batchNumber"], "barcodes": split_barcodes(t["barcode"]) if t["barcode"] else [],
-        "risk_types": split_risk_types(t["riskType"]) if t["riskType"] else [], "danger": t["danger"],
+        "batch": t["batchNumber"],
+        "barcodes": split_barcodes(t["barcode"]) if t["barcode"] else [],
+        "risk_types": split_risk_types(t["riskType"]) if t["riskType"] else [],
+        "danger": t["danger"],
         "measures": parse_measures(t["measures"], file=file, alert=who, notes=notes) if t["measures"] else [],
-        "recall_urls": recall, "description": t["description"], "notifying_country": t["notifyingCountry"],
-        "country_of_origin": t["countryOfOrigin"], "type": t["type"], "level": t["level"], "pictures": pictures,
+        "recall_urls": recall,
+        "description": t["description"],
+        "notifying_country": t["notifyingCountry"],
+        "country_of_origin": t["countryOfOrigin"],
+        "type": t["type"],
+        "level": t["level"],
+        "pictures": pictures,
         "online_traders": traders,
         "online_marketplaces": sorted({tr["marketplace"] for tr in traders}),
-        "company_recall_code": t["companyRecallCode"], "production_dates": t["productionDates"],
-        "production_from": prod_from, "production_to": prod_to,
+        "company_recall_code": t["companyRecallCode"],
+        "production_dates": t["productionDates"],
+        "production_from": prod_from,
+        "production_to": prod_to,
     }
 
 
@@ -430,11 +609,13 @@ def read_report(path: str | Path) -> Reading:
     seen: dict[str, int] = {}
     for r in rows:
         if r["case_number"] in seen:
-            raise SafetyGateError(path, r["case_number"], "caseNumber", r["case_number"],
-                                  "each case number once per report")
+            raise SafetyGateError(
+                path, r["case_number"], "caseNumber", r["case_number"], "each case number once per report"
+            )
         seen[r["case_number"]] = 1
-    return Reading(pl.DataFrame(rows, schema=ALERT_SCHEMA), pl.DataFrame(notes.rows, schema=NOTE_SCHEMA),
-                   (path.name,))
+    return Reading(
+        pl.DataFrame(rows, schema=ALERT_SCHEMA), pl.DataFrame(notes.rows, schema=NOTE_SCHEMA), (path.name,)
+    )
 
 
 def report_files(inputs: Iterable[str | Path]) -> list[Path]:
@@ -469,10 +650,18 @@ def read_reports(inputs: Iterable[str | Path], *, skip_lists: bool = True) -> Re
     files = report_files(inputs)
     readings = [read_report(p) for p in files if not (skip_lists and is_list_file(p))]
     if not readings:
-        raise SafetyGateError(", ".join(map(str, files)) or "(no files)", None, None, None,
-                              "at least one weekly-report detail XML file")
-    return Reading(pl.concat([r.alerts for r in readings]), pl.concat([r.notes for r in readings]),
-                   tuple(f for r in readings for f in r.files))
+        raise SafetyGateError(
+            ", ".join(map(str, files)) or "(no files)",
+            None,
+            None,
+            None,
+            "at least one weekly-report detail XML file",
+        )
+    return Reading(
+        pl.concat([r.alerts for r in readings]),
+        pl.concat([r.notes for r in readings]),
+        tuple(f for r in readings for f in r.files),
+    )
 
 
 # ----------------------------------------------------------------------------- Parquet with provenance
@@ -487,8 +676,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_table(inputs: Iterable[str | Path], out: str | Path, *, name: str = "safetygate_alerts",
-                built: str | None = None, lineage: Sequence[str] | None = None) -> dict:
+def build_table(
+    inputs: Iterable[str | Path],
+    out: str | Path,
+    *,
+    name: str = "safetygate_alerts",
+    built: str | None = None,
+    lineage: Sequence[str] | None = None,
+) -> dict:
     """Read every weekly report in ``inputs`` and write the alert table to Parquet ``out`` with provenance.
 
     Writes ``out`` (the alert table; the provenance also in the Parquet key-value metadata under
@@ -509,30 +704,53 @@ def build_table(inputs: Iterable[str | Path], out: str | Path, *, name: str = "s
     files = [p for p in report_files(inputs) if p.name in reading.files]
     version = built or _date.today().isoformat()
     input_files = [{"file": p.name, "sha256": _sha256(p), "size": p.stat().st_size} for p in files]
-    accounting = [dict(zip(("kind", "field", "values"), r, strict=True))
-                  for r in reading.accounting().select("kind", "field", "values").iter_rows()]
-    common = {"source": f"Safety Gate weekly reports, {PORTAL_URL}", "source_urls": [PORTAL_URL], "version": version,
-              "synthetic": False, "licence": f"{ATTRIBUTION}; reuse per the Commission's reuse rules; do not alter "
-                                            "the meaning of the alerts", "acknowledgement": ACKNOWLEDGEMENT,
-              "input_files": input_files}
+    accounting = [
+        dict(zip(("kind", "field", "values"), r, strict=True))
+        for r in reading.accounting().select("kind", "field", "values").iter_rows()
+    ]
+    common = {
+        "source": f"Safety Gate weekly reports, {PORTAL_URL}",
+        "source_urls": [PORTAL_URL],
+        "version": version,
+        "synthetic": False,
+        "licence": f"{ATTRIBUTION}; reuse per the Commission's reuse rules; do not alter "
+        "the meaning of the alerts",
+        "acknowledgement": ACKNOWLEDGEMENT,
+        "input_files": input_files,
+    }
     notes_path = out.with_name(out.stem + "-notes.csv")
     fields = provenance.record(
-        name, "EU Safety Gate alerts, one row per alert (read from weekly-report XML)",
-        f"{reading.alerts.height} alerts from {len(files)} weekly report(s), read by dsa_explore.readers.safetygate; "
-        "list columns: models, barcodes, risk_types, recall_urls, pictures, online_marketplaces; measures and "
-        f"online_traders as lists of structs. Every value the reader interpreted is in {notes_path.name}, counted "
-        "in 'accounting'.", fmt="parquet", accounting=accounting,
-        schema={c: str(t) for c, t in reading.alerts.schema.items()}, **common)
+        name,
+        "EU Safety Gate alerts, one row per alert (read from weekly-report XML)",
+        f"{reading.alerts.height} alerts from {len(files)} weekly report(s), read by "
+        "dsa_explore.readers.safetygate; list columns: models, barcodes, risk_types, recall_urls, pictures, "
+        "online_marketplaces; measures and online_traders as lists of structs. Every value the reader "
+        f"interpreted is in {notes_path.name}, counted "
+        "in 'accounting'.",
+        fmt="parquet",
+        accounting=accounting,
+        schema={c: str(t) for c, t in reading.alerts.schema.items()},
+        **common,
+    )
     embedded = {k: v for k, v in fields.items() if k not in ("retrieved", "version")}
     reading.alerts.write_parquet(out, metadata={PROVENANCE_KEY: json.dumps(embedded, ensure_ascii=False)})
     reading.notes.write_csv(notes_path)
     lineage = list(lineage) if lineage is not None else [p.name for p in files]
     here = "dsa_explore.readers.safetygate.build_table"
-    provenance.write(notes_path, provenance.record(
-        name + "_notes", "Values the Safety Gate reader interpreted (xsi:nil, empty, Unknown dates, typos, ...)",
-        f"One row per interpreted value of {out.name}: file, case number, field, kind, raw value, action "
-        "(kinds in docs/safety-gate.md).", fmt="csv",
-        schema={c: "String" for c in NOTE_SCHEMA}, **common), built_by=here, inputs=lineage)
+    provenance.write(
+        notes_path,
+        provenance.record(
+            name + "_notes",
+            "Values the Safety Gate reader interpreted (xsi:nil, empty, Unknown dates, typos, ...)",
+            f"One row per interpreted value of {out.name}: file, case number, field, kind, raw value, action "
+            "(kinds in docs/safety-gate.md).",
+            fmt="csv",
+            schema={c: "String" for c in NOTE_SCHEMA},
+            **common,
+        ),
+        built_by=here,
+        inputs=lineage,
+    )
     return provenance.write(out, fields, built_by=here, inputs=lineage)
 
 
@@ -542,7 +760,9 @@ def build_shipped(root: str | Path) -> list[Path]:
 
     out = Path(root) / "safetygate" / "alerts.parquet"
     versions = sorted(catalog.get(n).version for n in SHIPPED_REPORTS)
-    build_table([catalog.path(n) for n in SHIPPED_REPORTS], out, built=versions[-1], lineage=list(SHIPPED_REPORTS))
+    build_table(
+        [catalog.path(n) for n in SHIPPED_REPORTS], out, built=versions[-1], lineage=list(SHIPPED_REPORTS)
+    )
     return [out, out.with_name("alerts-notes.csv")]
 
 
@@ -560,20 +780,23 @@ def load_table(path: str | Path) -> pl.DataFrame:
     """Return an alert table written by :func:`build_table`, checking its columns and types."""
     path = Path(path)
     if not path.is_file():
-        raise SafetyGateError(path, None, None, None, "an alert table written by `dsa-explore safetygate build`")
+        raise SafetyGateError(
+            path, None, None, None, "an alert table written by `dsa-explore safetygate build`"
+        )
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # polars raises several error types for a file that is not Parquet
         raise SafetyGateError(path, None, None, type(exc).__name__, "a Parquet file") from None
     for col, dtype in ALERT_SCHEMA.items():
         if col not in frame.columns or frame.schema[col] != dtype:
-            raise SafetyGateError(path, None, col, str(frame.schema.get(col)), f"column {col!r} of type {dtype}")
+            raise SafetyGateError(
+                path, None, col, str(frame.schema.get(col)), f"column {col!r} of type {dtype}"
+            )
     return frame.select(list(ALERT_SCHEMA))
 
 
-
 def shipped_reading() -> Reading:
-    """Return the shipped real weekly reports (``data/safetygate/``, checksums verified by the catalog), read."""
+    """Return the shipped real weekly reports (``data/safetygate/``, checksums verified), read."""
     from dsa_explore.data import catalog
 
     return read_reports([catalog.path(name) for name in SHIPPED_REPORTS])

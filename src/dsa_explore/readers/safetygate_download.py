@@ -60,7 +60,9 @@ def _open(url: str, headers: dict, timeout: float):
     return urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - explicit user request
 
 
-def fetch(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = MAX_BYTES, block: int = 1 << 16) -> Path:
+def fetch(
+    url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = MAX_BYTES, block: int = 1 << 16
+) -> Path:
     """Fetch ``url`` into ``dest`` via ``dest.part``, resuming a partial file with ``Range``; return ``dest``.
 
     Raises :class:`DownloadError` (the ``.part`` file is kept for the next run) when the transfer
@@ -92,8 +94,11 @@ def fetch(url: str, dest: Path, *, timeout: float = 60.0, max_bytes: int = MAX_B
                         raise DownloadError(url, f"at most {max_bytes} bytes (the transfer went past it)")
                     fh.write(chunk)
         except (OSError, http.client.HTTPException) as exc:  # a broken connection, IncompleteRead, a timeout
-            raise DownloadError(url, f"a complete transfer (broke after {written} bytes: {type(exc).__name__}); "
-                                     "run again to resume") from None
+            raise DownloadError(
+                url,
+                f"a complete transfer (broke after {written} bytes: {type(exc).__name__}); "
+                "run again to resume",
+            ) from None
     if expected is not None and written < expected:
         raise DownloadError(url, f"{expected} bytes (got {written}); run again to resume")
     part.replace(dest)
@@ -105,13 +110,26 @@ def _sha256(path: Path) -> str:
 
 
 def _record(manifest: dict, name: str, url: str, path: Path) -> None:
-    manifest["files"][name] = {"url": url, "size": path.stat().st_size, "sha256": _sha256(path),
-                               "retrieved": datetime.now(UTC).isoformat(timespec="seconds")}
+    manifest["files"][name] = {
+        "url": url,
+        "size": path.stat().st_size,
+        "sha256": _sha256(path),
+        "retrieved": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
-def download(since: date, to: str | Path, *, until: date | None = None, list_url: str = sg.LIST_URL,
-             delay: float = 2.0, timeout: float = 60.0, max_bytes: int = MAX_BYTES,
-             sleep: Callable[[float], None] = time.sleep, log: Callable[[str], None] | None = None) -> DownloadResult:
+def download(
+    since: date,
+    to: str | Path,
+    *,
+    until: date | None = None,
+    list_url: str = sg.LIST_URL,
+    delay: float = 2.0,
+    timeout: float = 60.0,
+    max_bytes: int = MAX_BYTES,
+    sleep: Callable[[float], None] = time.sleep,
+    log: Callable[[str], None] | None = None,
+) -> DownloadResult:
     """Download the weekly-report list and every report published from ``since`` (to ``until``) into ``to``.
 
     Parameters
@@ -136,7 +154,7 @@ def download(since: date, to: str | Path, *, until: date | None = None, list_url
     folder.mkdir(parents=True, exist_ok=True)
     say = log or (lambda _msg: None)
     list_path = folder / LIST_FILE
-    list_path.unlink(missing_ok=True)   # the list changes every Friday: always fetched fresh, never resumed
+    list_path.unlink(missing_ok=True)  # the list changes every Friday: always fetched fresh, never resumed
     list_path.with_name(LIST_FILE + ".part").unlink(missing_ok=True)
     fetch(list_url, list_path, timeout=timeout, max_bytes=max_bytes)
     reports = sg.read_list(list_path).filter(pl.col("publication_date") >= since)
