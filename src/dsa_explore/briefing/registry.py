@@ -7,7 +7,16 @@ this tuple, so nothing else changes. See ``docs/CONVENTIONS.md``.
 
 from __future__ import annotations
 
-from dsa_explore.briefing.sections import links, listings, notices, penalties, resources, risk, sor
+from dsa_explore.briefing.sections import (
+    links,
+    listings,
+    notices,
+    penalties,
+    resources,
+    risk,
+    safetygate,
+    sor,
+)
 
 SECTIONS = (
     resources,
@@ -15,6 +24,7 @@ SECTIONS = (
     listings,
     sor,
     risk,
+    safetygate,
     links,
     penalties,
 )

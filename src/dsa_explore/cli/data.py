@@ -18,6 +18,7 @@ import sys
 from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
 from dsa_explore.readers import transparency as transparency_reports
+from dsa_explore.readers import safetygate
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import risk as risk_synthetic
@@ -30,6 +31,7 @@ BUILDS = (
     transparency_reports.BUILD,
     risk_synthetic.BUILD,
     sor_extract.BUILD,
+    safetygate.BUILD,
 )
 
 

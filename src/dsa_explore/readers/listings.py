@@ -100,6 +100,7 @@ SELECTION_MECHANISMS: dict[str, dict] = {
                      "meaning": "the top-k search results for a fixed query: inclusion probabilities unknown"},
     "purposive": {"probability": False,
                   "meaning": "hand-picked for possible risk (most published test purchases): no inclusion probabilities"},
+    "unknown": {"probability": False, "meaning": "how the items were selected is not published"},
 }
 PROBABILITY_MECHANISMS = tuple(k for k, v in SELECTION_MECHANISMS.items() if v["probability"])
 
@@ -416,3 +417,39 @@ BUILD = Build(
     function=lambda root: write_templates(Path(root) / "listings", records=True),
     description="blank listing-sample and frame-table templates (header rows of the format)",
 )
+
+
+PUBLISHED_OUTCOMES = ("non_compliant", "unsafe")
+
+
+def validate_published(t: pl.DataFrame, file: str = "published-test-purchases.csv") -> pl.DataFrame:
+    """Return the published test purchases ``t`` when every row is consistent; else raise naming line and value.
+
+    Checks: n and positives both given or both empty (a shares-only row has neither and may have a
+    ``share``); 0 <= positives <= n, n > 0; share in [0, 1]; a known selection mechanism and outcome
+    type; an http(s) source URL. Raises :class:`~dsa_explore.core.errors.InputFileError` listing every
+    problem.
+    """
+    problems = []
+    for i, r in enumerate(t.iter_rows(named=True), start=2):
+        where = f"{file} line {i} ({r['study']}, {r['platform']})"
+        if (r["n"] is None) != (r["positives"] is None):
+            problems.append(f"{where}: n={r['n']!r}, positives={r['positives']!r}; expected both or neither")
+        elif r["n"] is not None and not (r["n"] > 0 and 0 <= r["positives"] <= r["n"]):
+            problems.append(f"{where}: positives={r['positives']} of n={r['n']}; "
+                            "expected 0 <= positives <= n, n > 0")
+        if r["share"] is not None and not 0 <= r["share"] <= 1:
+            problems.append(f"{where}: share={r['share']}; expected a share between 0 and 1")
+        if r["selection_mechanism"] not in SELECTION_MECHANISMS:
+            problems.append(f"{where}: selection_mechanism={r['selection_mechanism']!r}; expected one of "
+                            f"{list(SELECTION_MECHANISMS)}")
+        if r["outcome_type"] not in PUBLISHED_OUTCOMES:
+            problems.append(f"{where}: outcome_type={r['outcome_type']!r}; "
+                            f"expected one of {list(PUBLISHED_OUTCOMES)}")
+        if not (r["source_url"] or "").startswith(("http://", "https://")):
+            problems.append(f"{where}: source_url={r['source_url']!r}; expected an http(s) address")
+    if problems:
+        raise InputFileError(f"{len(problems)} problem(s) in the published test purchases:\n"
+                             + "\n".join(problems),
+                             file=file, expected="consistent published counts")
+    return t

@@ -59,12 +59,14 @@ def section(platform: str) -> Section:
                              "{unsafe_prev}.")
     else:
         sentences.append(f"No listing sample for {platform} in the synthetic demonstration data.")
-    rows = pub.filter(pl.col("platform") == platform).sort("year", "study")
+    rows = pub.filter((pl.col("platform") == platform) & pl.col("counts_published")).sort("year", "study")
     for i, r in enumerate(rows.iter_rows(named=True)):
         key = f"pub_{i}"
-        src = Source(label=f"{r['study']} ({r['year']}), as recorded in shipped dataset `{pub_source_name}`",
+        year = "undated" if r["year"] is None else str(r["year"])
+        src = Source(label=f"{r['study']} ({year}), as recorded in shipped dataset `{pub_source_name}`",
                      url=r["source_url"])
-        study = r["study"] if str(r["year"]) in r["study"] else f"{r['study']} {r['year']}"
+        study = r["study"] if year in r["study"] else f"{r['study']} ({year})" if r["year"] is None \
+            else f"{r['study']} {year}"
         facts.append(Fact(key, f"{study}: {r['outcome_definition']}", r["estimate"],
                           f"{study}: {r['positives']}/{r['n']} {r['product_group']}: "
                           f"{r['outcome_definition']} ({formatting.pct(r['estimate'])}, 95% CI {formatting.pct(r['low'])}–{formatting.pct(r['high'])}; "
