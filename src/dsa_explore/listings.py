@@ -410,7 +410,13 @@ def _validate_frame(raw: _Raw, problems: _Problems) -> pl.DataFrame:
     text = _normalise_identifiers(_Raw(text, file, raw.lines), "stratum", problems)
     frame = _typed(text, FRAME_SCHEMA, file, problems, "stratum", raw.lines)
     frame = _check_platforms(frame, file, raw.lines, problems, "stratum")
-    lines = raw.lines
+    _check_frame_rows(frame, raw, problems)
+    return frame.with_columns(pl.Series("_line", raw.lines, dtype=pl.Int64))
+
+
+def _check_frame_rows(frame: pl.DataFrame, raw: _Raw, problems: _Problems) -> None:
+    """Report empty strata, frame sizes below 1 and strata listed twice."""
+    file, lines = raw.file, raw.lines
     for i, (s, n) in enumerate(zip(frame["stratum"], frame["frame_size"], strict=True)):
         if s is None and lines[i] not in raw.bad_lines:
             problems.add(file, lines[i], None, "stratum", None, "required value is empty", "a stratum name")
@@ -420,7 +426,6 @@ def _validate_frame(raw: _Raw, problems: _Problems) -> pl.DataFrame:
     for i in dup.arg_true().to_list()[1:]:
         problems.add(file, lines[i], frame["stratum"][i], "stratum", frame["stratum"][i],
                      "stratum listed more than once", "each stratum once")
-    return frame.with_columns(pl.Series("_line", lines, dtype=pl.Int64))
 
 
 def _check_against_frame(typed: pl.DataFrame, raw: pl.DataFrame, file: str, frame: pl.DataFrame, frame_file: str,
