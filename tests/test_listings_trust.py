@@ -189,3 +189,15 @@ def test_normalise_identifier_directly():
         "removed invisible character U+200E LEFT-TO-RIGHT MARK"])
     assert identifiers.normalise("  S1 ") == ("S1", [])
     assert identifiers.normalise("ﬁt") == ("fit", ["Unicode NFKC: U+FB01 LATIN SMALL LIGATURE FI"])
+
+
+def test_a_frame_in_memory_is_checked_the_same_way():
+    # what the capture readers pass: text columns, rows numbered as if written with a header (line 2 = row 0)
+    sample = pl.read_csv(FIX / "sample-good.csv", infer_schema=False).with_columns(
+        pl.when(pl.col("listing_id") == "L6").then(pl.lit("L\u200b2")).otherwise(pl.col("listing_id"))
+        .alias("listing_id"))
+    frame = pl.read_csv(FRAME, infer_schema=False)
+    report = L.validate_sample(sample, frame)
+    assert report.problems.select("file", "line", "column", "value").rows() == [("<frame>", 7, "listing_id",
+                                                                                  "L\u200b2")]
+    assert report.normalised.select("line", "normalised").rows() == [(7, "L2")]

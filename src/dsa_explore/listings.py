@@ -400,9 +400,7 @@ def _validate_frame(raw: _Raw, problems: _Problems) -> pl.DataFrame:
         problems.add(file, None, None, c, None, "frame table lacks a required column", f"columns {list(FRAME_SCHEMA)}")
     if missing:
         return empty
-    if raw.frame.height == 0:
-        problems.add(file, None, None, None, None, "the frame table has a header but no strata",
-                     "one row per stratum (stratum, platform, frame_size, description)")
+    # a frame without strata needs no problem of its own: each sample row then reports its stratum missing
     text = raw.frame
     for c in FRAME_SCHEMA:
         if c not in text.columns:
