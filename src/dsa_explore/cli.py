@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         sor_cli = None
     if sor_cli is not None:
         sor_cli.register(sub)
+    from dsa_explore import cli_capture
+
+    cli_capture.register(sub)
     return parser
 
 
