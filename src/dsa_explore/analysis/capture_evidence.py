@@ -254,7 +254,7 @@ def page_flags(capture: capture_reader.Capture) -> pl.DataFrame:
     found = []
     for flag, (lex, groups) in PAGE_FLAGS.items():
         pattern = risk.terms_regex(risk._terms(lex, groups))
-        found.append(text.select("url", pl.lit(flag).alias("flag"), pl.col("text").str.extract(pattern, 0).alias("term"))
+        found.append(text.select("url", pl.lit(flag).alias("flag"), pl.col("text").str.extract(pattern, 0).str.strip_chars().alias("term"))
                      .filter(pl.col("term").is_not_null()))
     # a page matching both lexicons is listed once, under the first flag
     return pl.concat(found).unique("url", keep="first", maintain_order=True).sort("url").cast(schema)
