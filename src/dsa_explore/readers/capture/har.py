@@ -86,8 +86,8 @@ def _entry_page(i: int, entry, name: str, capture: Capture) -> None:
     except (TypeError, ValueError):
         capture.skip(name, i, "entry", url, f"response.status {response.get('status')!r} is not a number")
         return
-    if status == 0:
-        capture.skip(name, i, "entry", url, "request failed or was blocked (status 0, no response)")
+    if status <= 0:
+        capture.skip(name, i, "entry", url, f"request failed or was blocked (status {status}, no response)")
         return
     content = response.get("content") if isinstance(response.get("content"), dict) else {}
     body, problem = _body(content, status)

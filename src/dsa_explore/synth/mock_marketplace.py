@@ -1,0 +1,121 @@
+"""Serve the MADE-UP mock marketplace (``data/mock-marketplace/site/``) on 127.0.0.1.
+
+A tiny threaded ``http.server`` that answers by ``Host`` header, so one local port can stand in
+for several made-up hosts (Chromium maps them to it with ``--host-resolver-rules``):
+
+* :data:`MARKET_HOST` serves the static files of the site (``/`` is ``index.html``);
+* the server-side redirects and the fake link shortener :data:`SHORTENER_HOST` come from
+  ``redirects.json`` (host -> path with query -> ``[status, Location]``);
+* any other host or path is a 404.
+
+Use it as a context manager::
+
+    with MockMarketplace() as site:
+        site.port, site.url("/"), site.resolver_rules()   # for dsa-explore capture --host-resolver-rules
+
+Nothing here touches the network beyond 127.0.0.1. Every page of the site says it is made up.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import mimetypes
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from dsa_explore import paths
+
+MARKET_HOST = "www.mockmarket.test"
+SHORTENER_HOST = "shrt.test"
+HOSTS = (MARKET_HOST, SHORTENER_HOST)
+
+
+def site_dir() -> Path:
+    """Return the folder of the mock marketplace's files."""
+    return paths.data_dir() / "mock-marketplace" / "site"
+
+
+def _handler(root: Path, redirects: dict, log: list):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "MockMarketplace/1 (MADE-UP test site)"
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            host = (self.headers.get("Host") or "").split(":")[0].lower()
+            log.append((host, self.path))
+            rule = redirects.get(host, {}).get(self.path)
+            if rule:
+                self.send_response(int(rule[0]))
+                self.send_header("Location", rule[1])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            path = unquote(urlsplit(self.path).path)
+            file = (root / (path.lstrip("/") or "index.html")).resolve()
+            if host != MARKET_HOST or not file.is_relative_to(root) or not file.is_file() \
+                    or file.name == "redirects.json":
+                self._send(404, b"<!doctype html><title>404</title><p>MADE-UP mock marketplace: not found</p>",
+                           "text/html; charset=utf-8")
+                return
+            ctype = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            if ctype.startswith("text/"):
+                ctype += "; charset=utf-8"
+            self._send(200, file.read_bytes(), ctype)
+
+        def _send(self, status: int, body: bytes, ctype: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    return Handler
+
+
+class MockMarketplace:
+    """The mock marketplace served on 127.0.0.1 in a background thread (a context manager)."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = (root or site_dir()).resolve()
+        self.redirects = {k: v for k, v in json.loads((self.root / "redirects.json").read_text("utf-8")).items()
+                          if not k.startswith("_")}
+        self.requests: list[tuple[str, str]] = []
+        self._server: http.server.ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "start the server first"
+        return self._server.server_address[1]
+
+    def url(self, path: str = "/") -> str:
+        """Return the mock marketplace URL of ``path`` (port 80 in the browser, mapped to :attr:`port`)."""
+        return f"http://{MARKET_HOST}{path}"
+
+    def resolver_rules(self) -> str:
+        """Return Chromium ``--host-resolver-rules`` mapping the made-up hosts here and every other host nowhere."""
+        return ", ".join(f"MAP {h} 127.0.0.1:{self.port}" for h in HOSTS) + ", MAP * ~NOTFOUND"
+
+    def start(self) -> MockMarketplace:
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                       _handler(self.root, self.redirects, self.requests))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> MockMarketplace:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
