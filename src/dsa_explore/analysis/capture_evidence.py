@@ -15,9 +15,10 @@ HTML, or a folder written by ``dsa-explore capture``) gets, with one call each:
   (like a purposive test purchase), not the platform;
 * :func:`risk_ranking`: the capture-computable risk indicators and partial score per listing
   (``dsa_explore.analysis.capture.risk_indicators``), highest first;
-* :func:`page_flags` and :func:`hidden_link_chains`: captured pages whose own text matches the
-  adult-content or restricted-substance lexicon (``data/risk/lexicons/``), and the shortest
-  chain from every captured listing page to such a page within ``max_hops`` edges, with the
+* :func:`page_flags` and :func:`hidden_link_chains`: captured pages that show adult content, a
+  restricted substance or a counterfeit signal (lexicons of ``data/risk/lexicons/`` and the risk
+  indicators), and the shortest chain from every other captured listing page to such a page
+  within ``max_hops`` edges, with the
   kinds of edge along it (a ``redirect``, ``meta_refresh`` or ``script`` hop is the hidden
   navigation of the AliExpress case).
 
@@ -41,12 +42,6 @@ from dsa_explore.readers import capture as capture_reader
 
 #: Columns of :attr:`CaptureEvidence.sources`.
 SOURCE_SCHEMA = {"file": pl.String, "sha256": pl.String, "bytes": pl.Int64, "role": pl.String}
-
-#: Lexicon groups whose terms flag a captured page as a target of a hidden-link chain.
-PAGE_FLAGS: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "adult": ("adult_terms", ("adult",)),
-    "restricted_substance": ("restricted_substances", None),
-}
 
 #: Edge kinds that hide where a link goes (the reader sees them only in the captured traffic or code).
 HIDDEN_KINDS = ("redirect", "meta_refresh", "script")
@@ -237,27 +232,65 @@ def _visible_text(page) -> str:
     return tree.text_content()
 
 
-def page_flags(capture: capture_reader.Capture) -> pl.DataFrame:
-    """Return one row per captured HTML page whose own text matches a flag lexicon: url, flag, term.
+#: An adult audience stated in words (checked after ``risk.normalise``): "adults only", "18+", "for adults".
+ADULT_AUDIENCE = r"(?:^|[^\p{L}\p{N}])(?:adults?[ -]only|for adults|18\+|ab 18)(?:$|[^\p{L}\p{N}])"
 
-    The adult-content lexicon (group ``adult``) and the restricted-substance lexicon of
-    ``data/risk/lexicons/`` are matched after ``dsa_explore.risk.normalise`` (NFKC,
-    zero-width characters removed, look-alikes folded), on the page's visible text.
-    """
+
+def _page_texts(capture: capture_reader.Capture) -> pl.DataFrame:
+    """Return url and normalised visible text of every captured HTML page (first record per URL)."""
     pages: dict[str, str] = {}
     for page in capture.pages:
         url = page.final_url or page.url
         if page.is_html and page.body is not None and url not in pages:
             pages[url] = risk.normalise(_visible_text(page))
-    text = pl.DataFrame({"url": list(pages), "text": list(pages.values())}, schema={"url": pl.String, "text": pl.String})
-    schema = {"url": pl.String, "flag": pl.String, "term": pl.String}
-    found = []
-    for flag, (lex, groups) in PAGE_FLAGS.items():
-        pattern = risk.terms_regex(risk._terms(lex, groups))
-        found.append(text.select("url", pl.lit(flag).alias("flag"), pl.col("text").str.extract(pattern, 0).str.strip_chars().alias("term"))
-                     .filter(pl.col("term").is_not_null()))
-    # a page matching both lexicons is listed once, under the first flag
-    return pl.concat(found).unique("url", keep="first", maintain_order=True).sort("url").cast(schema)
+    return pl.DataFrame({"url": list(pages), "text": list(pages.values())}, schema={"url": pl.String, "text": pl.String})
+
+
+def _listing_texts(listings: pl.DataFrame) -> pl.DataFrame:
+    """Return page url, the normalised title/description/category text and the counterfeit signals of each listing."""
+    if listings.height == 0:
+        return pl.DataFrame(schema={"url": pl.String, "text": pl.String, "counterfeit": pl.Boolean})
+    scored = captured.risk_indicators(listings)
+    return scored.select(
+        pl.col("final_url").fill_null(pl.col("url")).alias("url"),
+        pl.concat_str([risk.normalised(pl.col(c)).fill_null("") for c in ("title", "description", "product_category",
+                                                                             "breadcrumbs")], separator=" \n ")
+        .alias("text"),
+        (pl.col("brand_unauthorised") | pl.col("obfuscated_brand_text")).alias("counterfeit"))
+
+
+def page_flags(evidence: CaptureEvidence) -> pl.DataFrame:
+    """Return one row per captured page that shows bad content: url, flag, evidence (the matched term or signal).
+
+    A page is flagged, first rule first:
+
+    * ``adult``: its visible text or a listing on it (title, description, category,
+      breadcrumbs) contains a term of the adult-content lexicon (``data/risk/lexicons/adult_terms.csv``,
+      group ``adult``) or states an adult audience (:data:`ADULT_AUDIENCE`, or the category "adult");
+    * ``restricted_substance``: the same texts contain a term of the restricted-substance lexicon;
+    * ``counterfeit_signal``: a listing on it fires the brand-not-authorised or the
+      obfuscated-brand indicator (``dsa_explore.risk``).
+
+    Texts are matched after ``dsa_explore.risk.normalise`` (NFKC, zero-width characters removed,
+    look-alikes folded), so a term hidden with a zero-width space still matches.
+    """
+    text = pl.concat([_page_texts(evidence.capture),
+                      _listing_texts(evidence.listings).select("url", "text")])
+    counterfeit = _listing_texts(evidence.listings).filter(pl.col("counterfeit"))
+    adult = risk.terms_regex(risk._terms("adult_terms", ["adult"]))
+    rules = [
+        ("adult", pl.coalesce(pl.col("text").str.extract(adult, 0), pl.col("text").str.extract(ADULT_AUDIENCE, 0),
+                              pl.col("text").str.extract(r"(?:^| \n )(adult)(?:$| \n )", 1))),
+        ("restricted_substance", pl.col("text").str.extract(risk.terms_regex(risk._terms("restricted_substances")), 0)),
+    ]
+    found = [text.select("url", pl.lit(flag).alias("flag"), expr.str.strip_chars().alias("evidence"))
+             .filter(pl.col("evidence").is_not_null()) for flag, expr in rules]
+    found.append(counterfeit.select("url", pl.lit("counterfeit_signal").alias("flag"),
+                                    pl.lit("brand not authorised or obfuscated brand").alias("evidence")))
+    schema = {"url": pl.String, "flag": pl.String, "evidence": pl.String}
+    # a page matching several rules is listed once, under the first
+    return (pl.concat([f.cast(schema) for f in found]).unique("url", keep="first", maintain_order=True)
+            .sort("url"))
 
 
 def _path_kinds(path: list[str], kinds: dict[tuple[str, str], str]) -> str:
@@ -267,14 +300,16 @@ def _path_kinds(path: list[str], kinds: dict[tuple[str, str], str]) -> str:
 def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataFrame:
     """Return the shortest chain from each captured listing page to a flagged page, within ``max_hops`` edges.
 
-    Seeds are the pages listings were extracted from (``url`` and ``final_url``); targets are
-    :func:`page_flags`. Columns: source_url, target_url, flag, hops, path (URLs joined by
+    Seeds are the pages listings were extracted from (their final URL) that are not flagged
+    themselves; targets are :func:`page_flags`. Columns: source_url, target_url, flag, hops, path (URLs joined by
     ``" > "``), kinds (edge kinds along the path), hidden (whether any hop is a redirect, meta
     refresh or script navigation), child_targeted (the seed listing states a child audience).
     """
-    flags = page_flags(evidence.capture)
+    flags = page_flags(evidence)
     ls = evidence.listings
-    seeds = list(dict.fromkeys(ls["final_url"].fill_null(ls["url"]).drop_nulls().to_list()))
+    flagged = set(flags["url"].to_list())
+    # a flagged listing is a target, not a seed: a chain starts at a page that shows nothing bad itself
+    seeds = [u for u in dict.fromkeys(ls["final_url"].fill_null(ls["url"]).drop_nulls().to_list()) if u not in flagged]
     child = set(ls.filter(pl.col("child_targeted").fill_null(False))["final_url"].fill_null(
         ls.filter(pl.col("child_targeted").fill_null(False))["url"]).to_list())
     schema = {"source_url": pl.String, "target_url": pl.String, "flag": pl.String, "hops": pl.Int64,
