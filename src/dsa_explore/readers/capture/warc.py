@@ -187,3 +187,102 @@ def read_wacz(path: str | Path, *, name: str | None = None) -> Capture:
             capture.extend(read_warc_bytes(zf.read(member), f"{name}#{member}"))
         capture.files = [name]
     return capture
+
+
+# ----------------------------------------------------------------------------- writing a WACZ from a HAR
+
+_HOP_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection", "keep-alive"}
+
+
+def _surt(url: str) -> str:
+    """Return a simple SURT key of ``url`` (host labels reversed, lower-cased: ``com,example)/path?q``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = ",".join(reversed((parts.hostname or "").lower().split(".")))
+    if parts.port:
+        host += f":{parts.port}"
+    return f"{host}){parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _warc_date(started: str | None) -> str:
+    """Return a HAR ``startedDateTime`` as a WARC-Date (UTC, second precision)."""
+    from datetime import UTC, datetime
+
+    when = datetime.fromisoformat((started or "1970-01-01T00:00:00Z").replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _har_records(har: dict, writer) -> list[tuple[str, str, dict]]:
+    """Write a request and a response record per http(s) HAR entry with a response; return index rows."""
+    from warcio.statusandheaders import StatusAndHeaders
+
+    from dsa_explore.readers.capture.har import _body
+
+    index = []
+    for entry in har["log"]["entries"]:
+        req, resp = entry.get("request", {}), entry.get("response", {})
+        url, status = req.get("url", ""), int(resp.get("status") or 0)
+        if not url.startswith(("http://", "https://")) or status <= 0:
+            continue
+        body, _problem = _body(resp.get("content") or {}, status)
+        body = body or b""
+        date = _warc_date(entry.get("startedDateTime"))
+        headers = [(h["name"], h["value"]) for h in resp.get("headers", []) if h["name"].lower() not in _HOP_HEADERS
+                   and not h["name"].startswith(":")]
+        headers.append(("Content-Length", str(len(body))))
+        http = StatusAndHeaders(f"{status} {resp.get('statusText') or 'OK'}", headers, protocol="HTTP/1.1")
+        offset = writer.out.tell()
+        rec = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                        warc_headers_dict={"WARC-Date": date})
+        writer.write_record(rec)
+        length = writer.out.tell() - offset
+        req_headers = StatusAndHeaders(f"{req.get('method', 'GET')} {url} HTTP/1.1",
+                                       [(h["name"], h["value"]) for h in req.get("headers", [])
+                                        if not h["name"].startswith(":")], is_http_request=True)
+        writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""),
+                                                      http_headers=req_headers,
+                                                      warc_headers_dict={"WARC-Date": date}))
+        ts = date.replace("-", "").replace(":", "").replace("T", "").replace("Z", "")
+        index.append((_surt(url), ts, {"url": url, "mime": (resp.get("content") or {}).get("mimeType", ""),
+                                       "status": str(status), "digest": rec.rec_headers.get_header(
+                                           "WARC-Payload-Digest"), "length": str(length), "offset": str(offset),
+                                       "filename": "data.warc.gz"}))
+    return index
+
+
+def wacz_from_har(har_path: str | Path, wacz_path: str | Path, *, title: str, software: str) -> Path:
+    """Write a WACZ 1.1.1 file holding the HAR's responses as WARC records (``warcio``); return its path.
+
+    The zip holds ``archive/data.warc.gz`` (a request and a response record per HAR entry, one
+    gzip member each, WARC-Date = the entry's start time), ``indexes/index.cdx`` (CDXJ),
+    ``pages/pages.jsonl`` (the HTML documents) and ``datapackage.json`` (sha256 of each).
+    Members are stored uncompressed, as the WACZ specification asks. (WARC-Record-IDs are new
+    UUIDs, so two conversions of one HAR differ in those bytes; the payloads and their hashes do not.)
+    """
+    import hashlib
+    import json
+
+    from warcio.warcwriter import WARCWriter
+
+    har = json.loads(Path(har_path).read_text(encoding="utf-8"))
+    buf = io.BytesIO()
+    index = _har_records(har, WARCWriter(buf, gzip=True))
+    warc_bytes = buf.getvalue()
+    cdx = "".join(f"{k} {ts} {json.dumps(v, sort_keys=True)}\n" for k, ts, v in sorted(index, key=lambda r: r[:2]))
+    pages = [{"format": "json-pages-1.0", "id": "pages", "title": title}]
+    pages += [{"url": v["url"], "ts": ts} for _k, ts, v in index if "html" in v["mime"] and v["status"] == "200"]
+    members = {"archive/data.warc.gz": warc_bytes, "indexes/index.cdx": cdx.encode("utf-8"),
+               "pages/pages.jsonl": "".join(json.dumps(p) + "\n" for p in pages).encode("utf-8")}
+    package = {"profile": "data-package", "wacz_version": "1.1.1", "title": title, "software": software,
+               "resources": [{"name": Path(n).name, "path": n, "hash": "sha256:" + hashlib.sha256(b).hexdigest(),
+                              "bytes": len(b)} for n, b in members.items()]}
+    members["datapackage.json"] = json.dumps(package, indent=2).encode("utf-8")
+    wacz_path = Path(wacz_path)
+    with zipfile.ZipFile(wacz_path, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            zf.writestr(info, data)
+    return wacz_path
