@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 
 PLATFORM ?= AliExpress
+# capture folders or files (space-separated) the briefing's listing, risk and link sections rest on; empty = synthetic
+CAPTURE ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 # Reuse an active virtualenv or conda env; otherwise use (and create) .venv with the machine's python3.
@@ -36,9 +38,9 @@ $(STAMP): pyproject.toml
 lab: setup ## open JupyterLab on notebooks/ (charts draw offline)
 	DSA_EXPLORE_OFFLINE_JS=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default) into reports/
-	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)"
-	@if [ "$(PLATFORM)" = "AliExpress" ]; then cp reports/briefing-aliexpress.html reports/briefing.html && echo "reports/briefing.html"; fi
+briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; CAPTURE=DIR for your own captures) into reports/
+	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)"$(foreach c,$(CAPTURE), --capture "$(c)")
+	@if [ "$(PLATFORM)" = "AliExpress" ] && [ -z "$(CAPTURE)" ]; then cp reports/briefing-aliexpress.html reports/briefing.html && echo "reports/briefing.html"; fi
 
 notebooks: setup ## re-execute every notebook in place (commit them with their outputs)
 	@for nb in notebooks/*.ipynb; do echo "[notebooks] $$nb"; \

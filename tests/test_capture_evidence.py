@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from dsa_explore import paths
+from dsa_explore.core import paths
 from dsa_explore.analysis import capture_evidence as ce
 
 SITE = Path(__file__).parent / "fixtures" / "capture_evidence" / "saved-pages"

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore import listings as L
+from dsa_explore.readers import listings as L
 from dsa_explore.core import identifiers
 
 FIX = Path(__file__).parent / "fixtures" / "listings"
@@ -78,7 +78,7 @@ def test_a_floor_of_one_over_the_frame_size_is_accepted_just_above_refused(tmp_p
 def test_the_issue_case_on_the_shipped_sample_is_refused(tmp_path):
     # line 2 of the shipped synthetic sample: SYN-AE-000001, stratum AE|toys|branded (frame size 120000,
     # line 2 of listing-frame-synthetic.csv), inclusion_prob 0.0003333333333, weight 3000.0000003
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     lines = catalog.path("listing_sample_synthetic").read_text().splitlines()
     assert lines[1].startswith("SYN-AE-000001,")

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import polars as pl
 
-from dsa_explore import links, risk
+from dsa_explore.analysis import links, risk
 
 CHAIN_SCHEMA = {"source_url": pl.String(), "target_url": pl.String(), "hops": pl.Int64(), "path": pl.String()}
 PATH_SEPARATOR = " > "

@@ -35,10 +35,12 @@ from pathlib import Path
 
 import polars as pl
 
-from dsa_explore import listings as listing_format
-from dsa_explore import paths, risk, stats
 from dsa_explore.analysis import capture as captured
+from dsa_explore.analysis import estimators as stats
+from dsa_explore.analysis import risk
+from dsa_explore.core import paths
 from dsa_explore.readers import capture as capture_reader
+from dsa_explore.readers import listings as listing_format
 
 #: Columns of :attr:`CaptureEvidence.sources`.
 SOURCE_SCHEMA = {"file": pl.String, "sha256": pl.String, "bytes": pl.Int64, "role": pl.String}
@@ -121,7 +123,7 @@ def load(capture_paths: str | Path | Iterable[str | Path], *, platform: str | No
     Parameters
     ----------
     capture_paths : capture folders or files (``.har``, ``.warc``, ``.warc.gz``, ``.wacz``, ``.html``).
-    platform : the marketplace the capture shows, spelled as in ``dsa_explore.platforms``; left to
+    platform : the marketplace the capture shows, spelled as in ``dsa_explore.core.platforms``; left to
         code when not given.
 
     Returns
@@ -269,9 +271,9 @@ def page_flags(evidence: CaptureEvidence) -> pl.DataFrame:
       group ``adult``) or states an adult audience (:data:`ADULT_AUDIENCE`, or the category "adult");
     * ``restricted_substance``: the same texts contain a term of the restricted-substance lexicon;
     * ``counterfeit_signal``: a listing on it fires the brand-not-authorised or the
-      obfuscated-brand indicator (``dsa_explore.risk``).
+      obfuscated-brand indicator (``dsa_explore.analysis.risk``).
 
-    Texts are matched after ``dsa_explore.risk.normalise`` (NFKC, zero-width characters removed,
+    Texts are matched after ``dsa_explore.analysis.risk.normalise`` (NFKC, zero-width characters removed,
     look-alikes folded), so a term hidden with a zero-width space still matches.
     """
     text = pl.concat([_page_texts(evidence.capture),
@@ -315,7 +317,7 @@ def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataF
     schema = {"source_url": pl.String, "target_url": pl.String, "flag": pl.String, "hops": pl.Int64,
               "path": pl.String, "kinds": pl.String, "hidden": pl.Boolean, "child_targeted": pl.Boolean}
     e = evidence.edges.filter(pl.col("source_url").is_not_null() & pl.col("target_url").is_not_null())
-    from dsa_explore import links
+    from dsa_explore.analysis import links
 
     reach = links.reachability(e.select(pl.col("source_url").alias("src"), pl.col("target_url").alias("dst")),
                                seeds, flags["url"].to_list(), int(max_hops))

@@ -34,7 +34,7 @@ import extruct
 import polars as pl
 from lxml import html as lxml_html
 
-from dsa_explore import listings as listing_format
+from dsa_explore.readers import listings as listing_format
 from dsa_explore.readers.capture.pages import Capture, Page
 
 SYNTAXES = ("json-ld", "microdata", "rdfa", "opengraph")
@@ -451,7 +451,7 @@ def extract_listings(capture: Capture, *, platform: str | None = None) -> pl.Dat
     Parameters
     ----------
     capture : what :func:`dsa_explore.readers.capture.read_capture` returned.
-    platform : the marketplace name to pre-fill (spelled as in ``dsa_explore.platforms``); left
+    platform : the marketplace name to pre-fill (spelled as in ``dsa_explore.core.platforms``); left
         empty (to code) when not given.
 
     Returns
@@ -464,7 +464,7 @@ def extract_listings(capture: Capture, *, platform: str | None = None) -> pl.Dat
         ``extraction_problem``, so the validator sees unique ids and a person sees the repeat.
     """
     if platform is not None:
-        from dsa_explore import platforms
+        from dsa_explore.core import platforms
 
         platform = platforms.resolve(platform)
     rows: list[dict] = []
