@@ -33,10 +33,14 @@ def capture_paths(value: str | None = None) -> list[Path]:
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 
 
+def files_with_hashes(evidence: ce.CaptureEvidence) -> str:
+    """Return the capture files as "name (sha256 <hex>)", joined by "; "."""
+    return "; ".join(f"{r['file']} (sha256 {r['sha256']})" for r in evidence.sources.iter_rows(named=True))
+
+
 def source(evidence: ce.CaptureEvidence, what: str) -> Source:
     """Return the source of a capture fact: what was computed, and every capture file with its sha256."""
-    files = "; ".join(f"{r['file']} (sha256 {r['sha256']})" for r in evidence.sources.iter_rows(named=True))
-    return Source(label=f"{what}, computed by dsa-explore from the analyst's capture: {files}")
+    return Source(label=f"{what}, computed by dsa-explore from the analyst's capture: {files_with_hashes(evidence)}")
 
 
 def share(key: str, label: str, k: int, n: int, low: float, high: float, src: Source) -> Fact:

@@ -111,4 +111,5 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
                "lexicons, a stated adult audience, counterfeit signals of the risk indicators)."]
     return Section(key="links", title="Hidden links in the captured pages", sentences=sentences, facts=facts,
                    caveats=caveats, synthetic=False, table=table,
-                   table_caption=f"Shortest chains from captured listings to flagged pages (capture: {evidence.names})")
+                   table_caption="Shortest chains from captured listings to flagged pages (capture: "
+                                 f"{cap.files_with_hashes(evidence)})")

@@ -116,4 +116,5 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
                                    pl.col("risk_score_capture").alias("score"), "reasons")
     return Section(key="risk", title="Risk indicators on captured listings", sentences=sentences, facts=facts,
                    caveats=caveats, synthetic=False, table=table,
-                   table_caption=f"Highest-scoring captured listings (capture: {evidence.names})")
+                   table_caption=f"Highest-scoring captured listings (capture: "
+                                 f"{cap.files_with_hashes(evidence)})")
