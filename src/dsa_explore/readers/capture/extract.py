@@ -144,14 +144,16 @@ def _jsonld(tree) -> tuple[list[dict], list[str]]:
     """Return (top-level JSON-LD items, problems), parsing each script on its own."""
     items, problems = [], []
     for k, script in enumerate(tree.xpath('//script[@type="application/ld+json"]'), start=1):
-        raw = (script.text or "").strip()
-        raw = re.sub(r"^\s*(?:<!--|//<!\[CDATA\[)|(?:-->|//\]\]>)\s*$", "", raw).strip()
+        text = script.text or ""
+        raw = re.sub(r"^\s*(?:<!--|//<!\[CDATA\[)|(?:-->|//\]\]>)\s*$", "", text.strip()).strip()
         if not raw:
             continue
         try:
             data = json.loads(raw, strict=False)
         except json.JSONDecodeError as exc:
-            problems.append(f"broken JSON-LD in script {k} (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            lead = text[: text.find(raw[:20])].count("\n") if raw[:20] in text else 0
+            page_line = (script.sourceline or 1) + lead + exc.lineno - 1
+            problems.append(f"broken JSON-LD in script {k} (page line {page_line}, column {exc.colno}: {exc.msg}); "
                             f"its data was not read")
             continue
         items.extend(_walk_top([data]))
