@@ -12,10 +12,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore import listings as listing_format
-from dsa_explore import paths
 from dsa_explore.analysis import capture as captured
+from dsa_explore.core import paths
 from dsa_explore.readers import capture
+from dsa_explore.readers import listings as listing_format
 from dsa_explore.readers.capture.extract import gtin_ok
 from tests import capture_mock_expected as expected
 

@@ -13,8 +13,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore import cli, links, paths
+from dsa_explore import cli
 from dsa_explore.analysis import capture as captured
+from dsa_explore.analysis import links
+from dsa_explore.core import paths
 from dsa_explore.core.csvsafe import safe_text
 from dsa_explore.readers import capture
 from dsa_explore.readers.capture.graph import page_links, refresh_target, script_targets

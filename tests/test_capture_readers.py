@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dsa_explore import paths
+from dsa_explore.core import paths
 from dsa_explore.readers import capture
 
 FIX = Path(__file__).parent / "fixtures" / "capture"

@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from dsa_explore import paths
+from dsa_explore.core import paths
 
 MARKET_HOST = "www.mockmarket.test"
 SHORTENER_HOST = "shrt.test"
@@ -139,7 +139,7 @@ def _page_meta(file: Path) -> dict:
 
 def write_site_records() -> list[Path]:
     """Write (or refresh) the provenance record of every file of the site; return the files."""
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     files = sorted(p for p in site_dir().rglob("*") if p.is_file() and not p.name.endswith(catalog.META_SUFFIX))
     for f in files:
@@ -158,7 +158,7 @@ def write_shipped_capture(out_dir: Path | None = None, scratch: Path | None = No
     """
     import tempfile
 
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
     from dsa_explore.readers.capture import browser, warc
 
     out_dir = out_dir or paths.data_dir() / "captures"

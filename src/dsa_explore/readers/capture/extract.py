@@ -34,7 +34,8 @@ import extruct
 import polars as pl
 from lxml import html as lxml_html
 
-from dsa_explore import listings as listing_format
+from dsa_explore.core import platforms
+from dsa_explore.readers import listings as listing_format
 from dsa_explore.readers.capture.pages import Capture, Page
 
 SYNTAXES = ("json-ld", "microdata", "rdfa", "opengraph")
@@ -53,7 +54,7 @@ EVIDENCE_COLUMNS: dict[str, pl.DataType] = {
     "eu_rp_country": pl.String(), "to_code": pl.String(), "extraction_problem": pl.String(),
 }
 
-#: Listing-sample columns (``dsa_explore.listings.LISTING_SCHEMA``), then :data:`EVIDENCE_COLUMNS`.
+#: Listing-sample columns (``dsa_explore.readers.listings.LISTING_SCHEMA``), then :data:`EVIDENCE_COLUMNS`.
 LISTING_COLUMNS: tuple[str, ...] = (*listing_format.LISTING_SCHEMA, *EVIDENCE_COLUMNS)
 
 #: Listing-sample columns a person codes (never filled from a page).
@@ -466,8 +467,6 @@ def extract_listings(capture: Capture, *, platform: str | None = None) -> pl.Dat
         ``extraction_problem``, so the validator sees unique ids and a person sees the repeat.
     """
     if platform is not None:
-        from dsa_explore import platforms
-
         platform = platforms.resolve(platform)
     rows: list[dict] = []
     for page in _listing_pages(capture):

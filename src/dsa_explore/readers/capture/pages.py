@@ -27,6 +27,8 @@ from urllib.parse import urldefrag, urljoin
 
 import polars as pl
 
+from dsa_explore.core.errors import InputFileError
+
 #: Columns of the page table (:func:`pages_frame`), in order.
 PAGE_SCHEMA: dict[str, pl.DataType] = {
     "url": pl.String(),
@@ -52,15 +54,16 @@ SKIP_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-class CaptureError(ValueError):
-    """A capture file cannot be read at all; the message names the file, where, the value and what was expected."""
+class CaptureError(InputFileError):
+    """A capture file cannot be read at all: the message names the file, where, the value and what was expected."""
 
     def __init__(self, file: str, problem: str, expected: str, *, where: str | None = None,
                  value: str | None = None):
-        self.file, self.problem, self.expected, self.where, self.value = file, problem, expected, where, value
         loc = f" ({where})" if where else ""
         val = f": value {value!r}" if value is not None else ""
-        super().__init__(f"{file}{loc}{val}: {problem} (expected {expected})")
+        super().__init__(f"{file}{loc}{val}: {problem} (expected {expected})", file=file, value=value,
+                         expected=expected)
+        self.problem, self.where = problem, where
 
 
 def sha256_hex(data: bytes) -> str:
