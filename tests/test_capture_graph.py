@@ -171,3 +171,18 @@ def test_cli_output_neutralises_formulas_from_pages(tmp_path):
     [row] = list(csv.DictReader(out.open(encoding="utf-8")))
     assert row["title"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
     assert Path(out).read_text().count("'=HYPERLINK") == 1
+
+
+def test_benchmark_script_runs_and_both_readers_agree():
+    """Smoke test of benchmarks/bench_capture_graph.py on 200 pages (the 10,000-page figures are in docs)."""
+    import re
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_capture_graph.py"
+    proc = subprocess.run([sys.executable, str(script), "--pages", "200"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    runs = re.findall(r"\((HAR|WACZ)\): ([\d,]+) HTML pages, ([\d,]+) distinct edges", proc.stdout)
+    assert [r[0] for r in runs] == ["HAR", "WACZ"] and runs[0][1:] == runs[1][1:] and runs[0][1] == "200"
+    assert "baseline regex href scan" in proc.stdout and "time ratio to baseline" in proc.stdout
