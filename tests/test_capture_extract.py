@@ -70,6 +70,11 @@ def test_several_products_on_a_page_give_one_flagged_row_each():
     assert all("page has 3 Product items" in r["extraction_problem"] for r in rows)
 
 
+def test_page_charset_declared_in_a_meta_tag_is_honoured():
+    [row] = _rows(FAULTS / "windows-1252.html")
+    assert row["title"] == "Caf\u00e9 cr\u00e8me 250 g" and row["url"] == "https://shop.example/k"
+
+
 def test_gtin_check_digit():
     assert gtin_ok("4006381333931") and not gtin_ok("4006381333932")
     assert gtin_ok("96385074") and not gtin_ok("1234") and not gtin_ok("40063813339a1")

@@ -131,7 +131,8 @@ def test_saved_html_folder_takes_each_page_url_from_the_page():
     html = capture.read_html_folder(FAULTS)
     urls = {Path(p.capture_file).name: p.url for p in html.pages}
     assert urls == {"broken-jsonld.html": "https://shop.example/item/broken-jsonld",  # canonical link
-                    "several-products.html": "https://shop.example/search?q=lamp"}  # "saved from" comment
+                    "several-products.html": "https://shop.example/search?q=lamp",  # "saved from" comment
+                    "windows-1252.html": "https://shop.example/k"}
     extruct_pages = capture.read_html_folder(FIX)
     assert {p.url for p in extruct_pages.pages} >= {"file:///product.html", "file:///product-ref.html"}
 

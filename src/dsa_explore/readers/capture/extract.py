@@ -39,6 +39,7 @@ from dsa_explore.readers import listings as listing_format
 from dsa_explore.readers.capture.pages import Capture, Page
 
 SYNTAXES = ("json-ld", "microdata", "rdfa", "opengraph")
+_PARSER = lxml_html.HTMLParser(encoding="utf-8")  # the text is already decoded (Page.text)
 
 #: Evidence and extraction columns added after the listing-sample columns.
 EVIDENCE_COLUMNS: dict[str, pl.DataType] = {
@@ -166,7 +167,7 @@ def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], objec
     text = page.text()
     problems: list[str] = []
     try:
-        tree = lxml_html.fromstring(text.encode("utf-8")) if text.strip() else None
+        tree = lxml_html.fromstring(text.encode("utf-8"), parser=_PARSER) if text.strip() else None
     except (ValueError, lxml_html.etree.ParserError) as exc:
         return {s: [] for s in SYNTAXES}, [f"HTML cannot be parsed ({exc})"], None
     if tree is None:

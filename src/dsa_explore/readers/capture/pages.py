@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin
@@ -52,6 +53,9 @@ SKIP_SCHEMA: dict[str, pl.DataType] = {
     "capture_file": pl.String(), "record_offset": pl.Int64(), "record_type": pl.String(),
     "url": pl.String(), "reason": pl.String(),
 }
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class CaptureError(InputFileError):
@@ -122,17 +126,21 @@ class Page:
         head = self.body[:512].lstrip().lower()
         return head.startswith(b"<!doctype html") or head.startswith(b"<html")
 
-    def text(self) -> str:
-        """Return the payload decoded as text (charset from the content type, else UTF-8 with replacement)."""
-        if self.body is None:
-            return ""
-        charset = "utf-8"
+    def charset(self) -> str:
+        """Return the payload's charset: from the content type, else a ``<meta charset>`` in the first 4 KB, else UTF-8."""
         for part in (self.content_type or "").split(";"):
             k, _, v = part.strip().partition("=")
             if k.lower() == "charset" and v:
-                charset = v.strip().strip('"')
+                return v.strip().strip('"')
+        m = _META_CHARSET.search((self.body or b"")[:4096])
+        return m.group(1).decode("ascii") if m else "utf-8"
+
+    def text(self) -> str:
+        """Return the payload decoded as text (:meth:`charset`; undecodable bytes replaced)."""
+        if self.body is None:
+            return ""
         try:
-            return self.body.decode(charset, errors="replace")
+            return self.body.decode(self.charset(), errors="replace")
         except LookupError:
             return self.body.decode("utf-8", errors="replace")
 
