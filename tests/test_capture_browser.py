@@ -96,20 +96,22 @@ def test_a_changed_file_in_a_capture_folder_is_refused(captured, tmp_path):
         capture.read_capture(copy)
 
 
-def test_same_site_and_a_used_output_folder(tmp_path, capsys):
+def test_same_site_max_pages_and_a_used_output_folder(tmp_path, capsys):
     with MockMarketplace() as site:
         out = tmp_path / "socks"
         code = cli.main(["capture", site.url("/listing/sports-socks-3pack.html"), "--out", str(out), "--depth", "1",
-                         "--same-site", "--delay", "0", "--host-resolver-rules", site.resolver_rules()])
+                         "--same-site", "--max-pages", "3", "--delay", "0",
+                         "--host-resolver-rules", site.resolver_rules()])
         assert code == 0
         assert cli.main(["capture", site.url("/"), "--out", str(out)]) == 2
     assert "output folder exists and is not empty" in capsys.readouterr().err
     manifest = json.loads((out / "manifest.json").read_text())
     skipped = {s["url"]: s["reason"] for s in manifest["skipped"]}
-    assert skipped["http://shrt.test/k7"] == "not on the seeds' sites (--same-site)"
-    assert {p["url"] for p in manifest["pages"]} == {f"{expected.M}/listing/sports-socks-3pack.html", f"{expected.M}/",
-                                                     f"{expected.M}/collections/chargers.html",
-                                                     f"{expected.M}/about.html"}
+    # the socks page links home, chargers, about (its nav) and to the shortener, in that order
+    assert skipped == {"http://shrt.test/k7": "not on the seeds' sites (--same-site)",
+                       f"{expected.M}/about.html": "--max-pages 3 reached"}
+    assert [p["url"] for p in manifest["pages"]] == [f"{expected.M}/listing/sports-socks-3pack.html",
+                                                     f"{expected.M}/", f"{expected.M}/collections/chargers.html"]
 
 
 def test_bad_seed_is_refused(tmp_path, capsys):
