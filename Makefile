@@ -3,7 +3,9 @@
 SHELL := /bin/bash
 
 PLATFORM ?= AliExpress
-# capture folders or files (space-separated) the briefing's listing, risk and link sections rest on; empty = synthetic
+# SOR_STORE=DIR: draw the briefing's statements of reasons from a store written by `dsa-explore sor ingest`
+SOR_STORE ?=
+# CAPTURE="a.har dir/": capture folders or files the briefing's listing, risk and link sections rest on (empty = synthetic)
 CAPTURE ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
@@ -38,8 +40,8 @@ $(STAMP): pyproject.toml
 lab: setup ## open JupyterLab on notebooks/ (charts draw offline)
 	DSA_EXPLORE_OFFLINE_JS=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; CAPTURE=DIR for your own captures) into reports/
-	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)"$(foreach c,$(CAPTURE), --capture "$(c)")
+briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; SOR_STORE=DIR; CAPTURE=DIR) into reports/
+	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)" $(if $(SOR_STORE),--sor-store "$(SOR_STORE)",)$(foreach c,$(CAPTURE), --capture "$(c)")
 	@if [ "$(PLATFORM)" = "AliExpress" ] && [ -z "$(CAPTURE)" ]; then cp reports/briefing-aliexpress.html reports/briefing.html && echo "reports/briefing.html"; fi
 
 notebooks: setup ## re-execute every notebook in place (commit them with their outputs)

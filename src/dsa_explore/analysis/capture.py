@@ -6,11 +6,11 @@ capture_file, record_sha256``); the listing table is what
 :func:`dsa_explore.readers.capture.extract_listings` returns.
 
 * :func:`chains`: one row per source URL matching a pattern that reaches a URL matching another
-  pattern within ``max_hops`` edges, with the shortest path (``dsa_explore.links.reachability``:
+  pattern within ``max_hops`` edges, with the shortest path (``dsa_explore.analysis.links.reachability``:
   a breadth-first search; ties broken by the smallest URL at each step, so results are stable).
 * :func:`link_graph`: the captured graph as the hidden-link analysis' node and edge tables
-  (``dsa_explore.links``), so reachability rates, BadRank and the briefing section run on it.
-* :func:`risk_indicators`: the listing risk indicators (``dsa_explore.risk``) that a capture can
+  (``dsa_explore.readers.links``), so reachability rates, BadRank and the briefing section run on it.
+* :func:`risk_indicators`: the listing risk indicators (``dsa_explore.analysis.risk``) that a capture can
   support, computed on extracted listings; the others are reported as not computable.
 """
 
@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 import polars as pl
 
 from dsa_explore.analysis import links, risk
+from dsa_explore.readers import links as link_format
+from dsa_explore.readers import risk as risk_fields
 
 CHAIN_SCHEMA = {"source_url": pl.String(), "target_url": pl.String(), "hops": pl.Int64(), "path": pl.String()}
 PATH_SEPARATOR = " > "
@@ -94,7 +96,7 @@ def _host(url: str) -> str:
 
 def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
                site_hosts: Sequence[str] = (), platform: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return ``(nodes, edges)`` in the hidden-link format of :mod:`dsa_explore.links`.
+    """Return ``(nodes, edges)`` in the hidden-link format of :mod:`dsa_explore.readers.links`.
 
     Every URL is a node: a ``listing`` when a listing was extracted from it or its host is one of
     ``site_hosts`` (the marketplace), an ``external_domain`` otherwise. A listing with
@@ -126,7 +128,7 @@ def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
                 bad[url] = "adult"
     nodes = pl.DataFrame({"node_id": urls, "node_type": [node_type[u] for u in urls],
                           "platform": [platform] * len(urls), "seed_category": [seed.get(u) for u in urls],
-                          "bad_kind": [bad.get(u) for u in urls]}, schema=links.NODE_COLUMNS)
+                          "bad_kind": [bad.get(u) for u in urls]}, schema=link_format.NODE_COLUMNS)
     src_type = pl.col("source_url").replace_strict(node_type, default="external_domain")
     out = e.select(pl.col("source_url").alias("src"), pl.col("target_url").alias("dst"),
                    pl.when((pl.col("kind") != "link") & (src_type == "external_domain"))
@@ -138,7 +140,7 @@ def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
 
 def risk_frame(listings: pl.DataFrame) -> pl.DataFrame:
     """Return extracted listings with every risk field present (null where the page did not state it)."""
-    fields = {**risk.BASE_FIELDS, **{k: v[0] for k, v in risk.RISK_FIELDS.items()}}
+    fields = {**risk_fields.BASE_FIELDS, **{k: v[0] for k, v in risk_fields.RISK_FIELDS.items()}}
     add = [pl.lit(None, dtype).alias(c) for c, dtype in fields.items() if c not in listings.columns]
     frame = listings.with_columns(add)
     return frame.with_columns(pl.col("observed_on").cast(pl.String).str.to_date("%Y-%m-%d", strict=False),

@@ -538,16 +538,17 @@ def moderators_h2_2025() -> pl.DataFrame:
     return moderators_from_shipped(load_reported())
 
 
-def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None) -> pl.DataFrame:
+def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None, *,
+                       n_days: int | None = None) -> pl.DataFrame:
     """Return SoRs filed in H2 2025 per content moderator (internal + external) reported for H2 2025.
 
     ``moderators`` defaults to :func:`moderators_h2_2025`. Columns: platform, sors_h2_2025,
-    moderators, internal, external, sors_per_moderator, sors_per_moderator_per_day (over the
-    184 days of H2 2025), source_url, dataset.
+    moderators, internal, external, sors_per_moderator, sors_per_moderator_per_day (over ``n_days``,
+    by default the 184 days of H2 2025; pass the days a store covers), source_url, dataset.
     """
     mods = moderators_h2_2025() if moderators is None else moderators
     sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform", sors_h2_2025="sors")
-    n_days = (H2_2025[1] - H2_2025[0]).days + 1
+    n_days = n_days or (H2_2025[1] - H2_2025[0]).days + 1
     return (mods.join(sors, on="platform", how="inner")
             .filter(pl.col("moderators") > 0)
             .with_columns(sors_per_moderator=pl.col("sors_h2_2025") / pl.col("moderators"))

@@ -79,17 +79,27 @@ def _inject_platform(nb, platform: str) -> None:
     nb.cells.insert(index + 1, cell)
 
 
-def execute(platform: str, notebook: Path | None = None, timeout: int = 600, env: dict[str, str] | None = None):
-    """Execute the briefing notebook for ``platform`` (kernel environment ``env``, default this process's)."""
+def execute(platform: str, notebook: Path | None = None, timeout: int = 600, *,
+            sor_store: str | Path | None = None, env: dict[str, str] | None = None):
+    """Execute the briefing notebook for ``platform`` and return the executed notebook node.
+
+    ``sor_store`` (a folder written by ``dsa-explore sor ingest``) is handed to the kernel as
+    ``DSA_EXPLORE_SOR_STORE`` so that every statements-of-reasons number and chart comes from it.
+    ``env`` is the kernel's environment (default: this process's).
+    """
     import nbformat
     from nbclient import NotebookClient
+
+    from dsa_explore.analysis.sor_view import STORE_ENV
 
     notebook = notebook or paths.notebooks_dir() / NOTEBOOK_NAME
     nb = nbformat.read(notebook, as_version=4)
     _inject_platform(nb, platform)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(notebook.parent)}})
-    client.execute(**({"env": env} if env is not None else {}))
+    env = dict(os.environ if env is None else env)
+    if sor_store is not None:
+        env[STORE_ENV] = str(Path(sor_store).resolve())
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute(env=env)
     return nb
 
 
@@ -136,15 +146,40 @@ def _capture_env(captures) -> dict[str, str]:
 
 
 def build(platform: str | None = None, output: str | Path | None = None, *, verbose: bool = True,
-          captures=()) -> Path:
+          sor_store: str | Path | None = None, captures=()) -> Path:
     """Execute ``notebooks/briefing.ipynb`` for ``platform`` and write the offline HTML briefing.
 
-    Returns the path written (default ``reports/briefing-<platform>.html``). Raises
-    :class:`UnknownPlatformError` for a platform with no briefing. ``captures`` (capture folders
-    or files) makes the listing, risk and hidden-link sections rest on them instead of synthetic
-    data (:mod:`dsa_explore.briefing.capture`); without it the briefing is unchanged.
+    Parameters
+    ----------
+    platform
+        A name of :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS` (default AliExpress).
+    output
+        The HTML file to write (default ``reports/briefing-<platform>.html``).
+    verbose
+        Print progress.
+    sor_store
+        A statements-of-reasons store (``dsa-explore sor ingest ... --store DIR``) to draw every SoR
+        number and chart from instead of the shipped extract.
+    captures
+        Capture folders or files (``.har``, ``.warc``, ``.warc.gz``, ``.wacz``, ``.html``): the listing,
+        risk and hidden-link sections then rest on them instead of synthetic data
+        (:mod:`dsa_explore.briefing.capture`); the default output becomes
+        ``reports/briefing-<platform>-from-captures.html``. Without it the briefing is unchanged.
+
+    Returns
+    -------
+    Path
+        The path written. Raises :class:`~dsa_explore.core.errors.UnknownPlatformError` for a
+        platform with no briefing, ``FileNotFoundError`` for a ``sor_store`` that is not a store and
+        :class:`~dsa_explore.core.errors.InputFileError` for a capture path that does not exist.
     """
     platform = platforms.resolve(platform)
+    if sor_store is not None:
+        from dsa_explore.sor.store import Store
+
+        if not Store(sor_store).manifest_path.exists():
+            raise FileNotFoundError(f"{sor_store}: no statements-of-reasons store here (no manifest.json); "
+                                    f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {sor_store}")
     captures = list(captures)
     out = Path(output) if output else output_path(platform, from_captures=bool(captures))
     started = time.perf_counter()
@@ -152,7 +187,7 @@ def build(platform: str | None = None, output: str | Path | None = None, *, verb
     if verbose:
         what = f" on the capture(s) {', '.join(str(c) for c in captures)}" if captures else ""
         print(f"[briefing] executing {NOTEBOOK_NAME} for {platform}{what} ...", flush=True)
-    nb = execute(platform, env=env)
+    nb = execute(platform, sor_store=sor_store, env=env)
     if verbose:
         print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...", flush=True)
     body = export_html(nb, platform)

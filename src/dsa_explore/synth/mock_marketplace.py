@@ -43,7 +43,7 @@ def _handler(root: Path, redirects: dict, log: list):
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             host = (self.headers.get("Host") or "").split(":")[0].lower()
-            log.append((host, self.path))
+            log.append((host, self.path, self.headers.get("User-Agent", "")))
             rule = redirects.get(host, {}).get(self.path)
             if rule:
                 self.send_response(int(rule[0]))
@@ -83,7 +83,7 @@ class MockMarketplace:
         self.root = (root or site_dir()).resolve()
         self.redirects = {k: v for k, v in json.loads((self.root / "redirects.json").read_text("utf-8")).items()
                           if not k.startswith("_")}
-        self.requests: list[tuple[str, str]] = []
+        self.requests: list[tuple[str, str, str]] = []  # host, path, User-Agent
         self._server: http.server.ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 

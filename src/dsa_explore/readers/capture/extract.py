@@ -34,10 +34,12 @@ import extruct
 import polars as pl
 from lxml import html as lxml_html
 
+from dsa_explore.core import platforms
 from dsa_explore.readers import listings as listing_format
 from dsa_explore.readers.capture.pages import Capture, Page
 
 SYNTAXES = ("json-ld", "microdata", "rdfa", "opengraph")
+_PARSER = lxml_html.HTMLParser(encoding="utf-8")  # the text is already decoded (Page.text)
 
 #: Evidence and extraction columns added after the listing-sample columns.
 EVIDENCE_COLUMNS: dict[str, pl.DataType] = {
@@ -53,7 +55,7 @@ EVIDENCE_COLUMNS: dict[str, pl.DataType] = {
     "eu_rp_country": pl.String(), "to_code": pl.String(), "extraction_problem": pl.String(),
 }
 
-#: Listing-sample columns (``dsa_explore.listings.LISTING_SCHEMA``), then :data:`EVIDENCE_COLUMNS`.
+#: Listing-sample columns (``dsa_explore.readers.listings.LISTING_SCHEMA``), then :data:`EVIDENCE_COLUMNS`.
 LISTING_COLUMNS: tuple[str, ...] = (*listing_format.LISTING_SCHEMA, *EVIDENCE_COLUMNS)
 
 #: Listing-sample columns a person codes (never filled from a page).
@@ -144,14 +146,16 @@ def _jsonld(tree) -> tuple[list[dict], list[str]]:
     """Return (top-level JSON-LD items, problems), parsing each script on its own."""
     items, problems = [], []
     for k, script in enumerate(tree.xpath('//script[@type="application/ld+json"]'), start=1):
-        raw = (script.text or "").strip()
-        raw = re.sub(r"^\s*(?:<!--|//<!\[CDATA\[)|(?:-->|//\]\]>)\s*$", "", raw).strip()
+        text = script.text or ""
+        raw = re.sub(r"^\s*(?:<!--|//<!\[CDATA\[)|(?:-->|//\]\]>)\s*$", "", text.strip()).strip()
         if not raw:
             continue
         try:
             data = json.loads(raw, strict=False)
         except json.JSONDecodeError as exc:
-            problems.append(f"broken JSON-LD in script {k} (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            lead = text[: text.find(raw[:20])].count("\n") if raw[:20] in text else 0
+            page_line = (script.sourceline or 1) + lead + exc.lineno - 1
+            problems.append(f"broken JSON-LD in script {k} (page line {page_line}, column {exc.colno}: {exc.msg}); "
                             f"its data was not read")
             continue
         items.extend(_walk_top([data]))
@@ -163,7 +167,7 @@ def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], objec
     text = page.text()
     problems: list[str] = []
     try:
-        tree = lxml_html.fromstring(text.encode("utf-8")) if text.strip() else None
+        tree = lxml_html.fromstring(text.encode("utf-8"), parser=_PARSER) if text.strip() else None
     except (ValueError, lxml_html.etree.ParserError) as exc:
         return {s: [] for s in SYNTAXES}, [f"HTML cannot be parsed ({exc})"], None
     if tree is None:
@@ -451,7 +455,7 @@ def extract_listings(capture: Capture, *, platform: str | None = None) -> pl.Dat
     Parameters
     ----------
     capture : what :func:`dsa_explore.readers.capture.read_capture` returned.
-    platform : the marketplace name to pre-fill (spelled as in ``dsa_explore.core.platforms``); left
+    platform : the marketplace name to pre-fill (spelled as in ``dsa_explore.platforms``); left
         empty (to code) when not given.
 
     Returns
@@ -464,8 +468,6 @@ def extract_listings(capture: Capture, *, platform: str | None = None) -> pl.Dat
         ``extraction_problem``, so the validator sees unique ids and a person sees the repeat.
     """
     if platform is not None:
-        from dsa_explore.core import platforms
-
         platform = platforms.resolve(platform)
     rows: list[dict] = []
     for page in _listing_pages(capture):

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import polars as pl
 from lxml import etree
-from lxml import html as lxml_html
 
 from dsa_explore.readers.capture.pages import Capture, Page, clean_url
 
@@ -45,6 +45,29 @@ _SCRIPT_NAV = re.compile(
     + r"|\blocation\.(?:replace|assign)\(\s*" + _Q
     + r"|\bwindow\.open\(\s*" + _Q + r")")
 _REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d+)?\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^'"]+)['"]?\s*$""", re.I)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def resolve(href: str, base: str, origin: str) -> str | None:
+    """Return ``href`` resolved against ``base`` without its fragment (fast paths for absolute and root-relative).
+
+    Equal to :func:`dsa_explore.readers.capture.pages.clean_url` (``urljoin`` + ``urldefrag``); the
+    fast paths only skip ``urljoin`` where it would return the text unchanged.
+    """
+    href = href.strip()
+    if not href:
+        return None
+    if "#" in href or "/." in href or any(c in href for c in " \\\t\n\r"):
+        return clean_url(href, base)
+    if href.startswith(("http://", "https://")) and href.count("/") >= 3:
+        return href
+    if href[0] == "/" and not href.startswith("//") and origin:
+        return origin + href
+    return clean_url(href, base)
 
 
 def _ok(url: str | None) -> bool:
@@ -66,7 +89,7 @@ def refresh_target(content: str | None) -> str | None:
     return m.group(1).strip()
 
 
-def _element_links(el, base: str) -> list[tuple[str | None, str]]:
+def _element_links(el, base: str, origin: str) -> list[tuple[str | None, str]]:
     """Return the navigation targets one element states (href, meta refresh, inline script, on* handlers)."""
     tag = el.tag if isinstance(el.tag, str) else ""
     attrs = el.attrib
@@ -74,19 +97,23 @@ def _element_links(el, base: str) -> list[tuple[str | None, str]]:
     if tag in ("a", "area") and "href" in attrs:
         href = attrs["href"].strip()
         if href.lower().startswith("javascript:"):
-            out.extend((clean_url(u, base), "script") for u in script_targets(href))
+            out.extend((resolve(u, base, origin), "script") for u in script_targets(href))
         else:
-            out.append((clean_url(href, base), "link"))
+            out.append((resolve(href, base, origin), "link"))
     elif tag == "meta" and attrs.get("http-equiv", "").lower() == "refresh":
         target = refresh_target(attrs.get("content"))
         if target:
-            out.append((clean_url(target, base), "meta_refresh"))
+            out.append((resolve(target, base, origin), "meta_refresh"))
     elif tag == "script" and el.text and not attrs.get("src"):
-        out.extend((clean_url(u, base), "script") for u in script_targets(el.text))
+        out.extend((resolve(u, base, origin), "script") for u in script_targets(el.text))
     for name, value in attrs.items():
         if name.startswith("on") and value:
-            out.extend((clean_url(u, base), "script") for u in script_targets(value))
+            out.extend((resolve(u, base, origin), "script") for u in script_targets(value))
     return out
+
+
+_NAV = etree.XPath("//a[@href] | //area[@href] | //meta[@http-equiv] | //script[not(@src)]"
+                   " | //*[@*[starts-with(name(), 'on')]] | //base[@href]")
 
 
 def page_links(page: Page) -> list[tuple[str, str]]:
@@ -95,16 +122,20 @@ def page_links(page: Page) -> list[tuple[str, str]]:
     if not text.strip():
         return []
     try:
-        tree = lxml_html.fromstring(text.encode("utf-8"))
-    except (ValueError, etree.ParserError):
+        root = etree.fromstring(text.encode("utf-8"), etree.HTMLParser(encoding="utf-8"))
+    except (ValueError, etree.ParserError, etree.XMLSyntaxError):
         return []
+    if root is None:
+        return []
+    elements = _NAV(root)  # document order
     base = page.final_url or page.url
-    base_href = tree.xpath("//base/@href")
+    base_href = next((el.get("href") for el in elements if el.tag == "base"), None)
     if base_href:
-        base = clean_url(base_href[0], base) or base
-    out: list[tuple[str, str]] = []
-    for el in tree.iter(etree.Element):
-        out.extend(_element_links(el, base))
+        base = clean_url(base_href, base) or base
+    origin = _origin(base)
+    out: list[tuple[str | None, str]] = []
+    for el in elements:
+        out.extend(_element_links(el, base, origin))
     return [(u, k) for u, k in out if _ok(u)]
 
 

@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin
 
 import polars as pl
+
+from dsa_explore.core.errors import InputFileError
 
 #: Columns of the page table (:func:`pages_frame`), in order.
 PAGE_SCHEMA: dict[str, pl.DataType] = {
@@ -52,15 +55,19 @@ SKIP_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-class CaptureError(ValueError):
-    """A capture file cannot be read at all; the message names the file, where, the value and what was expected."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+class CaptureError(InputFileError):
+    """A capture file cannot be read at all: the message names the file, where, the value and what was expected."""
 
     def __init__(self, file: str, problem: str, expected: str, *, where: str | None = None,
                  value: str | None = None):
-        self.file, self.problem, self.expected, self.where, self.value = file, problem, expected, where, value
         loc = f" ({where})" if where else ""
         val = f": value {value!r}" if value is not None else ""
-        super().__init__(f"{file}{loc}{val}: {problem} (expected {expected})")
+        super().__init__(f"{file}{loc}{val}: {problem} (expected {expected})", file=file, value=value,
+                         expected=expected)
+        self.problem, self.where = problem, where
 
 
 def sha256_hex(data: bytes) -> str:
@@ -119,17 +126,21 @@ class Page:
         head = self.body[:512].lstrip().lower()
         return head.startswith(b"<!doctype html") or head.startswith(b"<html")
 
-    def text(self) -> str:
-        """Return the payload decoded as text (charset from the content type, else UTF-8 with replacement)."""
-        if self.body is None:
-            return ""
-        charset = "utf-8"
+    def charset(self) -> str:
+        """Return the payload's charset: from the content type, else a ``<meta charset>`` in the first 4 KB, else UTF-8."""
         for part in (self.content_type or "").split(";"):
             k, _, v = part.strip().partition("=")
             if k.lower() == "charset" and v:
-                charset = v.strip().strip('"')
+                return v.strip().strip('"')
+        m = _META_CHARSET.search((self.body or b"")[:4096])
+        return m.group(1).decode("ascii") if m else "utf-8"
+
+    def text(self) -> str:
+        """Return the payload decoded as text (:meth:`charset`; undecodable bytes replaced)."""
+        if self.body is None:
+            return ""
         try:
-            return self.body.decode(charset, errors="replace")
+            return self.body.decode(self.charset(), errors="replace")
         except LookupError:
             return self.body.decode("utf-8", errors="replace")
 

@@ -96,7 +96,8 @@ def _read_stream(stream: BinaryIO, raw: BinaryIO, size: int, name: str, capture:
                      f"bytes from offset {end} cannot be parsed as a WARC record ({type(exc).__name__}: {exc}); "
                      f"the file is truncated or corrupt there")
         return
-    if end < size:
+    raw.seek(end)
+    if end < size and raw.read(min(size - end, 64)).strip(b"\r\n") != b"" or size - end > 64:
         capture.skip(name, end, "unparsed", None,
                      f"{size - end} byte(s) after the last complete record (offset {end}) do not parse as a "
                      f"WARC record: the file is truncated or corrupt there")
