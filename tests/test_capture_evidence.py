@@ -86,3 +86,21 @@ def test_the_real_warc_reads_with_no_listing_and_one_link():
     assert ev.edges.select("source_url", "target_url", "kind").rows() == [
         ("http://example.com/", "http://www.iana.org/domains/example", "link")]
     assert ce.hidden_link_chains(ev).height == 0 and ce.information_gaps(ev.listings).height == 0
+
+
+def test_chain_steps_and_their_diagram(site):
+    from dsa_explore.charts import captures as capture_charts
+
+    steps = ce.chain_steps(site, ce.hidden_link_chains(site))
+    # toy.html links to deal.html, whose meta refresh forwards to adult.html
+    assert steps.select("step", "page", "role", "edge_in").rows() == [
+        (0, "toy-1", "captured listing", None), (1, "deal", "page", "link"),
+        (2, "adult.example/x", "flagged: adult", "meta_refresh")]
+    spec = capture_charts.chain_diagram(steps).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == 3 and {v["page"] for v in values} == {"toy-1", "deal", "adult.example/x"}
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["line", "circle", "text", "text"]
+    circle = spec["layer"][1]
+    assert circle["mark"]["size"] > 0 and circle["encoding"]["color"]["field"] == "role"
+    assert "SYNTHETIC" not in spec["title"]["text"]

@@ -32,6 +32,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import polars as pl
 
@@ -344,3 +345,39 @@ def edge_kinds(edges: pl.DataFrame) -> pl.DataFrame:
     counts = edges.group_by("kind").len().rename({"len": "edges"})
     order = pl.DataFrame({"kind": list(capture_reader.EDGE_KINDS)})
     return order.join(counts, on="kind", how="left").with_columns(pl.col("edges").fill_null(0).cast(pl.Int64))
+
+
+def _short(url: str, home: str | None = None) -> str:
+    """Return a URL's last path segment (with its host when it is not ``home``), for chart labels."""
+    parts = urlsplit(url)
+    tail = (parts.path.rstrip("/").rsplit("/", 1)[-1] or "/") + (f"?{parts.query}" if parts.query else "")
+    return tail if parts.hostname == home else f"{parts.hostname or ''}/{tail.lstrip('/')}"
+
+
+def chain_steps(evidence: CaptureEvidence, chains: pl.DataFrame) -> pl.DataFrame:
+    """Return :func:`hidden_link_chains` in long form for drawing: one row per page along each chain.
+
+    Columns: chain (label), step (0 = the seed listing), url, page (last path segment; with the
+    host when it differs from the seed's),
+    role (``captured listing``, ``page``, ``other site``, or ``flagged: <flag>`` for the target),
+    edge_in (the kind of edge that reached the page; null for the seed).
+    """
+    listed = set(evidence.listings["final_url"].fill_null(evidence.listings["url"]).drop_nulls().to_list())
+    rows = []
+    for r in chains.iter_rows(named=True):
+        urls = r["path"].split(captured.PATH_SEPARATOR)
+        kinds = [None, *r["kinds"].split(" > ")]
+        seed_host = urlsplit(urls[0]).hostname
+        label = f"{_short(urls[0], seed_host)} → {r['flag'].replace('_', ' ')} ({r['hops']} links)"
+        for step, (url, kind) in enumerate(zip(urls, kinds, strict=True)):
+            if step == len(urls) - 1:
+                role = f"flagged: {r['flag'].replace('_', ' ')}"
+            elif url in listed:
+                role = "captured listing"
+            else:
+                role = "page" if urlsplit(url).hostname == seed_host else "other site"
+            rows.append({"chain": label, "step": step, "url": url, "page": _short(url, seed_host), "role": role,
+                         "edge_in": kind})
+    schema = {"chain": pl.String, "step": pl.Int64, "url": pl.String, "page": pl.String, "role": pl.String,
+              "edge_in": pl.String}
+    return pl.DataFrame(rows, schema=schema)

@@ -14,6 +14,7 @@ from dsa_explore.analysis.links import (
 )
 from dsa_explore.briefing import capture as cap
 from dsa_explore.briefing.model import Fact, Section, Sentence, Source
+from dsa_explore.charts import captures as capture_charts
 from dsa_explore.charts import links as link_charts
 from dsa_explore.core import formatting
 from dsa_explore.core import platforms as plat
@@ -104,12 +105,15 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
                           f"({c['kinds']})", src))
         sentences.append("From a child-targeted listing: {child_chain}.")
     table = chains.select("source_url", "target_url", "flag", "hops", "kinds")
+    chart = capture_charts.chain_diagram(ce.chain_steps(evidence, chains)) if chains.height else None
     caveats = [cap.evidence_caveat(evidence),
                "A chain is only as complete as the capture: links the crawl did not follow, and redirects computed "
                "by scripts at run time, are not seen.",
                "Pages are flagged from their own text and structured data (adult-content and restricted-substance "
                "lexicons, a stated adult audience, counterfeit signals of the risk indicators)."]
     return Section(key="links", title="Hidden links in the captured pages", sentences=sentences, facts=facts,
-                   caveats=caveats, synthetic=False, table=table,
+                   chart=chart, caption="Each row is one shortest chain from a captured listing (left) to a flagged "
+                   "page (right); the labels on the lines name the kind of edge followed (captured evidence, not "
+                   "synthetic).", caveats=caveats, synthetic=False, table=table,
                    table_caption="Shortest chains from captured listings to flagged pages (capture: "
                                  f"{cap.files_with_hashes(evidence)})")
