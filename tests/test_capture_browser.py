@@ -41,6 +41,9 @@ def test_capture_exits_0_and_writes_a_manifest_that_accounts_for_every_file(capt
     manifest = json.loads((out / "manifest.json").read_text())
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert sorted(manifest["files"]) == files
+    [source] = capture.sources(out).to_dicts()
+    assert source["kind"] == "capture folder (manifest.json)"
+    assert source["sha256"] == hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
     for rel, digest in manifest["files"].items():
         assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
     assert {p["url"] for p in manifest["pages"]} == expected.PAGES

@@ -169,3 +169,13 @@ def test_folder_of_capture_files_reads_each(tmp_path):
     shutil.copy(FAULTS / "har-without-content.har", tmp_path / "b.har")
     cap = capture.read_capture(tmp_path)
     assert cap.records_read == 6 + 5 and len(cap.pages) == 2 + 3
+
+
+def test_sources_give_the_hash_of_every_capture_file(tmp_path):
+    shutil.copy(FIX / "example.warc.gz", tmp_path / "a.warc.gz")
+    table = capture.sources([tmp_path, SHIPPED / "mock-marketplace.har"])
+    assert table["kind"].to_list() == ["warc.gz", "har"]
+    assert table["sha256"][0] == "5144459799b3bcb894d5143e0d8171c20c591a41733608e8392346e95e0bcf6b"  # fixture README
+    assert table["bytes"][0] == 3816
+    with pytest.raises(capture.CaptureError, match="no such file"):
+        capture.sources(tmp_path / "none")
