@@ -173,6 +173,43 @@ def _check_seeds(urls: list[str]) -> list[str]:
     return seeds
 
 
+_REFRESH_JS = """() => { const m = document.querySelector('meta[http-equiv="refresh" i]');
+  return m ? m.getAttribute('content') : null; }"""
+
+
+def _pending_refresh(page) -> float | None:
+    """Return the delay (s) of a meta refresh the loaded page will follow soon (<= 2 s), else None."""
+    content = page.evaluate(_REFRESH_JS)
+    if not content or "url" not in content.lower():
+        return None
+    try:
+        delay = float(content.split(";")[0].split(",")[0].strip() or 0)
+    except ValueError:
+        return None
+    return delay if delay <= 2 else None
+
+
+def _settled_content(page) -> str:
+    """Return the page's final DOM once client-side redirects (meta refresh <= 2 s, scripts) have run."""
+    page.wait_for_timeout(SETTLE_MS)  # let a script redirect start
+    for _attempt in range(4):
+        try:
+            page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+            delay = _pending_refresh(page)
+            if delay is not None:
+                before = page.url
+                try:
+                    page.wait_for_url(lambda u, b=before: u != b, timeout=(delay + 2) * 1000)
+                except Exception:  # noqa: BLE001, S110 - the refresh did not happen: keep this page
+                    pass
+                page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+            return page.content()
+        except Exception as exc:  # noqa: BLE001 - "page is navigating": wait for the next document
+            if "navigat" not in str(exc).lower():
+                raise
+    return page.content()
+
+
 class _Crawl:
     """The state of one capture run: queue, seen URLs, per-host clock, pages and skips."""
 
@@ -211,9 +248,7 @@ class _Crawl:
         self.wait_turn(url)
         try:
             resp = page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-            page.wait_for_timeout(SETTLE_MS)  # let a refresh or script redirect start
-            page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
-            html = page.content()
+            html = _settled_content(page)
             html_rel, shot_rel = f"pages/{n:04d}.html", f"screenshots/{n:04d}.png"
             (self.out / html_rel).write_text(html, encoding="utf-8")
             page.screenshot(path=str(self.out / shot_rel), full_page=True)
