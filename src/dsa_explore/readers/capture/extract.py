@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 import extruct
 import polars as pl
+from lxml import etree
 from lxml import html as lxml_html
 
 from dsa_explore.core import platforms
@@ -165,14 +166,13 @@ def _jsonld(tree) -> tuple[list[dict], list[str]]:
 def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], object]:
     """Return ``({syntax: items}, problems, lxml tree)`` of one HTML page (uniform JSON-LD shape)."""
     text = page.text()
-    problems: list[str] = []
     try:
         tree = lxml_html.fromstring(text.encode("utf-8"), parser=_PARSER) if text.strip() else None
-    except (ValueError, lxml_html.etree.ParserError) as exc:
+    except (ValueError, etree.ParserError) as exc:
         return {s: [] for s in SYNTAXES}, [f"HTML cannot be parsed ({exc})"], None
     if tree is None:
         return {s: [] for s in SYNTAXES}, ["empty page"], None
-    out, problems = {}, []
+    out: dict[str, list[dict]] = {}
     out["json-ld"], problems = _jsonld(tree)
     base = page.final_url or page.url
     for syntax in ("microdata", "rdfa", "opengraph"):
