@@ -120,3 +120,44 @@ def test_same_site_max_pages_and_a_used_output_folder(tmp_path, capsys):
 def test_bad_seed_is_refused(tmp_path, capsys):
     assert cli.main(["capture", "ftp://x.example/", "--out", str(tmp_path / "o")]) == 2
     assert "is not an http(s) URL" in capsys.readouterr().err
+
+
+class _FakeResponse:
+    def __init__(self, status: int, text: str):
+        self.status, self._text = status, text
+
+    def text(self) -> str:
+        return self._text
+
+
+class _FakePage:
+    def __init__(self, answers: dict):
+        self.answers, self.visited = answers, []
+
+    def goto(self, url, timeout=None):
+        self.visited.append(url)
+        answer = self.answers[url]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def test_robots_rules_rfc9309_and_crawl_delay():
+    ua = browser.DEFAULT_USER_AGENT
+    page = _FakePage({
+        "http://a.test/robots.txt": _FakeResponse(200, "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"),
+        "http://b.test/robots.txt": _FakeResponse(404, "not found"),
+        "http://c.test/robots.txt": _FakeResponse(503, "busy"),
+        "http://d.test/robots.txt": RuntimeError("net::ERR_NAME_NOT_RESOLVED"),
+        "http://e.test/robots.txt": _FakeResponse(200, "User-agent: dsa-explore\nDisallow: /\n\nUser-agent: *\n"
+                                                       "Disallow:\n"),
+    })
+    robots = browser._Robots(page, ua, enabled=True)
+    assert robots.refusal("http://a.test/item") is None and robots.crawl_delay("http://a.test/item") == 3.0
+    assert robots.refusal("http://a.test/private/x") == "robots.txt disallows it"
+    assert robots.refusal("http://b.test/anything") is None  # 4xx: no rules, everything allowed
+    assert "answered 503" in robots.refusal("http://c.test/")  # 5xx: unreachable, nothing allowed
+    assert robots.refusal("http://d.test/").startswith("robots.txt unreachable")
+    assert robots.refusal("http://e.test/x") == "robots.txt disallows it"  # the group naming dsa-explore applies
+    assert page.visited.count("http://a.test/robots.txt") == 1  # read once per origin
+    assert browser._Robots(page, ua, enabled=False).refusal("http://a.test/private/x") is None

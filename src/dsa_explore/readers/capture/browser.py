@@ -16,7 +16,8 @@ levels, at most ``max_pages``, optionally only on the seeds' sites), and writes 
 
 Politeness: each host's ``robots.txt`` is read (through the same browser, so it is in the HAR
 too) and disallowed URLs are skipped (RFC 9309: a 4xx robots.txt allows all, an unreachable one
-disallows all), loads on one host are spaced by ``delay`` seconds, and the User-Agent names
+disallows all), loads on one host are spaced by ``delay`` seconds or the host's ``Crawl-delay``
+if that is longer, and the User-Agent names
 dsa-explore and says it is a compliance capture. The browser is ``/usr/bin/chromium`` (or
 ``DSA_EXPLORE_CHROMIUM``); no browser is ever downloaded. ``host_resolver_rules`` is passed to
 Chromium (tests map made-up hosts to 127.0.0.1 with it, so no real network is touched).
@@ -75,11 +76,16 @@ def site_of(url: str) -> str:
     return ".".join(labels[-2:])
 
 
+def robots_token(user_agent: str) -> str:
+    """Return the product token robots.txt groups are matched against: ``dsa-explore`` for our User-Agent."""
+    return "dsa-explore" if "dsa-explore" in user_agent.lower() else user_agent.split("/")[0].strip()
+
+
 class _Robots:
     """robots.txt per origin, fetched through the browser page ``page`` (so it is in the HAR)."""
 
     def __init__(self, page, user_agent: str, enabled: bool):
-        self.page, self.ua, self.enabled = page, user_agent, enabled
+        self.page, self.ua, self.enabled = page, robots_token(user_agent), enabled
         self.cache: dict[str, urllib.robotparser.RobotFileParser | str] = {}
 
     def _load(self, origin: str):
@@ -93,18 +99,29 @@ class _Robots:
         parser.parse([] if resp.status >= 400 else resp.text().splitlines())
         return parser
 
-    def refusal(self, url: str) -> str | None:
-        """Return why ``url`` may not be fetched, or None when robots.txt allows it."""
-        if not self.enabled:
-            return None
+    def _rules(self, url: str):
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.cache:
             self.cache[origin] = self._load(origin)
-        rules = self.cache[origin]
+        return self.cache[origin]
+
+    def refusal(self, url: str) -> str | None:
+        """Return why ``url`` may not be fetched, or None when robots.txt allows it."""
+        if not self.enabled:
+            return None
+        rules = self._rules(url)
         if isinstance(rules, str):
             return rules
         return None if rules.can_fetch(self.ua, url) else "robots.txt disallows it"
+
+    def crawl_delay(self, url: str) -> float:
+        """Return the host's robots.txt ``Crawl-delay`` for this User-Agent in seconds (0 when none)."""
+        if not self.enabled:
+            return 0.0
+        rules = self._rules(url)
+        delay = None if isinstance(rules, str) else rules.crawl_delay(self.ua)
+        return float(delay or 0)
 
 
 class _BodyTap:
@@ -222,11 +239,12 @@ class _Crawl:
         self.pages: list[dict] = []
         self.skipped: list[dict] = []
 
-    def wait_turn(self, url: str) -> None:
+    def wait_turn(self, url: str, crawl_delay: float = 0.0) -> None:
+        """Sleep until ``max(delay, the host's Crawl-delay)`` has passed since the last load on the host."""
         host = urlsplit(url).netloc
         last = self.last_load.get(host)
         if last is not None:
-            pause = self.opts["delay"] - (time.monotonic() - last)
+            pause = max(self.opts["delay"], crawl_delay) - (time.monotonic() - last)
             if pause > 0:
                 time.sleep(pause)
         self.last_load[host] = time.monotonic()
@@ -243,9 +261,9 @@ class _Crawl:
                 continue
             self.queue.append((target, depth + 1))
 
-    def visit(self, page, url: str, depth: int) -> None:
+    def visit(self, page, url: str, depth: int, crawl_delay: float = 0.0) -> None:
         n = len(self.pages) + 1
-        self.wait_turn(url)
+        self.wait_turn(url, crawl_delay)
         try:
             resp = page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
             html = _settled_content(page)
@@ -287,7 +305,7 @@ def _run(crawl: _Crawl, robots_on: bool, launch_args: list[str], user_agent: str
                 if refusal:
                     crawl.skipped.append({"url": url, "reason": refusal})
                     continue
-                crawl.visit(page, url, depth)
+                crawl.visit(page, url, depth, robots.crawl_delay(url))
             for url, _depth in crawl.queue:
                 crawl.skipped.append({"url": url, "reason": f"--max-pages {crawl.opts['max_pages']} reached"})
             context.close()  # writes the HAR
