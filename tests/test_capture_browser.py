@@ -15,7 +15,7 @@ import pytest
 
 from dsa_explore import cli
 from dsa_explore.readers import capture
-from dsa_explore.readers.capture import browser, warc
+from dsa_explore.readers.capture import browser
 from dsa_explore.synth.mock_marketplace import MockMarketplace
 from tests import capture_mock_expected as expected
 from tests.test_capture_extract import check_mock_listings
@@ -77,13 +77,15 @@ def test_captured_folder_gives_every_planted_chain_and_every_listing_field(captu
     check_mock_listings(capture.extract_listings(cap))
 
 
-def test_har_and_wacz_from_the_capture_command(captured, tmp_path):
+def test_har_and_wacz_written_by_the_capture_command(captured):
     out, _code, _requests = captured
     har = capture.read_capture(out / "capture.har")
-    wacz = capture.read_capture(warc.wacz_from_har(out / "capture.har", tmp_path / "c.wacz", title="t", software="s"))
+    wacz = capture.read_capture(out / "capture.wacz")
     check_planted_chains(capture.link_edges(har))
     check_planted_chains(capture.link_edges(wacz))
     check_mock_listings(capture.extract_listings(wacz))
+    assert json.loads((out / "manifest.json").read_text())["files"]["capture.wacz"] == hashlib.sha256(
+        (out / "capture.wacz").read_bytes()).hexdigest()
 
 
 def test_a_changed_file_in_a_capture_folder_is_refused(captured, tmp_path):

@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user-agent", default=None, help="User-Agent (default names dsa-explore and says why)")
     p.add_argument("--host-resolver-rules", default=None,
                    help="Chromium --host-resolver-rules value (e.g. to map hosts to a local test server)")
+    p.add_argument("--no-wacz", action="store_true", help="do not also write capture.wacz (WARC records of the HAR)")
     p.set_defaults(func=_capture)
 
     p = sub.add_parser("listings", help="listing tables from captured pages")
@@ -179,7 +180,7 @@ def _capture(args) -> int:
         manifest = browser.capture(args.urls, args.out, depth=args.depth, same_site=args.same_site,
                                    max_pages=args.max_pages, delay=args.delay, respect_robots=not args.ignore_robots,
                                    user_agent=args.user_agent, host_resolver_rules=args.host_resolver_rules,
-                                   progress=lambda msg: print(msg, file=sys.stderr))
+                                   progress=lambda msg: print(msg, file=sys.stderr), wacz=not args.no_wacz)
     except (ValueError, OSError, browser.BrowserError) as exc:
         return _fail("capture", exc)
     print(f"{len(manifest['pages'])} page(s) captured, {len(manifest['skipped'])} skipped -> {args.out}",

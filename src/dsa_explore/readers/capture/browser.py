@@ -11,6 +11,8 @@ levels, at most ``max_pages``, optionally only on the seeds' sites), and writes 
   is marked ``"_dsa_explore_body": "cdp-fetch"``, so the page's links and refresh still count;
 * ``pages/NNNN.html``: the final DOM of each page after its scripts ran (``page.content()``);
 * ``screenshots/NNNN.png``: a full-page screenshot of each page;
+* ``capture.wacz``: the same responses as WARC records in a WACZ (unless ``wacz=False``), for
+  replay in web-archive tools;
 * ``manifest.json``: the seeds, options, User-Agent, times, each page (requested URL, final URL,
   status, depth, files), each URL skipped with its reason, and the sha256 of every file.
 
@@ -36,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dsa_explore.readers.capture import warc
 from dsa_explore.readers.capture.graph import page_links
 from dsa_explore.readers.capture.pages import Page, clean_url, sha256_hex
 
@@ -46,6 +49,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"]
 HAR_NAME = "capture.har"
+WACZ_NAME = "capture.wacz"
 PAGE_TIMEOUT_MS = 15000
 SETTLE_MS = 250
 
@@ -316,7 +320,8 @@ def _run(crawl: _Crawl, robots_on: bool, launch_args: list[str], user_agent: str
 
 def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool = False, max_pages: int = 50,
             delay: float = 1.0, respect_robots: bool = True, user_agent: str | None = None,
-            host_resolver_rules: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
+            host_resolver_rules: str | None = None, progress: Callable[[str], None] | None = None,
+            wacz: bool = True) -> dict:
     """Capture ``urls`` (and what they link to, ``depth`` levels deep) into the folder ``out``.
 
     Parameters
@@ -331,6 +336,7 @@ def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool
     user_agent : the User-Agent (default :data:`DEFAULT_USER_AGENT`).
     host_resolver_rules : Chromium ``--host-resolver-rules`` (e.g. to map hosts to a local server).
     progress : called with one line per page.
+    wacz : also write ``capture.wacz``: the HAR's responses as WARC records (warcio), for web-archive tools.
 
     Returns
     -------
@@ -350,6 +356,9 @@ def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool
     started = datetime.now(UTC).isoformat(timespec="seconds")
     crawl = _Crawl(out, seeds, opts, progress or (lambda _msg: None))
     filled = _run(crawl, respect_robots, args, ua)
+    if wacz:
+        warc.wacz_from_har(out / HAR_NAME, out / WACZ_NAME, title=f"dsa-explore capture of {', '.join(seeds)}",
+                           software="dsa-explore capture (Chromium via Playwright) + warcio")
     files = {p.relative_to(out).as_posix(): sha256_hex(p.read_bytes())
              for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
     manifest = {"tool": "dsa-explore capture", "format": 1, "seeds": seeds, "options": opts, "user_agent": ua,
