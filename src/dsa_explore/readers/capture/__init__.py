@@ -94,7 +94,8 @@ def read_capture_folder(folder: str | Path) -> Capture:
     for entry in manifest.get("pages", []):
         if entry.get("html"):
             capture.pages.append(html_page(folder / entry["html"], folder, url=entry.get("final_url") or entry["url"],
-                                           record_type="dom", name=f"{folder}/{entry['html']}"))
+                                           record_type="dom", name=f"{folder}/{entry['html']}",
+                                           content_type="text/html; charset=utf-8"))  # page.content(), UTF-8
     capture.files = [str(folder)]
     return capture
 

@@ -275,6 +275,8 @@ class _Crawl:
             (self.out / html_rel).write_text(html, encoding="utf-8")
             page.screenshot(path=str(self.out / shot_rel), full_page=True)
         except Exception as exc:  # noqa: BLE001 - a page that does not load is reported, the crawl goes on
+            for rel in (f"pages/{n:04d}.html", f"screenshots/{n:04d}.png"):
+                (self.out / rel).unlink(missing_ok=True)
             self.skipped.append({"url": url, "reason": f"could not load: {str(exc).splitlines()[0][:200]}"})
             self.progress(f"[capture] skipped {url}: could not load")
             return
@@ -283,7 +285,8 @@ class _Crawl:
         self.pages.append({"url": url, "final_url": final, "status": resp.status if resp else None, "depth": depth,
                            "html": html_rel, "screenshot": shot_rel})
         self.progress(f"[capture] {n} {url}" + (f" -> {final}" if final != url else ""))
-        dom = Page(url=final, status=None, fetched_at=None, content_type="text/html", body=html.encode("utf-8"),
+        dom = Page(url=final, status=None, fetched_at=None, content_type="text/html; charset=utf-8",
+                   body=html.encode("utf-8"),
                    capture_file=html_rel, record_offset=None, record_length=None, record_sha256="")
         self.enqueue(list(dict.fromkeys(u for u, _ in page_links(dom))), depth)
 
