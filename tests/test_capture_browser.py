@@ -15,7 +15,7 @@ import pytest
 
 from dsa_explore import cli
 from dsa_explore.readers import capture
-from dsa_explore.readers.capture import browser, warc
+from dsa_explore.readers.capture import browser
 from dsa_explore.synth.mock_marketplace import MockMarketplace
 from tests import capture_mock_expected as expected
 from tests.test_capture_extract import check_mock_listings
@@ -41,6 +41,9 @@ def test_capture_exits_0_and_writes_a_manifest_that_accounts_for_every_file(capt
     manifest = json.loads((out / "manifest.json").read_text())
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert sorted(manifest["files"]) == files
+    [source] = capture.sources(out).to_dicts()
+    assert source["kind"] == "capture folder (manifest.json)"
+    assert source["sha256"] == hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
     for rel, digest in manifest["files"].items():
         assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == digest
     assert {p["url"] for p in manifest["pages"]} == expected.PAGES
@@ -74,13 +77,15 @@ def test_captured_folder_gives_every_planted_chain_and_every_listing_field(captu
     check_mock_listings(capture.extract_listings(cap))
 
 
-def test_har_and_wacz_from_the_capture_command(captured, tmp_path):
+def test_har_and_wacz_written_by_the_capture_command(captured):
     out, _code, _requests = captured
     har = capture.read_capture(out / "capture.har")
-    wacz = capture.read_capture(warc.wacz_from_har(out / "capture.har", tmp_path / "c.wacz", title="t", software="s"))
+    wacz = capture.read_capture(out / "capture.wacz")
     check_planted_chains(capture.link_edges(har))
     check_planted_chains(capture.link_edges(wacz))
     check_mock_listings(capture.extract_listings(wacz))
+    assert json.loads((out / "manifest.json").read_text())["files"]["capture.wacz"] == hashlib.sha256(
+        (out / "capture.wacz").read_bytes()).hexdigest()
 
 
 def test_a_changed_file_in_a_capture_folder_is_refused(captured, tmp_path):
@@ -117,3 +122,44 @@ def test_same_site_max_pages_and_a_used_output_folder(tmp_path, capsys):
 def test_bad_seed_is_refused(tmp_path, capsys):
     assert cli.main(["capture", "ftp://x.example/", "--out", str(tmp_path / "o")]) == 2
     assert "is not an http(s) URL" in capsys.readouterr().err
+
+
+class _FakeResponse:
+    def __init__(self, status: int, text: str):
+        self.status, self._text = status, text
+
+    def text(self) -> str:
+        return self._text
+
+
+class _FakePage:
+    def __init__(self, answers: dict):
+        self.answers, self.visited = answers, []
+
+    def goto(self, url, timeout=None):
+        self.visited.append(url)
+        answer = self.answers[url]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def test_robots_rules_rfc9309_and_crawl_delay():
+    ua = browser.DEFAULT_USER_AGENT
+    page = _FakePage({
+        "http://a.test/robots.txt": _FakeResponse(200, "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"),
+        "http://b.test/robots.txt": _FakeResponse(404, "not found"),
+        "http://c.test/robots.txt": _FakeResponse(503, "busy"),
+        "http://d.test/robots.txt": RuntimeError("net::ERR_NAME_NOT_RESOLVED"),
+        "http://e.test/robots.txt": _FakeResponse(200, "User-agent: dsa-explore\nDisallow: /\n\nUser-agent: *\n"
+                                                       "Disallow:\n"),
+    })
+    robots = browser._Robots(page, ua, enabled=True)
+    assert robots.refusal("http://a.test/item") is None and robots.crawl_delay("http://a.test/item") == 3.0
+    assert robots.refusal("http://a.test/private/x") == "robots.txt disallows it"
+    assert robots.refusal("http://b.test/anything") is None  # 4xx: no rules, everything allowed
+    assert "answered 503" in robots.refusal("http://c.test/")  # 5xx: unreachable, nothing allowed
+    assert robots.refusal("http://d.test/").startswith("robots.txt unreachable")
+    assert robots.refusal("http://e.test/x") == "robots.txt disallows it"  # the group naming dsa-explore applies
+    assert page.visited.count("http://a.test/robots.txt") == 1  # read once per origin
+    assert browser._Robots(page, ua, enabled=False).refusal("http://a.test/private/x") is None

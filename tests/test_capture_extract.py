@@ -75,6 +75,16 @@ def test_page_charset_declared_in_a_meta_tag_is_honoured():
     assert row["title"] == "Caf\u00e9 cr\u00e8me 250 g" and row["url"] == "https://shop.example/k"
 
 
+def test_product_as_main_entity_of_a_page_and_prices_with_symbols(tmp_path):
+    page = tmp_path / "item.html"
+    page.write_text('<html><head><link rel="canonical" href="https://shop.example/item/9">'
+                    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "ItemPage", '
+                    '"mainEntity": {"@type": "Product", "name": "Mug", "offers": {"@type": "Offer", '
+                    '"price": "EUR 1.299,00", "priceCurrency": "EUR"}}}</script></head></html>', encoding="utf-8")
+    [row] = _rows(page)
+    assert (row["listing_id"], row["title"], row["price"]) == ("9", "Mug", 1299.0)
+
+
 def test_gtin_check_digit():
     assert gtin_ok("4006381333931") and not gtin_ok("4006381333932")
     assert gtin_ok("96385074") and not gtin_ok("1234") and not gtin_ok("40063813339a1")

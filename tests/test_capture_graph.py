@@ -19,6 +19,7 @@ from dsa_explore.analysis import links
 from dsa_explore.core import paths
 from dsa_explore.core.csvsafe import safe_text
 from dsa_explore.readers import capture
+from dsa_explore.readers import links as link_format
 from dsa_explore.readers.capture.graph import page_links, refresh_target, script_targets
 from dsa_explore.readers.capture.pages import Page
 from tests import capture_mock_expected as expected
@@ -150,6 +151,25 @@ def test_cli_from_capture_to_chains(tmp_path, capsys):
     assert cli.main(["links", "chains", str(edges_csv), "--from-url-regex", "/listing/", "--to-url-regex",
                      expected.BAD_TARGETS, "--max-hops", "2", "--format", "csv"]) == 0
     assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == 1  # only the 2-hop shortener chain
+
+
+def test_cli_writes_the_hidden_link_graph_from_coded_listings(tmp_path):
+    har = str(SHIPPED / "mock-marketplace.har")
+    listings_csv = tmp_path / "listings.csv"
+    assert cli.main(["listings", "from-capture", har, "--out", str(listings_csv)]) == 0
+    coded = pl.read_csv(listings_csv, infer_schema=False).with_columns(  # a person codes the labels
+        pl.when(pl.col("listing_id") == "ME-2002").then(pl.lit("1")).otherwise(None).alias("label_prohibited"),
+        pl.when(pl.col("listing_id") == "ME-3003").then(pl.lit("1")).otherwise(None).alias("label_counterfeit"))
+    coded.write_csv(tmp_path / "coded.csv")
+    assert cli.main(["links", "from-capture", har, "--out", str(tmp_path / "e.csv"), "--graph", str(tmp_path / "g"),
+                     "--listings", str(tmp_path / "coded.csv"), "--platform", "AliExpress"]) == 0
+    report = link_format.read_graph_csv(tmp_path / "g" / "nodes.csv", tmp_path / "g" / "edges.csv", strict=True)
+    bad = dict(report.nodes.filter(pl.col("bad_kind").is_not_null()).select("node_id", "bad_kind").iter_rows())
+    assert bad == {f"{expected.M}/listing/herbal-potency-max.html": "prohibited",
+                   f"{expected.M}/listing/nike-air-replica-aaa.html": "counterfeit"}
+    seeds = report.nodes.filter(pl.col("seed_category").is_not_null())["node_id"].to_list()
+    assert seeds == [f"{expected.M}/listing/plush-bunny-toy.html"]
+    assert set(report.nodes["platform"]) == {"AliExpress"}
 
 
 def test_cli_errors_name_the_file(tmp_path, capsys):

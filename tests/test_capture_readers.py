@@ -169,3 +169,33 @@ def test_folder_of_capture_files_reads_each(tmp_path):
     shutil.copy(FAULTS / "har-without-content.har", tmp_path / "b.har")
     cap = capture.read_capture(tmp_path)
     assert cap.records_read == 6 + 5 and len(cap.pages) == 2 + 3
+
+
+def test_sources_give_the_hash_of_every_capture_file(tmp_path):
+    shutil.copy(FIX / "example.warc.gz", tmp_path / "a.warc.gz")
+    table = capture.sources([tmp_path, SHIPPED / "mock-marketplace.har"])
+    assert table["kind"].to_list() == ["warc.gz", "har"]
+    assert table["sha256"][0] == "5144459799b3bcb894d5143e0d8171c20c591a41733608e8392346e95e0bcf6b"  # fixture README
+    assert table["bytes"][0] == 3816
+    with pytest.raises(capture.CaptureError, match="no such file"):
+        capture.sources(tmp_path / "none")
+
+
+def test_capture_folder_dom_snapshots_are_read_as_utf8_whatever_their_meta_says(tmp_path):
+    """page.content() is saved as UTF-8 but keeps the page's own <meta charset> (here Windows-1252)."""
+    import json
+
+    folder = tmp_path / "cap"
+    (folder / "pages").mkdir(parents=True)
+    dom = '<html><head><meta charset="windows-1252"></head><body><a href="/caf\u00e9">Caf\u00e9</a></body></html>'
+    (folder / "pages" / "0001.html").write_text(dom, encoding="utf-8")
+    shutil.copy(FAULTS / "har-without-content.har", folder / "capture.har")
+    files = {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in ("pages/0001.html", "capture.har")}
+    (folder / "manifest.json").write_text(json.dumps({
+        "har": ["capture.har"], "files": files,
+        "pages": [{"url": "https://shop.example/p", "final_url": "https://shop.example/p", "html": "pages/0001.html"}]}))
+    cap = capture.read_capture(folder)
+    [page] = [p for p in cap.pages if p.record_type == "dom"]
+    assert page.url == "https://shop.example/p" and "Caf\u00e9" in page.text()
+    assert ("https://shop.example/p", "https://shop.example/caf\u00e9", "link") in capture.link_edges(cap).select(
+        "source_url", "target_url", "kind").rows()

@@ -90,6 +90,11 @@ def chains(edges: pl.DataFrame, from_url_regex: str, to_url_regex: str, max_hops
             .sort("hops", "source_url"))
 
 
+def _yes(value) -> bool:
+    """True for True, 1, "1", "true" (a listing table typed or read from CSV as text)."""
+    return value is True or value == 1 or str(value).strip().lower() in ("1", "true")
+
+
 def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -118,11 +123,11 @@ def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
     if listings is not None:
         for r in listings.iter_rows(named=True):
             url = r.get("final_url") or r.get("url")
-            if r.get("child_targeted"):
+            if _yes(r.get("child_targeted")):
                 seed[url] = "child_targeted"
-            if r.get("label_prohibited") == 1:
+            if _yes(r.get("label_prohibited")):
                 bad[url] = "prohibited"
-            elif r.get("label_counterfeit") == 1:
+            elif _yes(r.get("label_counterfeit")):
                 bad[url] = "counterfeit"
             elif r.get("category") == "adult":
                 bad[url] = "adult"

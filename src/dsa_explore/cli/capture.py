@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user-agent", default=None, help="User-Agent (default names dsa-explore and says why)")
     p.add_argument("--host-resolver-rules", default=None,
                    help="Chromium --host-resolver-rules value (e.g. to map hosts to a local test server)")
+    p.add_argument("--no-wacz", action="store_true", help="do not also write capture.wacz (WARC records of the HAR)")
     p.set_defaults(func=_capture)
 
     p = sub.add_parser("listings", help="listing tables from captured pages")
@@ -43,6 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = ksub.add_parser("from-capture", help="typed edges (link, redirect, meta_refresh, script) between URLs")
     q.add_argument("captures", nargs="+", metavar="CAPTURE")
     q.add_argument("--out", required=True, help="output CSV")
+    q.add_argument("--graph", default=None, metavar="DIR",
+                   help="also write DIR/nodes.csv and DIR/edges.csv in the hidden-link format (dsa_explore.readers.links)")
+    q.add_argument("--listings", default=None, metavar="LISTINGS.csv",
+                   help="coded listing table (from `listings from-capture`, labels filled) for the graph's seeds and "
+                        "bad targets (default: extracted from the captures, uncoded)")
+    q.add_argument("--site-host", action="append", default=None,
+                   help="marketplace host (repeatable) whose pages are listings in the graph "
+                        "(default: the hosts of pages with extracted listings)")
+    q.add_argument("--platform", default=None, help="platform name written on the graph's rows")
     q.set_defaults(func=_links_from_capture)
     q = ksub.add_parser("chains", help="shortest chains from URLs matching R1 to URLs matching R2")
     q.add_argument("edges", metavar="EDGES.csv")
@@ -97,12 +107,44 @@ def _links_from_capture(args) -> int:
     try:
         capture, cap = _read(args.captures)
         edges = capture.link_edges(cap)
+        graph = _graph(args, capture, cap, edges) if args.graph else None
     except (ValueError, OSError) as exc:
         return _fail("links from-capture", exc)
     write_csv(edges, args.out)
     counts = ", ".join(f"{k} {n}" for k, n in edges.group_by("kind").len().sort("kind").iter_rows())
     print(f"{edges.height} edge(s) ({counts or 'none'}) -> {args.out}", file=sys.stderr)
+    if graph is not None:
+        nodes, graph_edges = graph
+        folder = Path(args.graph)
+        write_csv(nodes, folder / "nodes.csv")
+        write_csv(graph_edges, folder / "edges.csv")
+        print(f"hidden-link graph: {nodes.height} node(s), {graph_edges.height} edge(s) -> {folder}/nodes.csv, "
+              f"{folder}/edges.csv", file=sys.stderr)
     return 0
+
+
+def _graph(args, capture, cap, edges):
+    """Return (nodes, edges) in the hidden-link format, checked by dsa_explore.analysis.links.validate."""
+    from urllib.parse import urlsplit
+
+    import polars as pl
+
+    from dsa_explore.analysis import capture as analysis
+    from dsa_explore.analysis import links
+
+    if args.listings:
+        table = pl.read_csv(args.listings, infer_schema=False)
+        if "url" not in table.columns:
+            raise ValueError(f"{args.listings}: no 'url' column (expected a table from `dsa-explore listings "
+                             f"from-capture`)")
+    else:
+        table = capture.extract_listings(cap)
+    hosts = args.site_host or sorted({urlsplit(u).hostname or "" for u in table["url"].drop_nulls()})
+    nodes, graph = analysis.link_graph(edges, table, site_hosts=hosts, platform=args.platform)
+    report = links.validate(nodes, graph)
+    if not report.ok:
+        raise ValueError(f"the captured graph does not fit the hidden-link format: {report.message()}")
+    return report.nodes, graph
 
 
 def _links_chains(args) -> int:
@@ -138,7 +180,7 @@ def _capture(args) -> int:
         manifest = browser.capture(args.urls, args.out, depth=args.depth, same_site=args.same_site,
                                    max_pages=args.max_pages, delay=args.delay, respect_robots=not args.ignore_robots,
                                    user_agent=args.user_agent, host_resolver_rules=args.host_resolver_rules,
-                                   progress=lambda msg: print(msg, file=sys.stderr))
+                                   progress=lambda msg: print(msg, file=sys.stderr), wacz=not args.no_wacz)
     except (ValueError, OSError, browser.BrowserError) as exc:
         return _fail("capture", exc)
     print(f"{len(manifest['pages'])} page(s) captured, {len(manifest['skipped'])} skipped -> {args.out}",

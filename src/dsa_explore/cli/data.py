@@ -19,6 +19,7 @@ from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
+from dsa_explore.synth import mock_marketplace
 from dsa_explore.synth import risk as risk_synthetic
 
 #: Every dataset build, in the order ``--all`` runs them.
@@ -27,6 +28,7 @@ BUILDS = (
     listings_synthetic.BUILD,
     listing_templates.BUILD,
     risk_synthetic.BUILD,
+    mock_marketplace.BUILD,
     sor_extract.BUILD,
 )
 

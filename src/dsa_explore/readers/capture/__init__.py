@@ -19,6 +19,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+import polars as pl
+
 from dsa_explore.readers.capture.extract import LISTING_COLUMNS, extract_listings, extract_products
 from dsa_explore.readers.capture.graph import EDGE_COLUMNS, EDGE_KINDS, link_edges
 from dsa_explore.readers.capture.har import read_har
@@ -28,7 +30,7 @@ from dsa_explore.readers.capture.warc import read_wacz, read_warc
 
 __all__ = ["Capture", "CaptureError", "Page", "PAGE_SCHEMA", "LISTING_COLUMNS", "EDGE_COLUMNS", "EDGE_KINDS",
            "read_capture", "read_file", "read_capture_folder", "read_har", "read_warc", "read_wacz",
-           "read_html_folder", "extract_listings", "extract_products", "link_edges", "MANIFEST"]
+           "read_html_folder", "extract_listings", "extract_products", "link_edges", "MANIFEST", "sources"]
 
 MANIFEST = "manifest.json"
 CAPTURE_SUFFIXES = (".har", ".warc", ".warc.gz", ".wacz")
@@ -92,7 +94,8 @@ def read_capture_folder(folder: str | Path) -> Capture:
     for entry in manifest.get("pages", []):
         if entry.get("html"):
             capture.pages.append(html_page(folder / entry["html"], folder, url=entry.get("final_url") or entry["url"],
-                                           record_type="dom", name=f"{folder}/{entry['html']}"))
+                                           record_type="dom", name=f"{folder}/{entry['html']}",
+                                           content_type="text/html; charset=utf-8"))  # page.content(), UTF-8
     capture.files = [str(folder)]
     return capture
 
@@ -141,3 +144,38 @@ def read_capture(paths: str | Path | Iterable[str | Path]) -> Capture:
             raise CaptureError(str(p), "no such file or folder",
                                "a capture folder, .har, .warc, .warc.gz, .wacz or .html file")
     return capture
+
+
+SOURCE_SCHEMA = {"capture": pl.String(), "kind": pl.String(), "file": pl.String(), "sha256": pl.String(),
+                 "bytes": pl.Int64()}
+
+
+def _file_row(capture: str, kind: str, f: Path) -> dict:
+    data = f.read_bytes()
+    return {"capture": capture, "kind": kind, "file": str(f), "sha256": sha256_hex(data), "bytes": len(data)}
+
+
+def sources(paths: str | Path | Iterable[str | Path]) -> pl.DataFrame:
+    """Return the evidence a set of captures rests on: one row per file with its sha256 and size.
+
+    For a folder written by ``dsa-explore capture`` the row is its ``manifest.json`` (which holds
+    the sha256 of every file of the capture, checked by :func:`read_capture`); for any other folder,
+    each capture file (or saved page) in it; for a file, the file. Columns: ``capture, kind, file,
+    sha256, bytes``. A briefing or notebook cites these hashes next to numbers from the capture.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    rows = []
+    for p in map(Path, paths):
+        if p.is_dir() and (p / MANIFEST).is_file():
+            rows.append(_file_row(str(p), "capture folder (manifest.json)", p / MANIFEST))
+        elif p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file() and _suffix(f) in CAPTURE_SUFFIXES) or sorted(
+                f for f in p.rglob("*") if f.is_file() and _suffix(f) in (".html", ".htm", ".xhtml"))
+            rows.extend(_file_row(str(p), _suffix(f).lstrip("."), f) for f in files)
+        elif p.is_file():
+            rows.append(_file_row(str(p), _suffix(p).lstrip("."), p))
+        else:
+            raise CaptureError(str(p), "no such file or folder",
+                               "a capture folder, .har, .warc, .warc.gz, .wacz or .html file")
+    return pl.DataFrame(rows, schema=SOURCE_SCHEMA)

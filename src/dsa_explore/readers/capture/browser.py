@@ -11,12 +11,15 @@ levels, at most ``max_pages``, optionally only on the seeds' sites), and writes 
   is marked ``"_dsa_explore_body": "cdp-fetch"``, so the page's links and refresh still count;
 * ``pages/NNNN.html``: the final DOM of each page after its scripts ran (``page.content()``);
 * ``screenshots/NNNN.png``: a full-page screenshot of each page;
+* ``capture.wacz``: the same responses as WARC records in a WACZ (unless ``wacz=False``), for
+  replay in web-archive tools;
 * ``manifest.json``: the seeds, options, User-Agent, times, each page (requested URL, final URL,
   status, depth, files), each URL skipped with its reason, and the sha256 of every file.
 
 Politeness: each host's ``robots.txt`` is read (through the same browser, so it is in the HAR
 too) and disallowed URLs are skipped (RFC 9309: a 4xx robots.txt allows all, an unreachable one
-disallows all), loads on one host are spaced by ``delay`` seconds, and the User-Agent names
+disallows all), loads on one host are spaced by ``delay`` seconds or the host's ``Crawl-delay``
+if that is longer, and the User-Agent names
 dsa-explore and says it is a compliance capture. The browser is ``/usr/bin/chromium`` (or
 ``DSA_EXPLORE_CHROMIUM``); no browser is ever downloaded. ``host_resolver_rules`` is passed to
 Chromium (tests map made-up hosts to 127.0.0.1 with it, so no real network is touched).
@@ -35,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dsa_explore.readers.capture import warc
 from dsa_explore.readers.capture.graph import page_links
 from dsa_explore.readers.capture.pages import Page, clean_url, sha256_hex
 
@@ -45,6 +49,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"]
 HAR_NAME = "capture.har"
+WACZ_NAME = "capture.wacz"
 PAGE_TIMEOUT_MS = 15000
 SETTLE_MS = 250
 
@@ -75,11 +80,16 @@ def site_of(url: str) -> str:
     return ".".join(labels[-2:])
 
 
+def robots_token(user_agent: str) -> str:
+    """Return the product token robots.txt groups are matched against: ``dsa-explore`` for our User-Agent."""
+    return "dsa-explore" if "dsa-explore" in user_agent.lower() else user_agent.split("/")[0].strip()
+
+
 class _Robots:
     """robots.txt per origin, fetched through the browser page ``page`` (so it is in the HAR)."""
 
     def __init__(self, page, user_agent: str, enabled: bool):
-        self.page, self.ua, self.enabled = page, user_agent, enabled
+        self.page, self.ua, self.enabled = page, robots_token(user_agent), enabled
         self.cache: dict[str, urllib.robotparser.RobotFileParser | str] = {}
 
     def _load(self, origin: str):
@@ -93,18 +103,29 @@ class _Robots:
         parser.parse([] if resp.status >= 400 else resp.text().splitlines())
         return parser
 
-    def refusal(self, url: str) -> str | None:
-        """Return why ``url`` may not be fetched, or None when robots.txt allows it."""
-        if not self.enabled:
-            return None
+    def _rules(self, url: str):
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self.cache:
             self.cache[origin] = self._load(origin)
-        rules = self.cache[origin]
+        return self.cache[origin]
+
+    def refusal(self, url: str) -> str | None:
+        """Return why ``url`` may not be fetched, or None when robots.txt allows it."""
+        if not self.enabled:
+            return None
+        rules = self._rules(url)
         if isinstance(rules, str):
             return rules
         return None if rules.can_fetch(self.ua, url) else "robots.txt disallows it"
+
+    def crawl_delay(self, url: str) -> float:
+        """Return the host's robots.txt ``Crawl-delay`` for this User-Agent in seconds (0 when none)."""
+        if not self.enabled:
+            return 0.0
+        rules = self._rules(url)
+        delay = None if isinstance(rules, str) else rules.crawl_delay(self.ua)
+        return float(delay or 0)
 
 
 class _BodyTap:
@@ -173,6 +194,43 @@ def _check_seeds(urls: list[str]) -> list[str]:
     return seeds
 
 
+_REFRESH_JS = """() => { const m = document.querySelector('meta[http-equiv="refresh" i]');
+  return m ? m.getAttribute('content') : null; }"""
+
+
+def _pending_refresh(page) -> float | None:
+    """Return the delay (s) of a meta refresh the loaded page will follow soon (<= 2 s), else None."""
+    content = page.evaluate(_REFRESH_JS)
+    if not content or "url" not in content.lower():
+        return None
+    try:
+        delay = float(content.split(";")[0].split(",")[0].strip() or 0)
+    except ValueError:
+        return None
+    return delay if delay <= 2 else None
+
+
+def _settled_content(page) -> str:
+    """Return the page's final DOM once client-side redirects (meta refresh <= 2 s, scripts) have run."""
+    page.wait_for_timeout(SETTLE_MS)  # let a script redirect start
+    for _attempt in range(4):
+        try:
+            page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+            delay = _pending_refresh(page)
+            if delay is not None:
+                before = page.url
+                try:
+                    page.wait_for_url(lambda u, b=before: u != b, timeout=(delay + 2) * 1000)
+                except Exception:  # noqa: BLE001, S110 - the refresh did not happen: keep this page
+                    pass
+                page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+            return page.content()
+        except Exception as exc:  # noqa: BLE001 - "page is navigating": wait for the next document
+            if "navigat" not in str(exc).lower():
+                raise
+    return page.content()
+
+
 class _Crawl:
     """The state of one capture run: queue, seen URLs, per-host clock, pages and skips."""
 
@@ -185,11 +243,12 @@ class _Crawl:
         self.pages: list[dict] = []
         self.skipped: list[dict] = []
 
-    def wait_turn(self, url: str) -> None:
+    def wait_turn(self, url: str, crawl_delay: float = 0.0) -> None:
+        """Sleep until ``max(delay, the host's Crawl-delay)`` has passed since the last load on the host."""
         host = urlsplit(url).netloc
         last = self.last_load.get(host)
         if last is not None:
-            pause = self.opts["delay"] - (time.monotonic() - last)
+            pause = max(self.opts["delay"], crawl_delay) - (time.monotonic() - last)
             if pause > 0:
                 time.sleep(pause)
         self.last_load[host] = time.monotonic()
@@ -206,18 +265,18 @@ class _Crawl:
                 continue
             self.queue.append((target, depth + 1))
 
-    def visit(self, page, url: str, depth: int) -> None:
+    def visit(self, page, url: str, depth: int, crawl_delay: float = 0.0) -> None:
         n = len(self.pages) + 1
-        self.wait_turn(url)
+        self.wait_turn(url, crawl_delay)
         try:
             resp = page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-            page.wait_for_timeout(SETTLE_MS)  # let a refresh or script redirect start
-            page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
-            html = page.content()
+            html = _settled_content(page)
             html_rel, shot_rel = f"pages/{n:04d}.html", f"screenshots/{n:04d}.png"
             (self.out / html_rel).write_text(html, encoding="utf-8")
             page.screenshot(path=str(self.out / shot_rel), full_page=True)
         except Exception as exc:  # noqa: BLE001 - a page that does not load is reported, the crawl goes on
+            for rel in (f"pages/{n:04d}.html", f"screenshots/{n:04d}.png"):
+                (self.out / rel).unlink(missing_ok=True)
             self.skipped.append({"url": url, "reason": f"could not load: {str(exc).splitlines()[0][:200]}"})
             self.progress(f"[capture] skipped {url}: could not load")
             return
@@ -226,7 +285,8 @@ class _Crawl:
         self.pages.append({"url": url, "final_url": final, "status": resp.status if resp else None, "depth": depth,
                            "html": html_rel, "screenshot": shot_rel})
         self.progress(f"[capture] {n} {url}" + (f" -> {final}" if final != url else ""))
-        dom = Page(url=final, status=None, fetched_at=None, content_type="text/html", body=html.encode("utf-8"),
+        dom = Page(url=final, status=None, fetched_at=None, content_type="text/html; charset=utf-8",
+                   body=html.encode("utf-8"),
                    capture_file=html_rel, record_offset=None, record_length=None, record_sha256="")
         self.enqueue(list(dict.fromkeys(u for u, _ in page_links(dom))), depth)
 
@@ -252,7 +312,7 @@ def _run(crawl: _Crawl, robots_on: bool, launch_args: list[str], user_agent: str
                 if refusal:
                     crawl.skipped.append({"url": url, "reason": refusal})
                     continue
-                crawl.visit(page, url, depth)
+                crawl.visit(page, url, depth, robots.crawl_delay(url))
             for url, _depth in crawl.queue:
                 crawl.skipped.append({"url": url, "reason": f"--max-pages {crawl.opts['max_pages']} reached"})
             context.close()  # writes the HAR
@@ -263,7 +323,8 @@ def _run(crawl: _Crawl, robots_on: bool, launch_args: list[str], user_agent: str
 
 def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool = False, max_pages: int = 50,
             delay: float = 1.0, respect_robots: bool = True, user_agent: str | None = None,
-            host_resolver_rules: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
+            host_resolver_rules: str | None = None, progress: Callable[[str], None] | None = None,
+            wacz: bool = True) -> dict:
     """Capture ``urls`` (and what they link to, ``depth`` levels deep) into the folder ``out``.
 
     Parameters
@@ -278,6 +339,7 @@ def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool
     user_agent : the User-Agent (default :data:`DEFAULT_USER_AGENT`).
     host_resolver_rules : Chromium ``--host-resolver-rules`` (e.g. to map hosts to a local server).
     progress : called with one line per page.
+    wacz : also write ``capture.wacz``: the HAR's responses as WARC records (warcio), for web-archive tools.
 
     Returns
     -------
@@ -297,6 +359,9 @@ def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool
     started = datetime.now(UTC).isoformat(timespec="seconds")
     crawl = _Crawl(out, seeds, opts, progress or (lambda _msg: None))
     filled = _run(crawl, respect_robots, args, ua)
+    if wacz:
+        warc.wacz_from_har(out / HAR_NAME, out / WACZ_NAME, title=f"dsa-explore capture of {', '.join(seeds)}",
+                           software="dsa-explore capture (Chromium via Playwright) + warcio")
     files = {p.relative_to(out).as_posix(): sha256_hex(p.read_bytes())
              for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
     manifest = {"tool": "dsa-explore capture", "format": 1, "seeds": seeds, "options": opts, "user_agent": ua,

@@ -32,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 import extruct
 import polars as pl
+from lxml import etree
 from lxml import html as lxml_html
 
 from dsa_explore.core import platforms
@@ -127,7 +128,7 @@ def _price(value) -> float | None:
     text = _text(value)
     if text is None:
         return None
-    cleaned = text.replace("\u00a0", "").replace(" ", "")
+    cleaned = re.sub(r"[^\d.,]", "", text)  # "EUR 24,99", "€24.99", "1 299,00"
     if re.fullmatch(r"\d{1,3}(\.\d{3})*,\d+", cleaned):  # 1.299,00
         cleaned = cleaned.replace(".", "").replace(",", ".")
     elif re.fullmatch(r"\d+,\d{1,2}", cleaned):  # 12,99
@@ -165,14 +166,13 @@ def _jsonld(tree) -> tuple[list[dict], list[str]]:
 def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], object]:
     """Return ``({syntax: items}, problems, lxml tree)`` of one HTML page (uniform JSON-LD shape)."""
     text = page.text()
-    problems: list[str] = []
     try:
         tree = lxml_html.fromstring(text.encode("utf-8"), parser=_PARSER) if text.strip() else None
-    except (ValueError, lxml_html.etree.ParserError) as exc:
+    except (ValueError, etree.ParserError) as exc:
         return {s: [] for s in SYNTAXES}, [f"HTML cannot be parsed ({exc})"], None
     if tree is None:
         return {s: [] for s in SYNTAXES}, ["empty page"], None
-    out, problems = {}, []
+    out: dict[str, list[dict]] = {}
     out["json-ld"], problems = _jsonld(tree)
     base = page.final_url or page.url
     for syntax in ("microdata", "rdfa", "opengraph"):
@@ -186,9 +186,27 @@ def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], objec
     return out, problems, tree
 
 
+_PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
+
+
+def _is_product(item) -> bool:
+    return isinstance(item, dict) and bool(_PRODUCT_TYPES & set(_types(item)))
+
+
+def _top_products(items: list[dict]) -> list[dict]:
+    """Return the Products among top-level items, and a Product that is a page's ``mainEntity``."""
+    out = []
+    for it in items:
+        if _is_product(it):
+            out.append(it)
+        elif _is_product(_first(it.get("mainEntity"))):
+            out.append(_first(it["mainEntity"]))
+    return out
+
+
 def _products(data: dict[str, list[dict]]) -> tuple[str | None, list[dict]]:
     for syntax in ("json-ld", "microdata", "rdfa"):
-        found = [it for it in data.get(syntax, []) if {"Product", "ProductGroup", "IndividualProduct"} & set(_types(it))]
+        found = _top_products(data.get(syntax, []))
         if found:
             return syntax, found
     og = [it for it in data.get("opengraph", []) if str(it.get("@type", "")).lower() in ("product", "og:product")]

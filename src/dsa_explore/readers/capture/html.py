@@ -40,12 +40,17 @@ def saved_url(data: bytes) -> str | None:
 
 
 def html_page(path: Path, root: Path, *, url: str | None = None, record_type: str = "file",
-              name: str | None = None) -> Page:
-    """Return one saved HTML file as a page (URL from the page itself unless ``url`` is given)."""
+              name: str | None = None, content_type: str = "text/html") -> Page:
+    """Return one saved HTML file as a page (URL from the page itself unless ``url`` is given).
+
+    ``content_type`` may name the charset the file was written in (the capture command's DOM
+    snapshots are UTF-8 whatever their ``<meta charset>`` says); otherwise the page's own
+    ``<meta charset>`` or UTF-8 is used.
+    """
     data = path.read_bytes()
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     page_url = url or saved_url(data) or ("file:///" + rel)
-    return Page(url=page_url, status=None, fetched_at=None, content_type="text/html", body=data,
+    return Page(url=page_url, status=None, fetched_at=None, content_type=content_type, body=data,
                 capture_file=name or str(path), record_offset=None, record_length=len(data),
                 record_sha256=sha256_hex(data), record_type=record_type)
 

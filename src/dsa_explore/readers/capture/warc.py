@@ -216,6 +216,13 @@ def _warc_date(started: str | None) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _record_id(url: str, date: str, index: int, kind: str) -> str:
+    """Return a WARC-Record-ID derived from the HAR entry (a name-based UUID), so a conversion is repeatable."""
+    import uuid
+
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{index} {kind} {date} {url}')}>"
+
+
 def _har_records(har: dict, writer) -> list[tuple[str, str, dict]]:
     """Write a request and a response record per http(s) HAR entry with a response; return index rows."""
     from warcio.statusandheaders import StatusAndHeaders
@@ -223,7 +230,7 @@ def _har_records(har: dict, writer) -> list[tuple[str, str, dict]]:
     from dsa_explore.readers.capture.har import _body
 
     index = []
-    for entry in har["log"]["entries"]:
+    for i, entry in enumerate(har["log"]["entries"]):
         req, resp = entry.get("request", {}), entry.get("response", {})
         url, status = req.get("url", ""), int(resp.get("status") or 0)
         if not url.startswith(("http://", "https://")) or status <= 0:
@@ -237,7 +244,8 @@ def _har_records(har: dict, writer) -> list[tuple[str, str, dict]]:
         http = StatusAndHeaders(f"{status} {resp.get('statusText') or 'OK'}", headers, protocol="HTTP/1.1")
         offset = writer.out.tell()
         rec = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                        warc_headers_dict={"WARC-Date": date})
+                                        warc_headers_dict={"WARC-Date": date,
+                                                           "WARC-Record-ID": _record_id(url, date, i, "response")})
         writer.write_record(rec)
         length = writer.out.tell() - offset
         req_headers = StatusAndHeaders(f"{req.get('method', 'GET')} {url} HTTP/1.1",
@@ -245,7 +253,8 @@ def _har_records(har: dict, writer) -> list[tuple[str, str, dict]]:
                                         if not h["name"].startswith(":")], is_http_request=True)
         writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""),
                                                       http_headers=req_headers,
-                                                      warc_headers_dict={"WARC-Date": date}))
+                                                      warc_headers_dict={"WARC-Date": date, "WARC-Record-ID":
+                                                                         _record_id(url, date, i, "request")}))
         ts = date.replace("-", "").replace(":", "").replace("T", "").replace("Z", "")
         index.append((_surt(url), ts, {"url": url, "mime": (resp.get("content") or {}).get("mimeType", ""),
                                        "status": str(status), "digest": rec.rec_headers.get_header(
@@ -260,8 +269,8 @@ def wacz_from_har(har_path: str | Path, wacz_path: str | Path, *, title: str, so
     The zip holds ``archive/data.warc.gz`` (a request and a response record per HAR entry, one
     gzip member each, WARC-Date = the entry's start time), ``indexes/index.cdx`` (CDXJ),
     ``pages/pages.jsonl`` (the HTML documents) and ``datapackage.json`` (sha256 of each).
-    Members are stored uncompressed, as the WACZ specification asks. (WARC-Record-IDs are new
-    UUIDs, so two conversions of one HAR differ in those bytes; the payloads and their hashes do not.)
+    Members are stored uncompressed, as the WACZ specification asks. Record ids are name-based
+    UUIDs of the HAR entries and zip dates are fixed, so the same HAR always gives the same bytes.
     """
     import hashlib
     import json
