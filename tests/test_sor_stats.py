@@ -533,3 +533,11 @@ def test_keyword_use_on_the_extract_aliexpress_never_gives_a_keyword(extract):
     assert use["Temu"]["first_day"] == use["eBay"]["first_day"] == date(2025, 7, 1)
     h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31), platforms_=["Temu"]).row(0, named=True)
     assert h2["keywords"] == h2["sors"]          # one keyword with every Temu SoR of H2 2025
+
+
+def test_extract_matches_every_shipped_published_total(extract):
+    # data/tdb/published-totals.csv holds 7 published figures (typed from the TDB's published totals)
+    check = stats.published_totals_check(extract)
+    assert check.height == 7 and check["matches"].all(), check.filter(~pl.col("matches"))
+    temu = check.filter(pl.col("platform_published") == "Temu").row(0, named=True)
+    assert temu["first_day"].isoformat() == "2024-09-24"

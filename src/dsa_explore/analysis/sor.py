@@ -53,6 +53,8 @@ if TYPE_CHECKING:
 #: Catalog names of the shipped datasets this module reads.
 EXTRACT_DATASET = "sor_marketplaces_daily"
 REPORTED_DATASET = "sor_reported_actions_h2_2025"
+#: Published whole-period totals the extract is checked against.
+PUBLISHED_TOTALS_DATASET = "sor_published_totals"
 #: The project's tidy transparency-report dataset (built by ``dsa_explore.readers.transparency``), used when present.
 TRANSPARENCY_DATASET = "transparency_marketplace_reports"
 
@@ -594,6 +596,27 @@ def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None =
                     source=pl.lit("transparency report")))
     keep = acts["platform"].unique().implode()
     return pl.concat([sors.filter(pl.col("platform").is_in(keep)), acts]).sort("platform", "figure")
+
+
+def published_totals_check(extract: pl.DataFrame, published: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Return the extract's whole-period totals beside the published ones, rounded to the published precision.
+
+    ``published`` defaults to the shipped ``sor_published_totals``. Columns: platform_published, sors,
+    first_day, last_day, days, sors_millions (rounded to the published decimals), published_millions,
+    matches (the total, and the first day where one is published).
+    """
+    published = catalog.load(PUBLISHED_TOTALS_DATASET) if published is None else published
+    totals = platform_totals(extract, by_published_name=True)
+    return (totals.join(published, on="platform_published", how="inner")
+            .with_columns(sors_millions=pl.col("sors") / 1e6)
+            .with_columns(sors_millions=pl.struct("sors_millions", "decimals").map_elements(
+                lambda r: round(r["sors_millions"], r["decimals"]), return_dtype=pl.Float64),
+                published_millions=pl.col("published_sors_millions"))
+            .with_columns(matches=(pl.col("sors_millions") == pl.col("published_millions"))
+                          & (pl.col("first_day_right").is_null() | (pl.col("first_day") == pl.col("first_day_right"))))
+            .select("platform_published", "first_day", "last_day", "days", "sors", "sors_millions",
+                    "published_millions", "matches")
+            .sort("sors", descending=True))
 
 
 # --------------------------------------------------------------------------- build (make data)
