@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dsa_explore.core import paths
 from dsa_explore.analysis import capture_evidence as ce
+from dsa_explore.core import paths
 
 SITE = Path(__file__).parent / "fixtures" / "capture_evidence" / "saved-pages"
 WARC = paths.data_dir() / "captures" / "warcio-example" / "example.warc.gz"

@@ -17,8 +17,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore.readers import listings as L
 from dsa_explore.core import identifiers
+from dsa_explore.readers import listings as L
 
 FIX = Path(__file__).parent / "fixtures" / "listings"
 FRAME = FIX / "frame-good.csv"
