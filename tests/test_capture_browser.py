@@ -18,6 +18,7 @@ from dsa_explore.readers import capture
 from dsa_explore.readers.capture import browser
 from dsa_explore.synth.mock_marketplace import MockMarketplace
 from tests import capture_mock_expected as expected
+from tests.conftest import require_chromium
 from tests.test_capture_extract import check_mock_listings
 from tests.test_capture_graph import check_planted_chains
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory):
-    browser.chromium_path()  # a missing Chromium fails here, loudly (never skipped)
+    require_chromium()  # skipped locally without Chromium (with the reason), a failure in CI
     out = tmp_path_factory.mktemp("capture") / "mock"
     with MockMarketplace() as site:
         code = cli.main(["capture", site.url("/"), "--out", str(out), "--depth", "3", "--max-pages", "30",
@@ -102,6 +103,7 @@ def test_a_changed_file_in_a_capture_folder_is_refused(captured, tmp_path):
 
 
 def test_same_site_max_pages_and_a_used_output_folder(tmp_path, capsys):
+    require_chromium()
     with MockMarketplace() as site:
         out = tmp_path / "socks"
         code = cli.main(["capture", site.url("/listing/sports-socks-3pack.html"), "--out", str(out), "--depth", "1",

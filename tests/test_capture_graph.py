@@ -132,8 +132,14 @@ def test_csv_safety():
 def test_cli_from_capture_to_chains(tmp_path, capsys):
     har = str(SHIPPED / "mock-marketplace.har")
     out = tmp_path / "listings.csv"
-    assert cli.main(["listings", "from-capture", har, "--out", str(out), "--platform", "AliExpress"]) == 0
+    problems = tmp_path / "problems.csv"
+    assert cli.main(["listings", "from-capture", har, "--out", str(out), "--platform", "AliExpress",
+                     "--problems", str(problems)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    todo = list(csv.DictReader(problems.open(encoding="utf-8")))
+    assert len(todo) == 4 * 7 and {r["column"] for r in todo} == {"category", "stratum", "selection_mechanism",
+                                                                  "label_source"}
+    assert {r["file"] for r in todo} == {str(out)} and {r["line"] for r in todo} == {str(n) for n in range(2, 9)}
     assert len(rows) == 7 and {"url", "capture_file", "record_sha256", "listing_id", "platform"} <= set(rows[0])
     assert {r["listing_id"] for r in rows} == set(expected.LISTINGS)
     err = capsys.readouterr().err

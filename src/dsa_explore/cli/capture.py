@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="capture folders, .har, .warc, .warc.gz, .wacz or saved .html")
     q.add_argument("--out", required=True, help="output CSV")
     q.add_argument("--platform", default=None, help="platform name to pre-fill (as in dsa_explore.core.platforms)")
+    q.add_argument("--problems", default=None, metavar="PROBLEMS.csv",
+                   help="also write the listing-sample validator's problems (what must still be coded, per line)")
     q.set_defaults(func=_listings_from_capture)
 
     p = sub.add_parser("links", help="link graphs and chains from captured pages")
@@ -86,6 +88,8 @@ def _read(captures: list[str]):
 
 
 def _listings_from_capture(args) -> int:
+    import polars as pl
+
     from dsa_explore.core.csvsafe import write_csv
 
     try:
@@ -95,6 +99,8 @@ def _listings_from_capture(args) -> int:
         return _fail("listings from-capture", exc)
     report = capture.extract.validate_listings(table)
     write_csv(table, args.out)
+    if args.problems:
+        write_csv(report.problems.with_columns(file=pl.lit(str(args.out))), args.problems)
     flagged = table.filter(table["extraction_problem"].is_not_null()).height
     print(f"{table.height} listing(s) from {len(cap.pages)} page(s) -> {args.out} ({flagged} flagged; "
           f"validator: {report.summary()}; the columns in `to_code` must be coded by a person)", file=sys.stderr)

@@ -358,7 +358,25 @@ def update_dictionary(path: Path | None = None) -> Path:
     return path
 
 
+def _verify(names: list[str]) -> int:
+    """Verify checksum and schema of the named datasets (all when none); print one line each; 1 on any failure."""
+    failures = 0
+    for name, ds in all_datasets().items():
+        if names and name not in names:
+            continue
+        try:
+            verify_checksum(ds)
+            if ds.format != "raw":
+                load(name)
+            print(f"ok      {name}")
+        except CatalogError as exc:
+            failures += 1
+            print(f"FAILED  {name}: {exc}")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``python -m dsa_explore.data.catalog list|verify|dictionary|refresh``."""
     parser = argparse.ArgumentParser(prog="python -m dsa_explore.data.catalog", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="print the catalogue")
@@ -373,19 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         with pl.Config(tbl_rows=200, tbl_cols=20, fmt_str_lengths=60, tbl_width_chars=200):
             print(datasets().drop("sha256"))
     elif args.cmd == "verify":
-        failures = 0
-        for name, ds in all_datasets().items():
-            if args.names and name not in args.names:
-                continue
-            try:
-                verify_checksum(ds)
-                if ds.format != "raw":
-                    load(name)
-                print(f"ok      {name}")
-            except CatalogError as exc:
-                failures += 1
-                print(f"FAILED  {name}: {exc}")
-        return 1 if failures else 0
+        return _verify(args.names)
     elif args.cmd == "dictionary":
         if args.update:
             print(update_dictionary())

@@ -28,14 +28,14 @@ def volumes(extract: pl.DataFrame):
     totals = stats.platform_totals(extract, **H2).filter(pl.col("platform").is_in(BIG_THREE))
     answer = f"SoRs per day in H2 2025 ({days} days): " + "; ".join(
         f"{r['platform']} {r['sors'] / days / 1e6:.2f} M" for r in totals.iter_rows(named=True))
-    weekly = stats.volumes(extract, "1w", platforms_=FOCUS)
+    weekly = stats.volumes(extract, "1w", platforms=FOCUS)
     return answer, sor_charts.volume_explorer(weekly, default_platform="AliExpress", platforms=FOCUS)
 
 
 def categories(extract: pl.DataFrame):
     """Which harmonised category is largest per platform, and the monthly category mix."""
-    mix = stats.category_mix(extract, platforms_=["AliExpress", "Amazon Store", "Temu", "SHEIN", "Vinted", "eBay"])
-    whole = stats.shares(extract, "category_v2", platforms_=BIG_THREE)
+    mix = stats.category_mix(extract, platforms=["AliExpress", "Amazon Store", "Temu", "SHEIN", "Vinted", "eBay"])
+    whole = stats.shares(extract, "category_v2", platforms=BIG_THREE)
     top = whole.sort("platform", "share", descending=[False, True]).group_by("platform", maintain_order=True).first()
     answer = "Largest harmonised category over the whole period: " + "; ".join(
         f"{r['platform']}: {sor_charts.label(r['variant'])} {r['share']:.0%}" for r in top.iter_rows(named=True))
@@ -44,9 +44,9 @@ def categories(extract: pl.DataFrame):
 
 def keywords(extract: pl.DataFrame):
     """Which platforms give no keyword at all, in H2 2025 and over the whole period."""
-    use = stats.keyword_use(extract, platforms_=FOCUS, **H2)
+    use = stats.keyword_use(extract, platforms=FOCUS, **H2)
     none = use.filter(pl.col("keywords") == 0)
-    whole = stats.keyword_use(extract, platforms_=["AliExpress", "Amazon Store"])
+    whole = stats.keyword_use(extract, platforms=["AliExpress", "Amazon Store"])
     answer = (f"H2 2025: {none.height} of {use.height} platforms gave no keyword in any SoR: " + ", ".join(
         f"{r['platform']} ({r['sors']:,} SoRs)" for r in none.iter_rows(named=True)) + ".\n"
         + "Over the whole period: " + "; ".join(
@@ -58,9 +58,9 @@ def keywords(extract: pl.DataFrame):
 
 def keyword_mix(extract: pl.DataFrame):
     """Which keywords the platforms that give them use (H2 2025)."""
-    use = stats.keyword_use(extract, platforms_=FOCUS, **H2)
+    use = stats.keyword_use(extract, platforms=FOCUS, **H2)
     givers = use.filter(pl.col("keywords") > 0)["platform"].to_list()
-    kw = sor_charts.with_labels(stats.shares(extract, "keyword_v2", platforms_=givers, **H2), "variant", "keyword")
+    kw = sor_charts.with_labels(stats.shares(extract, "keyword_v2", platforms=givers, **H2), "variant", "keyword")
     temu = kw.filter(pl.col("platform") == "Temu").sort("share", descending=True).head(3)
     answer = "Temu, H2 2025: " + "; ".join(f"{r['keyword']} {r['share']:.0%}" for r in temu.iter_rows(named=True)) + "."
     chart = sor_charts.share_bars(
@@ -73,7 +73,7 @@ def keyword_mix(extract: pl.DataFrame):
 
 def automation(extract: pl.DataFrame):
     """How automated AliExpress's decisions were in H2 2025, beside the other platforms."""
-    table = stats.automation(extract, platforms_=FOCUS, **H2)
+    table = stats.automation(extract, platforms=FOCUS, **H2)
     ali = table.filter(pl.col("platform") == "AliExpress").row(0, named=True)
     answer = (f"AliExpress, H2 2025: {ali['fully']:.1%} fully automated, {ali['automated_detection']:.1%} "
               "detected automatically.")
@@ -84,8 +84,8 @@ def automation(extract: pl.DataFrame):
 
 def delays(extract: pl.DataFrame):
     """Mean moderation delay in H2 2025, and AliExpress's impossible (negative) delays over the whole period."""
-    table = stats.delays(extract, platforms_=FOCUS, **H2)
-    neg = stats.delays(extract, platforms_=["AliExpress"]).row(0, named=True)
+    table = stats.delays(extract, platforms=FOCUS, **H2)
+    neg = stats.delays(extract, platforms=["AliExpress"]).row(0, named=True)
     answer = (f"AliExpress: {neg['negative']:,} SoRs with a negative moderation delay over the whole period "
               f"({neg['negative_share']:.3%} of its SoRs).")
     chart = sor_charts.delay_chart(table, subtitle="H2 2025; days from content date to decision (log scale); "
@@ -96,13 +96,13 @@ def delays(extract: pl.DataFrame):
 def decision_types(extract: pl.DataFrame):
     """What the decisions restrict (H2 2025)."""
     return sor_charts.decision_type_chart(
-        stats.shares(extract, "decision_type", platforms_=FOCUS, **H2),
+        stats.shares(extract, "decision_type", platforms=FOCUS, **H2),
         subtitle="H2 2025. Combinations of visibility, monetary, service and account restrictions.")
 
 
 def sources(extract: pl.DataFrame):
     """What triggered the decisions: the share on the platform's own initiative (H2 2025)."""
-    table = stats.shares(extract, "source_type", platforms_=FOCUS, **H2)
+    table = stats.shares(extract, "source_type", platforms=FOCUS, **H2)
     voluntary = table.filter(pl.col("variant") == "SOURCE_VOLUNTARY").select("platform", "share").sort("share")
     answer = "Share of SoRs on the platform's own initiative, H2 2025: " + "; ".join(
         f"{p} {s:.0%}" for p, s in voluntary.iter_rows())
@@ -112,7 +112,7 @@ def sources(extract: pl.DataFrame):
 def territorial_scope(extract: pl.DataFrame):
     """Where the decisions apply (H2 2025)."""
     return sor_charts.territorial_chart(
-        stats.shares(extract, "territorial_scope_kind", platforms_=FOCUS, **H2),
+        stats.shares(extract, "territorial_scope_kind", platforms=FOCUS, **H2),
         subtitle="H2 2025. EU / EEA / EEA_no_IS: the whole area as one alias; other list: any list of countries.")
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import time
 import urllib.robotparser
 from collections import deque
@@ -59,8 +60,9 @@ class BrowserError(RuntimeError):
 
 
 def chromium_path() -> str:
-    """Return the Chromium executable (``DSA_EXPLORE_CHROMIUM`` or ``/usr/bin/chromium``); raise if absent."""
-    path = os.environ.get("DSA_EXPLORE_CHROMIUM") or DEFAULT_CHROMIUM
+    """Return the Chromium executable (``DSA_EXPLORE_CHROMIUM``, ``/usr/bin/chromium``, or ``chromium`` on the PATH)."""
+    path = os.environ.get("DSA_EXPLORE_CHROMIUM") or (
+        DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).is_file() else shutil.which("chromium") or DEFAULT_CHROMIUM)
     if not Path(path).is_file():
         raise BrowserError(f"Chromium not found at {path}: install Debian's chromium (`apt-get install chromium`) "
                            f"or set DSA_EXPLORE_CHROMIUM; dsa-explore never downloads a browser")
