@@ -40,7 +40,7 @@ def chain_diagram(steps: pl.DataFrame, *, subtitle: str | None = None) -> alt.La
     line = base.mark_line(color="#888", strokeWidth=1.5).encode(x=x, y=y, detail="chain:N", order="step:Q")
     dots = base.mark_circle(size=240, opacity=1).encode(
         x=x, y=y, tooltip=tips,
-        color=alt.Color("role:N", title="page role", scale=alt.Scale(domain=roles, range=[ROLE_COLOURS[r] for r in roles])))
+        color=alt.Color("role:N", title="page role", legend=alt.Legend(labelLimit=260), scale=alt.Scale(domain=roles, range=[ROLE_COLOURS[r] for r in roles])))
     pages = base.mark_text(dy=18, fontSize=9).encode(x=x, y=y, text="page:N")
     edges = (base.transform_filter("datum.edge_in != null").transform_calculate(mid="datum.step - 0.5")
              .mark_text(dy=-10, fontSize=9, fontStyle="italic", color="#444")
