@@ -21,6 +21,7 @@ from dsa_explore.readers import transparency as transparency_reports
 from dsa_explore.readers import safetygate
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
+from dsa_explore.synth import mock_marketplace
 from dsa_explore.synth import risk as risk_synthetic
 
 #: Every dataset build, in the order ``--all`` runs them.
@@ -30,6 +31,7 @@ BUILDS = (
     listing_templates.BUILD,
     transparency_reports.BUILD,
     risk_synthetic.BUILD,
+    mock_marketplace.BUILD,
     sor_extract.BUILD,
     safetygate.BUILD,
 )
