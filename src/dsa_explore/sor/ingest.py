@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from dsa_explore.sor import reader, schema, taxonomy
+from dsa_explore.sor import reader, schema
+from dsa_explore.sor import rows as rowstore
 from dsa_explore.sor.store import Store
 
 EXECUTORS = ("local", "dask", "dask-local")
@@ -319,25 +320,33 @@ class _DumpState:
             pass
 
 
-def _params(platforms: tuple[str, ...] | None) -> dict:
-    return {"platforms": sorted(platforms) if platforms else None}
+def _params(platforms: tuple[str, ...] | None, row_plan: rowstore.RowPlan | None = None) -> dict:
+    params = {"platforms": sorted(platforms) if platforms else None}
+    if row_plan is not None:
+        params["rows"] = row_plan.params()
+    return params
 
 
 def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str | None = None,
            until: str | None = None, platforms: Iterable[str] | None = None, executor: str = "local",
            scheduler: str | None = None, workers: int | None = None, progress: bool = False,
-           force: bool = False) -> IngestReport:
-    """Ingest dumps into ``store``; return what was done. See the module docstring."""
+           force: bool = False, rows: bool = False, columns: Iterable[str] | None = None) -> IngestReport:
+    """Ingest dumps into ``store``; return what was done. See the module docstring.
+
+    ``rows`` also keeps the statements themselves (:mod:`dsa_explore.sor.rows`; ``columns`` restricts
+    the CSV columns kept); ``platforms`` may say ``all``.
+    """
     with ThreadPoolExecutor(1, thread_name_prefix="sor-sha1") as hasher:   # dump checksums, in the background
         return _ingest(paths, store, since=since, until=until, platforms=platforms, executor=executor,
-                       scheduler=scheduler, workers=workers, progress=progress, force=force, hasher=hasher)
+                       scheduler=scheduler, workers=workers, progress=progress, force=force, hasher=hasher,
+                       rows=rows, columns=columns)
 
 
 def _ingest(paths, store, *, since, until, platforms, executor, scheduler, workers, progress, force,
-            hasher: ThreadPoolExecutor) -> IngestReport:
+            hasher: ThreadPoolExecutor, rows: bool = False, columns=None) -> IngestReport:
     t0 = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
-    plats = tuple(sorted({taxonomy.canonical_platform(p) for p in platforms})) if platforms else None
+    plats, row_plan = rowstore.resolve_platforms(platforms, rows, columns)
     report = IngestReport()
     manifest = store.manifest()
     states: dict[str, _DumpState] = {}
@@ -349,7 +358,7 @@ def _ingest(paths, store, *, since, until, platforms, executor, scheduler, worke
         sha1 = hasher.submit(sha1_of, path)
         old = manifest["dumps"].get(info.stem)
         if (not force and old and old.get("status") == "complete"
-                and old.get("schema_version") == schema.SCHEMA_VERSION and old.get("params") == _params(plats)
+                and old.get("schema_version") == schema.SCHEMA_VERSION and old.get("params") == _params(plats, row_plan)
                 and old.get("sha1") == sha1.result()):
             report.dumps.append(DumpReport(info.stem, str(path), "skipped", old.get("status"),
                                            old.get("rows_read", 0), old.get("rows_summarised", 0)))
@@ -359,9 +368,11 @@ def _ingest(paths, store, *, since, until, platforms, executor, scheduler, worke
         except reader.MemberRefused as exc:
             err = [{"member": exc.member, "error": str(exc)}]
             store.record_error(info.stem, {"source_file": path.name, "sha1": sha1.result(), "status": "refused",
-                                           "errors": err, "params": _params(plats)})
+                                           "errors": err, "params": _params(plats, row_plan)})
             report.dumps.append(DumpReport(info.stem, str(path), "refused", "refused", errors=err))
             continue
+        if row_plan is not None:
+            tasks = row_plan.attach(tasks, store.root, info.stem)
         states[info.stem] = _DumpState(path, sha1, path.stat().st_size, tasks, errors,
                                        store.root / ".staging" / info.stem)
         all_tasks.extend(tasks)
@@ -396,7 +407,7 @@ def _ingest(paths, store, *, since, until, platforms, executor, scheduler, worke
             bar.close()
 
     for stem, st in states.items():
-        report.dumps.append(_finalise(store, stem, st, plats))
+        report.dumps.append(_finalise(store, stem, st, plats, row_plan))
         st.cleanup()
     try:
         (store.root / ".staging").rmdir()
@@ -407,7 +418,7 @@ def _ingest(paths, store, *, since, until, platforms, executor, scheduler, worke
     return report
 
 
-def _finalise(store: Store, stem: str, st: _DumpState, plats) -> DumpReport:
+def _finalise(store: Store, stem: str, st: _DumpState, plats, row_plan=None) -> DumpReport:
     results = [st.results[i] for i in sorted(st.results)]
     errors = list(st.errors) + [{"member": r.task.label, "error": r.error} for r in results if r.error]
     good = [r for r in results if r.error is None]
@@ -441,11 +452,15 @@ def _finalise(store: Store, stem: str, st: _DumpState, plats) -> DumpReport:
         "rejected": dict(sorted(rejected.items())),
         "faults": dict(sorted(faults.items())),
         "errors": sorted(errors, key=lambda e: e["member"]),
-        "params": _params(plats),
+        "params": _params(plats, row_plan),
     }
     if rows_read != rows_summarised + entry["rows_rejected"]:
         entry["errors"].append({"member": "(dump)", "error": f"{stem}: row account does not balance"})
         entry["status"] = "partial"
+    old_entry = store.entry(stem)
+    if row_plan is not None:
+        entry = row_plan.commit(store.root, stem, good, summary, entry)
     store.write_partition(stem, summary, keywords, entry)
+    rowstore.remove_replaced(store.root, old_entry, entry)
     return DumpReport(stem, str(st.path), "ingested", entry["status"], rows_read, rows_summarised,
                       errors=entry["errors"])

@@ -98,6 +98,7 @@ class MemberTask:
     index: int           # position of the member in the dump (stable order)
     platforms: tuple[str, ...] | None = None      # canonical platform filter, None = all
     exclude_hashes: tuple[int, ...] = ()           # uuid hashes seen in an earlier member (duplicates)
+    rows: object = None                            # a dsa_explore.sor.rows.RowSpec: also keep the rows
 
     @property
     def label(self) -> str:
@@ -118,6 +119,7 @@ class MemberResult:
     layout: str | None = None
     uuid_hashes: object = None      # UInt64 polars Series of the member's kept uuid hashes
     error: str | None = None
+    row_files: list | None = None   # staged row files (dsa_explore.sor.rows.RowSink.finish) when task.rows
 
 
 # -------------------------------------------------------------------------------------------------
@@ -399,10 +401,13 @@ def _layout_of_header(line: bytes, dump: str, label: str) -> str:
     return layout
 
 
-def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator[pl.DataFrame]:
+def iter_frames(chunks: Iterable, dump: str, label: str, info: dict, *,
+                all_columns: bool = False) -> Iterator[pl.DataFrame]:
     """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
 
     ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
+    With ``all_columns`` (the row store), each frame holds every column of the member's header
+    followed by the needed columns it lacks (null); select :data:`schema.NEEDED` for the summary.
     """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
@@ -426,7 +431,7 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator
             layout = _layout_of_header(chunk[:nl], dump, label)
             info["layout"] = layout
             header = list(schema.LAYOUTS[layout])
-            needed = [c for c in schema.NEEDED if c in header]
+            needed = list(header) if all_columns else [c for c in schema.NEEDED if c in header]
             missing = [c for c in schema.NEEDED if c not in header]
             # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
             canonical_header = ",".join([*header, "_extra"]).encode()
@@ -442,7 +447,10 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator
         if frame.height:
             if missing:
                 frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
-            yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)   # (no query when in order)
+            if all_columns:
+                yield frame
+            else:
+                yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)   # (no query when in order)
     if header is None and pending.strip():
         info["layout"] = _layout_of_header(pending, dump, label)
     if info["rows_read"] == 0:
@@ -822,7 +830,15 @@ def summarise_member(task: MemberTask) -> MemberResult:
     try:
         info: dict = {}
         acc = MemberSummariser(task.exclude_hashes)
-        for frame in iter_frames(iter_member_chunks(task), task.dump, task.label, info):
+        sink = None
+        if task.rows is not None:      # the row store (dsa_explore.sor.rows): every column, kept rows written
+            from dsa_explore.sor.rows import RowSink
+
+            sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
+        for frame in iter_frames(iter_member_chunks(task), task.dump, task.label, info, all_columns=sink is not None):
+            if sink is not None:
+                sink.add(frame)
+                frame = frame.select(_NEEDED)
             acc.add(frame)
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
@@ -843,6 +859,7 @@ def summarise_member(task: MemberTask) -> MemberResult:
     result.faults = faults
     result.rows_summarised = int(summary.get_column("count").sum()) if summary.height else 0
     result.uuid_hashes = hashes
+    result.row_files = sink.finish() if sink is not None else None
     if result.rows_read != result.rows_summarised + sum(rejected.values()):
         result.error = (f"{task.dump}: member {task.label!r}: row account does not balance: read "
                         f"{result.rows_read}, summarised {result.rows_summarised}, rejected {rejected}")
