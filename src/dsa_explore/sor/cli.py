@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from dsa_explore.sor import cli_rows
+
 
 def register(subparsers) -> None:
     """Add the ``sor`` command group to the ``dsa-explore`` subparsers."""
@@ -34,6 +36,7 @@ def register(subparsers) -> None:
     p_in.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     p_in.add_argument("--force", action="store_true", help="re-ingest dumps even when unchanged")
     p_in.add_argument("--no-progress", action="store_true", help="no progress bar")
+    cli_rows.add_ingest_options(p_in)
     p_in.set_defaults(func=cmd_ingest)
 
     p_sum = sub.add_parser("summary", help="print counts from a store (CSV or table), or its row account")
@@ -55,6 +58,8 @@ def register(subparsers) -> None:
     p_dl.add_argument("--base-url", default=None, help="bucket URL (default: the Commission's public bucket)")
     p_dl.set_defaults(func=cmd_download)
 
+    cli_rows.register(sub)          # search, sample, rows (the row store)
+
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from dsa_explore.sor import ingest as ing
@@ -65,7 +70,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         report = ing.ingest(args.paths, args.store, since=args.since, until=args.until, platforms=args.platform,
                             executor=args.executor, scheduler=args.scheduler, workers=args.workers,
-                            progress=not args.no_progress, force=args.force)
+                            progress=not args.no_progress, force=args.force, rows=args.rows,
+                            columns=cli_rows._split(args.columns))
     except (FileNotFoundError, ValueError) as exc:
         print(f"dsa-explore sor ingest: {exc}", file=sys.stderr)
         return 2
