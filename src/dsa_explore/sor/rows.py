@@ -74,6 +74,8 @@ ROW_SCHEMA: dict[str, pl.DataType] = {**{c: _TYPE.get(c, pl.String()) for c in s
 _LIST_OK = r'^\[(?:"[^",\[\]]*"(?:,"[^",\[\]]*")*)?\]$'
 _DATE_OK = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 _DATE_FMT = "%Y-%m-%d %H:%M:%S"
+#: Typed columns with (nearly) one value per row, parsed row by row rather than per distinct value.
+_PER_ROW = frozenset({"created_at"})
 
 
 @dataclass(frozen=True)
@@ -123,32 +125,57 @@ def _date_expr(c: str) -> pl.Expr:
             .str.strptime(pl.Datetime("us"), _DATE_FMT, strict=False).alias(c))
 
 
+def _per_value(frame: pl.DataFrame, col: str, expr: pl.Expr) -> pl.Series:
+    """Return ``expr`` over ``frame``'s rows, computed once per distinct value of ``col`` and joined back
+    (on the one key column: joining the wide frame would copy every column each time)."""
+    keys = frame.select(col)
+    values = keys.unique()
+    computed = values.select(pl.col(col).cast(pl.String)).with_columns(expr).drop(col)
+    name = computed.columns[0]
+    values = values.with_columns(computed.get_column(name))
+    # categorical keys (as the reader parses them) join on their codes: no hashing of long strings
+    return keys.join(values, on=col, how="left", nulls_equal=True, maintain_order="left").get_column(name)
+
+
 def typed_rows(frame: pl.DataFrame, dump: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
     """Return the v2 rows (:data:`ROW_SCHEMA`, restricted to ``columns``) of an all-text frame of CSV columns.
 
-    Columns missing from ``frame`` (e.g. those a light dump lacks) are null.
+    Columns missing from ``frame`` (e.g. those a light dump lacks) are null. Low-cardinality columns
+    (lists of enum keys, dates without time, platform and category names) are typed once per distinct
+    value and joined back: for 100,000 rows, ~40 ms instead of ~400 ms for the territorial scope alone.
     """
     cols = list(columns) if columns else list(schema.FULL_V2)
-    frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))
-    absent = [c for c in cols if c not in frame.columns]
+    absent = [c for c in {*cols, "platform_name", "category", "created_at"} if c not in frame.columns]
     if absent:
         frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in absent])
     typed = [c for c in cols if c in _TYPE]
-    bad = [pl.when(pl.col(c).is_not_null() & pl.col(f"_t_{c}").is_null())
-           .then(pl.struct(column=pl.lit(c), value=pl.col(c))) for c in typed]
-    conv = [(_list_expr(c) if c in LIST_COLUMNS else _date_expr(c)).alias(f"_t_{c}") for c in typed]
-    unparsed = (pl.concat_list(bad).list.drop_nulls() if bad
-                else pl.lit(None, dtype=DERIVED["unparsed"]))
-    day = pl.col("created_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    out = (frame.lazy().select(*cols, *conv)
-           .with_columns(pl.when(unparsed.list.len() > 0).then(unparsed).otherwise(None).alias("unparsed"),
-                         day.alias("day"),
-                         taxonomy.canonical_platform(pl.col("platform_name")).alias("platform"),
-                         taxonomy.category_v2(pl.col("category")).alias("category_v2"),
-                         pl.lit(dump, dtype=pl.String).alias("dump"))
+    direct, joined = [], []
+    for c in typed:
+        expr = (_list_expr(c) if c in LIST_COLUMNS else _date_expr(c)).alias(f"_t_{c}")
+        if c in _PER_ROW:
+            direct.append(expr)
+        else:
+            joined.append(_per_value(frame, c, expr))
+    joined.append(_per_value(frame, "platform_name",
+                             taxonomy.canonical_platform(pl.col("platform_name")).alias("platform")))
+    joined.append(_per_value(frame, "category", taxonomy.category_v2(pl.col("category")).alias("category_v2")))
+    day = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    wide = frame.with_columns(*joined, *direct, day.alias("day"), pl.lit(dump, dtype=pl.String).alias("dump"))
+    failed = [pl.col(c).is_not_null() & pl.col(f"_t_{c}").is_null() for c in typed]
+    unparsed = pl.Series("unparsed", [None], dtype=DERIVED["unparsed"]).extend_constant(None, wide.height - 1) \
+        if wide.height else pl.Series("unparsed", [], dtype=DERIVED["unparsed"])
+    if failed:
+        mask = wide.select(pl.any_horizontal(failed)).to_series()
+        if mask.any():       # rare: build the {column, value} lists for the failing rows only
+            idx = mask.arg_true()
+            sub = wide[idx]
+            lists = [[{"column": c, "value": r[c]} for c in typed if r[c] is not None and r[f"_t_{c}"] is None]
+                     for r in sub.select(*typed, *[f"_t_{c}" for c in typed]).iter_rows(named=True)]
+            pos = dict(zip(idx.to_list(), lists, strict=True))
+            unparsed = pl.Series("unparsed", [pos.get(i) for i in range(wide.height)], dtype=DERIVED["unparsed"])
+    out = (wide.with_columns(unparsed)
            .with_columns([pl.col(f"_t_{c}").alias(c) for c in typed])
-           .select(*cols, *DERIVED)
-           .collect())
+           .select(*cols, *DERIVED))
     return out.cast({c: ROW_SCHEMA[c] for c in out.columns})
 
 
@@ -228,6 +255,10 @@ def safe_frame(frame: pl.LazyFrame | pl.DataFrame) -> pl.LazyFrame:
 # Worker side: keep the rows of one member
 # -------------------------------------------------------------------------------------------------
 
+#: Rows of a member typed and written at once (~1 KB a row: bounded memory per worker).
+FLUSH_ROWS = 50_000
+
+
 class RowSink:
     """Keep the rows of one member that the summary counts, for the platforms of a :class:`RowSpec`.
 
@@ -247,6 +278,9 @@ class RowSink:
         self.seen: list[pl.Series] = []
         self.block = 0
         self.files: list[dict] = []
+        self.pending: list[pl.DataFrame] = []
+        self.pending_rows = 0
+        self._names: dict[str, bool] = {}        # published platform name -> kept?
 
     def add(self, frame: pl.DataFrame) -> None:
         """Keep the counted rows of one parsed block."""
@@ -261,11 +295,31 @@ class RowSink:
         marked = frame.with_columns(keep.alias("_keep"), day_ok.is_not_null().alias("_day"))
         self.seen.append(marked.filter(pl.col("_keep") & pl.col("_day") & pl.col("uuid").is_not_null())
                          .select(pl.col("uuid").hash(seed=0)).to_series())
-        kept = marked.filter(pl.col("_keep") & pl.col("_day")).drop("_keep", "_day")
+        cond = pl.col("_keep") & pl.col("_day")
         if self.spec.platforms is not None:
-            kept = kept.filter(taxonomy.canonical_platform(pl.col("platform_name")).is_in(list(self.spec.platforms)))
+            cond = cond & pl.col("platform_name").is_in(self._wanted_names(frame))
+        kept = marked.filter(cond).drop("_keep", "_day")
         if kept.height:
-            self._write(typed_rows(kept, self.dump, self.spec.columns))
+            self.pending.append(kept)
+            self.pending_rows += kept.height
+            if self.pending_rows >= FLUSH_ROWS:
+                self._flush()
+
+    def _wanted_names(self, frame: pl.DataFrame) -> list[str]:
+        """The published platform names of ``frame`` whose canonical name is kept (mapped once per name)."""
+        names = frame.get_column("platform_name").unique().cast(pl.String).drop_nulls().to_list()
+        for n in names:
+            if n not in self._names:
+                self._names[n] = taxonomy.canonical_platform(n) in self.spec.platforms
+        return [n for n in names if self._names[n]]
+
+    def _flush(self) -> None:
+        """Type the pending rows and write them (one query for all blocks: each call has a fixed cost)."""
+        if not self.pending:
+            return
+        frame = pl.concat(self.pending, how="vertical_relaxed") if len(self.pending) > 1 else self.pending[0]
+        self.pending, self.pending_rows = [], 0
+        self._write(typed_rows(frame, self.dump, self.spec.columns))
         self.block += 1
 
     def _write(self, rows: pl.DataFrame) -> None:
@@ -276,7 +330,9 @@ class RowSink:
                                "rows": part.height})
 
     def finish(self) -> list[dict]:
-        """Return the staged files: ``{file, day, platform, rows}`` each (file relative to the staging folder)."""
+        """Write what is pending; return the staged files: ``{file, day, platform, rows}`` each (file
+        relative to the staging folder)."""
+        self._flush()
         return list(self.files)
 
 
