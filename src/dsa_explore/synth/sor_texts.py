@@ -128,7 +128,7 @@ def _specific(rng, platform: str) -> dict:
     elif style == 1:
         parts.append(f"Following a notice, we reviewed the {product}{ref}: it has {harm}.")
     else:
-        parts.append(f"The product{ref} is a {product} with {harm}.")
+        parts.append(f"The product{ref} ({product}) shows {harm}.")
     if rng.random() < 0.3:
         parts.append(str(rng.choice(REDRESS)))
     illegal = kind in ("medicines", "weapons", "cosmetics") and rng.random() < 0.6
