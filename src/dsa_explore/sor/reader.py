@@ -98,6 +98,11 @@ class MemberTask:
     index: int           # position of the member in the dump (stable order)
     platforms: tuple[str, ...] | None = None      # canonical platform filter, None = all
     exclude_hashes: tuple[int, ...] = ()           # uuid hashes seen in an earlier member (duplicates)
+    #: where the (stored) inner zip's local header is in the outer zip, and its size, as planned:
+    #: a worker opens the inner zip there instead of parsing the outer zip's whole central directory
+    #: for every member (which made a dump's time grow with the square of its member count); -1 = look it up
+    inner_offset: int = -1
+    inner_size: int = 0
 
     @property
     def label(self) -> str:
@@ -177,6 +182,24 @@ def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) ->
                                              f"({info.compress_size:,} → {info.file_size:,} bytes); limit {MAX_RATIO}:1")
 
 
+def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size: int) -> zipfile.ZipFile:
+    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file (the
+    header must name ``inner_name``): a window on the outer file, nothing extracted or re-listed."""
+    fh.seek(header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
+    flags, = struct.unpack("<H", local[6:8])
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    raw = fh.read(name_len)
+    name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+    if name != inner_name:
+        raise MemberRefused(dump, inner_name, f"the local header at offset {header_offset:,} names {name!r}: "
+                                              "the dump changed since it was planned")
+    start = header_offset + 30 + name_len + extra_len
+    return zipfile.ZipFile(_SubFile(fh, start, size))
+
+
 def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfile.ZipFile:
     """Open the inner zip ``inner_name`` without extracting it (a window on the outer file if stored)."""
     try:
@@ -186,18 +209,28 @@ def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfi
     _check_info(dump, inner_name, info, MAX_INNER_BYTES)
     try:
         if info.compress_type == zipfile.ZIP_STORED:
-            fh.seek(info.header_offset)
-            local = fh.read(30)
-            if len(local) < 30 or local[:4] != b"PK\x03\x04":
-                raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
-            name_len, extra_len = struct.unpack("<HH", local[26:30])
-            start = info.header_offset + 30 + name_len + extra_len
-            return zipfile.ZipFile(_SubFile(fh, start, info.compress_size))
+            return _open_stored_inner(fh, dump, inner_name, info.header_offset, info.compress_size)
         return zipfile.ZipFile(outer.open(info))   # compressed inner zip: slow but correct
     except MemberRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
         raise MemberRefused(dump, inner_name, f"corrupt or truncated inner zip ({exc})") from exc
+
+
+def _open_task_inner(fh, task: MemberTask) -> zipfile.ZipFile:
+    """Open the inner zip of ``task``: where the plan found it, or by looking it up in the outer zip."""
+    try:
+        if task.inner_offset >= 0:
+            return _open_stored_inner(fh, task.dump, task.inner, task.inner_offset, task.inner_size)
+        try:
+            outer = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
+        return _open_inner(outer, fh, task.dump, task.inner)
+    except MemberRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        raise MemberRefused(task.dump, task.inner, f"corrupt or truncated inner zip ({exc})") from exc
 
 
 def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
@@ -232,6 +265,8 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                 continue
             try:
                 inner = _open_inner(outer, fh, info.stem, name)
+                stored = inner_info.compress_type == zipfile.ZIP_STORED
+                where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
                 with inner:
                     for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
                         if csv_info.is_dir():
@@ -242,7 +277,8 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                                                                      "unexpected member (expected .csv); skipped"})
                             continue
                         tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name,
-                                                member=csv_info.filename, index=index, platforms=platforms))
+                                                member=csv_info.filename, index=index, platforms=platforms,
+                                                **where))
                         index += 1
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
@@ -279,11 +315,7 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
     corrupt or truncated data (also when the data turns out longer or shorter than declared).
     """
     with open(task.dump_path, "rb") as fh:
-        try:
-            outer = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
-        inner = _open_inner(outer, fh, task.dump, task.inner)
+        inner = _open_task_inner(fh, task)
         with inner:
             try:
                 info = inner.getinfo(task.member)
@@ -333,8 +365,7 @@ def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
     """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`."""
     total = 0
     with open(task.dump_path, "rb") as fh:
-        outer = zipfile.ZipFile(fh)
-        with _open_inner(outer, fh, task.dump, task.inner) as inner, inner.open(task.member) as member:
+        with _open_task_inner(fh, task) as inner, inner.open(task.member) as member:
             while chunk := member.read(block):
                 total += len(chunk)
     return total
@@ -706,12 +737,25 @@ class MemberSummariser:
                              nulls_equal=True).drop(_DATE_KEYS)
             grouped = _concat_strings([kept.group_by(_RAW_KEYS).agg(_GROUP_AGGS)])
             kw = _concat_strings(self.kws).group_by(_KW_RAW_KEYS).agg(pl.col("count").sum().cast(pl.Int64))
-        else:
-            empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
-                pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
-            grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
-            kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
+        else:       # no rows (per-platform dumps hold many empty CSVs): the empty frames, built once
+            summary, keywords = _empty_summary(platforms)
+            return summary, keywords, rejected, {}
         return _transform(grouped, kw, rejected, platforms)
+
+
+_EMPTY: dict = {}
+
+
+def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The summary and keyword frames of a member without rows (built once per process)."""
+    if platforms not in _EMPTY:
+        empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
+            pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
+        grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
+        kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
+        summary, keywords, _, _ = _transform(grouped, kw, {}, platforms)
+        _EMPTY[platforms] = (summary, keywords)
+    return _EMPTY[platforms]
 
 
 def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = None,
