@@ -20,6 +20,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from dsa_explore.sor import ingest, query, reader, schema
@@ -274,3 +275,88 @@ def test_a_dump_of_20000_small_inner_zips_finishes(tmp_path):
                          text=True, timeout=120)
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.split() == ["20000", "complete", "3", "3"]
+
+
+# -------------------------------------------------------------------------------------------------
+# 4. a line longer than the limit is refused, naming file, member and offset, without reading it all
+# -------------------------------------------------------------------------------------------------
+
+def test_a_line_longer_than_the_limit_is_refused_with_its_offset(tmp_path, monkeypatch):
+    good = php_csv_line(_row(uuid="u1")).encode()
+    header = ",".join(schema.LAYOUTS["full-38"]).encode()
+    body = header + b"\n" + good + b"\n" + b"x" * 200_000 + b"\n" + good.replace(b"u1", b"u2") + b"\n"
+    dump = _one_member_dump(tmp_path, "2025-07-04", body)
+    monkeypatch.setattr(reader, "MAX_LINE_BYTES", 20_000)
+    monkeypatch.setattr(reader, "CHUNK_BYTES", 4096)
+    monkeypatch.setattr(reader, "READ_BYTES", 1024)
+    largest = []
+    real = reader.iter_member_chunks
+
+    def watched(task, block=4096):
+        for parts in real(task, block):
+            largest.append(sum(len(p) for p in parts))
+            yield parts
+
+    monkeypatch.setattr(reader, "iter_member_chunks", watched)
+    tasks, _ = reader.plan_dump(dump)
+    res = reader.summarise_member(tasks[0])
+    offset = len(header) + 1 + len(good) + 1          # where the long line starts (bytes written above)
+    assert res.error == (f"sor-global-2025-07-04-full: member 'sor-global-2025-07-04-full-00000.csv.zip/"
+                         f"sor-global-2025-07-04-full-00000-00000.csv': line longer than the limit of 20,000 bytes "
+                         f"at byte offset {offset:,} of the member; refused without reading the line whole "
+                         "(the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
+    assert max(largest, default=0) < 4096 + 20_000 + 1024      # memory bounded by block + limit + one read
+    # the default limit is documented and generous: 64 MiB (real rows are a few KB at most)
+
+
+
+def test_default_line_limit_is_64_mib():
+    assert reader.MAX_LINE_BYTES == 64 * 1024 * 1024
+
+
+# -------------------------------------------------------------------------------------------------
+# 5. fields ending in a backslash, and long fields with \", are parsed (PHP fputcsv, escape "\")
+# -------------------------------------------------------------------------------------------------
+
+def _parsed(tmp_path, day: str, lines: list[bytes]):
+    dump = _one_member_dump(tmp_path, day, _csv(lines))
+    tasks, _ = reader.plan_dump(dump)
+    res = reader.summarise_member(tasks[0])
+    assert res.error is None, res.error
+    return res
+
+
+def test_field_ending_in_a_backslash_is_parsed(tmp_path):
+    # PHP fputcsv writes the value C:\temp\ as "C:\temp\" (the closing quote follows the backslash)
+    lines = [b'u1,,,,,,,,,,,,DECISION_GROUND_INCOMPATIBLE_CONTENT,,,,"Saved to C:\\temp\\",,,'
+             b'STATEMENT_CATEGORY_SCAMS_AND_FRAUD,,,,,,,,,,,,SOURCE_VOLUNTARY,,Yes,AUTOMATED_DECISION_FULLY,'
+             b'"Shop\\",p1,"2025-07-01 10:00:00"',
+             php_csv_line(_row(uuid="u2")).encode()]
+    assert lines[0].count(b",") == 37                 # 38 fields as written
+    res = _parsed(tmp_path, "2025-07-05", lines)
+    assert res.rows_read == 2 and res.rejected == {} and res.rows_summarised == 2
+    assert sorted(res.summary["platform"].to_list()) == ["Shop\\", "Temu"]     # the value, backslash kept
+
+
+def test_long_field_with_backslash_quotes_keeps_the_member(tmp_path):
+    # a 200 KB decision_facts containing \" (PHP leaves a quote after its escape character undoubled);
+    # Python's csv module refused the whole member ("field larger than field limit (131072)")
+    facts = ('Listing said \\"Free\\" shipping. ' * 7000).encode()
+    assert len(facts) > 200_000
+    row = php_csv_line(_row(uuid="u1", decision_facts="FACTS", platform_name="AliExpress")).encode()
+    lines = [row.replace(b"FACTS", b'"' + facts + b'"'), php_csv_line(_row(uuid="u2")).encode(),
+             php_csv_line(_row(uuid="u3")).encode()]
+    res = _parsed(tmp_path, "2025-07-06", lines)
+    assert res.rows_read == 3 and res.rejected == {} and res.rows_summarised == 3
+    assert dict(zip(*res.summary.group_by("platform").agg(pl.col("count").sum()).sort("platform")
+                    .get_columns(), strict=True)) == {"AliExpress": 1, "Temu": 2}
+
+
+def test_php_escape_semantics_of_the_split():
+    # the line splitter used for rows holding \": the escape character is kept, as PHP's fgetcsv does
+    split = reader.split_php_line
+    assert split('a,"x \\"y\\" z",b', 3) == ["a", 'x \\"y\\" z', "b"]
+    assert split('a,"C:\\temp\\",b', 3) == ["a", "C:\\temp\\", "b"]
+    assert split('"Listing said ""\\"Free\\""" shipping",,', 3) == ['Listing said "\\"Free\\"" shipping', None, None]
+    assert split('"a\\",b\\"",c', 2) == ['a\\",b\\"', "c"]       # an escaped quote followed by a comma
+    assert split("a,b", 3) is None                                 # wrong field count

@@ -53,6 +53,12 @@ MAX_MEMBER_BYTES = 2 * 1024**3
 MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
+#: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
+#: characters). A longer line refuses its member, naming its byte offset, as soon as the limit is
+#: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+csv.field_size_limit(MAX_LINE_BYTES)     # Python's csv module refused fields above 131,072 characters
 
 _NEEDED = list(schema.NEEDED)
 _DUMP_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)$")
@@ -339,6 +345,8 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                         if size >= block:
                             cut = blk.rfind(b"\n")
                             if cut < 0:
+                                if size > block + MAX_LINE_BYTES:
+                                    _refuse_long_line(task, parts, total)
                                 continue
                             view = memoryview(blk)
                             parts[-1] = view[: cut + 1]
@@ -354,6 +362,20 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
     if total != info.file_size:
         raise MemberRefused(task.dump, task.label,
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+
+
+def _refuse_long_line(task: MemberTask, parts: list, total: int) -> None:
+    """Refuse a member whose current line passed :data:`MAX_LINE_BYTES` (``total`` bytes read so far)."""
+    tail = 0                 # bytes after the last line break held in ``parts``
+    for p in reversed(parts):
+        nl = bytes(p).rfind(b"\n")
+        if nl >= 0:
+            tail += len(p) - nl - 1
+            break
+        tail += len(p)
+    raise MemberRefused(task.dump, task.label, f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
+                                               f"offset {total - tail:,} of the member; refused without reading "
+                                               "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
 
 
 def read_member_bytes(task: MemberTask) -> bytes:
@@ -392,6 +414,78 @@ def _python_csv(text: str, header: list[str], needed: list[str]) -> tuple[dict[s
         for c, i in zip(needed, idx, strict=True):
             v = row[i]
             cols[c].append(v if v != "" else None)
+    return cols, n_read, bad
+
+
+# Quoted fields of PHP fputcsv (escape character ``\``), as regular expressions with possessive
+# quantifiers (each alternative starts differently, so no backtracking on a 200 KB field):
+#: PHP's own reading: a backslash protects the next character (a quote after it is not doubled).
+_Q_PHP = re.compile(r'"((?:[^"\\]++|\\.|"")*+)"(?=,|$)', re.S)
+#: The same, except that a backslash right before the closing quote (then a comma or the end) is a
+#: field ending in a backslash, as PHP writes ``C:\temp\``: ``"C:\temp\"``.
+_Q_MIXED = re.compile(r'"((?:[^"\\]++|\\"(?!,|$)|\\(?="(?:,|$))|\\(?!")|"")*+)"(?=,|$)', re.S)
+#: RFC 4180: a backslash is an ordinary character.
+_Q_RFC = re.compile(r'"((?:[^"]++|"")*+)"(?=,|$)', re.S)
+_UNQUOTED = re.compile(r'[^,"]*+(?=,|$)')
+_UNESCAPE = re.compile(r'\\.|""', re.S)
+
+
+def _unescape_php(text: str) -> str:
+    return _UNESCAPE.sub(lambda m: '"' if m.group(0) == '""' else m.group(0), text) if '"' in text else text
+
+
+def _split_with(line: str, quoted: re.Pattern, unescape) -> list[str | None] | None:
+    fields: list[str | None] = []
+    pos, end = 0, len(line)
+    while True:
+        m = (quoted if line.startswith('"', pos) else _UNQUOTED).match(line, pos)
+        if m is None:
+            return None
+        raw = m.group(1) if m.re is quoted else m.group(0)
+        value = unescape(raw) if m.re is quoted else raw
+        fields.append(value if value != "" else None)
+        pos = m.end()
+        if pos >= end:
+            return fields
+        pos += 1                                     # the comma
+        if pos == end:
+            fields.append(None)
+            return fields
+
+
+def split_php_line(line: str, ncols: int) -> list[str | None] | None:
+    r"""Split one CSV line written by PHP ``fputcsv`` (escape ``\``) into ``ncols`` fields, or None.
+
+    PHP does not double a quote that follows a backslash, and keeps the backslash (its ``fgetcsv``
+    returns it too), so ``"say \"hi\""`` is ``say \"hi\"``; but a value ending in a backslash is
+    written ``"C:\temp\"``, which that rule reads as an unterminated field. The line is therefore
+    read PHP's way, then with a backslash before a closing quote taken as the value's last
+    character, then as RFC 4180 (backslashes ordinary): the first reading with ``ncols`` fields
+    wins; empty fields are None. A line no reading splits into ``ncols`` fields gives None.
+    """
+    for quoted, unescape in ((_Q_PHP, _unescape_php), (_Q_MIXED, _unescape_php),
+                             (_Q_RFC, lambda t: t.replace('""', '"'))):
+        fields = _split_with(line, quoted, unescape)
+        if fields is not None and len(fields) == ncols:
+            return fields
+    return None
+
+
+def _backslash_rows(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
+    """Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, rows of wrong length."""
+    idx = [header.index(c) for c in needed]
+    cols: dict[str, list] = {c: [] for c in needed}
+    n_read = bad = 0
+    for line in text.split("\n"):
+        if not line:
+            continue
+        n_read += 1
+        row = split_php_line(line.rstrip("\r"), len(header))
+        if row is None:
+            bad += 1
+            continue
+        for c, i in zip(needed, idx, strict=True):
+            cols[c].append(row[i])
     return cols, n_read, bad
 
 
@@ -501,7 +595,7 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
         text, n_utf = _decode(bad_lines)
         if n_utf:
             faults["invalid_utf8_sequences"] = n_utf
-        cols, n, wrong = _python_csv(text, header, needed)
+        cols, n, wrong = _backslash_rows(text, header, needed)
         faults["backslash_quote_rows"] = n - wrong
         rows_read += n
         if wrong:
