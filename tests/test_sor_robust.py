@@ -360,3 +360,56 @@ def test_php_escape_semantics_of_the_split():
     assert split('"Listing said ""\\"Free\\""" shipping",,', 3) == ['Listing said "\\"Free\\"" shipping', None, None]
     assert split('"a\\",b\\"",c', 2) == ['a\\",b\\"', "c"]       # an escaped quote followed by a comma
     assert split("a,b", 3) is None                                 # wrong field count
+
+
+# -------------------------------------------------------------------------------------------------
+# 8. sor summary escapes control characters and neutralises spreadsheet formulas
+# -------------------------------------------------------------------------------------------------
+
+EVIL_TITLE = "Evil\x1b]0;pwned\x07Shop\x1b[2J\x9b31m"
+EVIL_FORMULA = '=HYPERLINK("http://example.invalid/x","click")'
+
+
+@pytest.fixture(scope="module")
+def evil_store(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("evil")
+    lines = [php_csv_line(_row(uuid="u1", platform_name=EVIL_TITLE)).encode(),
+             php_csv_line(_row(uuid="u2", platform_name=EVIL_FORMULA)).encode(),
+             php_csv_line(_row(uuid="u3", platform_name="-1+1")).encode(),
+             php_csv_line(_row(uuid="u4")).encode()]
+    dump = _one_member_dump(tmp, "2025-07-07", _csv(lines))
+    ingest.ingest([dump], tmp / "store", workers=1)
+    return tmp / "store"
+
+
+def test_summary_csv_neutralises_formulas_and_escapes_controls(evil_store, capsys):
+    from dsa_explore.cli import main
+
+    assert main(["sor", "summary", "--store", str(evil_store), "--by", "platform", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\x9b")
+    assert out.splitlines() == [
+        "platform,count",
+        "'-1+1,1",
+        '"\'=HYPERLINK(""http://example.invalid/x"",""click"")",1',
+        "Evil\\x1b]0;pwned\\x07Shop\\x1b[2J\\x9b31m,1",
+        "Temu,1",
+    ]
+
+
+def test_summary_table_escapes_controls(evil_store, capsys):
+    from dsa_explore.cli import main
+
+    assert main(["sor", "summary", "--store", str(evil_store), "--by", "platform", "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    assert not any(ch in out for ch in "\x1b\x07\x9b")
+    assert "Evil\\x1b]0;pwned\\x07Shop\\x1b[2J\\x9b31m" in out
+    assert EVIL_FORMULA in out          # a terminal does not evaluate formulas: shown as it is
+
+
+def test_summary_warning_about_an_absent_platform_is_escaped(evil_store, capsys):
+    from dsa_explore.cli import main
+
+    assert main(["sor", "summary", "--store", str(evil_store), "--platform", "Ne\x1b[2Jw"]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "Ne\\x1b[2Jw" in err and "Evil\\x1b]0;pwned" in err

@@ -60,6 +60,7 @@ def register(subparsers) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from dsa_explore.core.safetext import escape_controls
     from dsa_explore.sor import ingest as ing
 
     if args.executor == "dask" and not args.scheduler:
@@ -76,7 +77,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     for d in report.dumps:
         print(f"{d.dump}\t{d.action}\t{d.status}\trows_read={d.rows_read}\trows_summarised={d.rows_summarised}")
         for e in d.errors:
-            print(f"dsa-explore sor ingest: refused: {e['error']}", file=sys.stderr)
+            # member names come from the zip: untrusted, escaped like the data
+            print(f"dsa-explore sor ingest: refused: {escape_controls(e['error'])}", file=sys.stderr)
     print(f"{len(report.dumps)} dump(s), {report.members} member(s), {report.rows_read:,} rows read in "
           f"{report.seconds:.1f} s ({rate:,.0f} rows/s)", file=sys.stderr)
     return 0 if report.ok else 1
@@ -85,6 +87,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     import polars as pl
 
+    from dsa_explore.core.safetext import escape_controls, safe_frame
     from dsa_explore.sor import query
 
     try:
@@ -97,12 +100,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
                 present = set(query.platforms(args.store))
                 for name in query.canonical_platforms(args.platform):
                     if name not in present:
-                        print(f"dsa-explore sor summary: no statements of reasons of platform {name!r} in "
-                              f"{args.store}; platforms there: {', '.join(sorted(present)) or '(none)'}",
+                        there = ", ".join(escape_controls(p) for p in sorted(present)) or "(none)"
+                        print(f"dsa-explore sor summary: no statements of reasons of platform "
+                              f"'{escape_controls(name)}' in {args.store}; platforms there: {there}",
                               file=sys.stderr)
     except (ValueError, FileNotFoundError) as exc:
         print(f"dsa-explore sor summary: {exc}", file=sys.stderr)
         return 2
+    # text from the data is untrusted: control characters escaped, formulas neutralised in CSV
+    frame = safe_frame(frame, csv=args.format == "csv")
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     else:
