@@ -6,7 +6,9 @@ Registered into the ``dsa-explore`` command by :func:`register`; importing this 
     dsa-explore sor ingest DUMP_OR_DIR... --store DIR [--since D --until D --platform P]
                            [--executor local|dask|dask-local --scheduler ADDR --workers N]
     dsa-explore sor summary --store DIR --by platform,category [--format csv|table] [--accounting]
-    dsa-explore sor download --date D [--platform P] --to DIR [--base-url URL]
+    dsa-explore sor download (--date D | --since D1 --until D2) [--platform P] --to DIR [--base-url URL]
+                             [--timeout S] [--max-gb N]
+    dsa-explore sor check --store DIR --totals FILE
 
 Exit codes: 0 success; 1 when a dump or member was refused (the rest is ingested and the message
 names dump and member); 2 for usage errors.
@@ -50,12 +52,19 @@ def register(subparsers) -> None:
     p_sum.add_argument("--accounting", action="store_true", help="print the per-dump row account instead")
     p_sum.set_defaults(func=cmd_summary)
 
-    p_dl = sub.add_parser("download", help="download one daily dump (resumable, sha1-verified)")
-    p_dl.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p_dl = sub.add_parser("download", help="download daily dumps: one day or a period (resumable, sha1-verified)")
+    when = p_dl.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", help="one day, YYYY-MM-DD")
+    when.add_argument("--since", help="first day of a period, YYYY-MM-DD (with --until)")
+    p_dl.add_argument("--until", help="last day of the period, YYYY-MM-DD (default: --since)")
     p_dl.add_argument("--platform", default=None, help="per-platform dump (default: global)")
     p_dl.add_argument("--version", choices=("full", "light"), default="full")
     p_dl.add_argument("--to", required=True, help="destination folder")
     p_dl.add_argument("--base-url", default=None, help="bucket URL (default: the Commission's public bucket)")
+    p_dl.add_argument("--timeout", type=float, default=60.0,
+                      help="seconds without data before a connection is resumed (default 60)")
+    p_dl.add_argument("--max-gb", type=float, default=None,
+                      help="stop before downloading more than this many GB in total (default 2000)")
     p_dl.set_defaults(func=cmd_download)
 
 
@@ -121,10 +130,34 @@ def cmd_download(args: argparse.Namespace) -> int:
     from dsa_explore.sor import download as dl
 
     kwargs = {"base_url": args.base_url} if args.base_url else {}
+    kwargs.update(platform=args.platform, version=args.version, timeout=args.timeout)
+    max_bytes = int(args.max_gb * 1e9) if args.max_gb is not None else dl.MAX_BYTES
+    if args.date:
+        if args.until:
+            print("dsa-explore sor download: --until goes with --since, not --date", file=sys.stderr)
+            return 2
+        try:
+            path = dl.download(args.date, args.to, progress=True, max_bytes=max_bytes, **kwargs)
+        except (dl.DownloadError, ValueError) as exc:
+            print(f"dsa-explore sor download: {exc}", file=sys.stderr)
+            return 1
+        print(path)
+        return 0
+
+    def said(rec) -> None:
+        if rec.path is not None:
+            print(rec.path, flush=True)
+        else:
+            print(f"dsa-explore sor download: {rec.date}: {rec.error}", file=sys.stderr, flush=True)
+
     try:
-        path = dl.download(args.date, args.to, platform=args.platform, version=args.version, progress=True, **kwargs)
-    except (dl.DownloadError, ValueError) as exc:
+        done = dl.download_period(args.since, args.until or args.since, args.to, max_bytes=max_bytes,
+                                  on_day=said, progress=sys.stderr.isatty(), **kwargs)
+    except ValueError as exc:
         print(f"dsa-explore sor download: {exc}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0
+        return 2
+    failed = [r.date for r in done if r.error]
+    print(f"dsa-explore sor download: {len(done) - len(failed)} of {len(done)} day(s) downloaded"
+          + (f"; failed: {', '.join(failed)}" if failed else "") + f"; next: dsa-explore sor ingest {args.to} --store DIR",
+          file=sys.stderr)
+    return 1 if failed else 0
