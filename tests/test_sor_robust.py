@@ -413,3 +413,48 @@ def test_summary_warning_about_an_absent_platform_is_escaped(evil_store, capsys)
     assert main(["sor", "summary", "--store", str(evil_store), "--platform", "Ne\x1b[2Jw"]) == 0
     err = capsys.readouterr().err
     assert "\x1b" not in err and "Ne\\x1b[2Jw" in err and "Evil\\x1b]0;pwned" in err
+
+
+# -------------------------------------------------------------------------------------------------
+# 9. each ingested day checked against the published per-day totals
+# -------------------------------------------------------------------------------------------------
+
+def test_check_reports_a_day_whose_count_differs(tmp_path, capsys):
+    from dsa_explore.cli import main
+
+    root = tmp_path / "store"
+    ingest.ingest([DAY1, DAY2, CLEAN], root, workers=1)
+    totals = tmp_path / "totals.csv"
+    # rows in the files (fixture docstring): 10 on 2024-03-01, 4 on 2024-03-02; 2025-07-02 not covered
+    totals.write_text("date,rows\n2024-03-01,10\n2024-03-02,5\n2024-03-03,7\n")
+    assert main(["sor", "check", "--store", str(root), "--totals", str(totals)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [
+        "date,dump,dump_status,rows_in_store,published,difference,status",
+        "2024-03-01,sor-global-2024-03-01-full,complete,10,10,0,ok",
+        "2024-03-02,sor-global-2024-03-02-light,complete,4,5,-1,differs",
+        "2025-07-02,sor-global-2025-07-02-full,complete,160,,,not_published",
+    ]
+    assert "2024-03-02: 4 rows read from sor-global-2024-03-02-light (complete), 5 published (-1)" in captured.err
+    totals.write_text("date,rows\n2024-03-01,10\n2024-03-02,4\n")
+    assert main(["sor", "check", "--store", str(root), "--totals", str(totals)]) == 0
+
+
+def test_check_refuses_a_bad_totals_file_naming_line_and_value(tmp_path, capsys):
+    from dsa_explore.cli import main
+
+    root = tmp_path / "store"
+    ingest.ingest([DAY2], root, workers=1)
+    totals = tmp_path / "totals.csv"
+    totals.write_text("date,rows\n2024-03-01,10\n2024-03-02,four\n")
+    assert main(["sor", "check", "--store", str(root), "--totals", str(totals)]) == 2
+    assert f"{totals}: line 3: rows 'four': expected a whole number >= 0" in capsys.readouterr().err
+
+
+def test_shipped_totals_cover_the_whole_database():
+    from dsa_explore import catalog
+
+    totals = catalog.load("sor_daily_totals")
+    # figures of the source's README: 839 daily releases, none missing, 36,636,410,373 SoRs
+    assert totals.height == 839 and totals["rows"].sum() == 36_636_410_373
+    assert str(totals["date"].min()) == "2023-09-25" and str(totals["date"].max()) == "2026-01-10"

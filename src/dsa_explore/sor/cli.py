@@ -67,6 +67,13 @@ def register(subparsers) -> None:
                       help="stop before downloading more than this many GB in total (default 2000)")
     p_dl.set_defaults(func=cmd_download)
 
+    p_ck = sub.add_parser("check", help="compare each ingested day with the published per-day totals")
+    p_ck.add_argument("--store", required=True, help="store folder written by `sor ingest`")
+    p_ck.add_argument("--totals", required=True,
+                      help="CSV or Parquet with columns date,rows (shipped: data/tdb/sor-daily-totals.csv)")
+    p_ck.add_argument("--format", choices=("csv", "table"), default="csv")
+    p_ck.set_defaults(func=cmd_check)
+
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from dsa_explore.core.safetext import escape_controls
@@ -161,3 +168,28 @@ def cmd_download(args: argparse.Namespace) -> int:
           + (f"; failed: {', '.join(failed)}" if failed else "") + f"; next: dsa-explore sor ingest {args.to} --store DIR",
           file=sys.stderr)
     return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from dsa_explore.sor import check as ck
+
+    try:
+        frame = ck.check(args.store, args.totals)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"dsa-explore sor check: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200):
+            print(frame)
+    differs = frame.filter(pl.col("status") == "differs")
+    for r in differs.iter_rows(named=True):
+        print(f"dsa-explore sor check: {r['date']}: {r['rows_in_store']:,} rows read from {r['dump']} "
+              f"({r['dump_status']}), {r['published']:,} published ({r['difference']:+,})", file=sys.stderr)
+    counts = dict(frame.group_by("status").len().iter_rows())
+    print("dsa-explore sor check: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts)) if counts
+          else "dsa-explore sor check: the store holds no dump", file=sys.stderr)
+    return 1 if differs.height else 0
