@@ -53,6 +53,12 @@ MAX_MEMBER_BYTES = 2 * 1024**3
 MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
+#: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
+#: characters). A longer line refuses its member, naming its byte offset, as soon as the limit is
+#: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+csv.field_size_limit(MAX_LINE_BYTES)     # Python's csv module refused fields above 131,072 characters
 
 _NEEDED = list(schema.NEEDED)
 _DUMP_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)$")
@@ -98,6 +104,11 @@ class MemberTask:
     index: int           # position of the member in the dump (stable order)
     platforms: tuple[str, ...] | None = None      # canonical platform filter, None = all
     exclude_hashes: tuple[int, ...] = ()           # uuid hashes seen in an earlier member (duplicates)
+    #: where the (stored) inner zip's local header is in the outer zip, and its size, as planned:
+    #: a worker opens the inner zip there instead of parsing the outer zip's whole central directory
+    #: for every member (which made a dump's time grow with the square of its member count); -1 = look it up
+    inner_offset: int = -1
+    inner_size: int = 0
     rows: object = None                            # a dsa_explore.sor.rows.RowSpec: also keep the rows
 
     @property
@@ -179,6 +190,24 @@ def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) ->
                                              f"({info.compress_size:,} → {info.file_size:,} bytes); limit {MAX_RATIO}:1")
 
 
+def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size: int) -> zipfile.ZipFile:
+    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file (the
+    header must name ``inner_name``): a window on the outer file, nothing extracted or re-listed."""
+    fh.seek(header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
+    flags, = struct.unpack("<H", local[6:8])
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    raw = fh.read(name_len)
+    name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+    if name != inner_name:
+        raise MemberRefused(dump, inner_name, f"the local header at offset {header_offset:,} names {name!r}: "
+                                              "the dump changed since it was planned")
+    start = header_offset + 30 + name_len + extra_len
+    return zipfile.ZipFile(_SubFile(fh, start, size))
+
+
 def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfile.ZipFile:
     """Open the inner zip ``inner_name`` without extracting it (a window on the outer file if stored)."""
     try:
@@ -188,13 +217,7 @@ def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfi
     _check_info(dump, inner_name, info, MAX_INNER_BYTES)
     try:
         if info.compress_type == zipfile.ZIP_STORED:
-            fh.seek(info.header_offset)
-            local = fh.read(30)
-            if len(local) < 30 or local[:4] != b"PK\x03\x04":
-                raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
-            name_len, extra_len = struct.unpack("<HH", local[26:30])
-            start = info.header_offset + 30 + name_len + extra_len
-            return zipfile.ZipFile(_SubFile(fh, start, info.compress_size))
+            return _open_stored_inner(fh, dump, inner_name, info.header_offset, info.compress_size)
         return zipfile.ZipFile(outer.open(info))   # compressed inner zip: slow but correct
     except MemberRefused:
         raise
@@ -202,12 +225,29 @@ def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfi
         raise MemberRefused(dump, inner_name, f"corrupt or truncated inner zip ({exc})") from exc
 
 
+def _open_task_inner(fh, task: MemberTask) -> zipfile.ZipFile:
+    """Open the inner zip of ``task``: where the plan found it, or by looking it up in the outer zip."""
+    try:
+        if task.inner_offset >= 0:
+            return _open_stored_inner(fh, task.dump, task.inner, task.inner_offset, task.inner_size)
+        try:
+            outer = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
+        return _open_inner(outer, fh, task.dump, task.inner)
+    except MemberRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        raise MemberRefused(task.dump, task.inner, f"corrupt or truncated inner zip ({exc})") from exc
+
+
 def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
     """List the CSV members of dump ``path`` (central directories only).
 
     Returns ``(tasks, errors)``: an inner zip that cannot be opened, or an unexpected member name,
     becomes an error record ``{"member": ..., "error": ...}`` while the other members are planned.
-    Raises :class:`MemberRefused` when the outer zip itself is unreadable.
+    Raises :class:`MemberRefused` when the outer zip itself is unreadable, or holds no CSV member at
+    all (an empty dump is refused, not ingested as a complete day of 0 rows).
     """
     path = Path(path)
     info = parse_dump_name(path)
@@ -233,6 +273,8 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                 continue
             try:
                 inner = _open_inner(outer, fh, info.stem, name)
+                stored = inner_info.compress_type == zipfile.ZIP_STORED
+                where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
                 with inner:
                     for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
                         if csv_info.is_dir():
@@ -243,10 +285,15 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                                                                      "unexpected member (expected .csv); skipped"})
                             continue
                         tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name,
-                                                member=csv_info.filename, index=index, platforms=platforms))
+                                                member=csv_info.filename, index=index, platforms=platforms,
+                                                **where))
                         index += 1
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
+    if not tasks and not errors:
+        raise MemberRefused(info.stem, "(outer zip)", "empty dump: the zip holds no inner .csv.zip with a CSV "
+                                                      "member (an interrupted download or export?); refused, "
+                                                      "download the day again")
     return tasks, errors
 
 
@@ -276,11 +323,7 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
     corrupt or truncated data (also when the data turns out longer or shorter than declared).
     """
     with open(task.dump_path, "rb") as fh:
-        try:
-            outer = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
-        inner = _open_inner(outer, fh, task.dump, task.inner)
+        inner = _open_task_inner(fh, task)
         with inner:
             try:
                 info = inner.getinfo(task.member)
@@ -304,6 +347,8 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                         if size >= block:
                             cut = blk.rfind(b"\n")
                             if cut < 0:
+                                if size > block + MAX_LINE_BYTES:
+                                    _refuse_long_line(task, parts, total)
                                 continue
                             view = memoryview(blk)
                             parts[-1] = view[: cut + 1]
@@ -321,6 +366,20 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
 
 
+def _refuse_long_line(task: MemberTask, parts: list, total: int) -> None:
+    """Refuse a member whose current line passed :data:`MAX_LINE_BYTES` (``total`` bytes read so far)."""
+    tail = 0                 # bytes after the last line break held in ``parts``
+    for p in reversed(parts):
+        nl = bytes(p).rfind(b"\n")
+        if nl >= 0:
+            tail += len(p) - nl - 1
+            break
+        tail += len(p)
+    raise MemberRefused(task.dump, task.label, f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
+                                               f"offset {total - tail:,} of the member; refused without reading "
+                                               "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
+
+
 def read_member_bytes(task: MemberTask) -> bytes:
     """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
     return b"".join(part for parts in iter_member_chunks(task) for part in parts)
@@ -330,8 +389,7 @@ def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
     """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`."""
     total = 0
     with open(task.dump_path, "rb") as fh:
-        outer = zipfile.ZipFile(fh)
-        with _open_inner(outer, fh, task.dump, task.inner) as inner, inner.open(task.member) as member:
+        with _open_task_inner(fh, task) as inner, inner.open(task.member) as member:
             while chunk := member.read(block):
                 total += len(chunk)
     return total
@@ -358,6 +416,78 @@ def _python_csv(text: str, header: list[str], needed: list[str]) -> tuple[dict[s
         for c, i in zip(needed, idx, strict=True):
             v = row[i]
             cols[c].append(v if v != "" else None)
+    return cols, n_read, bad
+
+
+# Quoted fields of PHP fputcsv (escape character ``\``), as regular expressions with possessive
+# quantifiers (each alternative starts differently, so no backtracking on a 200 KB field):
+#: PHP's own reading: a backslash protects the next character (a quote after it is not doubled).
+_Q_PHP = re.compile(r'"((?:[^"\\]++|\\.|"")*+)"(?=,|$)', re.S)
+#: The same, except that a backslash right before the closing quote (then a comma or the end) is a
+#: field ending in a backslash, as PHP writes ``C:\temp\``: ``"C:\temp\"``.
+_Q_MIXED = re.compile(r'"((?:[^"\\]++|\\"(?!,|$)|\\(?="(?:,|$))|\\(?!")|"")*+)"(?=,|$)', re.S)
+#: RFC 4180: a backslash is an ordinary character.
+_Q_RFC = re.compile(r'"((?:[^"]++|"")*+)"(?=,|$)', re.S)
+_UNQUOTED = re.compile(r'[^,"]*+(?=,|$)')
+_UNESCAPE = re.compile(r'\\.|""', re.S)
+
+
+def _unescape_php(text: str) -> str:
+    return _UNESCAPE.sub(lambda m: '"' if m.group(0) == '""' else m.group(0), text) if '"' in text else text
+
+
+def _split_with(line: str, quoted: re.Pattern, unescape) -> list[str | None] | None:
+    fields: list[str | None] = []
+    pos, end = 0, len(line)
+    while True:
+        m = (quoted if line.startswith('"', pos) else _UNQUOTED).match(line, pos)
+        if m is None:
+            return None
+        raw = m.group(1) if m.re is quoted else m.group(0)
+        value = unescape(raw) if m.re is quoted else raw
+        fields.append(value if value != "" else None)
+        pos = m.end()
+        if pos >= end:
+            return fields
+        pos += 1                                     # the comma
+        if pos == end:
+            fields.append(None)
+            return fields
+
+
+def split_php_line(line: str, ncols: int) -> list[str | None] | None:
+    r"""Split one CSV line written by PHP ``fputcsv`` (escape ``\``) into ``ncols`` fields, or None.
+
+    PHP does not double a quote that follows a backslash, and keeps the backslash (its ``fgetcsv``
+    returns it too), so ``"say \"hi\""`` is ``say \"hi\"``; but a value ending in a backslash is
+    written ``"C:\temp\"``, which that rule reads as an unterminated field. The line is therefore
+    read PHP's way, then with a backslash before a closing quote taken as the value's last
+    character, then as RFC 4180 (backslashes ordinary): the first reading with ``ncols`` fields
+    wins; empty fields are None. A line no reading splits into ``ncols`` fields gives None.
+    """
+    for quoted, unescape in ((_Q_PHP, _unescape_php), (_Q_MIXED, _unescape_php),
+                             (_Q_RFC, lambda t: t.replace('""', '"'))):
+        fields = _split_with(line, quoted, unescape)
+        if fields is not None and len(fields) == ncols:
+            return fields
+    return None
+
+
+def _backslash_rows(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
+    """Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, rows of wrong length."""
+    idx = [header.index(c) for c in needed]
+    cols: dict[str, list] = {c: [] for c in needed}
+    n_read = bad = 0
+    for line in text.split("\n"):
+        if not line:
+            continue
+        n_read += 1
+        row = split_php_line(line.rstrip("\r"), len(header))
+        if row is None:
+            bad += 1
+            continue
+        for c, i in zip(needed, idx, strict=True):
+            cols[c].append(row[i])
     return cols, n_read, bad
 
 
@@ -473,7 +603,7 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
         text, n_utf = _decode(bad_lines)
         if n_utf:
             faults["invalid_utf8_sequences"] = n_utf
-        cols, n, wrong = _python_csv(text, header, needed)
+        cols, n, wrong = _backslash_rows(text, header, needed)
         faults["backslash_quote_rows"] = n - wrong
         rows_read += n
         if wrong:
@@ -709,12 +839,25 @@ class MemberSummariser:
                              nulls_equal=True).drop(_DATE_KEYS)
             grouped = _concat_strings([kept.group_by(_RAW_KEYS).agg(_GROUP_AGGS)])
             kw = _concat_strings(self.kws).group_by(_KW_RAW_KEYS).agg(pl.col("count").sum().cast(pl.Int64))
-        else:
-            empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
-                pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
-            grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
-            kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
+        else:       # no rows (per-platform dumps hold many empty CSVs): the empty frames, built once
+            summary, keywords = _empty_summary(platforms)
+            return summary, keywords, rejected, {}
         return _transform(grouped, kw, rejected, platforms)
+
+
+_EMPTY: dict = {}
+
+
+def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The summary and keyword frames of a member without rows (built once per process)."""
+    if platforms not in _EMPTY:
+        empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
+            pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
+        grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
+        kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
+        summary, keywords, _, _ = _transform(grouped, kw, {}, platforms)
+        _EMPTY[platforms] = (summary, keywords)
+    return _EMPTY[platforms]
 
 
 def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = None,

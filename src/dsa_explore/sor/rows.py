@@ -501,6 +501,10 @@ class RowPlan:
         spec = RowSpec(self.platforms, self.columns, str(folder))
         return [replace(t, rows=spec) for t in tasks]
 
+    def discard(self, root: Path, dump: str) -> None:
+        """Remove the dump's staged rows (a dump that is not committed)."""
+        shutil.rmtree(self.staging(root, dump), ignore_errors=True)
+
     def commit(self, root: Path, dump: str, results: list, summary: pl.DataFrame, entry: dict) -> dict:
         """Merge the good members' staged rows; return ``entry`` with its ``rows`` record, made
         ``partial`` when the rows stored differ from the summarised count of those platforms."""

@@ -184,7 +184,8 @@ def statement_rows(day: str = "2025-07-05", *, seed: int = SEED, rows: dict[str,
 def write_dump(folder: str | Path, day: str = "2025-07-05", *, seed: int = SEED) -> Path:
     """Write ``sor-synthetic-<day>-full.zip`` (SYNTHETIC rows of :func:`statement_rows`) into ``folder``."""
     from dsa_explore.sor import schema
-    from dsa_explore.sor.synth import php_csv_line, write_dump as write_zip, zip_bytes
+    from dsa_explore.sor.synth import php_csv_line, zip_bytes
+    from dsa_explore.sor.synth import write_dump as write_zip
 
     layout = schema.FULL_V2
     rows = statement_rows(day, seed=seed)
