@@ -24,10 +24,10 @@ commit; a mismatch makes the dump ``partial``).
 Where the work happens: the worker that parses a member (:func:`dsa_explore.sor.reader.summarise_member`)
 parses every column when the member's task carries a :class:`RowSpec`, types the rows and writes
 them to the dump's staging folder, one file per block, day and platform (:class:`RowSink`); the
-coordinator then merges them into one file per day and platform (:func:`commit_rows`) and the
-manifest entry lists them. Layout::
+coordinator then moves them (a rename: no rewrite) into their day and platform folders
+(:func:`commit_rows`) and the manifest entry lists them. Layout::
 
-    rows/day=<YYYY-MM-DD>/platform=<slug>/<dump>.<sha256[:16]>.parquet
+    rows/day=<YYYY-MM-DD>/platform=<slug>/<dump>.<sha256[:16]>.parquet      # one or more per member
 
 This module imports neither the reader nor the ingest (they import it).
 """
@@ -325,7 +325,7 @@ class RowSink:
     def _write(self, rows: pl.DataFrame) -> None:
         for (day, platform), part in rows.partition_by(["day", "platform"], as_dict=True, maintain_order=True).items():
             name = f"b{self.block:05d}-{day}-{_slug(platform)}.parquet"
-            part.write_parquet(self.folder / name, compression="zstd", compression_level=1, statistics=False)
+            part.write_parquet(self.folder / name, compression="zstd", compression_level=3, statistics=True)
             self.files.append({"file": f"{self.folder.name}/{name}", "day": str(day), "platform": platform,
                                "rows": part.height})
 
@@ -343,34 +343,32 @@ def _slug(platform: str | None) -> str:
 
 
 # -------------------------------------------------------------------------------------------------
-# Coordinator side: merge a dump's staged rows and list them in the manifest
+# Coordinator side: move a dump's staged rows into place and list them in the manifest
 # -------------------------------------------------------------------------------------------------
 
 def commit_rows(root: Path, dump: str, spec: RowSpec, staged: Iterable[tuple[int, list[dict]]]) -> dict:
-    """Merge the staged row files of dump ``dump`` into one file per day and platform under ``root``.
+    """Move the staged row files of dump ``dump`` into their day and platform folders under ``root``.
 
-    ``staged`` gives, per member index (in member order), the staged file records. Returns the
-    manifest's ``rows`` record: the platforms and columns kept, ``rows_stored``, rows by platform, and
-    the files (``{path, day, platform, rows}``; content-addressed names, written then renamed).
+    ``staged`` gives, per member index, the staged file records. Files are renamed, not rewritten
+    (the workers wrote them compressed, with statistics): the coordinator's memory and time do not
+    grow with the rows. Names are content-addressed (``<dump>.<sha256[:16]>.parquet``), so the files
+    of the partition in force are never overwritten; the manifest then points at the new files and the
+    old ones are deleted (:func:`remove_replaced`). Returns the manifest's ``rows`` record: the
+    platforms and columns kept, ``rows_stored``, rows by platform, and the files
+    (``{path, day, platform, rows}``, in member order).
     """
-    groups: dict[tuple[str, str], list[dict]] = {}
+    out_files = []
     for _index, files in sorted(staged, key=lambda t: t[0]):
         for f in files:
-            groups.setdefault((f["day"], f["platform"]), []).append(f)
-    out_files = []
-    for (day, platform), files in sorted(groups.items()):
-        folder = root / ROWS_DIR / f"day={day}" / f"platform={_slug(platform)}"
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{dump}.tmp-{os.getpid()}.parquet"
-        srcs = [str(Path(spec.staging) / f["file"]) for f in files]
-        pl.scan_parquet(srcs, hive_partitioning=False).sink_parquet(tmp, compression="zstd", compression_level=3,
-                                                                   statistics=True, row_group_size=100_000)
-        with open(tmp, "rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
-        final = folder / f"{dump}.{digest}.parquet"
-        os.replace(tmp, final)
-        out_files.append({"path": final.relative_to(root).as_posix(), "day": day, "platform": platform,
-                          "rows": sum(f["rows"] for f in files)})
+            src = Path(spec.staging) / f["file"]
+            folder = root / ROWS_DIR / f"day={f['day']}" / f"platform={_slug(f['platform'])}"
+            folder.mkdir(parents=True, exist_ok=True)
+            with open(src, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
+            final = folder / f"{dump}.{digest}.parquet"
+            os.replace(src, final)
+            out_files.append({"path": final.relative_to(root).as_posix(), "day": f["day"], "platform": f["platform"],
+                              "rows": f["rows"]})
     by_platform: dict[str, int] = {}
     for f in out_files:
         by_platform[f["platform"]] = by_platform.get(f["platform"], 0) + f["rows"]
@@ -454,6 +452,28 @@ def scan(store, *, platforms: Iterable[str] | None = None, since: str | None = N
     if until:
         lf = lf.filter(pl.col("day") <= pl.lit(until).str.to_date())
     return lf
+
+
+def scans(store, *, platforms: Iterable[str] | None = None, since: str | None = None,
+          until: str | None = None) -> list[pl.LazyFrame]:
+    """Return one lazy scan per stored row file (pruned and filtered as :func:`scan`): for work done
+    file by file, whose memory is bounded by one file (a member's rows of one day and platform)."""
+    from dsa_explore.sor.store import Store
+
+    root = (store.root if isinstance(store, Store) else Path(store))
+    wanted = sorted({taxonomy.canonical_platform(p) for p in platforms}) if platforms else None
+    out = []
+    for f in row_files(store, platforms=platforms, since=since, until=until):
+        lf = pl.scan_parquet(str(root / f["path"]), hive_partitioning=False, schema=ROW_SCHEMA,
+                             missing_columns="insert")
+        if wanted is not None:
+            lf = lf.filter(pl.col("platform").is_in(wanted))
+        if since:
+            lf = lf.filter(pl.col("day") >= pl.lit(since).str.to_date())
+        if until:
+            lf = lf.filter(pl.col("day") <= pl.lit(until).str.to_date())
+        out.append(lf)
+    return out
 
 
 def rows(store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None,

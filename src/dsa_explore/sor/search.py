@@ -30,6 +30,8 @@ from dsa_explore.sor import rows as rowstore
 DEFAULT_FIELDS: tuple[str, ...] = ("decision_facts", "illegal_content_explanation", "illegal_content_legal_ground",
                                    "incompatible_content_explanation", "incompatible_content_ground")
 #: Names accepted by ``by`` for derived columns.
+#: Row files read at once by :func:`count` (in parallel by polars).
+FILES_AT_ONCE = 8
 BY_ALIASES: dict[str, str] = {"category": "category_v2", "category_published": "category"}
 
 
@@ -101,15 +103,26 @@ def count(store, text: str, *, platforms: Iterable[str] | None = None, fields: I
     hit = match_expr(text, fields, case_sensitive=case_sensitive)
     # one row per statement: de-duplicated on the uuid's 64-bit hash (8 bytes a row instead of 36;
     # the chance of a collision among 10 million uuids is about 3 in a million)
-    # (a row without uuid, which the summaries count too, is a statement of its own)
-    base = (rowstore.scan(store, platforms=platforms, since=since, until=until)
-            .select(*keys, pl.col("uuid").is_null().alias("_nouuid"), pl.col("uuid").hash(seed=0).alias("_h"),
-                    hit.alias("_hit")))
-    lf = pl.concat([base.filter(pl.col("_nouuid")),
-                    base.filter(~pl.col("_nouuid")).unique(subset=["_h"], keep="any", maintain_order=False)])
-    out = (lf.group_by(keys).agg(pl.col("_hit").sum().cast(pl.Int64).alias("count"),
-                                 pl.len().cast(pl.Int64).alias("statements"))
-           .collect(engine="streaming"))
+    # (a row without uuid, which the summaries count too, is a statement of its own). Files are read a
+    # few at a time (in parallel), each reduced to ~10 bytes a row: memory is bounded by those files
+    # plus the reduced rows, and the de-duplication and counting run on the reduced rows.
+    slim_cols = [*[pl.col(k).cast(pl.Categorical) if rowstore.ROW_SCHEMA[k] == pl.String else pl.col(k)
+                   for k in keys],
+                 pl.col("uuid").hash(seed=0).alias("_h"), pl.col("uuid").is_null().alias("_nouuid"), hit.alias("_hit")]
+    lfs = [lf.select(slim_cols) for lf in rowstore.scans(store, platforms=platforms, since=since, until=until)]
+    parts = []
+    for i in range(0, len(lfs), FILES_AT_ONCE):
+        parts.extend(pl.collect_all(lfs[i:i + FILES_AT_ONCE]))
+    if parts:
+        slim = pl.concat(parts, how="vertical")
+    else:
+        slim = pl.DataFrame(schema={**{k: rowstore.ROW_SCHEMA[k] for k in keys}, "_h": pl.UInt64,
+                                    "_nouuid": pl.Boolean, "_hit": pl.Boolean})
+    slim = pl.concat([slim.filter(pl.col("_nouuid")),
+                      slim.filter(~pl.col("_nouuid")).unique(subset=["_h"], keep="any", maintain_order=False)])
+    out = (slim.group_by(keys).agg(pl.col("_hit").sum().cast(pl.Int64).alias("count"),
+                                   pl.len().cast(pl.Int64).alias("statements"))
+           .with_columns([pl.col(k).cast(rowstore.ROW_SCHEMA[k]) for k in keys]))
     if platforms:
         from dsa_explore.sor import taxonomy
 
