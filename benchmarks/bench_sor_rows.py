@@ -1,6 +1,6 @@
 """Benchmark: the row store's cost at ingest, and regular-expression search over the stored rows.
 
-Writes seeded SYNTHETIC daily dumps (``dsa_explore.sor.synth``, calibrated to real dumps' size; see
+Writes seeded SYNTHETIC daily dumps (``dsa_explore.synth.sor``, calibrated to real dumps' size; see
 ``docs/sor-at-scale.md``) and measures, in ONE run on the SAME dumps, each as a fresh
 ``dsa-explore`` command with the same worker processes (best of ``--repeat``, alternating):
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from _scratch import scratch_folder
 from bench_sor import run_measured
 
-from dsa_explore.sor import synth
+from dsa_explore.synth import sor as synth
 
 SEARCH_CODE = """
 import sys, time

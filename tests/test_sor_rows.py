@@ -24,9 +24,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore import stats
+from dsa_explore.analysis import estimators as stats
 from dsa_explore.sor import ingest, rows, sample, schema, search, taxonomy
-from dsa_explore.sor.synth import php_csv_line, write_dump, zip_bytes
+from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sor"
 DUMPS = FIXTURES / "dumps"

@@ -1,7 +1,7 @@
 """The row-level store: the statements of reasons themselves, typed, as Parquet partitioned by day and platform.
 
 ``sor ingest --rows`` keeps, next to the daily summaries, every statement of the chosen platforms
-(default: the marketplaces of :data:`dsa_explore.platforms.KNOWN_PLATFORMS`; ``--platform all``
+(default: the marketplaces of :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS`; ``--platform all``
 keeps every platform) with every column of the v2 schema (:data:`ROW_SCHEMA`):
 
 - free text kept as it was read (after the reader's repairs: backslash-escaped quotes, invalid
@@ -337,7 +337,7 @@ class RowSink:
 
 
 def _slug(platform: str | None) -> str:
-    from dsa_explore.platforms import slug
+    from dsa_explore.core.platforms import slug
 
     return slug(platform or "unknown") or "unknown"
 
@@ -491,7 +491,7 @@ def rows(store, *, platforms: Iterable[str] | None = None, since: str | None = N
 
 def marketplaces() -> tuple[str, ...]:
     """The default platforms of the row store: the project's platform registry."""
-    from dsa_explore.platforms import KNOWN_PLATFORMS
+    from dsa_explore.core.platforms import KNOWN_PLATFORMS
 
     return tuple(sorted(KNOWN_PLATFORMS))
 

@@ -6,7 +6,7 @@ stratified simple random sample without replacement, in the style of the project
 ``selection_mechanism`` (``random_in_stratum``), ``inclusion_prob`` and ``weight``, and a frame table
 with one row per stratum and its size N_h. Label columns are left empty for the reviewer; once
 filled (or computed, e.g. by :mod:`dsa_explore.analysis.sor_text`), the project's survey estimators
-(:func:`dsa_explore.stats.stratified_prevalence`) give the share and its interval.
+(:func:`dsa_explore.analysis.estimators.stratified_prevalence`) give the share and its interval.
 
 Design:
 

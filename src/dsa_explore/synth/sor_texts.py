@@ -1,7 +1,7 @@
 """SYNTHETIC statements of reasons with realistic free text, for the statement-text analysis.
 
 Why: the only real statement texts this project ships are the 3 real rows of the 2025-07-01 dump
-excerpt (Wallapop, Kleinanzeigen, Hotel Hideaway); the benchmark generator (:mod:`dsa_explore.sor.synth`)
+excerpt (Wallapop, Kleinanzeigen, Hotel Hideaway); the benchmark generator (:mod:`dsa_explore.synth.sor`)
 draws its texts word by word and says nothing. This generator writes marketplace statements
 (AliExpress, Temu, Amazon Store, plus a few others) whose texts range from pure boilerplate ("This
 content violates our policies.") to specific statements naming the item, its identifier, the rule
@@ -184,8 +184,8 @@ def statement_rows(day: str = "2025-07-05", *, seed: int = SEED, rows: dict[str,
 def write_dump(folder: str | Path, day: str = "2025-07-05", *, seed: int = SEED) -> Path:
     """Write ``sor-synthetic-<day>-full.zip`` (SYNTHETIC rows of :func:`statement_rows`) into ``folder``."""
     from dsa_explore.sor import schema
-    from dsa_explore.sor.synth import php_csv_line, zip_bytes
-    from dsa_explore.sor.synth import write_dump as write_zip
+    from dsa_explore.synth.sor import php_csv_line, zip_bytes
+    from dsa_explore.synth.sor import write_dump as write_zip
 
     layout = schema.FULL_V2
     rows = statement_rows(day, seed=seed)
