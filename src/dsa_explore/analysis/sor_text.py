@@ -44,6 +44,8 @@ specifically enough to identify the content):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import polars as pl
 
@@ -251,3 +253,65 @@ def precision(labelled: pl.DataFrame) -> pl.DataFrame:
                          "precision": tp / flagged if flagged else None, "labelled_positives": pos,
                          "recall": tp / pos if pos else None})
     return pl.DataFrame(rows)
+
+
+# -------------------------------------------------------------------------------------------------
+# Reading a store (the notebook and the briefing)
+# -------------------------------------------------------------------------------------------------
+
+#: The platforms the notebook compares.
+COMPARE: tuple[str, ...] = ("AliExpress", "Temu", "Amazon Store")
+#: The shipped dumps the notebook ingests when no store is configured (catalog names, under data/sor/dumps).
+SHIPPED_DUMPS: tuple[str, ...] = ("sor_fixture_dump_2024_03_01", "sor_fixture_dump_2024_03_02_light",
+                                  "sor_fixture_dump_2025_07_01",
+                                  "sor_dump_synthetic_texts")
+_ROW_COLUMNS = ("uuid", "platform", "day", "category_v2", "decision_ground", "content_id_ean", *TEXT_FIELDS, "dump")
+
+
+@dataclass(frozen=True)
+class TextStore:
+    """A row store to read statement texts from: ``shipped`` when built from the shipped dumps (no store
+    configured); ``synthetic`` when any of its rows is SYNTHETIC (a ``sor-synthetic-*`` dump or the
+    shipped fixtures); ``platforms`` the stored rows per platform."""
+
+    path: Path
+    shipped: bool
+    synthetic: bool
+    platforms: dict[str, int]
+
+
+def open_store(store: str | Path | None = None, *, build_in: str | Path | None = None) -> TextStore:
+    """Return the row store at ``store`` (or ``$DSA_EXPLORE_SOR_STORE``); without one, build a small store
+    from the shipped dumps (:data:`SHIPPED_DUMPS`) in ``build_in`` (default: a new temporary folder).
+
+    Raises ``FileNotFoundError`` when the store given is not a store, ``ValueError`` when it has no rows
+    (ingested without ``--rows``).
+    """
+    import tempfile
+
+    from dsa_explore.analysis import sor_view
+    from dsa_explore.data import catalog
+    from dsa_explore.sor import ingest
+    from dsa_explore.sor import rows as rowstore
+
+    chosen = sor_view.store_setting(store)
+    if chosen is not None:
+        stored = rowstore.stored_platforms(chosen)
+        if not stored:
+            raise ValueError(f"{chosen}: the store holds no statements (rows); ingest with "
+                             "`dsa-explore sor ingest DUMPS --store DIR --rows`")
+        dumps = {f["dump"] for f in rowstore.row_files(chosen)}
+        return TextStore(Path(chosen), False, any(d.startswith("sor-synthetic-") for d in dumps), stored)
+    target = Path(build_in) if build_in is not None else Path(tempfile.mkdtemp(prefix="dsa-explore-sor-text-"))
+    ingest.ingest([catalog.path(name) for name in SHIPPED_DUMPS], target, workers=1, rows=True, notify=None)
+    return TextStore(target, True, True, rowstore.stored_platforms(target))
+
+
+def load(store: TextStore | str | Path, platforms: Sequence[str] | None = COMPARE, *, since: str | None = None,
+         until: str | None = None) -> pl.DataFrame:
+    """Return the stored statements (uuid, platform, day, category, ground, EAN, texts, dump) of ``platforms``."""
+    from dsa_explore.sor import rows as rowstore
+
+    path = store.path if isinstance(store, TextStore) else Path(store)
+    lf = rowstore.scan(path, platforms=platforms, since=since, until=until).select(list(_ROW_COLUMNS))
+    return lf.unique(subset=["uuid"], keep="first", maintain_order=True).collect()

@@ -20,6 +20,7 @@ from dsa_explore.readers import listings as listing_templates
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import risk as risk_synthetic
+from dsa_explore.synth import sor_texts as sor_synthetic_texts
 
 #: Every dataset build, in the order ``--all`` runs them.
 BUILDS = (
@@ -28,6 +29,7 @@ BUILDS = (
     listing_templates.BUILD,
     risk_synthetic.BUILD,
     sor_extract.BUILD,
+    sor_synthetic_texts.BUILD,
 )
 
 
