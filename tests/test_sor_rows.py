@@ -375,3 +375,20 @@ def test_backslash_ending_and_long_fields_are_stored_exactly(tmp_path):
     assert got == [v["decision_facts"] for v in values]
     ref = reference_rows([dumps / "sor-global-2025-07-04-full.zip"])["sor-global-2025-07-04-full"]
     assert [r["decision_facts"] for r in ref] == got          # the independent reference agrees
+
+
+def test_a_statement_in_two_dumps_counts_once(tmp_path):
+    """The same day as a global and as a per-platform dump (same rows): search counts each statement once."""
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    src = DUMPS / "sor-global-2024-03-01-full.zip"
+    (dumps / src.name).write_bytes(src.read_bytes())
+    (dumps / "sor-aliexpress-2024-03-01-full.zip").write_bytes(src.read_bytes())
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["all"])
+    assert sum(rows.stored_platforms(tmp_path / "s").values()) == 20            # 10 rows, stored twice
+    got = search.count(tmp_path / "s", "review")
+    # by hand: the 10 rows of the dump keep the default facts "Decision taken after review."
+    assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 2, "Amazon Store": 3, "Joom": 3,
+                                                                     "Vinted": 2}
+    assert got["statements"].sum() == 10
+    assert search.matches(tmp_path / "s", "review").collect().height == 10
