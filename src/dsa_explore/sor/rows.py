@@ -283,27 +283,31 @@ class RowSink:
         self._names: dict[str, bool] = {}        # published platform name -> kept?
 
     def add(self, frame: pl.DataFrame) -> None:
-        """Keep the counted rows of one parsed block."""
-        h = pl.col("uuid").hash(seed=0)
-        keep = pl.col("uuid").is_null() | h.is_first_distinct()
-        if self.exclude is not None:
-            keep = keep & ~h.is_in(self.exclude.implode())
-        if self.seen:
-            seen = pl.concat(self.seen)
-            keep = keep & (pl.col("uuid").is_null() | ~h.is_in(seen.implode()))
-        day_ok = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-        marked = frame.with_columns(keep.alias("_keep"), day_ok.is_not_null().alias("_day"))
-        self.seen.append(marked.filter(pl.col("_keep") & pl.col("_day") & pl.col("uuid").is_not_null())
-                         .select(pl.col("uuid").hash(seed=0)).to_series())
-        cond = pl.col("_keep") & pl.col("_day")
+        """Keep the counted rows of one parsed block.
+
+        The platform filter comes first (a categorical ``is_in``: the other rows are never touched); the
+        duplicate rules then run on the kept platforms' rows. A uuid repeated under two platforms (which
+        the summaries count once, under the first) would make ``rows_stored`` differ from the summary:
+        :meth:`RowPlan.commit` checks the two and marks such a dump ``partial``.
+        """
         if self.spec.platforms is not None:
-            cond = cond & pl.col("platform_name").is_in(self._wanted_names(frame))
-        kept = marked.filter(cond).drop("_keep", "_day")
-        if kept.height:
-            self.pending.append(kept)
-            self.pending_rows += kept.height
-            if self.pending_rows >= FLUSH_ROWS:
-                self._flush()
+            frame = frame.filter(pl.col("platform_name").is_in(self._wanted_names(frame)))
+        if frame.height:
+            h = pl.col("uuid").hash(seed=0)
+            keep = pl.col("uuid").is_null() | h.is_first_distinct()
+            if self.exclude is not None:
+                keep = keep & ~h.is_in(self.exclude.implode())
+            if self.seen:
+                seen = pl.concat(self.seen) if len(self.seen) > 1 else self.seen[0]
+                keep = keep & (pl.col("uuid").is_null() | ~h.is_in(seen.implode()))
+            day_ok = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+            kept = frame.filter(keep & day_ok.is_not_null())
+            self.seen = [pl.concat([*self.seen, kept.select(h).to_series().drop_nulls()])]
+            if kept.height:
+                self.pending.append(kept)
+                self.pending_rows += kept.height
+                if self.pending_rows >= FLUSH_ROWS:
+                    self._flush()
 
     def _wanted_names(self, frame: pl.DataFrame) -> list[str]:
         """The published platform names of ``frame`` whose canonical name is kept (mapped once per name)."""
@@ -325,7 +329,7 @@ class RowSink:
     def _write(self, rows: pl.DataFrame) -> None:
         for (day, platform), part in rows.partition_by(["day", "platform"], as_dict=True, maintain_order=True).items():
             name = f"b{self.block:05d}-{day}-{_slug(platform)}.parquet"
-            part.write_parquet(self.folder / name, compression="zstd", compression_level=3, statistics=True)
+            part.write_parquet(self.folder / name, compression="zstd", compression_level=1, statistics=True)
             self.files.append({"file": f"{self.folder.name}/{name}", "day": str(day), "platform": platform,
                                "rows": part.height})
 
