@@ -122,3 +122,30 @@ def test_open_store_from_the_shipped_dumps(tmp_path, monkeypatch):
     assert set(rows["platform"]) == set(T.COMPARE) and rows.height == 127 + 75 + 87
     with pytest.raises(FileNotFoundError, match="not a store"):
         T.open_store(tmp_path / "nope")
+
+
+def test_briefing_section_says_plainly_when_no_store(monkeypatch):
+    from dsa_explore.briefing.sections import sor_text as section
+
+    monkeypatch.delenv("DSA_EXPLORE_SOR_STORE", raising=False)
+    s = section.section("AliExpress")
+    assert s.facts == [] and s.chart is None
+    assert s.sentences[0].startswith("No statement texts for AliExpress: no statements-of-reasons store was given")
+
+
+def test_briefing_section_from_a_store_with_rows(tmp_path, monkeypatch):
+    from dsa_explore.briefing.sections import sor_text as section
+
+    monkeypatch.delenv("DSA_EXPLORE_SOR_STORE", raising=False)
+    st = T.open_store(build_in=tmp_path / "s")
+    monkeypatch.setenv("DSA_EXPLORE_SOR_STORE", str(st.path))
+    s = section.section("AliExpress")
+    assert s.synthetic and "SYNTHETIC" in s.caveats[0]
+    assert s.fact("sor_text_statements").value == 127                  # stored AliExpress rows (see above)
+    assert 0 < s.fact("sor_text_top10").value <= 1
+    spec = s.chart.to_dict()
+    assert "[SYNTHETIC DATA]" in str(spec["title"]) and spec["mark"]["type"] == "circle"
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == 7 * 3 and any(v["share"] > 0 for v in values)   # 7 indicators x 3 platforms
+    shein = section.section("SHEIN")
+    assert shein.facts == [] and "holds no statements of SHEIN" in shein.sentences[0]

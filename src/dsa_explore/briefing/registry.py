@@ -7,12 +7,13 @@ this tuple, so nothing else changes. See ``docs/CONVENTIONS.md``.
 
 from __future__ import annotations
 
-from dsa_explore.briefing.sections import links, listings, penalties, resources, risk, sor
+from dsa_explore.briefing.sections import links, listings, penalties, resources, risk, sor, sor_text
 
 SECTIONS = (
     resources,
     listings,
     sor,
+    sor_text,
     risk,
     links,
     penalties,
