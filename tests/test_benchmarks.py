@@ -43,3 +43,14 @@ def test_bench_sor_stages_prints_every_stage(tmp_path):
     cumulative = [float(s[1]) for s in stages]
     assert all(c > 0 for c in cumulative)
     assert re.search(r"ratio floor / ingest = \d\.\d\d", out)
+
+
+def test_bench_sor_rows_prints_ingest_variants_search_and_targets(tmp_path):
+    out = _run("bench_sor_rows.py", "--days", "1", "--rows-per-day", "20000", "--repeat", "1", "--out", str(tmp_path))
+    for name in ("summary only (baseline)", "rows: marketplaces", "rows: all platforms"):
+        assert re.search(rf"^  {re.escape(name)}\s+\d+\.\d", out, re.M), name
+    # the search really ran over every stored row: the all-platform store holds the dump's 20,000 rows
+    assert re.search(r"over 20,000 stored rows: [\d,]+ match", out)
+    for target in ("rows-for-marketplaces ingest <= 1.3 x summary-only", "search over 10 M rows < 10 s",
+                   "peak memory < 1000 MB"):
+        assert re.search(rf"# target {re.escape(target)}: .*(met|NOT met)", out), target
