@@ -302,12 +302,16 @@ def test_cli_rows_csv_is_safe_and_parquet_exact(tmp_path):
     assert pl.read_parquet(out).get_column("decision_facts").to_list() == ['=HYPERLINK("http://x.example","click")']
 
 
-def test_safe_text_rules():
-    assert rows.safe_text("-12.5") == "-12.5"                  # a number stays a number
-    assert rows.safe_text("@SUM(A1)") == "'@SUM(A1)"
-    assert rows.safe_text("a\nb") == "a\\x0ab"
-    frame = pl.DataFrame({"t": ["+1+1", "-3", "ok\x9b", None]})
-    assert rows.safe_frame(frame).collect()["t"].to_list() == ["'+1+1", "-3", "ok\\x9b", None]
+def test_safe_output_follows_the_core_safetext_rules():
+    """The vectorised CSV escaping gives exactly what dsa_explore.core.safetext.safe_cell gives, cell by cell."""
+    from dsa_explore.core import safetext
+
+    cells = ["-12.5", "@SUM(A1)", "a\nb", "+1+1", "ok\x9b", "C:\\temp\\", "=HYPERLINK(\"x\")", "\ttab", "\rcr",
+             "\x1b]0;t\x07", "plain", "", "%20", "\x7f\\x1b"]
+    got = rows.safe_frame(pl.DataFrame({"t": [*cells, None]})).collect()["t"].to_list()
+    assert got == [safetext.safe_cell(c, csv=True) for c in cells] + [None]
+    assert [rows.safe_text(c) for c in cells] == got[:-1]
+    assert got[2] == "a\\x0ab" and got[0] == "'-12.5"
 
 
 # ------------------------------------------------------------------------------------ sample

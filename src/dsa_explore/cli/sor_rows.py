@@ -6,9 +6,10 @@
     dsa-explore sor sample --store DIR --n 400 [--by category] [--seed 1] [--platform P ...] [--out FILE]
     dsa-explore sor rows   --store DIR [--platform P ...] [--since D --until D] [--format csv|parquet] --out FILE
 
-CSV and table output is made safe for terminals and spreadsheets
-(:func:`dsa_explore.sor.rows.safe_frame`: control characters written as ``\\xNN``, a leading ``= + - @``
-of a non-number prefixed with ``'``); Parquet output is the stored values unchanged. Exit codes: 0
+CSV and table output is made safe for terminals and spreadsheets by the rules of
+:mod:`dsa_explore.core.safetext` (vectorised in :func:`dsa_explore.sor.rows.safe_frame`): a leading
+``= + - @``, tab or carriage return gets a ``'`` (CSV), control characters are written as ``\\xNN`` and a
+backslash as ``\\\\``; Parquet output is the stored values unchanged. Exit codes: 0
 success, 2 usage errors (a bad regular expression, an unknown column, a path that is no store).
 """
 
@@ -83,13 +84,14 @@ def _write(frame, fmt: str, out: str | None, command: str) -> int:
             return 2
         frame.lazy().sink_parquet(out) if isinstance(frame, pl.LazyFrame) else frame.write_parquet(out)
         return 0
-    safe = rowstore.safe_frame(frame)
+    lists = [c for c, t in frame.lazy().collect_schema().items() if isinstance(t, pl.List)]
+    safe = rowstore.safe_frame(frame.lazy().with_columns(pl.col(lists).list.join("|")) if lists else frame,
+                               csv=fmt == "csv")
     if fmt == "table":
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=250):
             print(safe.collect())
         return 0
     df = safe.collect()
-    df = df.with_columns(pl.col(pl.List(pl.String)).list.join("|"))
     if out:
         df.write_csv(out)
     else:
