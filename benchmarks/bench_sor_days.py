@@ -145,6 +145,11 @@ def main() -> int:
             ok &= within
             print(f"# {label}: day 1 peak {a:.2f} MB, day {last} peak {b:.2f} MB, ratio {ratio:.3f} "
                   f"({'within' if within else 'NOT within'} 10 %)")
+        if last > 2:
+            steady = [peaks[d][0] for d in range(2, last + 1)]
+            print(f"# coordinator memory from day 2 (after the first commit) to day {last}: {min(steady):.1f} .. "
+                  f"{max(steady):.1f} MB, day {last} / day 2 = {peaks[last][0] / peaks[2][0]:.3f}; before issue 14 "
+                  f"it grew ~29 MB per million rows (+{29 * total / 1e6:.0f} MB over this run)")
         print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         print(f"# target: day-{last} peaks equal day 1 within 10 %: {'met' if ok else 'NOT met'}")
     return 0
