@@ -29,7 +29,7 @@ from pathlib import Path
 import psutil
 from _scratch import scratch_folder
 
-from dsa_explore.sor import synth
+from dsa_explore.synth import sor as synth
 
 
 def _staging_bytes(staging: Path) -> dict[str, int]:

@@ -22,7 +22,7 @@ from pathlib import Path
 from _scratch import scratch_folder
 
 from dsa_explore.sor import schema
-from dsa_explore.sor.synth import php_csv_line, write_dump, zip_bytes
+from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
 
 LAYOUT = schema.LAYOUTS["full-38"]
 

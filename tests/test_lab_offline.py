@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from dsa_explore import browsercheck, paths
+from dsa_explore.briefing import browsercheck
+from dsa_explore.core import paths
 from tests.conftest import require_chromium
 
 

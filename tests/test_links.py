@@ -1,4 +1,4 @@
-"""Tests of dsa_explore.links: reachability, validation, PageRank ranking, rates.
+"""Tests of dsa_explore.analysis.links: reachability, validation, PageRank ranking, rates.
 
 Why these exist: ``links.reachability`` is an interface other tools call, and it is computed by a
 vectorised multi-source search over reversed edges whose result is easy to get subtly wrong
@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsa_explore import links
+from dsa_explore.analysis import links
+from dsa_explore.readers import links as link_files
 
 # ---------------------------------------------------------------------------------------------
 # brute-force reference: BFS forward from each seed separately
@@ -201,15 +202,15 @@ def test_clean_graph_passes_strict():
 
 
 def test_read_graph_csv_names_the_file_and_row(tmp_path):
-    from dsa_explore import paths
+    from dsa_explore.core import paths
 
     fixtures = paths.PROJECT_ROOT / "tests" / "fixtures" / "links"
-    rep = links.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv", strict=False)
+    rep = link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv", strict=False)
     assert rep.summary().rows() == [("nodes", 4, 3, 1), ("edges", 5, 2, 3)]
     with pytest.raises(links.GraphError, match=r"edges-malformed\.csv: 3 of 5 row\(s\) rejected"):
-        links.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv")
+        link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv")
     with pytest.raises(links.GraphError, match="file not found"):
-        links.read_graph_csv(tmp_path / "none.csv", fixtures / "edges-malformed.csv")
+        link_files.read_graph_csv(tmp_path / "none.csv", fixtures / "edges-malformed.csv")
 
 
 # ---------------------------------------------------------------------------------------------

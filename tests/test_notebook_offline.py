@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from dsa_explore import browsercheck, charts, notebook, render
+from dsa_explore import charts
+from dsa_explore.briefing import browsercheck
+from dsa_explore.charts import render
+from dsa_explore.explore import notebook
 from tests.conftest import require_chromium
 
 

@@ -25,7 +25,7 @@ import pytest
 
 from dsa_explore.sor import ingest, query, reader, schema
 from dsa_explore.sor.store import Store, StoreLocked
-from dsa_explore.sor.synth import php_csv_line, write_dump, zip_bytes
+from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sor"
 DUMPS = FIXTURES / "dumps"
@@ -247,7 +247,7 @@ MANY_MEMBERS_SCRIPT = textwrap.dedent("""
     import sys
     from pathlib import Path
     from dsa_explore.sor import ingest, schema
-    from dsa_explore.sor.synth import php_csv_line, write_dump, zip_bytes
+    from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
     out = Path(sys.argv[1])
     header = ",".join(schema.LAYOUTS["full-38"]).encode() + b"\\n"
     row = dict.fromkeys(schema.LAYOUTS["full-38"])
@@ -452,7 +452,7 @@ def test_check_refuses_a_bad_totals_file_naming_line_and_value(tmp_path, capsys)
 
 
 def test_shipped_totals_cover_the_whole_database():
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     totals = catalog.load("sor_daily_totals")
     # figures of the source's README: 839 daily releases, none missing, 36,636,410,373 SoRs

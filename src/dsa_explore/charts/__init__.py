@@ -1,6 +1,6 @@
 """Chart builders: take a polars frame plus column names, return an unconfigured ``alt.Chart``.
 
-The house theme (``dsa_explore.theme``) styles them; every builder requires a title and a
+The house theme (``dsa_explore.charts.theme``) styles them; every builder requires a title and a
 short text description (the chart's ARIA label), and marks synthetic data in the title.
 Domain-specific charts live in submodules (``charts.resources``, ``charts.listings``, ...)
 and build on these.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
+from dsa_explore.charts import theme
 
 MAX_ROWS = 5000
 

@@ -1,6 +1,6 @@
 """Charts of statements of reasons (SoRs): volumes over time, category mix, automation, delays, scope.
 
-Every builder takes a polars frame already aggregated by :mod:`dsa_explore.sor.stats` and returns
+Every builder takes a polars frame already aggregated by :mod:`dsa_explore.analysis.sor` and returns
 an unconfigured Altair chart with a title and a description (ARIA label). The key chart,
 :func:`volume_explorer`, carries its interactivity as Vega-Lite params so it works in exported
 HTML: a platform menu (``alt.selection_point`` bound to ``binding_select``) and a date brush
@@ -15,17 +15,11 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
-from dsa_explore.charts import _check, dot_plot, titled
+from dsa_explore.charts import _check, dot_plot, theme, titled
+from dsa_explore.core.reference import BREAKS
 
-#: Schema and reporting breaks marked on time charts: (date, label). Same dates as
-#: ``dsa_explore.sor.stats.BREAKS`` (kept here so this module does not import the data layer).
-DEFAULT_BREAKS: tuple[tuple[date, str], ...] = (
-    (date(2024, 2, 21), "Amazon → Amazon Store"),
-    (date(2024, 6, 28), "Google Shopping scope"),
-    (date(2025, 5, 30), "Google Shopping scope"),
-    (date(2025, 7, 1), "v2 taxonomy"),
-)
+#: Schema and reporting breaks marked on time charts: (date, label), from :data:`dsa_explore.core.reference.BREAKS`.
+DEFAULT_BREAKS: tuple[tuple[date, str], ...] = tuple((day, label) for day, label, _ in BREAKS)
 
 #: Reader-facing labels of enum values.
 LABELS = {
@@ -105,7 +99,7 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
                     width: int = theme.A4_WIDTH - 60) -> alt.VConcatChart:
     """Return the interactive volume chart: a detail view above a brushable overview.
 
-    ``weekly`` is :func:`dsa_explore.sor.stats.volumes` with ``every="1w"`` (columns
+    ``weekly`` is :func:`dsa_explore.analysis.sor.volumes` with ``every="1w"`` (columns
     ``period``, ``platform``, ``sors``, ``sors_per_day``). The platform menu filters both views;
     the interval brush on the overview sets the detail's date range. Params:
     ``platform_menu`` (point, bound to a select) and ``date_brush`` (interval on x).
@@ -229,7 +223,7 @@ def automation_chart(automation: pl.DataFrame, *, title: str = "How automated ar
                      subtitle: str | None = None) -> alt.LayerChart:
     """Return stacked shares of fully / partially / not automated decisions, with a tick at automated detection.
 
-    ``automation`` is :func:`dsa_explore.sor.stats.automation` (one row per platform).
+    ``automation`` is :func:`dsa_explore.analysis.sor.automation` (one row per platform).
     """
     frame = _check(automation, ["platform", "sors", "fully", "partially", "not_automated", "automated_detection"])
     levels = {"fully": "fully automated", "partially": "partially automated", "not_automated": "not automated"}
@@ -259,7 +253,7 @@ def automation_chart(automation: pl.DataFrame, *, title: str = "How automated ar
 def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", subtitle: str | None = None) -> alt.Chart:
     """Return a dot plot of the mean moderation delay (days, log scale) per platform.
 
-    ``delays`` is :func:`dsa_explore.sor.stats.delays` (one row per platform); the tooltip gives the
+    ``delays`` is :func:`dsa_explore.analysis.sor.delays` (one row per platform); the tooltip gives the
     number of negative delays left out of the mean.
     """
     frame = _check(delays, ["platform", "mean_days", "negative", "sors_with_delay"])
@@ -324,7 +318,7 @@ def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed agai
                            subtitle: str | None = None) -> alt.Chart:
     """Return a dot plot of SoRs and each reported action figure per platform (log scale).
 
-    ``frame`` is :func:`dsa_explore.sor.stats.reported_actions_long` (platform, figure, value, source).
+    ``frame`` is :func:`dsa_explore.analysis.sor.reported_actions_long` (platform, figure, value, source).
     """
     frame = _check(frame, ["platform", "figure", "value", "source"]).filter(pl.col("value") > 0)
     return (alt.Chart(frame, title=titled(title, subtitle or "Statements of reasons in the Transparency Database vs "

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dsa_explore.core.errors import DsaExploreError
 from dsa_explore.sor import reader
 from dsa_explore.sor.store import Store
 
@@ -30,7 +31,7 @@ CHECK_SCHEMA = {"date": pl.Date, "dump": pl.String, "dump_status": pl.String, "r
                 "published": pl.Int64, "difference": pl.Int64, "status": pl.String}
 
 
-class TotalsError(ValueError):
+class TotalsError(DsaExploreError, ValueError):
     """The totals file cannot be used: the message names the file, the line, the value and what was expected."""
 
 
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("source", type=Path)
     p.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
-    from dsa_explore import paths
+    from dsa_explore.core import paths
 
     out = args.out or paths.data_dir() / "tdb" / "sor-daily-totals.csv"
     daily = build_totals(args.source, out)

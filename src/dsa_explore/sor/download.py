@@ -15,7 +15,6 @@ host of ``base_url``), never elsewhere.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import http.client
 import re
 import socket
@@ -26,6 +25,9 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from dsa_explore.core.errors import DsaExploreError
+from dsa_explore.core.hashing import file_digest
 
 #: Public bucket of the daily dumps (shantay dsa_sor.py; dsa-tdb types.py DAILY_FILE_S3_BUCKET).
 DEFAULT_BASE_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com"
@@ -38,7 +40,7 @@ MAX_BYTES = 2 * 10**12
 TIMEOUT = 60.0
 
 
-class DownloadError(Exception):
+class DownloadError(DsaExploreError):
     """A download failed or its checksum did not match."""
 
 
@@ -247,8 +249,4 @@ def download_period(since: str, until: str, to: str | Path, *, max_bytes: int = 
 
 
 def _sha1(path: Path) -> str:
-    h = hashlib.sha1()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_digest(path, "sha1")

@@ -1,0 +1,27 @@
+"""Risk-score explorer (ipywidgets, JupyterLab only)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dsa_explore.analysis.risk import DEFAULT_CAPACITY, explorer_summary
+
+
+def explorer(scored: pl.DataFrame):
+    """Return an ipywidgets explorer (JupyterLab only): threshold and capacity sliders with a summary."""
+    import ipywidgets as w
+
+    top = int(scored["risk_score"].max())
+    threshold = w.IntSlider(value=6, min=0, max=top, description="Threshold")
+    capacity = w.IntSlider(value=DEFAULT_CAPACITY, min=1, max=scored.height, description="Capacity/day")
+    out = w.Output()
+
+    def refresh(*_):
+        out.clear_output()
+        with out:
+            print(explorer_summary(scored, threshold.value, capacity.value))
+
+    threshold.observe(refresh, names="value")
+    capacity.observe(refresh, names="value")
+    refresh()
+    return w.VBox([threshold, capacity, out])
