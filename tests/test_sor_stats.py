@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from dsa_explore.analysis import sor as stats
+from dsa_explore.analysis import sor_view
 from dsa_explore.briefing.sections import sor as sor_section
 from dsa_explore.core import platforms
 from dsa_explore.data import catalog
@@ -449,7 +450,8 @@ def test_briefing_section_aliexpress_figures_are_h2_2025(extract):
 
 
 def test_briefing_section_says_no_data_for_a_platform_without_sors(monkeypatch, extract):
-    monkeypatch.setattr(sor_section, "load_extract", lambda: extract.filter(pl.col("platform") != "Zalando"))
+    without = sor_view.SorView(extract.filter(pl.col("platform") != "Zalando"), None)
+    monkeypatch.setattr(sor_section.sor_view, "load", lambda store=None: without)
     section = sor_section.section("Zalando")
     assert section.facts == []
     assert section.sentences == ["No statements of reasons for Zalando in the Transparency Database extract "

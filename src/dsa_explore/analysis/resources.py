@@ -262,21 +262,3 @@ def headline(cap: pl.DataFrame, cov: pl.DataFrame, platform: str = "AliExpress",
             f"{c['users']:,.0f} users = {formatting.ratio(c['per_million_b2'])} per million; {lang['language_name']}: "
             f"{formatting.count_short(lang['users'])} users, {formatting.count_short(lang['moderators'])} moderators with the language, "
             f"{lang['label']} users per moderator.")
-
-
-# --------------------------------------------------------------------------------------------
-# formatting
-
-
-
-
-
-
-# --------------------------------------------------------------------------------------------
-# briefing
-
-
-
-
-
-

@@ -32,21 +32,19 @@ The extract, one row per (day, platform, measure, variant)::
 
 Rebuild it (needs the source file, which is not shipped)::
 
-    python -m dsa_explore.analysis.sor build SOURCE.parquet [--out data/tdb/sor-marketplaces-daily.parquet]
+    dsa-explore data build sor_marketplaces_daily --source SOURCE.parquet
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from dsa_explore.core import paths
 from dsa_explore.data import catalog
+from dsa_explore.data.builds import Build
 from dsa_explore.sor import taxonomy
 
 if TYPE_CHECKING:
@@ -468,14 +466,12 @@ def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None
 # --------------------------------------------------------------------------- against the platforms' reports
 
 
-
 def month_end(month_start: date) -> date:
     """Return the last day of the month that starts on ``month_start``."""
     from datetime import timedelta
 
     nxt = date(month_start.year + (month_start.month == 12), month_start.month % 12 + 1, 1)
     return nxt - timedelta(days=1)
-
 
 
 def reported_figures(reported: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -538,16 +534,17 @@ def moderators_h2_2025() -> pl.DataFrame:
     return moderators_from_shipped(load_reported())
 
 
-def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None) -> pl.DataFrame:
+def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None, *,
+                       n_days: int | None = None) -> pl.DataFrame:
     """Return SoRs filed in H2 2025 per content moderator (internal + external) reported for H2 2025.
 
     ``moderators`` defaults to :func:`moderators_h2_2025`. Columns: platform, sors_h2_2025,
-    moderators, internal, external, sors_per_moderator, sors_per_moderator_per_day (over the
-    184 days of H2 2025), source_url, dataset.
+    moderators, internal, external, sors_per_moderator, sors_per_moderator_per_day (over ``n_days``,
+    by default the 184 days of H2 2025; pass the days a store covers), source_url, dataset.
     """
     mods = moderators_h2_2025() if moderators is None else moderators
     sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform", sors_h2_2025="sors")
-    n_days = (H2_2025[1] - H2_2025[0]).days + 1
+    n_days = n_days or (H2_2025[1] - H2_2025[0]).days + 1
     return (mods.join(sors, on="platform", how="inner")
             .filter(pl.col("moderators") > 0)
             .with_columns(sors_per_moderator=pl.col("sors_h2_2025") / pl.col("moderators"))
@@ -599,45 +596,40 @@ def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None =
     return pl.concat([sors.filter(pl.col("platform").is_in(keep)), acts]).sort("platform", "figure")
 
 
-# --------------------------------------------------------------------------- briefing
+# --------------------------------------------------------------------------- build (make data)
 
 
+def _build(root: Path, source: Path) -> list[Path]:
+    """Derive ``tdb/sor-marketplaces-daily.parquet`` under ``root`` from ``source`` and write its record.
 
+    The record's hand-written fields (title, description with the row account, licence, version) are
+    those of the shipped record; a source whose sha256 differs from :data:`SOURCE_SHA256` is refused,
+    because the shipped description would then be false.
+    """
+    from dsa_explore.core.errors import RefusedDataError
+    from dsa_explore.core.hashing import sha256_of
+    from dsa_explore.data import provenance
 
-
-
-
-
-
-
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m dsa_explore.analysis.sor build SOURCE [--out FILE]``: rebuild the shipped extract."""
-    parser = argparse.ArgumentParser(prog="python -m dsa_explore.analysis.sor", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p_build = sub.add_parser("build", help="derive the marketplace extract from the whole-database daily statistics")
-    p_build.add_argument("source", type=Path, help="tdb-daily-statistics-2023-09-25_2026-01-10.parquet")
-    p_build.add_argument("--out", type=Path, default=None,
-                         help="output Parquet (default data/tdb/sor-marketplaces-daily.parquet)")
-    args = parser.parse_args(argv)
-    out = args.out or paths.data_dir() / "tdb" / "sor-marketplaces-daily.parquet"
-    sha = catalog.sha256_of(args.source)
+    sha = sha256_of(source)
     if sha != SOURCE_SHA256:
-        print(f"warning: {args.source} has sha256 {sha}, the shipped extract was built from {SOURCE_SHA256}",
-              file=sys.stderr)
-    frame = build_extract(args.source, out)
-    account = source_account(args.source).group_by("reason").agg(pl.col("rows").sum()).sort("reason")
-    for reason, rows in account.iter_rows():
-        print(f"source rows {reason}: {rows:,}")
-    print(f"source rows in total: {account['rows'].sum():,}")
-    print(f"{out}: {frame.height} rows, {out.stat().st_size} bytes; "
-          f"refresh its record with `python -m dsa_explore.data.catalog refresh {out}`")
-    return 0
+        raise RefusedDataError(f"{source}: sha256 {sha}; the shipped extract is built from {SOURCE_SHA256} "
+                               "(shantay 0.6.0 builtin.parquet)")
+    out = Path(root) / "tdb" / "sor-marketplaces-daily.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_extract(source, out)
+    shipped = catalog.get(EXTRACT_DATASET).meta
+    fields = {k: v for k, v in shipped.items() if k not in ("rows", "sha256", "size", "built_by", "inputs")}
+    provenance.write(out, fields, built_by="dsa_explore.analysis.sor.build_extract",
+                     inputs=[f"shantay 0.6.0 builtin.parquet (sha256 {SOURCE_SHA256}; {SOURCE_DOI})"])
+    return [out]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+#: The build behind ``dsa-explore data build sor_marketplaces_daily --source FILE``; its input is not shipped.
+BUILD = Build(
+    name="sor_marketplaces_daily",
+    outputs=("tdb/sor-marketplaces-daily.parquet",),
+    inputs=("shantay 0.6.0 builtin.parquet (whole-database daily statistics)",),
+    function=_build,
+    description="marketplace extract of the Transparency Database's whole-database daily statistics",
+    external=f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})",
+)
