@@ -289,15 +289,15 @@ def test_a_line_longer_than_the_limit_is_refused_with_its_offset(tmp_path, monke
     monkeypatch.setattr(reader, "MAX_LINE_BYTES", 20_000)
     monkeypatch.setattr(reader, "CHUNK_BYTES", 4096)
     monkeypatch.setattr(reader, "READ_BYTES", 1024)
-    largest = []
-    real = reader.iter_member_chunks
+    inflated = []
+    real = reader.iter_member_pieces
 
-    def watched(task, block=4096):
-        for parts in real(task, block):
-            largest.append(sum(len(p) for p in parts))
-            yield parts
+    def counted(*args, **kwargs):
+        for piece in real(*args, **kwargs):
+            inflated.append(len(piece))
+            yield piece
 
-    monkeypatch.setattr(reader, "iter_member_chunks", watched)
+    monkeypatch.setattr(reader, "iter_member_pieces", counted)
     tasks, _ = reader.plan_dump(dump)
     res = reader.summarise_member(tasks[0])
     offset = len(header) + 1 + len(good) + 1          # where the long line starts (bytes written above)
@@ -305,9 +305,8 @@ def test_a_line_longer_than_the_limit_is_refused_with_its_offset(tmp_path, monke
                          f"sor-global-2025-07-04-full-00000-00000.csv': line longer than the limit of 20,000 bytes "
                          f"at byte offset {offset:,} of the member; refused without reading the line whole "
                          "(the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
-    assert max(largest, default=0) < 4096 + 20_000 + 1024      # memory bounded by block + limit + one read
-    # the default limit is documented and generous: 64 MiB (real rows are a few KB at most)
-
+    # refused once block + limit were passed: the 200,000-byte line was never read whole
+    assert sum(inflated) <= 4096 + 20_000 + 2 * 1024 < len(body)
 
 
 def test_default_line_limit_is_64_mib():

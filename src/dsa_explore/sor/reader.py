@@ -69,7 +69,7 @@ MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
 #: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
-#: characters). A longer line refuses its member, naming its byte offset, as soon as the limit is
+#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte offset, as soon as the limit is
 #: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
@@ -398,14 +398,18 @@ def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str,
         raise MemberRefused(dump, label, f"corrupt data: CRC-32 {crc:08x}, header declares {info.CRC:08x}")
 
 
-def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[Block]:
+def iter_member_chunks(task: MemberTask, block: int | None = None) -> Iterator[Block]:
     """Yield the decompressed bytes of one CSV member in blocks cut at line breaks (CRC-checked).
 
     Each block is a :class:`Block` of bytes-like parts to be joined (this avoids copying 8 MB twice).
 
     Raises :class:`MemberRefused` for a missing member, an implausible size or compression ratio, or
-    corrupt or truncated data (also when the data turns out longer or shorter than declared).
+    corrupt or truncated data (also when the data turns out longer or shorter than declared), and
+    for a line longer than :data:`MAX_LINE_BYTES` (measured when a block cannot be cut: the limit is
+    larger than a block, so a longer line always spans one).
     """
+    block = block or CHUNK_BYTES
+    line_start = None         # member offset where the line being read starts, once a block could not be cut
     with open(task.dump_path, "rb") as fh:
         inner = _open_task_inner(fh, task)
         with inner:
@@ -427,9 +431,12 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                     if size >= block:
                         cut = blk.rfind(b"\n")
                         if cut < 0:
-                            if size > block + MAX_LINE_BYTES:
-                                _refuse_long_line(task, parts, total)
+                            if line_start is None:
+                                line_start = total - _tail_bytes(parts)
+                            if total - line_start > MAX_LINE_BYTES:
+                                _refuse_long_line(task, line_start)
                             continue
+                        line_start = None
                         view = memoryview(blk)
                         parts[-1] = view[: cut + 1]
                         yield parts
@@ -446,17 +453,21 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
 
 
-def _refuse_long_line(task: MemberTask, parts: list, total: int) -> None:
-    """Refuse a member whose current line passed :data:`MAX_LINE_BYTES` (``total`` bytes read so far)."""
-    tail = 0                 # bytes after the last line break held in ``parts``
+def _tail_bytes(parts: list) -> int:
+    """Bytes after the last line break held in ``parts`` (all of them when there is none)."""
+    tail = 0
     for p in reversed(parts):
         nl = bytes(p).rfind(b"\n")
         if nl >= 0:
-            tail += len(p) - nl - 1
-            break
+            return tail + len(p) - nl - 1
         tail += len(p)
+    return tail
+
+
+def _refuse_long_line(task: MemberTask, offset: int) -> None:
+    """Refuse a member whose line starting at byte ``offset`` passed :data:`MAX_LINE_BYTES`."""
     raise MemberRefused(task.dump, task.label, f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
-                                               f"offset {total - tail:,} of the member; refused without reading "
+                                               f"offset {offset:,} of the member; refused without reading "
                                                "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
 
 
