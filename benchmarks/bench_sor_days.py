@@ -117,7 +117,8 @@ def main() -> int:
             day = (first + dt.timedelta(days=i)).isoformat()
             if not (dumps / f"sor-global-{day}-full.zip").exists():
                 synth.write_synthetic_dump(dumps, day, args.rows, seed=args.seed + i,
-                                           rows_per_member=args.rows_per_member, processes=args.workers)
+                                           rows_per_member=args.rows_per_member,
+                                           processes=args.workers if args.rows >= 100_000 else 1)
         store = out / "store"
         if store.exists():
             import shutil

@@ -46,15 +46,15 @@ def test_bench_sor_stages_prints_every_stage(tmp_path):
 
 
 def test_bench_sor_members_prints_linear_costs(tmp_path):
-    out = _run("bench_sor_members.py", "--sizes", "100,300", "--out", str(tmp_path))
+    out = _run("bench_sor_members.py", "--sizes", "40,120", "--out", str(tmp_path))
     rows = [line.split() for line in out.splitlines() if re.match(r"^\s+\d", line)]
-    assert [r[0] for r in rows] == ["100", "300"]
+    assert [r[0] for r in rows] == ["40", "120"]
     assert float(rows[0][3]) == 1.00 and float(rows[1][3]) > 0          # per-member cost against the smallest
-    assert '"members": 300' in (tmp_path / "m300" / "store" / "manifest.json").read_text()
+    assert '"members": 120' in (tmp_path / "m120" / "store" / "manifest.json").read_text()
 
 
 def test_bench_sor_days_prints_peaks_per_day(tmp_path):
-    out = _run("bench_sor_days.py", "--days", "3", "--rows", "4000", "--rows-per-member", "2000", "--out",
+    out = _run("bench_sor_days.py", "--days", "3", "--rows", "1000", "--rows-per-member", "1000", "--out",
                str(tmp_path))
     days = [line.split() for line in out.splitlines() if re.match(r"^\s+\d+\s+\d", line)]
     assert [d[0] for d in days] == ["1", "2", "3"]
