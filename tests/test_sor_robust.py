@@ -145,6 +145,42 @@ def test_each_day_is_committed_when_done(tmp_path, monkeypatch):
                                                          "sor-global-2025-07-02-full": "ingested"}
 
 
+KILL_MID_RUN_SCRIPT = textwrap.dedent("""
+    import sys, time
+    from dsa_explore.sor import ingest, reader
+    real = reader.summarise_member
+    def slow_on_day_3(task):
+        res = real(task)
+        if task.dump == "sor-global-2025-07-02-full":
+            print("day 3 in flight", flush=True)
+            time.sleep(60)                 # the test kills the process here
+        return res
+    reader.summarise_member = slow_on_day_3
+    ingest.ingest(sys.argv[2:], sys.argv[1], workers=1, notify=None)
+""")
+
+
+def test_an_ingest_killed_mid_run_keeps_the_days_done_and_the_next_run_finishes(tmp_path):
+    root = tmp_path / "store"
+    proc = subprocess.Popen([sys.executable, "-c", KILL_MID_RUN_SCRIPT, str(root), str(DAY1), str(DAY2), str(CLEAN)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "day 3 in flight"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)         # kill -9 in the middle of the third day
+        proc.wait()
+    entries = Store(root).manifest()["dumps"]
+    assert {k: e["rows_summarised"] for k, e in entries.items()} == {"sor-global-2024-03-01-full": 10,
+                                                                     "sor-global-2024-03-02-light": 4}
+    assert _files_named_by_manifest_exist(root)
+    assert (root / ".staging" / "sor-global-2025-07-02-full").is_dir()     # what the kill left
+    report = ingest.ingest([DAY1, DAY2, CLEAN], root, workers=1, notify=None)
+    assert [d.action for d in report.dumps] == ["skipped", "skipped", "ingested"]
+    assert report.notes and "removed staging left by an interrupted ingest" in report.notes[0]
+    assert not (root / ".staging").exists()
+    assert query.counts(root, ["platform"])["count"].sum() == 174
+
+
 def test_staging_left_by_a_kill_is_cleaned_at_start_and_said(tmp_path, capsys):
     from dsa_explore.cli import main
 
