@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -50,9 +51,10 @@ def _staging_bytes(staging: Path) -> dict[str, int]:
 
 
 def _committed(store: Path) -> int:
+    """Days committed: entries in the manifest, which is written last, so a day's peaks include its commit."""
     try:
-        return sum(1 for f in os.listdir(store / "summary") if f.endswith(".parquet"))
-    except FileNotFoundError:
+        return len(json.loads((store / "manifest.json").read_text())["dumps"])
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
         return 0
 
 
