@@ -254,6 +254,28 @@ def _open_task_inner(fh, task: MemberTask) -> zipfile.ZipFile:
         raise MemberRefused(task.dump, task.inner, f"corrupt or truncated inner zip ({exc})") from exc
 
 
+def _plan_inner(outer: zipfile.ZipFile, fh, path: Path, info: DumpInfo, inner_info: zipfile.ZipInfo, index: int,
+                platforms, tasks: list, errors: list) -> int:
+    """Append the CSV members of one inner zip to ``tasks`` (others to ``errors``); return the next index."""
+    name = inner_info.filename
+    inner = _open_inner(outer, fh, info.stem, name)
+    stored = inner_info.compress_type == zipfile.ZIP_STORED
+    where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
+    with inner:
+        for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
+            if csv_info.is_dir():
+                continue
+            label = f"{name}/{csv_info.filename}"
+            if not csv_info.filename.endswith(".csv"):
+                errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
+                                                         "unexpected member (expected .csv); skipped"})
+                continue
+            tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name, member=csv_info.filename,
+                                    index=index, platforms=platforms, **where))
+            index += 1
+    return index
+
+
 def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
     """List the CSV members of dump ``path`` (central directories only).
 
@@ -285,22 +307,7 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                                                         "(expected inner .csv.zip files); skipped"})
                 continue
             try:
-                inner = _open_inner(outer, fh, info.stem, name)
-                stored = inner_info.compress_type == zipfile.ZIP_STORED
-                where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
-                with inner:
-                    for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
-                        if csv_info.is_dir():
-                            continue
-                        label = f"{name}/{csv_info.filename}"
-                        if not csv_info.filename.endswith(".csv"):
-                            errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
-                                                                     "unexpected member (expected .csv); skipped"})
-                            continue
-                        tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name,
-                                                member=csv_info.filename, index=index, platforms=platforms,
-                                                **where))
-                        index += 1
+                index = _plan_inner(outer, fh, path, info, inner_info, index, platforms, tasks, errors)
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
     if not tasks and not errors:
@@ -351,7 +358,26 @@ def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str,
             while blk := member.read(read):
                 yield blk
         return
-    fp = inner.fp
+    _seek_member_data(inner.fp, info, dump, label)
+    z = _inflater()
+    pieces = (_inflated(inner.fp, info, dump, label, read, z) if info.compress_type == zipfile.ZIP_DEFLATED
+              else _stored(inner.fp, info, dump, label, read))
+    crc = total = 0
+    for out in pieces:
+        crc = z.crc32(out, crc)
+        total += len(out)
+        if total > info.file_size:
+            raise MemberRefused(dump, label, f"size mismatch: more than the {info.file_size:,} bytes the header "
+                                             "declares")
+        yield out
+    if total != info.file_size:
+        raise MemberRefused(dump, label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+    if crc != info.CRC:
+        raise MemberRefused(dump, label, f"corrupt data: CRC-32 {crc:08x}, header declares {info.CRC:08x}")
+
+
+def _seek_member_data(fp, info: zipfile.ZipInfo, dump: str, label: str) -> None:
+    """Check the member's local header (signature, name) and seek ``fp`` to its data."""
     fp.seek(info.header_offset)
     local = fp.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -362,40 +388,41 @@ def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str,
     if name != info.orig_filename:
         raise MemberRefused(dump, label, f"corrupt local header: it names {name!r}, the directory {info.orig_filename!r}")
     fp.seek(info.header_offset + 30 + name_len + extra_len)
+
+
+def _compressed(fp, size: int, dump: str, label: str) -> bytes:
+    buf = fp.read(size)
+    if not buf:
+        raise MemberRefused(dump, label, "corrupt or truncated data (the zip ends inside the member)")
+    return buf
+
+
+def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) -> Iterator[bytes]:
+    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of at most ``read``."""
+    d = z.decompressobj(-15)
     remaining = info.compress_size
-    z = _inflater()
-    crc = total = 0
-    d = z.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    while True:
-        if d is not None and d.unconsumed_tail:
+    while not d.eof:
+        if d.unconsumed_tail:
             buf = d.unconsumed_tail
         elif remaining > 0:
-            buf = fp.read(min(INFLATE_INPUT_BYTES if d is not None else read, remaining))
-            if not buf:
-                raise MemberRefused(dump, label, "corrupt or truncated data (the zip ends inside the member)")
+            buf = _compressed(fp, min(INFLATE_INPUT_BYTES, remaining), dump, label)
             remaining -= len(buf)
-        elif d is not None and not d.eof:
-            buf = b""         # the input is all in; the inflater may still hold output (isal does)
         else:
-            break
-        out = d.decompress(buf, read) if d is not None else buf
+            buf = b""         # the input is all in; the inflater may still hold output (isal does)
+        out = d.decompress(buf, read)
         if not buf and not out:
-            break
+            raise MemberRefused(dump, label, "corrupt or truncated data (the deflate stream does not end)")
         if out:
-            crc = z.crc32(out, crc)
-            total += len(out)
-            if total > info.file_size:
-                raise MemberRefused(dump, label, f"size mismatch: more than the {info.file_size:,} bytes the header "
-                                                 "declares")
             yield out
-        if d is not None and d.eof:
-            break
-    if d is not None and not d.eof:
-        raise MemberRefused(dump, label, "corrupt or truncated data (the deflate stream does not end)")
-    if total != info.file_size:
-        raise MemberRefused(dump, label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
-    if crc != info.CRC:
-        raise MemberRefused(dump, label, f"corrupt data: CRC-32 {crc:08x}, header declares {info.CRC:08x}")
+
+
+def _stored(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int) -> Iterator[bytes]:
+    """The bytes of a stored member at ``fp``, in pieces of at most ``read``."""
+    remaining = info.compress_size
+    while remaining > 0:
+        buf = _compressed(fp, min(read, remaining), dump, label)
+        remaining -= len(buf)
+        yield buf
 
 
 def iter_member_chunks(task: MemberTask, block: int | None = None) -> Iterator[Block]:
