@@ -47,7 +47,7 @@ def test_the_store_view_counts_the_ingested_rows(store):
     totals = dict(stats.platform_totals(frame).select("platform", "sors").iter_rows())
     assert totals["AliExpress"] == 5 and totals["Temu"] == 7
     assert sorted(frame["date"].unique().to_list())[0].isoformat() == "2025-07-01"
-    neg = stats.delays(frame, platforms_=["AliExpress"]).row(0, named=True)
+    neg = stats.delays(frame, platforms=["AliExpress"]).row(0, named=True)
     assert neg["negative"] == 4
 
 

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -47,12 +46,11 @@ from dsa_explore.data import catalog
 from dsa_explore.data.builds import Build
 from dsa_explore.sor import taxonomy
 
-if TYPE_CHECKING:
-    pass
-
 #: Catalog names of the shipped datasets this module reads.
 EXTRACT_DATASET = "sor_marketplaces_daily"
 REPORTED_DATASET = "sor_reported_actions_h2_2025"
+#: Published whole-period totals the extract is checked against.
+PUBLISHED_TOTALS_DATASET = "sor_published_totals"
 #: The project's tidy transparency-report dataset (built by ``dsa_explore.readers.transparency``), used when present.
 TRANSPARENCY_DATASET = "transparency_marketplace_reports"
 
@@ -313,14 +311,14 @@ def platform_totals(extract: pl.DataFrame, *, since: date | None = None, until: 
             .sort("sors", key, descending=[True, False]))
 
 
-def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms_: list[str] | None = None,
+def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms: list[str] | None = None,
             since: date | None = None, until: date | None = None) -> pl.DataFrame:
     """Return SoRs per platform and period (``every``: "1d", "1w" weeks from Monday, "1mo").
 
     Columns: period (Date, the period's first day), platform, sors, days (days with SoRs),
     sors_per_day (over the days in the period with SoRs).
     """
-    rows = _platforms(_between(extract.filter(pl.col("measure") == "rows"), since, until), platforms_)
+    rows = _platforms(_between(extract.filter(pl.col("measure") == "rows"), since, until), platforms)
     return (rows.with_columns(period=pl.col("date").dt.truncate(every))
             .group_by("period", "platform").agg(sors=pl.col("count").sum(), days=pl.col("date").n_unique())
             .with_columns(sors_per_day=pl.col("sors") / pl.col("days"))
@@ -328,7 +326,7 @@ def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms_: list[str] |
 
 
 def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platform",),
-           since: date | None = None, until: date | None = None, platforms_: list[str] | None = None,
+           since: date | None = None, until: date | None = None, platforms: list[str] | None = None,
            every: str | None = None) -> pl.DataFrame:
     """Return counts and shares of the variants of ``measure`` within each group of ``by``.
 
@@ -337,7 +335,7 @@ def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platf
     """
     if measure not in MEASURES:
         raise KeyError(f"unknown measure {measure!r}; known measures: {', '.join(MEASURES)}")
-    frame = _platforms(_between(extract.filter(pl.col("measure") == measure), since, until), platforms_)
+    frame = _platforms(_between(extract.filter(pl.col("measure") == measure), since, until), platforms)
     groups = list(by)
     if every:
         frame = frame.with_columns(period=pl.col("date").dt.truncate(every))
@@ -348,7 +346,7 @@ def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platf
     return out.sort(*groups, "count", "variant", descending=[False] * len(groups) + [True, False])
 
 
-def category_mix(extract: pl.DataFrame, *, platforms_: list[str] | None = None, every: str = "1mo",
+def category_mix(extract: pl.DataFrame, *, platforms: list[str] | None = None, every: str = "1mo",
                  since: date | None = None, until: date | None = None) -> pl.DataFrame:
     """Return category shares per platform and period, as published and harmonised to v2, stacked.
 
@@ -356,7 +354,7 @@ def category_mix(extract: pl.DataFrame, *, platforms_: list[str] | None = None, 
     """
     parts = []
     for measure, view in (("category", "as published"), ("category_v2", "harmonised to v2")):
-        parts.append(shares(extract, measure, platforms_=platforms_, every=every, since=since, until=until)
+        parts.append(shares(extract, measure, platforms=platforms, every=every, since=since, until=until)
                      .with_columns(taxonomy=pl.lit(view)))
     return pl.concat(parts).select("platform", "period", "taxonomy", "variant", "count", "share")
 
@@ -369,13 +367,13 @@ AUTOMATION_LABELS = {
 
 
 def automation(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-               platforms_: list[str] | None = None) -> pl.DataFrame:
+               platforms: list[str] | None = None) -> pl.DataFrame:
     """Return per platform the shares of fully / partially / not automated decisions and of automated detection.
 
     Columns: platform, sors, fully, partially, not_automated, automated_detection (shares of SoRs).
     """
-    dec = shares(extract, "automated_decision", since=since, until=until, platforms_=platforms_)
-    det = shares(extract, "automated_detection", since=since, until=until, platforms_=platforms_)
+    dec = shares(extract, "automated_decision", since=since, until=until, platforms=platforms)
+    det = shares(extract, "automated_detection", since=since, until=until, platforms=platforms)
     wide = (dec.with_columns(pl.col("variant").replace_strict(
                 {"AUTOMATED_DECISION_FULLY": "fully", "AUTOMATED_DECISION_PARTIALLY": "partially",
                  "AUTOMATED_DECISION_NOT_AUTOMATED": "not_automated"}, default="other"))
@@ -392,7 +390,7 @@ def automation(extract: pl.DataFrame, *, since: date | None = None, until: date 
 
 
 def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-                platforms_: list[str] | None = None) -> pl.DataFrame:
+                platforms: list[str] | None = None) -> pl.DataFrame:
     """Return per platform how many keywords (``category_specification``) its SoRs carry.
 
     Keywords say what a decision is about within its category (``KEYWORD_UNSAFE_PRODUCTS``,
@@ -401,9 +399,9 @@ def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date
     keywords_per_100_sors, kinds (distinct v2 keywords), first_day and last_day with a keyword
     (null when none). Platforms with SoRs but no keyword at all have ``keywords`` 0.
     """
-    sors = platform_totals(_platforms(extract, platforms_), since=since, until=until).select("platform", "sors")
-    kw = _platforms(_between(extract.filter(pl.col("measure") == "keyword"), since, until), platforms_)
-    kinds = _platforms(_between(extract.filter(pl.col("measure") == "keyword_v2"), since, until), platforms_)
+    sors = platform_totals(_platforms(extract, platforms), since=since, until=until).select("platform", "sors")
+    kw = _platforms(_between(extract.filter(pl.col("measure") == "keyword"), since, until), platforms)
+    kinds = _platforms(_between(extract.filter(pl.col("measure") == "keyword_v2"), since, until), platforms)
     used = (kw.group_by("platform").agg(keywords=pl.col("count").sum(), first_day=pl.col("date").min(),
                                         last_day=pl.col("date").max())
             .join(kinds.group_by("platform").agg(kinds=pl.col("variant").drop_nulls().n_unique()),
@@ -416,7 +414,7 @@ def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date
 
 
 def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: date | None = None,
-           until: date | None = None, platforms_: list[str] | None = None, every: str | None = None) -> pl.DataFrame:
+           until: date | None = None, platforms: list[str] | None = None, every: str | None = None) -> pl.DataFrame:
     """Return the mean, min and max delay (days) per platform, with the count of negative delays.
 
     The mean is weighted by the daily counts; SoRs with a negative delay (e.g. content_date
@@ -425,7 +423,7 @@ def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: d
     """
     if measure not in _DELAY_COLUMNS:
         raise KeyError(f"unknown delay {measure!r}; expected one of {_DELAY_COLUMNS}")
-    frame = _platforms(_between(extract, since, until), platforms_)
+    frame = _platforms(_between(extract, since, until), platforms)
     groups = ["platform"]
     if every:
         frame = frame.with_columns(period=pl.col("date").dt.truncate(every))
@@ -449,13 +447,13 @@ def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None
     The table behind the notebook's explorer widget. Columns: period, sors, sors_per_day,
     fully_automated, automated_detection, mean_moderation_delay_days, negative_delays.
     """
-    vol = volumes(extract, every, platforms_=[platform], since=since, until=until).select(
+    vol = volumes(extract, every, platforms=[platform], since=since, until=until).select(
         "period", "sors", "sors_per_day")
-    dec = (shares(extract, "automated_decision", platforms_=[platform], since=since, until=until, every=every)
+    dec = (shares(extract, "automated_decision", platforms=[platform], since=since, until=until, every=every)
            .filter(pl.col("variant") == "AUTOMATED_DECISION_FULLY").select("period", fully_automated="share"))
-    det = (shares(extract, "automated_detection", platforms_=[platform], since=since, until=until, every=every)
+    det = (shares(extract, "automated_detection", platforms=[platform], since=since, until=until, every=every)
            .filter(pl.col("variant") == "Yes").select("period", automated_detection="share"))
-    dl = delays(extract, platforms_=[platform], since=since, until=until, every=every).select(
+    dl = delays(extract, platforms=[platform], since=since, until=until, every=every).select(
         "period", mean_moderation_delay_days="mean_days", negative_delays="negative")
     return (vol.join(dec, on="period", how="left").join(det, on="period", how="left").join(dl, on="period", how="left")
             .with_columns(pl.col("fully_automated", "automated_detection").fill_null(0.0),
@@ -474,10 +472,6 @@ def month_end(month_start: date) -> date:
     return nxt - timedelta(days=1)
 
 
-def reported_figures(reported: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Return the platforms' H2 2025 reported figures wide: one row per platform, one column per metric."""
-    reported = load_reported() if reported is None else reported
-    return reported.pivot(on="metric", index="platform", values="value", aggregate_function="sum").sort("platform")
 
 
 def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
@@ -594,6 +588,27 @@ def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None =
                     source=pl.lit("transparency report")))
     keep = acts["platform"].unique().implode()
     return pl.concat([sors.filter(pl.col("platform").is_in(keep)), acts]).sort("platform", "figure")
+
+
+def published_totals_check(extract: pl.DataFrame, published: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Return the extract's whole-period totals beside the published ones, rounded to the published precision.
+
+    ``published`` defaults to the shipped ``sor_published_totals``. Columns: platform_published, sors,
+    first_day, last_day, days, sors_millions (rounded to the published decimals), published_millions,
+    matches (the total, and the first day where one is published).
+    """
+    published = catalog.load(PUBLISHED_TOTALS_DATASET) if published is None else published
+    totals = platform_totals(extract, by_published_name=True)
+    return (totals.join(published, on="platform_published", how="inner")
+            .with_columns(sors_millions=pl.col("sors") / 1e6)
+            .with_columns(sors_millions=pl.struct("sors_millions", "decimals").map_elements(
+                lambda r: round(r["sors_millions"], r["decimals"]), return_dtype=pl.Float64),
+                published_millions=pl.col("published_sors_millions"))
+            .with_columns(matches=(pl.col("sors_millions") == pl.col("published_millions"))
+                          & (pl.col("first_day_right").is_null() | (pl.col("first_day") == pl.col("first_day_right"))))
+            .select("platform_published", "first_day", "last_day", "days", "sors", "sors_millions",
+                    "published_millions", "matches")
+            .sort("sors", descending=True))
 
 
 # --------------------------------------------------------------------------- build (make data)

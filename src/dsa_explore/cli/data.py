@@ -17,6 +17,7 @@ import sys
 
 from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
+from dsa_explore.sor import check as sor_totals
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import risk as risk_synthetic
@@ -29,6 +30,7 @@ BUILDS = (
     listing_templates.BUILD,
     risk_synthetic.BUILD,
     sor_extract.BUILD,
+    sor_totals.BUILD,
     sor_synthetic_texts.BUILD,
 )
 

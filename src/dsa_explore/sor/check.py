@@ -11,18 +11,18 @@ The totals file is CSV or Parquet with the columns ``date`` (YYYY-MM-DD) and ``r
 integer). The project ships ``data/tdb/sor-daily-totals.csv``, 2023-09-25 .. 2026-01-10, derived
 from the whole-database daily statistics (:func:`build_totals`; provenance beside the file).
 
-    python -m dsa_explore.sor.check build tdb-daily-statistics-2023-09-25_2026-01-10.parquet
+    dsa-explore data build sor_daily_totals --source tdb-daily-statistics-2023-09-25_2026-01-10.parquet
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
 import polars as pl
 
+from dsa_explore.core.errors import DsaExploreError, RefusedDataError
+from dsa_explore.data.builds import Build
 from dsa_explore.sor import reader
 from dsa_explore.sor.store import Store
 
@@ -30,7 +30,7 @@ CHECK_SCHEMA = {"date": pl.Date, "dump": pl.String, "dump_status": pl.String, "r
                 "published": pl.Int64, "difference": pl.Int64, "status": pl.String}
 
 
-class TotalsError(ValueError):
+class TotalsError(DsaExploreError, ValueError):
     """The totals file cannot be used: the message names the file, the line, the value and what was expected."""
 
 
@@ -110,21 +110,57 @@ def build_totals(source: str | Path, out: str | Path) -> pl.DataFrame:
     return daily
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m dsa_explore.sor.check", description=__doc__.splitlines()[0])
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("build", help="derive data/tdb/sor-daily-totals.csv from the whole-database statistics")
-    p.add_argument("source", type=Path)
-    p.add_argument("--out", type=Path, default=None)
-    args = ap.parse_args(argv)
-    from dsa_explore import paths
-
-    out = args.out or paths.data_dir() / "tdb" / "sor-daily-totals.csv"
-    daily = build_totals(args.source, out)
-    print(f"{out}: {daily.height} days, {daily['rows'].sum():,} statements of reasons, "
-          f"{daily['date'].min()} .. {daily['date'].max()}")
-    return 0
+#: sha256 of shantay 0.6.0's builtin.parquet, the whole-database daily statistics the totals come from.
+SOURCE_SHA256 = "2b255dd2d749744ca50704b55cc1bcd6910b3a9c4cbd0402549a1f71b36fb883"
+TOTALS_FILE = "tdb/sor-daily-totals.csv"
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _build(root: Path, source: Path) -> list[Path]:
+    """Write ``tdb/sor-daily-totals.csv`` under ``root`` from ``source`` with its provenance record."""
+    from dsa_explore.core.hashing import sha256_of
+    from dsa_explore.data import provenance
+
+    sha = sha256_of(source)
+    if sha != SOURCE_SHA256:
+        raise RefusedDataError(f"{source}: sha256 {sha}; the shipped totals are built from {SOURCE_SHA256} "
+                               "(shantay 0.6.0 builtin.parquet)")
+    out = Path(root) / TOTALS_FILE
+    out.parent.mkdir(parents=True, exist_ok=True)
+    daily = build_totals(source, out)
+    fields = provenance.record(
+        "sor_daily_totals",
+        "Statements of reasons per day in the whole DSA Transparency Database, 2023-09-25..2026-01-10",
+        (f"Number of statements of reasons (SoRs) in each daily release of the DSA Transparency Database, all "
+         f"platforms, {daily.height} days (none missing), {daily['rows'].sum():,} SoRs in total: the per-day totals "
+         "that `dsa-explore sor check --store DIR --totals data/tdb/sor-daily-totals.csv` compares each ingested "
+         "global dump with (rows read from its CSVs). Derived by dsa_explore.sor.check.build_totals from the "
+         "database-wide `total_rows` statistic of each day in tdb-daily-statistics-2023-09-25_2026-01-10.parquet "
+         f"(shantay 0.6.0 shantay/builtin.parquet, sha256 {SOURCE_SHA256}), computed by shantay from every daily "
+         "dump; the build checks that every day's total equals the sum of its per-platform `rows` statistics (it "
+         "does for all days)."),
+        source=("European Commission-DG CONNECT, Digital Services Act Transparency Database, "
+                "https://doi.org/10.2906/134353607485211; daily statistics computed by shantay 0.6.0 (PyPI "
+                "shantay==0.6.0, shantay/builtin.parquet, Apache-2.0); totals extracted by "
+                "dsa_explore.sor.check.build_totals"),
+        source_urls=["https://doi.org/10.2906/134353607485211",
+                     "https://transparency.dsa.ec.europa.eu/explore-data/download",
+                     "https://pypi.org/project/shantay/0.6.0/"],
+        licence="CC BY 4.0 (data: European Commission); statistics: shantay, Apache-2.0",
+        retrieved="2026-12-02", version="2026-01-10", synthetic=False,
+        schema={"date": "Date", "rows": "Int64"},
+        columns={"date": "release day (created_at day, UTC)", "rows": "statements of reasons in that day's release"})
+    provenance.write(out, fields, built_by="dsa_explore.sor.check.build_totals",
+                     inputs=[f"shantay 0.6.0 builtin.parquet (sha256 {SOURCE_SHA256}; "
+                             "https://doi.org/10.2906/134353607485211)"])
+    return [out]
+
+
+#: The build behind ``dsa-explore data build sor_daily_totals --source FILE``; its input is not shipped.
+BUILD = Build(
+    name="sor_daily_totals",
+    outputs=(TOTALS_FILE,),
+    inputs=("shantay 0.6.0 builtin.parquet (whole-database daily statistics)",),
+    function=_build,
+    description="per-day totals of the whole Transparency Database, for `sor check`",
+    external=f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})",
+)

@@ -485,7 +485,8 @@ class _Run:
         sha1 = self.hasher.submit(sha1_of, path)
         old = self.manifest["dumps"].get(info.stem)
         if (not self.force and old and old.get("status") == "complete"
-                and old.get("schema_version") == schema.SCHEMA_VERSION and old.get("params") == _params(self.plats, self.row_plan)
+                and old.get("schema_version") == schema.SCHEMA_VERSION
+                and old.get("params") == _params(self.plats, self.row_plan)
                 and old.get("sha1") == sha1.result()):
             self.report.dumps.append(DumpReport(info.stem, str(path), "skipped", old.get("status"),
                                                 old.get("rows_read", 0), old.get("rows_summarised", 0)))
@@ -495,7 +496,8 @@ class _Run:
         except reader.MemberRefused as exc:
             err = [{"member": exc.member, "error": str(exc)}]
             self.store.record_error(info.stem, {"source_file": path.name, "sha1": sha1.result(),
-                                                "status": "refused", "errors": err, "params": _params(self.plats, self.row_plan)})
+                                                "status": "refused", "errors": err,
+                                                "params": _params(self.plats, self.row_plan)})
             self.report.dumps.append(DumpReport(info.stem, str(path), "refused", "refused", errors=err))
             return None
         if self.row_plan is not None:
@@ -534,41 +536,50 @@ class _Run:
                 return
         self._commit(res.task.dump, st)
 
+    def _queue_next_dump(self, pending: deque, queue: deque) -> bool:
+        """Plan dumps from ``pending`` until one has members; queue them. False when none is left."""
+        st = None
+        while st is None and pending:
+            st = self._plan(pending.popleft())
+        if st is None:
+            return False
+        queue.extend(st.tasks)
+        if self.bar is not None:
+            self.bar.total += len(st.tasks)
+            self.bar.refresh()
+        return True
+
+    def _fill(self, stack: ExitStack, pending: deque, queue: deque, start) -> None:
+        """Submit tasks until the executor holds its capacity or nothing is left (start it if needed)."""
+        while self.ex is None or self.in_flight < self.capacity:
+            if not queue and not self._queue_next_dump(pending, queue):
+                return
+            if self.ex is None:     # started only when there is work: skipped dumps cost no processes
+                self.ex = stack.enter_context(start())
+                self.capacity = self.ex.capacity
+            self.ex.submit(reader.summarise_member, queue.popleft())
+            self.in_flight += 1
+
     def run(self, dumps: list[Path], *, executor, scheduler, workers, progress) -> IngestReport:
         t0 = time.perf_counter()
         if progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=0, unit="member", desc="sor ingest", file=sys.stderr)
-        pending_dumps = deque(dumps)
-        queue: deque = deque()
-        in_flight = capacity = 0
+        pending, queue = deque(dumps), deque()
+        self.ex, self.in_flight, self.capacity = None, 0, 0
         with ExitStack() as stack:
-            ex = None
+            # a bounded number of tasks in flight: memory and staging stay flat over any number of
+            # dumps (only the dumps these tasks belong to are open)
             while True:
-                # keep a bounded number of tasks in flight: memory and staging stay flat over any
-                # number of dumps (only the dumps these tasks belong to are open)
-                while ex is None or in_flight < capacity:
-                    if not queue:
-                        st = None
-                        while st is None and pending_dumps:
-                            st = self._plan(pending_dumps.popleft())
-                        if st is None:
-                            break
-                        queue.extend(st.tasks)
-                        if self.bar is not None:
-                            self.bar.total += len(st.tasks)
-                            self.bar.refresh()
-                    if ex is None:   # started only when there is work: skipped dumps cost no processes
-                        ex = stack.enter_context(make_executor(executor, scheduler=scheduler, workers=workers))
-                        capacity = ex.capacity
-                    ex.submit(reader.summarise_member, queue.popleft())
-                    in_flight += 1
-                if in_flight == 0:
+                self._fill(stack, pending, queue,
+                           lambda: make_executor(executor, scheduler=scheduler, workers=workers))
+                if self.in_flight == 0:
                     break
-                res = ex.next_done()
-                in_flight -= 1
+                res = self.ex.next_done()
+                self.in_flight -= 1
                 self._received(res, queue)
+            self.ex = None
         if self.bar is not None:
             self.bar.close()
         try:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import struct
 import zipfile
@@ -48,6 +49,19 @@ import polars as pl
 from dsa_explore.core.errors import RefusedDataError
 from dsa_explore.sor import schema, taxonomy
 
+try:
+    from isal import isal_zlib as _isal_zlib
+except ImportError:    # isal is a pinned dependency; without it the ingest falls back to zlib
+    _isal_zlib = None
+
+#: The inflate members are decompressed with: ``isal`` (python-isal, ISA-L's inflate, about 2.4x
+#: zlib's on these members) when installed, else ``zlib``; ``DSA_EXPLORE_SOR_INFLATE=zlib`` forces
+#: zlib (to compare). The ingest and the benchmark's floor (:func:`drain_member`) use the same.
+INFLATE = os.environ.get("DSA_EXPLORE_SOR_INFLATE") or ("isal" if _isal_zlib is not None else "zlib")
+_INFLATE_ERRORS = (zlib.error,) if _isal_zlib is None else (zlib.error, _isal_zlib.error)
+#: Compressed bytes fed to the inflater at a time.
+INFLATE_INPUT_BYTES = 64 * 1024
+
 #: Largest CSV member accepted (declared uncompressed size). Real chunks are ~100 MB (100k rows).
 MAX_MEMBER_BYTES = 2 * 1024**3
 #: Largest inner zip accepted inside the outer zip.
@@ -55,7 +69,7 @@ MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
 #: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
-#: characters). A longer line refuses its member, naming its byte offset, as soon as the limit is
+#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte offset, as soon as the limit is
 #: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
@@ -242,6 +256,28 @@ def _open_task_inner(fh, task: MemberTask) -> zipfile.ZipFile:
         raise MemberRefused(task.dump, task.inner, f"corrupt or truncated inner zip ({exc})") from exc
 
 
+def _plan_inner(outer: zipfile.ZipFile, fh, path: Path, info: DumpInfo, inner_info: zipfile.ZipInfo, index: int,
+                platforms, tasks: list, errors: list) -> int:
+    """Append the CSV members of one inner zip to ``tasks`` (others to ``errors``); return the next index."""
+    name = inner_info.filename
+    inner = _open_inner(outer, fh, info.stem, name)
+    stored = inner_info.compress_type == zipfile.ZIP_STORED
+    where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
+    with inner:
+        for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
+            if csv_info.is_dir():
+                continue
+            label = f"{name}/{csv_info.filename}"
+            if not csv_info.filename.endswith(".csv"):
+                errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
+                                                         "unexpected member (expected .csv); skipped"})
+                continue
+            tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name, member=csv_info.filename,
+                                    index=index, platforms=platforms, **where))
+            index += 1
+    return index
+
+
 def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
     """List the CSV members of dump ``path`` (central directories only).
 
@@ -273,22 +309,7 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                                                         "(expected inner .csv.zip files); skipped"})
                 continue
             try:
-                inner = _open_inner(outer, fh, info.stem, name)
-                stored = inner_info.compress_type == zipfile.ZIP_STORED
-                where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
-                with inner:
-                    for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
-                        if csv_info.is_dir():
-                            continue
-                        label = f"{name}/{csv_info.filename}"
-                        if not csv_info.filename.endswith(".csv"):
-                            errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
-                                                                     "unexpected member (expected .csv); skipped"})
-                            continue
-                        tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name,
-                                                member=csv_info.filename, index=index, platforms=platforms,
-                                                **where))
-                        index += 1
+                index = _plan_inner(outer, fh, path, info, inner_info, index, platforms, tasks, errors)
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
     if not tasks and not errors:
@@ -315,14 +336,109 @@ class Block(list):
     backslash: bool = True
 
 
-def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[Block]:
+def _inflater():
+    if INFLATE == "isal" and _isal_zlib is not None:
+        return _isal_zlib
+    return zlib
+
+
+def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str, label: str,
+                       read: int | None = None) -> Iterator[bytes]:
+    """Yield the decompressed bytes of member ``info`` of ``inner`` in pieces of at most ``read``
+    bytes (default :data:`READ_BYTES`), CRC-32 and size checked.
+
+    Deflated members are inflated by one loop over the raw compressed bytes with :data:`INFLATE`
+    (``zipfile`` would use zlib and copy its unconsumed input on every read); stored members are
+    read as they are; other methods go through ``zipfile``. Raises :class:`MemberRefused` for
+    corrupt, truncated or encrypted data, or data longer or shorter than declared.
+    """
+    read = read or READ_BYTES
+    if info.flag_bits & 0x1:
+        raise MemberRefused(dump, label, "encrypted member; not readable")
+    if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+        with inner.open(info) as member:
+            while blk := member.read(read):
+                yield blk
+        return
+    _seek_member_data(inner.fp, info, dump, label)
+    z = _inflater()
+    pieces = (_inflated(inner.fp, info, dump, label, read, z) if info.compress_type == zipfile.ZIP_DEFLATED
+              else _stored(inner.fp, info, dump, label, read))
+    crc = total = 0
+    for out in pieces:
+        crc = z.crc32(out, crc)
+        total += len(out)
+        if total > info.file_size:
+            raise MemberRefused(dump, label, f"size mismatch: more than the {info.file_size:,} bytes the header "
+                                             "declares")
+        yield out
+    if total != info.file_size:
+        raise MemberRefused(dump, label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+    if crc != info.CRC:
+        raise MemberRefused(dump, label, f"corrupt data: CRC-32 {crc:08x}, header declares {info.CRC:08x}")
+
+
+def _seek_member_data(fp, info: zipfile.ZipInfo, dump: str, label: str) -> None:
+    """Check the member's local header (signature, name) and seek ``fp`` to its data."""
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise MemberRefused(dump, label, "corrupt local header of the member")
+    flags, = struct.unpack("<H", local[6:8])
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    name = fp.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+    if name != info.orig_filename:
+        raise MemberRefused(dump, label, f"corrupt local header: it names {name!r}, the directory {info.orig_filename!r}")
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+
+
+def _compressed(fp, size: int, dump: str, label: str) -> bytes:
+    buf = fp.read(size)
+    if not buf:
+        raise MemberRefused(dump, label, "corrupt or truncated data (the zip ends inside the member)")
+    return buf
+
+
+def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) -> Iterator[bytes]:
+    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of at most ``read``."""
+    d = z.decompressobj(-15)
+    remaining = info.compress_size
+    while not d.eof:
+        if d.unconsumed_tail:
+            buf = d.unconsumed_tail
+        elif remaining > 0:
+            buf = _compressed(fp, min(INFLATE_INPUT_BYTES, remaining), dump, label)
+            remaining -= len(buf)
+        else:
+            buf = b""         # the input is all in; the inflater may still hold output (isal does)
+        out = d.decompress(buf, read)
+        if not buf and not out:
+            raise MemberRefused(dump, label, "corrupt or truncated data (the deflate stream does not end)")
+        if out:
+            yield out
+
+
+def _stored(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int) -> Iterator[bytes]:
+    """The bytes of a stored member at ``fp``, in pieces of at most ``read``."""
+    remaining = info.compress_size
+    while remaining > 0:
+        buf = _compressed(fp, min(read, remaining), dump, label)
+        remaining -= len(buf)
+        yield buf
+
+
+def iter_member_chunks(task: MemberTask, block: int | None = None) -> Iterator[Block]:
     """Yield the decompressed bytes of one CSV member in blocks cut at line breaks (CRC-checked).
 
     Each block is a :class:`Block` of bytes-like parts to be joined (this avoids copying 8 MB twice).
 
     Raises :class:`MemberRefused` for a missing member, an implausible size or compression ratio, or
-    corrupt or truncated data (also when the data turns out longer or shorter than declared).
+    corrupt or truncated data (also when the data turns out longer or shorter than declared), and
+    for a line longer than :data:`MAX_LINE_BYTES` (measured when a block cannot be cut: the limit is
+    larger than a block, so a longer line always spans one).
     """
+    block = block or CHUNK_BYTES
+    line_start = None         # member offset where the line being read starts, once a block could not be cut
     with open(task.dump_path, "rb") as fh:
         inner = _open_task_inner(fh, task)
         with inner:
@@ -336,29 +452,28 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
             parts.backslash = False
             size = 0
             try:
-                with inner.open(info) as member:
-                    while True:
-                        blk = member.read(READ_BYTES)
-                        if not blk:
-                            break
-                        total += len(blk)
-                        parts.append(blk)
-                        parts.backslash = parts.backslash or b"\\" in blk
-                        size += len(blk)
-                        if size >= block:
-                            cut = blk.rfind(b"\n")
-                            if cut < 0:
-                                if size > block + MAX_LINE_BYTES:
-                                    _refuse_long_line(task, parts, total)
-                                continue
-                            view = memoryview(blk)
-                            parts[-1] = view[: cut + 1]
-                            yield parts
-                            rest = bytes(view[cut + 1:])
-                            parts = Block([rest] if rest else [])
-                            parts.backslash = b"\\" in rest
-                            size = len(rest)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                for blk in iter_member_pieces(inner, info, task.dump, task.label):
+                    total += len(blk)
+                    parts.append(blk)
+                    parts.backslash = parts.backslash or b"\\" in blk
+                    size += len(blk)
+                    if size >= block:
+                        cut = blk.rfind(b"\n")
+                        if cut < 0:
+                            if line_start is None:
+                                line_start = total - _tail_bytes(parts)
+                            if total - line_start > MAX_LINE_BYTES:
+                                _refuse_long_line(task, line_start)
+                            continue
+                        line_start = None
+                        view = memoryview(blk)
+                        parts[-1] = view[: cut + 1]
+                        yield parts
+                        rest = bytes(view[cut + 1:])
+                        parts = Block([rest] if rest else [])
+                        parts.backslash = b"\\" in rest
+                        size = len(rest)
+            except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
             if parts:
                 yield parts
@@ -367,31 +482,33 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
 
 
-def _refuse_long_line(task: MemberTask, parts: list, total: int) -> None:
-    """Refuse a member whose current line passed :data:`MAX_LINE_BYTES` (``total`` bytes read so far)."""
-    tail = 0                 # bytes after the last line break held in ``parts``
+def _tail_bytes(parts: list) -> int:
+    """Bytes after the last line break held in ``parts`` (all of them when there is none)."""
+    tail = 0
     for p in reversed(parts):
         nl = bytes(p).rfind(b"\n")
         if nl >= 0:
-            tail += len(p) - nl - 1
-            break
+            return tail + len(p) - nl - 1
         tail += len(p)
+    return tail
+
+
+def _refuse_long_line(task: MemberTask, offset: int) -> None:
+    """Refuse a member whose line starting at byte ``offset`` passed :data:`MAX_LINE_BYTES`."""
     raise MemberRefused(task.dump, task.label, f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
-                                               f"offset {total - tail:,} of the member; refused without reading "
+                                               f"offset {offset:,} of the member; refused without reading "
                                                "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
 
 
-def read_member_bytes(task: MemberTask) -> bytes:
-    """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
-    return b"".join(part for parts in iter_member_chunks(task) for part in parts)
-
 
 def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
-    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`."""
+    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`
+    (the same inflate, :data:`INFLATE`, and the same pieces as the ingest)."""
     total = 0
     with open(task.dump_path, "rb") as fh:
-        with _open_task_inner(fh, task) as inner, inner.open(task.member) as member:
-            while chunk := member.read(block):
+        with _open_task_inner(fh, task) as inner:
+            info = inner.getinfo(task.member)
+            for chunk in iter_member_pieces(inner, info, task.dump, task.label, block):
                 total += len(chunk)
     return total
 
@@ -497,9 +614,6 @@ def _add(into: dict[str, int], other: dict[str, int]) -> None:
         into[k] = into.get(k, 0) + v
 
 
-def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
-    """Parse one CSV member's bytes (see :func:`parse_chunks`)."""
-    return parse_chunks([data], dump, label)
 
 
 def parse_chunks(chunks: Iterable, dump: str, label: str
@@ -859,19 +973,6 @@ def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.
         summary, keywords, _, _ = _transform(grouped, kw, {}, platforms)
         _EMPTY[platforms] = (summary, keywords)
     return _EMPTY[platforms]
-
-
-def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = None,
-                    exclude_hashes: tuple[int, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame, dict, dict, object]:
-    """Summarise an all-String frame of :data:`schema.NEEDED` columns (one member's rows).
-
-    Returns ``(summary, keywords, rejected, faults, uuid_hashes)``.
-    """
-    acc = MemberSummariser(exclude_hashes)
-    if frame.height:
-        acc.add(frame)
-    summary, keywords, rejected, faults = acc.finish(platforms)
-    return summary, keywords, rejected, faults, acc.hashes()
 
 
 def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platforms):

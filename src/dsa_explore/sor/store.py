@@ -37,6 +37,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dsa_explore.core.errors import DsaExploreError
 from dsa_explore.sor import schema
 
 MANIFEST = "manifest.json"
@@ -44,7 +45,7 @@ STORE_FORMAT = 1
 LOCK = ".lock"
 
 
-class StoreLocked(Exception):
+class StoreLocked(DsaExploreError):
     """Another process holds the store's write lock (the message says which, and what to do)."""
 
 
@@ -245,6 +246,3 @@ class Store:
         return pl.DataFrame(rows)
 
 
-def open_store(root: str | Path) -> Store:
-    """Return the :class:`Store` at ``root``."""
-    return Store(root)

@@ -46,8 +46,8 @@ def _h2_figures(extract: pl.DataFrame, platform: str) -> _H2 | None:
     tot = platform_totals(extract, since=since, until=until).filter(pl.col("platform") == platform)
     if tot.height == 0:
         return None
-    auto = automation(extract, since=since, until=until, platforms_=[platform])
-    dl = delays(extract, since=since, until=until, platforms_=[platform])
+    auto = automation(extract, since=since, until=until, platforms=[platform])
+    dl = delays(extract, since=since, until=until, platforms=[platform])
     n_days = max(_days_covered(extract), 1)
     return _H2(sors=int(tot["sors"][0]), per_day=tot["sors"][0] / n_days,
                fully=float(auto["fully"][0]) if auto.height else float("nan"),
@@ -111,7 +111,7 @@ def section(platform: str) -> Section:
                                   "{sor_h2_automated_detection} were detected by automated means; the mean time from "
                                   "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
                                   "with a negative delay excluded).", summary=True))
-        kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms_=[platform]).row(0, named=True)
+        kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms=[platform]).row(0, named=True)
         facts.append(Fact("sor_h2_keywords_per_100", "keywords (category specifications) per 100 SoRs, H2 2025",
                           kw["keywords_per_100_sors"], f"{kw['keywords_per_100_sors']:,.1f}", src))
         if kw["keywords"] == 0:
@@ -143,7 +143,7 @@ def section(platform: str) -> Section:
         caveats.append(f"Figures come from your store ({span}; {_days_covered(extract)} of the 184 days of "
                        "H2 2025), not from the shipped extract: per-day figures divide by the days the store holds.")
     shown = list(FOCUS_PLATFORMS) + ([platform] if platform not in FOCUS_PLATFORMS and h2 is not None else [])
-    weekly = volumes(extract, "1w", platforms_=shown)
+    weekly = volumes(extract, "1w", platforms=shown)
     focus = platform if h2 is not None else None
     chart = sor_charts.volume_explorer(weekly, default_platform=focus, platforms=shown)
     return Section(
