@@ -31,7 +31,8 @@ EDGE_SIGNATURES: dict[str, frozenset[tuple[str, str]]] = {
     "redirects_to": frozenset({("external_domain", "external_domain"), ("external_domain", "listing")}),
     "affiliate_promotes": frozenset({("affiliate", "listing"), ("affiliate", "external_domain")}),
     "recommended_with": frozenset({("listing", "listing")}),
-    "suggested_for": frozenset({("search_suggestion", "listing"), ("search_suggestion", "search_suggestion")}),
+    "suggested_for": frozenset({("search_suggestion", "listing"), ("search_suggestion",
+                                                                   "search_suggestion")}),
     "shares_image": frozenset({("listing", "image_hash"), ("image_hash", "listing")}),
     "sold_by": frozenset({("listing", "seller")}),
 }
@@ -204,7 +205,8 @@ def validate(nodes: pl.DataFrame, edges: pl.DataFrame, *, strict: bool = False,
     )
     e = e.with_columns(edge_reason.alias("reason"))
     kept_edges = e.filter(pl.col("reason").is_null()).drop("row", "reason", "src_type", "dst_type", "_fits")
-    rejected_edges = e.filter(pl.col("reason").is_not_null()).select("row", "src", "dst", "edge_type", "reason")
+    rejected_edges = e.filter(pl.col("reason").is_not_null()).select("row", "src", "dst", "edge_type",
+                                                                     "reason")
     report = ValidationReport(nodes=kept_nodes, edges=kept_edges, rejected_nodes=rejected_nodes,
                               rejected_edges=rejected_edges, nodes_read=nodes.height, edges_read=edges.height,
                               source=source)
@@ -215,13 +217,15 @@ def validate(nodes: pl.DataFrame, edges: pl.DataFrame, *, strict: bool = False,
     return report
 
 
-def read_graph_csv(nodes_file: str | Path, edges_file: str | Path, *, strict: bool = True) -> ValidationReport:
+def read_graph_csv(nodes_file: str | Path, edges_file: str | Path, *,
+                   strict: bool = True) -> ValidationReport:
     """Read a node CSV and an edge CSV (all columns as text) and :func:`validate` them.
 
     Errors and the report name the file; ``row`` N is CSV line N + 1.
     """
     frames = {}
-    for what, f, required in (("nodes", nodes_file, REQUIRED_NODE_COLUMNS), ("edges", edges_file, REQUIRED_EDGE_COLUMNS)):
+    for what, f, required in (("nodes", nodes_file, REQUIRED_NODE_COLUMNS), ("edges", edges_file,
+                                                                             REQUIRED_EDGE_COLUMNS)):
         f = Path(f)
         if not f.exists():
             raise GraphError(f"{f}: file not found (expected the {what} table as CSV)")
