@@ -396,3 +396,25 @@ def test_a_statement_in_two_dumps_counts_once(tmp_path):
                                                                      "Vinted": 2}
     assert got["statements"].sum() == 10
     assert search.matches(tmp_path / "s", "review").collect().height == 10
+
+
+def test_search_and_sample_commands_write_files(all_store, tmp_path):
+    root, _ = all_store
+    out = tmp_path / "hits.parquet"
+    res = _cli("search", "--store", str(root), "--text", "free", "--format", "parquet", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert pl.read_parquet(out)["uuid"].to_list() == ["a1100000-0000-4000-8000-000000000009"]
+    # --since/--until by the day of created_at: AliExpress has 2 rows on 2024-03-01 and 5 on 2025-07-01
+    res = _cli("search", "--store", str(root), "--platform", "AliExpress", "--text", ".", "--since", "2025-01-01",
+               "--count")
+    assert res.stdout == "platform,count\nAliExpress,5\n"
+    res = _cli("search", "--store", str(root), "--text", "x", "--since", "2025-13-01", "--count")
+    assert res.returncode == 2 and "expected a date YYYY-MM-DD" in res.stderr
+    sample_csv = tmp_path / "sample.csv"
+    res = _cli("sample", "--store", str(root), "--n", "40", "--seed", "3", "--out", str(sample_csv))
+    assert res.returncode == 0, res.stderr
+    drawn, frame = pl.read_csv(sample_csv), pl.read_csv(tmp_path / "sample.frame.csv")
+    assert int(frame["frame_size"].sum()) == 192
+    assert drawn.equals(pl.read_csv(sample_csv))            # the file round-trips
+    again = sample.draw(root, 40, seed=3)
+    assert drawn["statement_id"].to_list() == again.sample["statement_id"].to_list()

@@ -40,6 +40,7 @@ import re
 import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -407,7 +408,13 @@ def row_files(store, *, platforms: Iterable[str] | None = None, since: str | Non
     ``platforms`` may use old names (``Amazon`` -> ``Amazon Store``); dates are ``YYYY-MM-DD``.
     """
     for name, value in (("since", since), ("until", until)):
-        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if value is None:
+            continue
+        try:
+            ok = bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)) and date.fromisoformat(value) is not None
+        except ValueError:
+            ok = False
+        if not ok:
             raise ValueError(f"--{name} {value!r}: expected a date YYYY-MM-DD")
     wanted = {taxonomy.canonical_platform(p) for p in platforms} if platforms else None
     out = []
