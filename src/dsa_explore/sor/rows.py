@@ -485,7 +485,11 @@ def scans(store, *, platforms: Iterable[str] | None = None, since: str | None = 
 
 def rows(store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None,
          columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """Return the stored rows (typed, :data:`ROW_SCHEMA`), one per statement, sorted by day, platform, uuid."""
+    """Return the stored rows (typed, :data:`ROW_SCHEMA`, or ``columns``) in stored order (dump, member).
+
+    A statement stored by two dumps (a global and a per-platform dump of one day) appears twice here,
+    as the files hold it; :mod:`dsa_explore.sor.search` counts it once.
+    """
     lf = scan(store, platforms=platforms, since=since, until=until)
     if columns:
         lf = lf.select(list(columns))
