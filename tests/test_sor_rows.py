@@ -418,3 +418,18 @@ def test_search_and_sample_commands_write_files(all_store, tmp_path):
     assert drawn.equals(pl.read_csv(sample_csv))            # the file round-trips
     again = sample.draw(root, 40, seed=3)
     assert drawn["statement_id"].to_list() == again.sample["statement_id"].to_list()
+
+
+def test_rows_command_writes_one_row_per_statement(tmp_path):
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    src = DUMPS / "sor-global-2024-03-01-full.zip"
+    (dumps / src.name).write_bytes(src.read_bytes())
+    (dumps / "sor-aliexpress-2024-03-01-full.zip").write_bytes(src.read_bytes())
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["all"])
+    out = tmp_path / "rows.csv"
+    assert _cli("rows", "--store", str(tmp_path / "s"), "--out", str(out)).returncode == 0
+    written = pl.read_csv(out, infer_schema=False)
+    assert written.height == 10 and written["uuid"].n_unique() == 10        # 10 statements, stored twice
+    assert written.columns == list(schema.FULL_V2)                          # the dump's column names
+    assert rows.rows(tmp_path / "s").height == 10

@@ -171,7 +171,8 @@ def cmd_rows(args: argparse.Namespace) -> int:
 
     try:
         _warn_absent(args.store, args.platform, "rows")
-        lf = rowstore.scan(args.store, platforms=_platforms(args), since=args.since, until=args.until)
+        lf = rowstore.one_per_statement(rowstore.scan(args.store, platforms=_platforms(args), since=args.since,
+                                                      until=args.until))
         frame = lf if args.format == "parquet" else rowstore.to_csv_frame(lf)
         return _write(frame, args.format, args.out, "rows")
     except (ValueError, FileNotFoundError) as exc:

@@ -483,14 +483,19 @@ def scans(store, *, platforms: Iterable[str] | None = None, since: str | None = 
     return out
 
 
+def one_per_statement(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Keep the first stored row of each uuid (a statement stored by two dumps, e.g. a global and a
+    per-platform dump of one day, once); rows without uuid are all kept."""
+    return pl.concat([lf.filter(pl.col("uuid").is_null()),
+                      lf.filter(pl.col("uuid").is_not_null()).unique(subset=["uuid"], keep="first",
+                                                                     maintain_order=True)])
+
+
 def rows(store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None,
          columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """Return the stored rows (typed, :data:`ROW_SCHEMA`, or ``columns``) in stored order (dump, member).
-
-    A statement stored by two dumps (a global and a per-platform dump of one day) appears twice here,
-    as the files hold it; :mod:`dsa_explore.sor.search` counts it once.
-    """
-    lf = scan(store, platforms=platforms, since=since, until=until)
+    """Return the stored rows (typed, :data:`ROW_SCHEMA`, or ``columns``), one per statement
+    (:func:`one_per_statement`), in stored order (dump, member)."""
+    lf = one_per_statement(scan(store, platforms=platforms, since=since, until=until))
     if columns:
         lf = lf.select(list(columns))
     return lf.collect()

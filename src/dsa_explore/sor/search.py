@@ -71,8 +71,7 @@ def matches(store, text: str, *, platforms: Iterable[str] | None = None, fields:
     """Return the matching statements (one row per uuid), lazily; ``columns`` to project, ``limit`` rows."""
     lf = rowstore.scan(store, platforms=platforms, since=since, until=until)
     lf = lf.filter(match_expr(text, fields, case_sensitive=case_sensitive))
-    lf = pl.concat([lf.filter(pl.col("uuid").is_null()),
-                    lf.filter(pl.col("uuid").is_not_null()).unique(subset=["uuid"], keep="first", maintain_order=True)])
+    lf = rowstore.one_per_statement(lf)
     if columns:
         lf = lf.select(list(dict.fromkeys(columns)))
     if limit is not None:
