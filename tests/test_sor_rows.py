@@ -433,3 +433,11 @@ def test_rows_command_writes_one_row_per_statement(tmp_path):
     assert written.height == 10 and written["uuid"].n_unique() == 10        # 10 statements, stored twice
     assert written.columns == list(schema.FULL_V2)                          # the dump's column names
     assert rows.rows(tmp_path / "s").height == 10
+
+
+def test_python_api_has_the_command_names(all_store):
+    root, _ = all_store
+    assert search.search(root, "free", count_only=True, platforms=["AliExpress"])["count"].to_list() == [1]
+    assert search.search(root, "free").get_column("uuid").to_list() == ["a1100000-0000-4000-8000-000000000009"]
+    assert sample.sample(root, 10, seed=1).sample.equals(sample.draw(root, 10, seed=1).sample)
+    assert rows.rows(root, platforms=["Temu"]).height == 7

@@ -115,3 +115,7 @@ def draw(store, n: int, *, by: Sequence[str] = ("category",), seed: int = 1,
                                          pl.col("platform"), pl.lit(" x ".join(keys)), pl.col("n_h"))
                                .alias("description"))
     return Sample(sample=sample, frame=frame_table, without_uuid=without_uuid, seed=seed, by=tuple(keys))
+
+
+#: ``dsa-explore sor sample`` in Python (the same function as :func:`draw`).
+sample = draw

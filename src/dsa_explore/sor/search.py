@@ -137,3 +137,15 @@ def count(store, text: str, *, platforms: Iterable[str] | None = None, fields: I
     out = out.with_columns(pl.when(pl.col("statements") > 0).then(pl.col("count") / pl.col("statements"))
                            .otherwise(None).alias("share"))
     return out.sort(keys, nulls_last=True).select(*keys, "count", "statements", "share")
+
+
+def search(store, text: str, *, count_only: bool = False, platforms: Iterable[str] | None = None,
+           fields: Iterable[str] | None = None, since: str | None = None, until: str | None = None,
+           case_sensitive: bool = False, by: Sequence[str] = (), limit: int | None = None) -> pl.DataFrame:
+    """``dsa-explore sor search`` in Python: the counts (``count_only``, :func:`count`) or the matching rows
+    (:func:`matches`, collected; at most ``limit``)."""
+    if count_only:
+        return count(store, text, platforms=platforms, fields=fields, since=since, until=until,
+                     case_sensitive=case_sensitive, by=by)
+    return matches(store, text, platforms=platforms, fields=fields, since=since, until=until,
+                   case_sensitive=case_sensitive, limit=limit).collect()
