@@ -74,22 +74,27 @@ class Dataset:
 
     @property
     def format(self) -> str:
+        """Return the file format: csv, parquet or raw."""
         return self.meta.get("format", "csv")
 
     @property
     def schema(self) -> dict[str, str]:
+        """Return column -> type name from the record (empty for raw files)."""
         return dict(self.meta.get("schema") or {})
 
     @property
     def version(self) -> str:
+        """Return the dataset version from the record."""
         return str(self.meta.get("version") or self.meta.get("retrieved") or "unversioned")
 
     @property
     def synthetic(self) -> bool:
+        """Return whether the record marks the dataset as synthetic."""
         return bool(self.meta.get("synthetic", False))
 
     @property
     def relpath(self) -> str:
+        """Return the file path relative to the data folder."""
         try:
             return self.path.relative_to(paths.data_dir()).as_posix()
         except ValueError:

@@ -86,6 +86,7 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
+        """Return whether every row was kept (no row rejected)."""
         return self.rejected_nodes.height == 0 and self.rejected_edges.height == 0
 
     def summary(self) -> pl.DataFrame:
@@ -123,6 +124,7 @@ class ValidationReport:
 
 
 def require_columns(frame: pl.DataFrame, required: Sequence[str], what: str) -> None:
+    """Raise :class:`GraphError` naming the missing required columns of ``what`` (nodes or edges)."""
     if not isinstance(frame, pl.DataFrame):
         raise TypeError(f"{what} must be a polars DataFrame, got {type(frame).__name__}")
     missing = [c for c in required if c not in frame.columns]
@@ -132,6 +134,7 @@ def require_columns(frame: pl.DataFrame, required: Sequence[str], what: str) -> 
 
 
 def as_string_columns(frame: pl.DataFrame, columns: Sequence[str], what: str) -> pl.DataFrame:
+    """Return ``frame`` with ``columns`` as strings (raising :class:`GraphError` for a column that cannot be)."""
     for c in columns:
         if c not in frame.columns:
             continue
