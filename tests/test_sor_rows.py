@@ -441,3 +441,17 @@ def test_python_api_has_the_command_names(all_store):
     assert search.search(root, "free").get_column("uuid").to_list() == ["a1100000-0000-4000-8000-000000000009"]
     assert sample.sample(root, 10, seed=1).sample.equals(sample.draw(root, 10, seed=1).sample)
     assert rows.rows(root, platforms=["Temu"]).height == 7
+
+
+def test_rows_from_a_dask_cluster_equal_the_local_ones(all_store, tmp_path):
+    """The row spec travels with each task to the Dask workers, which write to the store's staging."""
+    distributed = pytest.importorskip("distributed")
+    root, _ = all_store
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=50) as cluster:
+        ingest.ingest([DUMPS], tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address, rows=True,
+                      platforms=["all"])
+    local = rows.to_csv_frame(rows.scan(root).sort("uuid")).collect()
+    dask = rows.to_csv_frame(rows.scan(tmp_path / "dask").sort("uuid")).collect()
+    assert dask.equals(local) and dask.height == 192
+    assert rows.stored_platforms(tmp_path / "dask") == rows.stored_platforms(root)
