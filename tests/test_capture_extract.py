@@ -101,6 +101,21 @@ def test_opengraph_only_product_page(tmp_path):
     assert row["extraction_syntax"] == "opengraph"
 
 
+def test_rdfa_product_page(tmp_path):
+    page = tmp_path / "rdfa.html"
+    page.write_text('<html><head><link rel="canonical" href="https://shop.example/r/1"></head>'
+                    '<body vocab="https://schema.org/"><div typeof="Product"><span property="name">Lamp R</span>'
+                    '<span property="sku">R-1</span><span property="brand" typeof="Brand"><span property="name">'
+                    'Lumo</span></span><div property="offers" typeof="Offer"><span property="price" content="12.00">'
+                    '12</span><meta property="priceCurrency" content="EUR"><div property="seller" '
+                    'typeof="Organization"><span property="name">RShop</span></div></div></div></body></html>',
+                    encoding="utf-8")
+    [row] = _rows(page)
+    assert (row["listing_id"], row["title"], row["brand"], row["price"], row["currency"], row["seller_name"]) == (
+        "R-1", "Lamp R", "Lumo", 12.0, "EUR", "RShop")
+    assert row["extraction_syntax"] == "rdfa"
+
+
 def test_gtin_check_digit():
     assert gtin_ok("4006381333931") and not gtin_ok("4006381333932")
     assert gtin_ok("96385074") and not gtin_ok("1234") and not gtin_ok("40063813339a1")
