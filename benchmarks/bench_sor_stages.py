@@ -43,7 +43,8 @@ def _cpu() -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the synthetic dump (100,000 per member)")
+    ap.add_argument("--rows", type=int, default=1_000_000,
+                    help="rows of the synthetic dump (100,000 per member)")
     ap.add_argument("--members", type=int, default=8, help="members measured per stage")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=None, help="folder for the synthetic dump (default: a temp folder)")

@@ -35,7 +35,8 @@ def test_bench_sor_prints_floor_ingest_ratio_and_memory(tmp_path):
 
 
 def test_bench_sor_stages_prints_every_stage(tmp_path):
-    out = _run("bench_sor_stages.py", "--rows", "200000", "--members", "1", "--repeat", "1", "--out", str(tmp_path))
+    out = _run("bench_sor_stages.py", "--rows", "200000", "--members", "1", "--repeat", "1", "--out",
+               str(tmp_path))
     assert "POLARS_MAX_THREADS=1" in out                     # ran under the workers' environment
     stages = re.findall(r"^  (inflate \(the floor\)|\+ [a-z ()]+?)\s+(\d+\.\d+)\s+([+-]\d+\.\d+)$", out, re.M)
     assert [s[0] for s in stages] == ["inflate (the floor)", "+ keep reads in blocks", "+ join blocks",

@@ -81,11 +81,13 @@ def test_synthetic_records_spell_the_licence_one_way():
 
 
 def test_cli_says_which_build_was_not_run_and_why(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "data", "build", "--all", "--to", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "data", "build", "--all", "--to",
+                             str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "sor_marketplaces_daily: not rebuilt: needs" in result.stdout
     assert (tmp_path / "links" / "nodes-synthetic.csv").exists()
-    bad = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "data", "build", "nope"], capture_output=True,
+    bad = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "data", "build", "nope"],
+                         capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "unknown build nope" in bad.stderr and "links_synthetic" in bad.stderr

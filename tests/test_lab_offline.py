@@ -59,7 +59,8 @@ def test_charts_draw_in_jupyterlab_without_internet(tmp_path):
             browser = pw.chromium.launch(executable_path=browsercheck.find_chromium(), args=args)
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
             page.on("request", lambda r: outside.append(r.url)
-                    if not r.url.startswith((f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", "data:", "blob:", "about:"))
+                    if not r.url.startswith((f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}", "data:",
+                                             "blob:", "about:"))
                     else None)
             page.goto(f"http://127.0.0.1:{port}/lab/tree/00-overview.ipynb?token=test-token")
             page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90000)

@@ -87,7 +87,8 @@ def test_frame_problems(tmp_path):
                                         "AE|toys|unbranded,AliExpress,1,x\nAE|toys|branded,AliExpress,-3,x\n"
                                         "TM|toys|unbranded,Temu,8000,x\nTM|toys|unbranded,Temu,8000,x\n")
     report = L.validate_sample(FIX / "sample-good.csv", tmp_path / "frame.csv")
-    got = {(r["line"], r["column"], r["problem"].split(" has ")[0]) for r in report.problems.iter_rows(named=True)}
+    got = {(r["line"], r["column"],
+            r["problem"].split(" has ")[0]) for r in report.problems.iter_rows(named=True)}
     assert (3, "frame_size", "frame size must be positive") in got
     assert (5, "stratum", "stratum listed more than once") in got
     assert (None, "frame_size", "stratum 'AE|toys|unbranded'") in got  # 2 sampled > frame size 1
@@ -110,7 +111,8 @@ def test_templates_match_the_format(tmp_path):
 
 def test_data_dictionary_documents_every_column_and_value():
     doc = (Path(__file__).parents[1] / "docs" / "listing-sample-format.md").read_text()
-    for name in [*L.LISTING_SCHEMA, *L.FRAME_SCHEMA, *L.SELECTION_MECHANISMS, *L.CATEGORIES, *L.LABEL_SOURCES]:
+    for name in [*L.LISTING_SCHEMA, *L.FRAME_SCHEMA, *L.SELECTION_MECHANISMS, *L.CATEGORIES,
+                 *L.LABEL_SOURCES]:
         assert f"`{name}`" in doc, name
 
 
@@ -120,9 +122,11 @@ def _toy_sample():
     for platform, stratum, n, w in [("P", "P|a", 30, 10.0), ("P", "P|b", 20, 50.0), ("Q", "Q|a", 25, 4.0)]:
         y = (rng.uniform(size=n) < 0.4).astype(int)
         for i in range(n):
-            rows.append({"listing_id": f"{stratum}-{i}", "platform": platform, "seller_id": f"{stratum}-s{i % 7}",
+            rows.append({"listing_id": f"{stratum}-{i}", "platform": platform,
+                         "seller_id": f"{stratum}-s{i % 7}",
                          "category": "toys", "stratum": stratum, "selection_mechanism": "random_in_stratum",
-                         "weight": w, "views": int(rng.integers(1, 500)), "label_formal_noncompliant": int(y[i]),
+                         "weight": w, "views": int(rng.integers(1, 500)),
+                         "label_formal_noncompliant": int(y[i]),
                          "label_source": "desk"})
     return pl.DataFrame(rows)
 
@@ -189,7 +193,8 @@ def test_published_test_purchases_dataset():
 def test_interval_methods_table_against_statsmodels():
     table = pl.DataFrame({"n": [14, 25, 19], "positives": [10, 0, 19]})
     out = listing_estimates.interval_methods_table(table)
-    names = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys", "agresti_coull": "agresti_coull"}
+    names = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys",
+             "agresti_coull": "agresti_coull"}
     for i, (n, k) in enumerate(zip(table["n"], table["positives"], strict=True)):
         for ours, theirs in names.items():
             lo, hi = proportion_confint(k, n, method=theirs)

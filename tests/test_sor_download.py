@@ -95,9 +95,11 @@ def test_cli_download(server, tmp_path, capsys):
     from dsa_explore.cli import main
 
     url, _, _ = server
-    assert main(["sor", "download", "--date", "2025-07-02", "--to", str(tmp_path / "to"), "--base-url", url]) == 0
+    assert main(["sor", "download", "--date", "2025-07-02", "--to", str(tmp_path / "to"), "--base-url",
+                 url]) == 0
     assert capsys.readouterr().out.strip().endswith("sor-global-2025-07-02-full.zip")
-    assert main(["sor", "download", "--date", "2025-07-03", "--to", str(tmp_path / "to"), "--base-url", url]) == 1
+    assert main(["sor", "download", "--date", "2025-07-03", "--to", str(tmp_path / "to"), "--base-url",
+                 url]) == 1
 
 
 def test_dump_names():

@@ -26,7 +26,8 @@ from dsa_explore.readers.transparency import (
 )
 
 FIX = Path(__file__).parent / "fixtures" / "transparency"
-COLUMNS = ["platform", "period_start", "period_end", "section", "indicator", "indicator_text", "scope", "value",
+COLUMNS = ["platform", "period_start", "period_end", "section", "indicator", "indicator_text", "scope",
+           "value",
            "value_raw", "unit", "how"]
 
 
@@ -198,7 +199,8 @@ def test_blank_official_templates_read_without_errors():
     assert set(frame["section"].drop_nulls()) == {1, 4, 8, 9, 10}
     assert frame.filter(pl.col("section") != 1)["value"].null_count() == frame.filter(pl.col("section") != 1).height
     assert frame["platform"].null_count() == frame.height  # the placeholder 'Text' is not a platform
-    assert {"moderators_internal", "moderators_external", "moderators_linguistic", "amar"} <= set(frame["indicator"])
+    assert {"moderators_internal", "moderators_external", "moderators_linguistic",
+            "amar"} <= set(frame["indicator"])
 
 
 # ---------------------------------------------------------------------------------------------- errors
@@ -320,8 +322,10 @@ def test_dataset_raw_files_agree_with_the_published_figures(dataset):
 
     for platform in ("Amazon Store", "Temu"):
         assert raw(platform, "amar", "TOTAL") == fig(platform, "AMAR (Art.42(3)) scope=TOTAL")
-        assert raw(platform, "moderators_internal", "TOTAL") == fig(platform, "internal moderators (FTE) scope=total")
-        assert raw(platform, "moderators_external", "TOTAL") == fig(platform, "external moderators (FTE) scope=total")
+        assert raw(platform, "moderators_internal", "TOTAL") == fig(platform,
+                                                                    "internal moderators (FTE) scope=total")
+        assert raw(platform, "moderators_external", "TOTAL") == fig(platform,
+                                                                    "external moderators (FTE) scope=total")
         assert raw(platform, "amar", "DE") == fig(platform, "AMAR (Art.42(3)) scope=DE")
 
 

@@ -339,7 +339,8 @@ def brand_unauthorised(config: dict | None = None) -> pl.Expr:
     Source: AliExpress DSA risk assessment 2024/2025 (brand authorisation / seller vetting, ">2,000 brands"); methodology L2
     """
     config = config or load_config()
-    return pl.any_horizontal([m & ~a for _, m, _, _, a in _brand_mentions(config)]).alias("brand_unauthorised")
+    return pl.any_horizontal([m & ~a for _, m, _, _,
+                              a in _brand_mentions(config)]).alias("brand_unauthorised")
 
 
 def obfuscated_brand_text(config: dict | None = None) -> pl.Expr:
@@ -396,7 +397,8 @@ def toy_markings_missing(config: dict | None = None) -> pl.Expr:
     config = config or load_config()
     toy = pl.col("child_targeted").fill_null(False) & pl.col("category").is_in(config["toy_categories"])
     ce = normalised(pl.col("markings")).str.contains(terms_regex(_terms("toy_markings", ["ce_mark"])))
-    warning = _text("markings", "description").str.contains(terms_regex(_terms("toy_markings", ["age_warning"])))
+    warning = _text("markings", "description").str.contains(terms_regex(_terms("toy_markings",
+                                                                               ["age_warning"])))
     eu_address = _in_eu("manufacturer_country", config) | (_present("eu_rp_name") & _in_eu("eu_rp_country", config))
     return (toy & (~ce | ~warning | ~eu_address)).alias("toy_markings_missing")
 
@@ -497,7 +499,8 @@ def reappearance_of_removed(removals: pl.DataFrame, config: dict | None = None) 
     for table, key in keys.values():
         first = table.filter(pl.col("k").is_not_null() & (pl.col("k") != "")).group_by("k").agg(pl.col("d").min())
         mapping = dict(zip(first["k"].to_list(), first["d"].to_list(), strict=True))
-        removed_on = key.replace_strict(mapping, default=None, return_dtype=pl.Date) if mapping else pl.lit(None, pl.Date)
+        removed_on = key.replace_strict(mapping, default=None,
+                                        return_dtype=pl.Date) if mapping else pl.lit(None, pl.Date)
         hits.append((removed_on <= pl.col("listed_on")).fill_null(False))
     return pl.any_horizontal(hits).alias("reappearance_of_removed")
 
@@ -519,7 +522,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("obfuscated_brand_text", "L3", "obfuscated brand / euphemism", obfuscated_brand_text),
     Indicator("gpsr_incomplete", "L4", "GPSR Art. 19 info incomplete", gpsr_incomplete),
     Indicator("toy_markings_missing", "L5", "toy markings missing", toy_markings_missing),
-    Indicator("restricted_substance_terms", "L6", "restricted substance / cure claim", restricted_substance_terms),
+    Indicator("restricted_substance_terms", "L6", "restricted substance / cure claim",
+              restricted_substance_terms),
     Indicator("adult_terms_child_listing", "L7", "adult terms, child-targeted", adult_terms_child_listing),
     Indicator("trader_traceability_gap", "L9", "DSA Art. 30 trader info gap", trader_traceability_gap),
     Indicator("young_high_velocity_seller", "L11", "young high-velocity seller", young_high_velocity_seller),
@@ -551,7 +555,8 @@ def indicator_table(config: dict | None = None) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
+def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame,
+                       config: dict | None = None) -> pl.DataFrame:
     """Return ``listings`` validated, with one boolean column per indicator and helper statistics.
 
     Adds the :data:`INDICATOR_KEYS` columns plus ``price_robust_z``, ``gpsr_completeness``,
@@ -591,8 +596,10 @@ def seller_scores(scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """
     counts = [pl.col(k).cast(pl.Int64).sum().alias(k) for k in INDICATOR_KEYS]
     agg = (scored.group_by("platform", "seller_id")
-           .agg(pl.len().alias("listings"), (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
-                pl.col("risk_score").max().alias("max_score"), pl.col("risk_score").mean().alias("mean_score"),
+           .agg(pl.len().alias("listings"),
+                (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
+                pl.col("risk_score").max().alias("max_score"),
+                pl.col("risk_score").mean().alias("mean_score"),
                 *counts))
     reasons = []
     for row in agg.select(INDICATOR_KEYS).iter_rows():
@@ -744,7 +751,8 @@ def precision_at_k(scores, labels, k: int) -> float:
     return float((y[above].sum() + slots * y[tied].mean()) / k)
 
 
-def calibration_table(probs, labels, n_bins: int = 10, strategy: str = "uniform", weights=None) -> pl.DataFrame:
+def calibration_table(probs, labels, n_bins: int = 10, strategy: str = "uniform",
+                      weights=None) -> pl.DataFrame:
     """Return a reliability table: per bin, count, weight, mean predicted and observed positive share.
 
     ``strategy="uniform"`` uses equal-width bins on [0, 1] (right edge included in the last bin),
@@ -848,7 +856,8 @@ def score_band_sample(frame: pl.DataFrame, score: str, bands: Sequence[float], r
 def threshold_table(scores, labels, weights=None) -> pl.DataFrame:
     """Return precision, recall and flagged count for every integer threshold from 0 to the maximum score."""
     s, _, _ = _inputs(scores, labels, weights)
-    rows = [precision_recall_at(scores, labels, float(t), weights) for t in range(0, int(np.ceil(s.max())) + 1)]
+    rows = [precision_recall_at(scores, labels, float(t), weights) for t in range(0,
+                                                                                  int(np.ceil(s.max())) + 1)]
     return pl.DataFrame(rows)
 
 
@@ -893,7 +902,8 @@ def compare_scores(frame: pl.DataFrame, scores: dict[str, str], label: str = "la
         rows.append({"score": name, "listings": frame.height, "prevalence": prevalence(frame[label], w),
                      "average_precision": average_precision(frame[col], frame[label], w),
                      f"precision_at_{capacity}": None if weight else precision_at_k(frame[col], frame[label],
-                                                                                    min(capacity, frame.height))})
+                                                                                    min(capacity,
+                                                                                        frame.height))})
     return pl.DataFrame(rows)
 
 
@@ -970,7 +980,8 @@ def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dic
     at = precision_recall_at(s, y, threshold)
     return {"listings": scored.height, "prevalence": prevalence(y), "average_precision": average_precision(s, y),
             "precision_at_capacity": precision_at_k(s, y, min(capacity, scored.height)), "capacity": capacity,
-            "threshold": threshold, "precision_at_threshold": at["precision"], "recall_at_threshold": at["recall"],
+            "threshold": threshold, "precision_at_threshold": at["precision"],
+            "recall_at_threshold": at["recall"],
             "flagged_at_threshold": at["flagged"]}
 
 

@@ -26,7 +26,8 @@ class Briefing:
     # -- pieces ---------------------------------------------------------------------------
     def _sentences(self, section: Section, sentences: list[str] | None = None) -> str:
         facts = {f.key: f for f in section.facts}
-        return " ".join(render_sentence(s, facts, self.notes) for s in (section.sentences if sentences is None else sentences))
+        return " ".join(render_sentence(s, facts,
+                                        self.notes) for s in (section.sentences if sentences is None else sentences))
 
     def _badge(self, section: Section) -> str:
         return ' <span class="dsa-badge-synthetic">SYNTHETIC DATA</span>' if section.synthetic else ""
@@ -34,7 +35,8 @@ class Briefing:
     def title_html(self) -> str:
         """Return the title and a one-paragraph context of the case (dates from the shipped case timeline)."""
         p = html.escape(self.platform)
-        parts = [f"<h1>DSA compliance briefing: {p}</h1>", f"<p>What the evidence in this project says about {p}, "
+        parts = [f"<h1>DSA compliance briefing: {p}</h1>",
+                 f"<p>What the evidence in this project says about {p}, "
                  "how sure we are, and where every number comes from."]
         if self.platform == "AliExpress":
             import polars as pl
@@ -43,7 +45,8 @@ class Briefing:
 
             timeline = catalog.load("aliexpress_case_timeline")
             facts = {}
-            for key, event in (("opened", "Formal proceedings opened"), ("binding", "Commitments made binding")):
+            for key, event in (("opened", "Formal proceedings opened"), ("binding",
+                                                                         "Commitments made binding")):
                 row = timeline.filter(pl.col("event") == event).row(0, named=True)
                 facts[key] = Fact(key, event, row["date"], row["date"].strftime("%-d %B %Y"),
                                   Source(f"AliExpress DSA case: {event.lower()}", url=row["source_url"]))

@@ -162,7 +162,8 @@ def build(platform: str | None = None, output: str | Path | None = None, *, verb
         print(f"[briefing] executing {NOTEBOOK_NAME} for {platform} ...", flush=True)
     nb = execute(platform, sor_store=sor_store)
     if verbose:
-        print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...", flush=True)
+        print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...",
+              flush=True)
     body = export_html(nb, platform)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

@@ -10,7 +10,8 @@ def register(subparsers) -> None:
     """Add the ``briefing`` command to the ``dsa-explore`` subparsers."""
     p = subparsers.add_parser("briefing", help="execute notebooks/briefing.ipynb and export offline HTML")
     p.add_argument("--platform", default=None, help="platform to brief on (default AliExpress)")
-    p.add_argument("--output", default=None, help="output HTML path (default reports/briefing-<platform>.html)")
+    p.add_argument("--output", default=None,
+                   help="output HTML path (default reports/briefing-<platform>.html)")
     p.add_argument("--sor-store", default=None, metavar="DIR",
                    help="draw every statements-of-reasons number and chart from this store "
                         "(written by `dsa-explore sor ingest ... --store DIR`) instead of the shipped extract")

@@ -39,12 +39,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_list)
     sub = p.add_subparsers(dest="data_command")
     sub.add_parser("list", help="list the shipped datasets with their provenance").set_defaults(func=cmd_list)
-    sub.add_parser("builds", help="list every dataset build with its outputs and inputs").set_defaults(func=cmd_builds)
+    sub.add_parser("builds",
+                   help="list every dataset build with its outputs and inputs").set_defaults(func=cmd_builds)
     p_build = sub.add_parser("build", help="rebuild datasets and their provenance records")
-    p_build.add_argument("names", nargs="*", metavar="NAME", help="build name(s); see `dsa-explore data builds`")
+    p_build.add_argument("names", nargs="*", metavar="NAME",
+                         help="build name(s); see `dsa-explore data builds`")
     p_build.add_argument("--all", action="store_true", help="every build whose inputs are shipped")
-    p_build.add_argument("--to", default=None, metavar="DIR", help="data folder to write into (default: data/)")
-    p_build.add_argument("--source", default=None, metavar="FILE", help="the external input of a build that needs one")
+    p_build.add_argument("--to", default=None, metavar="DIR",
+                         help="data folder to write into (default: data/)")
+    p_build.add_argument("--source", default=None, metavar="FILE",
+                         help="the external input of a build that needs one")
     p_build.set_defaults(func=cmd_build)
 
 

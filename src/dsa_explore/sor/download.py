@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dsa_explore.core.errors import DsaExploreError
 from dsa_explore.core.hashing import file_digest
+from dsa_explore.core.platforms import slug
 
 #: Public bucket of the daily dumps (shantay dsa_sor.py; dsa-tdb types.py DAILY_FILE_S3_BUCKET).
 DEFAULT_BASE_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com"
@@ -26,10 +27,7 @@ class DownloadError(DsaExploreError):
 
 def slugify(platform: str | None) -> str:
     """Return the dump slug of a platform (``global`` for None), as Laravel's ``Str::slug``."""
-    if not platform:
-        return "global"
-    s = re.sub(r"[^a-z0-9]+", "-", platform.lower()).strip("-")
-    return s or "global"
+    return (slug(platform) if platform else "") or "global"
 
 
 def dump_name(date: str, platform: str | None = None, version: str = "full") -> str:

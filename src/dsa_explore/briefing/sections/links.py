@@ -48,10 +48,12 @@ def section(platform: str) -> Section:
              formatting.pct(child4["rate"]), src_edges,
              f"{child4['reached']} of {child4['seeds']} seeds; 95% Wilson interval "
              f"{formatting.pct(child4['low'])}–{formatting.pct(child4['high'])}"),
-        Fact("legit_r4", "legitimate seeds reaching counterfeits within 4 hops", legit4["rate"], formatting.pct(legit4["rate"]),
+        Fact("legit_r4", "legitimate seeds reaching counterfeits within 4 hops", legit4["rate"],
+             formatting.pct(legit4["rate"]),
              src_edges, f"{legit4['reached']} of {legit4['seeds']} seeds; 95% Wilson interval "
              f"{formatting.pct(legit4['low'])}–{formatting.pct(legit4['high'])}"),
-        Fact("recall", "planted chains found at their true hop count", found / rec.height if rec.height else None,
+        Fact("recall", "planted chains found at their true hop count",
+             found / rec.height if rec.height else None,
              f"{found} of {rec.height}", src_chains),
     ]
     sentences = [

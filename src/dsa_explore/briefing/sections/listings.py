@@ -36,11 +36,14 @@ def section(platform: str) -> Section:
     has_sample = probability_rows(mine).height > 0
     if has_sample:
         formal = prevalence_table(mine, "label_formal_noncompliant", ["platform"]).row(0, named=True)
-        facts.append(Fact("formal_prev", "formal non-compliance, listing-level (synthetic)", formal["estimate"],
+        facts.append(Fact("formal_prev", "formal non-compliance, listing-level (synthetic)",
+                          formal["estimate"],
                           f"{formatting.pct(formal['estimate'])} (95% CI {formatting.pct(formal['low'])}–{formatting.pct(formal['high'])})",
-                          synth_source, uncertainty=f"95% Korn–Graubard interval {formatting.pct(formal['low'])}–{formatting.pct(formal['high'])}"))
+                          synth_source,
+                          uncertainty=f"95% Korn–Graubard interval {formatting.pct(formal['low'])}–{formatting.pct(formal['high'])}"))
         facts.append(Fact("formal_design", "design of the estimate", formal["n"],
-                          f"{formal['n']} probability-sampled listings (effective n {formal['n_eff']:.0f})", synth_source))
+                          f"{formal['n']} probability-sampled listings (effective n {formal['n_eff']:.0f})",
+                          synth_source))
         sentences.append(Sentence("In the synthetic demonstration sample, formal non-compliance (missing CE mark, EU "
                                   "address or warnings) is estimated at {formal_prev} of listings, from {formal_design} "
                                   "stratified by category with risk-targeted oversampling and design weights.",
@@ -50,7 +53,8 @@ def section(platform: str) -> Section:
             r = lab.row(0, named=True)
             facts.append(Fact("unsafe_prev", "lab-confirmed unsafe (synthetic)", r["estimate"],
                               f"{formatting.pct(r['estimate'])} (95% CI {formatting.pct(r['low'])}–{formatting.pct(r['high'])}, {r['n']} lab-tested)",
-                              synth_source, uncertainty=f"95% Korn–Graubard interval {formatting.pct(r['low'])}–{formatting.pct(r['high'])}"))
+                              synth_source,
+                              uncertainty=f"95% Korn–Graubard interval {formatting.pct(r['low'])}–{formatting.pct(r['high'])}"))
             sentences.append("Among listings bought and lab-tested, the synthetic estimate of unsafe products is "
                              "{unsafe_prev}.")
     else:
@@ -65,7 +69,8 @@ def section(platform: str) -> Section:
                           f"{study}: {r['positives']}/{r['n']} {r['product_group']}: "
                           f"{r['outcome_definition']} ({formatting.pct(r['estimate'])}, 95% CI {formatting.pct(r['low'])}–{formatting.pct(r['high'])}; "
                           f"{r['selection_mechanism'].replace('_', ' ')} selection)",
-                          src, uncertainty=f"95% Wilson interval {formatting.pct(r['low'])}–{formatting.pct(r['high'])}"))
+                          src,
+                          uncertainty=f"95% Wilson interval {formatting.pct(r['low'])}–{formatting.pct(r['high'])}"))
     if rows.height:
         sentences.append("Published test purchases for this platform: " + "; ".join(
             "{" + f"pub_{i}" + "}" for i in range(rows.height)) + ".")
@@ -82,7 +87,8 @@ def section(platform: str) -> Section:
         "from the first search pages): they estimate the share within that selection, not platform-wide prevalence.",
         "Formal non-compliance (desk review) and lab-confirmed unsafe are different outcomes and are not comparable.",
     ]
-    return Section(key="listing_samples", title="Listing samples: how common are non-compliant and unsafe listings?",
+    return Section(key="listing_samples",
+                   title="Listing samples: how common are non-compliant and unsafe listings?",
                    sentences=sentences, facts=facts, chart=chart,
                    caption=("Forest plot: estimate and 95% interval per category (synthetic sample, design-weighted) "
                             "and published test purchases (Wilson intervals)."),
@@ -94,7 +100,8 @@ def briefing_forest(sample: pl.DataFrame, published: pl.DataFrame, platform: str
 
     ours = listings.forest_table(sample, "label_formal_noncompliant", platform=platform)
     ours = ours.with_columns(pl.format("{} (formal non-compliance)", "category_title").alias("row_label"))
-    unsafe = listings.prevalence_table(sample.filter(pl.col("platform") == platform), "label_unsafe_lab", ["platform"])
+    unsafe = listings.prevalence_table(sample.filter(pl.col("platform") == platform), "label_unsafe_lab",
+                                       ["platform"])
     if unsafe.height:
         unsafe = unsafe.with_columns(pl.lit("lab-tested listings (unsafe)").alias("row_label"))
         ours = pl.concat([ours.select(unsafe.columns), unsafe], how="vertical_relaxed")

@@ -66,7 +66,8 @@ def section(platform: str):
         Fact("threshold", "score threshold", threshold, f"{threshold:g}", src),
     ]
     sentences = [
-        Sentence("On {listings} synthetic listings, {prevalence} are counterfeit, prohibited or unsafe.", summary=True),
+        Sentence("On {listings} synthetic listings, {prevalence} are counterfeit, prohibited or unsafe.",
+                 summary=True),
         Sentence("The additive risk score ranks them with an average precision of {ap} (the no-skill baseline is the "
                  "prevalence); a team that reviews {capacity} listings a day from the top of the ranking finds bad "
                  "listings in {p_at_k} of its reviews.", summary=True),
@@ -77,7 +78,8 @@ def section(platform: str):
                                                platform=platform, synthetic=True, default=threshold)
     top = (scored.sort(["risk_score", "listing_id"], descending=[True, False]).head(8)
            .select(pl.col("title").alias("listing title"), pl.col("seller_id").alias("seller"),
-                   pl.col("trader_name").alias("trader name"), pl.col("risk_score").alias("score"), "reasons"))
+                   pl.col("trader_name").alias("trader name"), pl.col("risk_score").alias("score"),
+                   "reasons"))
     return Section(key="risk", title="Risk indicators", sentences=sentences, facts=facts, chart=chart,
                    caption="Move the slider to change the score threshold: the bars show precision and recall "
                            "of the flagged set. [SYNTHETIC DATA]",
