@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from dsa_explore.analysis import estimators as stats
-from dsa_explore.readers.listings import CATEGORIES, PROBABILITY_MECHANISMS
+from dsa_explore.readers.listings import CATEGORIES, PROBABILITY_MECHANISMS, validate_published
 
 ESTIMANDS: dict[str, str] = {
     "listing": "share of listings (design-weighted Hájek estimate; Korn–Graubard interval)",
@@ -176,11 +176,23 @@ def forest_table(sample: pl.DataFrame, label: str = "label_formal_noncompliant",
 
 
 def published_test_purchases() -> pl.DataFrame:
-    """Return the shipped published test purchases with Wilson intervals (estimate, low, high)."""
+    """Return the shipped published test purchases with Wilson intervals (estimate, low, high).
+
+    Rows with counts get ``positives/n`` and a Wilson interval; shares-only rows get the published
+    ``share`` as estimate and no interval (n unknown); fact rows (neither) have a null estimate.
+    ``counts_published`` says which is which. Row order is the file's.
+    """
     from dsa_explore.data import catalog
 
-    t = catalog.load("published_test_purchases")
-    return stats.add_intervals(t, "positives", "n", method="wilson")
+    t = validate_published(catalog.load("published_test_purchases")).with_row_index("_row")
+    counted = stats.add_intervals(t.filter(pl.col("n").is_not_null()), "positives", "n", method="wilson")
+    shares = t.filter(pl.col("n").is_null()).with_columns(
+        pl.col("share").alias("estimate"),
+        pl.lit(None, pl.Float64).alias("low"),
+        pl.lit(None, pl.Float64).alias("high"),
+    )
+    return (pl.concat([counted, shares.select(counted.columns)]).sort("_row").drop("_row")
+            .with_columns(counts_published=pl.col("n").is_not_null()))
 
 
 def explorer_table(sample: pl.DataFrame, platform: str, label: str = "label_formal_noncompliant",

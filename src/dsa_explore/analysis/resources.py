@@ -74,7 +74,8 @@ def capacity(frame: pl.DataFrame | None = None) -> pl.DataFrame:
     keys = frame.select("platform", "period_start").unique()
     users = _pick(frame, 10, "amar", name="users_total")
     country_sum = (frame.filter((pl.col("section") == 10) & (pl.col("indicator") == "amar")
-                                & pl.col("scope").is_in(list(transparency.MEMBER_STATES)))
+                                & pl.col("scope").is_in(list(transparency.MEMBER_STATES))
+                                & pl.col("value").is_not_null())  # Google: pointer texts, no figure at all
                    .group_by("platform", "period_start")
                    .agg(pl.col("value").sum().alias("users_countries"), pl.len().alias("n_countries"),
                         _urls(pl.col("source_url")).alias("users_countries_source")))

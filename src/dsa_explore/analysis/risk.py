@@ -1,6 +1,6 @@
 """Risk indicators for marketplace listings and sellers, an additive score, and its evaluation.
 
-The indicators follow the project methodology's catalogue (L1–L7, L9, L11, L15): each is a function
+The indicators follow the project methodology's catalogue (L1–L9, L11, L15): each is a function
 returning a boolean polars expression over the listing-sample format, extended with the risk
 fields in :data:`RISK_FIELDS`. Each function's docstring states its **Definition**, **Fields**
 and **Source**; :func:`indicator_table` shows the same text as a table (one source of truth).
@@ -35,7 +35,7 @@ import polars as pl
 
 from dsa_explore.core.errors import InputFileError
 from dsa_explore.data import catalog
-from dsa_explore.readers.risk import BASE_FIELDS, RISK_FIELDS
+from dsa_explore.readers.risk import BASE_FIELDS, OPTIONAL_FIELDS, RISK_FIELDS
 
 # ----------------------------------------------------------------------------- schema
 
@@ -47,6 +47,7 @@ REMOVAL_FIELDS: dict[str, pl.DataType] = {
 }
 
 #: Columns that must have a value in every row (an indicator cannot be computed without them).
+
 REQUIRED_NON_NULL = ("listing_id", "seller_id", "category", "price", "currency", "child_targeted",
                      "observed_on", "listed_on", "seller_registered_on", "seller_new_listings_30d")
 
@@ -110,7 +111,9 @@ def validate_listings(frame: pl.DataFrame) -> pl.DataFrame:
     if not isinstance(frame, pl.DataFrame):
         raise RiskInputError(f"listings must be a polars DataFrame, got {type(frame).__name__}")
     fields = {**BASE_FIELDS, **{k: v[0] for k, v in RISK_FIELDS.items()}}
-    out = _check_types(frame, fields, "listings")
+    frame = frame.with_columns(pl.lit(None, dtype).alias(k) for k, (dtype, _) in OPTIONAL_FIELDS.items()
+                               if k not in frame.columns)
+    out = _check_types(frame, {**fields, **{k: v[0] for k, v in OPTIONAL_FIELDS.items()}}, "listings")
     for col in REQUIRED_NON_NULL:
         nulls = out[col].is_null()
         if nulls.any():
@@ -477,6 +480,20 @@ def young_high_velocity_seller(config: dict | None = None) -> pl.Expr:
             ).alias("young_high_velocity_seller")
 
 
+def safety_gate_match(config: dict | None = None) -> pl.Expr:
+    """L8 Listing matches an EU Safety Gate alert.
+
+    Definition: the listing matches at least one Safety Gate alert by barcode (exact), by marketplace
+    identifier such as the ASIN (exact), or by brand + model number + product words (fuzzy, thresholds in
+    docs/safety-gate.md); the reason names the alert's case number and URL. Listings not annotated with
+    ``dsa_explore.analysis.safetygate_match.annotate_listings`` cannot match.
+    Fields: safety_gate_alerts (from title, brand, ean, product_identifier matched against the alert table)
+    Source: Safety Gate weekly reports, https://ec.europa.eu/safety-gate-alerts (alerts notified under GPSR
+    Art. 25-26, Regulation (EU) 2023/988); methodology L8
+    """
+    return (pl.col("safety_gate_alerts").fill_null("").str.len_chars() > 0).alias("safety_gate_match")
+
+
 def reappearance_of_removed(removals: pl.DataFrame, config: dict | None = None) -> pl.Expr:
     """L15 Reappearance of a removed listing.
 
@@ -525,12 +542,16 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("restricted_substance_terms", "L6", "restricted substance / cure claim",
               restricted_substance_terms),
     Indicator("adult_terms_child_listing", "L7", "adult terms, child-targeted", adult_terms_child_listing),
+    Indicator("safety_gate_match", "L8", "matches a Safety Gate alert", safety_gate_match),
     Indicator("trader_traceability_gap", "L9", "DSA Art. 30 trader info gap", trader_traceability_gap),
     Indicator("young_high_velocity_seller", "L11", "young high-velocity seller", young_high_velocity_seller),
     Indicator("reappearance_of_removed", "L15", "reappearance of removed listing", reappearance_of_removed,
               needs_removals=True),
 )
 INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
+#: Indicators that read an optional field (:data:`OPTIONAL_FIELDS`) another module fills in;
+#: they never fire without it.
+OPTIONAL_INDICATORS: tuple[str, ...] = ("safety_gate_match",)
 LABELS: dict[str, str] = {i.key: i.label for i in INDICATORS}
 
 
@@ -571,6 +592,13 @@ def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame,
 
 # ----------------------------------------------------------------------------- scores
 
+def _reason(key: str) -> pl.Expr:
+    """Return the reason text of a fired indicator (L8 names the matched alerts: case number and URL)."""
+    if key == "safety_gate_match":
+        return pl.format("{}: {}", pl.lit(LABELS[key]), pl.col("safety_gate_alerts"))
+    return pl.lit(LABELS[key])
+
+
 def score_listings(indicators: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
     """Return ``indicators`` with ``risk_score`` (sum of weights of fired indicators) and ``reasons``.
 
@@ -583,7 +611,7 @@ def score_listings(indicators: pl.DataFrame, config: dict | None = None) -> pl.D
         raise RiskInputError(f"score_listings needs indicator column(s) {missing}; run compute_indicators first")
     ordered = sorted(INDICATOR_KEYS, key=lambda k: (-weights.get(k, 0), INDICATOR_KEYS.index(k)))
     score = pl.sum_horizontal([pl.col(k).cast(pl.Float64) * float(weights.get(k, 0)) for k in INDICATOR_KEYS])
-    reasons = pl.concat_list([pl.when(pl.col(k)).then(pl.lit(LABELS[k])) for k in ordered]).list.drop_nulls()
+    reasons = pl.concat_list([pl.when(pl.col(k)).then(_reason(k)) for k in ordered]).list.drop_nulls()
     return indicators.with_columns(risk_score=score, reasons=reasons.list.join("; "),
                                    n_indicators=pl.sum_horizontal([pl.col(k).cast(pl.Int64) for k in INDICATOR_KEYS]))
 
@@ -809,7 +837,8 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
     """Return per indicator its firing share among bad and good labelled listings with Wilson intervals, and lift.
 
     Rows with a missing label are not used; the count used is reported (``n_bad``, ``n_good``).
-    ``lift`` is the risk ratio share_bad/share_good with a Katz log interval.
+    ``lift`` is the risk ratio share_bad/share_good with a Katz log interval; null (with its interval)
+    for an indicator that fires on no labelled listing.
     """
     from dsa_explore.analysis.estimators import wilson_interval
 
@@ -826,7 +855,9 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
         kb, kg = int(bad[k].sum()), int(good[k].sum())
         lb, hb = wilson_interval(kb, bad.height, level)
         lg, hg = wilson_interval(kg, good.height, level)
-        ratio, rl, rh = risk_ratio_interval(kb, bad.height, kg, good.height, level)
+        # an indicator that fires on no labelled listing has no lift (a continuity correction would invent one)
+        ratio, rl, rh = (risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg
+                         else (None, None, None))
         rows.append({"indicator": k, "label": LABELS.get(k, k), "k_bad": kb, "n_bad": bad.height,
                      "share_bad": kb / bad.height, "bad_low": lb, "bad_high": hb,
                      "k_good": kg, "n_good": good.height, "share_good": kg / good.height,

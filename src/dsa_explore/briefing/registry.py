@@ -7,13 +7,24 @@ this tuple, so nothing else changes. See ``docs/CONVENTIONS.md``.
 
 from __future__ import annotations
 
-from dsa_explore.briefing.sections import links, listings, penalties, resources, risk, sor
+from dsa_explore.briefing.sections import (
+    links,
+    listings,
+    notices,
+    penalties,
+    resources,
+    risk,
+    safetygate,
+    sor,
+)
 
 SECTIONS = (
     resources,
+    notices,
     listings,
     sor,
     risk,
+    safetygate,
     links,
     penalties,
 )

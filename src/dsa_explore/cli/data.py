@@ -17,6 +17,8 @@ import sys
 
 from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
+from dsa_explore.readers import transparency as transparency_reports
+from dsa_explore.readers import safetygate
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import mock_marketplace
@@ -27,9 +29,11 @@ BUILDS = (
     links_synthetic.BUILD,
     listings_synthetic.BUILD,
     listing_templates.BUILD,
+    transparency_reports.BUILD,
     risk_synthetic.BUILD,
     mock_marketplace.BUILD,
     sor_extract.BUILD,
+    safetygate.BUILD,
 )
 
 

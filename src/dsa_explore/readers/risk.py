@@ -45,3 +45,12 @@ RISK_FIELDS: dict[str, tuple[pl.DataType, str]] = {
     "image_hash": (pl.String(), "perceptual hash (hex) of the main image"),
     "ean": (pl.String(), "EAN-13 / GTIN of the product"),
 }
+
+#: Optional fields: added as empty when absent (filled by other modules before scoring).
+OPTIONAL_FIELDS: dict[str, tuple[pl.DataType, str]] = {
+    "safety_gate_alerts": (
+        pl.String(),
+        "Safety Gate alerts the listing matches, 'case number <alert URL>' joined by '; ' "
+        "(filled by dsa_explore.analysis.safetygate_match.annotate_listings)",
+    ),
+}
