@@ -112,7 +112,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
                 fn(task)
             best[name] = min(best[name], (_cpu() - t0) / len(measured))
     print(f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
-          f"{len(measured)} SYNTHETIC members of {dump.name}; CPU-seconds per member, best of {args.repeat}")
+          f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; CPU-seconds per member, "
+          f"best of {args.repeat}")
     print("# stage                      cumulative  this stage")
     previous = 0.0
     for name, _ in stages:

@@ -16,6 +16,7 @@ from dsa_explore.briefing.sections import (
     risk,
     safetygate,
     sor,
+    sor_text,
 )
 
 SECTIONS = (
@@ -23,6 +24,7 @@ SECTIONS = (
     notices,
     listings,
     sor,
+    sor_text,
     risk,
     safetygate,
     links,

@@ -19,10 +19,12 @@ from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
 from dsa_explore.readers import transparency as transparency_reports
 from dsa_explore.readers import safetygate
+from dsa_explore.sor import check as sor_totals
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import mock_marketplace
 from dsa_explore.synth import risk as risk_synthetic
+from dsa_explore.synth import sor_texts as sor_synthetic_texts
 
 #: Every dataset build, in the order ``--all`` runs them.
 BUILDS = (
@@ -34,6 +36,8 @@ BUILDS = (
     mock_marketplace.BUILD,
     sor_extract.BUILD,
     safetygate.BUILD,
+    sor_totals.BUILD,
+    sor_synthetic_texts.BUILD,
 )
 
 
