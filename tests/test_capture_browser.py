@@ -121,6 +121,16 @@ def test_same_site_max_pages_and_a_used_output_folder(tmp_path, capsys):
                                                      f"{expected.M}/", f"{expected.M}/collections/chargers.html"]
 
 
+def test_nothing_captured_exits_1_with_the_reasons(tmp_path, capsys):
+    require_chromium()
+    with MockMarketplace() as site:
+        code = cli.main(["capture", site.url("/private/admin.html"), "--out", str(tmp_path / "o"), "--delay", "0",
+                         "--host-resolver-rules", site.resolver_rules(), "--no-wacz"])
+    assert code == 1
+    assert "no page could be captured" in capsys.readouterr().err and "robots.txt disallows it" in (
+        tmp_path / "o" / "manifest.json").read_text()
+
+
 def test_bad_seed_is_refused(tmp_path, capsys):
     assert cli.main(["capture", "ftp://x.example/", "--out", str(tmp_path / "o")]) == 2
     assert "is not an http(s) URL" in capsys.readouterr().err

@@ -85,6 +85,37 @@ def test_product_as_main_entity_of_a_page_and_prices_with_symbols(tmp_path):
     assert (row["listing_id"], row["title"], row["price"]) == ("9", "Mug", 1299.0)
 
 
+def test_opengraph_only_product_page(tmp_path):
+    page = tmp_path / "og.html"
+    page.write_text('<html prefix="og: http://ogp.me/ns# product: http://ogp.me/ns/product#"><head>'
+                    '<meta property="og:type" content="product"><meta property="og:title" content="Lamp OG">'
+                    '<meta property="og:url" content="https://shop.example/p/og-1">'
+                    '<meta property="og:image" content="https://shop.example/i/1.jpg">'
+                    '<meta property="product:price:amount" content="15.50">'
+                    '<meta property="product:price:currency" content="EUR">'
+                    '<meta property="product:retailer_item_id" content="OG-1"></head><body></body></html>',
+                    encoding="utf-8")
+    [row] = _rows(page)
+    assert (row["listing_id"], row["title"], row["price"], row["currency"], row["images"], row["url"]) == (
+        "OG-1", "Lamp OG", 15.5, "EUR", "https://shop.example/i/1.jpg", "https://shop.example/p/og-1")
+    assert row["extraction_syntax"] == "opengraph"
+
+
+def test_rdfa_product_page(tmp_path):
+    page = tmp_path / "rdfa.html"
+    page.write_text('<html><head><link rel="canonical" href="https://shop.example/r/1"></head>'
+                    '<body vocab="https://schema.org/"><div typeof="Product"><span property="name">Lamp R</span>'
+                    '<span property="sku">R-1</span><span property="brand" typeof="Brand"><span property="name">'
+                    'Lumo</span></span><div property="offers" typeof="Offer"><span property="price" content="12.00">'
+                    '12</span><meta property="priceCurrency" content="EUR"><div property="seller" '
+                    'typeof="Organization"><span property="name">RShop</span></div></div></div></body></html>',
+                    encoding="utf-8")
+    [row] = _rows(page)
+    assert (row["listing_id"], row["title"], row["brand"], row["price"], row["currency"], row["seller_name"]) == (
+        "R-1", "Lamp R", "Lumo", 12.0, "EUR", "RShop")
+    assert row["extraction_syntax"] == "rdfa"
+
+
 def test_gtin_check_digit():
     assert gtin_ok("4006381333931") and not gtin_ok("4006381333932")
     assert gtin_ok("96385074") and not gtin_ok("1234") and not gtin_ok("40063813339a1")

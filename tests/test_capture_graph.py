@@ -157,6 +157,11 @@ def test_cli_from_capture_to_chains(tmp_path, capsys):
     assert cli.main(["links", "chains", str(edges_csv), "--from-url-regex", "/listing/", "--to-url-regex",
                      expected.BAD_TARGETS, "--max-hops", "2", "--format", "csv"]) == 0
     assert len(list(csv.DictReader(io.StringIO(capsys.readouterr().out)))) == 1  # only the 2-hop shortener chain
+    assert cli.main(["links", "chains", str(edges_csv), "--from-url-regex", "/listing/", "--to-url-regex",
+                     expected.BAD_TARGETS, "--max-hops", "3", "--kinds", "link,redirect", "--format", "csv"]) == 0
+    only_http = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    # without script and meta-refresh edges the bunny's chain (link > script > meta_refresh) is gone
+    assert [r["source_url"] for r in only_http] == [expected.CHAINS[0][0], expected.CHAINS[2][0]]
 
 
 def test_cli_writes_the_hidden_link_graph_from_coded_listings(tmp_path):

@@ -191,4 +191,8 @@ def _capture(args) -> int:
         return _fail("capture", exc)
     print(f"{len(manifest['pages'])} page(s) captured, {len(manifest['skipped'])} skipped -> {args.out}",
           file=sys.stderr)
+    if not manifest["pages"]:
+        reasons = "; ".join(f"{s['url']}: {s['reason']}" for s in manifest["skipped"][:5])
+        print(f"dsa-explore capture: no page could be captured ({reasons})", file=sys.stderr)
+        return 1
     return 0

@@ -4,6 +4,8 @@ Structured data is read with ``extruct`` (microdata, RDFa, OpenGraph, in its uni
 shape) and, for JSON-LD, script by script: extruct drops every JSON-LD block of a page when one
 of them is broken, so each ``<script type="application/ld+json">`` is parsed on its own and a
 broken one is reported on the row (``extraction_problem``) while the others are still read.
+RDFa, which extruct returns expanded (one node per subject, full property URIs), is compacted
+(:func:`compact_rdfa`) into the same nested shape.
 
 Per page, the Products of the first syntax that has any are used (JSON-LD, then microdata,
 RDFa, OpenGraph ``og:type=product``); OpenGraph fills fields the Product leaves empty when the
@@ -178,12 +180,48 @@ def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], objec
     for syntax in ("microdata", "rdfa", "opengraph"):
         try:
             doc = text if syntax == "rdfa" else tree  # extruct's RDFa extractor needs the text (0.18.0)
-            out[syntax] = _walk_top(extruct.extract(doc, base_url=base, syntaxes=[syntax], uniform=True,
-                                                    errors="strict").get(syntax, []))
+            items = extruct.extract(doc, base_url=base, syntaxes=[syntax], uniform=True,
+                                    errors="strict").get(syntax, [])
+            out[syntax] = compact_rdfa(items) if syntax == "rdfa" else _walk_top(items)
         except Exception as exc:  # noqa: BLE001 - any extractor failure is reported on the row
             out[syntax] = []
             problems.append(f"{syntax} cannot be extracted ({type(exc).__name__}: {exc})")
     return out, problems, tree
+
+
+def _short(key: str) -> str:
+    return key if key.startswith("@") else key.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _compact_node(node: dict, nodes: dict, seen: frozenset) -> dict:
+    out: dict = {"@type": [_short(x) for x in node.get("@type", [])]}
+    for key, values in node.items():
+        if key.startswith("@"):
+            continue
+        compact = []
+        for v in values if isinstance(values, list) else [values]:
+            if isinstance(v, dict) and "@value" in v:
+                compact.append(v["@value"])
+            elif isinstance(v, dict) and "@id" in v:
+                ref = v["@id"]
+                compact.append(_compact_node(nodes[ref], nodes, seen | {ref}) if ref in nodes and ref not in seen
+                               else ref)
+            else:
+                compact.append(v)
+        out[_short(key)] = compact[0] if len(compact) == 1 else compact
+    return out
+
+
+def compact_rdfa(items: list[dict]) -> list[dict]:
+    """Return extruct's expanded RDFa (one node per subject, ``@id`` links) as nested items with short keys.
+
+    Top-level items are the nodes no other node refers to; referenced nodes (an Offer, a Brand) are
+    nested where they are referred to, as in JSON-LD.
+    """
+    nodes = {n["@id"]: n for n in items if isinstance(n, dict) and "@id" in n}
+    referenced = {v["@id"] for n in nodes.values() for k, vs in n.items() if not k.startswith("@")
+                  for v in (vs if isinstance(vs, list) else [vs]) if isinstance(v, dict) and "@id" in v}
+    return [_compact_node(n, nodes, frozenset({i})) for i, n in nodes.items() if i not in referenced and n.get("@type")]
 
 
 _PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}

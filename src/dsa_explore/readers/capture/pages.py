@@ -195,7 +195,7 @@ class Capture:
 
 
 def resolve_final_urls(pages: Iterable[Page], max_steps: int = 30) -> None:
-    """Set ``final_url`` of every page by following the captured redirects (3xx ``Location``, meta refresh).
+    """Set ``final_url`` of every page by following the captured HTTP redirects (3xx ``Location``).
 
     A chain that loops or leaves the capture ends at the last URL reached; ``max_steps`` bounds it.
     """
