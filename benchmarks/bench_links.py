@@ -1,4 +1,4 @@
-"""Benchmark dsa_explore.links on a seeded synthetic graph with 1 million directed edges.
+"""Benchmark dsa_explore.analysis.links on a seeded synthetic graph with 1 million directed edges.
 
 Measures, in one run on the same graph:
 
@@ -26,7 +26,7 @@ from collections import deque
 import numpy as np
 import polars as pl
 
-from dsa_explore import links
+from dsa_explore.analysis import links
 
 
 def peak_rss_mb() -> float:

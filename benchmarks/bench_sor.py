@@ -34,7 +34,8 @@ from pathlib import Path
 import psutil
 from _scratch import scratch_folder
 
-from dsa_explore.sor import reader, synth
+from dsa_explore.sor import reader
+from dsa_explore.synth import sor as synth
 
 FLOOR_CODE = """
 import os, sys, time

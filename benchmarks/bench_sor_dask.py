@@ -20,7 +20,8 @@ from pathlib import Path
 
 from _scratch import scratch_folder
 
-from dsa_explore.sor import ingest, synth
+from dsa_explore.sor import ingest
+from dsa_explore.synth import sor as synth
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 Runs in one process under the ingest's worker environment (``dsa_explore.sor.ingest.worker_env()``;
 the script starts itself again with it when needed) over the members of a SYNTHETIC dump written
-by :mod:`dsa_explore.sor.synth` (seeded; the dump of ``bench_sor.py --out`` is reused when given the
+by :mod:`dsa_explore.synth.sor` (seeded; the dump of ``bench_sor.py --out`` is reused when given the
 same folder). Each line runs the pipeline up to one more stage, so the differences between lines
 are the costs of the stages:
 
@@ -65,7 +65,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
 
     import polars as pl
 
-    from dsa_explore.sor import reader, schema, synth  # after the re-exec: polars reads its environment once
+    from dsa_explore.sor import reader, schema  # after the re-exec: polars reads its environment once
+    from dsa_explore.synth import sor as synth
 
     folder = out / f"rows-{args.rows}"
     dump = folder / "sor-global-2025-07-01-full.zip"

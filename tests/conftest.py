@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from dsa_explore import browsercheck
+from dsa_explore.briefing import browsercheck, export
 
 
 def require_chromium() -> str:
@@ -22,8 +22,7 @@ def require_chromium() -> str:
 @pytest.fixture(scope="session")
 def built_briefings(tmp_path_factory):
     """Build the briefing for two platforms once; return {platform: path}."""
-    from dsa_explore import briefing
 
     out = tmp_path_factory.mktemp("reports")
-    return {p: briefing.build(p, output=out / f"briefing-{p.lower().replace(' ', '-')}.html", verbose=False)
+    return {p: export.build(p, output=out / f"briefing-{p.lower().replace(' ', '-')}.html", verbose=False)
             for p in ("AliExpress", "Temu")}

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from dsa_explore import browsercheck
+from dsa_explore.briefing import browsercheck
 
 #: Notebook settings for the test server: every cell in the DOM (no windowing), no autosave.
 LAB_SETTINGS = {
@@ -138,7 +138,7 @@ class LabServer:
                                        f"{(self.workdir / 'jupyterlab.log').read_text()[-2000:]}") from None
                 if time.time() > deadline:
                     self.stop()
-                    raise RuntimeError(f"JupyterLab did not answer within {timeout} s")
+                    raise RuntimeError(f"JupyterLab did not answer within {timeout} s") from None
                 time.sleep(0.3)
 
     def stop(self) -> None:

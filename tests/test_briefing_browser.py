@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from dsa_explore import browsercheck
+from dsa_explore.briefing import browsercheck
 from tests.conftest import require_chromium
 
 A4_CONTENT_WIDTH_PX = 17 / 2.54 * 96  # 17 cm of printable width at 96 dpi

@@ -13,7 +13,9 @@ import sys
 import nbformat
 import pytest
 
-from dsa_explore import __version__, briefing, browsercheck, paths
+from dsa_explore import __version__
+from dsa_explore.briefing import browsercheck, export
+from dsa_explore.core import errors, paths
 from tests.conftest import require_chromium
 
 
@@ -54,17 +56,17 @@ def test_every_chart_renders_offline_in_chromium(built_briefings):
 
 def test_exploration_only_cells_exist_in_notebooks_but_not_in_briefings():
     nb = nbformat.read(paths.notebooks_dir() / "00-overview.ipynb", as_version=4)
-    tagged = [c for c in nb.cells if briefing.EXPLORATION_TAG in c.metadata.get("tags", [])]
+    tagged = [c for c in nb.cells if export.EXPLORATION_TAG in c.metadata.get("tags", [])]
     assert tagged, "the overview keeps its ipywidgets explorer in an exploration-only cell"
     assert all("nbval-ignore-output" in c.metadata["tags"] for c in tagged)
-    exported = briefing.export_html(nb, "AliExpress")
+    exported = export.export_html(nb, "AliExpress")
     assert "penalty_explorer" not in exported and "hl-ipython3" not in exported
     assert "What is at stake?" in exported  # markdown cells stay
 
 
 def test_unknown_platform_lists_the_known_ones():
-    with pytest.raises(briefing.UnknownPlatformError, match="known platforms: AliExpress, Temu"):
-        briefing.build("Wish")
+    with pytest.raises(errors.UnknownPlatformError, match="known platforms: AliExpress, Temu"):
+        export.build("Wish")
     result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--platform", "Wish"],
                             capture_output=True, text=True)
     assert result.returncode == 2

@@ -10,7 +10,10 @@ import shutil
 import polars as pl
 import pytest
 
-from dsa_explore import briefing, browsercheck, catalog, charts, paths
+from dsa_explore import charts
+from dsa_explore.briefing import browsercheck, export
+from dsa_explore.core import paths
+from dsa_explore.data import catalog
 from tests.conftest import require_chromium
 
 PAYLOADS = [
@@ -48,7 +51,7 @@ def test_hostile_titles_in_a_data_file_show_literally_in_the_briefing(tmp_path, 
     catalog.refresh(listings)
     monkeypatch.setenv("DSA_EXPLORE_DATA", str(data))
 
-    out = briefing.build("AliExpress", output=tmp_path / "briefing-hostile.html", verbose=False)
+    out = export.build("AliExpress", output=tmp_path / "briefing-hostile.html", verbose=False)
     html = out.read_text()
     for payload in PAYLOADS:
         assert payload not in html, f"raw payload in the HTML: {payload}"

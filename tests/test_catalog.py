@@ -15,7 +15,8 @@ import sys
 import polars as pl
 import pytest
 
-from dsa_explore import catalog, paths
+from dsa_explore.core import paths
+from dsa_explore.data import catalog
 
 REQUIRED_FIELDS = {"name", "title", "format", "source", "licence", "retrieved", "sha256", "size", "synthetic"}
 
@@ -113,7 +114,7 @@ def test_an_unknown_dataset_lists_the_known_ones():
 
 
 def test_catalog_command_line_verifies_everything():
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.catalog", "verify"],
+    result = subprocess.run([sys.executable, "-m", "dsa_explore.data.catalog", "verify"],
                             capture_output=True, text=True, cwd=paths.PROJECT_ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok      facts" in result.stdout

@@ -8,7 +8,9 @@ import altair as alt
 import polars as pl
 import pytest
 
-from dsa_explore import charts, penalties, render, theme
+from dsa_explore import charts
+from dsa_explore.analysis import penalties
+from dsa_explore.charts import render, theme
 from dsa_explore.charts.penalties import exposure_chart
 
 
@@ -63,7 +65,8 @@ def test_builders_refuse_missing_columns_and_oversized_frames():
 
 
 def test_penalty_chart_has_sliders_that_drive_the_amounts():
-    spec = exposure_chart(996347.0, "million RMB", title="Penalty ceilings", group="Alibaba Group").to_dict()
+    spec = exposure_chart(996347.0, "million RMB", title="Penalty ceilings", group="Alibaba Group",
+                          rules=penalties.penalty_rules()).to_dict()
     params = {p["name"]: p for p in spec["params"]}
     assert params["turnover"]["bind"]["input"] == "range" and params["turnover"]["value"] == 996347.0
     assert params["days"]["bind"]["input"] == "range"

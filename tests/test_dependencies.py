@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 
-from dsa_explore import paths
+from dsa_explore.core import paths
 
 PIN = re.compile(r"^\s*-?\s*([A-Za-z0-9_.\-]+)==([^\s#]+)\s*$")
 

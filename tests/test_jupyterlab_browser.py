@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-from dsa_explore import paths
+from dsa_explore.core import paths
 from tests import labharness as H
 from tests.conftest import require_chromium
 
@@ -116,10 +116,13 @@ def _command(page, label: str) -> None:
     palette = page.locator(".lm-CommandPalette-input")
     palette.wait_for(state="visible", timeout=10000)
     palette.fill(label)
-    page.locator(".lm-CommandPalette-item", has_text=label).first.click(timeout=5000)
+    page.locator(".lm-CommandPalette-item.lm-mod-active", has_text=label).wait_for(timeout=5000)
+    palette.press("Enter")
 
 
 def _run_all(page) -> None:
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           state="attached", timeout=60000)
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
     _command(page, "Run All Cells")
     page.wait_for_timeout(500)
@@ -130,6 +133,13 @@ def _run_all(page) -> None:
     page.wait_for_timeout(300)
 
 
+def _choose_next(page) -> None:
+    """Operate a focused drop-down from the keyboard: open it, move to the next option, choose it."""
+    for key in ("Alt+ArrowDown", "ArrowDown", "Enter"):
+        page.keyboard.press(key)
+        page.wait_for_timeout(100)
+
+
 def _operate_vega(page, cell, control) -> None:
     bind = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(cell).locator(
         ".vega-bind").nth(control["k"])
@@ -137,10 +147,13 @@ def _operate_vega(page, cell, control) -> None:
     element.scroll_into_view_if_needed(timeout=3000)
     if control["input"] == "select-one":
         element.focus()
-        page.keyboard.press("ArrowDown")
+        _choose_next(page)
     elif control["input"] in ("range", "number"):
         element.focus()
         page.keyboard.press("ArrowRight" if control["input"] == "range" else "ArrowUp")
+        if control["input"] == "number" and element.input_value() == element.get_attribute("max"):
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("ArrowDown")
     elif control["input"] in ("checkbox", "radio"):
         radios = bind.locator("input")
         target = radios.nth(1) if radios.count() > 1 else radios.first
@@ -160,7 +173,7 @@ def _operate_widget(page, cell, control) -> None:
     if kind.startswith("div") or kind == "input:range":  # noUiSlider handle or range input
         page.keyboard.press("ArrowRight")
     elif kind.startswith("select"):
-        page.keyboard.press("ArrowDown")
+        _choose_next(page)
     elif kind in ("input:checkbox", "input:radio") or kind.startswith("button"):
         page.keyboard.press("Space")
     else:  # text/number boxes: type a new value and confirm
@@ -274,7 +287,7 @@ def lab(tmp_path_factory):
     require_chromium()
     from playwright.sync_api import sync_playwright
 
-    from dsa_explore import browsercheck
+    from dsa_explore.briefing import browsercheck
 
     workdir = tmp_path_factory.mktemp("lab")
     results: dict = {"_requests": [], "_timings": {}}

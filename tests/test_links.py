@@ -1,4 +1,4 @@
-"""Tests of dsa_explore.links: reachability, validation, PageRank ranking, rates.
+"""Tests of dsa_explore.analysis.links: reachability, validation, PageRank ranking, rates.
 
 Why these exist: ``links.reachability`` is an interface other tools call, and it is computed by a
 vectorised multi-source search over reversed edges whose result is easy to get subtly wrong
@@ -18,7 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsa_explore import links
+from dsa_explore.analysis import links
+from dsa_explore.readers import links as link_files
 
 # ---------------------------------------------------------------------------------------------
 # brute-force reference: BFS forward from each seed separately
@@ -201,15 +202,15 @@ def test_clean_graph_passes_strict():
 
 
 def test_read_graph_csv_names_the_file_and_row(tmp_path):
-    from dsa_explore import paths
+    from dsa_explore.core import paths
 
     fixtures = paths.PROJECT_ROOT / "tests" / "fixtures" / "links"
-    rep = links.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv", strict=False)
+    rep = link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv", strict=False)
     assert rep.summary().rows() == [("nodes", 4, 3, 1), ("edges", 5, 2, 3)]
     with pytest.raises(links.GraphError, match=r"edges-malformed\.csv: 3 of 5 row\(s\) rejected"):
-        links.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv")
+        link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv")
     with pytest.raises(links.GraphError, match="file not found"):
-        links.read_graph_csv(tmp_path / "none.csv", fixtures / "edges-malformed.csv")
+        link_files.read_graph_csv(tmp_path / "none.csv", fixtures / "edges-malformed.csv")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -343,5 +344,18 @@ def test_planted_recall_marks_wrong_length_as_not_found():
 
 def test_explore_seeds_callback_filters_by_category_and_k():
     got = links.explore_seeds(SEED_TABLE, "child_targeted", 2)
-    assert got.rows() == [("a", 1, "adult", "a → t"), ("b", 2, "prohibited", "b → m → t")]
+    assert got.rows() == [("a", 1, 1, "adult", "a → t"), ("b", 2, 1, "prohibited", "b → m → t")]
     assert links.explore_seeds(SEED_TABLE, "legitimate", 2).height == 0
+
+
+def test_explore_seeds_shows_the_longer_chains_when_k_grows():
+    """Issue 18: with the first 20 rows by distance, k = 2, 3 and 4 looked the same."""
+    table = pl.DataFrame({"seed": [f"s{i:02d}" for i in range(30)] + ["long3", "long4"],
+                          "seed_category": ["child_targeted"] * 32,
+                          "distance": [1] * 30 + [3, 4], "target_kind": ["adult"] * 32,
+                          "path": [["x", "t"]] * 30 + [["long3", "a", "b", "t"], ["long4", "a", "b", "c", "t"]]})
+    by_k = {k: links.explore_seeds(table, "child_targeted", k, limit=20) for k in (2, 3, 4)}
+    assert set(by_k[2]["distance"]) == {1}
+    assert 3 in set(by_k[3]["distance"]) and 4 in set(by_k[4]["distance"])
+    assert by_k[4].filter(pl.col("distance") == 1)["reaching_at_distance"].to_list()[0] == 30  # 30 typed above
+    assert by_k[4].height <= 20

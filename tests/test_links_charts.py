@@ -14,8 +14,11 @@ import re
 import polars as pl
 import pytest
 
-from dsa_explore import links, platforms
+from dsa_explore.analysis import links
+from dsa_explore.briefing.sections import links as links_section
 from dsa_explore.charts import links as link_charts
+from dsa_explore.core import platforms
+from dsa_explore.explore import links as links_explorer
 
 
 @pytest.fixture(scope="module")
@@ -76,9 +79,9 @@ def test_chain_diagram_draws_one_row_per_chain_from_seed_to_bad_target(ali):
 
 @pytest.mark.parametrize("platform", platforms.KNOWN_PLATFORMS)
 def test_briefing_section_for_every_platform(platform):
-    from dsa_explore.report import Section
+    from dsa_explore.briefing.model import Section
 
-    sec = links.briefing_section(platform)
+    sec = links_section.section(platform)
     assert isinstance(sec, Section)
     assert sec.synthetic is True
     keys = {f.key for f in sec.facts}
@@ -94,8 +97,8 @@ def test_briefing_section_for_every_platform(platform):
 
 
 def test_briefing_sections_differ_between_platforms():
-    a = links.briefing_section("AliExpress")
-    z = links.briefing_section("zalando")  # slug accepted
+    a = links_section.section("AliExpress")
+    z = links_section.section("zalando")  # slug accepted
     assert a.fact("child_r4").text != z.fact("child_r4").text
     expected = links.reachability_rate(links.seed_reach(*links.load_graph("Zalando")[:2]))
     row = expected.filter((pl.col("seed_category") == "child_targeted") & (pl.col("k") == 4)).row(0, named=True)
@@ -104,9 +107,9 @@ def test_briefing_sections_differ_between_platforms():
 
 def test_unknown_platform_is_refused():
     with pytest.raises(ValueError, match="unknown platform"):
-        links.briefing_section("Nowhere Market")
+        links_section.section("Nowhere Market")
 
 
 def test_explorer_builds_widgets(ali):
-    box = link_charts.explorer(ali[3])
+    box = links_explorer.explorer(ali[3])
     assert len(box.children) == 2

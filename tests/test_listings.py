@@ -14,7 +14,8 @@ import polars as pl
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from dsa_explore import listings as L
+from dsa_explore.analysis import listings as listing_estimates
+from dsa_explore.readers import listings as L
 
 FIX = Path(__file__).parent / "fixtures" / "listings"
 FRAME = FIX / "frame-good.csv"
@@ -128,22 +129,22 @@ def _toy_sample():
 
 def test_prevalence_tables_against_independent_formulas():
     s = _toy_sample()
-    unweighted = L.prevalence_table(s, "label_formal_noncompliant", estimand="unweighted")
+    unweighted = listing_estimates.prevalence_table(s, "label_formal_noncompliant", estimand="unweighted")
     for r in unweighted.iter_rows(named=True):
         g = s.filter(pl.col("platform") == r["platform"])
         k, n = int(g["label_formal_noncompliant"].sum()), g.height
         lo, hi = proportion_confint(k, n, method="wilson")
         assert (r["k"], r["n"]) == (k, n)
         assert r["low"] == pytest.approx(lo, abs=1e-9) and r["high"] == pytest.approx(hi, abs=1e-9)
-    listing = L.prevalence_table(s, "label_formal_noncompliant", estimand="listing")
-    exposure = L.prevalence_table(s, "label_formal_noncompliant", estimand="exposure")
+    listing = listing_estimates.prevalence_table(s, "label_formal_noncompliant", estimand="listing")
+    exposure = listing_estimates.prevalence_table(s, "label_formal_noncompliant", estimand="exposure")
     for r, e in zip(listing.iter_rows(named=True), exposure.iter_rows(named=True), strict=True):
         g = s.filter(pl.col("platform") == r["platform"])
         y, w, v = (g[c].to_numpy().astype(float) for c in ("label_formal_noncompliant", "weight", "views"))
         assert r["estimate"] == pytest.approx(np.sum(w * y) / np.sum(w), abs=1e-12)
         assert e["estimate"] == pytest.approx(np.sum(w * v * y) / np.sum(w * v), abs=1e-12)
         assert r["low"] <= r["estimate"] <= r["high"]
-    seller = L.prevalence_table(s, "label_formal_noncompliant", estimand="seller")
+    seller = listing_estimates.prevalence_table(s, "label_formal_noncompliant", estimand="seller")
     g = s.filter(pl.col("platform") == "Q").group_by("seller_id").agg(pl.col("label_formal_noncompliant").max())
     q = seller.filter(pl.col("platform") == "Q").row(0, named=True)
     assert (q["k"], q["n"]) == (int(g["label_formal_noncompliant"].sum()), g.height)
@@ -156,12 +157,12 @@ def test_purposive_rows_are_not_used_for_design_based_estimates():
                                    pl.lit(None, pl.Float64).alias("weight"),
                                    pl.lit(1, pl.Int64).alias("label_formal_noncompliant"))
     both = pl.concat([s, extra])
-    assert L.prevalence_table(both, "label_formal_noncompliant").equals(
-        L.prevalence_table(s, "label_formal_noncompliant"))
+    assert listing_estimates.prevalence_table(both, "label_formal_noncompliant").equals(
+        listing_estimates.prevalence_table(s, "label_formal_noncompliant"))
 
 
 def test_shipped_synthetic_sample_is_valid_and_synthetic():
-    from dsa_explore import catalog
+    from dsa_explore.data import catalog
 
     sample, frame = L.load_synthetic()
     assert 2000 <= sample.height <= 5000
@@ -175,7 +176,7 @@ def test_shipped_synthetic_sample_is_valid_and_synthetic():
 
 
 def test_published_test_purchases_dataset():
-    pub = L.published_test_purchases()
+    pub = listing_estimates.published_test_purchases()
     assert pub.filter((pl.col("study") == "TIE toy test 2024") & (pl.col("platform") == "AliExpress")).select(
         "n", "positives").row(0) == (14, 10)
     assert pub["source_url"].str.starts_with("http").all()
@@ -187,7 +188,7 @@ def test_published_test_purchases_dataset():
 
 def test_interval_methods_table_against_statsmodels():
     table = pl.DataFrame({"n": [14, 25, 19], "positives": [10, 0, 19]})
-    out = L.interval_methods_table(table)
+    out = listing_estimates.interval_methods_table(table)
     names = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys", "agresti_coull": "agresti_coull"}
     for i, (n, k) in enumerate(zip(table["n"], table["positives"], strict=True)):
         for ours, theirs in names.items():
@@ -199,7 +200,7 @@ def test_interval_methods_table_against_statsmodels():
 
 def test_stratified_check_point_estimates_coincide():
     sample, frame = L.load_synthetic()
-    check = L.stratified_check(sample, frame)
+    check = listing_estimates.stratified_check(sample, frame)
     assert (check["stratified_estimate"] - check["hajek_estimate"]).abs().max() < 1e-4
     assert (check["stratified_se_fpc"] > 0).all() and (check["hajek_se_clustered"] > 0).all()
 
@@ -209,7 +210,7 @@ def test_review_agreement_and_kappa_by_hand():
     desk = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
     review = [1, 1, 1, 0, 0, 0, 0, 0, 0, 1]
     s = pl.DataFrame({"platform": ["P"] * 10, "label_formal_noncompliant": desk, "label_review": review})
-    r = L.review_agreement(s).row(0, named=True)
+    r = listing_estimates.review_agreement(s).row(0, named=True)
     assert (r["reviewed"], r["agreements"]) == (10, 8)
     lo, hi = proportion_confint(8, 10, method="wilson")
     assert (r["low"], r["high"]) == (round(lo, 3), round(hi, 3))

@@ -3,7 +3,7 @@
 Briefings are read offline: the planner and the briefing forest plot are put in one page with
 the inlined Vega bundle and opened in headless Chromium with every host unresolvable. Both must
 render without errors, and moving the half-width slider must change the listings to buy to the
-value `dsa_explore.stats.sample_size_for_half_width` gives.
+value `dsa_explore.analysis.estimators.sample_size_for_half_width` gives.
 """
 
 from __future__ import annotations
@@ -11,8 +11,13 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from dsa_explore import browsercheck, listings, stats, theme
+from dsa_explore.analysis import estimators as stats
+from dsa_explore.analysis import listings as listing_estimates
+from dsa_explore.briefing import browsercheck
+from dsa_explore.briefing.sections import listings as listings_section
 from dsa_explore.charts import listings as lc
+from dsa_explore.charts import theme
+from dsa_explore.readers import listings
 from tests.conftest import require_chromium
 
 FRAME = pl.DataFrame({"stratum": ["small", "large"], "frame_size": [400, 1_000_000]})
@@ -37,7 +42,7 @@ def test_planner_and_briefing_forest_render_offline_and_the_slider_works(tmp_pat
     theme.enable()
     sample, _ = listings.load_synthetic()
     charts = [lc.sample_size_planner(FRAME, title="Planner", description="planner", synthetic=False),
-              lc.briefing_forest(sample, listings.published_test_purchases(), "AliExpress")]
+              listings_section.briefing_forest(sample, listing_estimates.published_test_purchases(), "AliExpress")]
     page = browsercheck.chart_page(charts, tmp_path / "listings.html")
     report = browsercheck.inspect(page, interact=_move_half_width_slider)
     assert report.ok, report

@@ -12,16 +12,19 @@ import json
 import polars as pl
 import pytest
 
-from dsa_explore import listings, stats
+from dsa_explore.analysis import estimators as stats
+from dsa_explore.analysis import listings as listing_estimates
+from dsa_explore.briefing.model import Footnotes, render_sentence
+from dsa_explore.briefing.sections import listings as listings_section
 from dsa_explore.charts import listings as lc
-from dsa_explore.platforms import KNOWN_PLATFORMS
-from dsa_explore.report import Footnotes, render_sentence
+from dsa_explore.core.platforms import KNOWN_PLATFORMS
+from dsa_explore.readers import listings
 
 
 @pytest.fixture(scope="module")
 def data():
     sample, frame = listings.load_synthetic()
-    return sample, frame, listings.published_test_purchases()
+    return sample, frame, listing_estimates.published_test_purchases()
 
 
 def _fields(spec) -> set[str]:
@@ -42,7 +45,7 @@ def _fields(spec) -> set[str]:
 
 def test_forest_plot_spec(data):
     sample, _, _ = data
-    table = listings.forest_table(sample, "label_formal_noncompliant")
+    table = listing_estimates.forest_table(sample, "label_formal_noncompliant")
     spec = lc.prevalence_forest(table, title="Forest", description="desc", synthetic=True).to_dict()
     assert spec["title"]["text"] == "Forest [SYNTHETIC DATA]" and spec["description"] == "desc"
     assert {"low", "high", "estimate", "row_label", "platform"} <= _fields(spec)
@@ -82,7 +85,7 @@ def test_planner_with_pilot_has_a_checkbox(data):
 
 def test_published_beside_ours_marks_selection(data):
     sample, _, pub = data
-    ours = listings.forest_table(sample, "label_unsafe_lab").filter(pl.col("category") == "all categories")
+    ours = listing_estimates.forest_table(sample, "label_unsafe_lab").filter(pl.col("category") == "all categories")
     spec = lc.published_beside_ours(ours, pub, title="P", description="d", synthetic=True).to_dict()
     rows = next(iter(spec["datasets"].values()))
     selections = {r["selection"] for r in rows}
@@ -92,7 +95,7 @@ def test_published_beside_ours_marks_selection(data):
 
 @pytest.mark.parametrize("platform", KNOWN_PLATFORMS)
 def test_briefing_section_for_every_platform(platform):
-    section = listings.briefing_section(platform)
+    section = listings_section.section(platform)
     facts = {f.key: f for f in section.facts}
     notes = Footnotes()
     html = " ".join(render_sentence(s, facts, notes) for s in section.sentences)
@@ -104,7 +107,7 @@ def test_briefing_section_for_every_platform(platform):
     spec = section.chart.to_dict()
     assert "[SYNTHETIC DATA]" in spec["title"]["text"] and spec["description"]
     assert len(json.dumps(spec)) < 300_000
-    pub = listings.published_test_purchases().filter(pl.col("platform") == platform)
+    pub = listing_estimates.published_test_purchases().filter(pl.col("platform") == platform)
     pub_facts = [f for f in section.facts if f.key.startswith("pub_")]
     assert len(pub_facts) == pub.height
     for f in pub_facts:
@@ -114,7 +117,7 @@ def test_briefing_section_for_every_platform(platform):
 
 
 def test_briefing_section_headline_numbers_for_aliexpress():
-    section = listings.briefing_section("aliexpress")
+    section = listings_section.section("aliexpress")
     tie = next(f for f in section.facts if f.key.startswith("pub_") and "TIE toy test 2024" in f.text)
     assert "10/14" in tie.text and "45%–88%" in tie.text
     assert tie.source.url == "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous"
@@ -122,4 +125,4 @@ def test_briefing_section_headline_numbers_for_aliexpress():
 
 def test_unknown_platform_is_rejected():
     with pytest.raises(ValueError, match="unknown platform"):
-        listings.briefing_section("Wish")
+        listings_section.section("Wish")

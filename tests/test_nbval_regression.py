@@ -14,7 +14,8 @@ import sys
 
 import pytest
 
-from dsa_explore import catalog, paths
+from dsa_explore.core import paths
+from dsa_explore.data import catalog
 
 
 def run_nbval(notebook, data_dir, cwd):

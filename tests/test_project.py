@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import subprocess
 
-from dsa_explore import catalog, paths
+from dsa_explore.core import paths
+from dsa_explore.data import catalog
 
 ROOT = paths.PROJECT_ROOT
 
@@ -21,7 +22,7 @@ def test_readme_first_screen_gives_the_two_commands_then_lab():
 def test_readme_data_dictionary_is_current():
     text = (ROOT / "README.md").read_text()
     assert catalog.readme_dictionary(text) == catalog.dictionary_markdown().strip(), (
-        "README data dictionary is stale: run `python -m dsa_explore.catalog dictionary --update-readme`")
+        "README data dictionary is stale: run `python -m dsa_explore.data.catalog dictionary --update-readme`")
 
 
 def test_readme_indexes_every_notebook():

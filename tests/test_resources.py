@@ -16,10 +16,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dsa_explore import languages, platforms, resources
+from dsa_explore.analysis import languages, resources
+from dsa_explore.briefing.model import Section
+from dsa_explore.briefing.sections import resources as resources_section
 from dsa_explore.charts import resources as rc
-from dsa_explore.report import Section
-from dsa_explore.widgets_resources import explorer_view
+from dsa_explore.core import formatting, platforms
+from dsa_explore.explore.resources import explorer_view
 
 
 @pytest.fixture(scope="module")
@@ -153,11 +155,11 @@ def test_changes_between_periods(cap):
 
 
 def test_formatting():
-    assert resources.fmt_count(181_892_221) == "181.9 M"
-    assert resources.fmt_count(306_427) == "306 k"
-    assert resources.fmt_count(986) == "986"
-    assert resources.fmt_count(5.98) == "5.98"
-    assert resources.fmt_ratio(5.4208) == "5.4" and resources.fmt_ratio(0.2223) == "0.22"
+    assert formatting.count_short(181_892_221) == "181.9 M"
+    assert formatting.count_short(306_427) == "306 k"
+    assert formatting.count_short(986) == "986"
+    assert formatting.count_short(5.98) == "5.98"
+    assert formatting.ratio(5.4208) == "5.4" and formatting.ratio(0.2223) == "0.22"
 
 
 # ---------------------------------------------------------------------------------------------- charts
@@ -179,7 +181,7 @@ def test_heatmap_uses_log_colour_and_a_distinct_no_moderator_layer(cov):
     colour = next(layer["encoding"]["color"] for layer in layers if "color" in layer.get("encoding", {}))
     assert colour["field"] == "users_per_moderator" and colour["scale"]["type"] == "log"
     marks = [layer["mark"] for layer in layers]
-    from dsa_explore import theme
+    from dsa_explore.charts import theme
 
     assert any(isinstance(m, dict) and m.get("color") == theme.MISSING_COLOUR for m in marks)
     assert any("no moderator" in json.dumps(layer.get("transform", [])) for layer in layers)
@@ -216,7 +218,7 @@ def test_explorer_view_puts_languages_without_moderator_first(cov):
 
 @pytest.mark.parametrize("platform", platforms.KNOWN_PLATFORMS)
 def test_briefing_section_for_every_known_platform(platform):
-    section = resources.briefing_section(platform)
+    section = resources_section.section(platform)
     assert isinstance(section, Section) and section.title and section.caveats
     keys = {f.key for f in section.facts}
     for sentence in section.sentences:
@@ -230,7 +232,7 @@ def test_briefing_section_for_every_known_platform(platform):
 
 
 def test_briefing_section_aliexpress_headline_numbers():
-    section = resources.briefing_section("AliExpress")
+    section = resources_section.section("AliExpress")
     facts = {f.key: f for f in section.facts}
     assert facts["period"].value == "H1 2026"
     assert facts["per_million"].value == pytest.approx(1110 / 157.643436)
@@ -242,14 +244,14 @@ def test_briefing_section_aliexpress_headline_numbers():
 
 
 def test_briefing_section_without_data_says_so():
-    section = resources.briefing_section("Google Play")
+    section = resources_section.section("Google Play")
     assert section.facts == [] and "No data for Google Play" in section.sentences[0]
 
 
 def test_section_renders_in_the_briefing_with_numbered_sources():
-    from dsa_explore.briefing import Briefing
+    from dsa_explore.briefing.build import Briefing
 
-    b = Briefing("AliExpress", providers=(("resources", "dsa_explore.resources", "briefing_section"),))
+    b = Briefing("AliExpress", sections=(resources_section,))
     text = b.section_html("resources")
     assert "moderators per million users" in text and "<sup><a href=\"#src-" in text
     sources = b.sources_html()

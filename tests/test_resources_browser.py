@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from dsa_explore import browsercheck, resources, theme
+from dsa_explore.analysis import resources
+from dsa_explore.briefing import browsercheck
 from dsa_explore.charts import resources as rc
+from dsa_explore.charts import theme
 from tests.conftest import require_chromium
 
 

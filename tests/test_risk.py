@@ -1,4 +1,4 @@
-"""Tests of the risk indicators (dsa_explore.risk): each indicator fires on hand-built rows that carry
+"""Tests of the risk indicators (dsa_explore.analysis.risk): each indicator fires on hand-built rows that carry
 its signal and stays silent on rows that do not, including text disguised with full-width letters,
 zero-width characters and Cyrillic/Greek look-alikes; malformed input raises errors that name the
 column and the row. They exist because a silent false negative (or positive) in an indicator
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsa_explore import risk
+from dsa_explore.analysis import risk
 
 OBS = dt.date(2026, 11, 1)
 

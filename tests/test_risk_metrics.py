@@ -1,4 +1,4 @@
-"""Tests of the score-evaluation metrics and the fitted model in dsa_explore.risk, against values
+"""Tests of the score-evaluation metrics and the fitted model in dsa_explore.analysis.risk, against values
 computed by hand, published documentation examples (scikit-learn's, reproduced by hand since
 scikit-learn is not installed), statsmodels, and row duplication for weights. They exist because
 these numbers decide how much review capacity a score is said to save.
@@ -12,7 +12,7 @@ import pytest
 import statsmodels.api as sm
 from statsmodels.stats.contingency_tables import Table2x2
 
-from dsa_explore import risk
+from dsa_explore.analysis import risk
 
 # scikit-learn documentation example for precision_recall_curve / average_precision_score:
 # y_true = [0, 0, 1, 1], y_scores = [0.1, 0.4, 0.35, 0.8] -> AP = 0.8333...

@@ -10,8 +10,11 @@ import json
 import polars as pl
 import pytest
 
-from dsa_explore import catalog, risk, risk_synth
-from dsa_explore.platforms import KNOWN_PLATFORMS
+from dsa_explore.analysis import risk
+from dsa_explore.briefing.sections import risk as risk_section
+from dsa_explore.core.platforms import KNOWN_PLATFORMS
+from dsa_explore.data import catalog
+from dsa_explore.synth import risk as risk_synth
 
 
 @pytest.mark.parametrize("seed", [risk_synth.SEED, 7])
@@ -95,7 +98,7 @@ def test_other_charts_are_titled_synthetic(scored):
 
 @pytest.mark.parametrize("platform", KNOWN_PLATFORMS)
 def test_briefing_section_for_every_platform(platform):
-    section = risk.briefing_section(platform)
+    section = risk_section.section(platform)
     assert section.synthetic
     keys = {f.key for f in section.facts}
     for sentence in section.sentences:
@@ -107,12 +110,12 @@ def test_briefing_section_for_every_platform(platform):
 
 def test_briefing_section_unknown_platform():
     with pytest.raises(ValueError, match="unknown platform"):
-        risk.briefing_section("Nowhere Market")
+        risk_section.section("Nowhere Market")
 
 
 def test_synthetic_listings_pass_the_listing_sample_validator():
-    """The base columns follow the listing-sample format (dsa_explore.listings) exactly."""
-    from dsa_explore import listings
+    """The base columns follow the listing-sample format (dsa_explore.readers.listings) exactly."""
+    from dsa_explore.readers import listings
 
     path = catalog.path(risk.LISTINGS_DATASET)
     raw = pl.read_csv(path, infer_schema=False)
@@ -124,9 +127,9 @@ def test_synthetic_listings_pass_the_listing_sample_validator():
 
 
 def test_briefing_sentences_render_with_footnotes():
-    from dsa_explore.report import Footnotes, render_sentence
+    from dsa_explore.briefing.model import Footnotes, render_sentence
 
-    section = risk.briefing_section("Temu")
+    section = risk_section.section("Temu")
     facts = {f.key: f for f in section.facts}
     notes = Footnotes()
     html = " ".join(render_sentence(s, facts, notes) for s in section.sentences)

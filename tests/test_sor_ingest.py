@@ -216,7 +216,7 @@ def test_refused_outer_zip_names_the_dump(tmp_path):
 
 
 def test_member_names_are_not_paths(tmp_path):
-    from dsa_explore.sor.synth import write_dump, zip_bytes
+    from dsa_explore.synth.sor import write_dump, zip_bytes
 
     evil = zip_bytes([("../../escape.csv", b"uuid\n1\n")])
     dump = write_dump(tmp_path / "sor-global-2024-01-02-full.zip", [("../../evil.csv.zip", evil)])
@@ -312,7 +312,7 @@ def test_cli_ingest_exit_codes(tmp_path, capsys):
 
 
 def test_no_dask_import_without_the_option(tmp_path):
-    code = ("import sys; import dsa_explore.sor, dsa_explore.sor.cli, dsa_explore.sor.ingest as i; "
+    code = ("import sys; import dsa_explore.sor, dsa_explore.cli.sor, dsa_explore.sor.ingest as i; "
             f"i.ingest([{str(DUMPS / 'sor-global-2024-03-02-light.zip')!r}], {str(tmp_path / 'store')!r}, "
             "workers=1, force=True); "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')); print(bad); "
@@ -351,7 +351,7 @@ def test_duplicates_across_chunks_of_one_member(monkeypatch, tmp_path, flush_row
 
 
 def test_corrupt_member_data_and_implausible_size_are_refused(tmp_path, monkeypatch):
-    from dsa_explore.sor.synth import write_dump, zip_bytes
+    from dsa_explore.synth.sor import write_dump, zip_bytes
 
     good = (FIXTURES / "sor-global-2025-07-01-full-00000-00000.first3rows.csv").read_bytes() * 200
     inner = bytearray(zip_bytes([("sor-global-2024-01-03-full-00000-00000.csv", good)]))

@@ -17,8 +17,12 @@ from datetime import date
 import polars as pl
 import pytest
 
-from dsa_explore import catalog, platforms
-from dsa_explore.sor import stats, taxonomy
+from dsa_explore.analysis import sor as stats
+from dsa_explore.briefing.sections import sor as sor_section
+from dsa_explore.core import platforms
+from dsa_explore.data import catalog
+from dsa_explore.explore import sor as sor_explorer
+from dsa_explore.sor import taxonomy
 
 
 @pytest.fixture(scope="module")
@@ -413,9 +417,9 @@ def test_static_charts_have_title_description_and_fields(extract, builder):
 
 @pytest.mark.parametrize("platform", platforms.KNOWN_PLATFORMS)
 def test_briefing_section_for_every_known_platform(platform):
-    from dsa_explore.report import Section
+    from dsa_explore.briefing.model import Section
 
-    section = stats.briefing_section(platform)
+    section = sor_section.section(platform)
     assert isinstance(section, Section)
     keys = {f.key for f in section.facts}
     for sentence in section.sentences:
@@ -431,7 +435,7 @@ def test_briefing_section_for_every_known_platform(platform):
 
 
 def test_briefing_section_aliexpress_figures_are_h2_2025(extract):
-    section = stats.briefing_section("aliexpress")
+    section = sor_section.section("aliexpress")
     sors = extract.filter(pl.col("platform") == "AliExpress", pl.col("measure") == "rows",
                           pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)))["count"].sum()
     assert section.fact("sor_h2_total").value == sors
@@ -439,24 +443,24 @@ def test_briefing_section_aliexpress_figures_are_h2_2025(extract):
     assert section.fact("sor_h2_moderators").source.url.startswith("https://")
     assert section.fact("sor_h2_keywords_per_100").value == 0
     assert any("None of these SoRs gives a keyword" in s for s in section.sentences)
-    temu = stats.briefing_section("temu")
+    temu = sor_section.section("temu")
     assert temu.fact("sor_h2_keywords_per_100").value == pytest.approx(100.0)
     assert not any("None of these SoRs" in s for s in temu.sentences)
 
 
 def test_briefing_section_says_no_data_for_a_platform_without_sors(monkeypatch, extract):
-    monkeypatch.setattr(stats, "load_extract", lambda: extract.filter(pl.col("platform") != "Zalando"))
-    section = stats.briefing_section("Zalando")
+    monkeypatch.setattr(sor_section, "load_extract", lambda: extract.filter(pl.col("platform") != "Zalando"))
+    section = sor_section.section("Zalando")
     assert section.facts == []
     assert section.sentences == ["No statements of reasons for Zalando in the Transparency Database extract "
                                  "(2023-09-25 to 2026-01-10)."]
 
 
 def test_section_renders_in_the_briefing_with_footnotes():
-    from dsa_explore.briefing import Briefing
+    from dsa_explore.briefing.build import Briefing
 
-    briefing = Briefing("AliExpress", providers=(("statements_of_reasons", "dsa_explore.sor.stats", "briefing_section"),))
-    text = briefing.section_html("statements_of_reasons")
+    briefing = Briefing("AliExpress", sections=(sor_section,))
+    text = briefing.section_html("sor")
     assert "307.0 million" in text and "311,373" in text and '<sup><a href="#src-' in text
     sources = briefing.sources_html()
     assert "sor_marketplaces_daily" in sources and "https://" in sources
@@ -478,7 +482,7 @@ def test_month_end_handles_december_and_leap_years():
 
 def test_explorer_wires_a_platform_menu_and_a_month_range():
     extract = stats.load_extract()
-    box = stats.explorer(extract, "Temu")
+    box = sor_explorer.explorer(extract, "Temu")
     menu, period, _ = box.children
     assert menu.value == "Temu" and "AliExpress" in menu.options
     assert period.index == (0, len(period.options) - 1)

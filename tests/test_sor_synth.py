@@ -22,7 +22,8 @@ import zlib
 
 import pytest
 
-from dsa_explore.sor import schema, synth
+from dsa_explore.sor import schema
+from dsa_explore.synth import sor as synth
 
 ROWS = 20_000
 

@@ -22,7 +22,7 @@ from statsmodels.stats.proportion import (
     samplesize_confint_proportion,
 )
 
-from dsa_explore import stats as st
+from dsa_explore.analysis import estimators as st
 
 TOL = 1e-9
 GRID = [(0, 1), (1, 1), (0, 10), (3, 10), (10, 10), (10, 14), (1, 29), (19, 25), (165, 250),
@@ -34,7 +34,7 @@ SM_NAME = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys"
 def test_runtime_module_does_not_import_scipy():
     import subprocess
 
-    code = "import sys, dsa_explore.stats; print('scipy' in sys.modules)"
+    code = "import sys, dsa_explore.analysis.estimators; print('scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

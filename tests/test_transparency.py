@@ -15,8 +15,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dsa_explore import catalog, paths
-from dsa_explore.transparency import (
+from dsa_explore.core import paths
+from dsa_explore.data import catalog
+from dsa_explore.readers.transparency import (
     TransparencyParseError,
     parse_number,
     parse_report,
@@ -326,7 +327,7 @@ def test_dataset_raw_files_agree_with_the_published_figures(dataset):
 
 def test_shipped_dataset_is_reproduced_by_the_builder(dataset):
     """Rebuilding from the shipped raw files and published figures gives the shipped file exactly."""
-    from dsa_explore.transparency import build_dataset
+    from dsa_explore.readers.transparency import build_dataset
 
     rebuilt, accounting = build_dataset()
     # the CSV stores a blank published cell as an empty field, which loads as null

@@ -1,6 +1,6 @@
 """Chart builders: take a polars frame plus column names, return an unconfigured ``alt.Chart``.
 
-The house theme (``dsa_explore.theme``) styles them; every builder requires a title and a
+The house theme (``dsa_explore.charts.theme``) styles them; every builder requires a title and a
 short text description (the chart's ARIA label), and marks synthetic data in the title.
 Domain-specific charts live in submodules (``charts.resources``, ``charts.listings``, ...)
 and build on these.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
+from dsa_explore.charts import theme
 
 MAX_ROWS = 5000
 
@@ -42,13 +42,9 @@ def titled(title: str, subtitle: str | None = None, synthetic: bool = False) -> 
 
 
 def platform_scale(domain: Sequence[str] | None = None) -> alt.Scale:
-    """Return a colour scale that gives each platform its fixed colour."""
+    """Return a colour scale that gives each platform its fixed colour, and a distinct one to any other."""
     names = list(domain) if domain is not None else list(theme.PLATFORM_COLOURS)
-    extra = [c for c in theme.OKABE_ITO if c not in theme.PLATFORM_COLOURS.values()]
-    colours = []
-    for i, name in enumerate(names):
-        colours.append(theme.PLATFORM_COLOURS.get(name, (extra or theme.OKABE_ITO)[i % len(extra or theme.OKABE_ITO)]))
-    return alt.Scale(domain=names, range=colours)
+    return alt.Scale(domain=names, range=theme.platform_palette(names))
 
 
 def dot_plot(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, title: str, description: str,

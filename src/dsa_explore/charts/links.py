@@ -1,6 +1,6 @@
-"""Charts for the hidden-link graph (``dsa_explore.links``), plus the JupyterLab explorer.
+"""Charts for the hidden-link graph (``dsa_explore.analysis.links``), plus the JupyterLab explorer.
 
-Every builder takes a small polars frame produced by ``dsa_explore.links`` (graph summary,
+Every builder takes a small polars frame produced by ``dsa_explore.analysis.links`` (graph summary,
 reachability rates, hop distribution, example chains, PageRank ranking, planted-chain recall)
 and returns an Altair chart with a title and a description (ARIA label). The shipped graph is
 synthetic, so builders default to ``synthetic=True`` and mark titles "[SYNTHETIC DATA]".
@@ -13,8 +13,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
-from dsa_explore.charts import _check, bar_chart, forest_plot, titled
+from dsa_explore.charts import _check, bar_chart, forest_plot, theme, titled
 
 CATEGORY_LABELS = {"child_targeted": "child-targeted → adult/prohibited",
                    "legitimate": "legitimate → counterfeit"}
@@ -164,27 +163,3 @@ def recall_chart(recall: pl.DataFrame, *, synthetic: bool = True, subtitle: str 
     return chart.properties(title=chart.layer[0].title, description=chart.layer[0].description)
 
 
-def explorer(seed_table: pl.DataFrame):
-    """Return an ipywidgets explorer (JupyterLab only): pick a seed group and k, list reaching seeds.
-
-    The callback is ``dsa_explore.links.explore_seeds`` (a plain, tested function).
-    """
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    from dsa_explore.links import explore_seeds
-
-    categories = sorted(seed_table.get_column("seed_category").unique().to_list())
-    cat = widgets.Dropdown(options=categories, value=categories[0], description="seeds")
-    k = widgets.IntSlider(value=2, min=1, max=4, step=1, description="max links")
-    out = widgets.Output()
-
-    def refresh(*_):
-        out.clear_output()
-        with out, pl.Config(fmt_str_lengths=200, tbl_width_chars=220, tbl_rows=20):
-            display(explore_seeds(seed_table, cat.value, k.value))
-
-    cat.observe(refresh, names="value")
-    k.observe(refresh, names="value")
-    refresh()
-    return widgets.VBox([widgets.HBox([cat, k]), out])

@@ -1,6 +1,6 @@
 """Charts of listing samples: forest plots, estimand comparisons, published studies, the sample-size planner.
 
-Builders take frames already aggregated by ``dsa_explore.listings`` (one row per estimate with
+Builders take frames already aggregated by ``dsa_explore.readers.listings`` (one row per estimate with
 ``estimate``, ``low``, ``high``) and return Altair charts; titles mark synthetic data.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
-from dsa_explore.charts import _check, platform_scale, titled
+from dsa_explore.charts import _check, platform_scale, theme, titled
 
 Z95 = 1.959963984540054  # z_{0.975}, the 95% two-sided critical value
 
@@ -126,9 +125,9 @@ def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: s
     """Return listings to buy per stratum for a target half-width, driven by Altair sliders (works in exported HTML).
 
     Sliders: target half-width e, anticipated prevalence p and design effect; with ``pilot``
-    (a column of pilot prevalences) a check box switches between the pilot value of each row
-    and the slider's p. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with n₀ = z²·p(1−p)/e² · deff
-    (as ``dsa_explore.stats.sample_size_for_half_width``).
+    (a column of pilot prevalences) a check box (off at first) switches from the slider's p to the
+    pilot value of each row. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with n₀ = z²·p(1−p)/e² · deff
+    (as ``dsa_explore.analysis.estimators.sample_size_for_half_width``).
     """
     cols = [label, "frame_size"] + ([pilot] if pilot else [])
     frame = _rounded(_check(frame_table, cols).select(cols))
@@ -140,7 +139,10 @@ def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: s
     params = [e, p, d]
     p_expr = "prevalence"
     if pilot:
-        use = alt.param(name="use_pilot", value=True, bind=alt.binding_checkbox(name="use pilot prevalence per row "))
+        # Off by default, so that the prevalence slider changes the chart as it opens; ticked, each row
+        # uses its pilot prevalence and the slider's value is not used (its label says so).
+        use = alt.param(name="use_pilot", value=False,
+                        bind=alt.binding_checkbox(name="use each row's pilot prevalence instead of the slider "))
         params.append(use)
         p_expr = f"(use_pilot ? datum['{pilot}'] : prevalence)"
     chart = (alt.Chart(frame, width=width)
@@ -162,23 +164,3 @@ def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: s
     return alt.layer(chart, text).properties(title=titled(title, subtitle, synthetic), description=description)
 
 
-def briefing_forest(sample: pl.DataFrame, published: pl.DataFrame, platform: str) -> alt.LayerChart:
-    """Return the briefing chart: the platform's category estimates (synthetic) above its published test purchases."""
-    from dsa_explore import listings
-
-    ours = listings.forest_table(sample, "label_formal_noncompliant", platform=platform)
-    ours = ours.with_columns(pl.format("{} (formal non-compliance)", "category_title").alias("row_label"))
-    unsafe = listings.prevalence_table(sample.filter(pl.col("platform") == platform), "label_unsafe_lab", ["platform"])
-    if unsafe.height:
-        unsafe = unsafe.with_columns(pl.lit("lab-tested listings (unsafe)").alias("row_label"))
-        ours = pl.concat([ours.select(unsafe.columns), unsafe], how="vertical_relaxed")
-    pub = published.filter(pl.col("platform") == platform)
-    synthetic = ours.height > 0
-    return published_beside_ours(
-        ours, pub, title=f"{platform}: listing prevalence by category and published test purchases",
-        subtitle="Sample rows are SYNTHETIC demonstration data (design-weighted, Korn–Graubard 95% intervals); "
-                 "published rows are purposive test purchases (Wilson 95% intervals).",
-        description=(f"Forest plot for {platform}: estimated share of formally non-compliant listings per product "
-                     f"category in the synthetic sample, and the share of failing products in published test "
-                     f"purchases, each with a 95% interval."),
-        synthetic=synthetic)

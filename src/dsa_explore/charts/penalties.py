@@ -8,16 +8,15 @@ import polars as pl
 from dsa_explore.charts import titled
 
 
-def exposure_chart(turnover: float, currency_unit: str, *, title: str, group: str, days: int = 30,
-                   rules: pl.DataFrame | None = None) -> alt.Chart:
+def exposure_chart(turnover: float, currency_unit: str, *, title: str, group: str, rules: pl.DataFrame,
+                   days: int = 30) -> alt.Chart:
     """Return a bar chart of maximum amounts per article, driven by turnover and days sliders.
 
     The amounts are computed in the browser from Altair params, so the sliders work in an
-    exported briefing with no kernel.
+    exported briefing with no kernel. ``rules`` is the frame of
+    :func:`dsa_explore.analysis.penalties.penalty_rules` (article, what, max_share).
     """
-    from dsa_explore.penalties import penalty_rules
-
-    rules = (penalty_rules() if rules is None else rules).select("article", "what", "max_share")
+    rules = rules.select("article", "what", "max_share")
     hi = max(turnover * 3, 1.0)
     turnover_param = alt.param(name="turnover", value=turnover,
                                bind=alt.binding_range(min=0, max=round(hi), step=max(round(hi / 300), 1),

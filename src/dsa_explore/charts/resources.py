@@ -1,6 +1,6 @@
 """Charts of moderation resources: moderators per million users, users per moderator by language.
 
-Builders take the frames of :mod:`dsa_explore.resources` (``capacity``, ``language_coverage``)
+Builders take the frames of :mod:`dsa_explore.analysis.resources` (``capacity``, ``language_coverage``)
 and return Altair charts whose interactivity (platform selector, period selector) is made of
 Altair params, so it works in exported HTML with no kernel.
 """
@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
-from dsa_explore.charts import _check, platform_scale, titled
+from dsa_explore.charts import _check, platform_scale, theme, titled
+from dsa_explore.core.reference import GAP_LANGUAGES, PERIOD_LABELS
 
-PERIODS = ["H2 2025", "H1 2026"]
+PERIODS = list(PERIOD_LABELS)
 
 
 def platform_selector(platforms: Sequence[str], name: str = "platform_pick") -> alt.SelectionParameter:
@@ -110,8 +110,6 @@ def language_gap_chart(cov: pl.DataFrame, *, platforms: Sequence[str] = ("AliExp
     "no moderator". A period selector (drop-down, an Altair param) switches periods in exported HTML;
     ``period`` sets its initial value.
     """
-    from dsa_explore.resources import GAP_LANGUAGES
-
     frame = _check(cov, ["platform", "period", "language", "users_per_moderator", "status"])
     languages = list(languages or GAP_LANGUAGES)
     frame = frame.filter(pl.col("platform").is_in(list(platforms)) & pl.col("language").is_in(languages)

@@ -1,6 +1,6 @@
 """Charts of risk indicators and score evaluation (notebook 03 and the briefing's risk section).
 
-Builders take polars frames produced by :mod:`dsa_explore.risk` and return Altair charts; the
+Builders take polars frames produced by :mod:`dsa_explore.analysis.risk` and return Altair charts; the
 two slider charts use Altair params bound to ``binding_range`` so they stay interactive in
 exported HTML with no kernel.
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
-from dsa_explore.charts import _check, bar_chart, forest_plot, titled
+from dsa_explore.charts import _check, bar_chart, forest_plot, theme, titled
 
 BAD_GOOD_COLOURS = alt.Scale(domain=["bad", "good"], range=[theme.OKABE_ITO[0], theme.OKABE_ITO[1]])
 
@@ -122,7 +121,7 @@ def threshold_slider_chart(table: pl.DataFrame, *, platform: str | None = None, 
                            default: float = 6.0) -> alt.LayerChart:
     """Return precision, recall and flagged share against the score threshold, with a threshold slider.
 
-    ``table`` comes from :func:`dsa_explore.risk.threshold_table` (columns threshold, precision,
+    ``table`` comes from :func:`dsa_explore.analysis.risk.threshold_table` (columns threshold, precision,
     recall, flagged_share). The slider is an Altair param bound to ``binding_range``; it moves a
     rule and labels the three values at the chosen threshold, in JupyterLab and exported HTML.
     """

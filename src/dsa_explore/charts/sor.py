@@ -1,6 +1,6 @@
 """Charts of statements of reasons (SoRs): volumes over time, category mix, automation, delays, scope.
 
-Every builder takes a polars frame already aggregated by :mod:`dsa_explore.sor.stats` and returns
+Every builder takes a polars frame already aggregated by :mod:`dsa_explore.analysis.sor` and returns
 an unconfigured Altair chart with a title and a description (ARIA label). The key chart,
 :func:`volume_explorer`, carries its interactivity as Vega-Lite params so it works in exported
 HTML: a platform menu (``alt.selection_point`` bound to ``binding_select``) and a date brush
@@ -9,23 +9,19 @@ HTML: a platform menu (``alt.selection_point`` bound to ``binding_select``) and 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
 import altair as alt
 import polars as pl
 
-from dsa_explore import theme
-from dsa_explore.charts import _check, dot_plot, titled
+from dsa_explore.charts import _check, dot_plot, theme, titled
+from dsa_explore.core.formatting import count
+from dsa_explore.core.reference import BREAKS
 
-#: Schema and reporting breaks marked on time charts: (date, label). Same dates as
-#: ``dsa_explore.sor.stats.BREAKS`` (kept here so this module does not import the data layer).
-DEFAULT_BREAKS: tuple[tuple[date, str], ...] = (
-    (date(2024, 2, 21), "Amazon → Amazon Store"),
-    (date(2024, 6, 28), "Google Shopping scope"),
-    (date(2025, 5, 30), "Google Shopping scope"),
-    (date(2025, 7, 1), "v2 taxonomy"),
-)
+#: Schema and reporting breaks marked on time charts: (date, label), from :data:`dsa_explore.core.reference.BREAKS`.
+DEFAULT_BREAKS: tuple[tuple[date, str], ...] = tuple((day, label) for day, label, _ in BREAKS)
 
 #: Reader-facing labels of enum values.
 LABELS = {
@@ -74,15 +70,8 @@ def _breaks_frame(breaks: Sequence[tuple[date, str]]) -> pl.DataFrame:
 
 
 def platform_colours(names: Sequence[str]) -> alt.Scale:
-    """Return a colour scale: the theme's fixed colour for known platforms, the Okabe-Ito cycle for others."""
-    colours, spare = [], 0
-    for name in names:
-        if name in theme.PLATFORM_COLOURS:
-            colours.append(theme.PLATFORM_COLOURS[name])
-        else:
-            colours.append(theme.OKABE_ITO[spare % len(theme.OKABE_ITO)])
-            spare += 1
-    return alt.Scale(domain=list(names), range=colours)
+    """Return a colour scale giving every platform in ``names`` a distinct colour (``theme.platform_palette``)."""
+    return alt.Scale(domain=list(names), range=theme.platform_palette(names))
 
 
 def platform_selector(platforms: Sequence[str], default: str | None = None, name: str = "platform_menu"):
@@ -105,7 +94,7 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
                     width: int = theme.A4_WIDTH - 60) -> alt.VConcatChart:
     """Return the interactive volume chart: a detail view above a brushable overview.
 
-    ``weekly`` is :func:`dsa_explore.sor.stats.volumes` with ``every="1w"`` (columns
+    ``weekly`` is :func:`dsa_explore.analysis.sor.volumes` with ``every="1w"`` (columns
     ``period``, ``platform``, ``sors``, ``sors_per_day``). The platform menu filters both views;
     the interval brush on the overview sets the detail's date range. Params:
     ``platform_menu`` (point, bound to a select) and ``date_brush`` (interval on x).
@@ -229,7 +218,7 @@ def automation_chart(automation: pl.DataFrame, *, title: str = "How automated ar
                      subtitle: str | None = None) -> alt.LayerChart:
     """Return stacked shares of fully / partially / not automated decisions, with a tick at automated detection.
 
-    ``automation`` is :func:`dsa_explore.sor.stats.automation` (one row per platform).
+    ``automation`` is :func:`dsa_explore.analysis.sor.automation` (one row per platform).
     """
     frame = _check(automation, ["platform", "sors", "fully", "partially", "not_automated", "automated_detection"])
     levels = {"fully": "fully automated", "partially": "partially automated", "not_automated": "not automated"}
@@ -259,7 +248,7 @@ def automation_chart(automation: pl.DataFrame, *, title: str = "How automated ar
 def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", subtitle: str | None = None) -> alt.Chart:
     """Return a dot plot of the mean moderation delay (days, log scale) per platform.
 
-    ``delays`` is :func:`dsa_explore.sor.stats.delays` (one row per platform); the tooltip gives the
+    ``delays`` is :func:`dsa_explore.analysis.sor.delays` (one row per platform); the tooltip gives the
     number of negative delays left out of the mean.
     """
     frame = _check(delays, ["platform", "mean_days", "negative", "sors_with_delay"])
@@ -302,29 +291,48 @@ def keyword_use_chart(frame: pl.DataFrame, *, title: str = "Do the statements sa
 
 
 def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2025 per reported content moderator",
-                        subtitle: str | None = None) -> alt.Chart:
-    """Return horizontal bars of SoRs per moderator (``stats.sors_per_moderator``), log scale."""
+                        subtitle: str | None = None) -> alt.LayerChart:
+    """Return horizontal bars of SoRs per moderator (``stats.sors_per_moderator``) on a log scale.
+
+    Bars on a log scale need a baseline above zero (a bar from 0 has no length on a log axis): they
+    start at the power of ten at or below the smallest value, and the subtitle says so. Each bar is
+    labelled with its value.
+    """
     frame = _check(frame, ["platform", "sors_per_moderator", "moderators", "sors_h2_2025"])
-    frame = frame.with_columns(pl.col("sors_per_moderator").round(0))
-    return (alt.Chart(frame, title=titled(title, subtitle or "SoRs 2025-07-01..2025-12-31 ÷ internal + external "
-                                                             "moderators (FTE) in the platform's H2 2025 report."),
-                      description="Horizontal bars of statements of reasons per reported content moderator per "
-                                  "platform for H2 2025, log scale.",
-                      width=theme.A4_WIDTH - 200)
-            .mark_bar()
-            .encode(y=alt.Y("platform:N", title=None, sort="-x"),
-                    x=alt.X("sors_per_moderator:Q", title="SoRs per moderator (log scale)", scale=alt.Scale(type="log")),
-                    color=alt.Color("platform:N", scale=platform_colours(frame["platform"].to_list()), legend=None),
-                    tooltip=["platform:N", alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
-                             alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.2f"),
-                             alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f")]))
+    frame = frame.filter(pl.col("sors_per_moderator") > 0).with_columns(pl.col("sors_per_moderator").round(0))
+    if frame.is_empty():
+        raise ValueError("per_moderator_chart: no platform has a positive number of SoRs per moderator")
+    low = float(frame["sors_per_moderator"].min())
+    baseline = 10.0 ** math.floor(math.log10(max(low, 1.0)))
+    frame = frame.with_columns(pl.lit(baseline).alias("baseline"),
+                               pl.col("sors_per_moderator").map_elements(count, return_dtype=pl.String)
+                               .alias("label"))
+    scale = alt.Scale(type="log", domainMin=baseline)
+    base = alt.Chart(frame, description="Horizontal bars of statements of reasons per reported content moderator "
+                                        f"per platform for H2 2025, log scale, bars starting at {count(baseline)}.",
+                     width=theme.A4_WIDTH - 220)
+    y = alt.Y("platform:N", title=None, sort="-x")
+    tooltip = [alt.Tooltip("platform:N", title="platform"),
+               alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
+               alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.1f"),
+               alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f")]
+    bars = base.mark_bar().encode(
+        y=y, x=alt.X("sors_per_moderator:Q", title="SoRs per moderator (log scale)", scale=scale,
+                     axis=alt.Axis(format="~s")),
+        x2="baseline:Q", color=alt.Color("platform:N", scale=platform_colours(frame["platform"].to_list()),
+                                         legend=None), tooltip=tooltip)
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        y=y, x=alt.X("sors_per_moderator:Q", scale=scale), text="label:N", tooltip=tooltip)
+    sub = subtitle or ("SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
+                       f"H2 2025 report. Log scale: bars start at {count(baseline)}.")
+    return alt.layer(bars, labels, title=titled(title, sub))
 
 
 def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed against the actions the platforms reported, H2 2025",
                            subtitle: str | None = None) -> alt.Chart:
     """Return a dot plot of SoRs and each reported action figure per platform (log scale).
 
-    ``frame`` is :func:`dsa_explore.sor.stats.reported_actions_long` (platform, figure, value, source).
+    ``frame`` is :func:`dsa_explore.analysis.sor.reported_actions_long` (platform, figure, value, source).
     """
     frame = _check(frame, ["platform", "figure", "value", "source"]).filter(pl.col("value") > 0)
     return (alt.Chart(frame, title=titled(title, subtitle or "Statements of reasons in the Transparency Database vs "

@@ -4,7 +4,7 @@
 - :mod:`dsa_explore.sor.reader` reads daily dump zips member by member and summarises each CSV member.
 - :mod:`dsa_explore.sor.store` the incremental Parquet store (one partition per day + manifest).
 - :mod:`dsa_explore.sor.ingest` plans and runs ingestion with a local or Dask executor.
-- :mod:`dsa_explore.sor.cli` the ``dsa-explore sor`` commands.
+- :mod:`dsa_explore.cli.sor` the ``dsa-explore sor`` commands.
 
 Nothing here imports Dask unless a Dask executor is asked for.
 """

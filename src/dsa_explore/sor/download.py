@@ -8,17 +8,19 @@ the partial file and raises :class:`DownloadError`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from dsa_explore.core.errors import DsaExploreError
+from dsa_explore.core.hashing import file_digest
+
 #: Public bucket of the daily dumps (shantay dsa_sor.py; dsa-tdb types.py DAILY_FILE_S3_BUCKET).
 DEFAULT_BASE_URL = "https://dsa-sor-data-dumps.s3.eu-central-1.amazonaws.com"
 
 
-class DownloadError(Exception):
+class DownloadError(DsaExploreError):
     """A download failed or its checksum did not match."""
 
 
@@ -110,8 +112,4 @@ def download(date: str, to: str | Path, *, platform: str | None = None, version:
 
 
 def _sha1(path: Path) -> str:
-    h = hashlib.sha1()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_digest(path, "sha1")

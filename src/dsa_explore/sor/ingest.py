@@ -17,7 +17,6 @@ rest of the dump is still written.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sys
@@ -30,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from dsa_explore.core.hashing import file_digest
 from dsa_explore.sor import reader, schema, taxonomy
 from dsa_explore.sor.store import Store
 
@@ -67,12 +67,8 @@ class IngestReport:
 
 
 def sha1_of(path: str | Path) -> str:
-    """Return the hex sha1 of a file (as published beside the dumps).
-
-    ``hashlib.file_digest`` reads into one reused buffer: ~10 % less CPU than 4 MB reads.
-    """
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha1").hexdigest()
+    """Return the hex sha1 of a file (as published beside the dumps; one reused buffer, ~10 % less CPU than 4 MB reads)."""
+    return file_digest(path, "sha1")
 
 
 def find_dumps(paths: Iterable[str | Path], *, since: str | None = None, until: str | None = None) -> list[Path]:

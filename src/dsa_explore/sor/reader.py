@@ -45,6 +45,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dsa_explore.core.errors import RefusedDataError
 from dsa_explore.sor import schema, taxonomy
 
 #: Largest CSV member accepted (declared uncompressed size). Real chunks are ~100 MB (100k rows).
@@ -59,7 +60,7 @@ _DUMP_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})
 _LIST_OK = re.compile(r'^\[(?:"[^",\[\]]*"(?:,"[^",\[\]]*")*)?\]$')
 
 
-class MemberRefused(Exception):
+class MemberRefused(RefusedDataError):
     """A member (or a whole dump) cannot be read safely; the message names dump and member."""
 
     def __init__(self, dump: str, member: str, problem: str):

@@ -7,7 +7,7 @@ Everything that maps one spelling to another is data with its source, shipped wi
   (``Amazon`` → ``Amazon Store``, ``Vinted UAB`` → ``Vinted``, ``SIA "JOOM"`` and the HTML-escaped
   ``SIA &quot;JOOM&quot;`` → ``Joom``, ``OTTO Market`` → ``OTTO``, ``Trendyol B.V.`` → ``Trendyol``, ...).
   Names are HTML-unescaped before lookup, so any further ``&quot;``/``&amp;`` variant is caught too.
-  ``Shein`` becomes ``SHEIN``, the project's spelling (``dsa_explore.platforms.KNOWN_PLATFORMS``).
+  ``Shein`` becomes ``SHEIN``, the project's spelling (``dsa_explore.core.platforms.KNOWN_PLATFORMS``).
 - ``category_v1_v2.csv`` and ``keyword_v1_v2.csv`` (``v1, v2, status, source``): the official
   mapping of the schema switch of 2025-07-01 (Implementing Regulation (EU) 2024/2835; the API's v2
   changelog). ``status`` is ``unchanged``, ``renamed``, ``v1_only`` (dropped in v2, kept as its own

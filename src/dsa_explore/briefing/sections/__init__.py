@@ -1,0 +1,1 @@
+"""One module per briefing section; each exposes ``section(platform) -> Section``. Order: :mod:`dsa_explore.briefing.registry`."""

@@ -1,0 +1,145 @@
+"""Briefing section: statements of reasons (volume, automation, speed, keywords, SoRs per moderator)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from dsa_explore.analysis.sor import (
+    EXTRACT_DATASET,
+    FOCUS_PLATFORMS,
+    H2_2025,
+    automation,
+    delays,
+    keyword_use,
+    load_extract,
+    platform_totals,
+    sors_per_moderator,
+    volumes,
+)
+from dsa_explore.briefing.model import Fact, Section, Sentence, Source
+from dsa_explore.charts import sor as sor_charts
+from dsa_explore.core import formatting, platforms
+
+#: The key of this section in the briefing (``Briefing.show("sor")``, HTML anchor).
+KEY = "sor"
+
+
+@dataclass(frozen=True)
+class _H2:
+    sors: int
+    per_day: float
+    fully: float
+    detection: float
+    mean_delay: float
+    negative: int
+
+
+def _h2_figures(extract: pl.DataFrame, platform: str) -> _H2 | None:
+    since, until = H2_2025
+    tot = platform_totals(extract, since=since, until=until).filter(pl.col("platform") == platform)
+    if tot.height == 0:
+        return None
+    auto = automation(extract, since=since, until=until, platforms_=[platform])
+    dl = delays(extract, since=since, until=until, platforms_=[platform])
+    n_days = (until - since).days + 1
+    return _H2(sors=int(tot["sors"][0]), per_day=tot["sors"][0] / n_days,
+               fully=float(auto["fully"][0]) if auto.height else float("nan"),
+               detection=float(auto["automated_detection"][0]) if auto.height else float("nan"),
+               mean_delay=float(dl["mean_days"][0]) if dl.height else float("nan"),
+               negative=int(dl["negative"][0]) if dl.height else 0)
+
+
+def section(platform: str) -> Section:
+    """Return the statements-of-reasons section of the briefing for ``platform``.
+
+    Parameters
+    ----------
+    platform
+        A name of :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS` (case-insensitive, slug accepted).
+
+    Returns
+    -------
+    dsa_explore.briefing.model.Section
+        H2 2025 volume, automation and speed of the platform's SoRs, the keywords they give,
+        SoRs per reported moderator, and the interactive volume chart (platform selector + date brush,
+        weekly data). For a platform with no SoRs in the extract, one fact-free sentence.
+    """
+
+    platform = platforms.resolve(platform)
+    extract = load_extract()
+    src = Source.from_dataset(EXTRACT_DATASET, note="H2 2025 (2025-07-01..2025-12-31)")
+    facts: list[Fact] = []
+    sentences: list[str] = []
+    caveats = [
+        "SoRs are the platforms' own filings; volumes follow their reporting practice (e.g. one SoR per "
+        "listing or per seller action) and are not comparable one-to-one between platforms.",
+        "Delays have day granularity (content_date and application_date are dates); SoRs with a negative "
+        "moderation delay (content dated after the decision) are left out of the mean and counted.",
+        "Categories changed taxonomy on 2025-07-01; earlier categories are mapped to v2 with the official mapping.",
+    ]
+    h2 = _h2_figures(extract, platform)
+    if h2 is None:
+        sentences.append(f"No statements of reasons for {platform} in the Transparency Database extract "
+                         "(2023-09-25 to 2026-01-10).")
+    else:
+        facts += [
+            Fact("sor_h2_total", "SoRs filed, H2 2025", h2.sors, formatting.big(h2.sors), src),
+            Fact("sor_h2_per_day", "SoRs per day, H2 2025", h2.per_day, formatting.count(h2.per_day), src),
+            Fact("sor_h2_fully_automated", "share fully automated decisions", h2.fully, f"{h2.fully:.1%}", src),
+            Fact("sor_h2_automated_detection", "share automated detection", h2.detection, f"{h2.detection:.1%}", src),
+            Fact("sor_h2_mean_delay", "mean moderation delay (days)", h2.mean_delay, f"{h2.mean_delay:,.1f} days", src),
+            Fact("sor_h2_negative_delays", "SoRs with a negative moderation delay", h2.negative,
+                 formatting.count(h2.negative), src),
+        ]
+        sentences.append(Sentence(f"In H2 2025 {platform} filed {{sor_h2_total}} statements of reasons "
+                                  "({sor_h2_per_day} a day) in the DSA Transparency Database.", summary=True))
+        sentences.append(Sentence("{sor_h2_fully_automated} of its decisions were fully automated and "
+                                  "{sor_h2_automated_detection} were detected by automated means; the mean time from "
+                                  "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
+                                  "with a negative delay excluded).", summary=True))
+        kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms_=[platform]).row(0, named=True)
+        facts.append(Fact("sor_h2_keywords_per_100", "keywords (category specifications) per 100 SoRs, H2 2025",
+                          kw["keywords_per_100_sors"], f"{kw['keywords_per_100_sors']:,.1f}", src))
+        if kw["keywords"] == 0:
+            sentences.append("None of these SoRs gives a keyword ({sor_h2_keywords_per_100} per 100 SoRs), the "
+                             "optional field that tells, say, a counterfeit from an unsafe or a prohibited product.")
+        else:
+            sentences.append("Its SoRs give {sor_h2_keywords_per_100} keywords per 100 SoRs (the optional field that "
+                             "tells, say, a counterfeit from an unsafe or a prohibited product).")
+        per_mod = sors_per_moderator(extract).filter(pl.col("platform") == platform)
+        if per_mod.height and per_mod["moderators"][0] and per_mod["moderators"][0] > 0:
+            row = per_mod.row(0, named=True)
+            rep_src = Source(label=f"{platform} DSA transparency report H2 2025, content moderators (internal + "
+                                   f"external)", url=row["source_url"], dataset=row["dataset"])
+            facts += [
+                Fact("sor_h2_moderators", "content moderators reported (internal + external FTE), H2 2025",
+                     row["moderators"], formatting.count(row["moderators"]), rep_src),
+                Fact("sor_h2_per_moderator", "SoRs per reported moderator, H2 2025", row["sors_per_moderator"],
+                     formatting.count(row["sors_per_moderator"]), src),
+                Fact("sor_h2_per_moderator_day", "SoRs per reported moderator per day, H2 2025",
+                     row["sors_per_moderator_per_day"], formatting.count(row["sors_per_moderator_per_day"]), src),
+            ]
+            sentences.append("Against the {sor_h2_moderators} content moderators it reported for the same half-year, "
+                             "that is {sor_h2_per_moderator} SoRs per moderator ({sor_h2_per_moderator_day} a day).")
+        else:
+            sentences.append(f"No moderator count for {platform} for H2 2025 in the shipped reports.")
+        caveats.append("Moderator counts are the platforms' own figures from their H2 2025 transparency reports; "
+                       "moderators also handle work that produces no SoR.")
+    shown = list(FOCUS_PLATFORMS) + ([platform] if platform not in FOCUS_PLATFORMS and h2 is not None else [])
+    weekly = volumes(extract, "1w", platforms_=shown)
+    focus = platform if h2 is not None else None
+    chart = sor_charts.volume_explorer(weekly, default_platform=focus, platforms=shown)
+    return Section(
+        key="statements_of_reasons",
+        title="Statements of reasons in the DSA Transparency Database",
+        sentences=sentences,
+        facts=facts,
+        chart=chart,
+        caption="Weekly statements of reasons per platform, 2023-09-25 to 2026-01-10 (log scale). Choose a "
+                "platform in the menu; drag on the overview to zoom the detail. Dashed lines mark schema and "
+                "reporting breaks.",
+        caveats=caveats,
+        synthetic=False,
+    )

@@ -1,0 +1,1 @@
+"""Layer 1, data: checked loading of shipped datasets, the provenance writer, the build registry."""
