@@ -53,31 +53,14 @@ CHART_STATE_JS = r"""
     const svg = o.querySelector('svg.marks');
     const canvas = o.querySelector('canvas.marks');
     const r = {svg: !!svg, canvas: !!canvas, text: o.innerText.slice(0, 200), visible: 0, marks: 0,
-               emptyMarks: [], width: 0, height: 0, bindings: o.querySelectorAll('.vega-bind').length};
+               emptyMarks: [], overlaps: [], width: 0, height: 0, bindings: o.querySelectorAll('.vega-bind').length};
     if (!svg) return r;
     const box = svg.getBoundingClientRect();
     r.width = box.width; r.height = box.height;
-    svg.querySelectorAll('g.role-mark').forEach(g => {
-      if (g.closest('.role-axis, .role-legend, .role-title')) return;
-      const cls = g.getAttribute('class') || '';
-      if (/mark-group|mark-text/.test(cls) || /_brush(_bg)?\b|_voronoi\b/.test(cls)) return;
-      const items = [...g.children].filter(c => c.tagName !== 'g' || /mark-/.test(c.getAttribute('class') || ''));
-      if (!items.length) return;
-      const line = /mark-(rule|line)/.test(cls);
-      let seen = 0;
-      items.forEach(it => {
-        let b; try { b = it.getBBox(); } catch (e) { return; }
-        const ok = line ? (b.width > 0.5 || b.height > 0.5) : (b.width > 0.5 && b.height > 0.5);
-        if (ok && !(it.getAttribute('opacity') === '0' || it.getAttribute('fill-opacity') === '0'
-                    && !it.getAttribute('stroke'))) seen += 1;
-      });
-      r.marks += items.length; r.visible += seen;
-      if (seen === 0) r.emptyMarks.push(cls.replace(/\s+/g, ' '));
-    });
-    return r;
+    return Object.assign(r, dsaMarks(svg));
   }
-}
-"""
+""" + browsercheck.MARKS_FUNCTION_JS + "}"
+
 
 
 def free_port() -> int:

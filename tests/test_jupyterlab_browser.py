@@ -346,6 +346,9 @@ def _chart_problems(state: list[dict], expected: dict[int, int], moment: str) ->
             if chart["visible"] == 0 or chart["emptyMarks"]:
                 problems.append(f"{moment}: cell {index} ({cell['source'][:40]!r}) has a chart with no visible "
                                 f"mark in {chart['emptyMarks'] or 'any mark'} ({chart['marks']} marks, all of size 0)")
+            if chart.get("overlaps"):
+                problems.append(f"{moment}: cell {index} has axis labels drawn over each other: "
+                                f"{chart['overlaps'][:3]}")
     return problems
 
 
