@@ -20,6 +20,14 @@ from dsa_explore.charts import _check, dot_plot, theme, titled
 from dsa_explore.core.formatting import count
 from dsa_explore.core.reference import BREAKS
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = 'Source: DSA Transparency Database, daily statements of reasons of marketplaces (data/tdb/sor-marketplaces-daily.parquet)'
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 #: Schema and reporting breaks marked on time charts: (date, label), from :data:`dsa_explore.core.reference.BREAKS`.
 DEFAULT_BREAKS: tuple[tuple[date, str], ...] = tuple((day, label) for day, label, _ in BREAKS)
 
@@ -138,7 +146,7 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
     overview_rules = rules.mark_rule(strokeDash=[4, 3], color="#999").encode(x="date:T")
     return alt.vconcat(
         detail, alt.layer(overview, overview_rules),
-        title=titled(title, subtitle),
+        title=_titled(title, subtitle),
         description=("Line chart of the weekly mean number of statements of reasons per day for each platform, "
                      "log scale, with a platform menu, a brushable overview and dashed lines at the Amazon rename, "
                      "the Google Shopping scope changes and the v2 taxonomy switch."),
@@ -178,7 +186,7 @@ def category_mix(frame: pl.DataFrame, *, default_platform: str | None = None,
              .transform_filter(menu))
     return chart.facet(
         row=alt.Row("taxonomy:N", title=None, sort=["as published", "harmonised to v2"]),
-        title=titled(title, "The taxonomy switched on 2025-07-01; v1 categories mapped with the official table."),
+        title=_titled(title, "The taxonomy switched on 2025-07-01; v1 categories mapped with the official table."),
         description=("Stacked bars of each month's category shares for the chosen platform, top panel as published "
                      "(v1 categories until June 2025), bottom panel harmonised to the v2 taxonomy."),
     )
@@ -204,7 +212,7 @@ def share_bars(frame: pl.DataFrame, *, category: str, title: str, description: s
     platforms = frame.group_by("platform").agg(pl.col("count").sum()).sort("count", descending=True)["platform"].to_list()
     colour = alt.Color(f"{category}:N", title=legend_title or category,
                        sort=list(order) if order else alt.Undefined, legend=alt.Legend(labelLimit=240))
-    return (alt.Chart(frame, title=titled(title, subtitle), description=description, width=width)
+    return (alt.Chart(frame, title=_titled(title, subtitle), description=description, width=width)
             .mark_bar()
             .encode(y=alt.Y("platform:N", title=None, sort=platforms),
                     x=alt.X("share:Q", title="share", stack="normalize", axis=alt.Axis(format="%")),
@@ -239,7 +247,7 @@ def automation_chart(automation: pl.DataFrame, *, title: str = "How automated ar
                      tooltip=["platform:N", alt.Tooltip("automated_detection:Q", title="automated detection",
                                                         format=".1%")]))
     return alt.layer(bars, ticks, width=theme.A4_WIDTH - 200).properties(
-        title=titled(title, subtitle or "Bars: automated decision; black tick: share detected by automated means."),
+        title=_titled(title, subtitle or "Bars: automated decision; black tick: share detected by automated means."),
         description=("Horizontal stacked bars of the shares of fully, partially and not automated decisions per "
                      "platform, with a black tick at the share of SoRs detected by automated means."),
     )
@@ -259,7 +267,7 @@ def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", s
                      description="Dot plot of the mean number of days from content date to moderation decision per "
                                  "platform, log scale.",
                      x_title="mean days (log scale)", y_title=None, log_x=True,
-                     tooltip=["platform", "mean_days", "sors_with_delay", "negative"])
+                     tooltip=["platform", "mean_days", "sors_with_delay", "negative"], source=SOURCE)
     return chart
 
 
@@ -283,7 +291,7 @@ def keyword_use_chart(frame: pl.DataFrame, *, title: str = "Do the statements sa
         color=alt.Color("platform:N", scale=platform_colours(order), legend=None), tooltip=tooltip)
     labels = base.mark_text(align="left", dx=4, color="#333").encode(
         y=y, x=alt.X("keywords_per_100_sors:Q"), text="text:N", tooltip=tooltip)
-    return alt.layer(bars, labels, title=titled(title, subtitle or "Keywords given per 100 SoRs (a SoR can carry "
+    return alt.layer(bars, labels, title=_titled(title, subtitle or "Keywords given per 100 SoRs (a SoR can carry "
                                                                    "several); \"none\": not one keyword in any SoR."),
                      description="Horizontal bars of the number of keywords (category specifications) per 100 "
                                  "statements of reasons for each platform; platforms without any keyword are "
@@ -325,7 +333,7 @@ def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2
         y=y, x=alt.X("sors_per_moderator:Q", scale=scale), text="label:N", tooltip=tooltip)
     sub = subtitle or ("SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
                        f"H2 2025 report. Log scale: bars start at {count(baseline)}.")
-    return alt.layer(bars, labels, title=titled(title, sub))
+    return alt.layer(bars, labels, title=_titled(title, sub))
 
 
 def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed against the actions the platforms reported, H2 2025",
@@ -335,7 +343,7 @@ def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed agai
     ``frame`` is :func:`dsa_explore.analysis.sor.reported_actions_long` (platform, figure, value, source).
     """
     frame = _check(frame, ["platform", "figure", "value", "source"]).filter(pl.col("value") > 0)
-    return (alt.Chart(frame, title=titled(title, subtitle or "Statements of reasons in the Transparency Database vs "
+    return (alt.Chart(frame, title=_titled(title, subtitle or "Statements of reasons in the Transparency Database vs "
                                                              "the figures in each platform's own report (log scale)."),
                       description="Dot plot per platform of statements of reasons filed in H2 2025 and the numbers of "
                                   "own-initiative measures and actions on notices the platform reported, log scale.",
