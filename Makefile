@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 
 PLATFORM ?= AliExpress
+# SOR_STORE=DIR: draw the briefing's statements of reasons from a store written by `dsa-explore sor ingest`
+SOR_STORE ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 # Reuse an active virtualenv or conda env; otherwise use (and create) .venv with the machine's python3.
@@ -18,7 +20,7 @@ PY := $(BIN)/python
 STAMP := $(ENV_PREFIX)/.dsa-explore-setup.stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab briefing notebooks test lint
+.PHONY: help setup lab briefing data notebooks test lint
 
 help: ## list the targets
 	@echo "dsa-explore — make targets:"
@@ -36,9 +38,12 @@ $(STAMP): pyproject.toml
 lab: setup ## open JupyterLab on notebooks/ (charts draw on opening, offline, from JupyterLab's own files)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default) into reports/
-	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)"
+briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; SOR_STORE=DIR) into reports/
+	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)" $(if $(SOR_STORE),--sor-store "$(SOR_STORE)",)
 	@if [ "$(PLATFORM)" = "AliExpress" ]; then cp reports/briefing-aliexpress.html reports/briefing.html && echo "reports/briefing.html"; fi
+
+data: setup ## rebuild every derived or generated dataset under data/ with its provenance record
+	$(BIN)/dsa-explore data build --all
 
 notebooks: setup ## re-execute every notebook in place (commit them with their outputs)
 	@for nb in notebooks/*.ipynb; do echo "[notebooks] $$nb"; \

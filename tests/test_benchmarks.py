@@ -1,5 +1,5 @@
 """The statements-of-reasons benchmark scripts run and print their tables (smoke tests, not timings:
-the numbers themselves are quoted in the README from full runs)."""
+the numbers themselves are quoted in docs/benchmarks.md from full runs)."""
 
 from __future__ import annotations
 

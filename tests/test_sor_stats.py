@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 
 from dsa_explore.analysis import sor as stats
+from dsa_explore.analysis import sor_view
 from dsa_explore.briefing.sections import sor as sor_section
 from dsa_explore.core import platforms
 from dsa_explore.data import catalog
@@ -364,7 +365,7 @@ def _params(spec: dict) -> dict:
 def test_volume_explorer_has_platform_menu_and_date_brush(extract):
     from dsa_explore.charts import sor as sor_charts
 
-    weekly = stats.volumes(extract, "1w", platforms_=list(stats.FOCUS_PLATFORMS))
+    weekly = stats.volumes(extract, "1w", platforms=list(stats.FOCUS_PLATFORMS))
     spec = sor_charts.volume_explorer(weekly, default_platform="Temu", platforms=list(stats.FOCUS_PLATFORMS)).to_dict()
     params = _params(spec)
     menu, brush = params["platform_menu"], params["date_brush"]
@@ -385,7 +386,7 @@ def test_volume_explorer_has_platform_menu_and_date_brush(extract):
 def test_category_mix_chart_panels_and_menu(extract):
     from dsa_explore.charts import sor as sor_charts
 
-    mix = stats.category_mix(extract, platforms_=["AliExpress", "Temu"])
+    mix = stats.category_mix(extract, platforms=["AliExpress", "Temu"])
     spec = sor_charts.category_mix(mix, default_platform="Temu").to_dict()
     assert spec["facet"]["row"]["field"] == "taxonomy"
     assert spec["spec"]["encoding"]["color"]["field"] == "category"
@@ -398,7 +399,7 @@ def test_category_mix_chart_panels_and_menu(extract):
 def test_static_charts_have_title_description_and_fields(extract, builder):
     from dsa_explore.charts import sor as sor_charts
 
-    h2 = {"since": date(2025, 7, 1), "until": date(2025, 12, 31), "platforms_": list(stats.FOCUS_PLATFORMS)}
+    h2 = {"since": date(2025, 7, 1), "until": date(2025, 12, 31), "platforms": list(stats.FOCUS_PLATFORMS)}
     chart = {
         "automation": lambda: sor_charts.automation_chart(stats.automation(extract, **h2)),
         "delay": lambda: sor_charts.delay_chart(stats.delays(extract, **h2)),
@@ -449,7 +450,8 @@ def test_briefing_section_aliexpress_figures_are_h2_2025(extract):
 
 
 def test_briefing_section_says_no_data_for_a_platform_without_sors(monkeypatch, extract):
-    monkeypatch.setattr(sor_section, "load_extract", lambda: extract.filter(pl.col("platform") != "Zalando"))
+    without = sor_view.SorView(extract.filter(pl.col("platform") != "Zalando"), None)
+    monkeypatch.setattr(sor_section.sor_view, "load", lambda store=None: without)
     section = sor_section.section("Zalando")
     assert section.facts == []
     assert section.sentences == ["No statements of reasons for Zalando in the Transparency Database extract "
@@ -519,15 +521,23 @@ def test_keyword_use_counts_keywords_per_100_sors_and_platforms_without_any():
     assert (got["B"]["first_day"], got["B"]["last_day"]) == (date(2025, 7, 2), date(2025, 7, 3))
     assert got["C"]["keywords_per_100_sors"] == pytest.approx(100.0)
     # a window and a platform filter: day 3 of B only
-    day3 = stats.keyword_use(_tiny_extract(), since=date(2025, 7, 3), platforms_=["B"]).row(0, named=True)
+    day3 = stats.keyword_use(_tiny_extract(), since=date(2025, 7, 3), platforms=["B"]).row(0, named=True)
     assert (day3["sors"], day3["keywords"], day3["keywords_per_100_sors"]) == (2, 3, 150.0)
 
 
 def test_keyword_use_on_the_extract_aliexpress_never_gives_a_keyword(extract):
-    use = {r["platform"]: r for r in stats.keyword_use(extract, platforms_=["AliExpress", "Temu", "eBay"])
+    use = {r["platform"]: r for r in stats.keyword_use(extract, platforms=["AliExpress", "Temu", "eBay"])
            .iter_rows(named=True)}
     assert use["AliExpress"]["sors"] == 807_498_434 and use["AliExpress"]["keywords"] == 0   # published total
     # Temu and eBay give keywords from the v2 taxonomy's first day on
     assert use["Temu"]["first_day"] == use["eBay"]["first_day"] == date(2025, 7, 1)
-    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31), platforms_=["Temu"]).row(0, named=True)
+    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31), platforms=["Temu"]).row(0, named=True)
     assert h2["keywords"] == h2["sors"]          # one keyword with every Temu SoR of H2 2025
+
+
+def test_extract_matches_every_shipped_published_total(extract):
+    # data/tdb/published-totals.csv holds 7 published figures (typed from the TDB's published totals)
+    check = stats.published_totals_check(extract)
+    assert check.height == 7 and check["matches"].all(), check.filter(~pl.col("matches"))
+    temu = check.filter(pl.col("platform_published") == "Temu").row(0, named=True)
+    assert temu["first_day"].isoformat() == "2024-09-24"

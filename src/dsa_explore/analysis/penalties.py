@@ -91,7 +91,3 @@ def penalty_exposure(turnover: float, days: int = 30, rules: pl.DataFrame | None
         .otherwise(pl.col("max_share") * turnover),
         days=pl.when(pl.col("article") == "Art. 76").then(pl.lit(days)).otherwise(None),
     )
-
-
-
-

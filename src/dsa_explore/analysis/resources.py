@@ -23,17 +23,16 @@ report lists other languages; when it lists none, the language is ``"not reporte
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 
 import polars as pl
 
-from dsa_explore.analysis import languages
+from dsa_explore.analysis import languages as language_data
 from dsa_explore.core import formatting, reference
 from dsa_explore.core.reference import GAP_LANGUAGES
 from dsa_explore.readers import transparency
 
-PERIOD_LABELS = {date(2025, 7, 1): "H2 2025", date(2026, 1, 1): "H1 2026"}
+PERIOD_LABELS = {start: label for label, (start, _) in reference.REPORTING_PERIODS.items()}
 PERIOD_ORDER = list(reference.PERIOD_LABELS)
 
 
@@ -147,26 +146,26 @@ def language_coverage(frame: pl.DataFrame | None = None, shares: pl.DataFrame | 
     # values the compiler marked as suspect (e.g. truncated per-country figures) count as missing
     usable = amar.filter(~pl.col("flag").fill_null("").str.starts_with("suspect")
                          & ~pl.col("flag").fill_null("").str.contains("; suspect"))
-    users = languages.users_by_language(
+    users = language_data.users_by_language(
         usable.select("platform", "period_start", "scope", "value", "value_low", "value_high"), shares)
     users_src = (amar.filter(pl.col("scope") != "TOTAL").group_by("platform", "period_start")
                  .agg(_urls(pl.col("source_url")).alias("users_source")))
     mods_all = frame.filter((pl.col("section") == 9) & (pl.col("indicator") == "moderators_linguistic"))
-    mods = (mods_all.filter(pl.col("scope").is_in(list(transparency.EU_LANGUAGES)))
+    mods = (mods_all.filter(pl.col("scope").is_in(list(reference.EU_LANGUAGES)))
             .sort("source_file", "line").group_by("platform", "period_start", pl.col("scope").alias("language"))
             .agg(pl.col("value").first().alias("moderators"), pl.col("source_url").first().alias("moderators_source")))
     listed = (mods_all.filter(pl.col("scope") != "TOTAL").group_by("platform", "period_start")
-              .agg(pl.col("scope").is_in(list(transparency.EU_LANGUAGES)).any().alias("lists_languages"),
+              .agg(pl.col("scope").is_in(list(reference.EU_LANGUAGES)).any().alias("lists_languages"),
                    pl.col("source_url").first().alias("section9_source")))
     keys = frame.filter(pl.col("section").is_in([9, 10])).select("platform", "period_start").unique()
-    grid = keys.join(pl.DataFrame({"language": list(transparency.EU_LANGUAGES)}), how="cross")
+    grid = keys.join(pl.DataFrame({"language": list(reference.EU_LANGUAGES)}), how="cross")
     out = (grid.join(users, on=["platform", "period_start", "language"], how="left")
            .join(users_src, on=["platform", "period_start"], how="left")
            .join(mods, on=["platform", "period_start", "language"], how="left")
            .join(listed, on=["platform", "period_start"], how="left"))
     lists = pl.col("lists_languages").fill_null(False)
     out = out.with_columns(
-        pl.col("language").replace_strict(languages.LANGUAGE_NAMES).alias("language_name"),
+        pl.col("language").replace_strict(language_data.LANGUAGE_NAMES).alias("language_name"),
         pl.when(pl.col("moderators").is_not_null()).then(pl.lit("reported"))
         .when(lists).then(pl.lit("language not listed in the report: counted as 0"))
         .otherwise(pl.lit("no per-language breakdown reported")).alias("moderators_how"),
@@ -228,11 +227,11 @@ def capacity_table(cap: pl.DataFrame | None = None) -> pl.DataFrame:
 
 
 def gap_table(cov: pl.DataFrame | None = None, platforms_: tuple[str, ...] = ("AliExpress", "Amazon Store"),
-              period: str = "H2 2025", languages_: tuple[str, ...] = GAP_LANGUAGES) -> pl.DataFrame:
+              period: str = "H2 2025", languages: tuple[str, ...] = GAP_LANGUAGES) -> pl.DataFrame:
     """Return users per moderator side by side for two platforms (one row per language)."""
     cov = language_coverage() if cov is None else cov
     rows = cov.filter(pl.col("platform").is_in(list(platforms_)) & (pl.col("period") == period)
-                      & pl.col("language").is_in(list(languages_)))
+                      & pl.col("language").is_in(list(languages)))
     wide = rows.pivot(on="platform", index=["language", "language_name"], values="label")
     users = rows.filter(pl.col("platform") == platforms_[0]).select("language", pl.col("users").round(0).cast(pl.Int64)
                                                                    .alias(f"users ({platforms_[0]})"))
@@ -262,21 +261,3 @@ def headline(cap: pl.DataFrame, cov: pl.DataFrame, platform: str = "AliExpress",
             f"{c['users']:,.0f} users = {formatting.ratio(c['per_million_b2'])} per million; {lang['language_name']}: "
             f"{formatting.count_short(lang['users'])} users, {formatting.count_short(lang['moderators'])} moderators with the language, "
             f"{lang['label']} users per moderator.")
-
-
-# --------------------------------------------------------------------------------------------
-# formatting
-
-
-
-
-
-
-# --------------------------------------------------------------------------------------------
-# briefing
-
-
-
-
-
-

@@ -40,7 +40,6 @@ from dsa_explore.readers.risk import BASE_FIELDS, RISK_FIELDS
 # ----------------------------------------------------------------------------- schema
 
 
-
 #: Columns of the removal history used by the reappearance indicator.
 REMOVAL_FIELDS: dict[str, pl.DataType] = {
     "removed_listing_id": pl.String(), "seller_id": pl.String(), "title": pl.String(),
@@ -926,9 +925,7 @@ def explorer_summary(scored: pl.DataFrame, threshold: float, capacity: int, labe
             f"top {k} listings reviewed per day: precision {pk:.1%}")
 
 
-
-
-# ----------------------------------------------------------------------------- data and briefing
+# ----------------------------------------------------------------------------- data
 
 LISTINGS_DATASET = "risk_listings_synthetic"
 REMOVALS_DATASET = "risk_removals_synthetic"
@@ -975,7 +972,6 @@ def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dic
             "precision_at_capacity": precision_at_k(s, y, min(capacity, scored.height)), "capacity": capacity,
             "threshold": threshold, "precision_at_threshold": at["precision"], "recall_at_threshold": at["recall"],
             "flagged_at_threshold": at["flagged"]}
-
 
 
 def planted_rates_table(listings: pl.DataFrame) -> pl.DataFrame:

@@ -32,29 +32,25 @@ The extract, one row per (day, platform, measure, variant)::
 
 Rebuild it (needs the source file, which is not shipped)::
 
-    python -m dsa_explore.analysis.sor build SOURCE.parquet [--out data/tdb/sor-marketplaces-daily.parquet]
+    dsa-explore data build sor_marketplaces_daily --source SOURCE.parquet
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polars as pl
 
-from dsa_explore.core import paths
 from dsa_explore.data import catalog
+from dsa_explore.data.builds import Build
 from dsa_explore.sor import taxonomy
-
-if TYPE_CHECKING:
-    pass
 
 #: Catalog names of the shipped datasets this module reads.
 EXTRACT_DATASET = "sor_marketplaces_daily"
 REPORTED_DATASET = "sor_reported_actions_h2_2025"
+#: Published whole-period totals the extract is checked against.
+PUBLISHED_TOTALS_DATASET = "sor_published_totals"
 #: The project's tidy transparency-report dataset (built by ``dsa_explore.readers.transparency``), used when present.
 TRANSPARENCY_DATASET = "transparency_marketplace_reports"
 
@@ -315,14 +311,14 @@ def platform_totals(extract: pl.DataFrame, *, since: date | None = None, until: 
             .sort("sors", key, descending=[True, False]))
 
 
-def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms_: list[str] | None = None,
+def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms: list[str] | None = None,
             since: date | None = None, until: date | None = None) -> pl.DataFrame:
     """Return SoRs per platform and period (``every``: "1d", "1w" weeks from Monday, "1mo").
 
     Columns: period (Date, the period's first day), platform, sors, days (days with SoRs),
     sors_per_day (over the days in the period with SoRs).
     """
-    rows = _platforms(_between(extract.filter(pl.col("measure") == "rows"), since, until), platforms_)
+    rows = _platforms(_between(extract.filter(pl.col("measure") == "rows"), since, until), platforms)
     return (rows.with_columns(period=pl.col("date").dt.truncate(every))
             .group_by("period", "platform").agg(sors=pl.col("count").sum(), days=pl.col("date").n_unique())
             .with_columns(sors_per_day=pl.col("sors") / pl.col("days"))
@@ -330,7 +326,7 @@ def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms_: list[str] |
 
 
 def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platform",),
-           since: date | None = None, until: date | None = None, platforms_: list[str] | None = None,
+           since: date | None = None, until: date | None = None, platforms: list[str] | None = None,
            every: str | None = None) -> pl.DataFrame:
     """Return counts and shares of the variants of ``measure`` within each group of ``by``.
 
@@ -339,7 +335,7 @@ def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platf
     """
     if measure not in MEASURES:
         raise KeyError(f"unknown measure {measure!r}; known measures: {', '.join(MEASURES)}")
-    frame = _platforms(_between(extract.filter(pl.col("measure") == measure), since, until), platforms_)
+    frame = _platforms(_between(extract.filter(pl.col("measure") == measure), since, until), platforms)
     groups = list(by)
     if every:
         frame = frame.with_columns(period=pl.col("date").dt.truncate(every))
@@ -350,7 +346,7 @@ def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platf
     return out.sort(*groups, "count", "variant", descending=[False] * len(groups) + [True, False])
 
 
-def category_mix(extract: pl.DataFrame, *, platforms_: list[str] | None = None, every: str = "1mo",
+def category_mix(extract: pl.DataFrame, *, platforms: list[str] | None = None, every: str = "1mo",
                  since: date | None = None, until: date | None = None) -> pl.DataFrame:
     """Return category shares per platform and period, as published and harmonised to v2, stacked.
 
@@ -358,7 +354,7 @@ def category_mix(extract: pl.DataFrame, *, platforms_: list[str] | None = None, 
     """
     parts = []
     for measure, view in (("category", "as published"), ("category_v2", "harmonised to v2")):
-        parts.append(shares(extract, measure, platforms_=platforms_, every=every, since=since, until=until)
+        parts.append(shares(extract, measure, platforms=platforms, every=every, since=since, until=until)
                      .with_columns(taxonomy=pl.lit(view)))
     return pl.concat(parts).select("platform", "period", "taxonomy", "variant", "count", "share")
 
@@ -371,13 +367,13 @@ AUTOMATION_LABELS = {
 
 
 def automation(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-               platforms_: list[str] | None = None) -> pl.DataFrame:
+               platforms: list[str] | None = None) -> pl.DataFrame:
     """Return per platform the shares of fully / partially / not automated decisions and of automated detection.
 
     Columns: platform, sors, fully, partially, not_automated, automated_detection (shares of SoRs).
     """
-    dec = shares(extract, "automated_decision", since=since, until=until, platforms_=platforms_)
-    det = shares(extract, "automated_detection", since=since, until=until, platforms_=platforms_)
+    dec = shares(extract, "automated_decision", since=since, until=until, platforms=platforms)
+    det = shares(extract, "automated_detection", since=since, until=until, platforms=platforms)
     wide = (dec.with_columns(pl.col("variant").replace_strict(
                 {"AUTOMATED_DECISION_FULLY": "fully", "AUTOMATED_DECISION_PARTIALLY": "partially",
                  "AUTOMATED_DECISION_NOT_AUTOMATED": "not_automated"}, default="other"))
@@ -394,7 +390,7 @@ def automation(extract: pl.DataFrame, *, since: date | None = None, until: date 
 
 
 def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-                platforms_: list[str] | None = None) -> pl.DataFrame:
+                platforms: list[str] | None = None) -> pl.DataFrame:
     """Return per platform how many keywords (``category_specification``) its SoRs carry.
 
     Keywords say what a decision is about within its category (``KEYWORD_UNSAFE_PRODUCTS``,
@@ -403,9 +399,9 @@ def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date
     keywords_per_100_sors, kinds (distinct v2 keywords), first_day and last_day with a keyword
     (null when none). Platforms with SoRs but no keyword at all have ``keywords`` 0.
     """
-    sors = platform_totals(_platforms(extract, platforms_), since=since, until=until).select("platform", "sors")
-    kw = _platforms(_between(extract.filter(pl.col("measure") == "keyword"), since, until), platforms_)
-    kinds = _platforms(_between(extract.filter(pl.col("measure") == "keyword_v2"), since, until), platforms_)
+    sors = platform_totals(_platforms(extract, platforms), since=since, until=until).select("platform", "sors")
+    kw = _platforms(_between(extract.filter(pl.col("measure") == "keyword"), since, until), platforms)
+    kinds = _platforms(_between(extract.filter(pl.col("measure") == "keyword_v2"), since, until), platforms)
     used = (kw.group_by("platform").agg(keywords=pl.col("count").sum(), first_day=pl.col("date").min(),
                                         last_day=pl.col("date").max())
             .join(kinds.group_by("platform").agg(kinds=pl.col("variant").drop_nulls().n_unique()),
@@ -418,7 +414,7 @@ def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date
 
 
 def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: date | None = None,
-           until: date | None = None, platforms_: list[str] | None = None, every: str | None = None) -> pl.DataFrame:
+           until: date | None = None, platforms: list[str] | None = None, every: str | None = None) -> pl.DataFrame:
     """Return the mean, min and max delay (days) per platform, with the count of negative delays.
 
     The mean is weighted by the daily counts; SoRs with a negative delay (e.g. content_date
@@ -427,7 +423,7 @@ def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: d
     """
     if measure not in _DELAY_COLUMNS:
         raise KeyError(f"unknown delay {measure!r}; expected one of {_DELAY_COLUMNS}")
-    frame = _platforms(_between(extract, since, until), platforms_)
+    frame = _platforms(_between(extract, since, until), platforms)
     groups = ["platform"]
     if every:
         frame = frame.with_columns(period=pl.col("date").dt.truncate(every))
@@ -451,13 +447,13 @@ def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None
     The table behind the notebook's explorer widget. Columns: period, sors, sors_per_day,
     fully_automated, automated_detection, mean_moderation_delay_days, negative_delays.
     """
-    vol = volumes(extract, every, platforms_=[platform], since=since, until=until).select(
+    vol = volumes(extract, every, platforms=[platform], since=since, until=until).select(
         "period", "sors", "sors_per_day")
-    dec = (shares(extract, "automated_decision", platforms_=[platform], since=since, until=until, every=every)
+    dec = (shares(extract, "automated_decision", platforms=[platform], since=since, until=until, every=every)
            .filter(pl.col("variant") == "AUTOMATED_DECISION_FULLY").select("period", fully_automated="share"))
-    det = (shares(extract, "automated_detection", platforms_=[platform], since=since, until=until, every=every)
+    det = (shares(extract, "automated_detection", platforms=[platform], since=since, until=until, every=every)
            .filter(pl.col("variant") == "Yes").select("period", automated_detection="share"))
-    dl = delays(extract, platforms_=[platform], since=since, until=until, every=every).select(
+    dl = delays(extract, platforms=[platform], since=since, until=until, every=every).select(
         "period", mean_moderation_delay_days="mean_days", negative_delays="negative")
     return (vol.join(dec, on="period", how="left").join(det, on="period", how="left").join(dl, on="period", how="left")
             .with_columns(pl.col("fully_automated", "automated_detection").fill_null(0.0),
@@ -468,7 +464,6 @@ def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None
 # --------------------------------------------------------------------------- against the platforms' reports
 
 
-
 def month_end(month_start: date) -> date:
     """Return the last day of the month that starts on ``month_start``."""
     from datetime import timedelta
@@ -477,11 +472,6 @@ def month_end(month_start: date) -> date:
     return nxt - timedelta(days=1)
 
 
-
-def reported_figures(reported: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Return the platforms' H2 2025 reported figures wide: one row per platform, one column per metric."""
-    reported = load_reported() if reported is None else reported
-    return reported.pivot(on="metric", index="platform", values="value", aggregate_function="sum").sort("platform")
 
 
 def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
@@ -538,16 +528,17 @@ def moderators_h2_2025() -> pl.DataFrame:
     return moderators_from_shipped(load_reported())
 
 
-def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None) -> pl.DataFrame:
+def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None, *,
+                       n_days: int | None = None) -> pl.DataFrame:
     """Return SoRs filed in H2 2025 per content moderator (internal + external) reported for H2 2025.
 
     ``moderators`` defaults to :func:`moderators_h2_2025`. Columns: platform, sors_h2_2025,
-    moderators, internal, external, sors_per_moderator, sors_per_moderator_per_day (over the
-    184 days of H2 2025), source_url, dataset.
+    moderators, internal, external, sors_per_moderator, sors_per_moderator_per_day (over ``n_days``,
+    by default the 184 days of H2 2025; pass the days a store covers), source_url, dataset.
     """
     mods = moderators_h2_2025() if moderators is None else moderators
     sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform", sors_h2_2025="sors")
-    n_days = (H2_2025[1] - H2_2025[0]).days + 1
+    n_days = n_days or (H2_2025[1] - H2_2025[0]).days + 1
     return (mods.join(sors, on="platform", how="inner")
             .filter(pl.col("moderators") > 0)
             .with_columns(sors_per_moderator=pl.col("sors_h2_2025") / pl.col("moderators"))
@@ -599,45 +590,61 @@ def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None =
     return pl.concat([sors.filter(pl.col("platform").is_in(keep)), acts]).sort("platform", "figure")
 
 
-# --------------------------------------------------------------------------- briefing
+def published_totals_check(extract: pl.DataFrame, published: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Return the extract's whole-period totals beside the published ones, rounded to the published precision.
+
+    ``published`` defaults to the shipped ``sor_published_totals``. Columns: platform_published, sors,
+    first_day, last_day, days, sors_millions (rounded to the published decimals), published_millions,
+    matches (the total, and the first day where one is published).
+    """
+    published = catalog.load(PUBLISHED_TOTALS_DATASET) if published is None else published
+    totals = platform_totals(extract, by_published_name=True)
+    return (totals.join(published, on="platform_published", how="inner")
+            .with_columns(sors_millions=pl.col("sors") / 1e6)
+            .with_columns(sors_millions=pl.struct("sors_millions", "decimals").map_elements(
+                lambda r: round(r["sors_millions"], r["decimals"]), return_dtype=pl.Float64),
+                published_millions=pl.col("published_sors_millions"))
+            .with_columns(matches=(pl.col("sors_millions") == pl.col("published_millions"))
+                          & (pl.col("first_day_right").is_null() | (pl.col("first_day") == pl.col("first_day_right"))))
+            .select("platform_published", "first_day", "last_day", "days", "sors", "sors_millions",
+                    "published_millions", "matches")
+            .sort("sors", descending=True))
 
 
+# --------------------------------------------------------------------------- build (make data)
 
 
+def _build(root: Path, source: Path) -> list[Path]:
+    """Derive ``tdb/sor-marketplaces-daily.parquet`` under ``root`` from ``source`` and write its record.
 
+    The record's hand-written fields (title, description with the row account, licence, version) are
+    those of the shipped record; a source whose sha256 differs from :data:`SOURCE_SHA256` is refused,
+    because the shipped description would then be false.
+    """
+    from dsa_explore.core.errors import RefusedDataError
+    from dsa_explore.core.hashing import sha256_of
+    from dsa_explore.data import provenance
 
-
-
-
-
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m dsa_explore.analysis.sor build SOURCE [--out FILE]``: rebuild the shipped extract."""
-    parser = argparse.ArgumentParser(prog="python -m dsa_explore.analysis.sor", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    p_build = sub.add_parser("build", help="derive the marketplace extract from the whole-database daily statistics")
-    p_build.add_argument("source", type=Path, help="tdb-daily-statistics-2023-09-25_2026-01-10.parquet")
-    p_build.add_argument("--out", type=Path, default=None,
-                         help="output Parquet (default data/tdb/sor-marketplaces-daily.parquet)")
-    args = parser.parse_args(argv)
-    out = args.out or paths.data_dir() / "tdb" / "sor-marketplaces-daily.parquet"
-    sha = catalog.sha256_of(args.source)
+    sha = sha256_of(source)
     if sha != SOURCE_SHA256:
-        print(f"warning: {args.source} has sha256 {sha}, the shipped extract was built from {SOURCE_SHA256}",
-              file=sys.stderr)
-    frame = build_extract(args.source, out)
-    account = source_account(args.source).group_by("reason").agg(pl.col("rows").sum()).sort("reason")
-    for reason, rows in account.iter_rows():
-        print(f"source rows {reason}: {rows:,}")
-    print(f"source rows in total: {account['rows'].sum():,}")
-    print(f"{out}: {frame.height} rows, {out.stat().st_size} bytes; "
-          f"refresh its record with `python -m dsa_explore.data.catalog refresh {out}`")
-    return 0
+        raise RefusedDataError(f"{source}: sha256 {sha}; the shipped extract is built from {SOURCE_SHA256} "
+                               "(shantay 0.6.0 builtin.parquet)")
+    out = Path(root) / "tdb" / "sor-marketplaces-daily.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_extract(source, out)
+    shipped = catalog.get(EXTRACT_DATASET).meta
+    fields = {k: v for k, v in shipped.items() if k not in ("rows", "sha256", "size", "built_by", "inputs")}
+    provenance.write(out, fields, built_by="dsa_explore.analysis.sor.build_extract",
+                     inputs=[f"shantay 0.6.0 builtin.parquet (sha256 {SOURCE_SHA256}; {SOURCE_DOI})"])
+    return [out]
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+#: The build behind ``dsa-explore data build sor_marketplaces_daily --source FILE``; its input is not shipped.
+BUILD = Build(
+    name="sor_marketplaces_daily",
+    outputs=("tdb/sor-marketplaces-daily.parquet",),
+    inputs=("shantay 0.6.0 builtin.parquet (whole-database daily statistics)",),
+    function=_build,
+    description="marketplace extract of the Transparency Database's whole-database daily statistics",
+    external=f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})",
+)

@@ -1,7 +1,7 @@
 """Open an exported briefing in real headless Chromium with no network and report what happened.
 
-Used by the tests and by ``dsa-explore check-html FILE``. Chromium comes from Debian
-(``apt-get install chromium``) and is driven by Playwright with ``executable_path`` (no browser
+Used by the browser tests (``tests/test_*browser*.py``); from Python: ``inspect("reports/briefing.html")``.
+Chromium comes from Debian (``apt-get install chromium``) and is driven by Playwright with ``executable_path`` (no browser
 download). Every host is made unresolvable (``--host-resolver-rules="MAP * ~NOTFOUND"``), and
 every request that is not ``file:``, ``data:``, ``blob:`` or ``about:`` is recorded, so a page
 that tries to fetch anything is caught even if the request would fail anyway.

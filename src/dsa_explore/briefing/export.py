@@ -76,16 +76,28 @@ def _inject_platform(nb, platform: str) -> None:
     nb.cells.insert(index + 1, cell)
 
 
-def execute(platform: str, notebook: Path | None = None, timeout: int = 600):
-    """Execute the briefing notebook for ``platform`` and return the executed notebook node."""
+def execute(platform: str, notebook: Path | None = None, timeout: int = 600, *,
+            sor_store: str | Path | None = None):
+    """Execute the briefing notebook for ``platform`` and return the executed notebook node.
+
+    ``sor_store`` (a folder written by ``dsa-explore sor ingest``) is handed to the kernel as
+    ``DSA_EXPLORE_SOR_STORE`` so that every statements-of-reasons number and chart comes from it.
+    """
+    import os
+
     import nbformat
     from nbclient import NotebookClient
+
+    from dsa_explore.analysis.sor_view import STORE_ENV
 
     notebook = notebook or paths.notebooks_dir() / NOTEBOOK_NAME
     nb = nbformat.read(notebook, as_version=4)
     _inject_platform(nb, platform)
+    env = dict(os.environ)
+    if sor_store is not None:
+        env[STORE_ENV] = str(Path(sor_store).resolve())
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute(env=env)
     return nb
 
 
@@ -118,18 +130,40 @@ def export_html(nb, platform: str) -> str:
     return body
 
 
-def build(platform: str | None = None, output: str | Path | None = None, *, verbose: bool = True) -> Path:
+def build(platform: str | None = None, output: str | Path | None = None, *, verbose: bool = True,
+          sor_store: str | Path | None = None) -> Path:
     """Execute ``notebooks/briefing.ipynb`` for ``platform`` and write the offline HTML briefing.
 
-    Returns the path written (default ``reports/briefing-<platform>.html``). Raises
-    :class:`UnknownPlatformError` for a platform with no briefing.
+    Parameters
+    ----------
+    platform
+        A name of :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS` (default AliExpress).
+    output
+        The HTML file to write (default ``reports/briefing-<platform>.html``).
+    verbose
+        Print progress.
+    sor_store
+        A statements-of-reasons store (``dsa-explore sor ingest ... --store DIR``) to draw every SoR
+        number and chart from instead of the shipped extract.
+
+    Returns
+    -------
+    Path
+        The path written. Raises :class:`~dsa_explore.core.errors.UnknownPlatformError` for a
+        platform with no briefing and ``FileNotFoundError`` for a ``sor_store`` that is not a store.
     """
     platform = platforms.resolve(platform)
+    if sor_store is not None:
+        from dsa_explore.sor.store import Store
+
+        if not Store(sor_store).manifest_path.exists():
+            raise FileNotFoundError(f"{sor_store}: no statements-of-reasons store here (no manifest.json); "
+                                    f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {sor_store}")
     out = Path(output) if output else output_path(platform)
     started = time.perf_counter()
     if verbose:
         print(f"[briefing] executing {NOTEBOOK_NAME} for {platform} ...", flush=True)
-    nb = execute(platform)
+    nb = execute(platform, sor_store=sor_store)
     if verbose:
         print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...", flush=True)
     body = export_html(nb, platform)

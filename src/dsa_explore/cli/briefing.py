@@ -11,6 +11,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("briefing", help="execute notebooks/briefing.ipynb and export offline HTML")
     p.add_argument("--platform", default=None, help="platform to brief on (default AliExpress)")
     p.add_argument("--output", default=None, help="output HTML path (default reports/briefing-<platform>.html)")
+    p.add_argument("--sor-store", default=None, metavar="DIR",
+                   help="draw every statements-of-reasons number and chart from this store "
+                        "(written by `dsa-explore sor ingest ... --store DIR`) instead of the shipped extract")
     p.set_defaults(func=cmd_briefing)
 
 
@@ -20,8 +23,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     from dsa_explore.core.errors import UnknownPlatformError
 
     try:
-        out = export.build(platform=args.platform, output=args.output)
-    except UnknownPlatformError as exc:
+        out = export.build(platform=args.platform, output=args.output, sor_store=args.sor_store)
+    except (UnknownPlatformError, FileNotFoundError) as exc:
         print(f"dsa-explore briefing: {exc}", file=sys.stderr)
         return 2
     print(out)

@@ -1,14 +1,49 @@
-"""``dsa-explore data``: list the shipped datasets with their provenance."""
+"""``dsa-explore data``: list the shipped datasets, list and run the dataset builds (``make data``).
+
+    dsa-explore data                      # the shipped datasets with their provenance (as before)
+    dsa-explore data list                 # the same
+    dsa-explore data builds               # every dataset build: name, outputs, inputs
+    dsa-explore data build NAME... [--to DIR] [--source FILE]
+    dsa-explore data build --all [--to DIR]
+
+:data:`BUILDS` is the one registry of every derived or generated dataset. Adding a build: give the
+producing module a ``BUILD = Build(...)`` (see :class:`dsa_explore.data.builds.Build`) and add it here.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from dsa_explore.analysis import sor as sor_extract
+from dsa_explore.readers import listings as listing_templates
+from dsa_explore.synth import links as links_synthetic
+from dsa_explore.synth import listings as listings_synthetic
+from dsa_explore.synth import risk as risk_synthetic
+
+#: Every dataset build, in the order ``--all`` runs them.
+BUILDS = (
+    links_synthetic.BUILD,
+    listings_synthetic.BUILD,
+    listing_templates.BUILD,
+    risk_synthetic.BUILD,
+    sor_extract.BUILD,
+)
 
 
 def register(subparsers) -> None:
     """Add the ``data`` command group to the ``dsa-explore`` subparsers."""
-    p = subparsers.add_parser("data", help="list the shipped datasets with their provenance")
+    p = subparsers.add_parser("data", help="list the shipped datasets; rebuild derived and generated ones")
     p.set_defaults(func=cmd_list)
+    sub = p.add_subparsers(dest="data_command")
+    sub.add_parser("list", help="list the shipped datasets with their provenance").set_defaults(func=cmd_list)
+    sub.add_parser("builds", help="list every dataset build with its outputs and inputs").set_defaults(func=cmd_builds)
+    p_build = sub.add_parser("build", help="rebuild datasets and their provenance records")
+    p_build.add_argument("names", nargs="*", metavar="NAME", help="build name(s); see `dsa-explore data builds`")
+    p_build.add_argument("--all", action="store_true", help="every build whose inputs are shipped")
+    p_build.add_argument("--to", default=None, metavar="DIR", help="data folder to write into (default: data/)")
+    p_build.add_argument("--source", default=None, metavar="FILE", help="the external input of a build that needs one")
+    p_build.set_defaults(func=cmd_build)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -16,3 +51,40 @@ def cmd_list(args: argparse.Namespace) -> int:
     from dsa_explore.data import catalog
 
     return catalog.main(["list"])
+
+
+def cmd_builds(args: argparse.Namespace) -> int:
+    """Print every build: name, outputs, inputs, and the external input it needs (if any)."""
+    for b in BUILDS:
+        print(f"{b.name}: {b.description}")
+        print(f"  outputs: {', '.join(b.outputs)}")
+        print(f"  inputs:  {', '.join(b.inputs) or '(none: generated from code and its seed)'}")
+        if b.external:
+            print(f"  needs --source: {b.external}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Run the named builds (or ``--all``); exit 2 for an unknown name or a missing external input."""
+    from dsa_explore.data.builds import BuildInputMissing
+
+    by_name = {b.name: b for b in BUILDS}
+    unknown = [n for n in args.names if n not in by_name]
+    if unknown or (not args.names and not args.all):
+        print(f"dsa-explore data build: {'unknown build ' + ', '.join(unknown) if unknown else 'name a build'}; "
+              f"known: {', '.join(by_name)} (or --all)", file=sys.stderr)
+        return 2
+    chosen = BUILDS if args.all else tuple(by_name[n] for n in args.names)
+    for b in chosen:
+        if args.all and b.external and args.source is None:
+            print(f"[data] {b.name}: not rebuilt: needs {b.external} (not shipped); "
+                  f"run `dsa-explore data build {b.name} --source FILE`", flush=True)
+            continue
+        try:
+            written = b.run(args.to, args.source if b.external else None)
+        except BuildInputMissing as exc:
+            print(f"dsa-explore data build: {exc}", file=sys.stderr)
+            return 2
+        for path in written:
+            print(f"[data] {b.name}: {path}", flush=True)
+    return 0

@@ -17,8 +17,13 @@ EU_LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga"
 #: Country-code aliases (EU protocol order uses EL for Greece, UK for the United Kingdom).
 COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
 
-#: Transparency-report periods in reading order (labels as shown to readers).
-PERIOD_LABELS: tuple[str, ...] = ("H2 2025", "H1 2026")
+#: Transparency-report periods in reading order: reader-facing label -> (first day, last day).
+REPORTING_PERIODS: dict[str, tuple[date, date]] = {
+    "H2 2025": (date(2025, 7, 1), date(2025, 12, 31)),
+    "H1 2026": (date(2026, 1, 1), date(2026, 6, 30)),
+}
+#: The period labels in reading order.
+PERIOD_LABELS: tuple[str, ...] = tuple(REPORTING_PERIODS)
 #: Languages shown in the language-gap chart (largest marketplaces' languages first).
 GAP_LANGUAGES = ("es", "fr", "de", "it", "pl", "nl", "pt", "ro", "cs", "el", "hu", "sv")
 

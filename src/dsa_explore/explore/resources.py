@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dsa_explore.core.reference import PERIOD_LABELS
 from dsa_explore.explore.box import Explorer
 from dsa_explore.explore.tables import Table
 
@@ -43,7 +44,7 @@ def explorer(cov: pl.DataFrame):  # pragma: no cover - needs a running kernel to
     from IPython.display import display
 
     platforms = sorted(cov["platform"].unique().to_list())
-    periods = [p for p in ("H2 2025", "H1 2026") if p in cov["period"].unique().to_list()]
+    periods = [p for p in PERIOD_LABELS if p in cov["period"].unique().to_list()]
     pick_platform = w.Dropdown(options=platforms, value="AliExpress" if "AliExpress" in platforms else platforms[0],
                                description="Platform")
     pick_period = w.Dropdown(options=periods, value=periods[0], description="Period")

@@ -45,7 +45,7 @@ from pathlib import Path
 import polars as pl
 
 from dsa_explore.core.errors import InputFileError
-from dsa_explore.core.reference import COUNTRY_ALIASES, EU_LANGUAGES, MEMBER_STATES
+from dsa_explore.core.reference import COUNTRY_ALIASES, EU_LANGUAGES, MEMBER_STATES, REPORTING_PERIODS
 
 log = logging.getLogger(__name__)
 
@@ -726,7 +726,7 @@ FIGURES = "transparency_published_figures"
 DATASET_FILE = "transparency/marketplace_reports.csv"
 #: columns of the shipped dataset: the tidy frame plus the URL of the published file.
 DATASET_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "source_url": pl.String()}
-PERIODS = ("2025-07-01/2025-12-31", "2026-01-01/2026-06-30")
+PERIODS = tuple(f"{start}/{end}" for start, end in REPORTING_PERIODS.values())
 MARKETPLACES = ("AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booking.com", "Apple App Store",
                 "Google Shopping", "Google Play")
 #: real raw reports shipped under data/transparency/raw/<slug>/<period>/ and the archive they mirror.

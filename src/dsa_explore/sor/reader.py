@@ -320,9 +320,6 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
 
 
-def read_member_bytes(task: MemberTask) -> bytes:
-    """Return the decompressed bytes of one CSV member (CRC-checked), or raise :class:`MemberRefused`."""
-    return b"".join(part for parts in iter_member_chunks(task) for part in parts)
 
 
 def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
@@ -365,9 +362,6 @@ def _add(into: dict[str, int], other: dict[str, int]) -> None:
         into[k] = into.get(k, 0) + v
 
 
-def parse_member(data: bytes, dump: str, label: str) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
-    """Parse one CSV member's bytes (see :func:`parse_chunks`)."""
-    return parse_chunks([data], dump, label)
 
 
 def parse_chunks(chunks: Iterable, dump: str, label: str
@@ -710,17 +704,6 @@ class MemberSummariser:
         return _transform(grouped, kw, rejected, platforms)
 
 
-def summarise_frame(frame: pl.DataFrame, *, platforms: tuple[str, ...] | None = None,
-                    exclude_hashes: tuple[int, ...] = ()) -> tuple[pl.DataFrame, pl.DataFrame, dict, dict, object]:
-    """Summarise an all-String frame of :data:`schema.NEEDED` columns (one member's rows).
-
-    Returns ``(summary, keywords, rejected, faults, uuid_hashes)``.
-    """
-    acc = MemberSummariser(exclude_hashes)
-    if frame.height:
-        acc.add(frame)
-    summary, keywords, rejected, faults = acc.finish(platforms)
-    return summary, keywords, rejected, faults, acc.hashes()
 
 
 def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platforms):

@@ -195,6 +195,3 @@ class Store:
         return pl.DataFrame(rows)
 
 
-def open_store(root: str | Path) -> Store:
-    """Return the :class:`Store` at ``root``."""
-    return Store(root)

@@ -254,9 +254,6 @@ def category_status(value: str) -> str | None:
     return _status("category_v1_v2.csv").get(value)
 
 
-def keyword_status(value: str) -> str | None:
-    """Return the keyword's status in the v1→v2 mapping (as :func:`category_status`)."""
-    return _status("keyword_v1_v2.csv").get(value)
 
 
 def territorial_alias(value):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
 from dsa_explore.core import paths
+from dsa_explore.data import provenance
+from dsa_explore.data.builds import Build
 from dsa_explore.readers.links import CHAINS_DATASET, EDGE_COLUMNS, EDGES_DATASET, NODE_COLUMNS, NODES_DATASET
 
 SYNTHETIC_SEED = 20261128
@@ -23,6 +24,144 @@ SYNTH_PLATFORMS: dict[str, tuple[int, int, int, int, int, int]] = {
     "SHEIN": (360, 80, 50, 10, 10, 5),
     "Zalando": (340, 50, 80, 3, 5, 1),
 }
+
+
+_PREFIX = {"listing": "L", "seller": "S", "affiliate": "A", "external_domain": "D", "search_suggestion": "Q",
+           "image_hash": "I"}
+
+
+class _Graph:
+    """One platform's part of the synthetic graph being built: new nodes get numbered ids per type."""
+
+    def __init__(self, rng: np.random.Generator, platform: str, nodes: list[tuple], edges: list[tuple]) -> None:
+        from dsa_explore.core.platforms import slug
+
+        self.rng, self.platform, self.nodes, self.edges = rng, platform, nodes, edges
+        self.slug = slug(platform)
+        self.counter: dict[str, int] = {}
+
+    def new(self, kind: str, seed_category: str | None = None, bad_kind: str | None = None) -> str:
+        prefix = _PREFIX[kind]
+        self.counter[prefix] = self.counter.get(prefix, 0) + 1
+        node_id = f"{self.slug}:{prefix}{self.counter[prefix]:04d}"
+        self.nodes.append((node_id, kind, self.platform, seed_category, bad_kind))
+        return node_id
+
+    def edge(self, src: str, dst: str, etype: str) -> None:
+        self.edges.append((src, dst, etype, self.platform))
+
+    def pick(self, items: list[str]) -> str:
+        return items[int(self.rng.integers(len(items)))]
+
+
+def _chain_path(g: _Graph, hops: int, counterfeit: bool, seed_node: str, bad: str, affiliates: list[str],
+                last_domains: list[str]) -> list[str]:
+    path = [seed_node]
+    if hops >= 2:
+        mid = g.new("listing")  # innocuous / generic listing
+        path.append(mid)
+        if counterfeit:
+            g.edge(g.pick(affiliates), mid, "affiliate_promotes")
+    if hops == 4:
+        path.append(g.new("external_domain"))
+    if hops >= 3:
+        path.append(g.pick(last_domains))
+    path.append(bad)
+    if hops == 1 and counterfeit:
+        g.edge(g.pick(affiliates), bad, "affiliate_promotes")
+    for a, b in zip(path[:-1], path[1:], strict=True):
+        ta = "external_domain" if ":D" in a else "listing"
+        tb = "external_domain" if ":D" in b else "listing"
+        etype = ("recommended_with" if (ta, tb) == ("listing", "listing") and a == seed_node
+                 else "links_to" if ta == "listing" else "redirects_to")
+        g.edge(a, b, etype)
+    return path
+
+
+def _plant_chains(g: _Graph, n_cchain: int, n_fchain: int, affiliates: list[str], last_domains: list[str],
+                  chains: list[tuple]) -> tuple[list[str], list[str]]:
+    """Plant the chains of 1-4 hops; return (bad nodes, chain listings)."""
+    bad_nodes: list[str] = []
+    chain_nodes: list[str] = []
+    for i in range(n_cchain + n_fchain):
+        counterfeit = i >= n_cchain
+        hops = int(1 + (i % 4))
+        if counterfeit:
+            scenario, kind = "counterfeit_affiliate", "counterfeit"
+            s = g.new("listing", seed_category="legitimate")
+        else:
+            kind = "adult" if g.rng.random() < 0.6 else "prohibited"
+            scenario = f"child_to_{kind}"
+            s = g.new("listing", seed_category="child_targeted")
+        bad = g.new("listing", bad_kind=kind)
+        bad_nodes.append(bad)
+        path = _chain_path(g, hops, counterfeit, s, bad, affiliates, last_domains)
+        chain_nodes.extend(x for x in path if ":D" not in x)
+        chains.append((f"{g.slug}-c{i + 1:03d}", g.platform, scenario, s, bad, hops, " > ".join(path)))
+    return bad_nodes, chain_nodes
+
+
+def _recommendations(g: _Graph, sources: list[str], chain_ok: list[str]) -> None:
+    """Background recommendations from background/unplanted seeds to any non-bad listing."""
+    for _ in range(int(len(sources) * 1.6)):
+        a = g.pick(sources)
+        # 3% of recommendations land on a chain listing (an unplanted route into a chain)
+        pool = chain_ok if g.rng.random() < 0.03 else sources
+        g.edge(a, g.pick(pool), "recommended_with")
+
+
+def _links_out(g: _Graph, background: list[str], bad_nodes: list[str], bg_domains: list[str], n_direct: int) -> None:
+    """A few listings link straight to bad nodes; others link out to domains that redirect among themselves."""
+    rng = g.rng
+    for _ in range(n_direct):
+        g.edge(g.pick(background), g.pick(bad_nodes), "links_to")
+    for _ in range(len(background) // 6):
+        g.edge(g.pick(background), g.pick(bg_domains), "links_to")
+    for _ in range(len(bg_domains)):
+        a, b = rng.choice(len(bg_domains), size=2, replace=False)
+        g.edge(bg_domains[int(a)], bg_domains[int(b)], "redirects_to")
+
+
+def _shared_and_suggested(g: _Graph, sources: list[str], images: list[str], suggestions: list[str],
+                          bad_nodes: list[str], affiliates: list[str], background: list[str], n_direct: int) -> None:
+    """Shared images, search suggestions (rarely to bad items: NRC 2024) and affiliates promoting listings."""
+    rng = g.rng
+    for img in images:
+        members = rng.choice(len(sources), size=int(rng.integers(2, 5)), replace=False)
+        for m in members:
+            g.edge(sources[int(m)], img, "shares_image")
+            g.edge(img, sources[int(m)], "shares_image")
+    for q in suggestions:
+        for m in rng.choice(len(sources), size=3, replace=False):
+            g.edge(q, sources[int(m)], "suggested_for")
+    for _ in range(max(1, n_direct // 3)):
+        g.edge(g.pick(suggestions), g.pick(bad_nodes), "suggested_for")
+    for a in affiliates:
+        for m in rng.choice(len(background), size=4, replace=False):
+            g.edge(a, background[int(m)], "affiliate_promotes")
+
+
+def _platform_graph(g: _Graph, sizes: tuple[int, int, int, int, int, int], chains: list[tuple]) -> None:
+    """Add one platform's nodes, planted chains and background edges."""
+    n_bg, n_child, n_legit, n_cchain, n_fchain, n_direct = sizes
+    sellers = [g.new("seller") for _ in range(max(20, n_bg // 8))]
+    background = [g.new("listing") for _ in range(n_bg)]
+    child_bg = [g.new("listing", seed_category="child_targeted") for _ in range(n_child - n_cchain)]
+    legit_bg = [g.new("listing", seed_category="legitimate") for _ in range(n_legit - n_fchain)]
+    bg_domains = [g.new("external_domain") for _ in range(12)]
+    suggestions = [g.new("search_suggestion") for _ in range(30)]
+    images = [g.new("image_hash") for _ in range(40)]
+    affiliates = [g.new("affiliate") for _ in range(max(3, n_fchain // 3))]
+    # shared last-hop domains (distance 1 from a bad node in every chain that uses them)
+    last_domains = [g.new("external_domain") for _ in range(max(2, (n_cchain + n_fchain) // 6))]
+    bad_nodes, chain_nodes = _plant_chains(g, n_cchain, n_fchain, affiliates, last_domains, chains)
+    for listing in background + child_bg + legit_bg + chain_nodes:  # every listing is sold by a seller (sinks)
+        g.edge(listing, g.pick(sellers), "sold_by")
+    sources = background + child_bg + legit_bg
+    bad_set = set(bad_nodes)
+    _recommendations(g, sources, [c for c in chain_nodes if c not in bad_set])
+    _links_out(g, background, bad_nodes, bg_domains, n_direct)
+    _shared_and_suggested(g, sources, images, suggestions, bad_nodes, affiliates, background, n_direct)
 
 
 def synthetic_graph(seed: int = SYNTHETIC_SEED) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -42,118 +181,12 @@ def synthetic_graph(seed: int = SYNTHETIC_SEED) -> tuple[pl.DataFrame, pl.DataFr
     nodes (domains, affiliates) sit at the same distance from a bad node in every chain that uses
     them, so each planted seed's shortest distance to its targets is exactly the planted hop count.
     """
-    from dsa_explore.core.platforms import slug
-
     rng = np.random.default_rng(seed)
     nodes: list[tuple] = []
     edges: list[tuple] = []
     chains: list[tuple] = []
-
-    for platform, (n_bg, n_child, n_legit, n_cchain, n_fchain, n_direct) in SYNTH_PLATFORMS.items():
-        p = slug(platform)
-        counter: dict[str, int] = {}
-
-        def new(kind: str, seed_category: str | None = None, bad_kind: str | None = None,
-                _p=p, _platform=platform, _counter=counter) -> str:
-            prefix = {"listing": "L", "seller": "S", "affiliate": "A", "external_domain": "D",
-                      "search_suggestion": "Q", "image_hash": "I"}[kind]
-            _counter[prefix] = _counter.get(prefix, 0) + 1
-            node_id = f"{_p}:{prefix}{_counter[prefix]:04d}"
-            nodes.append((node_id, kind, _platform, seed_category, bad_kind))
-            return node_id
-
-        def edge(src: str, dst: str, etype: str, _platform=platform) -> None:
-            edges.append((src, dst, etype, _platform))
-
-        sellers = [new("seller") for _ in range(max(20, n_bg // 8))]
-        background = [new("listing") for _ in range(n_bg)]
-        child_bg = [new("listing", seed_category="child_targeted") for _ in range(n_child - n_cchain)]
-        legit_bg = [new("listing", seed_category="legitimate") for _ in range(n_legit - n_fchain)]
-        bg_domains = [new("external_domain") for _ in range(12)]
-        suggestions = [new("search_suggestion") for _ in range(30)]
-        images = [new("image_hash") for _ in range(40)]
-        affiliates = [new("affiliate") for _ in range(max(3, n_fchain // 3))]
-        # shared last-hop domains (distance 1 from a bad node in every chain that uses them)
-        last_domains = [new("external_domain") for _ in range(max(2, (n_cchain + n_fchain) // 6))]
-
-        bad_nodes: list[str] = []
-        chain_nodes: list[str] = []
-        for i in range(n_cchain + n_fchain):
-            counterfeit = i >= n_cchain
-            hops = int(1 + (i % 4))
-            if counterfeit:
-                scenario = "counterfeit_affiliate"
-                kind = "counterfeit"
-                s = new("listing", seed_category="legitimate")
-            else:
-                kind = "adult" if rng.random() < 0.6 else "prohibited"
-                scenario = f"child_to_{kind}"
-                s = new("listing", seed_category="child_targeted")
-            bad = new("listing", bad_kind=kind)
-            bad_nodes.append(bad)
-            path = [s]
-            if hops >= 2:
-                mid = new("listing")  # innocuous / generic listing
-                path.append(mid)
-                if counterfeit:
-                    edge(affiliates[int(rng.integers(len(affiliates)))], mid, "affiliate_promotes")
-            if hops == 4:
-                path.append(new("external_domain"))
-            if hops >= 3:
-                path.append(last_domains[int(rng.integers(len(last_domains)))])
-            path.append(bad)
-            if hops == 1 and counterfeit:
-                edge(affiliates[int(rng.integers(len(affiliates)))], bad, "affiliate_promotes")
-            for a, b in zip(path[:-1], path[1:], strict=True):
-                ta = "external_domain" if ":D" in a else "listing"
-                tb = "external_domain" if ":D" in b else "listing"
-                etype = ("recommended_with" if (ta, tb) == ("listing", "listing") and a == s
-                         else "links_to" if ta == "listing" else "redirects_to")
-                edge(a, b, etype)
-            chain_nodes.extend(x for x in path if ":D" not in x)
-            chains.append((f"{p}-c{i + 1:03d}", platform, scenario, s, bad, hops, " > ".join(path)))
-
-        # every listing is sold by a seller (sellers are sinks)
-        all_listings = background + child_bg + legit_bg + chain_nodes
-        for listing in all_listings:
-            edge(listing, sellers[int(rng.integers(len(sellers)))], "sold_by")
-        # background recommendations: from background/unplanted seeds to any non-bad listing
-        sources = background + child_bg + legit_bg
-        bad_set = set(bad_nodes)
-        chain_ok = [c for c in chain_nodes if c not in bad_set]
-        for _ in range(int(len(sources) * 1.6)):
-            a = sources[int(rng.integers(len(sources)))]
-            # 3% of recommendations land on a chain listing (an unplanted route into a chain)
-            pool = chain_ok if rng.random() < 0.03 else sources
-            edge(a, pool[int(rng.integers(len(pool)))], "recommended_with")
-        # a few background listings link straight to bad nodes (unplanted reachability)
-        for _ in range(n_direct):
-            edge(background[int(rng.integers(len(background)))], bad_nodes[int(rng.integers(len(bad_nodes)))],
-                 "links_to")
-        # background listings link out to background domains, which redirect among themselves
-        for _ in range(len(background) // 6):
-            edge(background[int(rng.integers(len(background)))], bg_domains[int(rng.integers(len(bg_domains)))],
-                 "links_to")
-        for _ in range(len(bg_domains)):
-            a, b = rng.choice(len(bg_domains), size=2, replace=False)
-            edge(bg_domains[int(a)], bg_domains[int(b)], "redirects_to")
-        # shared images among background listings (listing -> hash -> listing)
-        for img in images:
-            members = rng.choice(len(sources), size=int(rng.integers(2, 5)), replace=False)
-            for m in members:
-                edge(sources[int(m)], img, "shares_image")
-                edge(img, sources[int(m)], "shares_image")
-        # search suggestions point at listings (including, rarely, adult items: NRC 2024)
-        for q in suggestions:
-            for m in rng.choice(len(sources), size=3, replace=False):
-                edge(q, sources[int(m)], "suggested_for")
-        for _ in range(max(1, n_direct // 3)):
-            edge(suggestions[int(rng.integers(len(suggestions)))], bad_nodes[int(rng.integers(len(bad_nodes)))],
-                 "suggested_for")
-        # affiliates also promote ordinary listings
-        for a in affiliates:
-            for m in rng.choice(len(background), size=4, replace=False):
-                edge(a, background[int(m)], "affiliate_promotes")
+    for platform, sizes in SYNTH_PLATFORMS.items():
+        _platform_graph(_Graph(rng, platform, nodes, edges), sizes, chains)
 
     node_frame = pl.DataFrame(nodes, schema=NODE_COLUMNS, orient="row")
     edge_frame = pl.DataFrame(edges, schema=EDGE_COLUMNS, orient="row").unique(maintain_order=True)
@@ -182,8 +215,6 @@ _META = {
 
 def write_synthetic(out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEED, version: str = "2026-11-28") -> list[Path]:
     """Write the synthetic graph CSVs and their provenance records to ``data/links/``; return the paths."""
-    from dsa_explore.data import catalog
-
     out = Path(out_dir) if out_dir else paths.data_dir() / "links"
     out.mkdir(parents=True, exist_ok=True)
     frames = dict(zip((NODES_DATASET, EDGES_DATASET, CHAINS_DATASET), synthetic_graph(seed), strict=True))
@@ -193,11 +224,18 @@ def write_synthetic(out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEE
         f = out / fname
         frame.write_csv(f)
         schema = {c: "Int64" if dt == pl.Int64 else "String" for c, dt in frame.schema.items()}
-        meta = {"name": name, "title": title, "description": description, "format": "csv",
-                "source": f"generated by `dsa_explore.synth.links` with seed {seed}", "source_urls": [],
-                "licence": "CC0-1.0", "retrieved": version, "version": version, "synthetic": True,
-                "schema": schema}
-        (out / (fname + catalog.META_SUFFIX)).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        catalog.refresh(f)
+        fields = provenance.record(name, title, description, synthetic=True, version=version, schema=schema,
+                                   source=f"generated by `dsa_explore.synth.links` with seed {seed}")
+        provenance.write(f, fields, built_by="dsa_explore.synth.links.write_synthetic")
         written.append(f)
     return written
+
+
+#: The build behind ``make data`` (registered in :data:`dsa_explore.cli.data.BUILDS`).
+BUILD = Build(
+    name="links_synthetic",
+    outputs=("links/nodes-synthetic.csv", "links/edges-synthetic.csv", "links/planted-chains-synthetic.csv"),
+    inputs=(),
+    function=lambda root: write_synthetic(Path(root) / "links"),
+    description=f"SYNTHETIC hidden-link graph with planted chains (seed {SYNTHETIC_SEED})",
+)

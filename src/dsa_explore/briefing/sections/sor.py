@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from dsa_explore.analysis import sor_view
 from dsa_explore.analysis.sor import (
     EXTRACT_DATASET,
     FOCUS_PLATFORMS,
@@ -13,7 +14,6 @@ from dsa_explore.analysis.sor import (
     automation,
     delays,
     keyword_use,
-    load_extract,
     platform_totals,
     sors_per_moderator,
     volumes,
@@ -36,14 +36,19 @@ class _H2:
     negative: int
 
 
+def _days_covered(extract: pl.DataFrame) -> int:
+    """Return the number of H2 2025 days the data has (184 for the shipped extract; fewer for a small store)."""
+    return extract.filter(pl.col("date").is_between(*H2_2025)).select(pl.col("date").n_unique()).item()
+
+
 def _h2_figures(extract: pl.DataFrame, platform: str) -> _H2 | None:
     since, until = H2_2025
     tot = platform_totals(extract, since=since, until=until).filter(pl.col("platform") == platform)
     if tot.height == 0:
         return None
-    auto = automation(extract, since=since, until=until, platforms_=[platform])
-    dl = delays(extract, since=since, until=until, platforms_=[platform])
-    n_days = (until - since).days + 1
+    auto = automation(extract, since=since, until=until, platforms=[platform])
+    dl = delays(extract, since=since, until=until, platforms=[platform])
+    n_days = max(_days_covered(extract), 1)
     return _H2(sors=int(tot["sors"][0]), per_day=tot["sors"][0] / n_days,
                fully=float(auto["fully"][0]) if auto.height else float("nan"),
                detection=float(auto["automated_detection"][0]) if auto.height else float("nan"),
@@ -68,8 +73,16 @@ def section(platform: str) -> Section:
     """
 
     platform = platforms.resolve(platform)
-    extract = load_extract()
-    src = Source.from_dataset(EXTRACT_DATASET, note="H2 2025 (2025-07-01..2025-12-31)")
+    view = sor_view.load()
+    extract = view.frame
+    span = f"{view.first_day} to {view.last_day}"
+    if view.store is None:
+        src = Source.from_dataset(EXTRACT_DATASET, note="H2 2025 (2025-07-01..2025-12-31)")
+        where = "the Transparency Database extract"
+    else:
+        src = Source(label=f"Statements of reasons ingested with `dsa-explore sor ingest` into the store "
+                           f"{view.store} ({span}): H2 2025 (2025-07-01..2025-12-31)")
+        where = f"the statements-of-reasons store {view.store}"
     facts: list[Fact] = []
     sentences: list[str] = []
     caveats = [
@@ -81,8 +94,7 @@ def section(platform: str) -> Section:
     ]
     h2 = _h2_figures(extract, platform)
     if h2 is None:
-        sentences.append(f"No statements of reasons for {platform} in the Transparency Database extract "
-                         "(2023-09-25 to 2026-01-10).")
+        sentences.append(f"No statements of reasons for {platform} in {where} ({span}).")
     else:
         facts += [
             Fact("sor_h2_total", "SoRs filed, H2 2025", h2.sors, formatting.big(h2.sors), src),
@@ -99,7 +111,7 @@ def section(platform: str) -> Section:
                                   "{sor_h2_automated_detection} were detected by automated means; the mean time from "
                                   "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
                                   "with a negative delay excluded).", summary=True))
-        kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms_=[platform]).row(0, named=True)
+        kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms=[platform]).row(0, named=True)
         facts.append(Fact("sor_h2_keywords_per_100", "keywords (category specifications) per 100 SoRs, H2 2025",
                           kw["keywords_per_100_sors"], f"{kw['keywords_per_100_sors']:,.1f}", src))
         if kw["keywords"] == 0:
@@ -108,7 +120,7 @@ def section(platform: str) -> Section:
         else:
             sentences.append("Its SoRs give {sor_h2_keywords_per_100} keywords per 100 SoRs (the optional field that "
                              "tells, say, a counterfeit from an unsafe or a prohibited product).")
-        per_mod = sors_per_moderator(extract).filter(pl.col("platform") == platform)
+        per_mod = sors_per_moderator(extract, n_days=max(_days_covered(extract), 1)).filter(pl.col("platform") == platform)
         if per_mod.height and per_mod["moderators"][0] and per_mod["moderators"][0] > 0:
             row = per_mod.row(0, named=True)
             rep_src = Source(label=f"{platform} DSA transparency report H2 2025, content moderators (internal + "
@@ -127,8 +139,11 @@ def section(platform: str) -> Section:
             sentences.append(f"No moderator count for {platform} for H2 2025 in the shipped reports.")
         caveats.append("Moderator counts are the platforms' own figures from their H2 2025 transparency reports; "
                        "moderators also handle work that produces no SoR.")
+    if view.store is not None:
+        caveats.append(f"Figures come from your store ({span}; {_days_covered(extract)} of the 184 days of "
+                       "H2 2025), not from the shipped extract: per-day figures divide by the days the store holds.")
     shown = list(FOCUS_PLATFORMS) + ([platform] if platform not in FOCUS_PLATFORMS and h2 is not None else [])
-    weekly = volumes(extract, "1w", platforms_=shown)
+    weekly = volumes(extract, "1w", platforms=shown)
     focus = platform if h2 is not None else None
     chart = sor_charts.volume_explorer(weekly, default_platform=focus, platforms=shown)
     return Section(
@@ -137,7 +152,7 @@ def section(platform: str) -> Section:
         sentences=sentences,
         facts=facts,
         chart=chart,
-        caption="Weekly statements of reasons per platform, 2023-09-25 to 2026-01-10 (log scale). Choose a "
+        caption=f"Weekly statements of reasons per platform, {span} (log scale). Choose a "
                 "platform in the menu; drag on the overview to zoom the detail. Dashed lines mark schema and "
                 "reporting breaks.",
         caveats=caveats,
