@@ -46,3 +46,27 @@ def test_sors_per_moderator_refuses_a_frame_with_nothing_to_draw():
     frame = pl.DataFrame({"platform": ["X"], "sors_per_moderator": [0.0], "moderators": [0.0], "sors_h2_2025": [0]})
     with pytest.raises(ValueError, match="no platform"):
         sor_charts.per_moderator_chart(frame)
+
+
+def test_every_platform_shown_gets_its_own_colour():
+    """Issue 18: 05's volume chart gave five pairs of platforms one colour."""
+    from dsa_explore.charts import theme
+
+    names = ["AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booking.com", "Google Play",
+             "Apple App Store", "Google Shopping", "eBay", "Vinted", "bol.com", "OTTO", "Cdiscount"]
+    colours = theme.platform_palette(names)
+    assert len(set(colours)) == len(names)
+    assert colours[0] == theme.PLATFORM_COLOURS["AliExpress"]
+    scale = sor_charts.platform_colours(names).to_dict()
+    assert len(set(scale["range"])) == len(scale["domain"]) == 14
+    with pytest.raises(ValueError, match="distinct colours"):
+        theme.platform_palette([f"platform {i}" for i in range(30)])
+
+
+def test_share_axes_keep_end_labels_inside_and_thin_overlaps():
+    """Issue 18: end-of-axis labels collided ("90%100%"); the theme keeps them flush and thinned."""
+    from dsa_explore.charts import theme
+
+    config = theme.theme_config()["config"]
+    for axis in ("axisQuantitative", "axisTemporal"):
+        assert config[axis]["labelFlush"] is True and config[axis]["labelOverlap"] == "greedy"

@@ -115,9 +115,18 @@ def _wait_idle(page, timeout_ms: int = 120000) -> None:
 
 def _command(page, label: str) -> None:
     """Run a JupyterLab command through the command palette (keyboard), e.g. 'Run All Cells'."""
-    page.keyboard.press("Control+Shift+C")
     palette = page.locator(".lm-CommandPalette-input")
-    palette.wait_for(state="visible", timeout=10000)
+    for _ in range(3):  # the shortcut toggles the palette; focus inside an editor or output can swallow it
+        if palette.is_visible():
+            break
+        page.keyboard.press("Escape")
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
+        page.keyboard.press("Control+Shift+C")
+        try:
+            palette.wait_for(state="visible", timeout=3000)
+        except Exception:  # noqa: BLE001 - try again
+            continue
+    palette.wait_for(state="visible", timeout=5000)
     palette.fill(label)
     page.locator(".lm-CommandPalette-item.lm-mod-active", has_text=label).wait_for(timeout=5000)
     palette.press("Enter")
