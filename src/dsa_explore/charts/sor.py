@@ -316,9 +316,9 @@ def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2
                                pl.col("sors_per_moderator").map_elements(count, return_dtype=pl.String)
                                .alias("label"))
     scale = alt.Scale(type="log", domainMin=baseline)
-    base = alt.Chart(frame, description="Horizontal bars of statements of reasons per reported content moderator "
-                                        f"per platform for H2 2025, log scale, bars starting at {count(baseline)}.",
-                     width=theme.A4_WIDTH - 220)
+    description = ("Horizontal bars of statements of reasons per reported content moderator per platform for "
+                   f"H2 2025, log scale, bars starting at {count(baseline)}.")
+    base = alt.Chart(frame, width=theme.A4_WIDTH - 220)
     y = alt.Y("platform:N", title=None, sort="-x")
     tooltip = [alt.Tooltip("platform:N", title="platform"),
                alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
@@ -333,7 +333,7 @@ def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2
         y=y, x=alt.X("sors_per_moderator:Q", scale=scale), text="label:N", tooltip=tooltip)
     sub = subtitle or ("SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
                        f"H2 2025 report. Log scale: bars start at {count(baseline)}.")
-    return alt.layer(bars, labels, title=_titled(title, sub))
+    return alt.layer(bars, labels, title=_titled(title, sub), description=description)
 
 
 def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed against the actions the platforms reported, H2 2025",
