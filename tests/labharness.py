@@ -36,7 +36,8 @@ CHART_STATE_JS = r"""
   const out = [];
   cells.forEach((cell, index) => {
     const charts = [...cell.querySelectorAll('.jp-OutputArea-output')].filter(
-      o => o.querySelector('.jp-RenderedVega5, .vega-embed') || o.dataset.mimeType === 'application/vnd.vega.v5+json');
+      o => o.querySelector('.jp-RenderedVega5, .vega-embed, .dsa-chart')
+           || o.dataset.mimeType === 'application/vnd.vega.v5+json');
     const errors = [...cell.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"], '
                       + '[data-mime-type="application/vnd.jupyter.error"]')].map(e => e.innerText.slice(0, 300));
     const text = [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText).join('\n');

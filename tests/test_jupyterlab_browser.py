@@ -76,11 +76,19 @@ def _committed(nb_path: Path) -> dict:
     return json.loads(nb_path.read_text(encoding="utf-8"))
 
 
+def _is_chart(output: dict) -> bool:
+    """A Vega output, or an HTML output that embeds a chart (the old renderer and Altair's default)."""
+    data = output.get("data", {})
+    html = data.get("text/html", "")
+    html = "".join(html) if isinstance(html, list) else html
+    return VEGA in data or any(m in html for m in ('class="dsa-chart"', "vegaEmbed(", "altair-viz-"))
+
+
 def _expected_charts(nb: dict) -> dict[int, int]:
-    """Cell index -> number of Vega outputs the committed notebook holds."""
+    """Cell index -> number of chart outputs the committed notebook holds."""
     out = {}
     for i, cell in enumerate(nb["cells"]):
-        n = sum(1 for o in cell.get("outputs", []) if VEGA in o.get("data", {}))
+        n = sum(1 for o in cell.get("outputs", []) if _is_chart(o))
         if n:
             out[i] = n
     return out
