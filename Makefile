@@ -5,6 +5,8 @@ SHELL := /bin/bash
 PLATFORM ?= AliExpress
 # SOR_STORE=DIR: draw the briefing's statements of reasons from a store written by `dsa-explore sor ingest`
 SOR_STORE ?=
+# CAPTURE="a.har dir/": capture folders or files the briefing's listing, risk and link sections rest on (empty = synthetic)
+CAPTURE ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 # Reuse an active virtualenv or conda env; otherwise use (and create) .venv with the machine's python3.
@@ -38,9 +40,9 @@ $(STAMP): pyproject.toml
 lab: setup ## open JupyterLab on notebooks/ (charts draw on opening, offline, from JupyterLab's own files)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; SOR_STORE=DIR) into reports/
-	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)" $(if $(SOR_STORE),--sor-store "$(SOR_STORE)",)
-	@if [ "$(PLATFORM)" = "AliExpress" ]; then cp reports/briefing-aliexpress.html reports/briefing.html && echo "reports/briefing.html"; fi
+briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; SOR_STORE=DIR; CAPTURE=DIR) into reports/
+	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)" $(if $(SOR_STORE),--sor-store "$(SOR_STORE)",)$(foreach c,$(CAPTURE), --capture "$(c)")
+	@if [ "$(PLATFORM)" = "AliExpress" ] && [ -z "$(CAPTURE)" ]; then cp reports/briefing-aliexpress.html reports/briefing.html && echo "reports/briefing.html"; fi
 
 data: setup ## rebuild every derived or generated dataset under data/ with its provenance record
 	$(BIN)/dsa-explore data build --all

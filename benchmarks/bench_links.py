@@ -64,7 +64,8 @@ def python_bfs(src: list[str], dst: list[str], seeds: list[str], targets: list[s
     return {s: dist[s] for s in seeds if s in dist}
 
 
-def python_ppr_iterations(src: list[str], dst: list[str], bad: list[str], iterations: int, alpha: float = 0.85) -> float:
+def python_ppr_iterations(src: list[str], dst: list[str], bad: list[str], iterations: int,
+                          alpha: float = 0.85) -> float:
     """Baseline: plain-Python PPR power iterations on reversed edges; return seconds per iteration."""
     pairs = list(set(zip(src, dst, strict=True)))
     nodes = sorted({x for pair in pairs for x in pair})
@@ -126,7 +127,8 @@ def main() -> None:
     t_base = time.perf_counter() - t0
     row(f"baseline BFS k={args.k} (plain Python)", t_base)
 
-    same = dict(zip(reach.get_column("seed").to_list(), reach.get_column("distance").to_list(), strict=True)) == base
+    same = dict(zip(reach.get_column("seed").to_list(), reach.get_column("distance").to_list(),
+                    strict=True)) == base
     print(f"seeds reaching a target within {args.k}: {reach.height:,} of {len(seeds):,}; "
           f"distances equal to baseline: {same}")
     print(f"reachability speed-up over plain Python: {t_base / t_reach:.1f}x")

@@ -7,7 +7,9 @@ Writes seeded SYNTHETIC daily dumps in the Commission's exact layout (outer zip 
 then measures in the same run, for each dump size:
 
 - the floor: decompressing every CSV member to nowhere (``zipfile``, CRC-checked) with the same
-  number of worker processes, started as a fresh command like the ingest, in reads of
+  number of worker processes, started as a fresh command like the ingest, with the ingest's own
+  inflate loop and inflater (``reader.drain_member``, ``reader.INFLATE``: isal, or zlib with
+  ``DSA_EXPLORE_SOR_INFLATE=zlib``), in reads of
   ``reader.READ_BYTES`` (256 KiB: the ingest's reads, and the fastest of 64 KiB to 4 MiB measured)
   and under the ingest's worker environment (``ingest.worker_env()``: allocator settings);
 - ingestion: ``dsa-explore sor ingest DUMP --store S --workers N --force`` as a subprocess;
@@ -105,7 +107,7 @@ def main() -> int:
 def run(args: argparse.Namespace, out: Path) -> int:
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     print(f"# bench_sor: {os.cpu_count()} CPUs, {args.workers} worker processes, SYNTHETIC dumps in {out}; "
-          f"load average at start {os.getloadavg()[0]:.1f}")
+          f"load average at start {os.getloadavg()[0]:.1f}; inflate: {reader.INFLATE} (floor and ingest alike)")
     print("# rows       zip_MB  csv_MB | floor_s  floor_rows/s | ingest_s ingest_rows/s | ratio | "
           "floor_peak_MB ingest_peak_MB")
     results = []

@@ -43,7 +43,8 @@ def _cpu() -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000, help="rows of the synthetic dump (100,000 per member)")
+    ap.add_argument("--rows", type=int, default=1_000_000,
+                    help="rows of the synthetic dump (100,000 per member)")
     ap.add_argument("--members", type=int, default=8, help="members measured per stage")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=None, help="folder for the synthetic dump (default: a temp folder)")
@@ -111,7 +112,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
                 fn(task)
             best[name] = min(best[name], (_cpu() - t0) / len(measured))
     print(f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
-          f"{len(measured)} SYNTHETIC members of {dump.name}; CPU-seconds per member, best of {args.repeat}")
+          f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; CPU-seconds per member, "
+          f"best of {args.repeat}")
     print("# stage                      cumulative  this stage")
     previous = 0.0
     for name, _ in stages:

@@ -25,7 +25,8 @@ def test_both_platform_briefings_differ_and_name_their_platform(built_briefings)
 
 def test_headings_form_a_clean_outline(built_briefings):
     for platform, path in built_briefings.items():
-        body = path.read_text().split("<main>", 1)[1]  # the inlined JavaScript holds '<h2>' strings of its own
+        body = path.read_text().split("<main>",
+                                      1)[1]  # the inlined JavaScript holds '<h2>' strings of its own
         levels = [int(m) for m in re.findall(r"<h([1-6])[ >]", body)]
         assert levels.count(1) == 1 and levels[0] == 1, platform
         for prev, cur in zip(levels, levels[1:], strict=False):
@@ -85,11 +86,14 @@ def test_charts_fit_an_a4_page_when_printed(built_briefings):
 
 def test_summary_carries_the_headline_of_every_theme(built_briefings):
     html = built_briefings["AliExpress"].read_text()
-    summary = html[html.index('aria-label="Summary"'):html.index("</section>", html.index('aria-label="Summary"'))]
+    summary = html[html.index('aria-label="Summary"'):html.index("</section>",
+                                                                 html.index('aria-label="Summary"'))]
     text = re.sub(r"<[^>]+>", "", summary)
-    for needle in ("moderators per million users", "no moderator with that language",  # resources and language gaps
+    for needle in ("moderators per million users", "no moderator with that language",
+                   # resources and language gaps
                    "95% CI", "probability-sampled listings",  # prevalence, interval and design
-                   "statements of reasons", "fully automated", "mean time from content date to decision",  # SoR
+                   "statements of reasons", "fully automated", "mean time from content date to decision",
+                   # SoR
                    "average precision", "within 4 links",  # risk and hidden links
                    "billion RMB"):  # the penalty range
         assert needle in text, f"summary lacks {needle!r}"

@@ -68,8 +68,10 @@ def test_hostile_titles_in_a_data_file_show_literally_in_the_briefing(tmp_path, 
 def test_hostile_text_in_chart_data_stays_text(tmp_path):
     require_chromium()
     frame = pl.DataFrame({"title": PAYLOADS, "n": [4, 3, 2, 1]})
-    chart = charts.bar_chart(frame, "title", "n", title="Listings", description="hostile labels", horizontal=True)
-    report = browsercheck.inspect(browsercheck.chart_page([chart], tmp_path / "chart.html"), interact=_check_page)
+    chart = charts.bar_chart(frame, "title", "n", title="Listings", description="hostile labels",
+                             horizontal=True)
+    report = browsercheck.inspect(browsercheck.chart_page([chart], tmp_path / "chart.html"),
+                                  interact=_check_page)
     assert report.views == 1 and report.dialogs == [] and report.page_errors == []
     assert report.extra["injected_imgs"] == 0
     assert any(p[:20] in report.extra["svg_text"] for p in PAYLOADS), "axis labels should show the raw text"

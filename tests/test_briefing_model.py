@@ -44,7 +44,7 @@ def test_dataset_source_is_resolved_when_created(monkeypatch):
 
 def test_registry_is_the_reading_order_and_briefing_uses_it():
     keys = [m.KEY for m in registry.SECTIONS]
-    assert keys == ["resources", "listings", "sor", "risk", "links", "penalties"]
+    assert keys == ["resources", "notices", "listings", "sor", "sor_text", "risk", "safetygate", "links", "penalties"]
     assert len(set(keys)) == len(keys)
     assert all(callable(m.section) for m in registry.SECTIONS)
     doc = build.Briefing("Zalando", sections=registry.SECTIONS[-1:])

@@ -112,7 +112,8 @@ def test_isolated_seed_that_is_a_target_and_empty_inputs():
 
 
 def test_lazyframe_and_categorical_ids_are_accepted():
-    edges = pl.DataFrame({"src": ["a", "b"], "dst": ["b", "c"]}).with_columns(pl.col("src").cast(pl.Categorical))
+    edges = pl.DataFrame({"src": ["a", "b"], "dst": ["b",
+                                                     "c"]}).with_columns(pl.col("src").cast(pl.Categorical))
     assert links.reachability(edges.lazy(), ["a"], ["c"], 2).rows() == [("a", 2, ["a", "b", "c"])]
 
 
@@ -125,7 +126,8 @@ def test_lazyframe_and_categorical_ids_are_accepted():
     ({"max_hops": True}, TypeError, "non-negative integer"),
 ])
 def test_bad_arguments_give_clear_errors(kwargs, error, match):
-    args = {"edges": pl.DataFrame({"src": ["a"], "dst": ["b"]}), "seeds": ["a"], "targets": ["b"], "max_hops": 1}
+    args = {"edges": pl.DataFrame({"src": ["a"], "dst": ["b"]}), "seeds": ["a"], "targets": ["b"],
+            "max_hops": 1}
     args.update(kwargs)
     with pytest.raises(error, match=match):
         links.reachability(**args)
@@ -151,7 +153,8 @@ NODES = pl.DataFrame({
 EDGES = pl.DataFrame({
     "src": ["L1", "L1", "L2", "S1", "L1", "L9", "L2", None],
     "dst": ["L2", "S1", "D1", "L1", "D1", "L1", "L7", "L1"],
-    "edge_type": ["recommended_with", "sold_by", "links_to", "sold_by", "teleports_to", "links_to", "links_to",
+    "edge_type": ["recommended_with", "sold_by", "links_to", "sold_by", "teleports_to", "links_to",
+                  "links_to",
                   "links_to"],
 })
 
@@ -205,7 +208,8 @@ def test_read_graph_csv_names_the_file_and_row(tmp_path):
     from dsa_explore.core import paths
 
     fixtures = paths.PROJECT_ROOT / "tests" / "fixtures" / "links"
-    rep = link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv", strict=False)
+    rep = link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv",
+                                    strict=False)
     assert rep.summary().rows() == [("nodes", 4, 3, 1), ("edges", 5, 2, 3)]
     with pytest.raises(links.GraphError, match=r"edges-malformed\.csv: 3 of 5 row\(s\) rejected"):
         link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv")
@@ -273,7 +277,8 @@ def test_bad_rank_argument_errors_and_non_convergence():
 
 def test_top_leading_nodes_ranks_the_node_that_points_at_many_bad_nodes_first():
     nodes = pl.DataFrame({"node_id": ["hub", "x", "b1", "b2", "b3", "y"],
-                          "node_type": ["external_domain", "listing", "listing", "listing", "listing", "listing"],
+                          "node_type": ["external_domain", "listing", "listing", "listing", "listing",
+                                        "listing"],
                           "bad_kind": [None, None, "adult", "adult", "counterfeit", None]})
     edges = pl.DataFrame({"src": ["hub", "hub", "hub", "x", "y"], "dst": ["b1", "b2", "b3", "b1", "x"]})
     top = links.top_leading_nodes(nodes, edges, n=3)
@@ -334,7 +339,8 @@ def test_planted_recall_marks_wrong_length_as_not_found():
                           "seed_category": ["child_targeted", "child_targeted", None, None],
                           "bad_kind": [None, None, None, "adult"]})
     edges = pl.DataFrame({"src": ["c1", "m", "c2"], "dst": ["m", "bad", "bad"]})
-    chains = pl.DataFrame({"chain_id": ["x1", "x2"], "platform": ["P", "P"], "scenario": ["child_to_adult"] * 2,
+    chains = pl.DataFrame({"chain_id": ["x1", "x2"], "platform": ["P", "P"],
+                           "scenario": ["child_to_adult"] * 2,
                            "seed": ["c1", "c2"], "hops": [2, 3]})
     rec = links.planted_recall(chains, nodes, edges)
     assert rec.select("chain_id", "found_distance", "found").rows() == [("x1", 2, True), ("x2", 1, False)]

@@ -49,7 +49,8 @@ def test_every_node_and_edge_type_and_every_platform_is_present(graph):
     assert set(edges["edge_type"].unique()) == set(links.EDGE_TYPES)
     assert set(nodes["platform"].unique()) == set(platforms.KNOWN_PLATFORMS)
     assert set(chains["hops"].unique()) == {1, 2, 3, 4}
-    assert set(chains["scenario"].unique()) == {"child_to_adult", "child_to_prohibited", "counterfeit_affiliate"}
+    assert set(chains["scenario"].unique()) == {"child_to_adult", "child_to_prohibited",
+                                                "counterfeit_affiliate"}
 
 
 def test_truth_table_paths_are_edge_sequences_of_the_planted_length(graph):
@@ -80,7 +81,8 @@ def test_all_planted_chains_are_found_at_their_true_hop_count(graph):
         sub = chains.filter(pl.col("scenario") == scenario)
         targets = nodes.filter(pl.col("bad_kind").is_in(kinds))["node_id"].to_list()
         got = links.reachability(edges, sub["seed"].to_list(), targets, 4)
-        assert dict(zip(got["seed"], got["distance"], strict=True)) == dict(zip(sub["seed"], sub["hops"], strict=True))
+        assert dict(zip(got["seed"], got["distance"], strict=True)) == dict(zip(sub["seed"], sub["hops"],
+                                                                                strict=True))
 
 
 def test_planted_chains_are_not_found_below_their_length(graph):

@@ -15,6 +15,7 @@ import pytest
 from statsmodels.stats.proportion import proportion_confint
 
 from dsa_explore.analysis import listings as listing_estimates
+from dsa_explore.data import catalog
 from dsa_explore.readers import listings as L
 
 FIX = Path(__file__).parent / "fixtures" / "listings"
@@ -87,7 +88,8 @@ def test_frame_problems(tmp_path):
                                         "AE|toys|unbranded,AliExpress,1,x\nAE|toys|branded,AliExpress,-3,x\n"
                                         "TM|toys|unbranded,Temu,8000,x\nTM|toys|unbranded,Temu,8000,x\n")
     report = L.validate_sample(FIX / "sample-good.csv", tmp_path / "frame.csv")
-    got = {(r["line"], r["column"], r["problem"].split(" has ")[0]) for r in report.problems.iter_rows(named=True)}
+    got = {(r["line"], r["column"],
+            r["problem"].split(" has ")[0]) for r in report.problems.iter_rows(named=True)}
     assert (3, "frame_size", "frame size must be positive") in got
     assert (5, "stratum", "stratum listed more than once") in got
     assert (None, "frame_size", "stratum 'AE|toys|unbranded'") in got  # 2 sampled > frame size 1
@@ -110,7 +112,8 @@ def test_templates_match_the_format(tmp_path):
 
 def test_data_dictionary_documents_every_column_and_value():
     doc = (Path(__file__).parents[1] / "docs" / "listing-sample-format.md").read_text()
-    for name in [*L.LISTING_SCHEMA, *L.FRAME_SCHEMA, *L.SELECTION_MECHANISMS, *L.CATEGORIES, *L.LABEL_SOURCES]:
+    for name in [*L.LISTING_SCHEMA, *L.FRAME_SCHEMA, *L.SELECTION_MECHANISMS, *L.CATEGORIES,
+                 *L.LABEL_SOURCES]:
         assert f"`{name}`" in doc, name
 
 
@@ -120,9 +123,11 @@ def _toy_sample():
     for platform, stratum, n, w in [("P", "P|a", 30, 10.0), ("P", "P|b", 20, 50.0), ("Q", "Q|a", 25, 4.0)]:
         y = (rng.uniform(size=n) < 0.4).astype(int)
         for i in range(n):
-            rows.append({"listing_id": f"{stratum}-{i}", "platform": platform, "seller_id": f"{stratum}-s{i % 7}",
+            rows.append({"listing_id": f"{stratum}-{i}", "platform": platform,
+                         "seller_id": f"{stratum}-s{i % 7}",
                          "category": "toys", "stratum": stratum, "selection_mechanism": "random_in_stratum",
-                         "weight": w, "views": int(rng.integers(1, 500)), "label_formal_noncompliant": int(y[i]),
+                         "weight": w, "views": int(rng.integers(1, 500)),
+                         "label_formal_noncompliant": int(y[i]),
                          "label_source": "desk"})
     return pl.DataFrame(rows)
 
@@ -189,7 +194,8 @@ def test_published_test_purchases_dataset():
 def test_interval_methods_table_against_statsmodels():
     table = pl.DataFrame({"n": [14, 25, 19], "positives": [10, 0, 19]})
     out = listing_estimates.interval_methods_table(table)
-    names = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys", "agresti_coull": "agresti_coull"}
+    names = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys",
+             "agresti_coull": "agresti_coull"}
     for i, (n, k) in enumerate(zip(table["n"], table["positives"], strict=True)):
         for ours, theirs in names.items():
             lo, hi = proportion_confint(k, n, method=theirs)
@@ -216,3 +222,52 @@ def test_review_agreement_and_kappa_by_hand():
     assert (r["low"], r["high"]) == (round(lo, 3), round(hi, 3))
     # kappa = (0.8 - pe) / (1 - pe), pe = 0.4*0.4 + 0.6*0.6 = 0.52 → 0.583
     assert r["cohen_kappa"] == pytest.approx(0.583, abs=1e-3)
+
+
+def test_published_register_additions_and_corrections():
+    """Rows added or corrected from the compiled list of further studies (figures as published there)."""
+    pub = listing_estimates.published_test_purchases()
+
+    def get(study, **kw):
+        f = pub.filter(pl.col("study") == study)
+        for k, v in kw.items():
+            f = f.filter(pl.col(k) == v)
+        return f
+
+    icrt = "ICRT consumer groups Temu/SHEIN test 2025"
+    group = "products (toys; chargers; jewellery; cosmetics; others)"
+    overall = get(icrt, platform="several", product_group=group)
+    assert overall.select("n", "positives").row(0) == (162, 110)          # Stiftung Warentest: 110 of 162
+    assert set(get(icrt)["selection_mechanism"]) == {"search_top_k"}       # random among bestsellers
+    per = {r["platform"]: (r["n"], r["positives"], r["counts_reconstructed"]) for r in
+           get(icrt, product_group=group).filter(pl.col("platform") != "several").iter_rows(named=True)}
+    assert per == {"Temu": (81, 53, True), "SHEIN": (81, 59, True)}       # 65% / 73% of 81, reconstructed
+    toys = {r["outcome_type"]: (r["n"], r["positives"])
+            for r in get(icrt, product_group="toys").iter_rows(named=True)}
+    assert toys == {"unsafe": (54, 30), "non_compliant": (54, 53)}        # two outcome rows
+    assert get(icrt, product_group="necklaces").select("n", "positives").row(0) == (54, 5)
+    # shares-only rows: no invented counts, the share kept, estimate = share, no interval
+    kemi24 = get("Kemikalieinspektionen e-commerce control 2024")
+    assert kemi24.height == 3 and kemi24["n"].null_count() == 3 and kemi24["positives"].null_count() == 3
+    assert sorted(kemi24["share"].to_list()) == [0.34, 0.42, 0.77]
+    assert kemi24["estimate"].to_list() == kemi24["share"].to_list() and kemi24["low"].null_count() == 3
+    assert get("NVWA toys from non-EU platforms", n=66).select("positives").item() == 35
+    assert get("Forbrugerlaboratoriet/DR Wish toy test 2019").select("n", "positives").row(0) == (12, 12)
+    seoul = pub.filter(pl.col("study").str.starts_with("Seoul"))
+    assert seoul.height == 5 and seoul["outcome_definition"].str.contains("Korean").all()
+    assert sorted(seoul["n"].to_list()) == [22, 24, 26, 35, 93]
+    ec = get("European Commission mystery shopping (Temu preliminary findings)")
+    assert ec.select("n", "positives", "share", "selection_mechanism").row(0) == (None, None, None, "unknown")
+    assert pub["source_url"].str.starts_with("http").all()
+
+
+def test_published_validator_names_line_and_value():
+    t = catalog.load("published_test_purchases")
+    bad = t.with_columns(pl.when(pl.int_range(pl.len()) == 3).then(None).otherwise(pl.col("positives"))
+                         .alias("positives"))
+    with pytest.raises(ValueError, match=r"line 5 .*expected both or neither"):
+        L.validate_published(bad)
+    bad = t.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(1.5)).otherwise(pl.col("share"))
+                         .alias("share"))
+    with pytest.raises(ValueError, match=r"line 2 .*share=1.5"):
+        L.validate_published(bad)

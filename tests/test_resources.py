@@ -110,7 +110,8 @@ def test_aliexpress_spanish_users_per_spanish_speaking_moderator(cov):
 def fr_lu_users() -> float:
     frame = resources.reports()
     return frame.filter((pl.col("platform") == "AliExpress") & (pl.col("indicator") == "amar")
-                        & (pl.col("scope") == "LU") & (pl.col("period_start") == date(2025, 7, 1)))["value"][0]
+                        & (pl.col("scope") == "LU") & (pl.col("period_start") == date(2025, 7,
+                                                                                      1)))["value"][0]
 
 
 def test_languages_without_moderator_are_called_out_not_divided_by_zero(cov):

@@ -32,7 +32,8 @@ def clean_row(**overrides) -> dict:
         "manufacturer_email": "info@maker.example", "manufacturer_country": "CN",
         "eu_rp_name": "EU Rep GmbH", "eu_rp_address": "Hauptstrasse 1, Berlin", "eu_rp_country": "DE",
         "product_identifier": "TYPE-1", "safety_info": "Hand wash only.",
-        "trader_name": "Shop", "trader_address": "Unit 5", "trader_phone": "+86 1", "trader_email": "s@x.example",
+        "trader_name": "Shop", "trader_address": "Unit 5", "trader_phone": "+86 1",
+           "trader_email": "s@x.example",
         "trader_register_no": "REG1", "trader_self_certified": True, "image_hash": "abcdef0123456789",
         "ean": "4006381333931",
     }
@@ -98,8 +99,10 @@ def test_price_rule_needs_a_group_of_five():
 
 def test_price_below_authorised_brand_median():
     base = dict(category="clothing_shoes", subcategory="shoes", brand="Nike", branded=True)
-    rows = [clean_row(listing_id="A1", price=100.0, seller_id="AUTH", seller_authorised_brands="Nike", **base),
-            clean_row(listing_id="A2", price=110.0, seller_id="AUTH", seller_authorised_brands="Nike", **base),
+    rows = [clean_row(listing_id="A1", price=100.0, seller_id="AUTH", seller_authorised_brands="Nike",
+                      **base),
+            clean_row(listing_id="A2", price=110.0, seller_id="AUTH", seller_authorised_brands="Nike",
+                      **base),
             clean_row(listing_id="B1", price=30.0, **base),     # 30 / 105 = 0.29 < 0.35
             clean_row(listing_id="B2", price=40.0, **base)]     # 0.38: not flagged
     assert fired("price_far_below_reference", *rows) == [False, False, True, False]
@@ -124,7 +127,8 @@ def test_brand_unauthorised_title(title, expected):
 def test_brand_authorised_seller_does_not_fire_even_with_fullwidth_authorisation():
     row = clean_row(title="Nike running shoes", seller_authorised_brands="Adidas; ＮＩＫＥ")
     assert fired("brand_unauthorised", row) == [False]
-    assert fired("brand_unauthorised", clean_row(title="Nike shoes", seller_authorised_brands="Adidas")) == [True]
+    assert fired("brand_unauthorised", clean_row(title="Nike shoes",
+                                                 seller_authorised_brands="Adidas")) == [True]
 
 
 def test_brand_field_alone_fires():
@@ -253,7 +257,8 @@ REMOVALS = pl.DataFrame({
 @pytest.mark.parametrize("changes, expected", [
     ({"title": "ＮＩＫＥ shoes model x", "listed_on": dt.date(2026, 2, 1)}, True),  # same normalised title
     ({"title": "Nike shoes model X", "listed_on": dt.date(2025, 12, 1)}, False),    # listed before removal
-    ({"image_hash": "ffee0011aabbccdd"}, True),                                   # same image (case-insensitive)
+    ({"image_hash": "ffee0011aabbccdd"}, True),
+                                               # same image (case-insensitive)
     ({"ean": "4006381333931"}, True),                                             # same EAN
     ({"ean": None, "image_hash": None}, False),
     ({"ean": "9999999999999"}, False),
@@ -276,7 +281,8 @@ def test_score_is_weighted_sum_with_reasons():
 
 def test_config_override_changes_weights_and_rejects_unknown():
     cfg = risk.load_config({"weights": {"trader_traceability_gap": 10}})
-    out = risk.score_listings(risk.compute_indicators(frame(clean_row(trader_phone=None)), NO_REMOVALS, cfg), cfg)
+    out = risk.score_listings(risk.compute_indicators(frame(clean_row(trader_phone=None)), NO_REMOVALS, cfg),
+                              cfg)
     assert out["risk_score"][0] == 10
     with pytest.raises(KeyError, match="no_such_indicator"):
         risk.load_config({"weights": {"no_such_indicator": 1}})
@@ -314,7 +320,8 @@ def test_wrong_type_names_column_row_and_value():
 
 
 def test_string_columns_of_right_content_are_cast():
-    ok = frame(clean_row()).with_columns(pl.Series("price", ["12.5"]), pl.Series("observed_on", ["2026-11-01"]))
+    ok = frame(clean_row()).with_columns(pl.Series("price", ["12.5"]), pl.Series("observed_on",
+                                                                                 ["2026-11-01"]))
     assert risk.compute_indicators(ok, NO_REMOVALS)["price"].dtype == pl.Float64
 
 
@@ -354,7 +361,8 @@ def test_explorer_summary_text():
     scored = risk.score_listings(risk.compute_indicators(frame(*rows), NO_REMOVALS)).with_columns(
         label_bad=pl.Series([True, False, False]))
     # scores 9, 3, 0: threshold 3 flags two listings, one bad -> precision 50%, recall 100%
-    assert risk.explorer_summary(scored, 3, 1) == ("score >= 3: 2 listings flagged, precision 50.0%, recall 100.0%\n"
+    assert risk.explorer_summary(scored, 3,
+                                 1) == ("score >= 3: 2 listings flagged, precision 50.0%, recall 100.0%\n"
                                                    "top 1 listings reviewed per day: precision 100.0%")
 
 
@@ -381,7 +389,8 @@ def _lexicon_cases():
     for term in risk.lexicon("counterfeit_euphemisms")["term"].to_list():
         cases.append(("obfuscated_brand_text", {"title": f"Bag ({term}) new"}))
     for term in risk.lexicon("adult_terms").filter(pl.col("group") == "adult")["term"].to_list():
-        cases.append(("adult_terms_child_listing", {"child_targeted": True, "linked_text": f"See {term} here"}))
+        cases.append(("adult_terms_child_listing", {"child_targeted": True,
+                                                    "linked_text": f"See {term} here"}))
     for term in risk.lexicon("brands")["term"].to_list():
         cases.append(("brand_unauthorised", {"title": f"{term.upper()} item"}))
     return cases
@@ -392,7 +401,9 @@ def test_every_lexicon_term_fires_its_indicator(key, changes):
     assert fired(key, clean_row(**changes)) == [True]
 
 
-@pytest.mark.parametrize("warning", risk.lexicon("toy_markings").filter(pl.col("group") == "age_warning")["term"]
+@pytest.mark.parametrize("warning",
+                         risk.lexicon("toy_markings").filter(pl.col("group") == "age_warning")["term"]
                          .to_list())
 def test_every_age_warning_counts(warning):
-    assert fired("toy_markings_missing", clean_row(**{**TOY, "description": f"Toy. {warning.upper()}!"})) == [False]
+    assert fired("toy_markings_missing", clean_row(**{**TOY,
+                                                      "description": f"Toy. {warning.upper()}!"})) == [False]

@@ -137,6 +137,13 @@ def test_indicator_lift_by_hand():
     assert (row["bad_low"], row["bad_high"]) == pytest.approx(proportion_confint(3, 4, method="wilson"))
 
 
+def test_indicator_that_never_fires_has_no_lift():
+    frame = pl.DataFrame({"label_bad": [True, True, False, False], "x": [False] * 4})
+    row = risk.indicator_lift(frame, "label_bad", keys=["x"]).row(0, named=True)
+    assert (row["k_bad"], row["k_good"], row["share_bad"]) == (0, 0, 0.0)
+    assert (row["lift"], row["lift_low"], row["lift_high"]) == (None, None, None)
+
+
 def test_score_band_sample_weights_are_inverse_probabilities():
     frame = pl.DataFrame({"score": list(range(20)) * 50})
     sample = risk.score_band_sample(frame, "score", bands=[0, 10], rates=[0.2, 1.0], seed=4)

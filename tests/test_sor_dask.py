@@ -64,3 +64,48 @@ def test_cli_dask_local_executor(local_store, tmp_path):
                "--workers", "2", "--no-progress"])
     assert rc == 1          # the faulty fixture dump has refused members, as with the local executor
     assert _snapshot(tmp_path / "s") == _snapshot(local_store)
+
+
+DASK_KILL_SCRIPT = """
+import os, sys, time
+from dsa_explore.sor import ingest
+if __name__ == "__main__":
+    with ingest.make_executor("dask-local", workers=2) as ex:
+        pids = ex.client.run(os.getpid)
+        print(" ".join(str(p) for p in pids.values()), flush=True)
+        time.sleep(60)
+"""
+
+
+def test_dask_local_workers_die_with_their_coordinator(tmp_path):
+    # distributed's worker processes watch their parent; checked here because the docs promise it
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "coordinator.py"
+    script.write_text(DASK_KILL_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    pids = [int(p) for p in proc.stdout.readline().split()]
+    assert len(pids) == 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if _alive(p)]
+    for p in alive:
+        os.kill(p, signal.SIGKILL)
+    assert not alive, f"Dask worker processes {alive} survived their coordinator"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False

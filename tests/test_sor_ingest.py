@@ -64,15 +64,18 @@ def test_fixture_script_reproduces_the_committed_dumps(tmp_path):
 def test_counts_per_platform_and_category(store):
     got = query.counts(store, ["day", "platform", "category"])
     day1 = got.filter(pl.col("day") == pl.date(2025, 7, 1))
-    assert {(r["platform"], r["category"]): r["count"] for r in day1.iter_rows(named=True)} == EXPECTED_2025_07_01
+    assert {(r["platform"],
+             r["category"]): r["count"] for r in day1.iter_rows(named=True)} == EXPECTED_2025_07_01
     old = got.filter(pl.col("day") < pl.date(2025, 1, 1))
-    assert {(str(r["day"]), r["platform"], r["category"]): r["count"] for r in old.iter_rows(named=True)} == EXPECTED_2024
+    assert {(str(r["day"]), r["platform"],
+             r["category"]): r["count"] for r in old.iter_rows(named=True)} == EXPECTED_2024
     assert got.filter(pl.col("day") == pl.date(2025, 7, 2))["count"].sum() == 160
 
 
 def test_v1_categories_are_kept_in_category_raw(store):
     raw = query.counts(store, ["platform", "platform_raw", "category_raw"], until="2024-03-02")
-    rows = {(r["platform"], r["platform_raw"], r["category_raw"]): r["count"] for r in raw.iter_rows(named=True)}
+    rows = {(r["platform"], r["platform_raw"],
+             r["category_raw"]): r["count"] for r in raw.iter_rows(named=True)}
     assert rows[("Amazon Store", "Amazon", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS")] == 5
     assert rows[("Joom", "SIA &quot;JOOM&quot;", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE")] == 2
     assert rows[("Joom", 'SIA "JOOM"', "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE")] == 1
@@ -117,7 +120,8 @@ def test_territorial_scope_and_delays(store):
     assert rows[("Joom", "AT_FR")] == 1
     assert rows[("OTTO", None)] == 2          # light dump: no territorial_scope column
     s = query.summary(store, ["day", "platform", "category"], since="2025-07-01", until="2025-07-01")
-    ali = s.filter(pl.col("platform") == "AliExpress", pl.col("category") == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")
+    ali = s.filter(pl.col("platform") == "AliExpress",
+                   pl.col("category") == "STATEMENT_CATEGORY_OTHER_VIOLATION_TC")
     assert ali["mod_negative"].item() == 4        # content_date after application_date
     temu = s.filter(pl.col("platform") == "Temu")
     assert temu["mod_h2"].item() == 5 and temu["dis_h1"].item() == 5   # 2 days to act, 1 day to disclose
@@ -291,20 +295,23 @@ def test_cli_summary_maps_old_platform_names_and_says_when_one_is_absent(store, 
     from dsa_explore.cli import main
 
     # "Amazon" is the name used until the 2024 rename: it selects the same rows as "Amazon Store"
-    assert main(["sor", "summary", "--store", str(store.root), "--by", "day,platform", "--until", "2024-12-31",
+    assert main(["sor", "summary", "--store", str(store.root), "--by", "day,platform", "--until",
+                 "2024-12-31",
                  "--platform", "Amazon", "--platform", "Etsy"]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines() == ["day,platform,count", "2024-03-01,Amazon Store,3",
                                          "2024-03-02,Amazon Store,2"]
     assert "no statements of reasons of platform 'Etsy'" in captured.err
     assert "AliExpress" in captured.err                          # the platforms that are there
-    assert query.counts(store, ["platform"], platforms=["Amazon"], until="2024-12-31").rows() == [("Amazon Store", 5)]
+    assert query.counts(store, ["platform"], platforms=["Amazon"],
+                        until="2024-12-31").rows() == [("Amazon Store", 5)]
 
 
 def test_cli_ingest_exit_codes(tmp_path, capsys):
     from dsa_explore.cli import main
 
-    assert main(["sor", "ingest", str(DUMPS / "sor-global-2024-03-01-full.zip"), "--store", str(tmp_path / "s"),
+    assert main(["sor", "ingest", str(DUMPS / "sor-global-2024-03-01-full.zip"), "--store",
+                 str(tmp_path / "s"),
                  "--workers", "1", "--no-progress"]) == 0
     assert main(["sor", "ingest", str(DUMPS / f"{FAULTY}.zip"), "--store", str(tmp_path / "s"),
                  "--workers", "1", "--no-progress"]) == 1

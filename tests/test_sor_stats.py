@@ -77,7 +77,8 @@ def test_period_covered_is_2023_09_25_to_2026_01_10(extract):
     assert extract["date"].max() == date(2026, 1, 10)
 
 
-@pytest.mark.parametrize(("platform", "millions_per_day"), [("AliExpress", 1.64), ("Amazon Store", 0.79), ("Temu", 0.74)])
+@pytest.mark.parametrize(("platform", "millions_per_day"), [("AliExpress", 1.64), ("Amazon Store", 0.79),
+                                                            ("Temu", 0.74)])
 def test_h2_2025_mean_per_day_matches_published(extract, platform, millions_per_day):
     # The reference's "H2 2025 mean per day" spans 2025-07-01 to the end of the data (2026-01-10),
     # averaged over the days with SoRs.
@@ -108,7 +109,8 @@ def test_whole_period_category_split_matches_published(extract, published, categ
 
 
 @pytest.mark.parametrize("measure", ["category", "category_v2", "automated_decision", "automated_detection",
-                                     "decision_ground", "source_type", "decision_type", "territorial_scope_kind"])
+                                     "decision_ground", "source_type", "decision_type",
+                                     "territorial_scope_kind"])
 def test_single_valued_measures_sum_to_the_sor_count_of_each_platform_day(extract, measure):
     rows = extract.filter(pl.col("measure") == "rows").select("date", "platform_published", rows="count")
     sums = (extract.filter(pl.col("measure") == measure).group_by("date", "platform_published")
@@ -239,7 +241,8 @@ def test_build_renames_sums_batches_and_harmonises(small_source, tmp_path):
     assert _get(frame, "keyword_v2", "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS")["count"] == 3
     assert frame.filter(pl.col("measure") == "automated_decision").height == 1  # the zero count is left out
     assert _get(frame, "decision_type", "vis_acc")["count"] == 1
-    assert _get(frame, "category_v2", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", "SHEIN")["count"] == 3
+    assert _get(frame, "category_v2", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+                "SHEIN")["count"] == 3
 
 
 def test_build_combines_delay_batches_and_counts_negatives(small_source):
@@ -310,7 +313,8 @@ def test_moderators_from_transparency_reads_totals_of_h2_2025_only():
          "indicator": "moderators_internal", "value": 7.0, "scope": "es"},
     ]
     got = stats.moderators_from_transparency(pl.DataFrame(rows))
-    assert got.select("platform", "internal", "external", "moderators").rows() == [("AliExpress", 111.0, 875.0, 986.0)]
+    assert got.select("platform", "internal", "external", "moderators").rows() == [("AliExpress", 111.0,
+                                                                                    875.0, 986.0)]
 
 
 def test_platform_profile_months_add_up(extract):
@@ -366,7 +370,8 @@ def test_volume_explorer_has_platform_menu_and_date_brush(extract):
     from dsa_explore.charts import sor as sor_charts
 
     weekly = stats.volumes(extract, "1w", platforms=list(stats.FOCUS_PLATFORMS))
-    spec = sor_charts.volume_explorer(weekly, default_platform="Temu", platforms=list(stats.FOCUS_PLATFORMS)).to_dict()
+    spec = sor_charts.volume_explorer(weekly, default_platform="Temu",
+                                      platforms=list(stats.FOCUS_PLATFORMS)).to_dict()
     params = _params(spec)
     menu, brush = params["platform_menu"], params["date_brush"]
     assert menu["bind"]["input"] == "select"
@@ -404,7 +409,8 @@ def test_static_charts_have_title_description_and_fields(extract, builder):
         "automation": lambda: sor_charts.automation_chart(stats.automation(extract, **h2)),
         "delay": lambda: sor_charts.delay_chart(stats.delays(extract, **h2)),
         "decision_type": lambda: sor_charts.decision_type_chart(stats.shares(extract, "decision_type", **h2)),
-        "territorial": lambda: sor_charts.territorial_chart(stats.shares(extract, "territorial_scope_kind", **h2)),
+        "territorial": lambda: sor_charts.territorial_chart(stats.shares(extract, "territorial_scope_kind",
+                                                                         **h2)),
         "source_type": lambda: sor_charts.source_type_chart(stats.shares(extract, "source_type", **h2)),
         "per_moderator": lambda: sor_charts.per_moderator_chart(stats.sors_per_moderator(extract)),
         "reported_actions": lambda: sor_charts.reported_actions_chart(stats.reported_actions_long(extract)),
@@ -501,8 +507,10 @@ def _tiny_extract() -> pl.DataFrame:
     rows = [
         (d1, "A", "rows", None, 10), (d2, "A", "rows", None, 10), (d3, "A", "rows", None, 10),
         (d1, "B", "rows", None, 4), (d2, "B", "rows", None, 4), (d3, "B", "rows", None, 2),
-        (d2, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 3), (d2, "B", "keyword_v2", "KEYWORD_UNSAFE_PRODUCTS", 3),
-        (d3, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 2), (d3, "B", "keyword_v2", "KEYWORD_UNSAFE_PRODUCTS", 2),
+        (d2, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 3), (d2, "B", "keyword_v2",
+                                                             "KEYWORD_UNSAFE_PRODUCTS", 3),
+        (d3, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 2), (d3, "B", "keyword_v2",
+                                                             "KEYWORD_UNSAFE_PRODUCTS", 2),
         (d3, "B", "keyword", "KEYWORD_TRADEMARK_INFRINGEMENT", 1),
         (d3, "B", "keyword_v2", "KEYWORD_TRADEMARK_INFRINGEMENT", 1),
         (d1, "C", "rows", None, 5),
@@ -514,7 +522,8 @@ def _tiny_extract() -> pl.DataFrame:
 
 def test_keyword_use_counts_keywords_per_100_sors_and_platforms_without_any():
     got = {r["platform"]: r for r in stats.keyword_use(_tiny_extract()).iter_rows(named=True)}
-    assert (got["A"]["sors"], got["A"]["keywords"], got["A"]["keywords_per_100_sors"], got["A"]["kinds"]) == (30, 0, 0.0, 0)
+    assert (got["A"]["sors"], got["A"]["keywords"], got["A"]["keywords_per_100_sors"],
+            got["A"]["kinds"]) == (30, 0, 0.0, 0)
     assert got["A"]["first_day"] is None
     assert (got["B"]["sors"], got["B"]["keywords"], got["B"]["kinds"]) == (10, 6, 2)
     assert got["B"]["keywords_per_100_sors"] == pytest.approx(60.0)
@@ -531,7 +540,8 @@ def test_keyword_use_on_the_extract_aliexpress_never_gives_a_keyword(extract):
     assert use["AliExpress"]["sors"] == 807_498_434 and use["AliExpress"]["keywords"] == 0   # published total
     # Temu and eBay give keywords from the v2 taxonomy's first day on
     assert use["Temu"]["first_day"] == use["eBay"]["first_day"] == date(2025, 7, 1)
-    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31), platforms=["Temu"]).row(0, named=True)
+    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31),
+                           platforms=["Temu"]).row(0, named=True)
     assert h2["keywords"] == h2["sors"]          # one keyword with every Temu SoR of H2 2025
 
 

@@ -64,7 +64,8 @@ def test_keyword_v1_to_v2_on_lists():
 
 
 def test_territorial_alias():
-    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
+    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+          "LT",
           "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
     assert t.territorial_alias(eu) == "EU"
     assert t.territorial_alias(eu + ["IS", "LI", "NO"]) == "EEA"

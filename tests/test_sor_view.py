@@ -89,6 +89,7 @@ def test_cli_briefing_from_a_store(store, tmp_path):
 
 
 def test_cli_refuses_a_folder_that_is_not_a_store(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--sor-store", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--sor-store",
+                             str(tmp_path)],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "no statements-of-reasons store here" in result.stderr

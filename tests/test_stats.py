@@ -191,7 +191,8 @@ def test_stratified_prevalence_with_fpc():
     assert res["se"][0] == pytest.approx(math.sqrt(var), abs=TOL)
     # Korn–Graubard: effective n capped at n = 30, then the df = n − strata = 28 adjustment
     n_star = min(est * (1 - est) / var, 30) * (ss.norm.ppf(0.975) / ss.t.ppf(0.975, 28)) ** 2
-    assert res["low"][0] == pytest.approx(ss.beta.ppf(0.025, est * n_star, n_star - est * n_star + 1), abs=TOL)
+    assert res["low"][0] == pytest.approx(ss.beta.ppf(0.025, est * n_star, n_star - est * n_star + 1),
+                                          abs=TOL)
 
 
 def test_stratified_prevalence_by_group_and_missing_stratum():
@@ -249,8 +250,10 @@ def test_sample_size_planning():
         assert st.sample_size_for_half_width(e, p, round_up=False) == pytest.approx(ref, rel=1e-12)
     # FPC: n0 / (1 + (n0 - 1)/N), deff inflates n0 first
     n0 = ss.norm.ppf(0.975) ** 2 * 0.25 / 0.05 ** 2 * 2.0
-    assert st.sample_size_for_half_width(0.05, 0.5, population=500, deff=2.0) == math.ceil(n0 / (1 + (n0 - 1) / 500))
-    table = st.sample_size_by_stratum(pl.DataFrame({"stratum": ["a", "b"], "frame_size": [500, 100000]}), 0.05)
+    assert st.sample_size_for_half_width(0.05, 0.5, population=500,
+                                         deff=2.0) == math.ceil(n0 / (1 + (n0 - 1) / 500))
+    table = st.sample_size_by_stratum(pl.DataFrame({"stratum": ["a", "b"], "frame_size": [500, 100000]}),
+                                      0.05)
     assert table["n_required"].to_list() == [218, 383]
 
 
@@ -313,7 +316,8 @@ def test_weighted_prevalence_with_clusters_uses_seller_totals():
         "y": (rng.uniform(size=n) < 0.4).astype(int),
         "w": rng.choice([1.0, 4.0], n),
     })
-    frame = frame.with_columns(pl.format("{}-{}", "stratum", "seller").alias("seller"))  # sellers nested in strata
+    frame = frame.with_columns(pl.format("{}-{}", "stratum",
+                                         "seller").alias("seller"))  # sellers nested in strata
     row = st.weighted_prevalence(frame, label="y", weight="w", stratum="stratum", cluster="seller").row(0, named=True)
     y, w = frame["y"].to_numpy().astype(float), frame["w"].to_numpy()
     p = np.sum(w * y) / np.sum(w)

@@ -466,7 +466,8 @@ def stratified_prevalence(frame: pl.DataFrame, *, stratum: str, label: str, fram
     by = list(by)
     sizes = frame_sizes.select(pl.col(stratum), pl.col(frame_size).cast(pl.Float64).alias("N_h"))
     per = (frame.group_by([*by, stratum])
-           .agg(pl.col(label).is_not_null().sum().alias("n_h"), pl.col(label).sum().cast(pl.Float64).alias("k_h"),
+           .agg(pl.col(label).is_not_null().sum().alias("n_h"),
+                pl.col(label).sum().cast(pl.Float64).alias("k_h"),
                 pl.col(label).is_null().sum().alias("unlabelled_h"))
            .join(sizes, on=stratum, how="left"))
     missing = per.filter(pl.col("N_h").is_null())
@@ -633,7 +634,8 @@ def weighted_prevalence(frame: pl.DataFrame, *, label: str, weight: str, by: Seq
     var_term = pl.when(pl.col("_nh") > 1).then(pl.col("_nh") / (pl.col("_nh") - 1) * pl.col("_uc") ** 2).otherwise(0.0)
     var_table = psu.group_by(keys).agg(var_term.sum().alias("variance"), pl.len().alias("psus"))
     out = (d.group_by(keys).agg(
-        pl.len().alias("n"), pl.col("_y").sum().cast(pl.Int64).alias("k"), pl.col("_p").first().alias("estimate"),
+        pl.len().alias("n"), pl.col("_y").sum().cast(pl.Int64).alias("k"),
+                                pl.col("_p").first().alias("estimate"),
         (pl.len() * (pl.col("_w") ** 2).sum() / pl.col("_w").sum() ** 2).alias("kish_deff"),
         (pl.col(stratum).n_unique() if stratum else pl.lit(1, pl.UInt32)).alias("strata"),
         pl.col("_w").sum().alias("weight_total"))
@@ -642,12 +644,14 @@ def weighted_prevalence(frame: pl.DataFrame, *, label: str, weight: str, by: Seq
     out = out.with_columns(
         var.sqrt().alias("se"), (n / pl.col("kish_deff")).alias("n_eff_kish"),
         pl.when(p * (1 - p) > 0).then(var / (p * (1 - p) / n)).otherwise(None).alias("deff"),
-        pl.when((var > 0) & (p * (1 - p) > 0)).then(pl.min_horizontal(p * (1 - p) / var, n)).otherwise(n).alias("n_eff"),
+        pl.when((var > 0) & (p * (1 - p) > 0)).then(pl.min_horizontal(p * (1 - p) / var,
+                                                                      n)).otherwise(n).alias("n_eff"),
     )
     lows, highs = [], []
     for est, se, nn, strata, psus in out.select("estimate", "se", "n", "strata", "psus").iter_rows():
         lo, hi = korn_graubard_interval(est, se, nn, level, df=max(psus - strata, 1))
         lows.append(lo)
         highs.append(hi)
-    out = out.with_columns(pl.Series("low", lows, pl.Float64), pl.Series("high", highs, pl.Float64)).drop("variance")
+    out = out.with_columns(pl.Series("low", lows, pl.Float64), pl.Series("high", highs,
+                                                                         pl.Float64)).drop("variance")
     return out.drop("_group") if not by else out

@@ -84,7 +84,8 @@ def users_by_language(amar_by_country: pl.DataFrame, shares: pl.DataFrame | None
         groups = ms.select(keys).unique()
         expected = groups.join(share_rows, how="cross")
         missing = (expected.join(ms.select(*keys, "country").unique(), on=[*keys, "country"], how="anti")
-                   .group_by(*keys, "language").agg(pl.col("country").sort().str.join(", ").alias("countries_missing")))
+                   .group_by(*keys,
+                             "language").agg(pl.col("country").sort().str.join(", ").alias("countries_missing")))
         grid = groups.join(shares.select("language").unique(), how="cross")
         on = [*keys, "language"]
     else:

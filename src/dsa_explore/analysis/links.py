@@ -163,7 +163,8 @@ def _bfs_to_targets(enc: _Encoded, target_codes: np.ndarray, max_hops: int) -> t
     return dist, nxt
 
 
-def reachability(edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[str], max_hops: int) -> pl.DataFrame:
+def reachability(edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[str],
+                 max_hops: int) -> pl.DataFrame:
     """Return, for each seed that reaches a target within ``max_hops`` directed edges, the
     shortest distance and one shortest path.
 
@@ -320,7 +321,8 @@ def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4), *, by: str | None = "seed_category",
+def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4), *,
+                      by: str | None = "seed_category",
                       level: float = 0.95) -> pl.DataFrame:
     """Return R_k = share of seeds with distance <= k, per k (and per ``by`` group), with a Wilson
     interval for when the seeds are a sample.
@@ -343,7 +345,8 @@ def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4)
         r["rate"] = r["reached"] / r["seeds"] if r["seeds"] else None
         r["low"], r["high"] = wilson(r["reached"], r["seeds"], level) if r["seeds"] else (None, None)
     return pl.DataFrame(rows, schema={**({by: pl.String} if by else {}), "k": pl.Int64, "reached": pl.Int64,
-                                      "seeds": pl.Int64, "rate": pl.Float64, "low": pl.Float64, "high": pl.Float64})
+                                      "seeds": pl.Int64, "rate": pl.Float64, "low": pl.Float64,
+                                      "high": pl.Float64})
 
 
 def hop_distribution(seed_table: pl.DataFrame, max_hops: int = 4, by: str = "seed_category") -> pl.DataFrame:
@@ -379,7 +382,8 @@ def planted_recall(chains: pl.DataFrame, nodes: pl.DataFrame, edges: pl.DataFram
     Returns one row per planted chain: ``chain_id, scenario, hops, found_distance, found`` where
     ``found`` means the seed reaches a target of its scenario at exactly the planted hop count.
     """
-    reach = seed_reach(nodes, edges, max_hops=max_hops).select("seed", pl.col("distance").alias("found_distance"))
+    reach = seed_reach(nodes, edges, max_hops=max_hops).select("seed",
+                                                               pl.col("distance").alias("found_distance"))
     return (chains.select("chain_id", "platform", "scenario", "seed", "hops")
             .join(reach, on="seed", how="left", maintain_order="left")
             .with_columns((pl.col("found_distance") == pl.col("hops")).fill_null(False).alias("found")))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from dsa_explore.analysis import estimators as stats
-from dsa_explore.readers.listings import CATEGORIES, PROBABILITY_MECHANISMS
+from dsa_explore.readers.listings import CATEGORIES, PROBABILITY_MECHANISMS, validate_published
 
 ESTIMANDS: dict[str, str] = {
     "listing": "share of listings (design-weighted Hájek estimate; Korn–Graubard interval)",
@@ -82,7 +82,8 @@ def interval_methods_table(table: pl.DataFrame, k: str = "positives", n: str = "
     out = table.with_columns((pl.col(k) / pl.col(n)).alias("estimate"))
     for method in stats.INTERVAL_METHODS:
         low, high = stats.binomial_interval(table[k], table[n], method, level)
-        out = out.with_columns(pl.Series(f"{method}_low", low).round(3), pl.Series(f"{method}_high", high).round(3))
+        out = out.with_columns(pl.Series(f"{method}_low", low).round(3), pl.Series(f"{method}_high",
+                                                                                   high).round(3))
     upper = stats.zero_positive_upper_bound(table[n], level)
     return out.with_columns(pl.when(pl.col(k) == 0).then(pl.Series(upper)).otherwise(None).round(3).alias("zero_upper"),
                             pl.col("estimate").round(3))
@@ -100,14 +101,16 @@ def stratified_check(sample: pl.DataFrame, frame: pl.DataFrame, label: str = "la
     st = stats.stratified_prevalence(srs, stratum="stratum", label=label, frame_sizes=frame, by=list(by))
     srs = srs.filter(pl.col("weight").is_not_null()).with_columns(
         pl.coalesce(pl.col("seller_id"), pl.lit("listing:") + pl.col("listing_id")).alias("_seller"))
-    hj = stats.weighted_prevalence(srs, label=label, weight="weight", by=list(by), stratum="stratum", cluster="_seller")
+    hj = stats.weighted_prevalence(srs, label=label, weight="weight", by=list(by), stratum="stratum",
+                                   cluster="_seller")
     return st.select(*by, "n", "strata", pl.col("estimate").round(4).alias("stratified_estimate"),
                      pl.col("se").round(4).alias("stratified_se_fpc")).join(
         hj.select(*by, pl.col("estimate").round(4).alias("hajek_estimate"),
                   pl.col("se").round(4).alias("hajek_se_clustered")), on=list(by))
 
 
-def review_agreement(sample: pl.DataFrame, by: Sequence[str] = ("platform",), level: float = 0.95) -> pl.DataFrame:
+def review_agreement(sample: pl.DataFrame, by: Sequence[str] = ("platform",),
+                     level: float = 0.95) -> pl.DataFrame:
     """Return label quality on the re-review sub-sample: agreement of ``label_review`` with the desk label.
 
     Per group: listings re-reviewed, agreements, agreement rate with a Wilson interval, and
@@ -132,8 +135,10 @@ def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
             .agg(pl.len().alias("listings"), pl.col("seller_id").n_unique().alias("sellers"),
                  pl.col("stratum").n_unique().alias("strata"),
                  (pl.col("label_source") == "lab").sum().alias("lab_tested"),
-                 pl.col("weight").min().round(1).alias("weight_min"), pl.col("weight").max().round(1).alias("weight_max"))
-            .join(frame.group_by("platform").agg(pl.col("frame_size").sum().alias("frame_listings")), on="platform",
+                 pl.col("weight").min().round(1).alias("weight_min"),
+                 pl.col("weight").max().round(1).alias("weight_max"))
+            .join(frame.group_by("platform").agg(pl.col("frame_size").sum().alias("frame_listings")),
+                  on="platform",
                   how="left")
             .sort("platform", "selection_mechanism"))
 
@@ -148,29 +153,46 @@ def cluster_effects(sample: pl.DataFrame, label: str, by: Sequence[str] = ("plat
         except ValueError:
             continue
         rows.append({**dict(zip(by, key, strict=True)), **{k: res[k] for k in
-                                                             ("n", "clusters", "mean_cluster_size", "icc", "deff")}})
-    schema = {**{b: pl.String for b in by}, "n": pl.Int64, "clusters": pl.Int64, "mean_cluster_size": pl.Float64,
+                                                             ("n", "clusters", "mean_cluster_size", "icc",
+                                                              "deff")}})
+    schema = {**{b: pl.String for b in by}, "n": pl.Int64, "clusters": pl.Int64,
+              "mean_cluster_size": pl.Float64,
               "icc": pl.Float64, "deff": pl.Float64}
     return pl.DataFrame(rows, schema=schema).sort(list(by))
 
 
-def forest_table(sample: pl.DataFrame, label: str = "label_formal_noncompliant", *, platform: str | None = None,
+def forest_table(sample: pl.DataFrame, label: str = "label_formal_noncompliant", *,
+                 platform: str | None = None,
                  level: float = 0.95) -> pl.DataFrame:
     """Return listing-level estimates per platform × category plus a per-platform overall row, for forest plots."""
     d = sample if platform is None else sample.filter(pl.col("platform") == platform)
     by_cat = prevalence_table(d, label, ["platform", "category"], level=level)
-    overall = prevalence_table(d, label, ["platform"], level=level).with_columns(pl.lit("all categories").alias("category"))
+    overall = prevalence_table(d, label, ["platform"],
+                               level=level).with_columns(pl.lit("all categories").alias("category"))
     t = pl.concat([overall.select(by_cat.columns), by_cat]).with_columns(
         pl.col("category").replace(CATEGORIES).alias("category_title"))
-    return t.with_columns(pl.format("{} · {}", pl.col("platform"), pl.col("category_title")).alias("row_label"))
+    return t.with_columns(pl.format("{} · {}", pl.col("platform"),
+                                    pl.col("category_title")).alias("row_label"))
 
 
 def published_test_purchases() -> pl.DataFrame:
-    """Return the shipped published test purchases with Wilson intervals (estimate, low, high)."""
+    """Return the shipped published test purchases with Wilson intervals (estimate, low, high).
+
+    Rows with counts get ``positives/n`` and a Wilson interval; shares-only rows get the published
+    ``share`` as estimate and no interval (n unknown); fact rows (neither) have a null estimate.
+    ``counts_published`` says which is which. Row order is the file's.
+    """
     from dsa_explore.data import catalog
 
-    t = catalog.load("published_test_purchases")
-    return stats.add_intervals(t, "positives", "n", method="wilson")
+    t = validate_published(catalog.load("published_test_purchases")).with_row_index("_row")
+    counted = stats.add_intervals(t.filter(pl.col("n").is_not_null()), "positives", "n", method="wilson")
+    shares = t.filter(pl.col("n").is_null()).with_columns(
+        pl.col("share").alias("estimate"),
+        pl.lit(None, pl.Float64).alias("low"),
+        pl.lit(None, pl.Float64).alias("high"),
+    )
+    return (pl.concat([counted, shares.select(counted.columns)]).sort("_row").drop("_row")
+            .with_columns(counts_published=pl.col("n").is_not_null()))
 
 
 def explorer_table(sample: pl.DataFrame, platform: str, label: str = "label_formal_noncompliant",
@@ -179,5 +201,6 @@ def explorer_table(sample: pl.DataFrame, platform: str, label: str = "label_form
     d = sample.filter(pl.col("platform") == platform)
     t = prevalence_table(d, label, ["platform", "category"], estimand=estimand)
     return t.select("category", "n", "k", (pl.col("estimate") * 100).round(1).alias("estimate_pct"),
-                    (pl.col("low") * 100).round(1).alias("low_pct"), (pl.col("high") * 100).round(1).alias("high_pct"),
+                    (pl.col("low") * 100).round(1).alias("low_pct"),
+                    (pl.col("high") * 100).round(1).alias("high_pct"),
                     "design")

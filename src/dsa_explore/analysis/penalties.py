@@ -63,13 +63,15 @@ def default_turnover(platform: str = "AliExpress") -> Turnover | None:
     """Return the shipped group turnover for ``platform``, or None when none is shipped."""
     facts = catalog.load("facts")
     if platform == "AliExpress":
-        row = facts.filter(pl.col("platform") == "Alibaba Group", pl.col("period").str.starts_with("FY ended 2025-03-31"))
+        row = facts.filter(pl.col("platform") == "Alibaba Group",
+                           pl.col("period").str.starts_with("FY ended 2025-03-31"))
         if row.height == 1:
             return Turnover(platform, "Alibaba Group", float(row["value"][0]), "million RMB",
                             "financial year to 31 March 2025", derived="DERIVED" in row["period"][0],
                             source_url=row["source_url"][0])
     if platform == "Amazon Store":
-        row = facts.filter(pl.col("platform") == "Amazon (group)", pl.col("metric").str.starts_with("net sales"))
+        row = facts.filter(pl.col("platform") == "Amazon (group)",
+                           pl.col("metric").str.starts_with("net sales"))
         if row.height == 1:
             return Turnover(platform, "Amazon.com Inc.", float(row["value"][0]) * 1000, "million USD",
                             "financial year 2023 (net sales as reported in the press)", derived=False,

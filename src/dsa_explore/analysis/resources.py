@@ -74,7 +74,8 @@ def capacity(frame: pl.DataFrame | None = None) -> pl.DataFrame:
     keys = frame.select("platform", "period_start").unique()
     users = _pick(frame, 10, "amar", name="users_total")
     country_sum = (frame.filter((pl.col("section") == 10) & (pl.col("indicator") == "amar")
-                                & pl.col("scope").is_in(list(transparency.MEMBER_STATES)))
+                                & pl.col("scope").is_in(list(transparency.MEMBER_STATES))
+                                & pl.col("value").is_not_null())  # Google: pointer texts, no figure at all
                    .group_by("platform", "period_start")
                    .agg(pl.col("value").sum().alias("users_countries"), pl.len().alias("n_countries"),
                         _urls(pl.col("source_url")).alias("users_countries_source")))
@@ -89,13 +90,15 @@ def capacity(frame: pl.DataFrame | None = None) -> pl.DataFrame:
     accuracy_all = (frame.filter((pl.col("section") == 8) & (pl.col("indicator") == "accuracy")
                                  & (pl.col("scope") == "TOTAL") & pl.col("value").is_not_null())
                     .group_by("platform", "period_start")
-                    .agg(pl.col("value").min().alias("accuracy_min"), pl.col("value").max().alias("accuracy_max")))
+                    .agg(pl.col("value").min().alias("accuracy_min"),
+                         pl.col("value").max().alias("accuracy_max")))
     out = out.join(accuracy_all, on=["platform", "period_start"], how="left")
     use_countries = pl.col("users_total").is_null() & pl.col("users_countries").is_not_null()
     out = out.with_columns(
         pl.when(use_countries).then(pl.col("users_countries")).otherwise(pl.col("users_total")).alias("users"),
         pl.when(use_countries)
-        .then(pl.format("sum of {} member-state figures (total published only as a bound{})", pl.col("n_countries"),
+        .then(pl.format("sum of {} member-state figures (total published only as a bound{})",
+                        pl.col("n_countries"),
                         pl.when(pl.col("users_total_low").is_not_null())
                         .then(pl.format(": more than {}", pl.col("users_total_low").cast(pl.Int64)))
                         .otherwise(pl.lit(""))))
@@ -116,7 +119,8 @@ def capacity(frame: pl.DataFrame | None = None) -> pl.DataFrame:
         .alias("automated_share"),
         pl.when(pl.col("accuracy_rows") > 1)
         .then(pl.format("{} TOTAL accuracy rows (one per moderation type), from {} to {}; first shown",
-                        pl.col("accuracy_rows"), pl.col("accuracy_min").round(4), pl.col("accuracy_max").round(4)))
+                        pl.col("accuracy_rows"), pl.col("accuracy_min").round(4),
+                        pl.col("accuracy_max").round(4)))
         .otherwise(pl.lit(None, pl.String)).alias("accuracy_note"),
         _period_label(),
     )
@@ -152,8 +156,10 @@ def language_coverage(frame: pl.DataFrame | None = None, shares: pl.DataFrame | 
                  .agg(_urls(pl.col("source_url")).alias("users_source")))
     mods_all = frame.filter((pl.col("section") == 9) & (pl.col("indicator") == "moderators_linguistic"))
     mods = (mods_all.filter(pl.col("scope").is_in(list(reference.EU_LANGUAGES)))
-            .sort("source_file", "line").group_by("platform", "period_start", pl.col("scope").alias("language"))
-            .agg(pl.col("value").first().alias("moderators"), pl.col("source_url").first().alias("moderators_source")))
+            .sort("source_file", "line").group_by("platform", "period_start",
+                                                  pl.col("scope").alias("language"))
+            .agg(pl.col("value").first().alias("moderators"),
+                 pl.col("source_url").first().alias("moderators_source")))
     listed = (mods_all.filter(pl.col("scope") != "TOTAL").group_by("platform", "period_start")
               .agg(pl.col("scope").is_in(list(reference.EU_LANGUAGES)).any().alias("lists_languages"),
                    pl.col("source_url").first().alias("section9_source")))
@@ -171,7 +177,8 @@ def language_coverage(frame: pl.DataFrame | None = None, shares: pl.DataFrame | 
         .otherwise(pl.lit("no per-language breakdown reported")).alias("moderators_how"),
         pl.when(pl.col("moderators").is_null() & lists).then(0.0).otherwise(pl.col("moderators")).alias("moderators"),
         pl.coalesce(pl.col("moderators_source"), pl.col("section9_source")).alias("moderators_source"),
-        pl.col("users").fill_null(0.0), pl.col("users_low").fill_null(0.0), pl.col("users_high").fill_null(0.0),
+        pl.col("users").fill_null(0.0), pl.col("users_low").fill_null(0.0),
+                           pl.col("users_high").fill_null(0.0),
         pl.col("countries_missing").fill_null("all member states"),
     ).with_columns(
         pl.when(pl.col("users") == 0).then(pl.lit("no user figures"))
@@ -192,7 +199,8 @@ def language_coverage(frame: pl.DataFrame | None = None, shares: pl.DataFrame | 
         pl.when(pl.col("status") == "covered").then(pl.col("users_per_moderator").map_elements(
             formatting.count_short, return_dtype=pl.String)).otherwise(pl.col("status")).alias("label"),
     )
-    cols = ["platform", "period", "period_start", "language", "language_name", "users", "users_low", "users_high",
+    cols = ["platform", "period", "period_start", "language", "language_name", "users", "users_low",
+            "users_high",
             "moderators", "moderators_how", "users_per_moderator", "users_per_moderator_low",
             "users_per_moderator_high", "moderators_per_million", "status", "label", "users_source",
             "moderators_source", "countries", "countries_missing"]
@@ -221,22 +229,25 @@ def capacity_table(cap: pl.DataFrame | None = None) -> pl.DataFrame:
     cap = capacity() if cap is None else cap
     return cap.select(
         "platform", "period", pl.col("users").round(0).cast(pl.Int64), pl.col("moderators_total").round(2),
-        pl.col("moderators_b2").round(2), pl.col("per_million_total").round(2), pl.col("per_million_b2").round(2),
-        pl.col("notices_per_moderator").round(1), pl.col("automated_share").round(3), pl.col("accuracy").round(4),
+        pl.col("moderators_b2").round(2), pl.col("per_million_total").round(2),
+                      pl.col("per_million_b2").round(2),
+        pl.col("notices_per_moderator").round(1), pl.col("automated_share").round(3),
+                      pl.col("accuracy").round(4),
         "users_how")
 
 
-def gap_table(cov: pl.DataFrame | None = None, platforms_: tuple[str, ...] = ("AliExpress", "Amazon Store"),
+def gap_table(cov: pl.DataFrame | None = None, platforms: tuple[str, ...] = ("AliExpress", "Amazon Store"),
               period: str = "H2 2025", languages: tuple[str, ...] = GAP_LANGUAGES) -> pl.DataFrame:
     """Return users per moderator side by side for two platforms (one row per language)."""
     cov = language_coverage() if cov is None else cov
-    rows = cov.filter(pl.col("platform").is_in(list(platforms_)) & (pl.col("period") == period)
+    rows = cov.filter(pl.col("platform").is_in(list(platforms)) & (pl.col("period") == period)
                       & pl.col("language").is_in(list(languages)))
     wide = rows.pivot(on="platform", index=["language", "language_name"], values="label")
-    users = rows.filter(pl.col("platform") == platforms_[0]).select("language", pl.col("users").round(0).cast(pl.Int64)
-                                                                   .alias(f"users ({platforms_[0]})"))
-    return (wide.join(users, on="language").sort(f"users ({platforms_[0]})", descending=True)
-            .select("language_name", f"users ({platforms_[0]})", *platforms_))
+    users = rows.filter(pl.col("platform") == platforms[0]).select("language",
+                                                                    pl.col("users").round(0).cast(pl.Int64)
+                                                                   .alias(f"users ({platforms[0]})"))
+    return (wide.join(users, on="language").sort(f"users ({platforms[0]})", descending=True)
+            .select("language_name", f"users ({platforms[0]})", *platforms))
 
 
 def coverage_summary(cov: pl.DataFrame | None = None, period: str = "H2 2025") -> pl.DataFrame:

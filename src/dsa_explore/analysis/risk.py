@@ -1,6 +1,6 @@
 """Risk indicators for marketplace listings and sellers, an additive score, and its evaluation.
 
-The indicators follow the project methodology's catalogue (L1–L7, L9, L11, L15): each is a function
+The indicators follow the project methodology's catalogue (L1–L9, L11, L15): each is a function
 returning a boolean polars expression over the listing-sample format, extended with the risk
 fields in :data:`RISK_FIELDS`. Each function's docstring states its **Definition**, **Fields**
 and **Source**; :func:`indicator_table` shows the same text as a table (one source of truth).
@@ -35,7 +35,7 @@ import polars as pl
 
 from dsa_explore.core.errors import InputFileError
 from dsa_explore.data import catalog
-from dsa_explore.readers.risk import BASE_FIELDS, RISK_FIELDS
+from dsa_explore.readers.risk import BASE_FIELDS, OPTIONAL_FIELDS, RISK_FIELDS
 
 # ----------------------------------------------------------------------------- schema
 
@@ -47,6 +47,7 @@ REMOVAL_FIELDS: dict[str, pl.DataType] = {
 }
 
 #: Columns that must have a value in every row (an indicator cannot be computed without them).
+
 REQUIRED_NON_NULL = ("listing_id", "seller_id", "category", "price", "currency", "child_targeted",
                      "observed_on", "listed_on", "seller_registered_on", "seller_new_listings_30d")
 
@@ -110,7 +111,9 @@ def validate_listings(frame: pl.DataFrame) -> pl.DataFrame:
     if not isinstance(frame, pl.DataFrame):
         raise RiskInputError(f"listings must be a polars DataFrame, got {type(frame).__name__}")
     fields = {**BASE_FIELDS, **{k: v[0] for k, v in RISK_FIELDS.items()}}
-    out = _check_types(frame, fields, "listings")
+    frame = frame.with_columns(pl.lit(None, dtype).alias(k) for k, (dtype, _) in OPTIONAL_FIELDS.items()
+                               if k not in frame.columns)
+    out = _check_types(frame, {**fields, **{k: v[0] for k, v in OPTIONAL_FIELDS.items()}}, "listings")
     for col in REQUIRED_NON_NULL:
         nulls = out[col].is_null()
         if nulls.any():
@@ -339,7 +342,8 @@ def brand_unauthorised(config: dict | None = None) -> pl.Expr:
     Source: AliExpress DSA risk assessment 2024/2025 (brand authorisation / seller vetting, ">2,000 brands"); methodology L2
     """
     config = config or load_config()
-    return pl.any_horizontal([m & ~a for _, m, _, _, a in _brand_mentions(config)]).alias("brand_unauthorised")
+    return pl.any_horizontal([m & ~a for _, m, _, _,
+                              a in _brand_mentions(config)]).alias("brand_unauthorised")
 
 
 def obfuscated_brand_text(config: dict | None = None) -> pl.Expr:
@@ -396,7 +400,8 @@ def toy_markings_missing(config: dict | None = None) -> pl.Expr:
     config = config or load_config()
     toy = pl.col("child_targeted").fill_null(False) & pl.col("category").is_in(config["toy_categories"])
     ce = normalised(pl.col("markings")).str.contains(terms_regex(_terms("toy_markings", ["ce_mark"])))
-    warning = _text("markings", "description").str.contains(terms_regex(_terms("toy_markings", ["age_warning"])))
+    warning = _text("markings", "description").str.contains(terms_regex(_terms("toy_markings",
+                                                                               ["age_warning"])))
     eu_address = _in_eu("manufacturer_country", config) | (_present("eu_rp_name") & _in_eu("eu_rp_country", config))
     return (toy & (~ce | ~warning | ~eu_address)).alias("toy_markings_missing")
 
@@ -475,6 +480,20 @@ def young_high_velocity_seller(config: dict | None = None) -> pl.Expr:
             ).alias("young_high_velocity_seller")
 
 
+def safety_gate_match(config: dict | None = None) -> pl.Expr:
+    """L8 Listing matches an EU Safety Gate alert.
+
+    Definition: the listing matches at least one Safety Gate alert by barcode (exact), by marketplace
+    identifier such as the ASIN (exact), or by brand + model number + product words (fuzzy, thresholds in
+    docs/safety-gate.md); the reason names the alert's case number and URL. Listings not annotated with
+    ``dsa_explore.analysis.safetygate_match.annotate_listings`` cannot match.
+    Fields: safety_gate_alerts (from title, brand, ean, product_identifier matched against the alert table)
+    Source: Safety Gate weekly reports, https://ec.europa.eu/safety-gate-alerts (alerts notified under GPSR
+    Art. 25-26, Regulation (EU) 2023/988); methodology L8
+    """
+    return (pl.col("safety_gate_alerts").fill_null("").str.len_chars() > 0).alias("safety_gate_match")
+
+
 def reappearance_of_removed(removals: pl.DataFrame, config: dict | None = None) -> pl.Expr:
     """L15 Reappearance of a removed listing.
 
@@ -497,7 +516,8 @@ def reappearance_of_removed(removals: pl.DataFrame, config: dict | None = None) 
     for table, key in keys.values():
         first = table.filter(pl.col("k").is_not_null() & (pl.col("k") != "")).group_by("k").agg(pl.col("d").min())
         mapping = dict(zip(first["k"].to_list(), first["d"].to_list(), strict=True))
-        removed_on = key.replace_strict(mapping, default=None, return_dtype=pl.Date) if mapping else pl.lit(None, pl.Date)
+        removed_on = key.replace_strict(mapping, default=None,
+                                        return_dtype=pl.Date) if mapping else pl.lit(None, pl.Date)
         hits.append((removed_on <= pl.col("listed_on")).fill_null(False))
     return pl.any_horizontal(hits).alias("reappearance_of_removed")
 
@@ -519,14 +539,19 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("obfuscated_brand_text", "L3", "obfuscated brand / euphemism", obfuscated_brand_text),
     Indicator("gpsr_incomplete", "L4", "GPSR Art. 19 info incomplete", gpsr_incomplete),
     Indicator("toy_markings_missing", "L5", "toy markings missing", toy_markings_missing),
-    Indicator("restricted_substance_terms", "L6", "restricted substance / cure claim", restricted_substance_terms),
+    Indicator("restricted_substance_terms", "L6", "restricted substance / cure claim",
+              restricted_substance_terms),
     Indicator("adult_terms_child_listing", "L7", "adult terms, child-targeted", adult_terms_child_listing),
+    Indicator("safety_gate_match", "L8", "matches a Safety Gate alert", safety_gate_match),
     Indicator("trader_traceability_gap", "L9", "DSA Art. 30 trader info gap", trader_traceability_gap),
     Indicator("young_high_velocity_seller", "L11", "young high-velocity seller", young_high_velocity_seller),
     Indicator("reappearance_of_removed", "L15", "reappearance of removed listing", reappearance_of_removed,
               needs_removals=True),
 )
 INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
+#: Indicators that read an optional field (:data:`OPTIONAL_FIELDS`) another module fills in;
+#: they never fire without it.
+OPTIONAL_INDICATORS: tuple[str, ...] = ("safety_gate_match",)
 LABELS: dict[str, str] = {i.key: i.label for i in INDICATORS}
 
 
@@ -551,7 +576,8 @@ def indicator_table(config: dict | None = None) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
+def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame,
+                       config: dict | None = None) -> pl.DataFrame:
     """Return ``listings`` validated, with one boolean column per indicator and helper statistics.
 
     Adds the :data:`INDICATOR_KEYS` columns plus ``price_robust_z``, ``gpsr_completeness``,
@@ -566,6 +592,13 @@ def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame, config: d
 
 # ----------------------------------------------------------------------------- scores
 
+def _reason(key: str) -> pl.Expr:
+    """Return the reason text of a fired indicator (L8 names the matched alerts: case number and URL)."""
+    if key == "safety_gate_match":
+        return pl.format("{}: {}", pl.lit(LABELS[key]), pl.col("safety_gate_alerts"))
+    return pl.lit(LABELS[key])
+
+
 def score_listings(indicators: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
     """Return ``indicators`` with ``risk_score`` (sum of weights of fired indicators) and ``reasons``.
 
@@ -578,7 +611,7 @@ def score_listings(indicators: pl.DataFrame, config: dict | None = None) -> pl.D
         raise RiskInputError(f"score_listings needs indicator column(s) {missing}; run compute_indicators first")
     ordered = sorted(INDICATOR_KEYS, key=lambda k: (-weights.get(k, 0), INDICATOR_KEYS.index(k)))
     score = pl.sum_horizontal([pl.col(k).cast(pl.Float64) * float(weights.get(k, 0)) for k in INDICATOR_KEYS])
-    reasons = pl.concat_list([pl.when(pl.col(k)).then(pl.lit(LABELS[k])) for k in ordered]).list.drop_nulls()
+    reasons = pl.concat_list([pl.when(pl.col(k)).then(_reason(k)) for k in ordered]).list.drop_nulls()
     return indicators.with_columns(risk_score=score, reasons=reasons.list.join("; "),
                                    n_indicators=pl.sum_horizontal([pl.col(k).cast(pl.Int64) for k in INDICATOR_KEYS]))
 
@@ -591,8 +624,10 @@ def seller_scores(scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """
     counts = [pl.col(k).cast(pl.Int64).sum().alias(k) for k in INDICATOR_KEYS]
     agg = (scored.group_by("platform", "seller_id")
-           .agg(pl.len().alias("listings"), (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
-                pl.col("risk_score").max().alias("max_score"), pl.col("risk_score").mean().alias("mean_score"),
+           .agg(pl.len().alias("listings"),
+                (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
+                pl.col("risk_score").max().alias("max_score"),
+                pl.col("risk_score").mean().alias("mean_score"),
                 *counts))
     reasons = []
     for row in agg.select(INDICATOR_KEYS).iter_rows():
@@ -744,7 +779,8 @@ def precision_at_k(scores, labels, k: int) -> float:
     return float((y[above].sum() + slots * y[tied].mean()) / k)
 
 
-def calibration_table(probs, labels, n_bins: int = 10, strategy: str = "uniform", weights=None) -> pl.DataFrame:
+def calibration_table(probs, labels, n_bins: int = 10, strategy: str = "uniform",
+                      weights=None) -> pl.DataFrame:
     """Return a reliability table: per bin, count, weight, mean predicted and observed positive share.
 
     ``strategy="uniform"`` uses equal-width bins on [0, 1] (right edge included in the last bin),
@@ -801,7 +837,8 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
     """Return per indicator its firing share among bad and good labelled listings with Wilson intervals, and lift.
 
     Rows with a missing label are not used; the count used is reported (``n_bad``, ``n_good``).
-    ``lift`` is the risk ratio share_bad/share_good with a Katz log interval.
+    ``lift`` is the risk ratio share_bad/share_good with a Katz log interval; null (with its interval)
+    for an indicator that fires on no labelled listing.
     """
     from dsa_explore.analysis.estimators import wilson_interval
 
@@ -818,7 +855,9 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
         kb, kg = int(bad[k].sum()), int(good[k].sum())
         lb, hb = wilson_interval(kb, bad.height, level)
         lg, hg = wilson_interval(kg, good.height, level)
-        ratio, rl, rh = risk_ratio_interval(kb, bad.height, kg, good.height, level)
+        # an indicator that fires on no labelled listing has no lift (a continuity correction would invent one)
+        ratio, rl, rh = (risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg
+                         else (None, None, None))
         rows.append({"indicator": k, "label": LABELS.get(k, k), "k_bad": kb, "n_bad": bad.height,
                      "share_bad": kb / bad.height, "bad_low": lb, "bad_high": hb,
                      "k_good": kg, "n_good": good.height, "share_good": kg / good.height,
@@ -848,7 +887,8 @@ def score_band_sample(frame: pl.DataFrame, score: str, bands: Sequence[float], r
 def threshold_table(scores, labels, weights=None) -> pl.DataFrame:
     """Return precision, recall and flagged count for every integer threshold from 0 to the maximum score."""
     s, _, _ = _inputs(scores, labels, weights)
-    rows = [precision_recall_at(scores, labels, float(t), weights) for t in range(0, int(np.ceil(s.max())) + 1)]
+    rows = [precision_recall_at(scores, labels, float(t), weights) for t in range(0,
+                                                                                  int(np.ceil(s.max())) + 1)]
     return pl.DataFrame(rows)
 
 
@@ -893,7 +933,8 @@ def compare_scores(frame: pl.DataFrame, scores: dict[str, str], label: str = "la
         rows.append({"score": name, "listings": frame.height, "prevalence": prevalence(frame[label], w),
                      "average_precision": average_precision(frame[col], frame[label], w),
                      f"precision_at_{capacity}": None if weight else precision_at_k(frame[col], frame[label],
-                                                                                    min(capacity, frame.height))})
+                                                                                    min(capacity,
+                                                                                        frame.height))})
     return pl.DataFrame(rows)
 
 
@@ -970,7 +1011,8 @@ def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dic
     at = precision_recall_at(s, y, threshold)
     return {"listings": scored.height, "prevalence": prevalence(y), "average_precision": average_precision(s, y),
             "precision_at_capacity": precision_at_k(s, y, min(capacity, scored.height)), "capacity": capacity,
-            "threshold": threshold, "precision_at_threshold": at["precision"], "recall_at_threshold": at["recall"],
+            "threshold": threshold, "precision_at_threshold": at["precision"],
+            "recall_at_threshold": at["recall"],
             "flagged_at_threshold": at["flagged"]}
 
 

@@ -161,7 +161,8 @@ def build_extract(source: Path | str, out: Path | str | None = None) -> pl.DataF
     counted = []
     col, ent, var = pl.col("column"), pl.col("entity"), pl.col("variant")
     counted.append(stats.filter(col == "rows", ent.is_null()).select(*keys, measure=pl.lit("rows"),
-                                                                    variant=pl.lit(None, pl.String), count="count"))
+                                                                    variant=pl.lit(None, pl.String),
+                                                                     count="count"))
     counted.append(stats.filter(col.is_in(_ENUM_COLUMNS), ent.is_null())
                    .select(*keys, measure="column", variant="variant", count="count"))
     counted.append(stats.filter(col == "category_specification", ent.is_null(), var.is_not_null())
@@ -198,12 +199,14 @@ def build_extract(source: Path | str, out: Path | str | None = None) -> pl.DataF
     rows = counts.filter(pl.col("measure") == "rows").select(*keys, rows="count")
     with_scope = (stats.filter(col == "territorial_scope", ent == "rows_with_elements")
                   .group_by(keys).agg(with_scope=pl.col("count").sum()))
-    aliases = (counts.filter(pl.col("measure") == "territorial_scope", pl.col("variant").is_in(_SCOPE_ALIASES))
+    aliases = (counts.filter(pl.col("measure") == "territorial_scope",
+                             pl.col("variant").is_in(_SCOPE_ALIASES))
                .select(*keys, "variant", "count"))
     alias_rows = aliases.group_by(keys).agg(alias=pl.col("count").sum())
     kinds = (rows.join(with_scope, on=keys, how="left").join(alias_rows, on=keys, how="left")
              .with_columns(pl.col("with_scope", "alias").fill_null(0))
-             .with_columns(other=pl.col("with_scope") - pl.col("alias"), none=pl.col("rows") - pl.col("with_scope")))
+             .with_columns(other=pl.col("with_scope") - pl.col("alias"),
+                           none=pl.col("rows") - pl.col("with_scope")))
     bad = kinds.filter((pl.col("other") < 0) | (pl.col("none") < 0))
     if bad.height:
         raise ValueError(f"{source}: territorial_scope counts inconsistent for {bad.height} platform-days, "
@@ -224,7 +227,8 @@ def build_extract(source: Path | str, out: Path | str | None = None) -> pl.DataF
                       max_days=pl.col("max_s") / 86400))
 
     frame = pl.concat([*(f.select(*keys, "measure", pl.col("variant").cast(pl.String), "count")
-                         for f in (counts, *harmonised, scope_kind.select(*keys, "measure", "variant", "count"))),
+                         for f in (counts, *harmonised, scope_kind.select(*keys, "measure", "variant",
+                                                                          "count"))),
                        ], how="vertical")
     names = _map_values(frame["platform_published"], project_platform_name)
     frame = (pl.concat([frame, delays], how="diagonal_relaxed")
@@ -260,7 +264,8 @@ def source_account(source: Path | str) -> pl.DataFrame:
     row`` (no platform: release bookkeeping), ``statistic not extracted`` (free text, restriction
     durations, end dates, list lengths, languages, ...). The rows add up to the source's rows.
     """
-    stats = pl.scan_parquet(source).with_columns(pl.col(c).cast(pl.String) for c in ("platform", "column", "entity",
+    stats = pl.scan_parquet(source).with_columns(pl.col(c).cast(pl.String) for c in ("platform", "column",
+                                                                                     "entity",
                                                                                      "variant"))
     reason = (pl.when(pl.col("platform").is_null()).then(pl.lit("database-wide row"))
               .when(~pl.col("platform").is_in(PUBLISHED_PLATFORMS)).then(pl.lit("other platform"))
@@ -383,7 +388,8 @@ def automation(extract: pl.DataFrame, *, since: date | None = None, until: date 
             wide = wide.with_columns(pl.lit(0.0).alias(c))
     detection = det.filter(pl.col("variant") == "Yes").select("platform", automated_detection="share")
     sors = platform_totals(extract, since=since, until=until).select("platform", "sors")
-    return (sors.join(wide.select("platform", "fully", "partially", "not_automated"), on="platform", how="inner")
+    return (sors.join(wide.select("platform", "fully", "partially", "not_automated"), on="platform",
+                      how="inner")
             .join(detection, on="platform", how="left")
             .with_columns(pl.col("fully", "partially", "not_automated", "automated_detection").fill_null(0.0))
             .sort("sors", "platform", descending=[True, False]))
@@ -414,7 +420,8 @@ def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date
 
 
 def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: date | None = None,
-           until: date | None = None, platforms: list[str] | None = None, every: str | None = None) -> pl.DataFrame:
+           until: date | None = None, platforms: list[str] | None = None,
+           every: str | None = None) -> pl.DataFrame:
     """Return the mean, min and max delay (days) per platform, with the count of negative delays.
 
     The mean is weighted by the daily counts; SoRs with a negative delay (e.g. content_date
@@ -440,7 +447,8 @@ def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: d
             .sort(groups))
 
 
-def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None = None, until: date | None = None,
+def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None = None,
+                     until: date | None = None,
                      every: str = "1mo") -> pl.DataFrame:
     """Return one platform's SoRs per period with its automation shares and mean moderation delay.
 
@@ -491,15 +499,19 @@ def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
         # several rows for one figure: they must agree, or the choice would be arbitrary
         values = (reports.filter(pl.col("indicator").is_in(["moderators_internal", "moderators_external"]),
                                  pl.col("scope") == "TOTAL", pl.col("period_start") == H2_2025[0])
-                  .group_by("platform", "indicator").agg(pl.col("value").n_unique()).filter(pl.col("value") > 1))
+                  .group_by("platform",
+                            "indicator").agg(pl.col("value").n_unique()).filter(pl.col("value") > 1))
         if values.height:
             raise ValueError(f"dataset {TRANSPARENCY_DATASET}: conflicting H2 2025 moderator figures for "
                              f"{values.rows()}; expected one value per platform and indicator")
-    wide = picked.pivot(on="indicator", index="platform", values=["value", "source_url"], aggregate_function="first")
-    return (wide.select("platform", internal="value_moderators_internal", external="value_moderators_external",
+    wide = picked.pivot(on="indicator", index="platform", values=["value", "source_url"],
+                        aggregate_function="first")
+    return (wide.select("platform", internal="value_moderators_internal",
+                        external="value_moderators_external",
                         source_url="source_url_moderators_internal")
             .drop_nulls(["internal", "external"])
-            .with_columns(moderators=pl.col("internal") + pl.col("external"), dataset=pl.lit(TRANSPARENCY_DATASET))
+            .with_columns(moderators=pl.col("internal") + pl.col("external"),
+                          dataset=pl.lit(TRANSPARENCY_DATASET))
             .select("platform", "internal", "external", "moderators", "source_url", "dataset")
             .sort("platform"))
 
@@ -507,10 +519,13 @@ def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
 def moderators_from_shipped(reported: pl.DataFrame) -> pl.DataFrame:
     """Return H2 2025 moderators per platform from this module's shipped copy (``sor_reported_actions_h2_2025``)."""
     rows = reported.filter(pl.col("metric").is_in(["moderators_internal_fte", "moderators_external_fte"]))
-    wide = rows.pivot(on="metric", index="platform", values=["value", "source_url"], aggregate_function="first")
-    return (wide.select("platform", internal="value_moderators_internal_fte", external="value_moderators_external_fte",
+    wide = rows.pivot(on="metric", index="platform", values=["value", "source_url"],
+                      aggregate_function="first")
+    return (wide.select("platform", internal="value_moderators_internal_fte",
+                        external="value_moderators_external_fte",
                         source_url="source_url_moderators_internal_fte")
-            .with_columns(moderators=pl.col("internal") + pl.col("external"), dataset=pl.lit(REPORTED_DATASET))
+            .with_columns(moderators=pl.col("internal") + pl.col("external"),
+                          dataset=pl.lit(REPORTED_DATASET))
             .select("platform", "internal", "external", "moderators", "source_url", "dataset")
             .sort("platform"))
 
@@ -537,7 +552,8 @@ def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = 
     by default the 184 days of H2 2025; pass the days a store covers), source_url, dataset.
     """
     mods = moderators_h2_2025() if moderators is None else moderators
-    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform", sors_h2_2025="sors")
+    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform",
+                                                                               sors_h2_2025="sors")
     n_days = n_days or (H2_2025[1] - H2_2025[0]).days + 1
     return (mods.join(sors, on="platform", how="inner")
             .filter(pl.col("moderators") > 0)
@@ -568,7 +584,8 @@ def sors_vs_reported_actions(extract: pl.DataFrame, reported: pl.DataFrame | Non
     reported = load_reported() if reported is None else reported
     acts = (reported.filter(pl.col("metric").is_in(list(ACTION_METRICS)))
             .group_by("platform").agg(reported_actions=pl.col("value").sum(), metrics_reported=pl.len()))
-    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform", sors_h2_2025="sors")
+    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform",
+                                                                               sors_h2_2025="sors")
     return (sors.join(acts, on="platform", how="inner")
             .with_columns(sors_to_reported=pl.col("sors_h2_2025") / pl.col("reported_actions"))
             .sort("sors_h2_2025", descending=True))
@@ -581,7 +598,8 @@ def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None =
     """
     reported = load_reported() if reported is None else reported
     sors = (platform_totals(extract, since=H2_2025[0], until=H2_2025[1])
-            .select("platform", figure=pl.lit("statements of reasons filed (TDB)"), value=pl.col("sors").cast(pl.Float64),
+            .select("platform", figure=pl.lit("statements of reasons filed (TDB)"),
+                    value=pl.col("sors").cast(pl.Float64),
                     source=pl.lit("TDB")))
     acts = (reported.filter(pl.col("metric").is_in(list(ACTION_METRICS)))
             .select("platform", figure=pl.col("metric").replace_strict(ACTION_METRICS), value="value",

@@ -107,7 +107,8 @@ def _delays(frame: pl.DataFrame, measure: str, prefix: str) -> list[pl.DataFrame
                      pl.col(f"{prefix}_max_days").cast(pl.Float64).alias("max_days")))
     negative = (agg.filter(pl.col(f"{prefix}_negative") > 0)
                 .select(*_KEYS, pl.lit(f"{measure}_negative").alias("measure"),
-                        pl.lit(None, pl.String).alias("variant"), pl.col(f"{prefix}_negative").alias("count")))
+                        pl.lit(None, pl.String).alias("variant"),
+                        pl.col(f"{prefix}_negative").alias("count")))
     return [valid, negative]
 
 

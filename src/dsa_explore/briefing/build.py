@@ -1,7 +1,8 @@
 """The content of one platform's briefing, rendered piece by piece inside ``notebooks/briefing.ipynb``.
 
 :class:`Briefing` asks every section registered in :data:`dsa_explore.briefing.registry.SECTIONS`
-for its ``section(platform)``, renders sentences with numbered footnotes (every number is a
+for its ``section(platform)`` (or, given captures, for its ``section_from_capture(evidence)`` where it
+has one: see :mod:`dsa_explore.briefing.capture`), renders sentences with numbered footnotes (every number is a
 computed :class:`~dsa_explore.briefing.model.Fact` with a source) and escapes everything that
 comes from data. :mod:`dsa_explore.briefing.export` executes the notebook and writes the HTML.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import html
 
+from dsa_explore.briefing import capture
 from dsa_explore.briefing.model import Fact, Footnotes, Section, Source, render_sentence, table_html
 from dsa_explore.briefing.registry import SECTIONS
 from dsa_explore.core import platforms
@@ -18,15 +20,23 @@ from dsa_explore.core import platforms
 class Briefing:
     """The content of one platform's briefing, rendered piece by piece inside the notebook."""
 
-    def __init__(self, platform: str | None = None, sections=SECTIONS):
+    def __init__(self, platform: str | None = None, sections=SECTIONS, captures=()):
         self.platform = platforms.resolve(platform)
         self.notes = Footnotes()
-        self.sections: dict[str, Section] = {module.KEY: module.section(self.platform) for module in sections}
+        # with captures, the sections that can rest on them do (listings, risk, links); the others are unchanged
+        self.evidence = capture.load(list(captures)) if captures else None
+        self.sections: dict[str, Section] = {}
+        for module in sections:
+            if self.evidence is not None and hasattr(module, "section_from_capture"):
+                self.sections[module.KEY] = module.section_from_capture(self.evidence)
+            else:
+                self.sections[module.KEY] = module.section(self.platform)
 
     # -- pieces ---------------------------------------------------------------------------
     def _sentences(self, section: Section, sentences: list[str] | None = None) -> str:
         facts = {f.key: f for f in section.facts}
-        return " ".join(render_sentence(s, facts, self.notes) for s in (section.sentences if sentences is None else sentences))
+        return " ".join(render_sentence(s, facts,
+                                        self.notes) for s in (section.sentences if sentences is None else sentences))
 
     def _badge(self, section: Section) -> str:
         return ' <span class="dsa-badge-synthetic">SYNTHETIC DATA</span>' if section.synthetic else ""
@@ -34,7 +44,8 @@ class Briefing:
     def title_html(self) -> str:
         """Return the title and a one-paragraph context of the case (dates from the shipped case timeline)."""
         p = html.escape(self.platform)
-        parts = [f"<h1>DSA compliance briefing: {p}</h1>", f"<p>What the evidence in this project says about {p}, "
+        parts = [f"<h1>DSA compliance briefing: {p}</h1>",
+                 f"<p>What the evidence in this project says about {p}, "
                  "how sure we are, and where every number comes from."]
         if self.platform == "AliExpress":
             import polars as pl
@@ -43,7 +54,8 @@ class Briefing:
 
             timeline = catalog.load("aliexpress_case_timeline")
             facts = {}
-            for key, event in (("opened", "Formal proceedings opened"), ("binding", "Commitments made binding")):
+            for key, event in (("opened", "Formal proceedings opened"), ("binding",
+                                                                         "Commitments made binding")):
                 row = timeline.filter(pl.col("event") == event).row(0, named=True)
                 facts[key] = Fact(key, event, row["date"], row["date"].strftime("%-d %B %Y"),
                                   Source(f"AliExpress DSA case: {event.lower()}", url=row["source_url"]))
@@ -54,6 +66,9 @@ class Briefing:
                 "hidden links) binding.", facts, self.notes))
         else:
             parts.append(f"This briefing applies the checks developed for the Commission's AliExpress case to {p}.")
+        if self.evidence is not None:
+            parts.append(f"The listing, risk and hidden-link sections rest on the analyst's own capture(s), "
+                         f"{html.escape(self.evidence.names)}, named with their sha256 in the notes.")
         parts.append("Numbered notes point to the sources at the end; figures from synthetic (made-up, demonstration) "
                      "data are marked <span class=\"dsa-badge-synthetic\">SYNTHETIC DATA</span>.</p>")
         return parts[0] + "\n" + " ".join(parts[1:])

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import time
 from pathlib import Path
 
 from dsa_explore import __version__
 from dsa_explore.core import paths, platforms
+from dsa_explore.core.errors import InputFileError
 
 NOTEBOOK_NAME = "briefing.ipynb"
 EXPLORATION_TAG = "exploration-only"
@@ -60,9 +62,10 @@ def dataset_versions() -> str:
     return ", ".join(f"{name} v{ds.version}" for name, ds in sorted(catalog.all_datasets().items()))
 
 
-def output_path(platform: str) -> Path:
-    """Return the default output path of a platform's briefing (reports/briefing-<slug>.html)."""
-    return paths.reports_dir() / f"briefing-{platforms.slug(platform)}.html"
+def output_path(platform: str, from_captures: bool = False) -> Path:
+    """Return the default output path of a platform's briefing (reports/briefing-<slug>[-from-captures].html)."""
+    tail = "-from-captures" if from_captures else ""
+    return paths.reports_dir() / f"briefing-{platforms.slug(platform)}{tail}.html"
 
 
 def _inject_platform(nb, platform: str) -> None:
@@ -77,14 +80,13 @@ def _inject_platform(nb, platform: str) -> None:
 
 
 def execute(platform: str, notebook: Path | None = None, timeout: int = 600, *,
-            sor_store: str | Path | None = None):
+            sor_store: str | Path | None = None, env: dict[str, str] | None = None):
     """Execute the briefing notebook for ``platform`` and return the executed notebook node.
 
     ``sor_store`` (a folder written by ``dsa-explore sor ingest``) is handed to the kernel as
     ``DSA_EXPLORE_SOR_STORE`` so that every statements-of-reasons number and chart comes from it.
+    ``env`` is the kernel's environment (default: this process's).
     """
-    import os
-
     import nbformat
     from nbclient import NotebookClient
 
@@ -93,7 +95,7 @@ def execute(platform: str, notebook: Path | None = None, timeout: int = 600, *,
     notebook = notebook or paths.notebooks_dir() / NOTEBOOK_NAME
     nb = nbformat.read(notebook, as_version=4)
     _inject_platform(nb, platform)
-    env = dict(os.environ)
+    env = dict(os.environ if env is None else env)
     if sor_store is not None:
         env[STORE_ENV] = str(Path(sor_store).resolve())
     NotebookClient(nb, timeout=timeout, kernel_name="python3",
@@ -130,8 +132,24 @@ def export_html(nb, platform: str) -> str:
     return body
 
 
+def _capture_env(captures) -> dict[str, str]:
+    """Return the environment for the executed notebook: :data:`capture.CAPTURE_ENV` set to the capture paths."""
+    from dsa_explore.briefing import capture
+
+    env = dict(os.environ)
+    env.pop(capture.CAPTURE_ENV, None)
+    if captures:
+        missing = [str(p) for p in captures if not Path(p).exists()]
+        if missing:
+            raise InputFileError(f"capture path(s) not found: {', '.join(missing)} (expected capture folders or "
+                                 ".har, .warc, .warc.gz, .wacz, .html files)", file=missing[0],
+                                 expected="an existing capture folder or file")
+        env[capture.CAPTURE_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in captures)
+    return env
+
+
 def build(platform: str | None = None, output: str | Path | None = None, *, verbose: bool = True,
-          sor_store: str | Path | None = None) -> Path:
+          sor_store: str | Path | None = None, captures=()) -> Path:
     """Execute ``notebooks/briefing.ipynb`` for ``platform`` and write the offline HTML briefing.
 
     Parameters
@@ -145,12 +163,18 @@ def build(platform: str | None = None, output: str | Path | None = None, *, verb
     sor_store
         A statements-of-reasons store (``dsa-explore sor ingest ... --store DIR``) to draw every SoR
         number and chart from instead of the shipped extract.
+    captures
+        Capture folders or files (``.har``, ``.warc``, ``.warc.gz``, ``.wacz``, ``.html``): the listing,
+        risk and hidden-link sections then rest on them instead of synthetic data
+        (:mod:`dsa_explore.briefing.capture`); the default output becomes
+        ``reports/briefing-<platform>-from-captures.html``. Without it the briefing is unchanged.
 
     Returns
     -------
     Path
         The path written. Raises :class:`~dsa_explore.core.errors.UnknownPlatformError` for a
-        platform with no briefing and ``FileNotFoundError`` for a ``sor_store`` that is not a store.
+        platform with no briefing, ``FileNotFoundError`` for a ``sor_store`` that is not a store and
+        :class:`~dsa_explore.core.errors.InputFileError` for a capture path that does not exist.
     """
     platform = platforms.resolve(platform)
     if sor_store is not None:
@@ -159,13 +183,17 @@ def build(platform: str | None = None, output: str | Path | None = None, *, verb
         if not Store(sor_store).manifest_path.exists():
             raise FileNotFoundError(f"{sor_store}: no statements-of-reasons store here (no manifest.json); "
                                     f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {sor_store}")
-    out = Path(output) if output else output_path(platform)
+    captures = list(captures)
+    out = Path(output) if output else output_path(platform, from_captures=bool(captures))
     started = time.perf_counter()
+    env = _capture_env(captures)
     if verbose:
-        print(f"[briefing] executing {NOTEBOOK_NAME} for {platform} ...", flush=True)
-    nb = execute(platform, sor_store=sor_store)
+        what = f" on the capture(s) {', '.join(str(c) for c in captures)}" if captures else ""
+        print(f"[briefing] executing {NOTEBOOK_NAME} for {platform}{what} ...", flush=True)
+    nb = execute(platform, sor_store=sor_store, env=env)
     if verbose:
-        print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...", flush=True)
+        print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...",
+              flush=True)
     body = export_html(nb, platform)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")

@@ -79,6 +79,7 @@ class Sentence(str):
     summary: bool
 
     def __new__(cls, template: str, summary: bool = False) -> Sentence:
+        """Return the sentence ``template``, marked for the summary when ``summary``."""
         obj = super().__new__(cls, template)
         obj.summary = summary
         return obj
@@ -111,6 +112,7 @@ class Section:
         return marked or self.sentences[:1]
 
     def fact(self, key: str) -> Fact:
+        """Return the fact with ``key`` (KeyError listing the section's fact keys otherwise)."""
         for f in self.facts:
             if f.key == key:
                 return f
@@ -127,15 +129,18 @@ class Footnotes:
         self._order: list[Source] = []
 
     def number(self, source: Source) -> int:
+        """Return the footnote number of ``source``, numbering it on first use."""
         if source not in self._order:
             self._order.append(source)
         return self._order.index(source) + 1
 
     @property
     def sources(self) -> list[Source]:
+        """Return the sources cited so far, in footnote order."""
         return list(self._order)
 
     def html(self) -> str:
+        """Return the numbered source list as HTML (texts escaped; http(s) URLs linked)."""
         items = []
         for i, src in enumerate(self._order, 1):
             text = html.escape(src.text())

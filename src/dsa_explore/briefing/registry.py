@@ -7,13 +7,26 @@ this tuple, so nothing else changes. See ``docs/CONVENTIONS.md``.
 
 from __future__ import annotations
 
-from dsa_explore.briefing.sections import links, listings, penalties, resources, risk, sor
+from dsa_explore.briefing.sections import (
+    links,
+    listings,
+    notices,
+    penalties,
+    resources,
+    risk,
+    safetygate,
+    sor,
+    sor_text,
+)
 
 SECTIONS = (
     resources,
+    notices,
     listings,
     sor,
+    sor_text,
     risk,
+    safetygate,
     links,
     penalties,
 )

@@ -104,10 +104,17 @@ def published_beside_ours(ours: pl.DataFrame, published: pl.DataFrame, *, title:
         pl.col("design").alias("detail"), pl.lit("this sample: probability design").alias("selection"),
         pl.lit("").alias("source_url"))
     b = _check(published, ["platform", "study", "year", "product_group", "selection_mechanism", "n", "estimate", "low",
-                           "high", "outcome_definition", "source_url"]).select(
-        pl.format("{} · {} · {} ({})", "study", "platform", "product_group", "outcome_definition").alias("row"),
+                           "high", "outcome_definition", "source_url"]
+               ).filter(pl.col("estimate").is_not_null()).select(
+        pl.format("{} · {} · {} ({})", "study",
+                  (pl.when(pl.col("platform") == "several").then(pl.col("platforms_covered"))
+                   .otherwise("platform")
+                   if "platforms_covered" in published.columns else pl.col("platform")),
+                  "product_group", "outcome_definition").alias("row"),
         "platform", "estimate", "low", "high", "n",
-        pl.format("{}/{} {}", "positives", "n", "outcome_definition").alias("detail"),
+        pl.when(pl.col("n").is_not_null()).then(pl.format("{}/{} {}", "positives", "n", "outcome_definition"))
+        .otherwise(pl.format("share {} published, n not published: {}", (pl.col("estimate") * 100).round(0),
+                             "outcome_definition")).alias("detail"),
         pl.format("published: {}", pl.col("selection_mechanism").str.replace_all("_", " ")).alias("selection"),
         "source_url")
     frame = _rounded(pl.concat([a, b], how="vertical_relaxed"))

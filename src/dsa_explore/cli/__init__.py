@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dsa_explore.cli import briefing, data, sor
+from dsa_explore.cli import briefing, capture, data, safetygate, sor
 
 #: The command groups, in the order ``dsa-explore --help`` lists them.
-GROUPS = (briefing, data, sor)
+GROUPS = (briefing, data, sor, safetygate, capture)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,17 +17,27 @@ import sys
 
 from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
+from dsa_explore.readers import transparency as transparency_reports
+from dsa_explore.readers import safetygate
+from dsa_explore.sor import check as sor_totals
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
+from dsa_explore.synth import mock_marketplace
 from dsa_explore.synth import risk as risk_synthetic
+from dsa_explore.synth import sor_texts as sor_synthetic_texts
 
 #: Every dataset build, in the order ``--all`` runs them.
 BUILDS = (
     links_synthetic.BUILD,
     listings_synthetic.BUILD,
     listing_templates.BUILD,
+    transparency_reports.BUILD,
     risk_synthetic.BUILD,
+    mock_marketplace.BUILD,
     sor_extract.BUILD,
+    safetygate.BUILD,
+    sor_totals.BUILD,
+    sor_synthetic_texts.BUILD,
 )
 
 
@@ -37,12 +47,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_list)
     sub = p.add_subparsers(dest="data_command")
     sub.add_parser("list", help="list the shipped datasets with their provenance").set_defaults(func=cmd_list)
-    sub.add_parser("builds", help="list every dataset build with its outputs and inputs").set_defaults(func=cmd_builds)
+    sub.add_parser("builds",
+                   help="list every dataset build with its outputs and inputs").set_defaults(func=cmd_builds)
     p_build = sub.add_parser("build", help="rebuild datasets and their provenance records")
-    p_build.add_argument("names", nargs="*", metavar="NAME", help="build name(s); see `dsa-explore data builds`")
+    p_build.add_argument("names", nargs="*", metavar="NAME",
+                         help="build name(s); see `dsa-explore data builds`")
     p_build.add_argument("--all", action="store_true", help="every build whose inputs are shipped")
-    p_build.add_argument("--to", default=None, metavar="DIR", help="data folder to write into (default: data/)")
-    p_build.add_argument("--source", default=None, metavar="FILE", help="the external input of a build that needs one")
+    p_build.add_argument("--to", default=None, metavar="DIR",
+                         help="data folder to write into (default: data/)")
+    p_build.add_argument("--source", default=None, metavar="FILE",
+                         help="the external input of a build that needs one")
     p_build.set_defaults(func=cmd_build)
 
 

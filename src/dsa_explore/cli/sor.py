@@ -6,7 +6,9 @@ Registered into the ``dsa-explore`` command by :func:`register`; importing this 
     dsa-explore sor ingest DUMP_OR_DIR... --store DIR [--since D --until D --platform P]
                            [--executor local|dask|dask-local --scheduler ADDR --workers N]
     dsa-explore sor summary --store DIR --by platform,category [--format csv|table] [--accounting]
-    dsa-explore sor download --date D [--platform P] --to DIR [--base-url URL]
+    dsa-explore sor download (--date D | --since D1 --until D2) [--platform P] --to DIR [--base-url URL]
+                             [--timeout S] [--max-gb N]
+    dsa-explore sor check --store DIR --totals FILE
 
 Exit codes: 0 success; 1 when a dump or member was refused (the rest is ingested and the message
 names dump and member); 2 for usage errors.
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+from dsa_explore.cli import sor_rows as cli_rows
 
 
 def register(subparsers) -> None:
@@ -34,6 +38,10 @@ def register(subparsers) -> None:
     p_in.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     p_in.add_argument("--force", action="store_true", help="re-ingest dumps even when unchanged")
     p_in.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p_in.add_argument("--wait", action=argparse.BooleanOptionalAction, default=True,
+                      help="when another ingest is writing the store, wait for it (default) or, with "
+                           "--no-wait, stop with exit code 2")
+    cli_rows.add_ingest_options(p_in)
     p_in.set_defaults(func=cmd_ingest)
 
     p_sum = sub.add_parser("summary", help="print counts from a store (CSV or table), or its row account")
@@ -47,16 +55,33 @@ def register(subparsers) -> None:
     p_sum.add_argument("--accounting", action="store_true", help="print the per-dump row account instead")
     p_sum.set_defaults(func=cmd_summary)
 
-    p_dl = sub.add_parser("download", help="download one daily dump (resumable, sha1-verified)")
-    p_dl.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p_dl = sub.add_parser("download", help="download daily dumps: one day or a period (resumable, sha1-verified)")
+    when = p_dl.add_mutually_exclusive_group(required=True)
+    when.add_argument("--date", help="one day, YYYY-MM-DD")
+    when.add_argument("--since", help="first day of a period, YYYY-MM-DD (with --until)")
+    p_dl.add_argument("--until", help="last day of the period, YYYY-MM-DD (default: --since)")
     p_dl.add_argument("--platform", default=None, help="per-platform dump (default: global)")
     p_dl.add_argument("--version", choices=("full", "light"), default="full")
     p_dl.add_argument("--to", required=True, help="destination folder")
     p_dl.add_argument("--base-url", default=None, help="bucket URL (default: the Commission's public bucket)")
+    p_dl.add_argument("--timeout", type=float, default=60.0,
+                      help="seconds without data before a connection is resumed (default 60)")
+    p_dl.add_argument("--max-gb", type=float, default=None,
+                      help="stop before downloading more than this many GB in total (default 2000)")
     p_dl.set_defaults(func=cmd_download)
+
+    p_ck = sub.add_parser("check", help="compare each ingested day with the published per-day totals")
+    p_ck.add_argument("--store", required=True, help="store folder written by `sor ingest`")
+    p_ck.add_argument("--totals", required=True,
+                      help="CSV or Parquet with columns date,rows (shipped: data/tdb/sor-daily-totals.csv)")
+    p_ck.add_argument("--format", choices=("csv", "table"), default="csv")
+    p_ck.set_defaults(func=cmd_check)
+
+    cli_rows.register(sub)          # search, sample, rows (the row store)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from dsa_explore.core.safetext import escape_controls
     from dsa_explore.sor import ingest as ing
 
     if args.executor == "dask" and not args.scheduler:
@@ -65,15 +90,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     try:
         report = ing.ingest(args.paths, args.store, since=args.since, until=args.until, platforms=args.platform,
                             executor=args.executor, scheduler=args.scheduler, workers=args.workers,
-                            progress=not args.no_progress, force=args.force)
-    except (FileNotFoundError, ValueError) as exc:
+                            progress=not args.no_progress, force=args.force, wait=args.wait, rows=args.rows,
+                            columns=cli_rows._split(args.columns))
+    except (FileNotFoundError, ValueError, ing.StoreLocked) as exc:
         print(f"dsa-explore sor ingest: {exc}", file=sys.stderr)
         return 2
     rate = report.rows_read / report.seconds if report.seconds else 0
     for d in report.dumps:
         print(f"{d.dump}\t{d.action}\t{d.status}\trows_read={d.rows_read}\trows_summarised={d.rows_summarised}")
         for e in d.errors:
-            print(f"dsa-explore sor ingest: refused: {e['error']}", file=sys.stderr)
+            # member names come from the zip: untrusted, escaped like the data
+            print(f"dsa-explore sor ingest: refused: {escape_controls(e['error'])}", file=sys.stderr)
     print(f"{len(report.dumps)} dump(s), {report.members} member(s), {report.rows_read:,} rows read in "
           f"{report.seconds:.1f} s ({rate:,.0f} rows/s)", file=sys.stderr)
     return 0 if report.ok else 1
@@ -82,6 +109,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_summary(args: argparse.Namespace) -> int:
     import polars as pl
 
+    from dsa_explore.core.safetext import escape_controls, safe_frame
     from dsa_explore.sor import query
 
     try:
@@ -94,12 +122,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
                 present = set(query.platforms(args.store))
                 for name in query.canonical_platforms(args.platform):
                     if name not in present:
-                        print(f"dsa-explore sor summary: no statements of reasons of platform {name!r} in "
-                              f"{args.store}; platforms there: {', '.join(sorted(present)) or '(none)'}",
+                        there = ", ".join(escape_controls(p) for p in sorted(present)) or "(none)"
+                        print(f"dsa-explore sor summary: no statements of reasons of platform "
+                              f"'{escape_controls(name)}' in {args.store}; platforms there: {there}",
                               file=sys.stderr)
     except (ValueError, FileNotFoundError) as exc:
         print(f"dsa-explore sor summary: {exc}", file=sys.stderr)
         return 2
+    # text from the data is untrusted: control characters escaped, formulas neutralised in CSV
+    frame = safe_frame(frame, csv=args.format == "csv")
     if args.format == "csv":
         sys.stdout.write(frame.write_csv())
     else:
@@ -112,10 +143,59 @@ def cmd_download(args: argparse.Namespace) -> int:
     from dsa_explore.sor import download as dl
 
     kwargs = {"base_url": args.base_url} if args.base_url else {}
+    kwargs.update(platform=args.platform, version=args.version, timeout=args.timeout)
+    max_bytes = int(args.max_gb * 1e9) if args.max_gb is not None else dl.MAX_BYTES
+    if args.date:
+        if args.until:
+            print("dsa-explore sor download: --until goes with --since, not --date", file=sys.stderr)
+            return 2
+        try:
+            path = dl.download(args.date, args.to, progress=True, max_bytes=max_bytes, **kwargs)
+        except (dl.DownloadError, ValueError) as exc:
+            print(f"dsa-explore sor download: {exc}", file=sys.stderr)
+            return 1
+        print(path)
+        return 0
+
+    def said(rec) -> None:
+        if rec.path is not None:
+            print(rec.path, flush=True)
+        else:
+            print(f"dsa-explore sor download: {rec.date}: {rec.error}", file=sys.stderr, flush=True)
+
     try:
-        path = dl.download(args.date, args.to, platform=args.platform, version=args.version, progress=True, **kwargs)
-    except (dl.DownloadError, ValueError) as exc:
+        done = dl.download_period(args.since, args.until or args.since, args.to, max_bytes=max_bytes,
+                                  on_day=said, progress=sys.stderr.isatty(), **kwargs)
+    except ValueError as exc:
         print(f"dsa-explore sor download: {exc}", file=sys.stderr)
-        return 1
-    print(path)
-    return 0
+        return 2
+    failed = [r.date for r in done if r.error]
+    print(f"dsa-explore sor download: {len(done) - len(failed)} of {len(done)} day(s) downloaded"
+          + (f"; failed: {', '.join(failed)}" if failed else "") + f"; next: dsa-explore sor ingest {args.to} --store DIR",
+          file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from dsa_explore.sor import check as ck
+
+    try:
+        frame = ck.check(args.store, args.totals)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"dsa-explore sor check: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=200):
+            print(frame)
+    differs = frame.filter(pl.col("status") == "differs")
+    for r in differs.iter_rows(named=True):
+        print(f"dsa-explore sor check: {r['date']}: {r['rows_in_store']:,} rows read from {r['dump']} "
+              f"({r['dump_status']}), {r['published']:,} published ({r['difference']:+,})", file=sys.stderr)
+    counts = dict(frame.group_by("status").len().iter_rows())
+    print("dsa-explore sor check: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts)) if counts
+          else "dsa-explore sor check: the store holds no dump", file=sys.stderr)
+    return 1 if differs.height else 0

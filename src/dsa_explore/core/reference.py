@@ -12,7 +12,8 @@ from datetime import date
 MEMBER_STATES = ("AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
                  "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK")
 #: The 24 official EU languages (ISO 639-1).
-EU_LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv",
+EU_LANGUAGES = ("bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt",
+                "lv",
                 "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv")
 #: Country-code aliases (EU protocol order uses EL for Greece, UK for the United Kingdom).
 COUNTRY_ALIASES = {"EL": "GR", "UK": "GB"}
@@ -33,7 +34,8 @@ BREAKS: tuple[tuple[date, str, str], ...] = (
      "(alternating with 'Amazon' until 2024-04-28)"),
     (date(2024, 6, 28), "Google Shopping scope", "Google Shopping stops reporting 'not eligible for "
      "personalised ads' notifications"),
-    (date(2025, 5, 30), "Google Shopping scope", "Google Shopping stops reporting 'additional grounds' notifications"),
+    (date(2025, 5, 30), "Google Shopping scope",
+     "Google Shopping stops reporting 'additional grounds' notifications"),
     (date(2025, 7, 1), "v2 taxonomy", "categories and keywords switch to the v2 taxonomy (Implementing "
      "Regulation (EU) 2024/2835)"),
 )

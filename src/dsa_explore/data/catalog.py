@@ -74,22 +74,27 @@ class Dataset:
 
     @property
     def format(self) -> str:
+        """Return the file format: csv, parquet or raw."""
         return self.meta.get("format", "csv")
 
     @property
     def schema(self) -> dict[str, str]:
+        """Return column -> type name from the record (empty for raw files)."""
         return dict(self.meta.get("schema") or {})
 
     @property
     def version(self) -> str:
+        """Return the dataset version from the record."""
         return str(self.meta.get("version") or self.meta.get("retrieved") or "unversioned")
 
     @property
     def synthetic(self) -> bool:
+        """Return whether the record marks the dataset as synthetic."""
         return bool(self.meta.get("synthetic", False))
 
     @property
     def relpath(self) -> str:
+        """Return the file path relative to the data folder."""
         try:
             return self.path.relative_to(paths.data_dir()).as_posix()
         except ValueError:
@@ -248,7 +253,8 @@ def load(name: str) -> pl.DataFrame:
     ds = get(name)
     verify_checksum(ds)
     if ds.format == "raw":
-        raise CatalogError(ds.path, "is a raw file, not a table", f"use catalog.path({name!r}) and its own reader")
+        raise CatalogError(ds.path, "is a raw file, not a table",
+                           f"use catalog.path({name!r}) and its own reader")
     if ds.format == "csv":
         frame = pl.read_csv(ds.path, infer_schema=False, null_values=[""], encoding="utf8")
         _check_columns(ds, frame.columns)
@@ -267,7 +273,8 @@ def load(name: str) -> pl.DataFrame:
 
 def infer_schema(file: Path) -> dict[str, str]:
     """Return a schema dict inferred from a CSV or Parquet file (for new datasets)."""
-    frame = pl.read_parquet(file) if file.suffix == ".parquet" else pl.read_csv(file, infer_schema_length=None)
+    frame = pl.read_parquet(file) if file.suffix == ".parquet" else pl.read_csv(file,
+                                                                                infer_schema_length=None)
     schema = {}
     for col, dtype in frame.schema.items():
         if isinstance(dtype, pl.Datetime):
@@ -377,7 +384,8 @@ def _verify(names: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m dsa_explore.data.catalog list|verify|dictionary|refresh``."""
-    parser = argparse.ArgumentParser(prog="python -m dsa_explore.data.catalog", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m dsa_explore.data.catalog",
+                                     description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="print the catalogue")
     p_verify = sub.add_parser("verify", help="verify checksum and schema of every dataset")

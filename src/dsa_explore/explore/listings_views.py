@@ -33,8 +33,10 @@ def formal_prevalence(sample: pl.DataFrame):
 def outcomes(sample: pl.DataFrame):
     """Formal non-compliance (desk) beside lab-confirmed unsafe, per platform: table and chart."""
     both = pl.concat([
-        listings.prevalence_table(sample, FORMAL).with_columns(outcome=pl.lit("formal non-compliance (desk)")),
-        listings.prevalence_table(sample, UNSAFE).with_columns(outcome=pl.lit("unsafe (lab-tested sub-sample)")),
+        listings.prevalence_table(sample,
+                                  FORMAL).with_columns(outcome=pl.lit("formal non-compliance (desk)")),
+        listings.prevalence_table(sample,
+                                  UNSAFE).with_columns(outcome=pl.lit("unsafe (lab-tested sub-sample)")),
     ])
     chart = lc.outcome_comparison(
         both, title="Formal non-compliance vs lab-confirmed unsafe", synthetic=True,
@@ -51,7 +53,8 @@ def estimands(sample: pl.DataFrame):
     frame = pl.concat([listings.prevalence_table(sample, FORMAL, estimand=e)
                        for e in ("listing", "exposure", "seller", "unweighted")])
     chart = lc.estimand_comparison(
-        frame, title="Three estimands of formal non-compliance (plus the naive unweighted share)", synthetic=True,
+        frame, title="Three estimands of formal non-compliance (plus the naive unweighted share)",
+                                   synthetic=True,
         subtitle="listing: design-weighted · exposure: weighted by views · seller: sellers with ≥1 positive",
         description="For each platform, the share of formally non-compliant listings estimated four ways "
                     "(listing-level, exposure-weighted, seller-level, unweighted) with 95% intervals, from the "
@@ -82,11 +85,13 @@ def toys_by_selection(sample: pl.DataFrame) -> pl.DataFrame:
     toys = sample.filter(pl.col("category") == "toys")
     rows = []
     for label in (FORMAL, UNSAFE):
-        design = listings.prevalence_table(toys, label).with_columns(selection=pl.lit("all toys, probability design"))
+        design = listings.prevalence_table(toys,
+                                           label).with_columns(selection=pl.lit("all toys, probability design"))
         top_k = listings.prevalence_table(toys.filter(pl.col("selection_mechanism") == "search_top_k"), label,
                                           estimand="unweighted").with_columns(selection=pl.lit("top-20 search results"))
         rows += [design.with_columns(label=pl.lit(label)), top_k.with_columns(label=pl.lit(label))]
-    return (pl.concat(rows).select("label", "platform", "selection", "n", "k", pl.col("estimate", "low", "high").round(3))
+    return (pl.concat(rows).select("label", "platform", "selection", "n", "k", pl.col("estimate", "low",
+                                                                                      "high").round(3))
             .sort("label", "platform", "selection"))
 
 

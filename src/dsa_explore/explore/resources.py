@@ -17,7 +17,8 @@ SORTS = {"users per moderator (worst first)": ("users_per_moderator", True),
          "language": ("language", False)}
 
 
-def explorer_view(cov: pl.DataFrame, platform: str, period: str, sort: str = "users per moderator (worst first)",
+def explorer_view(cov: pl.DataFrame, platform: str, period: str,
+                  sort: str = "users per moderator (worst first)",
                   only_gaps: bool = False) -> pl.DataFrame:
     """Return the language table shown for one platform and period.
 
@@ -45,7 +46,8 @@ def explorer(cov: pl.DataFrame):  # pragma: no cover - needs a running kernel to
 
     platforms = sorted(cov["platform"].unique().to_list())
     periods = [p for p in PERIOD_LABELS if p in cov["period"].unique().to_list()]
-    pick_platform = w.Dropdown(options=platforms, value="AliExpress" if "AliExpress" in platforms else platforms[0],
+    pick_platform = w.Dropdown(options=platforms,
+                               value="AliExpress" if "AliExpress" in platforms else platforms[0],
                                description="Platform")
     pick_period = w.Dropdown(options=periods, value=periods[0], description="Period")
     pick_sort = w.Dropdown(options=list(SORTS), description="Sort by")

@@ -31,7 +31,8 @@ EDGE_SIGNATURES: dict[str, frozenset[tuple[str, str]]] = {
     "redirects_to": frozenset({("external_domain", "external_domain"), ("external_domain", "listing")}),
     "affiliate_promotes": frozenset({("affiliate", "listing"), ("affiliate", "external_domain")}),
     "recommended_with": frozenset({("listing", "listing")}),
-    "suggested_for": frozenset({("search_suggestion", "listing"), ("search_suggestion", "search_suggestion")}),
+    "suggested_for": frozenset({("search_suggestion", "listing"), ("search_suggestion",
+                                                                   "search_suggestion")}),
     "shares_image": frozenset({("listing", "image_hash"), ("image_hash", "listing")}),
     "sold_by": frozenset({("listing", "seller")}),
 }
@@ -85,6 +86,7 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
+        """Return whether every row was kept (no row rejected)."""
         return self.rejected_nodes.height == 0 and self.rejected_edges.height == 0
 
     def summary(self) -> pl.DataFrame:
@@ -122,6 +124,7 @@ class ValidationReport:
 
 
 def require_columns(frame: pl.DataFrame, required: Sequence[str], what: str) -> None:
+    """Raise :class:`GraphError` naming the missing required columns of ``what`` (nodes or edges)."""
     if not isinstance(frame, pl.DataFrame):
         raise TypeError(f"{what} must be a polars DataFrame, got {type(frame).__name__}")
     missing = [c for c in required if c not in frame.columns]
@@ -131,6 +134,7 @@ def require_columns(frame: pl.DataFrame, required: Sequence[str], what: str) -> 
 
 
 def as_string_columns(frame: pl.DataFrame, columns: Sequence[str], what: str) -> pl.DataFrame:
+    """Return ``frame`` with ``columns`` as strings (raising :class:`GraphError` for a column that cannot be)."""
     for c in columns:
         if c not in frame.columns:
             continue
@@ -204,7 +208,8 @@ def validate(nodes: pl.DataFrame, edges: pl.DataFrame, *, strict: bool = False,
     )
     e = e.with_columns(edge_reason.alias("reason"))
     kept_edges = e.filter(pl.col("reason").is_null()).drop("row", "reason", "src_type", "dst_type", "_fits")
-    rejected_edges = e.filter(pl.col("reason").is_not_null()).select("row", "src", "dst", "edge_type", "reason")
+    rejected_edges = e.filter(pl.col("reason").is_not_null()).select("row", "src", "dst", "edge_type",
+                                                                     "reason")
     report = ValidationReport(nodes=kept_nodes, edges=kept_edges, rejected_nodes=rejected_nodes,
                               rejected_edges=rejected_edges, nodes_read=nodes.height, edges_read=edges.height,
                               source=source)
@@ -215,13 +220,15 @@ def validate(nodes: pl.DataFrame, edges: pl.DataFrame, *, strict: bool = False,
     return report
 
 
-def read_graph_csv(nodes_file: str | Path, edges_file: str | Path, *, strict: bool = True) -> ValidationReport:
+def read_graph_csv(nodes_file: str | Path, edges_file: str | Path, *,
+                   strict: bool = True) -> ValidationReport:
     """Read a node CSV and an edge CSV (all columns as text) and :func:`validate` them.
 
     Errors and the report name the file; ``row`` N is CSV line N + 1.
     """
     frames = {}
-    for what, f, required in (("nodes", nodes_file, REQUIRED_NODE_COLUMNS), ("edges", edges_file, REQUIRED_EDGE_COLUMNS)):
+    for what, f, required in (("nodes", nodes_file, REQUIRED_NODE_COLUMNS), ("edges", edges_file,
+                                                                             REQUIRED_EDGE_COLUMNS)):
         f = Path(f)
         if not f.exists():
             raise GraphError(f"{f}: file not found (expected the {what} table as CSV)")

@@ -20,7 +20,8 @@ BASE_FIELDS: dict[str, pl.DataType] = {
 RISK_FIELDS: dict[str, tuple[pl.DataType, str]] = {
     "description": (pl.String(), "listing description text"),
     "markings": (pl.String(), "markings declared or read (OCR) from product images, e.g. 'CE', warnings"),
-    "linked_text": (pl.String(), "titles/text of pages the listing links to (off-platform or other listings)"),
+    "linked_text": (pl.String(),
+                    "titles/text of pages the listing links to (off-platform or other listings)"),
     "seller_authorised_brands": (pl.String(), "';'-separated brands the seller has proven authorisation for"),
     "seller_registered_on": (pl.Date(), "date the seller account was opened"),
     "seller_new_listings_30d": (pl.Int64(), "listings the seller created in the 30 days before observed_on"),
@@ -43,4 +44,13 @@ RISK_FIELDS: dict[str, tuple[pl.DataType, str]] = {
     "trader_self_certified": (pl.Boolean(), "DSA Art. 30(1)(e): self-certification given"),
     "image_hash": (pl.String(), "perceptual hash (hex) of the main image"),
     "ean": (pl.String(), "EAN-13 / GTIN of the product"),
+}
+
+#: Optional fields: added as empty when absent (filled by other modules before scoring).
+OPTIONAL_FIELDS: dict[str, tuple[pl.DataType, str]] = {
+    "safety_gate_alerts": (
+        pl.String(),
+        "Safety Gate alerts the listing matches, 'case number <alert URL>' joined by '; ' "
+        "(filled by dsa_explore.analysis.safetygate_match.annotate_listings)",
+    ),
 }

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import struct
 import zipfile
@@ -48,12 +49,31 @@ import polars as pl
 from dsa_explore.core.errors import RefusedDataError
 from dsa_explore.sor import schema, taxonomy
 
+try:
+    from isal import isal_zlib as _isal_zlib
+except ImportError:    # isal is a pinned dependency; without it the ingest falls back to zlib
+    _isal_zlib = None
+
+#: The inflate members are decompressed with: ``isal`` (python-isal, ISA-L's inflate, about 2.4x
+#: zlib's on these members) when installed, else ``zlib``; ``DSA_EXPLORE_SOR_INFLATE=zlib`` forces
+#: zlib (to compare). The ingest and the benchmark's floor (:func:`drain_member`) use the same.
+INFLATE = os.environ.get("DSA_EXPLORE_SOR_INFLATE") or ("isal" if _isal_zlib is not None else "zlib")
+_INFLATE_ERRORS = (zlib.error,) if _isal_zlib is None else (zlib.error, _isal_zlib.error)
+#: Compressed bytes fed to the inflater at a time.
+INFLATE_INPUT_BYTES = 64 * 1024
+
 #: Largest CSV member accepted (declared uncompressed size). Real chunks are ~100 MB (100k rows).
 MAX_MEMBER_BYTES = 2 * 1024**3
 #: Largest inner zip accepted inside the outer zip.
 MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
+#: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
+#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte offset, as soon as the limit is
+#: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+csv.field_size_limit(MAX_LINE_BYTES)     # Python's csv module refused fields above 131,072 characters
 
 _NEEDED = list(schema.NEEDED)
 _DUMP_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)$")
@@ -99,6 +119,12 @@ class MemberTask:
     index: int           # position of the member in the dump (stable order)
     platforms: tuple[str, ...] | None = None      # canonical platform filter, None = all
     exclude_hashes: tuple[int, ...] = ()           # uuid hashes seen in an earlier member (duplicates)
+    #: where the (stored) inner zip's local header is in the outer zip, and its size, as planned:
+    #: a worker opens the inner zip there instead of parsing the outer zip's whole central directory
+    #: for every member (which made a dump's time grow with the square of its member count); -1 = look it up
+    inner_offset: int = -1
+    inner_size: int = 0
+    rows: object = None                            # a dsa_explore.sor.rows.RowSpec: also keep the rows
 
     @property
     def label(self) -> str:
@@ -119,6 +145,7 @@ class MemberResult:
     layout: str | None = None
     uuid_hashes: object = None      # UInt64 polars Series of the member's kept uuid hashes
     error: str | None = None
+    row_files: list | None = None   # staged row files (dsa_explore.sor.rows.RowSink.finish) when task.rows
 
 
 # -------------------------------------------------------------------------------------------------
@@ -178,6 +205,24 @@ def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) ->
                                              f"({info.compress_size:,} → {info.file_size:,} bytes); limit {MAX_RATIO}:1")
 
 
+def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size: int) -> zipfile.ZipFile:
+    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file (the
+    header must name ``inner_name``): a window on the outer file, nothing extracted or re-listed."""
+    fh.seek(header_offset)
+    local = fh.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
+    flags, = struct.unpack("<H", local[6:8])
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    raw = fh.read(name_len)
+    name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+    if name != inner_name:
+        raise MemberRefused(dump, inner_name, f"the local header at offset {header_offset:,} names {name!r}: "
+                                              "the dump changed since it was planned")
+    start = header_offset + 30 + name_len + extra_len
+    return zipfile.ZipFile(_SubFile(fh, start, size))
+
+
 def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfile.ZipFile:
     """Open the inner zip ``inner_name`` without extracting it (a window on the outer file if stored)."""
     try:
@@ -187,13 +232,7 @@ def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfi
     _check_info(dump, inner_name, info, MAX_INNER_BYTES)
     try:
         if info.compress_type == zipfile.ZIP_STORED:
-            fh.seek(info.header_offset)
-            local = fh.read(30)
-            if len(local) < 30 or local[:4] != b"PK\x03\x04":
-                raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
-            name_len, extra_len = struct.unpack("<HH", local[26:30])
-            start = info.header_offset + 30 + name_len + extra_len
-            return zipfile.ZipFile(_SubFile(fh, start, info.compress_size))
+            return _open_stored_inner(fh, dump, inner_name, info.header_offset, info.compress_size)
         return zipfile.ZipFile(outer.open(info))   # compressed inner zip: slow but correct
     except MemberRefused:
         raise
@@ -201,12 +240,51 @@ def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfi
         raise MemberRefused(dump, inner_name, f"corrupt or truncated inner zip ({exc})") from exc
 
 
+def _open_task_inner(fh, task: MemberTask) -> zipfile.ZipFile:
+    """Open the inner zip of ``task``: where the plan found it, or by looking it up in the outer zip."""
+    try:
+        if task.inner_offset >= 0:
+            return _open_stored_inner(fh, task.dump, task.inner, task.inner_offset, task.inner_size)
+        try:
+            outer = zipfile.ZipFile(fh)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
+        return _open_inner(outer, fh, task.dump, task.inner)
+    except MemberRefused:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+        raise MemberRefused(task.dump, task.inner, f"corrupt or truncated inner zip ({exc})") from exc
+
+
+def _plan_inner(outer: zipfile.ZipFile, fh, path: Path, info: DumpInfo, inner_info: zipfile.ZipInfo, index: int,
+                platforms, tasks: list, errors: list) -> int:
+    """Append the CSV members of one inner zip to ``tasks`` (others to ``errors``); return the next index."""
+    name = inner_info.filename
+    inner = _open_inner(outer, fh, info.stem, name)
+    stored = inner_info.compress_type == zipfile.ZIP_STORED
+    where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
+    with inner:
+        for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
+            if csv_info.is_dir():
+                continue
+            label = f"{name}/{csv_info.filename}"
+            if not csv_info.filename.endswith(".csv"):
+                errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
+                                                         "unexpected member (expected .csv); skipped"})
+                continue
+            tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name, member=csv_info.filename,
+                                    index=index, platforms=platforms, **where))
+            index += 1
+    return index
+
+
 def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
     """List the CSV members of dump ``path`` (central directories only).
 
     Returns ``(tasks, errors)``: an inner zip that cannot be opened, or an unexpected member name,
     becomes an error record ``{"member": ..., "error": ...}`` while the other members are planned.
-    Raises :class:`MemberRefused` when the outer zip itself is unreadable.
+    Raises :class:`MemberRefused` when the outer zip itself is unreadable, or holds no CSV member at
+    all (an empty dump is refused, not ingested as a complete day of 0 rows).
     """
     path = Path(path)
     info = parse_dump_name(path)
@@ -231,21 +309,13 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
                                                         "(expected inner .csv.zip files); skipped"})
                 continue
             try:
-                inner = _open_inner(outer, fh, info.stem, name)
-                with inner:
-                    for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
-                        if csv_info.is_dir():
-                            continue
-                        label = f"{name}/{csv_info.filename}"
-                        if not csv_info.filename.endswith(".csv"):
-                            errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
-                                                                     "unexpected member (expected .csv); skipped"})
-                            continue
-                        tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name,
-                                                member=csv_info.filename, index=index, platforms=platforms))
-                        index += 1
+                index = _plan_inner(outer, fh, path, info, inner_info, index, platforms, tasks, errors)
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
+    if not tasks and not errors:
+        raise MemberRefused(info.stem, "(outer zip)", "empty dump: the zip holds no inner .csv.zip with a CSV "
+                                                      "member (an interrupted download or export?); refused, "
+                                                      "download the day again")
     return tasks, errors
 
 
@@ -266,20 +336,111 @@ class Block(list):
     backslash: bool = True
 
 
-def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[Block]:
+def _inflater():
+    if INFLATE == "isal" and _isal_zlib is not None:
+        return _isal_zlib
+    return zlib
+
+
+def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str, label: str,
+                       read: int | None = None) -> Iterator[bytes]:
+    """Yield the decompressed bytes of member ``info`` of ``inner`` in pieces of at most ``read``
+    bytes (default :data:`READ_BYTES`), CRC-32 and size checked.
+
+    Deflated members are inflated by one loop over the raw compressed bytes with :data:`INFLATE`
+    (``zipfile`` would use zlib and copy its unconsumed input on every read); stored members are
+    read as they are; other methods go through ``zipfile``. Raises :class:`MemberRefused` for
+    corrupt, truncated or encrypted data, or data longer or shorter than declared.
+    """
+    read = read or READ_BYTES
+    if info.flag_bits & 0x1:
+        raise MemberRefused(dump, label, "encrypted member; not readable")
+    if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+        with inner.open(info) as member:
+            while blk := member.read(read):
+                yield blk
+        return
+    _seek_member_data(inner.fp, info, dump, label)
+    z = _inflater()
+    pieces = (_inflated(inner.fp, info, dump, label, read, z) if info.compress_type == zipfile.ZIP_DEFLATED
+              else _stored(inner.fp, info, dump, label, read))
+    crc = total = 0
+    for out in pieces:
+        crc = z.crc32(out, crc)
+        total += len(out)
+        if total > info.file_size:
+            raise MemberRefused(dump, label, f"size mismatch: more than the {info.file_size:,} bytes the header "
+                                             "declares")
+        yield out
+    if total != info.file_size:
+        raise MemberRefused(dump, label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+    if crc != info.CRC:
+        raise MemberRefused(dump, label, f"corrupt data: CRC-32 {crc:08x}, header declares {info.CRC:08x}")
+
+
+def _seek_member_data(fp, info: zipfile.ZipInfo, dump: str, label: str) -> None:
+    """Check the member's local header (signature, name) and seek ``fp`` to its data."""
+    fp.seek(info.header_offset)
+    local = fp.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise MemberRefused(dump, label, "corrupt local header of the member")
+    flags, = struct.unpack("<H", local[6:8])
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    name = fp.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
+    if name != info.orig_filename:
+        raise MemberRefused(dump, label, f"corrupt local header: it names {name!r}, the directory {info.orig_filename!r}")
+    fp.seek(info.header_offset + 30 + name_len + extra_len)
+
+
+def _compressed(fp, size: int, dump: str, label: str) -> bytes:
+    buf = fp.read(size)
+    if not buf:
+        raise MemberRefused(dump, label, "corrupt or truncated data (the zip ends inside the member)")
+    return buf
+
+
+def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) -> Iterator[bytes]:
+    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of at most ``read``."""
+    d = z.decompressobj(-15)
+    remaining = info.compress_size
+    while not d.eof:
+        if d.unconsumed_tail:
+            buf = d.unconsumed_tail
+        elif remaining > 0:
+            buf = _compressed(fp, min(INFLATE_INPUT_BYTES, remaining), dump, label)
+            remaining -= len(buf)
+        else:
+            buf = b""         # the input is all in; the inflater may still hold output (isal does)
+        out = d.decompress(buf, read)
+        if not buf and not out:
+            raise MemberRefused(dump, label, "corrupt or truncated data (the deflate stream does not end)")
+        if out:
+            yield out
+
+
+def _stored(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int) -> Iterator[bytes]:
+    """The bytes of a stored member at ``fp``, in pieces of at most ``read``."""
+    remaining = info.compress_size
+    while remaining > 0:
+        buf = _compressed(fp, min(read, remaining), dump, label)
+        remaining -= len(buf)
+        yield buf
+
+
+def iter_member_chunks(task: MemberTask, block: int | None = None) -> Iterator[Block]:
     """Yield the decompressed bytes of one CSV member in blocks cut at line breaks (CRC-checked).
 
     Each block is a :class:`Block` of bytes-like parts to be joined (this avoids copying 8 MB twice).
 
     Raises :class:`MemberRefused` for a missing member, an implausible size or compression ratio, or
-    corrupt or truncated data (also when the data turns out longer or shorter than declared).
+    corrupt or truncated data (also when the data turns out longer or shorter than declared), and
+    for a line longer than :data:`MAX_LINE_BYTES` (measured when a block cannot be cut: the limit is
+    larger than a block, so a longer line always spans one).
     """
+    block = block or CHUNK_BYTES
+    line_start = None         # member offset where the line being read starts, once a block could not be cut
     with open(task.dump_path, "rb") as fh:
-        try:
-            outer = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-            raise MemberRefused(task.dump, "(outer zip)", f"corrupt or truncated zip ({exc})") from exc
-        inner = _open_inner(outer, fh, task.dump, task.inner)
+        inner = _open_task_inner(fh, task)
         with inner:
             try:
                 info = inner.getinfo(task.member)
@@ -291,27 +452,28 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
             parts.backslash = False
             size = 0
             try:
-                with inner.open(info) as member:
-                    while True:
-                        blk = member.read(READ_BYTES)
-                        if not blk:
-                            break
-                        total += len(blk)
-                        parts.append(blk)
-                        parts.backslash = parts.backslash or b"\\" in blk
-                        size += len(blk)
-                        if size >= block:
-                            cut = blk.rfind(b"\n")
-                            if cut < 0:
-                                continue
-                            view = memoryview(blk)
-                            parts[-1] = view[: cut + 1]
-                            yield parts
-                            rest = bytes(view[cut + 1:])
-                            parts = Block([rest] if rest else [])
-                            parts.backslash = b"\\" in rest
-                            size = len(rest)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
+                for blk in iter_member_pieces(inner, info, task.dump, task.label):
+                    total += len(blk)
+                    parts.append(blk)
+                    parts.backslash = parts.backslash or b"\\" in blk
+                    size += len(blk)
+                    if size >= block:
+                        cut = blk.rfind(b"\n")
+                        if cut < 0:
+                            if line_start is None:
+                                line_start = total - _tail_bytes(parts)
+                            if total - line_start > MAX_LINE_BYTES:
+                                _refuse_long_line(task, line_start)
+                            continue
+                        line_start = None
+                        view = memoryview(blk)
+                        parts[-1] = view[: cut + 1]
+                        yield parts
+                        rest = bytes(view[cut + 1:])
+                        parts = Block([rest] if rest else [])
+                        parts.backslash = b"\\" in rest
+                        size = len(rest)
+            except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, EOFError, ValueError, NotImplementedError) as exc:
                 raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
             if parts:
                 yield parts
@@ -320,15 +482,33 @@ def iter_member_chunks(task: MemberTask, block: int = CHUNK_BYTES) -> Iterator[B
                             f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
 
 
+def _tail_bytes(parts: list) -> int:
+    """Bytes after the last line break held in ``parts`` (all of them when there is none)."""
+    tail = 0
+    for p in reversed(parts):
+        nl = bytes(p).rfind(b"\n")
+        if nl >= 0:
+            return tail + len(p) - nl - 1
+        tail += len(p)
+    return tail
+
+
+def _refuse_long_line(task: MemberTask, offset: int) -> None:
+    """Refuse a member whose line starting at byte ``offset`` passed :data:`MAX_LINE_BYTES`."""
+    raise MemberRefused(task.dump, task.label, f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
+                                               f"offset {offset:,} of the member; refused without reading "
+                                               "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
+
 
 
 def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
-    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`."""
+    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`
+    (the same inflate, :data:`INFLATE`, and the same pieces as the ingest)."""
     total = 0
     with open(task.dump_path, "rb") as fh:
-        outer = zipfile.ZipFile(fh)
-        with _open_inner(outer, fh, task.dump, task.inner) as inner, inner.open(task.member) as member:
-            while chunk := member.read(block):
+        with _open_task_inner(fh, task) as inner:
+            info = inner.getinfo(task.member)
+            for chunk in iter_member_pieces(inner, info, task.dump, task.label, block):
                 total += len(chunk)
     return total
 
@@ -354,6 +534,78 @@ def _python_csv(text: str, header: list[str], needed: list[str]) -> tuple[dict[s
         for c, i in zip(needed, idx, strict=True):
             v = row[i]
             cols[c].append(v if v != "" else None)
+    return cols, n_read, bad
+
+
+# Quoted fields of PHP fputcsv (escape character ``\``), as regular expressions with possessive
+# quantifiers (each alternative starts differently, so no backtracking on a 200 KB field):
+#: PHP's own reading: a backslash protects the next character (a quote after it is not doubled).
+_Q_PHP = re.compile(r'"((?:[^"\\]++|\\.|"")*+)"(?=,|$)', re.S)
+#: The same, except that a backslash right before the closing quote (then a comma or the end) is a
+#: field ending in a backslash, as PHP writes ``C:\temp\``: ``"C:\temp\"``.
+_Q_MIXED = re.compile(r'"((?:[^"\\]++|\\"(?!,|$)|\\(?="(?:,|$))|\\(?!")|"")*+)"(?=,|$)', re.S)
+#: RFC 4180: a backslash is an ordinary character.
+_Q_RFC = re.compile(r'"((?:[^"]++|"")*+)"(?=,|$)', re.S)
+_UNQUOTED = re.compile(r'[^,"]*+(?=,|$)')
+_UNESCAPE = re.compile(r'\\.|""', re.S)
+
+
+def _unescape_php(text: str) -> str:
+    return _UNESCAPE.sub(lambda m: '"' if m.group(0) == '""' else m.group(0), text) if '"' in text else text
+
+
+def _split_with(line: str, quoted: re.Pattern, unescape) -> list[str | None] | None:
+    fields: list[str | None] = []
+    pos, end = 0, len(line)
+    while True:
+        m = (quoted if line.startswith('"', pos) else _UNQUOTED).match(line, pos)
+        if m is None:
+            return None
+        raw = m.group(1) if m.re is quoted else m.group(0)
+        value = unescape(raw) if m.re is quoted else raw
+        fields.append(value if value != "" else None)
+        pos = m.end()
+        if pos >= end:
+            return fields
+        pos += 1                                     # the comma
+        if pos == end:
+            fields.append(None)
+            return fields
+
+
+def split_php_line(line: str, ncols: int) -> list[str | None] | None:
+    r"""Split one CSV line written by PHP ``fputcsv`` (escape ``\``) into ``ncols`` fields, or None.
+
+    PHP does not double a quote that follows a backslash, and keeps the backslash (its ``fgetcsv``
+    returns it too), so ``"say \"hi\""`` is ``say \"hi\"``; but a value ending in a backslash is
+    written ``"C:\temp\"``, which that rule reads as an unterminated field. The line is therefore
+    read PHP's way, then with a backslash before a closing quote taken as the value's last
+    character, then as RFC 4180 (backslashes ordinary): the first reading with ``ncols`` fields
+    wins; empty fields are None. A line no reading splits into ``ncols`` fields gives None.
+    """
+    for quoted, unescape in ((_Q_PHP, _unescape_php), (_Q_MIXED, _unescape_php),
+                             (_Q_RFC, lambda t: t.replace('""', '"'))):
+        fields = _split_with(line, quoted, unescape)
+        if fields is not None and len(fields) == ncols:
+            return fields
+    return None
+
+
+def _backslash_rows(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
+    """Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, rows of wrong length."""
+    idx = [header.index(c) for c in needed]
+    cols: dict[str, list] = {c: [] for c in needed}
+    n_read = bad = 0
+    for line in text.split("\n"):
+        if not line:
+            continue
+        n_read += 1
+        row = split_php_line(line.rstrip("\r"), len(header))
+        if row is None:
+            bad += 1
+            continue
+        for c, i in zip(needed, idx, strict=True):
+            cols[c].append(row[i])
     return cols, n_read, bad
 
 
@@ -394,10 +646,13 @@ def _layout_of_header(line: bytes, dump: str, label: str) -> str:
     return layout
 
 
-def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator[pl.DataFrame]:
+def iter_frames(chunks: Iterable, dump: str, label: str, info: dict, *,
+                all_columns: bool = False) -> Iterator[pl.DataFrame]:
     """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
 
     ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
+    With ``all_columns`` (the row store), each frame holds every column of the member's header
+    followed by the needed columns it lacks (null); select :data:`schema.NEEDED` for the summary.
     """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
@@ -421,7 +676,7 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator
             layout = _layout_of_header(chunk[:nl], dump, label)
             info["layout"] = layout
             header = list(schema.LAYOUTS[layout])
-            needed = [c for c in schema.NEEDED if c in header]
+            needed = list(header) if all_columns else [c for c in schema.NEEDED if c in header]
             missing = [c for c in schema.NEEDED if c not in header]
             # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
             canonical_header = ",".join([*header, "_extra"]).encode()
@@ -437,7 +692,10 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict) -> Iterator
         if frame.height:
             if missing:
                 frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
-            yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)   # (no query when in order)
+            if all_columns:
+                yield frame
+            else:
+                yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)   # (no query when in order)
     if header is None and pending.strip():
         info["layout"] = _layout_of_header(pending, dump, label)
     if info["rows_read"] == 0:
@@ -460,7 +718,7 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
         text, n_utf = _decode(bad_lines)
         if n_utf:
             faults["invalid_utf8_sequences"] = n_utf
-        cols, n, wrong = _python_csv(text, header, needed)
+        cols, n, wrong = _backslash_rows(text, header, needed)
         faults["backslash_quote_rows"] = n - wrong
         rows_read += n
         if wrong:
@@ -696,14 +954,25 @@ class MemberSummariser:
                              nulls_equal=True).drop(_DATE_KEYS)
             grouped = _concat_strings([kept.group_by(_RAW_KEYS).agg(_GROUP_AGGS)])
             kw = _concat_strings(self.kws).group_by(_KW_RAW_KEYS).agg(pl.col("count").sum().cast(pl.Int64))
-        else:
-            empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
-                pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
-            grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
-            kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
+        else:       # no rows (per-platform dumps hold many empty CSVs): the empty frames, built once
+            summary, keywords = _empty_summary(platforms)
+            return summary, keywords, rejected, {}
         return _transform(grouped, kw, rejected, platforms)
 
 
+_EMPTY: dict = {}
+
+
+def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The summary and keyword frames of a member without rows (built once per process)."""
+    if platforms not in _EMPTY:
+        empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
+            pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
+        grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
+        kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
+        summary, keywords, _, _ = _transform(grouped, kw, {}, platforms)
+        _EMPTY[platforms] = (summary, keywords)
+    return _EMPTY[platforms]
 
 
 def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platforms):
@@ -806,7 +1075,15 @@ def summarise_member(task: MemberTask) -> MemberResult:
     try:
         info: dict = {}
         acc = MemberSummariser(task.exclude_hashes)
-        for frame in iter_frames(iter_member_chunks(task), task.dump, task.label, info):
+        sink = None
+        if task.rows is not None:      # the row store (dsa_explore.sor.rows): every column, kept rows written
+            from dsa_explore.sor.rows import RowSink
+
+            sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
+        for frame in iter_frames(iter_member_chunks(task), task.dump, task.label, info, all_columns=sink is not None):
+            if sink is not None:
+                sink.add(frame)
+                frame = frame.select(_NEEDED)
             acc.add(frame)
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
@@ -827,6 +1104,7 @@ def summarise_member(task: MemberTask) -> MemberResult:
     result.faults = faults
     result.rows_summarised = int(summary.get_column("count").sum()) if summary.height else 0
     result.uuid_hashes = hashes
+    result.row_files = sink.finish() if sink is not None else None
     if result.rows_read != result.rows_summarised + sum(rejected.values()):
         result.error = (f"{task.dump}: member {task.label!r}: row account does not balance: read "
                         f"{result.rows_read}, summarised {result.rows_summarised}, rejected {rejected}")

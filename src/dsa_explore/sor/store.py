@@ -13,6 +13,10 @@ one; files not named by the manifest are ignored and cleaned at the next write. 
 deterministic (sorted rows, no timestamps): the same dump gives byte-identical files whichever
 executor summarised it.
 
+Only one process writes a store at a time: :meth:`Store.lock` takes an exclusive ``flock`` on
+``<store>/.lock`` for the whole of an ingest (a second ingest waits for it, saying so, or stops with
+:class:`StoreLocked`). Readers need no lock: the manifest is replaced atomically.
+
 Manifest entry per dump (keyed by the dump's stem, e.g. ``sor-global-2025-07-01-full``): source file
 name, its sha1 and size, layout(s), status (``complete`` or ``partial`` when members were refused),
 row account (``rows_read = rows_summarised + rows_rejected``, rejected by reason), faults, member
@@ -21,17 +25,28 @@ errors, the platform filter, the store's schema version and the package version.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polars as pl
 
+from dsa_explore.core.errors import DsaExploreError
 from dsa_explore.sor import schema
 
 MANIFEST = "manifest.json"
 STORE_FORMAT = 1
+LOCK = ".lock"
+
+
+class StoreLocked(DsaExploreError):
+    """Another process holds the store's write lock (the message says which, and what to do)."""
 
 
 def package_version() -> str:
@@ -89,6 +104,42 @@ class Store:
         tmp = self.root / f".{MANIFEST}.tmp-{os.getpid()}"
         _fsync_write(tmp, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
         os.replace(tmp, self.manifest_path)
+
+    # -- lock ---------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, *, wait: bool = True, notify: Callable[[str], None] | None = None,
+             what: str = "sor ingest") -> Iterator[None]:
+        """Hold the store's exclusive write lock (``flock`` on ``<store>/.lock``) for the block.
+
+        When another process holds it: with ``wait`` call ``notify`` once with a message naming the
+        holder and block until it is released; without ``wait`` raise :class:`StoreLocked`. The lock
+        is released when the block ends or the process dies (the kernel drops it), so a killed ingest
+        never leaves a store locked. The file holds the holder's pid and command while locked.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
+                msg = f"{self.root}: the store is being written by {holder}"
+                if not wait:
+                    raise StoreLocked(f"{msg}; stopped (nothing written). Run again when it has finished, "
+                                      "or with --wait to wait for it") from None
+                if notify is not None:
+                    notify(f"{msg}; waiting for it to finish (Ctrl-C to stop; nothing is written meanwhile)")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{what} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n".encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)     # an empty lock file: stores stay byte-identical between runs
+        finally:
+            os.close(fd)                # closing the descriptor releases the lock
 
     # -- partitions ---------------------------------------------------------------------------------
     def _put(self, sub: str, dump: str, frame: pl.DataFrame) -> str:

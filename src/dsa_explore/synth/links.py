@@ -33,7 +33,8 @@ _PREFIX = {"listing": "L", "seller": "S", "affiliate": "A", "external_domain": "
 class _Graph:
     """One platform's part of the synthetic graph being built: new nodes get numbered ids per type."""
 
-    def __init__(self, rng: np.random.Generator, platform: str, nodes: list[tuple], edges: list[tuple]) -> None:
+    def __init__(self, rng: np.random.Generator, platform: str, nodes: list[tuple],
+                 edges: list[tuple]) -> None:
         from dsa_explore.core.platforms import slug
 
         self.rng, self.platform, self.nodes, self.edges = rng, platform, nodes, edges
@@ -110,7 +111,8 @@ def _recommendations(g: _Graph, sources: list[str], chain_ok: list[str]) -> None
         g.edge(a, g.pick(pool), "recommended_with")
 
 
-def _links_out(g: _Graph, background: list[str], bad_nodes: list[str], bg_domains: list[str], n_direct: int) -> None:
+def _links_out(g: _Graph, background: list[str], bad_nodes: list[str], bg_domains: list[str],
+               n_direct: int) -> None:
     """A few listings link straight to bad nodes; others link out to domains that redirect among themselves."""
     rng = g.rng
     for _ in range(n_direct):
@@ -123,7 +125,8 @@ def _links_out(g: _Graph, background: list[str], bad_nodes: list[str], bg_domain
 
 
 def _shared_and_suggested(g: _Graph, sources: list[str], images: list[str], suggestions: list[str],
-                          bad_nodes: list[str], affiliates: list[str], background: list[str], n_direct: int) -> None:
+                          bad_nodes: list[str], affiliates: list[str], background: list[str],
+                          n_direct: int) -> None:
     """Shared images, search suggestions (rarely to bad items: NRC 2024) and affiliates promoting listings."""
     rng = g.rng
     for img in images:
@@ -190,7 +193,8 @@ def synthetic_graph(seed: int = SYNTHETIC_SEED) -> tuple[pl.DataFrame, pl.DataFr
 
     node_frame = pl.DataFrame(nodes, schema=NODE_COLUMNS, orient="row")
     edge_frame = pl.DataFrame(edges, schema=EDGE_COLUMNS, orient="row").unique(maintain_order=True)
-    chain_frame = pl.DataFrame(chains, schema={"chain_id": pl.String, "platform": pl.String, "scenario": pl.String,
+    chain_frame = pl.DataFrame(chains, schema={"chain_id": pl.String, "platform": pl.String,
+                                               "scenario": pl.String,
                                                "seed": pl.String, "target": pl.String, "hops": pl.Int64,
                                                "path": pl.String}, orient="row")
     return node_frame, edge_frame, chain_frame
@@ -213,7 +217,8 @@ _META = {
 }
 
 
-def write_synthetic(out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEED, version: str = "2026-11-28") -> list[Path]:
+def write_synthetic(out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEED,
+                    version: str = "2026-11-28") -> list[Path]:
     """Write the synthetic graph CSVs and their provenance records to ``data/links/``; return the paths."""
     out = Path(out_dir) if out_dir else paths.data_dir() / "links"
     out.mkdir(parents=True, exist_ok=True)

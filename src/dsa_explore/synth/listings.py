@@ -115,11 +115,13 @@ _SUBCATEGORIES = {
     "childcare": ["baby carrier", "teether", "high chair", "bath seat", "baby monitor"],
     "cosmetics": ["lipstick", "skin cream", "hair dye", "nail polish", "eye shadow"],
     "clothing_shoes": ["sneakers", "hoodie", "children's jacket", "handbag", "jeans"],
-    "medicines_supplements": ["weight-loss capsules", "vitamin gummies", "herbal supplement", "pain relief gel"],
+    "medicines_supplements": ["weight-loss capsules", "vitamin gummies", "herbal supplement",
+                              "pain relief gel"],
     "electronics_chargers": ["USB charger", "power bank", "phone cable", "LED lamp", "hair dryer"],
     "adult": ["adult toy", "lingerie", "adult game"],
 }
-_PRICE_MEDIAN = {"toys": 9, "childcare": 18, "cosmetics": 7, "clothing_shoes": 25, "medicines_supplements": 14,
+_PRICE_MEDIAN = {"toys": 9, "childcare": 18, "cosmetics": 7, "clothing_shoes": 25,
+                 "medicines_supplements": 14,
                  "electronics_chargers": 11, "adult": 16}
 #: Fictional brand names (no real brand is implied to be counterfeited).
 _BRANDS = ["Brandolo", "Kidora", "Lumina", "Nordvik", "Velora", "Aurex", "Pixelle", "Marenne"]
@@ -151,7 +153,8 @@ def listing_sample(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
         for category in categories:
             n_cat = int(_FRAME_BASE[category] * _PLATFORM_SCALE[platform])
             unbranded_share = _UNBRANDED_SHARE[platform]
-            tiers = [("branded", round(n_cat * (1 - unbranded_share))), ("unbranded", round(n_cat * unbranded_share))]
+            tiers = [("branded", round(n_cat * (1 - unbranded_share))), ("unbranded",
+                                                                         round(n_cat * unbranded_share))]
             for tier, frame_size in tiers:
                 if frame_size < 100:
                     continue
@@ -248,10 +251,12 @@ def _listings(rng, P, platform, code, category, tier, stratum, mechanism, score,
     for i in range(n):
         brand = _BRANDS[int(rng.integers(len(_BRANDS)))] if branded else None
         sub = subcats[int(rng.integers(len(subcats)))]
-        child = category in ("toys", "childcare") or (category == "clothing_shoes" and sub == "children's jacket")
+        child = category in ("toys",
+                             "childcare") or (category == "clothing_shoes" and sub == "children's jacket")
         p_i = incl[i]
         out.append((
-            f"SYN-{code}-{start + i + 1:06d}", platform, str(sellers[seller_idx[i]]), str(seller_country[seller_idx[i]]),
+            f"SYN-{code}-{start + i + 1:06d}", platform, str(sellers[seller_idx[i]]),
+                    str(seller_country[seller_idx[i]]),
             category, sub, f"{brand or 'Unbranded'} {sub} (synthetic listing)", float(price[i]), "EUR",
             brand, branded, child, stratum, mechanism,
             None if np.isnan(p_i) else _sig(p_i), None if np.isnan(p_i) else 1 / _sig(p_i),
@@ -283,7 +288,8 @@ def provenance_fields(kind: str, seed: int) -> dict:
             "several listings, exposure counts, desk and lab labels. Label rates loosely set "
             "from published test purchases (see parameters). NOT REAL DATA.", **base)
     return provenance.record(
-        "listing_frame_synthetic", "SYNTHETIC frame table of the synthetic listing sample (frame size per stratum)",
+        "listing_frame_synthetic",
+                             "SYNTHETIC frame table of the synthetic listing sample (frame size per stratum)",
         "Synthetic frame counts N_h per stratum for listing-sample-synthetic.csv. NOT REAL DATA.", **base)
 
 

@@ -45,8 +45,10 @@ PLANTED_RATES: dict[str, dict[str, float]] = {
     "new_legit": {"gpsr_incomplete": 0.05},
     "sloppy_non_eu": {"gpsr_incomplete": 0.7, "toy_markings_missing": 0.6, "trader_traceability_gap": 0.6,
                       "reappearance_of_removed": 0.08},
-    "counterfeiter": {"brand_unauthorised": 0.75, "obfuscated_brand_text": 0.35, "price_far_below_reference": 0.5,
-                      "gpsr_incomplete": 0.5, "trader_traceability_gap": 0.5, "young_high_velocity_seller": 0.5,
+    "counterfeiter": {"brand_unauthorised": 0.75, "obfuscated_brand_text": 0.35,
+                      "price_far_below_reference": 0.5,
+                      "gpsr_incomplete": 0.5, "trader_traceability_gap": 0.5,
+                      "young_high_velocity_seller": 0.5,
                       "reappearance_of_removed": 0.25},
     "pharma": {"restricted_substance_terms": 0.7, "gpsr_incomplete": 0.5, "trader_traceability_gap": 0.5,
                "young_high_velocity_seller": 0.4, "reappearance_of_removed": 0.15},
@@ -68,9 +70,12 @@ LABEL_RATES: dict[str, dict] = {
 BAD_SELLERS = ("counterfeiter", "pharma", "adult_linker")
 
 #: Base listing-sample columns in file order (the listing-sample format); risk fields follow.
-BASE_COLUMNS = ("listing_id", "platform", "seller_id", "seller_country", "category", "subcategory", "title", "price",
-                "currency", "brand", "branded", "child_targeted", "stratum", "selection_mechanism", "inclusion_prob",
-                "weight", "views", "orders", "label_formal_noncompliant", "label_unsafe_lab", "label_counterfeit",
+BASE_COLUMNS = ("listing_id", "platform", "seller_id", "seller_country", "category", "subcategory", "title",
+                "price",
+                "currency", "brand", "branded", "child_targeted", "stratum", "selection_mechanism",
+                "inclusion_prob",
+                "weight", "views", "orders", "label_formal_noncompliant", "label_unsafe_lab",
+                "label_counterfeit",
                 "label_prohibited", "label_source", "label_review")
 
 CATEGORIES: dict[str, dict[str, tuple[float, list[str]]]] = {
@@ -78,10 +83,14 @@ CATEGORIES: dict[str, dict[str, tuple[float, list[str]]]] = {
              "building": (35.0, ["Building blocks set", "Construction bricks kit", "Magnetic tiles set"])},
     "clothing_shoes": {"shoes": (85.0, ["Running shoes", "Leather sneakers", "Trail shoes"]),
                        "bags": (120.0, ["Shoulder bag", "Canvas tote bag", "Travel backpack"])},
-    "electronics_chargers": {"audio": (60.0, ["Wireless earbuds", "Bluetooth speaker", "Over-ear headphones"]),
-                             "accessories": (15.0, ["Phone case", "USB-C charging cable", "Screen protector"])},
-    "medicines_supplements": {"supplements": (25.0, ["Vitamin D3 capsules", "Magnesium tablets", "Herbal tea blend"]),
-                              "herbal": (18.0, ["Ginger root capsules", "Chamomile drops", "Green tea extract"])},
+    "electronics_chargers": {"audio": (60.0, ["Wireless earbuds", "Bluetooth speaker",
+                                              "Over-ear headphones"]),
+                             "accessories": (15.0, ["Phone case", "USB-C charging cable",
+                                                    "Screen protector"])},
+    "medicines_supplements": {"supplements": (25.0, ["Vitamin D3 capsules", "Magnesium tablets",
+                                                     "Herbal tea blend"]),
+                              "herbal": (18.0, ["Ginger root capsules", "Chamomile drops",
+                                                "Green tea extract"])},
     "cosmetics": {"personal_care": (12.0, ["Hand cream", "Lip balm", "Face serum"])},
     "other": {"kitchen": (22.0, ["Kitchen knife set", "Glass storage jars", "Silicone baking mat"]),
               "decor": (30.0, ["Scented candle", "Cotton cushion cover", "Wall clock"])},
@@ -103,7 +112,8 @@ def _obfuscate(brand: str, how: str) -> str:
     if how == "dashes":
         return "-".join(brand)
     if how == "cyrillic":
-        return brand.translate(str.maketrans({"o": "о", "a": "а", "e": "е", "i": "і", "O": "О", "A": "А", "E": "Е"}))
+        return brand.translate(str.maketrans({"o": "о", "a": "а", "e": "е", "i": "і", "O": "О", "A": "А",
+                                              "E": "Е"}))
     if how == "fullwidth":
         return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in brand)
     if how == "zero_width":
@@ -169,7 +179,8 @@ def _new_seller(st: _State, pslug: str, s: int, types: list[str], probs: np.ndar
             "young_fast": young_fast, "age": age, "new30": new30, "cats": cats, "authorised": authorised}
 
 
-def _counterfeit_brand(st: _State, brands_here: list[str], rates: dict, planted: set[str]) -> tuple[str | None, str]:
+def _counterfeit_brand(st: _State, brands_here: list[str], rates: dict,
+                       planted: set[str]) -> tuple[str | None, str]:
     """Plant an unauthorised brand, sometimes disguised in the title; return (brand field, brand in the title)."""
     rng = st.rng
     brand = str(rng.choice(brands_here))
@@ -268,7 +279,8 @@ def _safety_gaps(st: _State, seller: dict, category: str, child: bool, rates: di
 
 def _trader(st: _State, seller: dict) -> dict:
     sid = seller["seller_id"]
-    trader = {"trader_name": f"Shop {sid}", "trader_address": "Unit 5, Trade Park", "trader_phone": "+00 000 0000",
+    trader = {"trader_name": f"Shop {sid}", "trader_address": "Unit 5, Trade Park",
+              "trader_phone": "+00 000 0000",
               "trader_email": f"{sid}@shop.example", "trader_register_no": f"REG{sid[-3:]}",
               "trader_self_certified": True}
     if seller["trader_gap"]:
@@ -334,7 +346,8 @@ def _listing(st: _State, platform: str, pslug: str, i: int, sellers: list[dict])
     title = f"{title_brand + ' ' if title_brand else ''}{noun} model {st.code()}"
     description, markings, linked = _texts(st, category, noun, rates, planted)
     gpsr = _gpsr(st, seller)
-    description, markings = _safety_gaps(st, seller, category, child, rates, planted, gpsr, description, markings)
+    description, markings = _safety_gaps(st, seller, category, child, rates, planted, gpsr, description,
+                                         markings)
     trader = _trader(st, seller)
     listed_on = OBSERVED_ON - dt.timedelta(days=int(rng.integers(1, max(2, min(seller["age"], 300)))))
     img, ean_code = st.hex_hash(), st.ean()
@@ -364,14 +377,17 @@ def _background_removals(st: _State, platform: str, pslug: str, n: int = 40) -> 
     for _ in range(n):
         st.removal_no += 1
         st.removals.append({"removed_listing_id": f"{pslug}-r{st.removal_no:05d}", "platform": platform,
-                            "seller_id": f"{pslug}-gone{st.removal_no:05d}", "title": f"Removed item model {st.code()}",
+                            "seller_id": f"{pslug}-gone{st.removal_no:05d}",
+                            "title": f"Removed item model {st.code()}",
                             "image_hash": st.hex_hash(), "ean": st.ean(),
                             "removed_on": OBSERVED_ON - dt.timedelta(days=int(st.rng.integers(30, 400))),
                             "removal_reason": "non-compliant product"})
 
 
-_STRING_COLUMNS = ("brand", "markings", "linked_text", "seller_authorised_brands", "eu_rp_name", "eu_rp_address",
-                   "eu_rp_country", "manufacturer_email", "product_identifier", "safety_info", "manufacturer_address",
+_STRING_COLUMNS = ("brand", "markings", "linked_text", "seller_authorised_brands", "eu_rp_name",
+                   "eu_rp_address",
+                   "eu_rp_country", "manufacturer_email", "product_identifier", "safety_info",
+                   "manufacturer_address",
                    "trader_register_no", "trader_phone")
 
 

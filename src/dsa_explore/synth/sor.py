@@ -185,7 +185,8 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     while runs.sum() < n_rows:
         runs = np.concatenate([runs, rng.geometric(1 / MEAN_RUN_ROWS, size=len(runs))])
     run_plat = rng.choice(len(plat_names), size=len(runs), p=plat_w / plat_w.sum())
-    run_prof = rng.choice(n_prof, size=len(runs), p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum())
+    run_prof = rng.choice(n_prof, size=len(runs),
+                          p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum())
     plat_idx = np.repeat(run_plat, runs)[:n_rows]
     prof_idx = plat_idx * n_prof + np.repeat(run_prof, runs)[:n_rows]
     cat_table = prof["category_table"]
@@ -196,7 +197,8 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
 
     item = pl.Series(rng.integers(10**9, 10**12, size=n_rows)).cast(pl.String)
     named = pl.Series(rng.random(n_rows) < VARIABLE_FACTS_SHARE)
-    facts = pl.select(pl.when(named).then(pl.concat_str([from_profile("decision_facts"), pl.lit(" Item "), item,
+    facts = pl.select(pl.when(named).then(pl.concat_str([from_profile("decision_facts"), pl.lit(" Item "),
+                                                         item,
                                                          pl.lit(".")]))
                       .otherwise(from_profile("decision_facts"))).to_series()
     uid_style = pl.Series(prof["uid_style"], dtype=pl.Int8).gather(plat_idx)
@@ -217,7 +219,8 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
         "platform_uid": puid,
         "created_at": created,
     }
-    frame = pl.DataFrame({c: (data[c] if c in data else pl.Series([None] * n_rows, dtype=pl.String)).cast(pl.String)
+    frame = pl.DataFrame({c: (data[c] if c in data else pl.Series([None] * n_rows,
+                                                                  dtype=pl.String)).cast(pl.String)
                           for c in cols})
     body = frame.select([_php_quoted(c) for c in cols]).write_csv(null_value="", quote_style="never",
                                                                    include_header=False)
@@ -235,7 +238,8 @@ def _profiles() -> dict:
 
     rng = np.random.default_rng(20261128)
     n_plat, n_prof = len(PLATFORM_MIX), len(_PROFILE_WEIGHTS)
-    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT",
+    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+          "LT",
           "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
 
     def text(mean_words: int) -> str:
@@ -251,9 +255,11 @@ def _profiles() -> dict:
         "decision_provision": (["DECISION_PROVISION_PARTIAL_SUSPENSION", None], [0.1, 0.9]),
         "decision_account": (["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED", None], [0.1, 0.1, 0.8]),
         "account_type": (["ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE", None], [0.4, 0.2, 0.4]),
-        "decision_ground": (["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"], [0.85, 0.15]),
+        "decision_ground": (["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"],
+                            [0.85, 0.15]),
         "content_type": ([json_list(["CONTENT_TYPE_PRODUCT"]), json_list(["CONTENT_TYPE_TEXT"]),
-                          json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]), json_list(["CONTENT_TYPE_VIDEO"])],
+                          json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]),
+                          json_list(["CONTENT_TYPE_VIDEO"])],
                          [0.6, 0.2, 0.1, 0.1]),
         "territorial_scope": ([json_list(eu), json_list(sorted(eu + ["LI", "NO"])), json_list(["DE"]),
                                json_list(["FR", "ES"])], [0.8, 0.1, 0.05, 0.05]),
@@ -261,7 +267,8 @@ def _profiles() -> dict:
         "automated_detection": (["Yes", "No"], [0.8, 0.2]),
         "automated_decision": (["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
                                 "AUTOMATED_DECISION_NOT_AUTOMATED"], [0.6, 0.15, 0.25]),
-        "category_specification": ([json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]), None],
+        "category_specification": ([json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]),
+                                    None],
                                    [0.2, 0.1, 0.7]),
     }
     out: dict = {}
@@ -269,7 +276,8 @@ def _profiles() -> dict:
         idx = rng.choice(len(vals), size=n_plat * n_prof, p=np.array(w) / sum(w))
         out[col] = [vals[i] for i in idx]
     cat_w = np.array([w for _, w in CATEGORY_MIX])
-    out["category_table"] = np.stack([rng.choice(len(CATEGORY_MIX), size=4, replace=False, p=cat_w / cat_w.sum())
+    out["category_table"] = np.stack([rng.choice(len(CATEGORY_MIX), size=4, replace=False,
+                                                 p=cat_w / cat_w.sum())
                                       for _ in range(n_plat)])
     n = n_plat * n_prof
     illegal = [g == "DECISION_GROUND_ILLEGAL_CONTENT" for g in out["decision_ground"]]

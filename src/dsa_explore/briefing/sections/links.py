@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dsa_explore.analysis import capture_evidence as ce
 from dsa_explore.analysis.links import (
     load_graph,
     planted_recall,
@@ -11,7 +12,9 @@ from dsa_explore.analysis.links import (
     seed_reach,
     top_leading_nodes,
 )
+from dsa_explore.briefing import capture as cap
 from dsa_explore.briefing.model import Fact, Section, Sentence, Source
+from dsa_explore.charts import captures as capture_charts
 from dsa_explore.charts import links as link_charts
 from dsa_explore.core import formatting
 from dsa_explore.core import platforms as plat
@@ -48,10 +51,12 @@ def section(platform: str) -> Section:
              formatting.pct(child4["rate"]), src_edges,
              f"{child4['reached']} of {child4['seeds']} seeds; 95% Wilson interval "
              f"{formatting.pct(child4['low'])}–{formatting.pct(child4['high'])}"),
-        Fact("legit_r4", "legitimate seeds reaching counterfeits within 4 hops", legit4["rate"], formatting.pct(legit4["rate"]),
+        Fact("legit_r4", "legitimate seeds reaching counterfeits within 4 hops", legit4["rate"],
+             formatting.pct(legit4["rate"]),
              src_edges, f"{legit4['reached']} of {legit4['seeds']} seeds; 95% Wilson interval "
              f"{formatting.pct(legit4['low'])}–{formatting.pct(legit4['high'])}"),
-        Fact("recall", "planted chains found at their true hop count", found / rec.height if rec.height else None,
+        Fact("recall", "planted chains found at their true hop count",
+             found / rec.height if rec.height else None,
              f"{found} of {rec.height}", src_chains),
     ]
     sentences = [
@@ -71,3 +76,46 @@ def section(platform: str) -> Section:
                    caption="Share of seeds that reach a bad target within k links (drag the slider), with 95% "
                            "Wilson intervals. SYNTHETIC DATA.",
                    caveats=caveats, synthetic=True)
+
+
+def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
+    """Return the hidden-link section from a capture's typed edges: chains from listings to flagged pages."""
+    src = cap.source(evidence, "typed edges between captured pages")
+    kinds = dict(ce.edge_kinds(evidence.edges).rows())
+    hidden_edges = sum(kinds.get(k, 0) for k in ce.HIDDEN_KINDS)
+    chains = ce.hidden_link_chains(evidence, max_hops=cap.MAX_HOPS)
+    flags = ce.page_flags(evidence)
+    seeds = len({u for u in evidence.listings["final_url"].fill_null(evidence.listings["url"]).drop_nulls()}
+                - set(flags["url"]))
+    facts = [Fact("edges", "edges captured", evidence.edges.height,
+                  f"{evidence.edges.height} edges ({hidden_edges} of them redirects, meta refreshes or script "
+                  "navigations)", src),
+             Fact("flagged", "pages showing bad content", flags.height, f"{flags.height}", src),
+             Fact("reach", f"listings reaching a flagged page within {cap.MAX_HOPS} links", chains.height,
+                  f"{chains.height} of {seeds}", src),
+             Fact("hidden", "chains passing through hidden navigation", int(chains["hidden"].sum()),
+                  f"{int(chains['hidden'].sum())}", src)]
+    sentences = [Sentence("In the captured link graph, {reach} captured listings reach a page with adult content, a "
+                          f"restricted substance or a counterfeit signal within {cap.MAX_HOPS} links; {{hidden}} of "
+                          "these chains pass through a redirect, meta refresh or script navigation.", summary=True),
+                 "The capture holds {edges}; {flagged} captured pages show bad content."]
+    child = chains.filter(pl.col("child_targeted"))
+    if child.height:
+        c = child.row(0, named=True)
+        facts.append(Fact("child_chain", "a chain from a child-targeted listing", c["hops"],
+                          f"{c['source_url']} reaches {c['flag'].replace('_', ' ')} content in {c['hops']} links "
+                          f"({c['kinds']})", src))
+        sentences.append("From a child-targeted listing: {child_chain}.")
+    table = chains.select("source_url", "target_url", "flag", "hops", "kinds")
+    chart = capture_charts.chain_diagram(ce.chain_steps(evidence, chains)) if chains.height else None
+    caveats = [cap.evidence_caveat(evidence),
+               "A chain is only as complete as the capture: links the crawl did not follow, and redirects computed "
+               "by scripts at run time, are not seen.",
+               "Pages are flagged from their own text and structured data (adult-content and restricted-substance "
+               "lexicons, a stated adult audience, counterfeit signals of the risk indicators)."]
+    return Section(key="links", title="Hidden links in the captured pages", sentences=sentences, facts=facts,
+                   chart=chart, caption="Each row is one shortest chain from a captured listing (left) to a flagged "
+                   "page (right); the labels on the lines name the kind of edge followed (captured evidence, not "
+                   "synthetic).", caveats=caveats, synthetic=False, table=table,
+                   table_caption="Shortest chains from captured listings to flagged pages (capture: "
+                                 f"{cap.files_with_hashes(evidence)})")

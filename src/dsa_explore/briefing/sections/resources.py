@@ -61,8 +61,10 @@ def section(platform: str) -> Section:
     facts = [
         Fact("period", "reporting period", period, period, Source.from_dataset(ds, note="reporting periods")),
         Fact("moderators", "content moderators (internal + external)", latest["moderators_total"],
-             formatting.count_short(latest["moderators_total"]), _url_source("human resources (section 9)", latest["moderators_source"])),
-        Fact("users", "average monthly active recipients in the EU", latest["users"], formatting.count_short(latest["users"]),
+             formatting.count_short(latest["moderators_total"]), _url_source("human resources (section 9)",
+                                                                             latest["moderators_source"])),
+        Fact("users", "average monthly active recipients in the EU", latest["users"],
+             formatting.count_short(latest["users"]),
              _url_source("average monthly active recipients (section 10)", latest["users_source"]),
              uncertainty=None if latest["users_how"] == "AMAR, EU total" else latest["users_how"]),
         Fact("per_million", "moderators per million users", latest["per_million_total"],
@@ -70,12 +72,14 @@ def section(platform: str) -> Section:
              Source.from_dataset(ds, note=f"moderators / users, {platform} {period}")),
     ]
     sentences = [Sentence("In {period} " + platform + " reported {moderators} content moderators for {users} average "
-                          "monthly users in the EU: {per_million} moderators per million users.", summary=True)]
+                          "monthly users in the EU: {per_million} moderators per million users.",
+                          summary=True)]
     if latest["per_million_b2"] is not None:
         facts.append(Fact("per_million_b2", "moderators with B2 language skill per million users",
                           latest["per_million_b2"], formatting.ratio(latest["per_million_b2"]),
                           Source.from_dataset(ds, note=f"B2 moderators / users, {platform} {period}")))
-        facts.append(Fact("b2", "moderators with sufficient linguistic expertise (B2)", latest["moderators_b2"],
+        facts.append(Fact("b2", "moderators with sufficient linguistic expertise (B2)",
+                          latest["moderators_b2"],
                           formatting.count_short(latest["moderators_b2"]),
                           _url_source("human resources (section 9)", latest["moderators_b2_source"])))
         sentences[0] = Sentence(sentences[0][:-1] + " ({b2} with B2 language skill, {per_million_b2} per million).",
@@ -84,7 +88,8 @@ def section(platform: str) -> Section:
                       & (pl.col("period_start") < latest["period_start"]) & pl.col("per_million_total").is_not_null())
     if not prev.is_empty():
         p = prev.sort("period_start").row(-1, named=True)
-        facts += [Fact("prev_per_million", f"moderators per million users, {p['period']}", p["per_million_total"],
+        facts += [Fact("prev_per_million", f"moderators per million users, {p['period']}",
+                       p["per_million_total"],
                        formatting.ratio(p["per_million_total"]),
                        Source.from_dataset(ds, note=f"moderators / users, {platform} {p['period']}")),
                   Fact("prev_period", "previous reporting period", p["period"], p["period"],
@@ -97,9 +102,11 @@ def section(platform: str) -> Section:
         sentences.append(platform + " did not break its moderators down by language for this period, or "
                          "published no users per member state, so the language gap cannot be computed.")
     else:
-        worst = covered.sort("users_per_moderator", descending=True).row(0, named=True) if not covered.is_empty() \
+        worst = covered.sort("users_per_moderator", descending=True).row(0,
+                                                                         named=True) if not covered.is_empty() \
             else None
-        src_lang = Source.from_dataset(ds, note=f"users of the language / moderators with the language, {platform} "
+        src_lang = Source.from_dataset(ds,
+                                       note=f"users of the language / moderators with the language, {platform} "
                                                 f"{period}; users split by the shipped table member_state_languages")
         if worst is not None:
             facts += [
@@ -129,7 +136,8 @@ def section(platform: str) -> Section:
     comparator = "Amazon Store" if platform != "Amazon Store" else "AliExpress"
     cmp = cap.filter((pl.col("platform") == comparator) & (pl.col("period") == period))
     if not cmp.is_empty() and cmp["per_million_total"][0] is not None:
-        facts.append(Fact("cmp_per_million", f"{comparator}: moderators per million users", cmp["per_million_total"][0],
+        facts.append(Fact("cmp_per_million", f"{comparator}: moderators per million users",
+                          cmp["per_million_total"][0],
                           formatting.ratio(cmp["per_million_total"][0]),
                           Source.from_dataset(ds, note=f"moderators / users, {comparator} {period}")))
         sentences.append(f"For comparison, {comparator} reported " + "{cmp_per_million} moderators per million "

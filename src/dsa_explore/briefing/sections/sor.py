@@ -99,9 +99,12 @@ def section(platform: str) -> Section:
         facts += [
             Fact("sor_h2_total", "SoRs filed, H2 2025", h2.sors, formatting.big(h2.sors), src),
             Fact("sor_h2_per_day", "SoRs per day, H2 2025", h2.per_day, formatting.count(h2.per_day), src),
-            Fact("sor_h2_fully_automated", "share fully automated decisions", h2.fully, f"{h2.fully:.1%}", src),
-            Fact("sor_h2_automated_detection", "share automated detection", h2.detection, f"{h2.detection:.1%}", src),
-            Fact("sor_h2_mean_delay", "mean moderation delay (days)", h2.mean_delay, f"{h2.mean_delay:,.1f} days", src),
+            Fact("sor_h2_fully_automated", "share fully automated decisions", h2.fully, f"{h2.fully:.1%}",
+                 src),
+            Fact("sor_h2_automated_detection", "share automated detection", h2.detection,
+                 f"{h2.detection:.1%}", src),
+            Fact("sor_h2_mean_delay", "mean moderation delay (days)", h2.mean_delay,
+                 f"{h2.mean_delay:,.1f} days", src),
             Fact("sor_h2_negative_delays", "SoRs with a negative moderation delay", h2.negative,
                  formatting.count(h2.negative), src),
         ]
@@ -112,7 +115,8 @@ def section(platform: str) -> Section:
                                   "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
                                   "with a negative delay excluded).", summary=True))
         kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms=[platform]).row(0, named=True)
-        facts.append(Fact("sor_h2_keywords_per_100", "keywords (category specifications) per 100 SoRs, H2 2025",
+        facts.append(Fact("sor_h2_keywords_per_100",
+                          "keywords (category specifications) per 100 SoRs, H2 2025",
                           kw["keywords_per_100_sors"], f"{kw['keywords_per_100_sors']:,.1f}", src))
         if kw["keywords"] == 0:
             sentences.append("None of these SoRs gives a keyword ({sor_h2_keywords_per_100} per 100 SoRs), the "
@@ -120,7 +124,8 @@ def section(platform: str) -> Section:
         else:
             sentences.append("Its SoRs give {sor_h2_keywords_per_100} keywords per 100 SoRs (the optional field that "
                              "tells, say, a counterfeit from an unsafe or a prohibited product).")
-        per_mod = sors_per_moderator(extract, n_days=max(_days_covered(extract), 1)).filter(pl.col("platform") == platform)
+        per_mod = sors_per_moderator(extract, n_days=max(_days_covered(extract),
+                                                         1)).filter(pl.col("platform") == platform)
         if per_mod.height and per_mod["moderators"][0] and per_mod["moderators"][0] > 0:
             row = per_mod.row(0, named=True)
             rep_src = Source(label=f"{platform} DSA transparency report H2 2025, content moderators (internal + "
@@ -128,10 +133,12 @@ def section(platform: str) -> Section:
             facts += [
                 Fact("sor_h2_moderators", "content moderators reported (internal + external FTE), H2 2025",
                      row["moderators"], formatting.count(row["moderators"]), rep_src),
-                Fact("sor_h2_per_moderator", "SoRs per reported moderator, H2 2025", row["sors_per_moderator"],
+                Fact("sor_h2_per_moderator", "SoRs per reported moderator, H2 2025",
+                     row["sors_per_moderator"],
                      formatting.count(row["sors_per_moderator"]), src),
                 Fact("sor_h2_per_moderator_day", "SoRs per reported moderator per day, H2 2025",
-                     row["sors_per_moderator_per_day"], formatting.count(row["sors_per_moderator_per_day"]), src),
+                     row["sors_per_moderator_per_day"], formatting.count(row["sors_per_moderator_per_day"]),
+                     src),
             ]
             sentences.append("Against the {sor_h2_moderators} content moderators it reported for the same half-year, "
                              "that is {sor_h2_per_moderator} SoRs per moderator ({sor_h2_per_moderator_day} a day).")

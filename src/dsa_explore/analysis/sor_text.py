@@ -1,0 +1,317 @@
+"""What the statements of reasons say: templates (how much is boilerplate) and Art. 17(3) specificity indicators.
+
+Frame in, frame out; every function takes stored rows (:mod:`dsa_explore.sor.rows`, a polars frame
+or lazy frame with the dump's text columns) and works with vectorised polars string expressions,
+so it runs on millions of rows. The rules are stated, with examples from real rows, in
+``docs/statement-texts.md``; their precision on a hand-labelled set is measured by
+:func:`precision` on ``data/sor/statement-labels.csv`` (``tests/test_sor_text.py``).
+
+**The statement's text** (:func:`statement_text`) is its free-text fields joined with `` | `` in
+this order: ``decision_facts``, ``incompatible_content_ground``, ``incompatible_content_explanation``,
+``illegal_content_legal_ground``, ``illegal_content_explanation`` (nulls skipped).
+
+**Templates** (:func:`template_expr`): the text, lowercased, with, in this order, URLs -> ``<url>``,
+e-mail addresses -> ``<email>``, uuids -> ``<id>``, quoted passages (``"…"``, ``“…”``, ``«…»``, ``„…“``)
+-> ``<item>``, dates -> ``<date>``, tokens mixing letters and digits of 6+ characters (item ids,
+ASINs) -> ``<id>``, numbers -> ``<num>``, and white space collapsed. Two statements share a template
+when what is left is equal: it is the fixed part a platform files again and again.
+
+**Specificity indicators** (:data:`INDICATORS`; DSA Art. 17(3): the statement must give the facts and
+circumstances relied on, the legal or contractual ground and the redress possibilities, clearly and
+specifically enough to identify the content):
+
+- ``names_item``: the statement identifies the item: an identifier (a run of 8+ digits, an
+  ASIN-like ``B0…`` code, a token mixing letters and digits of 8+ characters), a quoted name,
+  a link to an item page, or a filled ``content_id_ean``;
+- ``names_product``: it names a product type of :data:`PRODUCT_TERMS` (toys, electrical, cosmetics,
+  medicines, food, clothing and accessories, weapons; English, German, French, Spanish, Italian terms);
+- ``names_harm``: it names a harm or defect of :data:`HARM_TERMS` (choking, CE marking, banned
+  substance, counterfeit, recall, ...);
+- ``names_law``: it cites a law: a Regulation or Directive number, an article or § number of a
+  statute, or a named act (GPSR, DSA, Produktsicherheitsgesetz, Code de la consommation, ...);
+- ``names_rule``: it points to a specific contractual rule: a numbered section/clause/§ of the terms,
+  or a named policy ("… Policy", "Catalogue Rules", "… Guidelines"), or a link to one;
+- ``states_facts``: the facts relied on are the case's own: a finding about the item (found,
+  contains, lacks, missing, without, shows, has, notified, recalled, tested, ...) in the same text
+  as a product or harm term or an item identification;
+- ``mentions_redress``: it mentions how to contest the decision (appeal, complaint, out-of-court
+  dispute settlement, court, contest, Widerspruch, recours, reclamación, reclamo).
+
+``specificity`` counts four Art. 17(3) elements: item (``names_item``), ground (``names_law`` or
+``names_rule``), facts (``states_facts``) and redress (``mentions_redress``): 0 to 4.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+TEXT_FIELDS: tuple[str, ...] = ("decision_facts", "incompatible_content_ground", "incompatible_content_explanation",
+                                "illegal_content_legal_ground", "illegal_content_explanation")
+
+#: Product types and the terms (regular expressions, case-insensitive) that name them.
+PRODUCT_TERMS: dict[str, str] = {
+    "toys": r"\btoys?\b|\bplush|\bteddy|\brattle|\bslime\b|\bbuilding blocks?|\bdolls?\b|\bspielzeug|\bjouets?\b"
+            r"|\bjuguetes?\b|\bgiocattol|\bwater beads?\b|\bcrossbow",
+    "childcare": r"\bbaby\b|\bbébé|\binfant|\bpacifier|\bdummy\b|\bhigh ?chair|\bstroller|\bcot\b|\bkinderwagen",
+    "electrical": r"\bcharger|\bchargeur|\bladegerät|\bpower ?bank|\bbatter(y|ies)|\bakku|\badapter|\bplug\b"
+                  r"|\bled\b|\blights?\b|\bstraightener|\bhair ?dryer|\belectric|\bcable\b",
+    "cosmetics": r"\bcosmetic|\bcream\b|\bcrème|\bserum\b|\bhair dye|\bnail glue|\blipstick|\blip plumper"
+                 r"|\bskin whitening|\btattoo ink|\bmake-?up\b|\bkosmetik",
+    "medicines": r"\bmedicin|\bmedicament|\bmédicament|\barzneimittel|\bdrugs?\b|\btablets?\b|\bcapsules?\b"
+                 r"|\bpills?\b|\bsildenafil|\bantibiotic|\bmelatonin|\bcbd\b|\bsupplements?\b|\bgummies|\bdrops\b",
+    "food": r"\bfood\b|\bnovel food|\blebensmittel|\baliment",
+    "clothing": r"\bsneakers?\b|\bshoes?\b|\bjersey|\bhandbags?\b|\bbags?\b|\bsunglasses|\bwatch(es)?\b"
+                r"|\bclothing|\bt-?shirt|\bdress(es)?\b|\bjacket",
+    "weapons": r"\bweapons?\b|\bknife|\bknives|\bpepper spray|\bpistol|\bairsoft|\bfirearm|\bwaffe",
+}
+#: Harms and defects and the terms that name them.
+HARM_TERMS: dict[str, str] = {
+    "choking": r"\bchok(e|ing)|\bsmall parts?\b|\bsuffocat|\bstrangul",
+    "ce_marking": r"\bce[ -]?mark|\bce marking|\bno ce\b|\bwithout ce\b|\bukca\b",
+    "chemical": r"\bphthalate|\bmercury|\blead\b|\bhydroquinone|\bcadmium|\bformaldehyde|\bbanned substance"
+                r"|\btoxic|\bchemical",
+    "electrical_risk": r"\belectric shock|\boverheat|\bfire hazard|\bshort[- ]circuit|\bburn",
+    "counterfeit": r"\bcounterfeit|\bfake\b|\breplica|\bknock-?off|\bfälschung|\bcontrefa|\btrade ?mark\b"
+                   r"|\btrademark|\bwithout authori[sz]ation|\bintellectual property",
+    "unauthorised_medicine": r"\bprescription|\bunauthori[sz]ed\b|\bundeclared|\bnovel food",
+    "missing_information": r"\bno ingredient|\bwithout (an? )?ingredient|\bno warnings?\b|\bmanufacturer'?s (eu )?address"
+                           r"|\bno (eu )?address|\bmissing (the )?(label|information|warnings?)",
+    "recall": r"\brecall|\bsafety gate|\brapex\b",
+    "prohibited": r"\bprohibited weapon|\bbanned\b|\bprohibited (product|item|in)",
+}
+_ITEM = (r"\b\d{8,}\b|\bB0[A-Z0-9]{8}\b|\b(?:[A-Za-z]+\d[A-Za-z0-9]{6,}|\d+[A-Za-z][A-Za-z0-9]{6,})\b"
+         r"|[\"“«„][^\"“”«»„]{3,120}[\"”»“]|https?://\S*(/item/|/dp/|/goods|/listing|/p/|/product)")
+_LAW = (r"\b(regulation|directive|verordnung|richtlinie|règlement|directive|reglamento|regolamento)\s*\((eu|ec|eec|ue|ce)\)"
+        r"|\b(eu|ec|eec)\)? ?(no\.? ?)?\d{2,4}/\d{1,4}\b|\b\d{4}/\d{1,4}/(eu|ec|eec)\b|\bart(icle|\.|ikel)?\s*\d+"
+        r"\s*(\(\d+\)\s*)?(of|of the|du|de la|des|der|del)?\s*(regulation|directive|code|act|law|gesetz|loi|dsa|gpsr)"
+        r"|§\s*\d+\s*\w*(gesetz|gb|uwg|prodsg|bgb)|\bgesetz\b|\bgpsr\b|\bdigital services act\b|\bgeneral product safety"
+        r"|\bcode de la consommation|\bcódigo|\bcodice del consumo|\bprodsg\b|\bstgb\b|\bdsa\b|\barticle l\.? ?\d")
+#: A numbered section of the terms, or a link to a policy (case-insensitive).
+_RULE = (r"\b(section|clause|paragraph|art(icle|\.)?|ziffer|abschnitt)\s*\d+(\.\d+)*\s*(of|of the|of our|der|des|de)?\s*"
+         r"(our|the|unserer|des|nos)?\s*[\w\s'-]{0,40}(terms|conditions|agreement|policy|agb|rules|guidelines|nutzungsbedingungen)"
+         r"|§\s*\d+\s*(of|of our|der|unserer)?\s*(our|the)?\s*(terms|conditions|agb|nutzungsbedingungen)"
+         r"|https?://\S*(polic|terms|rules|guideline)")
+#: A named policy: capitalised words before Policy / Catalogue Rules / Guidelines (case-sensitive).
+_RULE_NAMED = r"\b[A-Z][\w'-]*(\s+[A-Z][\w'-]*)*\s+(Policy|Policies|Catalogue Rules|Guidelines|Listing Rules)\b"
+_FINDING = (r"\b(found|contains?|contained|containing|lacks?|lacked|lacking|missing|without|shows?|has|had"
+            r"|notified|reported|recalled|tested|identified as|infring\w*|uses?|bears?|labell?ed|claims?)\b")
+_REDRESS = (r"\bappeal|\bcomplain|\bcomplaint|\bout-of-court|\bdispute settlement|\bcourt\b|\bredress|\bcontest"
+            r"|\bwiderspruch|\beinspruch|\brecours|\bréclamation|\breclamaci[oó]n|\breclamo|\brequest a review")
+
+#: The indicators, in the order of the docs.
+INDICATORS: tuple[str, ...] = ("names_item", "names_product", "names_harm", "names_law", "names_rule",
+                               "states_facts", "mentions_redress")
+#: What each indicator means (tables, charts, the docs).
+INDICATOR_TITLES: dict[str, str] = {
+    "names_item": "names the item (id, quoted name, item link, EAN)",
+    "names_product": "names the product type",
+    "names_harm": "names the harm or defect",
+    "names_law": "cites a law",
+    "names_rule": "cites a specific contractual rule",
+    "states_facts": "states the case's own facts",
+    "mentions_redress": "mentions redress (appeal, complaint, court)",
+}
+
+
+def _any(patterns: dict[str, str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns.values())
+
+
+def statement_text(fields: Sequence[str] = TEXT_FIELDS) -> pl.Expr:
+    """The statement's free texts joined with `` | `` (nulls skipped; empty string when all are null)."""
+    return pl.concat_str([pl.col(f) for f in fields], separator=" | ", ignore_nulls=True).fill_null("").alias("text")
+
+
+def template_expr(text: pl.Expr | None = None) -> pl.Expr:
+    """The template of a text: see the module docstring for the replacements, in order."""
+    t = (text if text is not None else pl.col("text")).str.to_lowercase()
+    steps = [
+        (r"https?://\S+|www\.\S+", "<url>"),
+        (r"[\w.+-]+@[\w-]+\.[\w.]+", "<email>"),
+        (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<id>"),
+        (r"[\"“«„][^\"“”«»„]{1,200}[\"”»“]", "<item>"),
+        (r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", "<date>"),
+        (r"\b(?:[a-z]*\d[a-z0-9]*[a-z][a-z0-9]*|[a-z]+\d[a-z0-9]*)\b", "<id>"),
+        (r"\d+(?:[.,]\d+)*", "<num>"),
+        (r"\s+", " "),
+    ]
+    for pat, rep in steps:
+        t = t.str.replace_all(pat, rep)
+    return t.str.strip_chars().alias("template")
+
+
+def _has(pattern: str, on: str = "text", *, case_sensitive: bool = False) -> pl.Expr:
+    return pl.col(on).str.contains(pattern if case_sensitive else f"(?i){pattern}").fill_null(False)
+
+
+def indicator_exprs() -> dict[str, pl.Expr]:
+    """The indicator expressions over a frame with ``text`` (and optionally ``content_id_ean``)."""
+    item = _has(_ITEM, case_sensitive=True)
+    product, harm = _has(_any(PRODUCT_TERMS)), _has(_any(HARM_TERMS))
+    return {
+        "names_item": item | pl.col("content_id_ean").is_not_null(),
+        "names_product": product,
+        "names_harm": harm,
+        "names_law": _has(_LAW),
+        "names_rule": _has(_RULE) | _has(_RULE_NAMED, case_sensitive=True),
+        "states_facts": pl.col("facts_text").str.contains(f"(?i){_FINDING}").fill_null(False) & (product | harm | item),
+        "mentions_redress": _has(_REDRESS),
+    }
+
+
+def indicators(rows: pl.DataFrame | pl.LazyFrame, *, keep: Sequence[str] = ("uuid", "platform")) -> pl.DataFrame:
+    """Return ``keep`` columns, ``text``, ``template``, the indicators (0/1) and ``specificity`` (0-4) per statement."""
+    lf = rows.lazy()
+    names = lf.collect_schema().names()
+    extra = [] if "content_id_ean" in names else [pl.lit(None, dtype=pl.String).alias("content_id_ean")]
+    absent = [pl.lit(None, dtype=pl.String).alias(f) for f in TEXT_FIELDS if f not in names]
+    lf = lf.with_columns(*extra, *absent).with_columns(
+        statement_text(),
+        pl.col("decision_facts").fill_null("").alias("facts_text"),
+    )
+    exprs = indicator_exprs()
+    # states_facts looks at the facts and the explanations (where platforms write what they found)
+    lf = lf.with_columns(pl.concat_str([pl.col("facts_text"), pl.col("incompatible_content_explanation").fill_null(""),
+                                        pl.col("illegal_content_explanation").fill_null("")], separator=" | ")
+                         .alias("facts_text"))
+    out = lf.with_columns(template_expr(pl.col("text")), *[e.cast(pl.Int8).alias(k) for k, e in exprs.items()])
+    out = out.with_columns((pl.col("names_item") + (pl.col("names_law") | pl.col("names_rule")).cast(pl.Int8)
+                            + pl.col("states_facts") + pl.col("mentions_redress")).cast(pl.Int8).alias("specificity"))
+    cols = [c for c in keep if c in names] + ["text", "template", *INDICATORS, "specificity"]
+    return out.select(cols).collect()
+
+
+def terms_named(rows: pl.DataFrame | pl.LazyFrame, *, kind: str = "product",
+                by: Sequence[str] = ("platform",)) -> pl.DataFrame:
+    """Return ``by``, term, statements naming it, statements, share: which products (``kind='product'``) or
+    harms (``kind='harm'``) the statements name (a statement may name several)."""
+    terms = PRODUCT_TERMS if kind == "product" else HARM_TERMS
+    lf = rows.lazy()
+    names = lf.collect_schema().names()
+    absent = [pl.lit(None, dtype=pl.String).alias(f) for f in TEXT_FIELDS if f not in names]
+    lf = lf.with_columns(*absent).with_columns(statement_text())
+    flags = lf.select(*by, *[pl.col("text").str.contains(f"(?i){p}").alias(t) for t, p in terms.items()]).collect()
+    total = flags.group_by(list(by)).agg(pl.len().alias("statements"))
+    long = (flags.unpivot(index=list(by), on=list(terms), variable_name="term", value_name="named")
+            .group_by([*by, "term"]).agg(pl.col("named").sum().cast(pl.Int64).alias("named")))
+    out = long.join(total, on=list(by)).with_columns((pl.col("named") / pl.col("statements")).alias("share"))
+    return out.sort([*by, "named", "term"], descending=[False] * len(by) + [True, False])
+
+
+def template_summary(ind: pl.DataFrame, by: Sequence[str] = ("platform",)) -> pl.DataFrame:
+    """Per ``by`` group: statements, distinct templates, share of statements in the most used template and
+    in the 10 most used, and statements per template (how much is boilerplate)."""
+    counts = ind.group_by([*by, "template"]).agg(pl.len().alias("n"))
+    ranked = counts.with_columns(pl.col("n").rank("ordinal", descending=True).over(list(by)).alias("rank"))
+    return (ranked.group_by(list(by))
+            .agg(pl.col("n").sum().alias("statements"), pl.len().alias("templates"),
+                 (pl.col("n").filter(pl.col("rank") == 1).sum() / pl.col("n").sum()).alias("top_template_share"),
+                 (pl.col("n").filter(pl.col("rank") <= 10).sum() / pl.col("n").sum()).alias("top10_share"))
+            .with_columns((pl.col("statements") / pl.col("templates")).alias("statements_per_template"))
+            .sort(list(by)))
+
+
+def top_templates(ind: pl.DataFrame, platform: str, n: int = 5) -> pl.DataFrame:
+    """The ``n`` most used templates of ``platform`` with their counts and shares."""
+    sub = ind.filter(pl.col("platform") == platform)
+    return (sub.group_by("template").agg(pl.len().alias("statements"))
+            .with_columns((pl.col("statements") / sub.height).alias("share"))
+            .sort(["statements", "template"], descending=[True, False]).head(n))
+
+
+def indicator_shares(ind: pl.DataFrame, by: Sequence[str] = ("platform",)) -> pl.DataFrame:
+    """Share of statements with each indicator (long format: ``by``, indicator, title, k, n, share)."""
+    long = ind.unpivot(index=list(by), on=list(INDICATORS), variable_name="indicator", value_name="v")
+    out = (long.group_by([*by, "indicator"]).agg(pl.col("v").sum().cast(pl.Int64).alias("k"),
+                                                  pl.len().cast(pl.Int64).alias("n"))
+           .with_columns((pl.col("k") / pl.col("n")).alias("share"),
+                         pl.col("indicator").replace_strict(INDICATOR_TITLES).alias("title")))
+    order = {k: i for i, k in enumerate(INDICATORS)}
+    return (out.with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int32).alias("_o"))
+            .sort([*by, "_o"]).drop("_o").select(*by, "indicator", "title", "k", "n", "share"))
+
+
+def precision(labelled: pl.DataFrame) -> pl.DataFrame:
+    """Precision and recall of each indicator against hand labels ``label_<indicator>`` (0/1).
+
+    ``labelled`` holds the text columns and the labels; returns indicator, flagged, true positives,
+    precision, labelled positives, recall, and the same for the real rows only (``real`` column 1).
+    """
+    ind = indicators(labelled, keep=("row_id", "real"))
+    joined = ind.join(labelled.select("row_id", *[f"label_{k}" for k in INDICATORS]), on="row_id")
+    rows = []
+    for k in INDICATORS:
+        for subset, frame in (("all", joined), ("real", joined.filter(pl.col("real") == 1))):
+            flagged = int(frame[k].sum())
+            tp = int(((frame[k] == 1) & (frame[f"label_{k}"] == 1)).sum())
+            pos = int(frame[f"label_{k}"].sum())
+            rows.append({"indicator": k, "rows": subset, "n": frame.height, "flagged": flagged, "true_positives": tp,
+                         "precision": tp / flagged if flagged else None, "labelled_positives": pos,
+                         "recall": tp / pos if pos else None})
+    return pl.DataFrame(rows)
+
+
+# -------------------------------------------------------------------------------------------------
+# Reading a store (the notebook and the briefing)
+# -------------------------------------------------------------------------------------------------
+
+#: The platforms the notebook compares.
+COMPARE: tuple[str, ...] = ("AliExpress", "Temu", "Amazon Store")
+#: The shipped dumps the notebook ingests when no store is configured (catalog names, under data/sor/dumps).
+SHIPPED_DUMPS: tuple[str, ...] = ("sor_fixture_dump_2024_03_01", "sor_fixture_dump_2024_03_02_light",
+                                  "sor_fixture_dump_2025_07_01",
+                                  "sor_dump_synthetic_texts")
+_ROW_COLUMNS = ("uuid", "platform", "day", "category_v2", "decision_ground", "content_id_ean", *TEXT_FIELDS, "dump")
+
+
+@dataclass(frozen=True)
+class TextStore:
+    """A row store to read statement texts from: ``shipped`` when built from the shipped dumps (no store
+    configured); ``synthetic`` when any of its rows is SYNTHETIC (a ``sor-synthetic-*`` dump or the
+    shipped fixtures); ``platforms`` the stored rows per platform."""
+
+    path: Path
+    shipped: bool
+    synthetic: bool
+    platforms: dict[str, int]
+
+
+def open_store(store: str | Path | None = None, *, build_in: str | Path | None = None) -> TextStore:
+    """Return the row store at ``store`` (or ``$DSA_EXPLORE_SOR_STORE``); without one, build a small store
+    from the shipped dumps (:data:`SHIPPED_DUMPS`) in ``build_in`` (default: a new temporary folder).
+
+    Raises ``FileNotFoundError`` when the store given is not a store, ``ValueError`` when it has no rows
+    (ingested without ``--rows``).
+    """
+    import tempfile
+
+    from dsa_explore.analysis import sor_view
+    from dsa_explore.data import catalog
+    from dsa_explore.sor import ingest
+    from dsa_explore.sor import rows as rowstore
+
+    chosen = sor_view.store_setting(store)
+    if chosen is not None:
+        stored = rowstore.stored_platforms(chosen)
+        if not stored:
+            raise ValueError(f"{chosen}: the store holds no statements (rows); ingest with "
+                             "`dsa-explore sor ingest DUMPS --store DIR --rows`")
+        dumps = {f["dump"] for f in rowstore.row_files(chosen)}
+        return TextStore(Path(chosen), False, any(d.startswith("sor-synthetic-") for d in dumps), stored)
+    target = Path(build_in) if build_in is not None else Path(tempfile.mkdtemp(prefix="dsa-explore-sor-text-"))
+    ingest.ingest([catalog.path(name) for name in SHIPPED_DUMPS], target, workers=1, rows=True, notify=None)
+    return TextStore(target, True, True, rowstore.stored_platforms(target))
+
+
+def load(store: TextStore | str | Path, platforms: Sequence[str] | None = COMPARE, *, since: str | None = None,
+         until: str | None = None) -> pl.DataFrame:
+    """Return the stored statements (uuid, platform, day, category, ground, EAN, texts, dump) of ``platforms``."""
+    from dsa_explore.sor import rows as rowstore
+
+    path = store.path if isinstance(store, TextStore) else Path(store)
+    lf = rowstore.scan(path, platforms=platforms, since=since, until=until).select(list(_ROW_COLUMNS))
+    return lf.unique(subset=["uuid"], keep="first", maintain_order=True).collect()

@@ -1,0 +1,80 @@
+"""Charts of what statements of reasons say: specificity indicators and boilerplate, per platform.
+
+Frames in (aggregated by :mod:`dsa_explore.analysis.sor_text`), unconfigured Altair charts out; this
+module imports only the chart layer. ``synthetic=True`` marks every title when the store holds
+SYNTHETIC rows.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from dsa_explore.charts import _check, platform_scale, titled
+
+
+def indicator_dots(shares: pl.DataFrame, *, synthetic: bool = False, subtitle: str | None = None) -> alt.Chart:
+    """Dot plot: share of statements with each indicator (rows), one dot per platform.
+
+    ``shares`` has platform, indicator, title, k, n, share (``analysis.sor_text.indicator_shares``).
+    """
+    frame = _check(shares, ["platform", "title", "share", "k", "n"])
+    order = list(dict.fromkeys(frame.get_column("title").to_list()))
+    platforms = sorted(set(frame.get_column("platform").to_list()))
+    return (alt.Chart(frame, title=titled("How specific are the statements? Share naming each element", subtitle,
+                                          synthetic),
+                      description="Dot plot of the share of statements of reasons per platform that name the item, "
+                                  "the product, the harm, a law, a specific rule, the case's facts and redress.",
+                      width=460)
+            .mark_circle(size=110, opacity=0.9)
+            .encode(x=alt.X("share", type="quantitative", title="share of statements",
+                            axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+                    y=alt.Y("title", type="nominal", title=None, sort=order),
+                    color=alt.Color("platform", type="nominal", scale=platform_scale(platforms)),
+                    tooltip=[alt.Tooltip("platform"), alt.Tooltip("title", title="indicator"),
+                             alt.Tooltip("share", format=".1%"), alt.Tooltip("k", title="statements", format=","),
+                             alt.Tooltip("n", title="of", format=",")]))
+
+
+def boilerplate_bars(summary: pl.DataFrame, *, synthetic: bool = False, subtitle: str | None = None) -> alt.Chart:
+    """Bars: share of each platform's statements filed through its 10 most used templates.
+
+    ``summary`` has platform, statements, templates, top_template_share, top10_share
+    (``analysis.sor_text.template_summary``).
+    """
+    frame = _check(summary, ["platform", "top10_share", "top_template_share", "templates", "statements"])
+    platforms = sorted(set(frame.get_column("platform").to_list()))
+    return (alt.Chart(frame, title=titled("How much is boilerplate? Statements in the 10 most used templates",
+                                          subtitle, synthetic),
+                      description="Horizontal bars of the share of each platform's statements of reasons whose "
+                                  "text, stripped of ids, numbers, URLs and item names, is one of its 10 most "
+                                  "used templates.", width=460)
+            .mark_bar()
+            .encode(y=alt.Y("platform", type="nominal", title=None, sort="-x"),
+                    x=alt.X("top10_share", type="quantitative", title="share of statements",
+                            axis=alt.Axis(format=".0%"), scale=alt.Scale(domain=[0, 1])),
+                    color=alt.Color("platform", type="nominal", scale=platform_scale(platforms), legend=None),
+                    tooltip=[alt.Tooltip("platform"), alt.Tooltip("statements", format=","),
+                             alt.Tooltip("templates", title="distinct templates", format=","),
+                             alt.Tooltip("top_template_share", title="most used template", format=".1%"),
+                             alt.Tooltip("top10_share", title="10 most used", format=".1%")]))
+
+
+def terms_bars(terms: pl.DataFrame, *, what: str = "products", synthetic: bool = False,
+               subtitle: str | None = None) -> alt.Chart:
+    """Grouped bars: share of statements naming each product type (or harm), per platform.
+
+    ``terms`` has platform, term, named, statements, share (``analysis.sor_text.terms_named``).
+    """
+    frame = _check(terms, ["platform", "term", "share", "named", "statements"])
+    platforms = sorted(set(frame.get_column("platform").to_list()))
+    return (alt.Chart(frame, title=titled(f"Which {what} do the statements name?", subtitle, synthetic),
+                      description=f"Bars of the share of statements of reasons per platform naming each of the "
+                                  f"{what} in the project's term lists.", width=140)
+            .mark_bar()
+            .encode(x=alt.X("platform", type="nominal", title=None, axis=alt.Axis(labels=False, ticks=False)),
+                    y=alt.Y("share", type="quantitative", title="share of statements", axis=alt.Axis(format=".0%")),
+                    color=alt.Color("platform", type="nominal", scale=platform_scale(platforms)),
+                    column=alt.Column("term", type="nominal", title=None),
+                    tooltip=[alt.Tooltip("platform"), alt.Tooltip("term"), alt.Tooltip("named", format=","),
+                             alt.Tooltip("statements", format=","), alt.Tooltip("share", format=".1%")]))

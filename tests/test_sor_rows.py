@@ -1,0 +1,457 @@
+"""The row store, search and sample: the statements are kept exactly, found exactly, sampled reproducibly.
+
+Why these tests exist: the row store is evidence. Every stored field must equal the CSV it came
+from; a search count must equal what anyone gets by scanning the same CSVs by hand; the sample's
+inclusion probabilities must add up to the strata it was drawn from.
+
+The independent reference is :func:`reference_rows` below: Python's ``zipfile`` and a small
+PHP-``fgetcsv``-style field splitter written here (not the reader's code), applying the rules the
+summaries document (a member with an unknown header, a truncated inner zip or an implausible
+compression ratio is refused; a row with a wrong number of fields or no ``created_at`` is rejected;
+a uuid seen before in the dump is a duplicate). Figures written as literals are counted by hand from
+the row lists in tests/fixtures/sor/build_fixtures.py (its docstring lists them).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from dsa_explore.analysis import estimators as stats
+from dsa_explore.sor import ingest, rows, sample, schema, search, taxonomy
+from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sor"
+DUMPS = FIXTURES / "dumps"
+REFUSED_MEMBERS = {"sor-global-2025-07-01-full-00001-00000.csv",      # unknown header
+                   "sor-global-2025-07-01-full-00003-00000.csv"}      # implausible compression ratio
+REFUSED_INNER = {"sor-global-2025-07-01-full-00002.csv.zip"}          # truncated
+
+
+# ------------------------------------------------------------------------------------ the reference
+
+def php_fields(line: str) -> list[str]:
+    """Split one CSV line written by PHP ``fputcsv`` (escape ``\\``): inside quotes ``""`` is a quote and
+    ``\\"`` is kept as both characters (PHP does not double a quote after its escape character), except
+    that a ``\\"`` followed by a comma or the end of the line closes the field after a backslash."""
+    fields, i, n = [], 0, len(line)
+    while True:
+        if i < n and line[i] == '"':
+            i += 1
+            buf = []
+            while i < n:
+                c = line[i]
+                if c == "\\" and i + 1 < n and line[i + 1] == '"':
+                    if i + 2 >= n or line[i + 2] == ",":
+                        buf.append("\\")
+                        i += 1
+                        continue
+                    buf.append('\\"')
+                    i += 2
+                    continue
+                if c == '"':
+                    if i + 1 < n and line[i + 1] == '"':
+                        buf.append('"')
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                buf.append(c)
+                i += 1
+            j = line.find(",", i)
+            fields.append("".join(buf) + (line[i:] if j < 0 else line[i:j]))
+        else:
+            j = line.find(",", i)
+            fields.append(line[i:] if j < 0 else line[i:j])
+        if j < 0:
+            return fields
+        i = j + 1
+
+
+def reference_rows(paths) -> dict[str, list[dict]]:
+    """Return {dump stem: rows (dicts of CSV column -> text or None)} kept by the documented rules."""
+    out = {}
+    for path in sorted(paths):
+        stem = path.name[:-4]
+        seen, kept = set(), []
+        with zipfile.ZipFile(path) as outer:
+            for inner_name in sorted(outer.namelist()):
+                if inner_name in REFUSED_INNER:
+                    continue
+                inner = zipfile.ZipFile(io.BytesIO(outer.read(inner_name)))
+                for name in sorted(inner.namelist()):
+                    if name in REFUSED_MEMBERS:
+                        continue
+                    text = inner.read(name).decode("utf-8", errors="replace")
+                    lines = [ln for ln in text.split("\n") if ln]
+                    header = php_fields(lines[0])
+                    for ln in lines[1:]:
+                        values = php_fields(ln)
+                        if len(values) != len(header):
+                            continue                       # field_count
+                        row = {h: (v if v != "" else None) for h, v in zip(header, values, strict=True)}
+                        if not row.get("created_at") or not re.match(r"\d{4}-\d{2}-\d{2}", row["created_at"]):
+                            continue                       # bad_created_at
+                        if row["uuid"] is not None:
+                            if row["uuid"] in seen:
+                                continue                   # duplicate_uuid
+                            seen.add(row["uuid"])
+                        kept.append(row)
+        out[stem] = kept
+    return out
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return reference_rows(DUMPS.glob("*.zip"))
+
+
+@pytest.fixture(scope="module")
+def all_store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rows-all")
+    report = ingest.ingest([DUMPS], root, workers=1, rows=True, platforms=["all"])
+    return root, report
+
+
+@pytest.fixture(scope="module")
+def market_store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rows-market")
+    ingest.ingest([DUMPS], root, workers=1, rows=True)
+    return root
+
+
+# ------------------------------------------------------------------------------------ the row store
+
+def test_every_field_of_every_row_equals_the_csv(all_store, reference):
+    root, _ = all_store
+    stored = rows.to_csv_frame(rows.scan(root).sort("uuid")).collect()
+    by_uuid = {r["uuid"]: r for r in stored.iter_rows(named=True)}
+    expected = [r for dump in reference.values() for r in dump]
+    assert len(expected) == 192          # 10 + 4 + 18 + 160 summarised rows (build_fixtures.py docstring)
+    assert stored.height == len(expected) == len(by_uuid)
+    for ref in expected:
+        got = by_uuid[ref["uuid"]]
+        for col in schema.FULL_V2:
+            assert got[col] == ref.get(col), (ref["uuid"], col, got[col], ref.get(col))
+
+
+def test_the_hard_rows_are_stored_exactly(all_store):
+    root, _ = all_store
+    stored = rows.scan(root).collect()
+    by = {r["uuid"]: r for r in stored.iter_rows(named=True)}
+    utf8 = by["7e300000-0000-4000-8000-000000000009"]
+    assert utf8["decision_facts"] == "Caf\ufffd cr\ufffdme"          # latin-1 bytes replaced, not dropped
+    malformed = by["7e300000-0000-4000-8000-000000000010"]
+    assert malformed["content_type"] is None
+    assert malformed["unparsed"] == [{"column": "content_type", "value": "[CONTENT_TYPE_PRODUCT"}]
+    real = by["f1e5d3be-e95d-4e51-bb38-6cf13225b2af"]                 # the real Wallapop row
+    assert real["territorial_scope"][:3] == ["AT", "BE", "BG"] and len(real["territorial_scope"]) == 27
+    assert real["content_date"].isoformat() == "2025-06-30T00:00:00"
+    assert real["platform_uid"] == "df46338b-e2bd-4ce7-a3e2-7159734bbe27"
+    joom = by["j0000000-0000-4000-8000-000000000001"]                  # old name next to the canonical one
+    assert (joom["platform_name"], joom["platform"]) == ("SIA &quot;JOOM&quot;", "Joom")
+    amazon = by["a3a20000-0000-4000-8000-000000000001"]                # v1 category next to v2
+    assert amazon["category"] == "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"
+    assert amazon["category_v2"] == "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
+
+
+def test_backslash_quote_row_is_kept_as_php_wrote_it(all_store):
+    """PHP's fputcsv does not double a quote after a backslash: the field read back is the original."""
+    root, _ = all_store
+    row = rows.scan(root).filter(pl.col("uuid") == "a1100000-0000-4000-8000-000000000009").collect()
+    assert row.get_column("decision_facts").to_list() == ['Listing said "\\"Free\\"" shipping']
+
+
+def test_row_account_matches_the_summaries(all_store, market_store):
+    root, report = all_store
+    import json
+
+    man = json.loads((root / "manifest.json").read_text())
+    stored = {k: e["rows"]["rows_stored"] for k, e in man["dumps"].items()}
+    assert stored == {"sor-global-2024-03-01-full": 10, "sor-global-2024-03-02-light": 4,
+                      "sor-global-2025-07-01-full": 18, "sor-global-2025-07-02-full": 160}
+    assert {d.dump: d.rows_summarised for d in report.dumps} == stored
+    # default: the marketplaces of the platform registry only, summaries still for every platform
+    assert rows.stored_platforms(market_store) == {"AliExpress": 7, "Amazon Store": 61, "Temu": 7, "Zalando": 1}
+    man = json.loads((market_store / "manifest.json").read_text())
+    assert man["dumps"]["sor-global-2025-07-02-full"]["rows_summarised"] == 160
+
+
+def test_list_and_date_types(all_store):
+    root, _ = all_store
+    sch = rows.scan(root).collect_schema()
+    assert sch["territorial_scope"] == pl.List(pl.String)
+    assert sch["created_at"] == pl.Datetime("us")
+    assert sch["day"] == pl.Date
+    files = rows.row_files(root, platforms=["Temu"])
+    assert {f["path"].split("/")[1:3] == ["day=2025-07-01", "platform=temu"] for f in files} == {True}
+
+
+def test_columns_option_and_reingest_replaces_files(tmp_path):
+    ingest.ingest([DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True,
+                  columns=["decision_facts"])
+    got = rows.rows(tmp_path)
+    assert got.height == 5                           # 3 Amazon + 2 AliExpress (marketplaces)
+    assert got.get_column("decision_facts").to_list() == ["Decision taken after review."] * 5
+    assert got.get_column("content_type").null_count() == 5        # not kept: null
+    old = {f["path"] for f in rows.row_files(tmp_path)}
+    ingest.ingest([DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True, platforms=["all"])
+    new = {f["path"] for f in rows.row_files(tmp_path)}
+    assert rows.rows(tmp_path).height == 10
+    on_disk = {p.relative_to(tmp_path).as_posix() for p in (tmp_path / "rows").rglob("*.parquet")}
+    assert on_disk == new and not (old - new) & on_disk
+    with pytest.raises(ValueError, match="unknown column"):
+        ingest.ingest([DUMPS], tmp_path, rows=True, columns=["no_such_column"])
+
+
+# ------------------------------------------------------------------------------------ search
+
+def _reference_count(reference, pattern, fields=search.DEFAULT_FIELDS, platforms=None) -> dict[str, int]:
+    rx = re.compile(pattern, re.IGNORECASE)
+    seen, out = set(), {}
+    for dump in reference.values():
+        for r in dump:
+            plat = taxonomy.canonical_platform(r["platform_name"])
+            if platforms and plat not in platforms:
+                continue
+            out.setdefault(plat, 0)
+            if r["uuid"] in seen:
+                continue
+            seen.add(r["uuid"])
+            if any(r.get(f) and rx.search(r[f]) for f in fields):
+                out[plat] += 1
+    return out
+
+
+@pytest.mark.parametrize("pattern", ["policy", "free|terms", "REVIEW", "violat(ion|es)", "our"])
+def test_search_counts_equal_a_plain_scan(all_store, reference, pattern):
+    root, _ = all_store
+    got = search.count(root, pattern)
+    assert dict(zip(got["platform"], got["count"], strict=True)) == _reference_count(reference, pattern)
+
+
+def test_search_counts_by_hand(all_store):
+    root, _ = all_store
+    got = search.count(root, "free", platforms=["AliExpress", "Temu"])
+    assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 1, "Temu": 0}   # the \" row
+    got = search.count(root, "policy", platforms=["Temu"], fields=["incompatible_content_explanation"])
+    assert got["count"].to_list() == [7]             # every Temu row has the default explanation
+    got = search.count(root, "Policy", platforms=["Temu"], case_sensitive=True)
+    assert got["count"].to_list() == [0]
+    by_day = search.count(root, "review", platforms=["AliExpress"], by=["day"])
+    # 2 rows of 2024 and 4 of 2025 keep the default facts "Decision taken after review."; the 5th of
+    # 2025 (the backslash row) says "Listing said ... shipping"
+    assert by_day.select(pl.col("day").cast(pl.String), "count").rows() == [("2024-03-01", 2), ("2025-07-01", 4)]
+
+
+def test_search_rows_and_bad_input(all_store):
+    root, _ = all_store
+    hits = search.matches(root, "counterfeit and intellectual", columns=["uuid", "platform"]).collect()
+    assert hits.rows() == [("f1e5d3be-e95d-4e51-bb38-6cf13225b2af", "Wallapop")]   # the real row's policy link
+    with pytest.raises(ValueError, match="not a valid regular expression"):
+        search.count(root, "(?<=a)b")
+    with pytest.raises(ValueError, match="not a text column"):
+        search.count(root, "x", fields=["territorial_scope"])
+    with pytest.raises(FileNotFoundError, match="not a store"):
+        search.count(root / "nope", "x")
+
+
+def _cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dsa_explore.cli", "sor", *args], capture_output=True, text=True)
+
+
+def test_cli_search_count_csv(all_store, reference):
+    root, _ = all_store
+    ref = _reference_count(reference, "policy|free", platforms={"AliExpress", "Temu", "Amazon Store"})
+    assert (ref["AliExpress"], ref["Temu"]) == (7, 7)      # by hand: every row keeps "...violates our policy."
+    res = _cli("search", "--store", str(root), "--platform", "AliExpress", "--platform", "Temu", "--platform",
+               "Amazon", "--text", "policy|free", "--count", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout == f"platform,count\nAliExpress,7\nAmazon Store,{ref['Amazon Store']}\nTemu,7\n"
+
+
+def test_cli_rows_csv_is_safe_and_parquet_exact(tmp_path):
+    """Untrusted text: control characters escaped and formulas neutralised in CSV; Parquet unchanged."""
+    layout = schema.LAYOUTS["full-38"]
+    evil = {c: None for c in layout}
+    evil.update(uuid="e0000000-0000-4000-8000-000000000001", platform_name="Temu", created_at="2025-07-03 01:00:00",
+                category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD", decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
+                decision_facts='=HYPERLINK("http://x.example","click")',
+                incompatible_content_explanation="title\x1b]0;pwned\x07 here")
+    csv_text = ",".join(layout) + "\n" + php_csv_line([evil[c] for c in layout]) + "\n"
+    inner = zip_bytes([("sor-global-2025-07-03-full-00000-00000.csv", csv_text.encode())])
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    write_dump(dumps / "sor-global-2025-07-03-full.zip", [("sor-global-2025-07-03-full-00000.csv.zip", inner)])
+    store = tmp_path / "s"
+    ingest.ingest([dumps], store, workers=1, rows=True)
+    res = _cli("rows", "--store", str(store), "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    assert "\x1b" not in res.stdout and "\x07" not in res.stdout
+    assert "title\\x1b]0;pwned\\x07 here" in res.stdout
+    assert "'=HYPERLINK(" in res.stdout
+    out = tmp_path / "rows.parquet"
+    assert _cli("rows", "--store", str(store), "--format", "parquet", "--out", str(out)).returncode == 0
+    assert pl.read_parquet(out).get_column("decision_facts").to_list() == ['=HYPERLINK("http://x.example","click")']
+
+
+def test_safe_output_follows_the_core_safetext_rules():
+    """The vectorised CSV escaping gives exactly what dsa_explore.core.safetext.safe_cell gives, cell by cell."""
+    from dsa_explore.core import safetext
+
+    cells = ["-12.5", "@SUM(A1)", "a\nb", "+1+1", "ok\x9b", "C:\\temp\\", "=HYPERLINK(\"x\")", "\ttab", "\rcr",
+             "\x1b]0;t\x07", "plain", "", "%20", "\x7f\\x1b"]
+    got = rows.safe_frame(pl.DataFrame({"t": [*cells, None]})).collect()["t"].to_list()
+    assert got == [safetext.safe_cell(c, csv=True) for c in cells] + [None]
+    assert [rows.safe_text(c) for c in cells] == got[:-1]
+    assert got[2] == "a\\x0ab" and got[0] == "'-12.5"
+
+
+# ------------------------------------------------------------------------------------ sample
+
+def test_sample_is_reproducible_and_weights_sum_to_strata(all_store):
+    root, _ = all_store
+    a = sample.draw(root, 40, by=["category"], seed=1)
+    b = sample.draw(root, 40, by=["category"], seed=1)
+    c = sample.draw(root, 40, by=["category"], seed=2)
+    assert a.sample.equals(b.sample) and a.frame.equals(b.frame)
+    assert not a.sample.get_column("statement_id").equals(c.sample.get_column("statement_id"))
+    sums = a.sample.group_by("stratum").agg(pl.col("weight").sum()).join(a.frame, on="stratum")
+    assert sums.height == a.frame.height
+    assert (sums["weight"] - sums["frame_size"]).abs().max() < 1e-9
+    assert int(a.frame["frame_size"].sum()) == 192               # every stored statement is in one stratum
+    assert a.sample["statement_id"].n_unique() == a.sample.height
+    assert ((a.sample["inclusion_prob"] > 0) & (a.sample["inclusion_prob"] <= 1)).all()
+    # the Amazon Store stratum of 2025-07-02 (56 synthetic rows of one category mix) is sampled, not taken whole
+    assert (a.sample["inclusion_prob"] < 1).any()
+
+
+def test_sample_feeds_the_survey_estimator(market_store):
+    drawn = sample.draw(market_store, 30, by=["category"], seed=1)
+    labelled = drawn.sample.with_columns(
+        pl.col("decision_facts").str.contains("(?i)review").cast(pl.Int64).alias("label_says_review"))
+    est = stats.stratified_prevalence(labelled, stratum="stratum", label="label_says_review",
+                                      frame_sizes=drawn.frame, by=["platform"])
+    ali = est.filter(pl.col("platform") == "AliExpress").row(0, named=True)
+    # by hand: the label is constant within each AliExpress stratum (4 + 2 rows say "Decision taken after
+    # review.", the 1 scams row does not), so the stratified estimate is (4 + 2) / 7 whatever is drawn
+    assert ali["estimate"] == pytest.approx(6 / 7)
+    assert 0 <= ali["low"] <= ali["high"] <= 1
+
+
+def test_backslash_ending_and_long_fields_are_stored_exactly(tmp_path):
+    """A field ending in a backslash and a 200 KB field holding \\" (PHP's fputcsv leaves both as they are)."""
+    layout = schema.LAYOUTS["full-38"]
+    base = {c: None for c in layout}
+    base.update(platform_name="Temu", created_at="2025-07-04 01:00:00", category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+                decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT")
+    long_text = 'Listing text ' + 'x' * 200_000 + ' said \\"free\\" twice'
+    values = [
+        {**base, "uuid": "b5000000-0000-4000-8000-000000000001", "decision_facts": "Saved under C:\\temp\\"},
+        {**base, "uuid": "b5000000-0000-4000-8000-000000000002", "decision_facts": long_text},
+        {**base, "uuid": "b5000000-0000-4000-8000-000000000003", "decision_facts": "plain"},
+    ]
+    lines = [",".join(layout)]
+    for v in values:    # PHP fputcsv: quotes doubled except after a backslash
+        fields = []
+        for c in layout:
+            x = v[c]
+            if x is None:
+                fields.append("")
+            elif re.search(r'[ ,"\\]', x):
+                fields.append('"' + re.sub(r'(?<!\\)"', '""', x) + '"')
+            else:
+                fields.append(x)
+        lines.append(",".join(fields))
+    inner = zip_bytes([("sor-global-2025-07-04-full-00000-00000.csv", ("\n".join(lines) + "\n").encode())])
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    write_dump(dumps / "sor-global-2025-07-04-full.zip", [("sor-global-2025-07-04-full-00000.csv.zip", inner)])
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True)
+    got = rows.scan(tmp_path / "s").sort("uuid").collect().get_column("decision_facts").to_list()
+    assert got == [v["decision_facts"] for v in values]
+    ref = reference_rows([dumps / "sor-global-2025-07-04-full.zip"])["sor-global-2025-07-04-full"]
+    assert [r["decision_facts"] for r in ref] == got          # the independent reference agrees
+
+
+def test_a_statement_in_two_dumps_counts_once(tmp_path):
+    """The same day as a global and as a per-platform dump (same rows): search counts each statement once."""
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    src = DUMPS / "sor-global-2024-03-01-full.zip"
+    (dumps / src.name).write_bytes(src.read_bytes())
+    (dumps / "sor-aliexpress-2024-03-01-full.zip").write_bytes(src.read_bytes())
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["all"])
+    assert sum(rows.stored_platforms(tmp_path / "s").values()) == 20            # 10 rows, stored twice
+    got = search.count(tmp_path / "s", "review")
+    # by hand: the 10 rows of the dump keep the default facts "Decision taken after review."
+    assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 2, "Amazon Store": 3, "Joom": 3,
+                                                                     "Vinted": 2}
+    assert got["statements"].sum() == 10
+    assert search.matches(tmp_path / "s", "review").collect().height == 10
+
+
+def test_search_and_sample_commands_write_files(all_store, tmp_path):
+    root, _ = all_store
+    out = tmp_path / "hits.parquet"
+    res = _cli("search", "--store", str(root), "--text", "free", "--format", "parquet", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert pl.read_parquet(out)["uuid"].to_list() == ["a1100000-0000-4000-8000-000000000009"]
+    # --since/--until by the day of created_at: AliExpress has 2 rows on 2024-03-01 and 5 on 2025-07-01
+    res = _cli("search", "--store", str(root), "--platform", "AliExpress", "--text", ".", "--since", "2025-01-01",
+               "--count")
+    assert res.stdout == "platform,count\nAliExpress,5\n"
+    res = _cli("search", "--store", str(root), "--text", "x", "--since", "2025-13-01", "--count")
+    assert res.returncode == 2 and "expected a date YYYY-MM-DD" in res.stderr
+    sample_csv = tmp_path / "sample.csv"
+    res = _cli("sample", "--store", str(root), "--n", "40", "--seed", "3", "--out", str(sample_csv))
+    assert res.returncode == 0, res.stderr
+    drawn, frame = pl.read_csv(sample_csv), pl.read_csv(tmp_path / "sample.frame.csv")
+    assert int(frame["frame_size"].sum()) == 192
+    assert drawn.equals(pl.read_csv(sample_csv))            # the file round-trips
+    again = sample.draw(root, 40, seed=3)
+    assert drawn["statement_id"].to_list() == again.sample["statement_id"].to_list()
+
+
+def test_rows_command_writes_one_row_per_statement(tmp_path):
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    src = DUMPS / "sor-global-2024-03-01-full.zip"
+    (dumps / src.name).write_bytes(src.read_bytes())
+    (dumps / "sor-aliexpress-2024-03-01-full.zip").write_bytes(src.read_bytes())
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["all"])
+    out = tmp_path / "rows.csv"
+    assert _cli("rows", "--store", str(tmp_path / "s"), "--out", str(out)).returncode == 0
+    written = pl.read_csv(out, infer_schema=False)
+    assert written.height == 10 and written["uuid"].n_unique() == 10        # 10 statements, stored twice
+    assert written.columns == list(schema.FULL_V2)                          # the dump's column names
+    assert rows.rows(tmp_path / "s").height == 10
+
+
+def test_python_api_has_the_command_names(all_store):
+    root, _ = all_store
+    assert search.search(root, "free", count_only=True, platforms=["AliExpress"])["count"].to_list() == [1]
+    assert search.search(root, "free").get_column("uuid").to_list() == ["a1100000-0000-4000-8000-000000000009"]
+    assert sample.sample(root, 10, seed=1).sample.equals(sample.draw(root, 10, seed=1).sample)
+    assert rows.rows(root, platforms=["Temu"]).height == 7
+
+
+def test_rows_from_a_dask_cluster_equal_the_local_ones(all_store, tmp_path):
+    """The row spec travels with each task to the Dask workers, which write to the store's staging."""
+    distributed = pytest.importorskip("distributed")
+    root, _ = all_store
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=50) as cluster:
+        ingest.ingest([DUMPS], tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address, rows=True,
+                      platforms=["all"])
+    local = rows.to_csv_frame(rows.scan(root).sort("uuid")).collect()
+    dask = rows.to_csv_frame(rows.scan(tmp_path / "dask").sort("uuid")).collect()
+    assert dask.equals(local) and dask.height == 192
+    assert rows.stored_platforms(tmp_path / "dask") == rows.stored_platforms(root)
