@@ -15,6 +15,8 @@ from dsa_explore.charts import _check, theme, titled
 
 
 def _subtitle(subtitle: str | None, source: str) -> list[str]:
+    if source and not source.startswith("Source"):
+        source = f"Source: {source}"
     return [s for s in (subtitle, source) if s]
 
 
