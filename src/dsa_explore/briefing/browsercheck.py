@@ -51,13 +51,15 @@ function dsaMarks(svg) {
     r.marks += items.length; r.visible += seen;
     if (seen === 0) r.emptyMarks.push(cls.replace(/\s+/g, ' '));
   });
+  // Rotated labels are left out: their screen boxes are axis-aligned and overlap although the text does not.
   const labels = [...svg.querySelectorAll('.role-axis-label text')].filter(
-    t => t.getAttribute('opacity') !== '0' && t.textContent.trim()).map(t => [t.textContent, t.getBoundingClientRect()]);
+    t => t.getAttribute('opacity') !== '0' && t.textContent.trim() && !/rotate\(/.test(t.getAttribute('transform') || ''))
+    .map(t => [t.textContent, t.getBoundingClientRect()]);
   for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
     const [ta, a] = labels[i], [tb, b] = labels[j];
     const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
     const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-    if (w > 1 && h > 1) r.overlaps.push(ta + ' / ' + tb);
+    if (w > 1 && h > 1) r.overlaps.push(ta + ' | ' + tb);
   }
   return r;
 }
