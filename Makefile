@@ -37,8 +37,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-lab: setup ## open JupyterLab on notebooks/ (charts draw offline)
-	DSA_EXPLORE_OFFLINE_JS=1 $(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+lab: setup ## open JupyterLab on notebooks/ (charts draw on opening, offline, from JupyterLab's own files)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by default; SOR_STORE=DIR; CAPTURE=DIR) into reports/
 	$(BIN)/dsa-explore briefing --platform "$(PLATFORM)" $(if $(SOR_STORE),--sor-store "$(SOR_STORE)",)$(foreach c,$(CAPTURE), --capture "$(c)")

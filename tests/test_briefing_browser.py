@@ -112,3 +112,19 @@ def test_every_number_in_the_text_has_a_footnote_to_a_listed_source(built_briefi
         cited = {int(n) for n in re.findall(r'<a href="#src-(\d+)">', body)}
         listed = {int(n) for n in re.findall(r'<li id="src-(\d+)">', body)}
         assert cited and cited <= listed, f"{platform}: footnotes without a source entry: {sorted(cited - listed)}"
+
+
+def _measure_marks(page, report):
+    report.extra["marks"] = page.evaluate(browsercheck.CHART_MARKS_JS)
+
+
+def test_no_chart_in_the_briefing_is_empty_or_has_colliding_labels(built_briefings):
+    """Issue 18: an SVG is not a chart; every view must show marks of non-zero size, labels apart."""
+    require_chromium()
+    report = browsercheck.inspect(built_briefings["AliExpress"], interact=_measure_marks)
+    marks = report.extra["marks"]
+    assert len(marks) == report.charts > 0
+    empty = [(i, m["emptyMarks"] or "no mark") for i, m in enumerate(marks) if m["visible"] == 0 or m["emptyMarks"]]
+    assert not empty, f"charts with no visible mark (chart index, empty mark groups): {empty}"
+    overlapping = [(i, m["overlaps"][:3]) for i, m in enumerate(marks) if m["overlaps"]]
+    assert not overlapping, f"axis labels drawn over each other: {overlapping}"

@@ -350,5 +350,18 @@ def test_planted_recall_marks_wrong_length_as_not_found():
 
 def test_explore_seeds_callback_filters_by_category_and_k():
     got = links.explore_seeds(SEED_TABLE, "child_targeted", 2)
-    assert got.rows() == [("a", 1, "adult", "a → t"), ("b", 2, "prohibited", "b → m → t")]
+    assert got.rows() == [("a", 1, 1, "adult", "a → t"), ("b", 2, 1, "prohibited", "b → m → t")]
     assert links.explore_seeds(SEED_TABLE, "legitimate", 2).height == 0
+
+
+def test_explore_seeds_shows_the_longer_chains_when_k_grows():
+    """Issue 18: with the first 20 rows by distance, k = 2, 3 and 4 looked the same."""
+    table = pl.DataFrame({"seed": [f"s{i:02d}" for i in range(30)] + ["long3", "long4"],
+                          "seed_category": ["child_targeted"] * 32,
+                          "distance": [1] * 30 + [3, 4], "target_kind": ["adult"] * 32,
+                          "path": [["x", "t"]] * 30 + [["long3", "a", "b", "t"], ["long4", "a", "b", "c", "t"]]})
+    by_k = {k: links.explore_seeds(table, "child_targeted", k, limit=20) for k in (2, 3, 4)}
+    assert set(by_k[2]["distance"]) == {1}
+    assert 3 in set(by_k[3]["distance"]) and 4 in set(by_k[4]["distance"])
+    assert by_k[4].filter(pl.col("distance") == 1)["reaching_at_distance"].to_list()[0] == 30  # 30 typed above
+    assert by_k[4].height <= 20

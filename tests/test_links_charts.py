@@ -115,4 +115,6 @@ def test_unknown_platform_is_refused():
 
 def test_explorer_builds_widgets(ali):
     box = links_explorer.explorer(ali[3])
-    assert len(box.children) == 2
+    assert len(box.children) == 3  # SYNTHETIC banner, controls, output
+    assert "SYNTHETIC DATA" in box.children[0].value
+    assert "needs a running kernel" in repr(box) and "SYNTHETIC" in repr(box)

@@ -440,10 +440,18 @@ def chain_table(seed_table: pl.DataFrame, nodes: pl.DataFrame, n: int = 8) -> pl
 
 
 def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 20) -> pl.DataFrame:
-    """Widget callback: seeds of ``category`` that reach a bad target within ``k`` hops, shortest first."""
-    return (seed_table.filter((pl.col("seed_category") == category) & (pl.col("distance") <= k))
-            .sort("distance", "seed").head(limit)
-            .select("seed", "distance", "target_kind", pl.col("path").list.join(" → ").alias("path")))
+    """Widget callback: seeds of ``category`` that reach a bad target within ``k`` hops, shortest first.
+
+    The ``limit`` rows are shared out among the distances 1..k (so raising k shows the longer chains
+    instead of more one-hop rows); the column ``reaching_at_distance`` counts every seed at that distance.
+    """
+    rows = seed_table.filter((pl.col("seed_category") == category) & (pl.col("distance") <= k))
+    per_distance = max(1, limit // max(k, 1))
+    return (rows.with_columns(pl.len().over("distance").alias("reaching_at_distance"))
+            .sort("distance", "seed")
+            .filter(pl.int_range(pl.len()).over("distance") < per_distance)
+            .select("seed", "distance", "reaching_at_distance", "target_kind",
+                    pl.col("path").list.join(" → ").alias("path")))
 
 
 # --------------------------------------------------------------------------------------------

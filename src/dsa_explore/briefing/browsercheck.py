@@ -29,6 +29,46 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 
+#: A JavaScript function ``dsaMarks(svg)``: the data marks of one Vega SVG view (not axes, legends,
+#: titles, brushes, text), how many have a visible size, the mark groups with none, and visible axis
+#: labels drawn over each other ("90%100%").
+MARKS_FUNCTION_JS = r"""
+function dsaMarks(svg) {
+  const r = {visible: 0, marks: 0, emptyMarks: [], overlaps: []};
+  svg.querySelectorAll('g.role-mark').forEach(g => {
+    if (g.closest('.role-axis, .role-legend, .role-title')) return;
+    const cls = g.getAttribute('class') || '';
+    if (/mark-group|mark-text/.test(cls) || /_brush(_bg)?\b|_voronoi\b/.test(cls)) return;
+    const items = [...g.children];
+    if (!items.length) return;
+    const line = /mark-(rule|line)/.test(cls);
+    let seen = 0;
+    items.forEach(it => {
+      let b; try { b = it.getBBox(); } catch (e) { return; }
+      const ok = line ? (b.width > 0.5 || b.height > 0.5) : (b.width > 0.5 && b.height > 0.5);
+      if (ok && it.getAttribute('opacity') !== '0') seen += 1;
+    });
+    r.marks += items.length; r.visible += seen;
+    if (seen === 0) r.emptyMarks.push(cls.replace(/\s+/g, ' '));
+  });
+  // Rotated labels are left out: their screen boxes are axis-aligned and overlap although the text does not.
+  const labels = [...svg.querySelectorAll('.role-axis-label text')].filter(
+    t => t.getAttribute('opacity') !== '0' && t.textContent.trim() && !/rotate\(/.test(t.getAttribute('transform') || ''))
+    .map(t => [t.textContent, t.getBoundingClientRect()]);
+  for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+    const [ta, a] = labels[i], [tb, b] = labels[j];
+    const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (w > 1 && h > 1) r.overlaps.push(ta + ' | ' + tb);
+  }
+  return r;
+}
+"""
+
+#: Per rendered view of a page, what :data:`MARKS_FUNCTION_JS` measures.
+CHART_MARKS_JS = "() => {" + MARKS_FUNCTION_JS + "return [...document.querySelectorAll('.vega-embed svg.marks')].map(dsaMarks); }"
+
+
 VIEW_SELECTOR = ".vega-embed svg.marks, .vega-embed canvas.marks"
 CHART_SELECTOR = ".dsa-chart"
 

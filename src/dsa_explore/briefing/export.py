@@ -113,6 +113,9 @@ def export_html(nb, platform: str) -> str:
                             embed_images=True)
     remover = TagRemovePreprocessor(remove_cell_tags={EXPLORATION_TAG}, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
+    from dsa_explore.charts import render
+
+    render.outputs_to_html(nb)  # the Vega outputs JupyterLab draws become HTML drawn by the inlined bundle
     debug, bundle = _vega_resources()
     nb.metadata["title"] = f"DSA compliance briefing: {platform}"
     resources = {

@@ -31,29 +31,32 @@ def _check(frame: pl.DataFrame, columns: Sequence[str | None]) -> pl.DataFrame:
     return frame
 
 
-def titled(title: str, subtitle: str | None = None, synthetic: bool = False) -> alt.TitleParams:
-    """Return title params; synthetic data is marked in the title."""
+def titled(title: str, subtitle: str | None = None, synthetic: bool = False,
+           source: str | None = None) -> alt.TitleParams:
+    """Return title params; synthetic data is marked in the title, and ``source`` becomes a last subtitle line.
+
+    Every chart carries a source line ("Source: ..."): each chart module passes its own.
+    """
     kwargs = {"text": theme.synthetic_title(title, synthetic)}
-    if subtitle:
-        kwargs["subtitle"] = subtitle
+    lines = [subtitle] if subtitle else []
+    if source:
+        lines.append(source if source.startswith("Source") else f"Source: {source}")
+    if lines:
+        kwargs["subtitle"] = lines[0] if len(lines) == 1 else lines
     if synthetic:
         kwargs["color"] = theme.SYNTHETIC_COLOUR
     return alt.TitleParams(**kwargs)
 
 
 def platform_scale(domain: Sequence[str] | None = None) -> alt.Scale:
-    """Return a colour scale that gives each platform its fixed colour."""
+    """Return a colour scale that gives each platform its fixed colour, and a distinct one to any other."""
     names = list(domain) if domain is not None else list(theme.PLATFORM_COLOURS)
-    extra = [c for c in theme.OKABE_ITO if c not in theme.PLATFORM_COLOURS.values()]
-    colours = []
-    for i, name in enumerate(names):
-        colours.append(theme.PLATFORM_COLOURS.get(name, (extra or theme.OKABE_ITO)[i % len(extra or theme.OKABE_ITO)]))
-    return alt.Scale(domain=names, range=colours)
+    return alt.Scale(domain=names, range=theme.platform_palette(names))
 
 
 def dot_plot(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, title: str, description: str,
              x_title: str | None = None, y_title: str | None = None, tooltip: Sequence[str] = (),
-             log_x: bool = False, subtitle: str | None = None, synthetic: bool = False,
+             log_x: bool = False, subtitle: str | None = None, synthetic: bool = False, source: str | None = None,
              width: int = 520) -> alt.Chart:
     """Return a dot plot of ``x`` (quantitative) per ``y`` (nominal), coloured by ``color``."""
     frame = _check(frame, [x, y, color, *tooltip])
@@ -64,18 +67,18 @@ def dot_plot(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, t
     }
     if color:
         enc["color"] = alt.Color(color, type="nominal")
-    return (alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    return (alt.Chart(frame, title=titled(title, subtitle, synthetic, source), description=description, width=width)
             .mark_circle(size=90, opacity=0.9).encode(**enc))
 
 
 def forest_plot(frame: pl.DataFrame, estimate: str, low: str, high: str, label: str, *, color: str | None = None,
                 title: str, description: str, x_title: str = "prevalence", tooltip: Sequence[str] = (),
-                subtitle: str | None = None, synthetic: bool = False, width: int = 480,
+                subtitle: str | None = None, synthetic: bool = False, source: str | None = None, width: int = 480,
                 percent: bool = True) -> alt.LayerChart:
     """Return a forest plot: one row per ``label``, point ``estimate`` with an interval ``low``–``high``."""
     frame = _check(frame, [estimate, low, high, label, color, *tooltip])
     fmt = ".0%" if percent else ",.2f"
-    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    base = alt.Chart(frame, title=titled(title, subtitle, synthetic, source), description=description, width=width)
     y = alt.Y(label, type="nominal", title=None, sort=None)
     tips = [alt.Tooltip(c) for c in tooltip] or [alt.Tooltip(label), alt.Tooltip(estimate, format=fmt),
                                                  alt.Tooltip(low, format=fmt), alt.Tooltip(high, format=fmt)]
@@ -91,7 +94,7 @@ def forest_plot(frame: pl.DataFrame, estimate: str, low: str, high: str, label: 
 def bar_chart(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, title: str, description: str,
               x_title: str | None = None, y_title: str | None = None, tooltip: Sequence[str] = (),
               horizontal: bool = False, stack: bool | str | None = True, subtitle: str | None = None,
-              synthetic: bool = False, width: int = 520, x_type: str = "nominal") -> alt.Chart:
+              synthetic: bool = False, source: str | None = None, width: int = 520, x_type: str = "nominal") -> alt.Chart:
     """Return a bar chart of quantitative ``y`` per ``x`` (horizontal bars if ``horizontal``)."""
     frame = _check(frame, [x, y, color, *tooltip])
     cat = alt.X(x, type=x_type, title=x_title or x) if not horizontal else alt.Y(x, type=x_type, title=x_title or x, sort="-x")
@@ -101,12 +104,12 @@ def bar_chart(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, 
     enc["tooltip"] = [alt.Tooltip(c) for c in (tooltip or [x, y] + ([color] if color else []))]
     if color:
         enc["color"] = alt.Color(color, type="nominal")
-    return alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width).mark_bar().encode(**enc)
+    return alt.Chart(frame, title=titled(title, subtitle, synthetic, source), description=description, width=width).mark_bar().encode(**enc)
 
 
 def line_chart(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None, title: str, description: str,
                x_title: str | None = None, y_title: str | None = None, tooltip: Sequence[str] = (),
-               subtitle: str | None = None, synthetic: bool = False, width: int = 560, log_y: bool = False) -> alt.Chart:
+               subtitle: str | None = None, synthetic: bool = False, source: str | None = None, width: int = 560, log_y: bool = False) -> alt.Chart:
     """Return a line chart of ``y`` over temporal ``x``, one line per ``color``."""
     frame = _check(frame, [x, y, color, *tooltip])
     enc = {
@@ -116,16 +119,16 @@ def line_chart(frame: pl.DataFrame, x: str, y: str, *, color: str | None = None,
     }
     if color:
         enc["color"] = alt.Color(color, type="nominal")
-    return alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width).mark_line().encode(**enc)
+    return alt.Chart(frame, title=titled(title, subtitle, synthetic, source), description=description, width=width).mark_line().encode(**enc)
 
 
 def heatmap(frame: pl.DataFrame, x: str, y: str, value: str, *, title: str, description: str,
             x_title: str | None = None, y_title: str | None = None, tooltip: Sequence[str] = (),
             log_color: bool = False, scheme: str = theme.SEQUENTIAL_SCHEME, subtitle: str | None = None,
-            synthetic: bool = False, width: int = 560, legend_title: str | None = None) -> alt.LayerChart:
+            synthetic: bool = False, source: str | None = None, width: int = 560, legend_title: str | None = None) -> alt.LayerChart:
     """Return a heatmap of ``value`` over ``x`` × ``y``; null values are drawn in the 'missing' grey."""
     frame = _check(frame, [x, y, value, *tooltip])
-    base = alt.Chart(frame, title=titled(title, subtitle, synthetic), description=description, width=width)
+    base = alt.Chart(frame, title=titled(title, subtitle, synthetic, source), description=description, width=width)
     tips = [alt.Tooltip(c) for c in (tooltip or [y, x, value])]
     enc = {"x": alt.X(x, type="nominal", title=x_title or x), "y": alt.Y(y, type="nominal", title=y_title or y),
            "tooltip": tips}

@@ -7,6 +7,14 @@ import polars as pl
 
 from dsa_explore.charts import _check, titled
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = "Source: the analyst's own captures of marketplace pages (WARC/WACZ, HAR, saved HTML), as read by dsa_explore.readers"
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 #: Colour of each page role along a chain (seed listings blue, flagged targets red/purple/orange).
 ROLE_COLOURS: dict[str, str] = {
     "captured listing": "#0072B2",
@@ -26,7 +34,7 @@ def chain_diagram(steps: pl.DataFrame, *, subtitle: str | None = None) -> alt.La
     """
     frame = _check(steps, ["chain", "step", "url", "page", "role", "edge_in"])
     order = frame.get_column("chain").unique(maintain_order=True).to_list()
-    base = alt.Chart(frame, title=titled("Hidden-link chains in the captured pages", subtitle),
+    base = alt.Chart(frame, title=_titled("Hidden-link chains in the captured pages", subtitle),
                      description="Node-link diagram: each row is one chain from a captured listing (left) to a "
                                  "page flagged for adult content, a restricted substance or a counterfeit signal "
                                  "(right); circles are pages coloured by role, labels under the lines name the "

@@ -11,6 +11,14 @@ import polars as pl
 
 from dsa_explore.charts import _check, platform_scale, theme, titled
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = 'Source: SYNTHETIC listing sample (data/listings/listing-sample-synthetic.csv, seeded); published test purchases (data/listings/published-test-purchases.csv)'
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 Z95 = 1.959963984540054  # z_{0.975}, the 95% two-sided critical value
 
 _PCT = ".0%"
@@ -54,7 +62,7 @@ def prevalence_forest(table: pl.DataFrame, *, title: str, description: str, synt
     y = alt.Y(f"{label}:N", title=None, sort=None)
     color = alt.Color("platform:N", scale=platform_scale(platforms), title="platform")
     return _interval_layers(base, y, color, _tips(label, "design"), x_title).properties(
-        title=titled(title, subtitle, synthetic), description=description)
+        title=_titled(title, subtitle, synthetic), description=description)
 
 
 def estimand_comparison(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
@@ -67,7 +75,7 @@ def estimand_comparison(table: pl.DataFrame, *, title: str, description: str, sy
     layers = _interval_layers(base, y, alt.Color("estimand:N", title="estimand", sort=None), _tips("estimand", "design"),
                               "prevalence (95% interval)")
     return layers.facet(data=frame, row=alt.Row("platform:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-                        ).properties(title=titled(title, subtitle, synthetic), description=description)
+                        ).properties(title=_titled(title, subtitle, synthetic), description=description)
 
 
 def outcome_comparison(table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
@@ -79,7 +87,7 @@ def outcome_comparison(table: pl.DataFrame, *, title: str, description: str, syn
     y = alt.Y("platform:N", title=None, sort=None)
     color = alt.Color("outcome:N", title="outcome", scale=alt.Scale(range=[theme.OKABE_ITO[0], theme.OKABE_ITO[5]]))
     return _interval_layers(base, y, color, _tips("platform", "outcome", "design"), "prevalence (95% interval)",
-                            y_offset="outcome").properties(title=titled(title, subtitle, synthetic),
+                            y_offset="outcome").properties(title=_titled(title, subtitle, synthetic),
                                                            description=description)
 
 
@@ -122,7 +130,7 @@ def published_beside_ours(ours: pl.DataFrame, published: pl.DataFrame, *, title:
                        scale=alt.Scale(domain=present, range=[colours.get(k, theme.MISSING_COLOUR) for k in present]))
     return _interval_layers(base, y, colour, tips, "share positive (95% interval)",
                             shape=alt.Shape("selection:N", legend=None)).properties(
-        title=titled(title, subtitle, synthetic), description=description)
+        title=_titled(title, subtitle, synthetic), description=description)
 
 
 def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: str, synthetic: bool,
@@ -132,8 +140,8 @@ def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: s
     """Return listings to buy per stratum for a target half-width, driven by Altair sliders (works in exported HTML).
 
     Sliders: target half-width e, anticipated prevalence p and design effect; with ``pilot``
-    (a column of pilot prevalences) a check box switches between the pilot value of each row
-    and the slider's p. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with n₀ = z²·p(1−p)/e² · deff
+    (a column of pilot prevalences) a check box (off at first) switches from the slider's p to the
+    pilot value of each row. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with n₀ = z²·p(1−p)/e² · deff
     (as ``dsa_explore.analysis.estimators.sample_size_for_half_width``).
     """
     cols = [label, "frame_size"] + ([pilot] if pilot else [])
@@ -146,7 +154,10 @@ def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: s
     params = [e, p, d]
     p_expr = "prevalence"
     if pilot:
-        use = alt.param(name="use_pilot", value=True, bind=alt.binding_checkbox(name="use pilot prevalence per row "))
+        # Off by default, so that the prevalence slider changes the chart as it opens; ticked, each row
+        # uses its pilot prevalence and the slider's value is not used (its label says so).
+        use = alt.param(name="use_pilot", value=False,
+                        bind=alt.binding_checkbox(name="use each row's pilot prevalence instead of the slider "))
         params.append(use)
         p_expr = f"(use_pilot ? datum['{pilot}'] : prevalence)"
     chart = (alt.Chart(frame, width=width)
@@ -165,6 +176,6 @@ def sample_size_planner(frame_table: pl.DataFrame, *, title: str, description: s
             .transform_calculate(listings_to_buy="ceil(datum.n0 / (1 + (datum.n0 - 1) / datum.frame_size) - 1e-9)")
             .mark_text(align="left", dx=3)
             .encode(y=alt.Y(f"{label}:N", sort=None), x="listings_to_buy:Q", text=alt.Text("listings_to_buy:Q")))
-    return alt.layer(chart, text).properties(title=titled(title, subtitle, synthetic), description=description)
+    return alt.layer(chart, text).properties(title=_titled(title, subtitle, synthetic), description=description)
 
 

@@ -13,6 +13,14 @@ import polars as pl
 
 from dsa_explore.charts import _check, platform_scale, titled
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = "Source: the platforms' DSA transparency reports (harmonised templates, data/transparency/) and the DSA Transparency Database"
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 PERIODS = ["H2 2025", "H1 2026"]
 _SHAPES = alt.Scale(domain=PERIODS, range=["circle", "diamond"])
 
@@ -47,7 +55,7 @@ def median_hours_chart(table: pl.DataFrame, *, highlight: str | None = "AliExpre
                           alt.value(0.55)) if highlight else \
         alt.value(0.9)
     return (alt.Chart(frame, width=width,
-                      title=titled("How fast platforms act on notices, by category",
+                      title=_titled("How fast platforms act on notices, by category",
                                    "Median hours from an Art. 16 notice to the action (DSA transparency reports, "
                                    "table 4; self-reported). Choose the category below."),
                       description="Dot plot of the median hours each marketplace took to act on notices of the "
@@ -73,7 +81,7 @@ def _ratio_dots(frame: pl.DataFrame, measure: str, *, x_title: str, fmt: str, lo
                 subtitle: str,
                 description: str, extra: list[alt.Tooltip], name: str, width: int) -> alt.Chart:
     sel = _platform_pick(frame["platform"].unique().to_list(), name)
-    return (alt.Chart(frame, width=width, title=titled(title, subtitle), description=description)
+    return (alt.Chart(frame, width=width, title=_titled(title, subtitle), description=description)
             .mark_point(size=120, filled=True)
             .encode(
                 x=alt.X(measure, type="quantitative", title=x_title,
@@ -138,7 +146,7 @@ def automation_accuracy_chart(ratios: pl.DataFrame, *, width: int = 420, height:
                          "own_initiative_tc_source")
     period = _period_param("automation_period")
     return (alt.Chart(frame, width=width, height=height,
-                      title=titled("Automated detection against the accuracy the platform reports",
+                      title=_titled("Automated detection against the accuracy the platform reports",
                                    "x: own-initiative measures detected solely by automated means (tables 5 + 6); "
                                    "y: accuracy of automated means (table 8). Self-reported."),
                       description="Scatter plot of each marketplace's automated detection share against the "
@@ -191,7 +199,7 @@ def report_vs_database_chart(table: pl.DataFrame, *, width: int = 520) -> alt.Ch
                  alt.Tooltip("ratio_db_to_report", title="database / report", format=",.2f"),
                  alt.Tooltip("beyond_factor", title="differs beyond the factor")])
     return (alt.layer(rule, dots)
-            .properties(title=titled("What the reports state against what the database holds",
+            .properties(title=_titled("What the reports state against what the database holds",
                                      "Notice-based + own-initiative actions stated in the transparency report and "
                                      "statements of reasons in the DSA Transparency Database for the same period."),
                         description="Dumbbell chart on a log scale: for each platform, the actions its report "

@@ -7,6 +7,14 @@ import polars as pl
 
 from dsa_explore.charts import titled
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = 'Source: DSA (Regulation (EU) 2022/2065) Art. 74 and 76 ceilings; turnover as shown'
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 
 def exposure_chart(turnover: float, currency_unit: str, *, title: str, group: str, rules: pl.DataFrame,
                    days: int = 30) -> alt.Chart:
@@ -24,7 +32,7 @@ def exposure_chart(turnover: float, currency_unit: str, *, title: str, group: st
     days_param = alt.param(name="days", value=days, bind=alt.binding_range(min=1, max=365, step=1,
                                                                           name="Days of periodic penalties "))
     return (
-        alt.Chart(rules, title=titled(title, subtitle=f"Default turnover: {group}; amounts in {currency_unit}"),
+        alt.Chart(rules, title=_titled(title, subtitle=f"Default turnover: {group}; amounts in {currency_unit}"),
                   description="Bar chart of the maximum DSA fine per article for the selected turnover and days",
                   width=520, height=140)
         .mark_bar()

@@ -1,20 +1,39 @@
-"""An Altair renderer that is safe with untrusted text and works offline.
+"""An Altair renderer that draws in JupyterLab on opening (trusted or not, no kernel, no network)
+and is safe with untrusted text in exported HTML.
 
+In notebooks a chart is emitted as a **Vega spec** (``application/vnd.vega.v5+json``, compiled
+from Altair's Vega-Lite 6 by ``vl_convert.vegalite_to_vega``), drawn by JupyterLab's built-in
+``@jupyterlab/vega5-extension`` from JupyterLab's own static files: that renderer is marked safe,
+so untrusted notebooks draw too, and it needs neither a kernel nor a CDN. A 1x1 PNG placeholder
+rides along: JupyterLab's renderer otherwise writes a screenshot of every chart (~60 KB each)
+into the output after drawing it, which marks the notebook modified and bloats it on save.
+See ``docs/jupyterlab.md`` for the measurements.
+
+For exported briefings :func:`chart_html` gives the HTML snippet, drawn by the inlined bundle.
 Altair's default HTML output embeds the chart's JSON (data included) verbatim inside a
 ``<script>`` element, so a listing title such as ``</script><script>alert(1)</script>`` ends
 the script and runs. This renderer escapes ``<``, ``>`` and ``&`` inside the JSON as ``\\u003c``
 etc. (still valid JSON and JavaScript), uses a content-hashed element id (stable outputs for
-nbval), and uses the global ``vegaEmbed`` when a page already has it (offline briefings,
-``make lab``) before falling back to loading the libraries.
+nbval), and uses the global ``vegaEmbed`` the page carries (offline briefings); it never loads
+libraries from a CDN, and says so in place of the chart when they are missing.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from dsa_explore.core.hashing import short_id
 
 RENDERER_NAME = "dsa_explore"
+
+#: The mimetype JupyterLab's built-in Vega renderer draws (also in untrusted notebooks).
+VEGA_MIME = "application/vnd.vega.v5+json"
+#: Vega schema the JupyterLab renderer (Vega 5) expects; vl-convert compiles to the same grammar.
+VEGA5_SCHEMA = "https://vega.github.io/schema/vega/v5.json"
+#: Embed options passed through output metadata: SVG (inspectable, ARIA labels), no editor links.
+LAB_EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False,
+                                                     "editor": False}}
 
 #: SVG rather than canvas: marks carry ARIA labels, print sharply, and can be inspected by tests.
 EMBED_OPTIONS = {"mode": "vega-lite", "renderer": "svg",
@@ -31,18 +50,15 @@ _TEMPLATE = """<div id="{div_id}" class="dsa-chart" role="figure" aria-label="{a
     }});
   }}
   if (typeof vegaEmbed === "function" && VD.vegalite_version === "{vl}") {{ show(vegaEmbed); return; }}
-  var paths = ["https://cdn.jsdelivr.net/npm/vega@{vg}", "https://cdn.jsdelivr.net/npm/vega-lite@{vl}",
-               "https://cdn.jsdelivr.net/npm/vega-embed@{ve}"];
-  function load(i) {{
-    if (i === paths.length) {{ show(window.vegaEmbed); return; }}
-    var s = document.createElement("script"); s.src = paths[i];
-    s.onload = function() {{ load(i + 1); }};
-    s.onerror = function() {{ el.textContent = "Chart libraries could not be loaded (offline?): start JupyterLab with `make lab`."; }};
-    document.head.appendChild(s);
-  }}
-  load(0);
+  // Never fetched from a CDN: the page that shows this output must carry the libraries itself.
+  el.textContent = "{missing}";
 }})({spec}, {opts});
 </script>"""
+
+
+#: Shown instead of a chart when a page lacks the inlined libraries (nothing is fetched from the internet).
+MISSING_LIBRARIES = ("This chart needs the Vega libraries inlined in the page; they are missing here. "
+                     "Export the page with `make briefing` (or open the notebook in JupyterLab).")
 
 
 def safe_json(obj) -> str:
@@ -52,18 +68,152 @@ def safe_json(obj) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def chart_html(spec: dict) -> str:
-    """Return the HTML snippet that draws a Vega-Lite ``spec``."""
+#: Marks a binding rewritten for JupyterLab, with the input it had (restored for exported HTML).
+ORIGINAL_INPUT = "dsa_original_input"
+#: Lumino (JupyterLab) ignores its keyboard shortcuts for events from inside an element with this attribute.
+SUPPRESS_SHORTCUTS = "data-lm-suppress-shortcuts"
+
+
+def keyboard_bindings(vega: dict) -> dict:
+    """Rewrite a Vega spec's slider bindings into ones a keyboard can operate inside JupyterLab.
+
+    In a notebook JupyterLab takes arrow keys for its own shortcuts (select the next cell), so
+    Altair's range sliders cannot be moved from the keyboard there. A slider becomes a number box
+    (type a value or press arrow up/down; it carries ``data-lm-suppress-shortcuts`` so JupyterLab
+    leaves its keys alone) feeding a clamped numeric signal of the original name. Menus stay menus:
+    Alt+Down opens them, arrows and Enter choose. :func:`restore_bindings` undoes it for export.
+    """
+    signals = vega.get("signals", [])
+    out = []
+    for signal in signals:
+        bind = signal.get("bind")
+        kind = bind.get("input") if isinstance(bind, dict) else None
+        if kind == "range":
+            name = signal["name"]
+            lo, hi = bind.get("min", 0), bind.get("max", 100)
+            box = {**{k: v for k, v in bind.items() if k != "input"}, "input": "number", "min": lo, "max": hi,
+                   "step": bind.get("step", 1), SUPPRESS_SHORTCUTS: "true", ORIGINAL_INPUT: "range",
+                   "name": bind.get("name", name)}
+            out.append({**{k: v for k, v in signal.items() if k not in ("bind", "name")},
+                        "name": f"{name}_typed", "bind": box})
+            out.append({"name": name, "value": signal.get("value"), "dsa_typed": True,
+                        "update": f"clamp(toNumber({name}_typed), {lo}, {hi})"})
+        else:
+            out.append(signal)
+    if signals:
+        vega["signals"] = out
+    return vega
+
+
+def restore_bindings(vega: dict) -> dict:
+    """Undo :func:`keyboard_bindings` (exported pages have no JupyterLab shortcuts to avoid)."""
+    if "signals" not in vega:
+        return vega
+    out = []
+    typed = {s["name"]: s for s in vega["signals"] if isinstance(s.get("bind"), dict)
+             and s["bind"].get(ORIGINAL_INPUT) == "range"}
+    for signal in vega["signals"]:
+        bind = signal.get("bind")
+        if signal.get("dsa_typed"):
+            continue
+        if isinstance(bind, dict) and bind.get(ORIGINAL_INPUT):
+            restored = {k: v for k, v in bind.items() if k not in (ORIGINAL_INPUT, SUPPRESS_SHORTCUTS)}
+            restored["input"] = bind[ORIGINAL_INPUT]
+            name = signal["name"][: -len("_typed")] if signal["name"] in typed else signal["name"]
+            signal = {**signal, "name": name, "bind": restored}
+        out.append(signal)
+    return {**vega, "signals": out}
+
+
+_TIP_KEY = re.compile(r'([{,]\s*)"([A-Za-z0-9_]+)":')
+_TIP_RAW_FORMAT = re.compile(r'format\(datum\["([^"\]]+)"\], ""\)')
+
+
+def _tooltip_signal(signal: str, synthetic: bool) -> str:
+    from dsa_explore.core.formatting import d3_format
+
+    signal = _TIP_KEY.sub(lambda m: m.group(1) + '"' + m.group(2).replace("_", " ") + '":', signal)
+    signal = _TIP_RAW_FORMAT.sub(lambda m: f'format(datum["{m.group(1)}"], "{d3_format(m.group(1))}")', signal)
+    if synthetic and signal.startswith("{") and '"data": "SYNTHETIC DATA"' not in signal:
+        signal = '{"data": "SYNTHETIC DATA", ' + signal[1:] if signal != "{}" else '{"data": "SYNTHETIC DATA"}'
+    return signal
+
+
+def readable_tooltips(vega, synthetic: bool):
+    """Give every tooltip readable keys (no underscores), the one number format, and a SYNTHETIC row if needed."""
+    if isinstance(vega, dict):
+        tip = vega.get("tooltip")
+        if isinstance(tip, dict) and isinstance(tip.get("signal"), str):
+            tip["signal"] = _tooltip_signal(tip["signal"], synthetic)
+        for value in vega.values():
+            readable_tooltips(value, synthetic)
+    elif isinstance(vega, list):
+        for value in vega:
+            readable_tooltips(value, synthetic)
+    return vega
+
+
+def vega_spec(spec: dict) -> dict:
+    """Compile a Vega-Lite ``spec`` (Altair's ``to_dict()``) to the Vega spec JupyterLab draws."""
+    import vl_convert as vlc
+
+    vega = keyboard_bindings(vlc.vegalite_to_vega(spec))
+    readable_tooltips(vega, synthetic="SYNTHETIC" in json.dumps(spec.get("title", "")) or
+                      "SYNTHETIC" in _find_title(spec))
+    vega["$schema"] = VEGA5_SCHEMA
+    aria = _aria(spec)
+    if aria and not vega.get("description"):
+        vega["description"] = aria
+    return vega
+
+
+#: A transparent 1x1 PNG. JupyterLab's Vega renderer adds its own screenshot to an output that has no
+#: ``image/png`` (``RenderedVega.renderModel``), changing the notebook on every opening and save.
+PNG_PLACEHOLDER = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+
+
+def mimebundle(spec: dict) -> tuple[dict, dict]:
+    """Return ``(data, metadata)`` of a notebook output that draws the Vega-Lite ``spec`` in JupyterLab."""
+    vega = vega_spec(spec)
+    title = _title_text(spec) or _find_title(spec) or "untitled"
+    data = {VEGA_MIME: vega, "image/png": PNG_PLACEHOLDER,
+            "text/plain": f"<chart: {title} (drawn by JupyterLab's Vega renderer)>"}
+    return data, {VEGA_MIME: {"embed_options": LAB_EMBED_OPTIONS}}
+
+
+def outputs_to_html(nb) -> int:
+    """Replace every Vega output of an executed notebook by the HTML that draws it from an inlined bundle.
+
+    Used when exporting briefings (their template inlines the bundle once); returns how many outputs changed.
+    """
+    changed = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if VEGA_MIME in data:
+                output["data"] = {"text/html": chart_html(restore_bindings(data[VEGA_MIME]), mode="vega"),
+                                  "text/plain": data.get("text/plain", "<chart>")}
+                output["metadata"] = {}
+                changed += 1
+    return changed
+
+
+def _aria(spec: dict) -> str:
+    return str(_find(spec, "description") or _title_text(spec) or _find_title(spec) or "")
+
+
+def chart_html(spec: dict, mode: str = "vega-lite") -> str:
+    """Return the HTML snippet that draws a Vega-Lite ``spec`` (or a Vega one with ``mode="vega"``)."""
     import html
 
     import altair as alt
 
     spec_json = safe_json(spec)
     div_id = "dsa-chart-" + short_id(spec_json)
-    aria = _find(spec, "description") or _title_text(spec) or _find_title(spec) or "chart"
+    aria = _aria(spec) or "chart"
     return _TEMPLATE.format(div_id=div_id, aria=html.escape(str(aria), quote=True), spec=spec_json,
-                            opts=safe_json(EMBED_OPTIONS), vg=alt.VEGA_VERSION, vl=alt.VEGALITE_VERSION,
-                            ve=alt.VEGAEMBED_VERSION)
+                            opts=safe_json({**EMBED_OPTIONS, "mode": mode}), vl=alt.VEGALITE_VERSION,
+                            missing=MISSING_LIBRARIES)
 
 
 def _title_text(spec: dict) -> str:
@@ -101,8 +251,8 @@ def _find_title(spec: dict) -> str:
     return ""
 
 
-def _renderer(spec: dict, **metadata) -> dict:
-    return {"text/html": chart_html(spec), "text/plain": f"<chart: {_title_text(spec) or 'untitled'}>"}
+def _renderer(spec: dict, **metadata) -> tuple[dict, dict]:
+    return mimebundle(spec)
 
 
 def enable() -> str:

@@ -15,6 +15,14 @@ import polars as pl
 from dsa_explore.charts import _check, platform_scale, theme, titled
 from dsa_explore.core.reference import GAP_LANGUAGES, PERIOD_LABELS
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = "Source: the platforms' DSA transparency reports (harmonised templates, data/transparency/); member-state languages (data/transparency/member_state_languages.csv)"
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 PERIODS = list(PERIOD_LABELS)
 
 
@@ -39,7 +47,7 @@ def moderators_dot_plot(cap: pl.DataFrame, *, measure: str = "per_million_total"
     sel = platform_selector(frame["platform"].unique().to_list())
     subtitle = ("Internal + external moderators (as reported, mostly FTE) per million average monthly active "
                 "recipients; log scale. Self-reported.")
-    return (alt.Chart(frame, title=titled(title, subtitle),
+    return (alt.Chart(frame, title=_titled(title, subtitle),
                       description=description or "Dot plot of content moderators per million EU users by platform "
                                                  "for H2 2025 and H1 2026.", width=width)
             .mark_point(size=110, filled=True)
@@ -73,7 +81,7 @@ def language_heatmap(cov: pl.DataFrame, *, period: str = "H2 2025",
                      "status", "label"))
     langs = sorted(frame["language"].unique().to_list())
     sel = platform_selector(frame["platform"].unique().to_list(), name="platform_pick_heatmap")
-    base = alt.Chart(frame, title=titled(title, f"{period}; log colour scale; grey = users but no moderator "
+    base = alt.Chart(frame, title=_titled(title, f"{period}; log colour scale; grey = users but no moderator "
                                                 "with the language; white = no per-language figure"),
                      description=description or f"Heatmap of users per moderator by platform and official EU "
                                                 f"language, {period}.", width=width,
@@ -128,7 +136,7 @@ def language_gap_chart(cov: pl.DataFrame, *, platforms: Sequence[str] = ("AliExp
     order += [n for n in frame["language_name"].unique().sort().to_list() if n not in order]
     pick = alt.param(name="period_pick", value=period,
                      bind=alt.binding_select(options=periods, name="Period "))
-    base = (alt.Chart(frame, title=titled(title, "Users of the language (member-state users split by official "
+    base = (alt.Chart(frame, title=_titled(title, "Users of the language (member-state users split by official "
                                                  "language) per moderator who speaks it; log scale. "
                                                  "+ = no moderator with the language."),
                       description=description or "Dot plot of users per moderator with each language for "

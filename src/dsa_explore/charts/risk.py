@@ -12,6 +12,14 @@ import polars as pl
 
 from dsa_explore.charts import _check, bar_chart, forest_plot, theme, titled
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = 'Source: SYNTHETIC listings with planted risk signals (data/risk/listings-risk-synthetic.csv, seeded)'
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 BAD_GOOD_COLOURS = alt.Scale(domain=["bad", "good"], range=[theme.OKABE_ITO[0], theme.OKABE_ITO[1]])
 
 
@@ -30,8 +38,8 @@ def lift_chart(lift: pl.DataFrame, *, synthetic: bool, title: str = "How often e
                         description="Forest plot: for each risk indicator, the share of bad and of good labelled "
                                     "listings on which it fires, with 95% Wilson intervals.",
                         x_title="share of listings where the indicator fires", synthetic=synthetic,
-                        tooltip=["label", "group", "share", "low", "high", "lift"])
-    return chart.properties(title=titled(title, "Share of labelled listings on which the indicator fires; bars are 95% "
+                        tooltip=["label", "group", "share", "low", "high", "lift"], source=SOURCE)
+    return chart.properties(title=_titled(title, "Share of labelled listings on which the indicator fires; bars are 95% "
                                          "Wilson intervals", synthetic),
                             description="Forest plot: for each risk indicator, the share of bad and of good labelled "
                                         "listings on which it fires, with 95% Wilson intervals.")
@@ -48,13 +56,13 @@ def score_distribution_chart(scored: pl.DataFrame, score: str, label: str, *, sy
                      subtitle="Listings per additive score, by label", x_title="risk score (points)",
                      y_title="listings", synthetic=synthetic,
                      description="Stacked bar chart of the number of listings at each risk score, split into "
-                                 "bad and good labelled listings.").encode(color=alt.Color("label:N", scale=BAD_GOOD_COLOURS))
+                                 "bad and good labelled listings.", source=SOURCE).encode(color=alt.Color("label:N", scale=BAD_GOOD_COLOURS))
 
 
 def pr_curve_chart(curves: pl.DataFrame, baseline: float, *, synthetic: bool) -> alt.LayerChart:
     """Return precision–recall curves (one per ``model``) with the no-skill baseline (prevalence) as a rule."""
     _check(curves, ["recall", "precision", "model", "threshold"])
-    base = alt.Chart(curves, title=titled("Precision–recall curve", "Dashed line: no-skill baseline = prevalence",
+    base = alt.Chart(curves, title=_titled("Precision–recall curve", "Dashed line: no-skill baseline = prevalence",
                                           synthetic), description="Precision-recall curves of the risk scores with "
                      "a horizontal rule at the prevalence of bad listings (no-skill baseline).", width=420)
     line = base.mark_line(point=True, interpolate="step-after").encode(
@@ -64,7 +72,7 @@ def pr_curve_chart(curves: pl.DataFrame, baseline: float, *, synthetic: bool) ->
                  alt.Tooltip("recall:Q", format=".2f")])
     rule = alt.Chart(pl.DataFrame({"baseline": [baseline]})).mark_rule(strokeDash=[4, 4], color="#444").encode(
         y="baseline:Q")
-    return (line + rule).properties(title=titled("Precision–recall curve", "Dashed line: no-skill baseline = "
+    return (line + rule).properties(title=_titled("Precision–recall curve", "Dashed line: no-skill baseline = "
                                                  "prevalence", synthetic),
                                     description="Precision-recall curves of the risk scores with a horizontal rule "
                                                 "at the prevalence of bad listings (no-skill baseline).")
@@ -77,7 +85,7 @@ def capacity_chart(curve: pl.DataFrame, *, capacity: int, synthetic: bool, max_c
     hi = max_capacity or int(curve["k"].max())
     cap = alt.param(name="capacity", value=capacity,
                     bind=alt.binding_range(min=int(curve["k"].min()), max=hi, step=1, name="Review capacity per day: "))
-    base = alt.Chart(curve, title=titled("Precision within the day's review capacity",
+    base = alt.Chart(curve, title=_titled("Precision within the day's review capacity",
                                          "Share of bad listings among the k top-scored listings", synthetic),
                      description="Line chart of precision at k (share of bad listings among the k highest-scored "
                                  "listings) against k, with a slider for the daily review capacity.", width=480)
@@ -91,7 +99,7 @@ def capacity_chart(curve: pl.DataFrame, *, capacity: int, synthetic: bool, max_c
     text = selected.mark_text(align="left", dx=8, dy=-10, fontSize=13).encode(
         x="k:Q", y="precision_at_k:Q", text=alt.Text("precision_at_k:Q", format=".0%"))
     return alt.layer(line, point, text).add_params(cap).properties(
-        title=titled("Precision within the day's review capacity",
+        title=_titled("Precision within the day's review capacity",
                      "Share of bad listings among the k top-scored listings; move the slider", synthetic),
         description="Line chart of precision at k (share of bad listings among the k highest-scored listings) "
                     "against k, with a slider for the daily review capacity.")
@@ -102,7 +110,7 @@ def calibration_chart(table: pl.DataFrame, brier: float, *, synthetic: bool, mod
     _check(table, ["mean_predicted", "observed", "n"])
     diag = alt.Chart(pl.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(strokeDash=[4, 4], color="#888").encode(
         x="x:Q", y="y:Q")
-    pts = alt.Chart(table, title=titled(f"Calibration of the {model} score", f"Brier score {brier:.3f}; dashed line: "
+    pts = alt.Chart(table, title=_titled(f"Calibration of the {model} score", f"Brier score {brier:.3f}; dashed line: "
                                         "perfect calibration", synthetic),
                     description="Reliability diagram: for each probability bin, the observed share of bad listings "
                                 "against the mean predicted probability; the diagonal is perfect calibration.",
@@ -111,7 +119,7 @@ def calibration_chart(table: pl.DataFrame, brier: float, *, synthetic: bool, mod
         y=alt.Y("observed:Q", title="observed share bad", scale=alt.Scale(domain=[0, 1])),
         tooltip=[alt.Tooltip("mean_predicted:Q", format=".2f"), alt.Tooltip("observed:Q", format=".2f"), "n:Q"])
     return (diag + pts).properties(
-        title=titled(f"Calibration of the {model} score", f"Brier score {brier:.3f}; dashed line: perfect calibration",
+        title=_titled(f"Calibration of the {model} score", f"Brier score {brier:.3f}; dashed line: perfect calibration",
                      synthetic),
         description="Reliability diagram: for each probability bin, the observed share of bad listings against the "
                     "mean predicted probability; the diagonal is perfect calibration.")
@@ -134,7 +142,7 @@ def threshold_slider_chart(table: pl.DataFrame, *, platform: str | None = None, 
     thr = alt.param(name="threshold", value=default,
                     bind=alt.binding_range(min=lo, max=hi, step=1, name="Flag listings scoring at least: "))
     where = f" on {platform}" if platform else ""
-    base = alt.Chart(long, title=titled(f"What a score threshold catches{where}",
+    base = alt.Chart(long, title=_titled(f"What a score threshold catches{where}",
                                         "Precision, recall and share of listings flagged at each threshold", synthetic),
                      description="Line chart of precision, recall and share of listings flagged against the risk "
                                  "score threshold, with a slider that marks one threshold and labels its values.",
@@ -153,7 +161,7 @@ def threshold_slider_chart(table: pl.DataFrame, *, platform: str | None = None, 
         x="threshold:Q", y="value:Q", color=colour,
         text=alt.Text("label:N")).transform_calculate(label="datum.metric + ' ' + format(datum.value, '.0%')")
     return alt.layer(lines, rule, points, labels).add_params(thr).properties(
-        title=titled(f"What a score threshold catches{where}",
+        title=_titled(f"What a score threshold catches{where}",
                      "Precision, recall and share of listings flagged at each threshold; move the slider", synthetic),
         description="Line chart of precision, recall and share of listings flagged against the risk score threshold, "
                     "with a slider that marks one threshold and labels its values.")
@@ -163,7 +171,7 @@ def top_sellers_chart(sellers: pl.DataFrame, *, synthetic: bool, n: int = 15) ->
     """Return horizontal bars of the top ``n`` sellers by maximum listing score, reasons in the tooltip."""
     top = sellers.head(n).with_columns(seller=pl.col("platform") + " · " + pl.col("seller_id"))
     _check(top, ["seller", "max_score", "flagged_listings", "reasons"])
-    return (alt.Chart(top, title=titled("Sellers with the highest risk scores", "Bar: highest listing score; "
+    return (alt.Chart(top, title=_titled("Sellers with the highest risk scores", "Bar: highest listing score; "
                                         "hover for the reasons", synthetic),
                       description="Horizontal bar chart of the sellers with the highest listing risk score, with the "
                                   "number of flagged listings and the indicators that fired in the tooltip.", width=420)

@@ -15,6 +15,8 @@ from dsa_explore.charts import _check, theme, titled
 
 
 def _subtitle(subtitle: str | None, source: str) -> list[str]:
+    if source and not source.startswith("Source"):
+        source = f"Source: {source}"
     return [s for s in (subtitle, source) if s]
 
 
@@ -37,7 +39,7 @@ def category_risk_heatmap(
         frame, width=width, title=titled(title, _subtitle(subtitle, source)), description=description
     )
     enc = {
-        "x": alt.X("risk_type:N", title="risk type", axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        "x": alt.X("risk_type:N", title="risk type", axis=alt.Axis(labelAngle=-60, labelAlign="right", labelLimit=160)),
         "y": alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=240)),
         "tooltip": [
             alt.Tooltip("category:N"),

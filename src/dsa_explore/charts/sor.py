@@ -9,6 +9,7 @@ HTML: a platform menu (``alt.selection_point`` bound to ``binding_select``) and 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -16,7 +17,16 @@ import altair as alt
 import polars as pl
 
 from dsa_explore.charts import _check, dot_plot, theme, titled
+from dsa_explore.core.formatting import count
 from dsa_explore.core.reference import BREAKS
+
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = 'Source: DSA Transparency Database, daily statements of reasons of marketplaces (data/tdb/sor-marketplaces-daily.parquet)'
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
 
 #: Schema and reporting breaks marked on time charts: (date, label), from :data:`dsa_explore.core.reference.BREAKS`.
 DEFAULT_BREAKS: tuple[tuple[date, str], ...] = tuple((day, label) for day, label, _ in BREAKS)
@@ -68,15 +78,8 @@ def _breaks_frame(breaks: Sequence[tuple[date, str]]) -> pl.DataFrame:
 
 
 def platform_colours(names: Sequence[str]) -> alt.Scale:
-    """Return a colour scale: the theme's fixed colour for known platforms, the Okabe-Ito cycle for others."""
-    colours, spare = [], 0
-    for name in names:
-        if name in theme.PLATFORM_COLOURS:
-            colours.append(theme.PLATFORM_COLOURS[name])
-        else:
-            colours.append(theme.OKABE_ITO[spare % len(theme.OKABE_ITO)])
-            spare += 1
-    return alt.Scale(domain=list(names), range=colours)
+    """Return a colour scale giving every platform in ``names`` a distinct colour (``theme.platform_palette``)."""
+    return alt.Scale(domain=list(names), range=theme.platform_palette(names))
 
 
 def platform_selector(platforms: Sequence[str], default: str | None = None, name: str = "platform_menu"):
@@ -143,7 +146,7 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
     overview_rules = rules.mark_rule(strokeDash=[4, 3], color="#999").encode(x="date:T")
     return alt.vconcat(
         detail, alt.layer(overview, overview_rules),
-        title=titled(title, subtitle),
+        title=_titled(title, subtitle),
         description=("Line chart of the weekly mean number of statements of reasons per day for each platform, "
                      "log scale, with a platform menu, a brushable overview and dashed lines at the Amazon rename, "
                      "the Google Shopping scope changes and the v2 taxonomy switch."),
@@ -183,7 +186,7 @@ def category_mix(frame: pl.DataFrame, *, default_platform: str | None = None,
              .transform_filter(menu))
     return chart.facet(
         row=alt.Row("taxonomy:N", title=None, sort=["as published", "harmonised to v2"]),
-        title=titled(title, "The taxonomy switched on 2025-07-01; v1 categories mapped with the official table."),
+        title=_titled(title, "The taxonomy switched on 2025-07-01; v1 categories mapped with the official table."),
         description=("Stacked bars of each month's category shares for the chosen platform, top panel as published "
                      "(v1 categories until June 2025), bottom panel harmonised to the v2 taxonomy."),
     )
@@ -209,7 +212,7 @@ def share_bars(frame: pl.DataFrame, *, category: str, title: str, description: s
     platforms = frame.group_by("platform").agg(pl.col("count").sum()).sort("count", descending=True)["platform"].to_list()
     colour = alt.Color(f"{category}:N", title=legend_title or category,
                        sort=list(order) if order else alt.Undefined, legend=alt.Legend(labelLimit=240))
-    return (alt.Chart(frame, title=titled(title, subtitle), description=description, width=width)
+    return (alt.Chart(frame, title=_titled(title, subtitle), description=description, width=width)
             .mark_bar()
             .encode(y=alt.Y("platform:N", title=None, sort=platforms),
                     x=alt.X("share:Q", title="share", stack="normalize", axis=alt.Axis(format="%")),
@@ -244,7 +247,7 @@ def automation_chart(automation: pl.DataFrame, *, title: str = "How automated ar
                      tooltip=["platform:N", alt.Tooltip("automated_detection:Q", title="automated detection",
                                                         format=".1%")]))
     return alt.layer(bars, ticks, width=theme.A4_WIDTH - 200).properties(
-        title=titled(title, subtitle or "Bars: automated decision; black tick: share detected by automated means."),
+        title=_titled(title, subtitle or "Bars: automated decision; black tick: share detected by automated means."),
         description=("Horizontal stacked bars of the shares of fully, partially and not automated decisions per "
                      "platform, with a black tick at the share of SoRs detected by automated means."),
     )
@@ -264,7 +267,7 @@ def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", s
                      description="Dot plot of the mean number of days from content date to moderation decision per "
                                  "platform, log scale.",
                      x_title="mean days (log scale)", y_title=None, log_x=True,
-                     tooltip=["platform", "mean_days", "sors_with_delay", "negative"])
+                     tooltip=["platform", "mean_days", "sors_with_delay", "negative"], source=SOURCE)
     return chart
 
 
@@ -288,7 +291,7 @@ def keyword_use_chart(frame: pl.DataFrame, *, title: str = "Do the statements sa
         color=alt.Color("platform:N", scale=platform_colours(order), legend=None), tooltip=tooltip)
     labels = base.mark_text(align="left", dx=4, color="#333").encode(
         y=y, x=alt.X("keywords_per_100_sors:Q"), text="text:N", tooltip=tooltip)
-    return alt.layer(bars, labels, title=titled(title, subtitle or "Keywords given per 100 SoRs (a SoR can carry "
+    return alt.layer(bars, labels, title=_titled(title, subtitle or "Keywords given per 100 SoRs (a SoR can carry "
                                                                    "several); \"none\": not one keyword in any SoR."),
                      description="Horizontal bars of the number of keywords (category specifications) per 100 "
                                  "statements of reasons for each platform; platforms without any keyword are "
@@ -296,22 +299,41 @@ def keyword_use_chart(frame: pl.DataFrame, *, title: str = "Do the statements sa
 
 
 def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2025 per reported content moderator",
-                        subtitle: str | None = None) -> alt.Chart:
-    """Return horizontal bars of SoRs per moderator (``stats.sors_per_moderator``), log scale."""
+                        subtitle: str | None = None) -> alt.LayerChart:
+    """Return horizontal bars of SoRs per moderator (``stats.sors_per_moderator``) on a log scale.
+
+    Bars on a log scale need a baseline above zero (a bar from 0 has no length on a log axis): they
+    start at the power of ten at or below the smallest value, and the subtitle says so. Each bar is
+    labelled with its value.
+    """
     frame = _check(frame, ["platform", "sors_per_moderator", "moderators", "sors_h2_2025"])
-    frame = frame.with_columns(pl.col("sors_per_moderator").round(0))
-    return (alt.Chart(frame, title=titled(title, subtitle or "SoRs 2025-07-01..2025-12-31 ÷ internal + external "
-                                                             "moderators (FTE) in the platform's H2 2025 report."),
-                      description="Horizontal bars of statements of reasons per reported content moderator per "
-                                  "platform for H2 2025, log scale.",
-                      width=theme.A4_WIDTH - 200)
-            .mark_bar()
-            .encode(y=alt.Y("platform:N", title=None, sort="-x"),
-                    x=alt.X("sors_per_moderator:Q", title="SoRs per moderator (log scale)", scale=alt.Scale(type="log")),
-                    color=alt.Color("platform:N", scale=platform_colours(frame["platform"].to_list()), legend=None),
-                    tooltip=["platform:N", alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
-                             alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.2f"),
-                             alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f")]))
+    frame = frame.filter(pl.col("sors_per_moderator") > 0).with_columns(pl.col("sors_per_moderator").round(0))
+    if frame.is_empty():
+        raise ValueError("per_moderator_chart: no platform has a positive number of SoRs per moderator")
+    low = float(frame["sors_per_moderator"].min())
+    baseline = 10.0 ** math.floor(math.log10(max(low, 1.0)))
+    frame = frame.with_columns(pl.lit(baseline).alias("baseline"),
+                               pl.col("sors_per_moderator").map_elements(count, return_dtype=pl.String)
+                               .alias("label"))
+    scale = alt.Scale(type="log", domainMin=baseline)
+    description = ("Horizontal bars of statements of reasons per reported content moderator per platform for "
+                   f"H2 2025, log scale, bars starting at {count(baseline)}.")
+    base = alt.Chart(frame, width=theme.A4_WIDTH - 220)
+    y = alt.Y("platform:N", title=None, sort="-x")
+    tooltip = [alt.Tooltip("platform:N", title="platform"),
+               alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
+               alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.1f"),
+               alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f")]
+    bars = base.mark_bar().encode(
+        y=y, x=alt.X("sors_per_moderator:Q", title="SoRs per moderator (log scale)", scale=scale,
+                     axis=alt.Axis(format="~s")),
+        x2="baseline:Q", color=alt.Color("platform:N", scale=platform_colours(frame["platform"].to_list()),
+                                         legend=None), tooltip=tooltip)
+    labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
+        y=y, x=alt.X("sors_per_moderator:Q", scale=scale), text="label:N", tooltip=tooltip)
+    sub = subtitle or ("SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
+                       f"H2 2025 report. Log scale: bars start at {count(baseline)}.")
+    return alt.layer(bars, labels, title=_titled(title, sub), description=description)
 
 
 def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed against the actions the platforms reported, H2 2025",
@@ -321,7 +343,7 @@ def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed agai
     ``frame`` is :func:`dsa_explore.analysis.sor.reported_actions_long` (platform, figure, value, source).
     """
     frame = _check(frame, ["platform", "figure", "value", "source"]).filter(pl.col("value") > 0)
-    return (alt.Chart(frame, title=titled(title, subtitle or "Statements of reasons in the Transparency Database vs "
+    return (alt.Chart(frame, title=_titled(title, subtitle or "Statements of reasons in the Transparency Database vs "
                                                              "the figures in each platform's own report (log scale)."),
                       description="Dot plot per platform of statements of reasons filed in H2 2025 and the numbers of "
                                   "own-initiative measures and actions on notices the platform reported, log scale.",

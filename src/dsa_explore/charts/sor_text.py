@@ -12,6 +12,14 @@ import polars as pl
 
 from dsa_explore.charts import _check, platform_scale, titled
 
+#: The source line every chart of this module carries (``titled(..., source=...)``).
+SOURCE = 'Source: statement-of-reasons texts from the DSA Transparency Database (the store or the shipped sample)'
+
+
+def _titled(*args, **kwargs):
+    """``titled`` with this module's source line."""
+    return titled(*args, **{"source": SOURCE, **kwargs})
+
 
 def indicator_dots(shares: pl.DataFrame, *, synthetic: bool = False, subtitle: str | None = None) -> alt.Chart:
     """Dot plot: share of statements with each indicator (rows), one dot per platform.
@@ -21,7 +29,7 @@ def indicator_dots(shares: pl.DataFrame, *, synthetic: bool = False, subtitle: s
     frame = _check(shares, ["platform", "title", "share", "k", "n"])
     order = list(dict.fromkeys(frame.get_column("title").to_list()))
     platforms = sorted(set(frame.get_column("platform").to_list()))
-    return (alt.Chart(frame, title=titled("How specific are the statements? Share naming each element", subtitle,
+    return (alt.Chart(frame, title=_titled("How specific are the statements? Share naming each element", subtitle,
                                           synthetic),
                       description="Dot plot of the share of statements of reasons per platform that name the item, "
                                   "the product, the harm, a law, a specific rule, the case's facts and redress.",
@@ -44,7 +52,7 @@ def boilerplate_bars(summary: pl.DataFrame, *, synthetic: bool = False, subtitle
     """
     frame = _check(summary, ["platform", "top10_share", "top_template_share", "templates", "statements"])
     platforms = sorted(set(frame.get_column("platform").to_list()))
-    return (alt.Chart(frame, title=titled("How much is boilerplate? Statements in the 10 most used templates",
+    return (alt.Chart(frame, title=_titled("How much is boilerplate? Statements in the 10 most used templates",
                                           subtitle, synthetic),
                       description="Horizontal bars of the share of each platform's statements of reasons whose "
                                   "text, stripped of ids, numbers, URLs and item names, is one of its 10 most "
@@ -68,7 +76,7 @@ def terms_bars(terms: pl.DataFrame, *, what: str = "products", synthetic: bool =
     """
     frame = _check(terms, ["platform", "term", "share", "named", "statements"])
     platforms = sorted(set(frame.get_column("platform").to_list()))
-    return (alt.Chart(frame, title=titled(f"Which {what} do the statements name?", subtitle, synthetic),
+    return (alt.Chart(frame, title=_titled(f"Which {what} do the statements name?", subtitle, synthetic),
                       description=f"Bars of the share of statements of reasons per platform naming each of the "
                                   f"{what} in the project's term lists.", width=140)
             .mark_bar()

@@ -35,6 +35,44 @@ PLATFORM_COLOURS = {
     "Google Play": "#666666",  # dark grey
 }
 
+#: Further distinct colours for platforms without a fixed one (Paul Tol's "muted" set plus two), in
+#: the order they are handed out; none repeats a fixed platform colour. A chart that would show more
+#: platforms than :func:`platform_palette` has colours gets an error, not two platforms in one colour.
+SPARE_COLOURS = [
+    "#332288",  # indigo
+    "#44AA99",  # teal
+    "#999933",  # olive
+    "#882255",  # wine
+    "#88CCEE",  # cyan
+    "#DDCC77",  # sand
+    "#CC6677",  # rose
+    "#AA4499",  # purple
+    "#117733",  # green
+    "#8C564B",  # brown
+    "#F0E442",  # yellow
+]
+
+
+def platform_palette(names) -> list[str]:
+    """Return one distinct colour per platform name: its fixed colour, else the next unused spare colour.
+
+    Raises ``ValueError`` when there are more names than distinct colours (group the rest first).
+    """
+    names = list(names)
+    used = {PLATFORM_COLOURS[n] for n in names if n in PLATFORM_COLOURS}
+    spare = [c for c in SPARE_COLOURS if c not in used]
+    colours = []
+    for name in names:
+        if name in PLATFORM_COLOURS:
+            colours.append(PLATFORM_COLOURS[name])
+        elif spare:
+            colours.append(spare.pop(0))
+        else:
+            raise ValueError(f"{len(names)} platforms but only {len(PLATFORM_COLOURS) + len(SPARE_COLOURS)} "
+                             "distinct colours: show fewer platforms or group the rest")
+    return colours
+
+
 #: Sequential scheme for magnitudes (perceptually uniform, colour-blind-safe).
 SEQUENTIAL_SCHEME = "viridis"
 #: Diverging scheme for signed differences.
@@ -61,6 +99,10 @@ def theme_config() -> dict:
             "title": {"anchor": "start", "fontSize": 15, "fontWeight": 600, "subtitleFontSize": 12,
                       "subtitleColor": "#444"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            # End labels stay inside their axis and overlapping labels are thinned, so labels of
+            # neighbouring axes or concatenated panels never run together ("90%100%").
+            "axisQuantitative": {"labelFlush": True, "labelOverlap": "greedy", "labelSeparation": 6},
+            "axisTemporal": {"labelFlush": True, "labelOverlap": "greedy", "labelSeparation": 6},
             "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "right"},
             "mark": {"color": OKABE_ITO[0]},
         }

@@ -64,3 +64,55 @@ def amount(value: float, unit: str) -> str:
     if absolute >= 1e9:
         return f"{absolute / 1e9:,.1f} billion {currency}"
     return f"{absolute / 1e6:,.0f} million {currency}"
+
+
+#: Column names whose values in 0..1 are shares, printed as percentages in tables and explorers.
+SHARE_WORDS = ("share", "rate", "prevalence", "precision", "recall", "estimate", "low", "high", "observed",
+               "predicted", "p_used", "icc", "agreement", "pct", "fraction", "proportion")
+
+
+def is_share_column(column: str) -> bool:
+    """True when a column's name says its values are shares (``share``, ``prevalence``, ``low`` ...)."""
+    name = column.lower()
+    return any(word in name for word in SHARE_WORDS)
+
+
+def share(x: float) -> str:
+    """Return a share (0..1) as a percentage with one decimal below 10% ('4.2%'), whole above ('46%')."""
+    if 0 < abs(x) < 0.1:
+        return f"{100 * x:.1f}%"
+    return pct(x)
+
+
+def cell(value, column: str = "") -> str:
+    """Return a table cell as a reader sees it: one rule for notebook tables, explorers and briefings.
+
+    Integers get thousands separators from 10,000 up (years stay '2024'); floats in 0..1 of a
+    share column (:func:`is_share_column`) become percentages; other floats go through :func:`count`;
+    lists are joined with arrows; missing values read '–'.
+
+    Examples
+    --------
+    >>> cell(17678525.0), cell(14660278.73), cell(0.158368, "share"), cell(2024), cell(None)
+    ('17,678,525', '14,660,279', '16%', '2024', '–')
+    """
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "–"
+        if column and is_share_column(column) and -1 <= value <= 1:
+            return share(value)
+        return count(value)
+    if isinstance(value, (list, tuple)):
+        return " → ".join(map(str, value))
+    return str(value)
+
+
+def d3_format(column: str) -> str:
+    """Return the d3-format string that prints ``column`` in chart tooltips as :func:`cell` does in tables."""
+    return ".1~%" if is_share_column(column) else ",.2~f"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from dsa_explore.explore.box import Explorer
+from dsa_explore.explore.tables import Table
+
 
 def explorer(seed_table: pl.DataFrame):
     """Return an ipywidgets explorer (JupyterLab only): pick a seed group and k, list reaching seeds.
@@ -23,9 +26,9 @@ def explorer(seed_table: pl.DataFrame):
     def refresh(*_):
         out.clear_output()
         with out, pl.Config(fmt_str_lengths=200, tbl_width_chars=220, tbl_rows=20):
-            display(explore_seeds(seed_table, cat.value, k.value))
+            display(Table(explore_seeds(seed_table, cat.value, k.value), synthetic=True))
 
     cat.observe(refresh, names="value")
     k.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox([cat, k]), out])
+    return Explorer([widgets.HBox([cat, k]), out], title="seeds reaching bad items within k links", synthetic=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from dsa_explore.analysis.listings import ESTIMANDS, explorer_table
+from dsa_explore.explore.box import Explorer
+from dsa_explore.explore.tables import Table
 from dsa_explore.readers.listings import LABEL_COLUMNS
 
 
@@ -21,9 +23,10 @@ def explorer(sample: pl.DataFrame):
     def refresh(_change=None) -> None:
         out.clear_output()
         with out, pl.Config(tbl_rows=20, tbl_width_chars=160, fmt_str_lengths=80):
-            display(explorer_table(sample, platform.value, label.value, estimand.value))
+            display(Table(explorer_table(sample, platform.value, label.value, estimand.value), synthetic=True))
 
     for w in (platform, label, estimand):
         w.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox([platform, label, estimand]), out])
+    return Explorer([widgets.HBox([platform, label, estimand]), out],
+                    title="prevalence by platform, label and estimand", synthetic=True)

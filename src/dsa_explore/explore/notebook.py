@@ -1,18 +1,19 @@
 """Notebook setup: one call at the top of every notebook.
 
-``setup()`` enables the house chart theme and, when JupyterLab was started by ``make lab``
-(``DSA_EXPLORE_OFFLINE_JS=1``), emits the Vega/Vega-Lite/vega-embed JavaScript bundle once as an
-HTML output so charts draw with no internet access. Under nbval and in briefings it emits
-nothing (briefings inline the bundle through their own template).
+``setup()`` enables the house chart theme and the project's renderer. Charts then come out as
+Vega specs that JupyterLab's built-in renderer draws from its own files, on opening (trusted or
+not, no kernel, no network) and after every re-run; nothing is written into the notebook but the
+chart itself (see ``docs/jupyterlab.md``).
 """
 
 from __future__ import annotations
 
-import os
-
 
 def vega_bundle_script() -> str:
-    """Return an HTML ``<script>`` holding the vega-embed bundle and the VEGA_DEBUG versions Altair checks."""
+    """Return an HTML ``<script>`` holding the vega-embed bundle and the VEGA_DEBUG versions Altair checks.
+
+    For standalone pages (``browsercheck.chart_page``); notebooks do not need it.
+    """
     import altair as alt
     import vl_convert as vlc
 
@@ -26,15 +27,14 @@ def vega_bundle_script() -> str:
             "(function(){\n" + bundle.replace("</script", "<\\/script") + "\n})();\n</script>")
 
 
-def setup(offline: bool | None = None) -> None:
-    """Enable the house theme; in JupyterLab started offline, load the chart JavaScript once."""
+def setup() -> None:
+    """Enable the house theme, the renderer JupyterLab draws with no kernel and no network, and readable tables."""
+    import polars as pl
+
     from dsa_explore.charts import render, theme
+    from dsa_explore.explore import tables
 
     theme.enable()
     render.enable()
-    if offline is None:
-        offline = os.environ.get("DSA_EXPLORE_OFFLINE_JS") == "1"
-    if offline:
-        from IPython.display import HTML, display
-
-        display(HTML(vega_bundle_script()))
+    pl.Config.set_tbl_rows(tables.MAX_ROWS)  # never polars' 10-row cut (02's capacity table has 15 rows)
+    tables.register()  # every frame's HTML through the one number formatter

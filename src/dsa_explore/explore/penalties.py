@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dsa_explore.analysis import penalties
 from dsa_explore.core import formatting
+from dsa_explore.explore.box import Explorer
 
 
 def penalty_summary(turnover: float, days: int, currency_unit: str) -> str:
@@ -41,4 +42,4 @@ def penalty_explorer(turnover: float | None = None, currency_unit: str = "millio
     turnover_box.observe(refresh, names="value")
     days_slider.observe(refresh, names="value")
     refresh()
-    return w.VBox([turnover_box, days_slider, out])
+    return Explorer([turnover_box, days_slider, out], title="penalty ceilings for a turnover and a number of days")

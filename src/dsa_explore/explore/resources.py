@@ -9,6 +9,8 @@ from __future__ import annotations
 import polars as pl
 
 from dsa_explore.core.reference import PERIOD_LABELS
+from dsa_explore.explore.box import Explorer
+from dsa_explore.explore.tables import Table
 
 SORTS = {"users per moderator (worst first)": ("users_per_moderator", True),
          "users of the language": ("users", True),
@@ -55,9 +57,10 @@ def explorer(cov: pl.DataFrame):  # pragma: no cover - needs a running kernel to
     def refresh(*_):
         out.clear_output()
         with out, pl.Config(tbl_rows=30, fmt_str_lengths=40, thousands_separator=","):
-            display(explorer_view(cov, pick_platform.value, pick_period.value, pick_sort.value, gaps.value))
+            display(Table(explorer_view(cov, pick_platform.value, pick_period.value, pick_sort.value, gaps.value)))
 
     for widget in (pick_platform, pick_period, pick_sort, gaps):
         widget.observe(refresh, names="value")
     refresh()
-    return w.VBox([w.HBox([pick_platform, pick_period]), w.HBox([pick_sort, gaps]), out])
+    return Explorer([w.HBox([pick_platform, pick_period]), w.HBox([pick_sort, gaps]), out],
+                    title="moderators per language, by platform and period")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dsa_explore.analysis.risk import DEFAULT_CAPACITY, explorer_summary
+from dsa_explore.explore.box import Explorer
 
 
 def explorer(scored: pl.DataFrame):
@@ -19,9 +20,9 @@ def explorer(scored: pl.DataFrame):
     def refresh(*_):
         out.clear_output()
         with out:
-            print(explorer_summary(scored, threshold.value, capacity.value))
+            print("[SYNTHETIC DATA] " + explorer_summary(scored, threshold.value, capacity.value))
 
     threshold.observe(refresh, names="value")
     capacity.observe(refresh, names="value")
     refresh()
-    return w.VBox([threshold, capacity, out])
+    return Explorer([threshold, capacity, out], title="risk-score threshold and review capacity", synthetic=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from dsa_explore.analysis.sor import month_end, platform_profile, volumes
+from dsa_explore.explore.box import Explorer
+from dsa_explore.explore.tables import Table
 
 
 def explorer(extract: pl.DataFrame, platform: str = "AliExpress"):
@@ -24,9 +26,9 @@ def explorer(extract: pl.DataFrame, platform: str = "AliExpress"):
         out.clear_output(wait=True)
         with out:
             since, until = period.value
-            display(platform_profile(extract, menu.value, since=since, until=month_end(until)))
+            display(Table(platform_profile(extract, menu.value, since=since, until=month_end(until))))
 
     menu.observe(refresh, names="value")
     period.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([menu, period, out])
+    return Explorer([menu, period, out], title="a platform's statements of reasons over chosen months")
