@@ -133,5 +133,63 @@ def test_explorer_table_and_widget(alerts):
     search.value = "asbestos"  # the callback runs on a change without error
 
 
+def _shown(capsys, widget, value) -> str:
+    """Set a control of the explorer and return what its callback displayed (outside a kernel: stdout)."""
+    capsys.readouterr()
+    widget.value = value
+    return capsys.readouterr().out.replace("\x1b[2K\r", "")  # clear_output's terminal codes outside a kernel
+
+
+def test_explorer_category_dropdown_changes_the_table(alerts, capsys):
+    # Hand count from the fixture XML (PROVENANCE.md): Toys = SR/02546/26 (sand-filled toy) and
+    # SR/02556/26 (plastic toy); Electrical appliances and equipment = SR/02499/26, SR/02444/26, SR/02540/26.
+    from dsa_explore.explore import safetygate as ex
+
+    box = ex.explorer(alerts)
+    _search, _market, cat = box.children[0].children
+    assert list(cat.options) == [ex.ALL, "Chemical products", "Electrical appliances and equipment",
+                                 "Hobby/sports equipment", "Motor vehicles", "Toys"]
+    toys = _shown(capsys, cat, "Toys")
+    assert toys.startswith("2 of 8 alerts match category Toys.")
+    assert "SR/02546/26" in toys and "SR/02556/26" in toys and "SR/02499/26" not in toys
+    electrical = _shown(capsys, cat, "Electrical appliances and equipment")
+    assert electrical.startswith("3 of 8 alerts match category Electrical appliances and equipment.")
+    assert all(c in electrical for c in ("SR/02499/26", "SR/02444/26", "SR/02540/26"))
+    assert "SR/02546/26" not in electrical
+    assert _shown(capsys, cat, ex.ALL).startswith("8 of 8 alerts (no filter).")
+
+
+def test_explorer_controls_operated_in_turn_each_change_the_display(alerts, capsys):
+    # The browser suite's sequence: type "x" in the search box, take the next marketplace, then the next
+    # category, without resetting. "x" occurs only in SR/02478/26's danger text ("excessive", "toxic"),
+    # an alert naming no marketplace, so from the marketplace on the table is empty; the summary line
+    # must then still say which filter excludes what (hand count: the Amazon alert is SR/02499/26,
+    # electrical; SR/02478/26 is Chemical products).
+    from dsa_explore.explore import safetygate as ex
+
+    search, market, cat = ex.explorer(alerts).children[0].children
+    shown = [_shown(capsys, search, " x"), _shown(capsys, market, "Amazon"),
+             _shown(capsys, cat, "Chemical products")]
+    assert shown[0].startswith('1 of 8 alerts match search "x".') and "SR/02478/26" in shown[0]
+    assert shown[1].startswith('0 of 8 alerts match search "x", marketplace Amazon; '
+                               "without the search: 1, without the marketplace: 1.")
+    assert shown[2].startswith('0 of 8 alerts match search "x", marketplace Amazon, category Chemical '
+                               "products; without the search: 0, without the marketplace: 1, without the "
+                               "category: 0.")
+    assert len(set(shown)) == 3
+
+
+def test_explorer_summary_without_and_with_filters(alerts):
+    from dsa_explore.explore import safetygate as ex
+
+    assert ex.explorer_summary(alerts) == "8 of 8 alerts (no filter)."
+    assert ex.explorer_summary(alerts, "kettle", "Amazon") == '1 of 8 alerts match search "kettle", marketplace Amazon.'
+    # one filter alone matching nothing: no "without" list (removing it is the only way back)
+    assert ex.explorer_summary(alerts, "no such thing") == '0 of 8 alerts match search "no such thing".'
+    assert ex.explorer_summary(alerts, "", "Amazon", "Toys") == (
+        "0 of 8 alerts match marketplace Amazon, category Toys; without the marketplace: 2, "
+        "without the category: 1.")
+
+
 def test_shipped_reading_is_the_fixtures():
     assert sg.shipped_reading().alerts.equals(sg.read_reports([FIX]).alerts)
