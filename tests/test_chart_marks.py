@@ -70,3 +70,41 @@ def test_share_axes_keep_end_labels_inside_and_thin_overlaps():
     config = theme.theme_config()["config"]
     for axis in ("axisQuantitative", "axisTemporal"):
         assert config[axis]["labelFlush"] is True and config[axis]["labelOverlap"] == "greedy"
+
+
+def test_terms_bars_draw_no_zero_height_bar_and_say_where_a_term_is_never_named():
+    """Notebook 08 cell 12: no statement named "recall", so its panel held three bars of height 0 and
+    JupyterLab's probe found a chart with an empty mark group. Typed in by hand: 2 platforms x 3 terms;
+    nobody names "recall", Temu names "choking" in none of its 50 statements."""
+    from dsa_explore.charts import sor_text as text_charts
+
+    frame = pl.DataFrame({"platform": ["AliExpress", "AliExpress", "AliExpress", "Temu", "Temu", "Temu"],
+                          "term": ["counterfeit", "choking", "recall", "counterfeit", "choking", "recall"],
+                          "named": [10, 4, 0, 5, 0, 0], "statements": [100, 100, 100, 50, 50, 50],
+                          "share": [0.10, 0.04, 0.0, 0.10, 0.0, 0.0]})
+    chart = text_charts.terms_bars(frame, what="harms")
+    scene = vlc.vegalite_to_scenegraph(chart.to_dict())
+    bars = list(_items(scene, "rect"))
+    heights = [round(b["height"], 1) for b in bars]
+    assert len(heights) == 3, f"expected 3 bars (counterfeit x2, choking AliExpress), got {heights}"
+    assert all(h > 5 for h in heights), f"bars without height: {heights}"
+    texts = [t["text"] for t in _items(scene, "text") if isinstance(t.get("text"), str)]
+    assert texts.count("0") == 1  # Temu, choking
+    headers = {t for t in texts if t in {"counterfeit", "choking", "recall"}}
+    assert headers == {"counterfeit", "choking"}
+    subtitle = chart.to_dict()["title"]["subtitle"]
+    assert "Named in no statement, so not drawn: recall." in subtitle[0]
+    assert subtitle[-1].startswith("Source: statement-of-reasons texts")
+
+
+def test_terms_bars_refuse_a_frame_where_nothing_is_named_or_a_share_is_null():
+    from dsa_explore.charts import sor_text as text_charts
+
+    nothing = pl.DataFrame({"platform": ["Temu"], "term": ["recall"], "named": [0], "statements": [50],
+                            "share": [0.0]})
+    with pytest.raises(ValueError, match="no statement names any of the harms"):
+        text_charts.terms_bars(nothing, what="harms")
+    null = pl.DataFrame({"platform": ["Temu"], "term": ["recall"], "named": [0], "statements": [0],
+                         "share": [None]}, schema_overrides={"share": pl.Float64})
+    with pytest.raises(ValueError, match="share is null for platform 'Temu', term 'recall'"):
+        text_charts.terms_bars(null, what="harms")

@@ -68,21 +68,54 @@ def boilerplate_bars(summary: pl.DataFrame, *, synthetic: bool = False, subtitle
                              alt.Tooltip("top10_share", title="10 most used", format=".1%")]))
 
 
+def _split_terms(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """Return the rows of the terms some platform names, and the terms no platform names (sorted)."""
+    nulls = frame.filter(pl.col("share").is_null())
+    if not nulls.is_empty():
+        row = nulls.row(0, named=True)
+        raise ValueError(f"terms_bars: share is null for platform {row['platform']!r}, term {row['term']!r} "
+                         f"({row['statements']} statements); expected a share between 0 and 1")
+    named_by = frame.group_by("term").agg(pl.col("share").max().alias("top"))
+    unnamed = sorted(named_by.filter(pl.col("top") <= 0).get_column("term").to_list())
+    return frame.filter(~pl.col("term").is_in(unnamed)), unnamed
+
+
 def terms_bars(terms: pl.DataFrame, *, what: str = "products", synthetic: bool = False,
-               subtitle: str | None = None) -> alt.Chart:
+               subtitle: str | None = None) -> alt.FacetChart:
     """Grouped bars: share of statements naming each product type (or harm), per platform.
 
     ``terms`` has platform, term, named, statements, share (``analysis.sor_text.terms_named``).
+    A bar is drawn only for a share above 0 (a zero-height bar is invisible): a platform naming a term
+    in none of its statements gets a "0" at the baseline instead, and a term no platform names gets no
+    panel and is listed in the subtitle.
+
+    Raises
+    ------
+    ValueError
+        When a share is null, or no platform names any term (nothing to draw).
     """
-    frame = _check(terms, ["platform", "term", "share", "named", "statements"])
-    platforms = sorted(set(frame.get_column("platform").to_list()))
-    return (alt.Chart(frame, title=_titled(f"Which {what} do the statements name?", subtitle, synthetic),
-                      description=f"Bars of the share of statements of reasons per platform naming each of the "
-                                  f"{what} in the project's term lists.", width=140)
-            .mark_bar()
-            .encode(x=alt.X("platform", type="nominal", title=None, axis=alt.Axis(labels=False, ticks=False)),
-                    y=alt.Y("share", type="quantitative", title="share of statements", axis=alt.Axis(format=".0%")),
-                    color=alt.Color("platform", type="nominal", scale=platform_scale(platforms)),
-                    column=alt.Column("term", type="nominal", title=None),
-                    tooltip=[alt.Tooltip("platform"), alt.Tooltip("term"), alt.Tooltip("named", format=","),
-                             alt.Tooltip("statements", format=","), alt.Tooltip("share", format=".1%")]))
+    frame, unnamed = _split_terms(_check(terms, ["platform", "term", "share", "named", "statements"]))
+    if frame.is_empty():
+        raise ValueError(f"terms_bars: no statement names any of the {what} (nothing to draw)")
+    platforms = sorted(set(terms.get_column("platform").to_list()))
+    lines = [subtitle] if subtitle else []
+    if unnamed:
+        lines.append(f"Named in no statement, so not drawn: {', '.join(unnamed)}.")
+    if frame.filter(pl.col("share") <= 0).height:
+        lines.append("0: that platform names the term in none of its statements.")
+    tooltip = [alt.Tooltip("platform"), alt.Tooltip("term"), alt.Tooltip("named", format=","),
+               alt.Tooltip("statements", format=","), alt.Tooltip("share", format=".1%")]
+    x = alt.X("platform", type="nominal", title=None, axis=alt.Axis(labels=False, ticks=False),
+              scale=alt.Scale(domain=platforms))
+    y = alt.Y("share", type="quantitative", title="share of statements", axis=alt.Axis(format=".0%"))
+    color = alt.Color("platform", type="nominal", scale=platform_scale(platforms))
+    base = alt.Chart().encode(x=x, y=y, color=color, tooltip=tooltip)
+    bars = base.transform_filter("datum.share > 0").mark_bar()
+    zeros = base.transform_filter("datum.share <= 0").mark_text(text="0", baseline="bottom", dy=-2,
+                                                                 fontWeight="bold")
+    return (alt.layer(bars, zeros, data=frame).properties(width=140)
+            .facet(column=alt.Column("term", type="nominal", title=None),
+                   title=_titled(f"Which {what} do the statements name?", " ".join(lines) or None, synthetic),
+                   description=f"Bars of the share of statements of reasons per platform naming each of the "
+                               f"{what} in the project's term lists; a 0 where a platform names the term in "
+                               f"none of its statements."))
