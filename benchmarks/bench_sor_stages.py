@@ -61,6 +61,31 @@ def main() -> int:
         return run(args, out)
 
 
+def _member_tasks(args: argparse.Namespace, out: Path, reader, synth):
+    """Write (or reuse) the SYNTHETIC dump; return (dump, warm-up task, measured tasks)."""
+    folder = out / f"rows-{args.rows}"
+    dump = folder / "sor-global-2025-07-01-full.zip"
+    if not dump.exists():
+        synth.write_synthetic_dump(folder, "2025-07-01", args.rows, seed=args.seed, processes=1)
+    tasks, _ = reader.plan_dump(dump)
+    if len(tasks) < 2:
+        raise SystemExit(f"{dump.name}: {len(tasks)} member(s); use --rows of at least 200000")
+    return dump, tasks[0], tasks[1:1 + args.members]
+
+
+def _best_cpu_per_member(named, warm, measured, repeat: int) -> dict[str, float]:
+    """Return {name: lowest CPU-seconds per measured member over ``repeat`` runs}, each run after a warm-up."""
+    best = {name: float("inf") for name, _ in named}
+    for _ in range(repeat):
+        for name, fn in named:
+            fn(warm)
+            t0 = _cpu()
+            for task in measured:
+                fn(task)
+            best[name] = min(best[name], (_cpu() - t0) / len(measured))
+    return best
+
+
 def run(args: argparse.Namespace, out: Path) -> int:
     import io
 
@@ -69,14 +94,7 @@ def run(args: argparse.Namespace, out: Path) -> int:
     from dsa_explore.sor import reader, schema  # after the re-exec: polars reads its environment once
     from dsa_explore.synth import sor as synth
 
-    folder = out / f"rows-{args.rows}"
-    dump = folder / "sor-global-2025-07-01-full.zip"
-    if not dump.exists():
-        synth.write_synthetic_dump(folder, "2025-07-01", args.rows, seed=args.seed, processes=1)
-    tasks, _ = reader.plan_dump(dump)
-    if len(tasks) < 2:
-        raise SystemExit(f"{dump.name}: {len(tasks)} member(s); use --rows of at least 200000")
-    warm, measured = tasks[0], tasks[1:1 + args.members]
+    dump, warm, measured = _member_tasks(args, out, reader, synth)
 
     def frames(task):
         info: dict = {}
@@ -103,14 +121,7 @@ def run(args: argparse.Namespace, out: Path) -> int:
         ("+ summarise", reader.summarise_member),
     ]
     aside = ("join + parse 1 column only", scan_one_column)
-    best = {name: float("inf") for name, _ in [*stages, aside]}
-    for _ in range(args.repeat):
-        for name, fn in [*stages, aside]:
-            fn(warm)
-            t0 = _cpu()
-            for task in measured:
-                fn(task)
-            best[name] = min(best[name], (_cpu() - t0) / len(measured))
+    best = _best_cpu_per_member([*stages, aside], warm, measured, args.repeat)
     print(f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
           f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; CPU-seconds per member, "
           f"best of {args.repeat}")

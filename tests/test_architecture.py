@@ -104,6 +104,17 @@ def upward_imports(src: Path, package: str = PACKAGE) -> list[str]:
     return problems
 
 
+def _pop_component(stack: list[str], on_stack: set[str], root: str) -> list[str]:
+    """Pop one strongly connected component (down to ``root``) off Tarjan's stack."""
+    group = []
+    while True:
+        w = stack.pop()
+        on_stack.discard(w)
+        group.append(w)
+        if w == root:
+            return group
+
+
 def cycles(src: Path, package: str = PACKAGE) -> list[str]:
     """Return one message per import cycle (strongly connected group of modules), naming the files."""
     edges, files = graph(src, package)
@@ -126,13 +137,7 @@ def cycles(src: Path, package: str = PACKAGE) -> list[str]:
             elif w in on_stack:
                 low[v] = min(low[v], index[w])
         if low[v] == index[v]:
-            group = []
-            while True:
-                w = stack.pop()
-                on_stack.discard(w)
-                group.append(w)
-                if w == v:
-                    break
+            group = _pop_component(stack, on_stack, v)
             if len(group) > 1:
                 groups.append(sorted(group))
 

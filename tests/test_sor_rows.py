@@ -75,36 +75,45 @@ def php_fields(line: str) -> list[str]:
         i = j + 1
 
 
+def member_texts(path):
+    """Yield the decoded text of every CSV member of one dump the documented rules read, in name order."""
+    with zipfile.ZipFile(path) as outer:
+        for inner_name in sorted(outer.namelist()):
+            if inner_name in REFUSED_INNER:
+                continue
+            inner = zipfile.ZipFile(io.BytesIO(outer.read(inner_name)))
+            for name in sorted(inner.namelist()):
+                if name not in REFUSED_MEMBERS:
+                    yield inner.read(name).decode("utf-8", errors="replace")
+
+
+def wellformed_rows(text: str):
+    """Yield the rows of one member with the header's field count and a dated ``created_at``."""
+    lines = [ln for ln in text.split("\n") if ln]
+    header = php_fields(lines[0])
+    for ln in lines[1:]:
+        values = php_fields(ln)
+        if len(values) != len(header):
+            continue                       # field_count
+        row = {h: (v if v != "" else None) for h, v in zip(header, values, strict=True)}
+        if not row.get("created_at") or not re.match(r"\d{4}-\d{2}-\d{2}", row["created_at"]):
+            continue                       # bad_created_at
+        yield row
+
+
 def reference_rows(paths) -> dict[str, list[dict]]:
     """Return {dump stem: rows (dicts of CSV column -> text or None)} kept by the documented rules."""
     out = {}
     for path in sorted(paths):
-        stem = path.name[:-4]
         seen, kept = set(), []
-        with zipfile.ZipFile(path) as outer:
-            for inner_name in sorted(outer.namelist()):
-                if inner_name in REFUSED_INNER:
-                    continue
-                inner = zipfile.ZipFile(io.BytesIO(outer.read(inner_name)))
-                for name in sorted(inner.namelist()):
-                    if name in REFUSED_MEMBERS:
-                        continue
-                    text = inner.read(name).decode("utf-8", errors="replace")
-                    lines = [ln for ln in text.split("\n") if ln]
-                    header = php_fields(lines[0])
-                    for ln in lines[1:]:
-                        values = php_fields(ln)
-                        if len(values) != len(header):
-                            continue                       # field_count
-                        row = {h: (v if v != "" else None) for h, v in zip(header, values, strict=True)}
-                        if not row.get("created_at") or not re.match(r"\d{4}-\d{2}-\d{2}", row["created_at"]):
-                            continue                       # bad_created_at
-                        if row["uuid"] is not None:
-                            if row["uuid"] in seen:
-                                continue                   # duplicate_uuid
-                            seen.add(row["uuid"])
-                        kept.append(row)
-        out[stem] = kept
+        for text in member_texts(path):
+            for row in wellformed_rows(text):
+                if row["uuid"] is not None:
+                    if row["uuid"] in seen:
+                        continue           # duplicate_uuid
+                    seen.add(row["uuid"])
+                kept.append(row)
+        out[path.name[:-4]] = kept
     return out
 
 

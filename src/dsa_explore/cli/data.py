@@ -17,8 +17,8 @@ import sys
 
 from dsa_explore.analysis import sor as sor_extract
 from dsa_explore.readers import listings as listing_templates
-from dsa_explore.readers import transparency as transparency_reports
 from dsa_explore.readers import safetygate
+from dsa_explore.readers import transparency as transparency_reports
 from dsa_explore.sor import check as sor_totals
 from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic

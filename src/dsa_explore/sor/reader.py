@@ -711,26 +711,48 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
     frames: list[pl.DataFrame] = []
     rows_read = 0
     if maybe_backslash and data.find(b"\\") >= 0 and data.find(b'\\"') >= 0:   # memchr first: backslashes are rare
-        lines = data[len(canonical_header) + 1:].split(b"\n")
-        bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
-        data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
-        del lines
-        text, n_utf = _decode(bad_lines)
-        if n_utf:
-            faults["invalid_utf8_sequences"] = n_utf
-        cols, n, wrong = _backslash_rows(text, header, needed)
-        faults["backslash_quote_rows"] = n - wrong
+        data, backslash_frame, n = _split_backslash_rows(data, header, needed, canonical_header, faults, rejected)
         rows_read += n
-        if wrong:
-            rejected["field_count"] = wrong
-        frames.append(pl.DataFrame(cols, schema={c: pl.String for c in needed}))
-    frame = None
+        frames.append(backslash_frame)
+    frame, data = _read_polars(data, needed, faults)
+    if frame is None:   # ragged or otherwise unparseable for polars: Python csv, row by row
+        frame, n = _read_python_csv(data, header, needed, faults, rejected)
+    else:
+        frame, n = _drop_extra_fields(frame, rejected)
+    rows_read += n
+    frames.append(frame if frame.columns == needed else frame.select(needed))
+    if len(frames) > 1:
+        out = pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
+    else:
+        out = frames[0]
+    return out, rows_read, rejected, faults
+
+
+def _split_backslash_rows(data: bytes, header: list[str], needed: list[str], canonical_header: bytes,
+                          faults: dict[str, int], rejected: dict[str, int]) -> tuple[bytes, pl.DataFrame, int]:
+    """Parse the lines holding backslash quotes in Python; return (the other lines, their frame, rows read)."""
+    lines = data[len(canonical_header) + 1:].split(b"\n")
+    bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
+    data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
+    del lines
+    text, n_utf = _decode(bad_lines)
+    if n_utf:
+        faults["invalid_utf8_sequences"] = n_utf
+    cols, n, wrong = _backslash_rows(text, header, needed)
+    faults["backslash_quote_rows"] = n - wrong
+    if wrong:
+        rejected["field_count"] = wrong
+    return data, pl.DataFrame(cols, schema={c: pl.String for c in needed}), n
+
+
+def _read_polars(data: bytes, needed: list[str], faults: dict[str, int]) -> tuple[pl.DataFrame | None, bytes]:
+    """Parse with polars, once more after repairing invalid UTF-8; return (frame or None, the bytes parsed)."""
     for attempt in range(2):
         try:
             frame = pl.read_csv(io.BytesIO(data), has_header=True, columns=[*needed, "_extra"], infer_schema=False,
                                 quote_char='"', null_values=[""], encoding="utf8", raise_if_empty=False,
                                 schema_overrides={c: pl.Categorical for c in needed if c in _CATEGORICAL})
-            break
+            return frame, data
         except pl.exceptions.ComputeError as exc:
             if attempt == 0 and "utf-8" in str(exc).lower():
                 text, n_utf = _decode(data)
@@ -738,34 +760,34 @@ def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_hea
                 data = text.encode("utf-8")
                 del text
                 continue
-            frame = None
-            break
+            return None, data
         except (pl.exceptions.NoDataError, pl.exceptions.ShapeError, pl.exceptions.SchemaError):
-            frame = None
-            break
-    if frame is None:   # ragged or otherwise unparseable for polars: Python csv, row by row
-        text, n_utf = _decode(data)
-        if n_utf:
-            faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
-        rest = text.split("\n", 1)[1] if "\n" in text else ""
-        cols, n, wrong = _python_csv(rest, header, needed)
-        if wrong:
-            rejected["field_count"] = rejected.get("field_count", 0) + wrong
-        frame = pl.DataFrame(cols, schema={c: pl.String for c in needed})
-        rows_read += n
-    else:
-        rows_read += frame.height
-        extra = frame.drop_in_place("_extra").is_not_null()     # in place: no query
-        n_extra = int(extra.sum())
-        if n_extra:
-            rejected["field_count"] = rejected.get("field_count", 0) + n_extra
-            frame = frame.filter(~extra)
-    frames.append(frame if frame.columns == needed else frame.select(needed))
-    if len(frames) > 1:
-        out = pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
-    else:
-        out = frames[0]
-    return out, rows_read, rejected, faults
+            return None, data
+    return None, data
+
+
+def _read_python_csv(data: bytes, header: list[str], needed: list[str], faults: dict[str, int],
+                     rejected: dict[str, int]) -> tuple[pl.DataFrame, int]:
+    """Parse the lines after the header with Python's csv, row by row; return (frame, rows read)."""
+    text, n_utf = _decode(data)
+    if n_utf:
+        faults["invalid_utf8_sequences"] = faults.get("invalid_utf8_sequences", 0) + n_utf
+    rest = text.split("\n", 1)[1] if "\n" in text else ""
+    cols, n, wrong = _python_csv(rest, header, needed)
+    if wrong:
+        rejected["field_count"] = rejected.get("field_count", 0) + wrong
+    return pl.DataFrame(cols, schema={c: pl.String for c in needed}), n
+
+
+def _drop_extra_fields(frame: pl.DataFrame, rejected: dict[str, int]) -> tuple[pl.DataFrame, int]:
+    """Reject the rows with more fields than the header; return (kept frame, rows read)."""
+    rows_read = frame.height
+    extra = frame.drop_in_place("_extra").is_not_null()     # in place: no query
+    n_extra = int(extra.sum())
+    if n_extra:
+        rejected["field_count"] = rejected.get("field_count", 0) + n_extra
+        frame = frame.filter(~extra)
+    return frame, rows_read
 
 
 #: Low-cardinality columns parsed straight into categoricals (cheap grouping).
@@ -985,20 +1007,7 @@ def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platform
         taxonomy.category_v2(pl.col("category")).alias("category"),
     )
     for col in _LIST_COLUMNS:
-        raws = grouped.get_column(col).unique().to_list()
-        mapping, bad = {}, set()
-        for r in raws:
-            val, malformed = _normalise_list(r, col)
-            mapping[r] = val
-            if malformed:
-                bad.add(r)
-        if bad:
-            n_bad = grouped.filter(pl.col(col).is_in(list(bad))).get_column("count").sum()
-            faults[f"malformed_{col}"] = int(n_bad)
-        non_null = {k: v for k, v in mapping.items() if k is not None}
-        grouped = grouped.with_columns(
-            pl.col(col).replace_strict(non_null, default=None, return_dtype=pl.String) if non_null
-            else pl.lit(None, dtype=pl.String).alias(col))
+        grouped = _normalise_list_column(grouped, col, faults)
     flags = [pl.col(c).is_not_null() for c in ("decision_visibility", "decision_monetary",
                                                "decision_provision", "decision_account")]
     parts = [pl.when(f).then(pl.lit(n)).otherwise(None) for f, n in zip(flags, ("vis", "mon", "pro", "acc"),
@@ -1007,7 +1016,42 @@ def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platform
     grouped = grouped.with_columns(
         pl.when(pl.col("decision_type") == "").then(None).otherwise(pl.col("decision_type")).alias("decision_type"))
 
-    # keywords: parse each distinct raw list, map v1→v2, explode
+    keywords = _explode_keywords(kw, faults)
+
+    if platforms:
+        wanted = list(platforms)
+        n_out = grouped.filter(~pl.col("platform").is_in(wanted)).get_column("count").sum()
+        if n_out:
+            rejected["platform_filter"] = int(n_out)
+        grouped = grouped.filter(pl.col("platform").is_in(wanted))
+        keywords = keywords.filter(pl.col("platform").is_in(wanted))
+
+    summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS,
+                        sort=False)
+    keywords = aggregate_keywords(keywords, sort=False)
+    return summary, keywords, rejected, faults
+
+
+def _normalise_list_column(grouped: pl.DataFrame, col: str, faults: dict[str, int]) -> pl.DataFrame:
+    """Normalise the distinct raw JSON lists of ``col``, counting the rows of malformed ones."""
+    raws = grouped.get_column(col).unique().to_list()
+    mapping, bad = {}, set()
+    for r in raws:
+        val, malformed = _normalise_list(r, col)
+        mapping[r] = val
+        if malformed:
+            bad.add(r)
+    if bad:
+        n_bad = grouped.filter(pl.col(col).is_in(list(bad))).get_column("count").sum()
+        faults[f"malformed_{col}"] = int(n_bad)
+    non_null = {k: v for k, v in mapping.items() if k is not None}
+    return grouped.with_columns(
+        pl.col(col).replace_strict(non_null, default=None, return_dtype=pl.String) if non_null
+        else pl.lit(None, dtype=pl.String).alias(col))
+
+
+def _explode_keywords(kw: pl.DataFrame, faults: dict[str, int]) -> pl.DataFrame:
+    """Parse each distinct raw keyword list, map v1→v2 and explode to one row per keyword."""
     kw_rows: dict[str, list] = {"day": [], "platform": [], "category": [], "keyword": [], "count": []}
     bad_kw = 0
     for day_v, plat, cat, spec, cnt in kw.iter_rows():
@@ -1025,22 +1069,9 @@ def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platform
             kw_rows["count"].append(cnt)
     if bad_kw:
         faults["malformed_category_specification"] = bad_kw
-    keywords = pl.DataFrame(kw_rows, schema=schema.KEYWORD_SCHEMA).with_columns(
+    return pl.DataFrame(kw_rows, schema=schema.KEYWORD_SCHEMA).with_columns(
         taxonomy.canonical_platform(pl.col("platform")).alias("platform"),
         taxonomy.category_v2(pl.col("category")).alias("category"))
-
-    if platforms:
-        wanted = list(platforms)
-        n_out = grouped.filter(~pl.col("platform").is_in(wanted)).get_column("count").sum()
-        if n_out:
-            rejected["platform_filter"] = int(n_out)
-        grouped = grouped.filter(pl.col("platform").is_in(wanted))
-        keywords = keywords.filter(pl.col("platform").is_in(wanted))
-
-    summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS,
-                        sort=False)
-    keywords = aggregate_keywords(keywords, sort=False)
-    return summary, keywords, rejected, faults
 
 
 def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True, cast: bool = True) -> pl.DataFrame:
