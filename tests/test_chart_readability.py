@@ -5,9 +5,14 @@ Checked on the Vega-Lite spec (``chart.to_dict()``) and on Vega's own layout (vl
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
+import vl_convert as vlc
 
 from dsa_explore.charts import links as link_charts
+from dsa_explore.charts import sor as sor_charts
+from dsa_explore.charts import theme
 
 
 def _lines(subtitle):
@@ -24,3 +29,37 @@ def test_hop_bars_state_their_symlog_scale():
     if y.get("scale", {}).get("type") not in (None, "linear"):
         assert y["scale"]["type"] in y["title"], y["title"]
         assert any("symlog" in line for line in _lines(spec["title"]["subtitle"]))
+
+
+def _weekly():
+    rows = [{"period": date(2025, 7, 7 + 7 * w), "platform": p, "sors": 7000 * (i + 1) * (w + 1),
+             "sors_per_day": 1000.0 * (i + 1) * (w + 1)}
+            for i, p in enumerate(["AliExpress", "Amazon Store", "Temu", "Zalando"]) for w in range(3)]
+    return pl.DataFrame(rows)
+
+
+def _items(node, role):
+    if isinstance(node, dict):
+        if node.get("role") == role and node.get("marktype") == "text":
+            yield from node.get("items", [])
+        for value in node.values():
+            yield from _items(value, role)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _items(value, role)
+
+
+def test_volume_chart_title_and_axis_title_fit():
+    chart = sor_charts.volume_explorer(_weekly(), default_platform="AliExpress")
+    spec = chart.to_dict()
+    scene = vlc.vegalite_to_scenegraph(spec)
+    # The whole chart, legend included, fits the A4 width the briefing and a notebook output give it.
+    assert scene["width"] <= theme.A4_WIDTH + 20, scene["width"]
+    plot_width = spec["vconcat"][0]["width"]
+    # ~6 px per character at the subtitle's 11 px: no subtitle line may run past the plot.
+    for line in _lines(spec["title"]["subtitle"]):
+        assert len(line) * 6 <= plot_width, line
+    # The y-axis title is given room for its whole text (~6 px a character at 11 px bold).
+    [y_title] = [t for t in _items(scene, "axis-title") if "per day" in str(t.get("text"))]
+    assert y_title["limit"] >= len(y_title["text"]) * 6.5
+    assert len(y_title["text"]) * 6.5 <= spec["vconcat"][0]["height"]
