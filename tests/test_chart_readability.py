@@ -5,6 +5,7 @@ Checked on the Vega-Lite spec (``chart.to_dict()``) and on Vega's own layout (vl
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import polars as pl
@@ -63,3 +64,42 @@ def test_volume_chart_title_and_axis_title_fit():
     [y_title] = [t for t in _items(scene, "axis-title") if "per day" in str(t.get("text"))]
     assert y_title["limit"] >= len(y_title["text"]) * 6.5
     assert len(y_title["text"]) * 6.5 <= spec["vconcat"][0]["height"]
+
+
+def test_languages_without_moderator_are_not_placed_on_the_numeric_scale():
+    from dsa_explore.charts import resources as rc
+
+    # AliExpress H2 2025: Dutch has users and no moderator; French is covered (values typed in for the test).
+    cov = pl.DataFrame({"platform": ["AliExpress", "AliExpress", "Amazon Store"], "period": ["H2 2025"] * 3,
+                        "language": ["nl", "fr", "nl"], "language_name": ["Dutch", "French", "Dutch"],
+                        "users": [9_000_000, 20_000_000, 5_000_000], "moderators": [0.0, 1.1, 30.0],
+                        "users_per_moderator": [None, 18_000_000.0, 166_667.0],
+                        "status": ["no moderator", "covered", "covered"],
+                        "label": ["no moderator", "18,000,000", "166,667"]})
+    spec = rc.language_gap_chart(cov, period="H2 2025").to_dict()
+    scene = vlc.vegalite_to_scenegraph(spec)
+    views = spec["hconcat"]
+    numeric = [v for v in views if v["encoding"]["x"]["type"] == "quantitative"]
+    # Every view on the numeric scale shows covered languages only: no made-up position for "no moderator".
+    assert numeric and all("datum.coverage === 'covered'" in json.dumps(v.get("transform", [])) for v in numeric)
+    assert all("edge" not in json.dumps(v["encoding"]) and v["encoding"]["x"]["field"] == "users_per_moderator"
+               for v in numeric)
+    # The gap is drawn as text in a separate, labelled column (not on the numeric axis) ...
+    [strip] = [v for v in views if v["encoding"]["x"]["type"] == "nominal"]
+    assert strip["encoding"]["x"]["scale"]["domain"] == ["no moderator"]
+    texts = [t["text"] for t in _items_of(scene, "text") if t.get("text") == "none"]
+    assert texts == ["none"]  # one language without moderator in the hand-made frame
+    # ... two symbols for the two covered rows, and the caption (subtitle) says how gaps are shown.
+    assert len(list(_items_of(scene, "symbol"))) >= 2
+    assert "not on the scale" in " ".join(_lines(spec["title"]["subtitle"]))
+
+
+def _items_of(node, kind):
+    if isinstance(node, dict):
+        if node.get("marktype") == kind and node.get("role") == "mark":
+            yield from node.get("items", [])
+        for value in node.values():
+            yield from _items_of(value, kind)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _items_of(value, kind)
