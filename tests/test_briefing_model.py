@@ -50,3 +50,18 @@ def test_registry_is_the_reading_order_and_briefing_uses_it():
     doc = build.Briefing("Zalando", sections=registry.SECTIONS[-1:])
     assert list(doc.sections) == ["penalties"]
     assert "Penalty exposure" in doc.summary_html()
+
+
+def test_table_html_uses_the_shared_formatter():
+    import polars as pl
+
+    from dsa_explore.briefing.model import table_html
+
+    # Values typed in by hand; the expected text is what a reader should see (issue 18 item 7).
+    frame = pl.DataFrame({"platform": ["AliExpress"], "sors": [17678525.0], "share": [0.158368],
+                          "year": [2024], "users": [104_300_000]})
+    out = table_html(frame)
+    assert "<td>17,678,525</td>" in out
+    assert "<td>16%</td>" in out
+    assert "<td>2024</td>" in out and "<td>104,300,000</td>" in out
+    assert "1.77e+07" not in out and "0.158" not in out

@@ -365,3 +365,16 @@ def test_explore_seeds_shows_the_longer_chains_when_k_grows():
     assert 3 in set(by_k[3]["distance"]) and 4 in set(by_k[4]["distance"])
     assert by_k[4].filter(pl.col("distance") == 1)["reaching_at_distance"].to_list()[0] == 30  # 30 typed above
     assert by_k[4].height <= 20
+
+
+def test_tables_from_the_synthetic_graph_say_synthetic_on_every_row():
+    # Issue 18 item 8: notebook 04's rate and chain tables showed real platform names with no marker.
+    nodes, edges, _ = links.load_graph("AliExpress")
+    seeds = links.seed_reach(nodes, edges, max_hops=4)
+    for table in (links.reachability_rate(seeds), links.chain_table(seeds, nodes),
+                  links.reachability_rate(seeds, ks=[4], by=None)):
+        assert table.columns[0] == "data"
+        assert set(table["data"].to_list()) == {"SYNTHETIC"}
+    # The rates are those of the unmarked table: the marker adds a column, not rows.
+    unmarked = links.reachability_rate(seeds.drop("data"))
+    assert links.reachability_rate(seeds).drop("data").equals(unmarked)

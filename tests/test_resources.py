@@ -199,7 +199,7 @@ def test_language_gap_chart_compares_two_platforms_with_a_period_param(cov):
     assert {d["platform"] for d in data} == {"AliExpress", "Amazon Store"}
     nl = [d for d in data if d["platform"] == "AliExpress" and d["language"] == "nl" and d["period"] == "H2 2025"]
     assert nl[0]["coverage"] == "no moderator"
-    assert spec["layer"][0]["encoding"]["x"]["scale"]["type"] == "log"
+    assert spec["hconcat"][0]["encoding"]["x"]["scale"]["type"] == "log"
 
 
 # ---------------------------------------------------------------------------------------------- widgets

@@ -407,3 +407,10 @@ def test_every_lexicon_term_fires_its_indicator(key, changes):
 def test_every_age_warning_counts(warning):
     assert fired("toy_markings_missing", clean_row(**{**TOY,
                                                       "description": f"Toy. {warning.upper()}!"})) == [False]
+
+
+def test_seller_table_from_synthetic_listings_says_synthetic_on_every_row():
+    # Issue 18 item 8: notebook 03's "top risky seller" table showed a real platform's name, no marker.
+    top = risk.seller_scores(risk.scored_synthetic(), 3.0).head(10)
+    assert top.columns[0] == "data"
+    assert top["data"].to_list() == ["SYNTHETIC"] * 10

@@ -309,8 +309,16 @@ def seed_reach(nodes: pl.DataFrame, edges: pl.DataFrame, max_hops: int = 4,
         parts.append(frame)
     out = pl.concat(parts).with_columns(pl.col("path").list.last().alias("_target"))
     kinds = nodes.select(pl.col("node_id").alias("_target"), pl.col("bad_kind").alias("target_kind"))
-    return (out.join(kinds, on="_target", how="left", maintain_order="left")
-            .select("seed", "seed_category", "distance", "path", "target_kind"))
+    return _carry_marker(nodes, out.join(kinds, on="_target", how="left", maintain_order="left")
+                         .select("seed", "seed_category", "distance", "path", "target_kind"))
+
+
+def _carry_marker(source: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """Prefix ``frame`` with the ``data`` column (``"SYNTHETIC"``) of ``source`` when it has one."""
+    if "data" not in source.columns or "data" in frame.columns:
+        return frame
+    marks = source.get_column("data").unique().to_list()
+    return frame.select(pl.lit(", ".join(sorted(map(str, marks)))).alias("data"), pl.all())
 
 
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -330,7 +338,8 @@ def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4)
     ``seed_table`` is :func:`seed_reach` output (one row per seed, ``distance`` null when not
     reached). Columns: [by,] ``k, reached, seeds, rate, low, high``.
     """
-    groups = [by] if by else []
+    marked = ["data"] if "data" in seed_table.columns else []
+    groups = [*marked, by] if by else marked
     counts = []
     for k in ks:
         counts.append(seed_table.group_by(groups or pl.lit(1).alias("_all")).agg(
@@ -344,7 +353,8 @@ def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4)
     for r in rows:
         r["rate"] = r["reached"] / r["seeds"] if r["seeds"] else None
         r["low"], r["high"] = wilson(r["reached"], r["seeds"], level) if r["seeds"] else (None, None)
-    return pl.DataFrame(rows, schema={**({by: pl.String} if by else {}), "k": pl.Int64, "reached": pl.Int64,
+    return pl.DataFrame(rows, schema={**dict.fromkeys(marked, pl.String), **({by: pl.String} if by else {}),
+                                      "k": pl.Int64, "reached": pl.Int64,
                                       "seeds": pl.Int64, "rate": pl.Float64, "low": pl.Float64,
                                       "high": pl.Float64})
 
@@ -435,8 +445,9 @@ def chain_table(seed_table: pl.DataFrame, nodes: pl.DataFrame, n: int = 8) -> pl
                .sort("seed_category", "distance", "seed", descending=[False, True, False])
                .group_by("seed_category", "distance", maintain_order=True).head(1).head(n))
     chains = [" → ".join(f"{v} [{types.get(v, '?')}]" for v in p) for p in reached.get_column("path").to_list()]
-    return reached.select("seed", "seed_category", "distance", "target_kind").with_columns(
+    table = reached.select("seed", "seed_category", "distance", "target_kind").with_columns(
         pl.Series("chain", chains, dtype=pl.String))
+    return _carry_marker(seed_table, table)
 
 
 def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 20) -> pl.DataFrame:
@@ -462,7 +473,9 @@ def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 
 def load_graph(platform: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Load the shipped synthetic graph (checked by the catalog and :func:`validate`, strict).
 
-    Returns ``(nodes, edges, chains)``, restricted to ``platform`` when given.
+    Returns ``(nodes, edges, chains)``, restricted to ``platform`` when given. ``nodes`` starts with a
+    ``data`` column reading ``"SYNTHETIC"``; :func:`seed_reach`, :func:`reachability_rate` and
+    :func:`chain_table` carry it into their tables, so a copied table still says it is synthetic.
     """
     from dsa_explore.data import catalog
 
@@ -472,6 +485,7 @@ def load_graph(platform: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame,
     report = validate(nodes, edges, strict=True, source={"nodes": "data/links/nodes-synthetic.csv",
                                                          "edges": "data/links/edges-synthetic.csv"})
     nodes, edges = report.nodes, report.edges
+    nodes = nodes.select(pl.lit("SYNTHETIC").alias("data"), pl.exclude("data"))
     if platform is not None:
         nodes = nodes.filter(pl.col("platform") == platform)
         edges = edges.filter(pl.col("platform") == platform)

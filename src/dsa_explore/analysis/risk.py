@@ -620,10 +620,13 @@ def seller_scores(scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """Return one row per seller: listings, flagged listings (score ≥ threshold), max and mean score, reasons.
 
     Sellers are ranked by maximum listing score, then number of flagged listings. ``reasons``
-    counts each indicator over the seller's listings ("label ×n"), most frequent first.
+    counts each indicator over the seller's listings ("label ×n"), most frequent first. When the
+    listings carry a ``data`` column (``"SYNTHETIC"`` from :func:`scored_synthetic`), it stays the
+    leading column, so a copied table still says its rows are synthetic.
     """
     counts = [pl.col(k).cast(pl.Int64).sum().alias(k) for k in INDICATOR_KEYS]
-    agg = (scored.group_by("platform", "seller_id")
+    keys = ["data"] if "data" in scored.columns else []
+    agg = (scored.group_by(*keys, "platform", "seller_id")
            .agg(pl.len().alias("listings"),
                 (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
                 pl.col("risk_score").max().alias("max_score"),
@@ -972,6 +975,8 @@ LISTINGS_DATASET = "risk_listings_synthetic"
 REMOVALS_DATASET = "risk_removals_synthetic"
 #: Target label for evaluation: substantive harm (counterfeit, prohibited or lab-tested unsafe).
 TARGET = "label_bad"
+#: The value of the leading ``data`` column of every synthetic frame this module returns.
+SYNTHETIC_MARK = "SYNTHETIC"
 #: Listings one reviewer team can check per day in the synthetic example (per platform).
 DEFAULT_CAPACITY = 40
 
@@ -997,8 +1002,12 @@ def _scored_synthetic_cached() -> pl.DataFrame:
 
 
 def scored_synthetic(platform: str | None = None) -> pl.DataFrame:
-    """Return the synthetic listings with indicators, score, reasons and ``label_bad`` (one platform or all)."""
+    """Return the synthetic listings with indicators, score, reasons and ``label_bad`` (one platform or all).
+
+    The first column, ``data``, reads ``"SYNTHETIC"`` on every row, and tables derived from it keep it.
+    """
     frame = _scored_synthetic_cached()
+    frame = frame.select(pl.lit(SYNTHETIC_MARK).alias("data"), pl.exclude("data"))
     if platform is not None:
         frame = frame.filter(pl.col("platform") == platform)
     return frame

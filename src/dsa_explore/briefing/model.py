@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsa_explore.core import formatting
 from dsa_explore.data import catalog
 
 
@@ -167,23 +168,22 @@ def render_sentence(template: str, facts: dict[str, Fact], notes: Footnotes) -> 
 
 
 def table_html(frame, caption: str = "", max_rows: int = 20) -> str:
-    """Return an HTML table of a polars frame with every header and cell escaped (no links made)."""
+    """Return an HTML table of a polars frame with every header and cell escaped (no links made).
+
+    Cells are printed by the project's one formatter, :func:`dsa_explore.core.formatting.cell`, so a
+    briefing table reads like the notebook tables and tooltips (thousands separators, shares as %).
+    """
     rows = frame.head(max_rows)
     head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in rows.columns)
     body = []
     for row in rows.iter_rows():
-        cells = "".join(f"<td>{html.escape(_cell_text(v))}</td>" for v in row)
+        cells = "".join(f"<td>{html.escape(_cell_text(v, c))}</td>" for v, c in zip(row, rows.columns, strict=True))
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<table class="dsa-table">{cap}<thead><tr>{head}</tr></thead><tbody>'
             + "".join(body) + "</tbody></table>")
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
-    if isinstance(value, (list, tuple)):
-        return " → ".join(map(str, value))
-    return str(value)
+def _cell_text(value, column: str = "") -> str:
+    """Return one table cell's text through the shared formatter."""
+    return formatting.cell(value, column)

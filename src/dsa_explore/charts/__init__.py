@@ -10,6 +10,7 @@ Altair is imported here and not by modules that do not draw (it costs ~2.5 s).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import altair as alt
@@ -32,15 +33,18 @@ def _check(frame: pl.DataFrame, columns: Sequence[str | None]) -> pl.DataFrame:
 
 
 def titled(title: str, subtitle: str | None = None, synthetic: bool = False,
-           source: str | None = None) -> alt.TitleParams:
+           source: str | None = None, wrap: int | None = None) -> alt.TitleParams:
     """Return title params; synthetic data is marked in the title, and ``source`` becomes a last subtitle line.
 
-    Every chart carries a source line ("Source: ..."): each chart module passes its own.
+    Every chart carries a source line ("Source: ..."): each chart module passes its own. ``wrap`` (characters)
+    breaks the subtitle and source into lines of at most that length, so they fit a narrow chart.
     """
     kwargs = {"text": theme.synthetic_title(title, synthetic)}
     lines = [subtitle] if subtitle else []
     if source:
         lines.append(source if source.startswith("Source") else f"Source: {source}")
+    if wrap:
+        lines = [part for line in lines for part in textwrap.wrap(line, wrap, break_on_hyphens=False)]
     if lines:
         kwargs["subtitle"] = lines[0] if len(lines) == 1 else lines
     if synthetic:

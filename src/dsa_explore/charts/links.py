@@ -107,13 +107,15 @@ def hop_distribution_chart(hops: pl.DataFrame, *, synthetic: bool = True, subtit
     """Grouped bars: number of seeds by minimum hop count to a bad target, per seed group."""
     frame = _check(_with_labels(hops), ["hops", "hops_order", "seeds", "share", "seeds → targets"])
     order = frame.sort("hops_order").get_column("hops").unique(maintain_order=True).to_list()
-    return (alt.Chart(frame, title=_titled("Minimum links from seed to bad content", subtitle, synthetic),
+    scale_note = "Bar height on a symmetric log (symlog) scale: linear near 0, logarithmic above, so small counts stay visible."
+    sub = f"{subtitle} {scale_note}" if subtitle else scale_note
+    return (alt.Chart(frame, title=_titled("Minimum links from seed to bad content", sub, synthetic),
                       description="Grouped bar chart: number of seeds by the shortest number of links to a bad "
                                   "target (1 to 4, or not within 4), per seed group.", width=460)
             .mark_bar().encode(
                 x=alt.X("hops:N", sort=order, title="minimum links to a bad target", axis=alt.Axis(labelAngle=0)),
                 xOffset=alt.XOffset("seeds → targets:N"),
-                y=alt.Y("seeds:Q", title="seeds", scale=alt.Scale(type="symlog")),
+                y=alt.Y("seeds:Q", title="seeds (symlog scale)", scale=alt.Scale(type="symlog")),
                 color=alt.Color("seeds → targets:N"),
                 tooltip=[alt.Tooltip("seeds → targets:N"), alt.Tooltip("hops:N"), alt.Tooltip("seeds:Q"),
                          alt.Tooltip("share:Q", format=".1%")]))

@@ -111,12 +111,13 @@ def language_heatmap(cov: pl.DataFrame, *, period: str = "H2 2025",
 def language_gap_chart(cov: pl.DataFrame, *, platforms: Sequence[str] = ("AliExpress", "Amazon Store"),
                        languages: Sequence[str] | None = None, period: str | None = None,
                        title: str = "Users per moderator with the language: AliExpress vs Amazon Store",
-                       description: str | None = None, width: int = 520) -> alt.LayerChart:
+                       description: str | None = None, width: int = 430) -> alt.HConcatChart:
     """Dot plot of users per moderator for selected languages, one colour per platform (log x).
 
-    A language with users and no moderator is drawn as a cross at the right edge labelled
-    "no moderator". A period selector (drop-down, an Altair param) switches periods in exported HTML;
-    ``period`` sets its initial value.
+    A language with users and no moderator has no value to plot, so it is not placed on the scale:
+    it is marked "none" in a separate, labelled "no moderator" column to the right of the plot, in
+    the platform's colour. A period selector (drop-down, an Altair param) switches periods in exported
+    HTML; ``period`` sets its initial value.
     """
     frame = _check(cov, ["platform", "period", "language", "users_per_moderator", "status"])
     languages = list(languages or GAP_LANGUAGES)
@@ -124,39 +125,46 @@ def language_gap_chart(cov: pl.DataFrame, *, platforms: Sequence[str] = ("AliExp
                          & pl.col("status").is_in(["covered", "no moderator"]))
     periods = [p for p in PERIODS if p in frame["period"].unique().to_list()] or PERIODS
     period = period if period in periods else periods[-1]
-    edge = float(frame["users_per_moderator"].max() or 1e6) * 3
     frame = frame.with_columns(
-        pl.when(pl.col("status") == "covered").then(pl.col("users_per_moderator")).otherwise(edge).alias("x"),
         pl.when(pl.col("status") == "covered").then(pl.lit("covered")).otherwise(pl.lit("no moderator"))
         .alias("coverage"),
     ).select("platform", "period", "language", "language_name", "users", "moderators", "users_per_moderator",
-             "x", "coverage", "label")
+             "coverage", "label")
     order = (frame.filter(pl.col("platform") == platforms[0]).group_by("language_name")
              .agg(pl.col("users").max()).sort("users", descending=True)["language_name"].to_list())
     order += [n for n in frame["language_name"].unique().sort().to_list() if n not in order]
     pick = alt.param(name="period_pick", value=period,
                      bind=alt.binding_select(options=periods, name="Period "))
-    base = (alt.Chart(frame, title=_titled(title, "Users of the language (member-state users split by official "
-                                                 "language) per moderator who speaks it; log scale. "
-                                                 "+ = no moderator with the language."),
-                      description=description or "Dot plot of users per moderator with each language for "
-                                                 f"{' and '.join(platforms)}.", width=width,
-                      height=alt.Step(11))
-            .transform_filter("datum.period === period_pick"))
+    base = (alt.Chart(frame, height=alt.Step(11)).transform_filter("datum.period === period_pick"))
+    y = alt.Y("language_name", type="nominal", sort=order, title=None)
     enc = dict(
-        y=alt.Y("language_name", type="nominal", sort=order, title=None),
-        yOffset=alt.YOffset("platform", type="nominal", sort=list(platforms)),
-        x=alt.X("x", type="quantitative", scale=alt.Scale(type="log"),
-                title="users per moderator with the language (log scale)", axis=alt.Axis(format="~s")),
+        y=y, yOffset=alt.YOffset("platform", type="nominal", sort=list(platforms)),
         color=alt.Color("platform", type="nominal", scale=platform_scale(list(platforms)), title="platform"),
         tooltip=[alt.Tooltip("platform"), alt.Tooltip("period"), alt.Tooltip("language_name", title="language"),
                  alt.Tooltip("users", format=",.0f"), alt.Tooltip("moderators", format=",.2f"),
                  alt.Tooltip("label", title="users per moderator")],
     )
-    points = base.mark_point(filled=True, size=100).encode(
-        **enc, shape=alt.Shape("coverage", type="nominal", title=None,
-                               scale=alt.Scale(domain=["covered", "no moderator"], range=["circle", "cross"])))
-    labels = base.mark_text(align="right", dx=-10, fontSize=10).encode(
-        y=enc["y"], yOffset=enc["yOffset"], x=enc["x"], color=enc["color"], text=alt.value("no moderator"),
-    ).transform_filter("datum.coverage === 'no moderator'")
-    return alt.layer(points, labels).add_params(pick)
+    points = (base.mark_point(filled=True, size=100)
+              .encode(**enc, x=alt.X("users_per_moderator", type="quantitative", scale=alt.Scale(type="log"),
+                                     title="users per moderator with the language (log scale)",
+                                     axis=alt.Axis(format="~s")))
+              .transform_filter("datum.coverage === 'covered'")
+              .properties(width=width)
+              .add_params(pick))
+    strip = (base.mark_text(fontSize=10, fontWeight="bold", align="center")
+             .encode(**{**enc, "y": alt.Y("language_name", type="nominal", sort=order, axis=None)},
+                     text=alt.value("none"),
+                     x=alt.X("coverage", type="nominal", title=None, axis=alt.Axis(orient="top", labelAngle=0,
+                                                                                    ticks=False, domain=False),
+                             scale=alt.Scale(domain=["no moderator"])))
+             .transform_filter("datum.coverage === 'no moderator'")
+             .properties(width=80))
+    return (alt.hconcat(points, strip, spacing=6,
+                        title=_titled(title, "Users of the language (member-state users split by official language) "
+                                             "per moderator who speaks it; log scale. A language with users but no "
+                                             "moderator is not on the scale: it is marked 'none' in the right-hand "
+                                             "'no moderator' column.", wrap=(width + 80) // 6),
+                        description=description or "Dot plot of users per moderator with each language for "
+                                                   f"{' and '.join(platforms)}; languages without a moderator "
+                                                   "listed in a separate column.")
+            .resolve_scale(y="shared", yOffset="shared"))

@@ -99,13 +99,15 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
                     title: str = "Statements of reasons per day, by platform",
                     subtitle: str | None = "Weekly mean of daily SoRs (log scale). Menu: platform; drag on the "
                                           "lower overview to zoom. Dashed lines: schema and reporting breaks.",
-                    width: int = theme.A4_WIDTH - 60) -> alt.VConcatChart:
+                    width: int = theme.A4_WIDTH - 200) -> alt.VConcatChart:
     """Return the interactive volume chart: a detail view above a brushable overview.
 
     ``weekly`` is :func:`dsa_explore.analysis.sor.volumes` with ``every="1w"`` (columns
     ``period``, ``platform``, ``sors``, ``sors_per_day``). The platform menu filters both views;
     the interval brush on the overview sets the detail's date range. Params:
-    ``platform_menu`` (point, bound to a select) and ``date_brush`` (interval on x).
+    ``platform_menu`` (point, bound to a select) and ``date_brush`` (interval on x). The plot is
+    ``width`` wide and the legend sits beside it, so the whole chart fits an A4 page / a notebook
+    output; the subtitle and source are wrapped to the plot's width.
     """
     frame = _check(weekly, ["period", "platform", "sors", "sors_per_day"])
     names = list(platforms) if platforms is not None else (
@@ -115,7 +117,8 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
              .select("period", "platform", "sors", sors_per_day=pl.col("sors_per_day").round(0)))
     menu = platform_selector(names, default_platform)
     brush = alt.selection_interval(name="date_brush", encodings=["x"])
-    colour = alt.Color("platform:N", title="platform", scale=platform_colours(names))
+    colour = alt.Color("platform:N", title="platform", scale=platform_colours(names),
+                       legend=alt.Legend(labelLimit=110))
     y_log = alt.Scale(type="log")
     tips = [alt.Tooltip("platform:N"), alt.Tooltip("period:T", title="week from", format="%Y-%m-%d"),
             alt.Tooltip("sors_per_day:Q", title="SoRs per day", format=",.0f"),
@@ -123,7 +126,8 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
     base = alt.Chart(frame)
     detail_lines = (base.mark_line(clip=True, interpolate="step-after")
                     .encode(x=alt.X("period:T", title=None, scale=alt.Scale(domain=brush)),
-                            y=alt.Y("sors_per_day:Q", title="SoRs per day (weekly mean)", scale=y_log),
+                            y=alt.Y("sors_per_day:Q", title="SoRs per day (weekly mean)", scale=y_log,
+                                    axis=alt.Axis(format="~s", titleLimit=250, labelLimit=60)),
                             color=colour, tooltip=tips)
                     .add_params(menu)
                     .transform_filter(menu))
@@ -146,7 +150,7 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
     overview_rules = rules.mark_rule(strokeDash=[4, 3], color="#999").encode(x="date:T")
     return alt.vconcat(
         detail, alt.layer(overview, overview_rules),
-        title=_titled(title, subtitle),
+        title=_titled(title, subtitle, wrap=width // 6),
         description=("Line chart of the weekly mean number of statements of reasons per day for each platform, "
                      "log scale, with a platform menu, a brushable overview and dashed lines at the Amazon rename, "
                      "the Google Shopping scope changes and the v2 taxonomy switch."),

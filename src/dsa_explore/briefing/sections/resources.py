@@ -147,6 +147,7 @@ def section(platform: str) -> Section:
                                   title=f"Users per moderator with the language: {platform} vs {comparator}")
     return Section(key="resources", title=title, sentences=sentences, facts=facts, chart=chart,
                    caption=f"Users per moderator who speaks the language (log scale), {platform} against "
-                           f"{comparator}; a cross marks a language with users and no moderator. Choose the "
+                           f"{comparator}; a language with users and no moderator is not placed on the scale "
+                           "but marked \"none\" in the separate 'no moderator' column. Choose the "
                            "period with the selector.",
                    caveats=caveats)
