@@ -59,24 +59,31 @@ def main(argv: list[str] | None = None) -> int:
         har = Path(tmp) / "synthetic.har"
         (har_dict, t_gen) = timed(lambda: synthetic_har(args.pages, args.links))
         har.write_text(json.dumps(har_dict), encoding="utf-8")
-        wacz, t_wacz = timed(lambda: wacz_from_har(har, Path(tmp) / "synthetic.wacz", title="SYNTHETIC",
-                                                     software="bench"))
-        print(f"SYNTHETIC capture: {args.pages:,} pages, {len(har_dict['log']['entries']):,} HAR entries, "
-              f"HAR {har.stat().st_size / 1e6:.1f} MB, WACZ {wacz.stat().st_size / 1e6:.1f} MB "
-              f"(generated in {t_gen:.1f} s, WACZ written in {t_wacz:.1f} s)")
+        wacz, t_wacz = timed(
+            lambda: wacz_from_har(har, Path(tmp) / "synthetic.wacz", title="SYNTHETIC", software="bench")
+        )
+        print(
+            f"SYNTHETIC capture: {args.pages:,} pages, {len(har_dict['log']['entries']):,} HAR entries, "
+            f"HAR {har.stat().st_size / 1e6:.1f} MB, WACZ {wacz.stat().st_size / 1e6:.1f} MB "
+            f"(generated in {t_gen:.1f} s, WACZ written in {t_wacz:.1f} s)"
+        )
         (b_pages, b_links), t_base = timed(lambda: baseline(har))
-        print(f"baseline regex href scan (HAR): {b_pages:,} pages, {b_links:,} hrefs in {t_base:.2f} s = "
-              f"{b_pages / t_base:,.0f} pages/s, {b_links / t_base:,.0f} links/s")
+        print(
+            f"baseline regex href scan (HAR): {b_pages:,} pages, {b_links:,} hrefs in {t_base:.2f} s = "
+            f"{b_pages / t_base:,.0f} pages/s, {b_links / t_base:,.0f} links/s"
+        )
         for label, path in (("HAR", har), ("WACZ", wacz)):
             cap, t_read = timed(lambda p=path: capture.read_capture(p))
             edges, t_edges = timed(lambda c=cap: capture.link_edges(c))
             total = t_read + t_edges
             n_html = sum(1 for p in cap.pages if p.is_html and p.body)
             kinds = ", ".join(f"{k} {n:,}" for k, n in edges.group_by("kind").len().sort("kind").iter_rows())
-            print(f"read_capture + link_edges ({label}): {n_html:,} HTML pages, {edges.height:,} distinct edges "
-                  f"({kinds}) in {total:.2f} s (read {t_read:.2f} s, edges {t_edges:.2f} s) = "
-                  f"{n_html / total:,.0f} pages/s, {edges.height / total:,.0f} edges/s; "
-                  f"time ratio to baseline {total / t_base:.1f}x")
+            print(
+                f"read_capture + link_edges ({label}): {n_html:,} HTML pages, {edges.height:,} distinct edges "
+                f"({kinds}) in {total:.2f} s (read {t_read:.2f} s, edges {t_edges:.2f} s) = "
+                f"{n_html / total:,.0f} pages/s, {edges.height / total:,.0f} edges/s; "
+                f"time ratio to baseline {total / t_base:.1f}x"
+            )
     return 0
 
 

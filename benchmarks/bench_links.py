@@ -45,7 +45,9 @@ def make_graph(n_nodes: int, n_edges: int, seed: int) -> pl.DataFrame:
     return pl.DataFrame({"src": ids.gather(src), "dst": ids.gather(dst)})
 
 
-def python_bfs(src: list[str], dst: list[str], seeds: list[str], targets: list[str], k: int) -> dict[str, int]:
+def python_bfs(
+    src: list[str], dst: list[str], seeds: list[str], targets: list[str], k: int
+) -> dict[str, int]:
     """Baseline: multi-source BFS from targets on reversed edges, plain Python."""
     rev: dict[str, list[str]] = {}
     for s, d in zip(src, dst, strict=True):
@@ -64,8 +66,9 @@ def python_bfs(src: list[str], dst: list[str], seeds: list[str], targets: list[s
     return {s: dist[s] for s in seeds if s in dist}
 
 
-def python_ppr_iterations(src: list[str], dst: list[str], bad: list[str], iterations: int,
-                          alpha: float = 0.85) -> float:
+def python_ppr_iterations(
+    src: list[str], dst: list[str], bad: list[str], iterations: int, alpha: float = 0.85
+) -> float:
     """Baseline: plain-Python PPR power iterations on reversed edges; return seconds per iteration."""
     pairs = list(set(zip(src, dst, strict=True)))
     nodes = sorted({x for pair in pairs for x in pair})
@@ -101,9 +104,11 @@ def main() -> None:
     rng = np.random.default_rng(args.seed + 1)
     picks = rng.choice(args.nodes, size=args.seeds + args.targets, replace=False)
     seeds = [f"n{i:07d}" for i in picks[: args.seeds]]
-    targets = [f"n{i:07d}" for i in picks[args.seeds:]]
-    print(f"graph: {args.nodes:,} nodes, {edges.height:,} edges (seed {args.seed}), generated in "
-          f"{time.perf_counter() - t0:.2f} s; peak RSS {peak_rss_mb():.0f} MiB")
+    targets = [f"n{i:07d}" for i in picks[args.seeds :]]
+    print(
+        f"graph: {args.nodes:,} nodes, {edges.height:,} edges (seed {args.seed}), generated in "
+        f"{time.perf_counter() - t0:.2f} s; peak RSS {peak_rss_mb():.0f} MiB"
+    )
     print(f"{'step':<34}{'seconds':>9}{'edges/s':>14}{'peak RSS MiB':>14}")
 
     def row(name: str, seconds: float) -> None:
@@ -127,20 +132,28 @@ def main() -> None:
     t_base = time.perf_counter() - t0
     row(f"baseline BFS k={args.k} (plain Python)", t_base)
 
-    same = dict(zip(reach.get_column("seed").to_list(), reach.get_column("distance").to_list(),
-                    strict=True)) == base
-    print(f"seeds reaching a target within {args.k}: {reach.height:,} of {len(seeds):,}; "
-          f"distances equal to baseline: {same}")
+    same = (
+        dict(zip(reach.get_column("seed").to_list(), reach.get_column("distance").to_list(), strict=True))
+        == base
+    )
+    print(
+        f"seeds reaching a target within {args.k}: {reach.height:,} of {len(seeds):,}; "
+        f"distances equal to baseline: {same}"
+    )
     print(f"reachability speed-up over plain Python: {t_base / t_reach:.1f}x")
 
     iters = 3
     per_iter = python_ppr_iterations(src, dst, targets, iters)
-    print(f"{'baseline PPR (plain Python)':<34}{per_iter:>9.3f}{edges.height / per_iter:>14,.0f}"
-          f"{peak_rss_mb():>14.0f}   (per iteration, {iters} timed)")
+    print(
+        f"{'baseline PPR (plain Python)':<34}{per_iter:>9.3f}{edges.height / per_iter:>14,.0f}"
+        f"{peak_rss_mb():>14.0f}   (per iteration, {iters} timed)"
+    )
     ppr_iter = t_ppr / info["iterations"]
-    print(f"bad_rank: {info['iterations']} iterations to convergence, {ppr_iter:.4f} s per iteration "
-          f"(including setup); speed-up per iteration over plain Python: {per_iter / ppr_iter:.0f}x; "
-          f"top node {ranked.row(0)[0]}")
+    print(
+        f"bad_rank: {info['iterations']} iterations to convergence, {ppr_iter:.4f} s per iteration "
+        f"(including setup); speed-up per iteration over plain Python: {per_iter / ppr_iter:.0f}x; "
+        f"top node {ranked.row(0)[0]}"
+    )
 
 
 if __name__ == "__main__":

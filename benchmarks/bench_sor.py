@@ -106,10 +106,14 @@ def main() -> int:
 
 def run(args: argparse.Namespace, out: Path) -> int:
     exe = str(Path(sys.executable).with_name("dsa-explore"))
-    print(f"# bench_sor: {os.cpu_count()} CPUs, {args.workers} worker processes, SYNTHETIC dumps in {out}; "
-          f"load average at start {os.getloadavg()[0]:.1f}; inflate: {reader.INFLATE} (floor and ingest alike)")
-    print("# rows       zip_MB  csv_MB | floor_s  floor_rows/s | ingest_s ingest_rows/s | ratio | "
-          "floor_peak_MB ingest_peak_MB")
+    print(
+        f"# bench_sor: {os.cpu_count()} CPUs, {args.workers} worker processes, SYNTHETIC dumps in {out}; "
+        f"load average at start {os.getloadavg()[0]:.1f}; inflate: {reader.INFLATE} (floor and ingest alike)"
+    )
+    print(
+        "# rows       zip_MB  csv_MB | floor_s  floor_rows/s | ingest_s ingest_rows/s | ratio | "
+        "floor_peak_MB ingest_peak_MB"
+    )
     results = []
     for i, n in enumerate(int(s) for s in args.sizes.split(",")):
         day = f"2025-07-{i + 1:02d}"
@@ -128,20 +132,40 @@ def run(args: argparse.Namespace, out: Path) -> int:
             s, m, o = run_measured([sys.executable, "-c", FLOOR_CODE, str(dump), str(args.workers)])
             csv_bytes = int(o.strip())
             best_floor, peak_floor = min(best_floor, s), max(peak_floor, m)
-            s, m, _ = run_measured([exe, "sor", "ingest", str(dump), "--store", str(store), "--workers",
-                                    str(args.workers), "--force", "--no-progress"])
+            s, m, _ = run_measured(
+                [
+                    exe,
+                    "sor",
+                    "ingest",
+                    str(dump),
+                    "--store",
+                    str(store),
+                    "--workers",
+                    str(args.workers),
+                    "--force",
+                    "--no-progress",
+                ]
+            )
             best_ingest, peak_ingest = min(best_ingest, s), max(peak_ingest, m)
         ratio = best_floor / best_ingest
         results.append((n, ratio, peak_ingest))
-        print(f"{n:>10,} {dump.stat().st_size / 1e6:7.0f} {csv_bytes / 1e6:7.0f} | {best_floor:7.1f} "
-              f"{n / best_floor:13,.0f} | {best_ingest:8.1f} {n / best_ingest:13,.0f} | {ratio:5.2f} | "
-              f"{peak_floor:13,.0f} {peak_ingest:14,.0f}  ({len(tasks)} members)", flush=True)
+        print(
+            f"{n:>10,} {dump.stat().st_size / 1e6:7.0f} {csv_bytes / 1e6:7.0f} | {best_floor:7.1f} "
+            f"{n / best_floor:13,.0f} | {best_ingest:8.1f} {n / best_ingest:13,.0f} | {ratio:5.2f} | "
+            f"{peak_floor:13,.0f} {peak_ingest:14,.0f}  ({len(tasks)} members)",
+            flush=True,
+        )
     ok_ratio = all(r >= 0.5 for _, r, _ in results)
     ok_mem = all(m < 1000 for *_, m in results)
-    print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
-          + " (the 2 cores are shared with other work)")
-    print(f"# target throughput >= 0.5 x floor: {'met' if ok_ratio else 'NOT met'}; "
-          f"target peak memory < 1000 MB: {'met' if ok_mem else 'NOT met'}")
+    print(
+        "# load average (1, 5, 15 min) at the end: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (the 2 cores are shared with other work)"
+    )
+    print(
+        f"# target throughput >= 0.5 x floor: {'met' if ok_ratio else 'NOT met'}; "
+        f"target peak memory < 1000 MB: {'met' if ok_mem else 'NOT met'}"
+    )
     return 0
 
 

@@ -25,8 +25,11 @@ from dsa_explore.synth import sor as synth
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def main() -> int:
@@ -50,32 +53,50 @@ def run(args: argparse.Namespace, out: Path) -> int:
         if not (dumps / f"sor-global-{day}-full.zip").exists():
             synth.write_synthetic_dump(dumps, day, args.rows, seed=args.seed + d, processes=2)
     total = args.days * args.rows
-    print(f"# bench_sor_dask: {os.cpu_count()} CPUs; {args.days} SYNTHETIC days x {args.rows:,} rows = "
-          f"{total:,} rows in {out}; load average at start {os.getloadavg()[0]:.1f}")
-    print("# executor              workers  startup_s  ingest_s      rows/s  rows/s/worker  identical_to_local")
+    print(
+        f"# bench_sor_dask: {os.cpu_count()} CPUs; {args.days} SYNTHETIC days x {args.rows:,} rows = "
+        f"{total:,} rows in {out}; load average at start {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        "# executor              workers  startup_s  ingest_s      rows/s  rows/s/worker  identical_to_local"
+    )
     runs = []
     t0 = time.perf_counter()
     ingest.ingest([dumps], out / "store-local", executor="local", workers=2, force=True)
     s = time.perf_counter() - t0
     ref = snapshot(out / "store-local")
-    print(f"  local (processes)       {2:>5}  {'-':>9}  {s:8.1f}  {total / s:10,.0f}  {total / s / 2:13,.0f}  (reference)",
-          flush=True)
+    print(
+        f"  local (processes)       {2:>5}  {'-':>9}  {s:8.1f}  {total / s:10,.0f}  {total / s / 2:13,.0f}  (reference)",
+        flush=True,
+    )
     runs.append(("local", 2, s))
     for n in (1, 2):
         t = time.perf_counter()
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-                          silence_logs=40, env={"POLARS_MAX_THREADS": "1"}) as cluster:
+        with LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=40,
+            env={"POLARS_MAX_THREADS": "1"},
+        ) as cluster:
             startup = time.perf_counter() - t
             store = out / f"store-dask-{n}"
             t = time.perf_counter()
             ingest.ingest([dumps], store, executor="dask", scheduler=cluster.scheduler_address, force=True)
             s = time.perf_counter() - t
         same = snapshot(store) == ref
-        print(f"  dask LocalCluster       {n:>5}  {startup:9.1f}  {s:8.1f}  {total / s:10,.0f}  "
-              f"{total / s / n:13,.0f}  {same}", flush=True)
+        print(
+            f"  dask LocalCluster       {n:>5}  {startup:9.1f}  {s:8.1f}  {total / s:10,.0f}  "
+            f"{total / s / n:13,.0f}  {same}",
+            flush=True,
+        )
         runs.append((f"dask-{n}", n, s))
-    print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
-          + " (the 2 cores are shared with other work)")
+    print(
+        "# load average (1, 5, 15 min) at the end: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (the 2 cores are shared with other work)"
+    )
     return 0
 
 

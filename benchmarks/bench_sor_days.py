@@ -118,30 +118,56 @@ def main() -> int:
         for i in range(args.days):
             day = (first + dt.timedelta(days=i)).isoformat()
             if not (dumps / f"sor-global-{day}-full.zip").exists():
-                synth.write_synthetic_dump(dumps, day, args.rows, seed=args.seed + i,
-                                           rows_per_member=args.rows_per_member,
-                                           processes=args.workers if args.rows >= 100_000 else 1)
+                synth.write_synthetic_dump(
+                    dumps,
+                    day,
+                    args.rows,
+                    seed=args.seed + i,
+                    rows_per_member=args.rows_per_member,
+                    processes=args.workers if args.rows >= 100_000 else 1,
+                )
         store = out / "store"
         if store.exists():
             import shutil
 
             shutil.rmtree(store)
-        print(f"# bench_sor_days: {os.cpu_count()} CPUs, {args.workers} workers; {args.days} SYNTHETIC days x "
-              f"{args.rows:,} rows ({args.rows // args.rows_per_member} members a day) in {out} "
-              f"(written in {time.perf_counter() - t:.0f} s); load average at start {os.getloadavg()[0]:.1f}")
+        print(
+            f"# bench_sor_days: {os.cpu_count()} CPUs, {args.workers} workers; {args.days} SYNTHETIC days x "
+            f"{args.rows:,} rows ({args.rows // args.rows_per_member} members a day) in {out} "
+            f"(written in {time.perf_counter() - t:.0f} s); load average at start {os.getloadavg()[0]:.1f}"
+        )
         stems = [f"sor-global-{(first + dt.timedelta(days=i)).isoformat()}-full" for i in range(args.days)]
-        peaks, seconds = measure([exe, "sor", "ingest", str(dumps), "--store", str(store), "--workers",
-                                  str(args.workers), "--no-progress"], store, stems)
+        peaks, seconds = measure(
+            [
+                exe,
+                "sor",
+                "ingest",
+                str(dumps),
+                "--store",
+                str(store),
+                "--workers",
+                str(args.workers),
+                "--no-progress",
+            ],
+            store,
+            stems,
+        )
         total = args.days * args.rows
-        print(f"# one ingest command: {total:,} rows in {seconds:.1f} s ({total / seconds:,.0f} rows/s); "
-              f"{_committed(store)} days committed")
-        print("# day  coordinator_peak_MB  process_tree_peak_MB  all_staging_peak_MB  this_day_staging_peak_MB")
+        print(
+            f"# one ingest command: {total:,} rows in {seconds:.1f} s ({total / seconds:,.0f} rows/s); "
+            f"{_committed(store)} days committed"
+        )
+        print(
+            "# day  coordinator_peak_MB  process_tree_peak_MB  all_staging_peak_MB  this_day_staging_peak_MB"
+        )
         for d, (own, tree, staging, mine) in peaks.items():
             print(f"{d:5d} {own:20.1f} {tree:21.1f} {staging:20.2f} {mine:25.2f}")
         unsampled = [d for d, p in peaks.items() if p[0] == 0]
         if unsampled:
             print(f"# days passed between two samples (no figures): {unsampled}")
-        print("# (all staging: the dumps in flight while the day is in progress; the last days have fewer after them)")
+        print(
+            "# (all staging: the dumps in flight while the day is in progress; the last days have fewer after them)"
+        )
         last = args.days
         ok = True
         for k, label in ((0, "coordinator memory"), (3, "staging of the day")):
@@ -149,13 +175,17 @@ def main() -> int:
             ratio = b / a if a else float("nan")
             within = a > 0 and b > 0 and abs(ratio - 1) <= 0.10
             ok &= within
-            print(f"# {label}: day 1 peak {a:.2f} MB, day {last} peak {b:.2f} MB, ratio {ratio:.3f} "
-                  f"({'within' if within else 'NOT within'} 10 %)")
-        steady = [peaks[d][0] for d in range(2, last + 1) if peaks[d][0] > 0]   # days never sampled: none
+            print(
+                f"# {label}: day 1 peak {a:.2f} MB, day {last} peak {b:.2f} MB, ratio {ratio:.3f} "
+                f"({'within' if within else 'NOT within'} 10 %)"
+            )
+        steady = [peaks[d][0] for d in range(2, last + 1) if peaks[d][0] > 0]  # days never sampled: none
         if last > 2 and steady and peaks[2][0] > 0:
-            print(f"# coordinator memory from day 2 (after the first commit) to day {last}: {min(steady):.1f} .. "
-                  f"{max(steady):.1f} MB, day {last} / day 2 = {peaks[last][0] / peaks[2][0]:.3f}; before issue 14 "
-                  f"it grew ~29 MB per million rows (+{29 * total / 1e6:.0f} MB over this run)")
+            print(
+                f"# coordinator memory from day 2 (after the first commit) to day {last}: {min(steady):.1f} .. "
+                f"{max(steady):.1f} MB, day {last} / day 2 = {peaks[last][0] / peaks[2][0]:.3f}; before issue 14 "
+                f"it grew ~29 MB per million rows (+{29 * total / 1e6:.0f} MB over this run)"
+            )
         print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         print(f"# target: day-{last} peaks equal day 1 within 10 %: {'met' if ok else 'NOT met'}")
     return 0

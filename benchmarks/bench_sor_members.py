@@ -31,8 +31,12 @@ def write_many(folder: Path, n: int) -> Path:
     """Write a SYNTHETIC dump of ``n`` inner zips of 5 rows each."""
     header = ",".join(LAYOUT).encode() + b"\n"
     row = dict.fromkeys(LAYOUT)
-    row.update(category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD", platform_name="Temu", created_at="2025-07-01 10:00:00",
-               decision_facts="SYNTHETIC row")
+    row.update(
+        category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        platform_name="Temu",
+        created_at="2025-07-01 10:00:00",
+        decision_facts="SYNTHETIC row",
+    )
     inner = []
     for i in range(n):
         lines = []
@@ -40,8 +44,12 @@ def write_many(folder: Path, n: int) -> Path:
             row["uuid"] = f"{i}-{k}"
             lines.append(php_csv_line([row[c] for c in LAYOUT]).encode())
         body = header + b"\n".join(lines) + b"\n"
-        inner.append((f"sor-temu-2025-07-01-full-{i:05d}.csv.zip",
-                      zip_bytes([(f"sor-temu-2025-07-01-full-{i:05d}-00000.csv", body)])))
+        inner.append(
+            (
+                f"sor-temu-2025-07-01-full-{i:05d}.csv.zip",
+                zip_bytes([(f"sor-temu-2025-07-01-full-{i:05d}-00000.csv", body)]),
+            )
+        )
     folder.mkdir(parents=True, exist_ok=True)
     return write_dump(folder / "sor-temu-2025-07-01-full.zip", inner)
 
@@ -54,15 +62,31 @@ def main() -> int:
     args = ap.parse_args()
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     with scratch_folder(args.out, "bench_sor_members_") as out:
-        print(f"# bench_sor_members: {os.cpu_count()} CPUs, {args.workers} workers, SYNTHETIC dumps in {out}; "
-              f"load average at start {os.getloadavg()[0]:.1f}")
+        print(
+            f"# bench_sor_members: {os.cpu_count()} CPUs, {args.workers} workers, SYNTHETIC dumps in {out}; "
+            f"load average at start {os.getloadavg()[0]:.1f}"
+        )
         print("# members   ingest_s  ms/member  per-member cost vs the smallest")
         base = None
         for n in (int(s) for s in args.sizes.split(",")):
             dump = write_many(out / f"m{n}", n)
             t = time.perf_counter()
-            subprocess.run([exe, "sor", "ingest", str(dump), "--store", str(out / f"m{n}" / "store"), "--workers",
-                            str(args.workers), "--force", "--no-progress"], check=True, capture_output=True)
+            subprocess.run(
+                [
+                    exe,
+                    "sor",
+                    "ingest",
+                    str(dump),
+                    "--store",
+                    str(out / f"m{n}" / "store"),
+                    "--workers",
+                    str(args.workers),
+                    "--force",
+                    "--no-progress",
+                ],
+                check=True,
+                capture_output=True,
+            )
             s = time.perf_counter() - t
             per = s / n * 1000
             base = base or per

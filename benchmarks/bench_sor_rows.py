@@ -50,8 +50,12 @@ def main() -> int:
     ap.add_argument("--rows-per-day", type=int, default=5_000_000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=2)
-    ap.add_argument("--text", default="counterfeit|unsafe product|trademark", help="regular expression searched")
-    ap.add_argument("--out", default=None, help="folder for the synthetic dumps and stores (default: a temp folder)")
+    ap.add_argument(
+        "--text", default="counterfeit|unsafe product|trademark", help="regular expression searched"
+    )
+    ap.add_argument(
+        "--out", default=None, help="folder for the synthetic dumps and stores (default: a temp folder)"
+    )
     ap.add_argument("--seed", type=int, default=20261128)
     args = ap.parse_args()
     with scratch_folder(args.out, "bench_sor_rows_") as out:
@@ -65,61 +69,111 @@ def _dumps(args, out: Path) -> Path:
         day = f"2025-08-{i + 1:02d}"
         if not (folder / f"sor-global-{day}-full.zip").exists():
             t = time.perf_counter()
-            synth.write_synthetic_dump(folder, day, args.rows_per_day, seed=args.seed + i, processes=args.workers)
-            print(f"# wrote sor-global-{day}-full.zip ({args.rows_per_day:,} rows) in {time.perf_counter() - t:.0f} s",
-                  flush=True)
+            synth.write_synthetic_dump(
+                folder, day, args.rows_per_day, seed=args.seed + i, processes=args.workers
+            )
+            print(
+                f"# wrote sor-global-{day}-full.zip ({args.rows_per_day:,} rows) in {time.perf_counter() - t:.0f} s",
+                flush=True,
+            )
     return folder
 
 
 def run(args: argparse.Namespace, out: Path) -> int:
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     n = args.days * args.rows_per_day
-    print(f"# bench_sor_rows: {os.cpu_count()} CPUs (shared with other work), {args.workers} worker processes, "
-          f"{args.days} SYNTHETIC dump(s) x {args.rows_per_day:,} rows = {n:,} rows in {out}; "
-          f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
+    print(
+        f"# bench_sor_rows: {os.cpu_count()} CPUs (shared with other work), {args.workers} worker processes, "
+        f"{args.days} SYNTHETIC dump(s) x {args.rows_per_day:,} rows = {n:,} rows in {out}; "
+        f"load average at start {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
     dumps = _dumps(args, out)
-    variants = [("summary only (baseline)", []), ("rows: marketplaces", ["--rows"]),
-                ("rows: all platforms", ["--rows", "--platform", "all"])]
+    variants = [
+        ("summary only (baseline)", []),
+        ("rows: marketplaces", ["--rows"]),
+        ("rows: all platforms", ["--rows", "--platform", "all"]),
+    ]
     best = {name: (float("inf"), 0.0) for name, _ in variants}
     for _ in range(args.repeat):
         for k, (name, extra) in enumerate(variants):
             store = out / f"store-{k}"
-            s, m, _ = run_measured([exe, "sor", "ingest", str(dumps), "--store", str(store), "--workers",
-                                    str(args.workers), "--force", "--no-progress", *extra])
+            s, m, _ = run_measured(
+                [
+                    exe,
+                    "sor",
+                    "ingest",
+                    str(dumps),
+                    "--store",
+                    str(store),
+                    "--workers",
+                    str(args.workers),
+                    "--force",
+                    "--no-progress",
+                    *extra,
+                ]
+            )
             b = best[name]
             best[name] = (min(b[0], s), max(b[1], m))
     base = best[variants[0][0]][0]
     print("# ingest                      seconds      rows/s  x_baseline  peak_MB  store_MB")
     for k, (name, _) in enumerate(variants):
         s, m = best[name]
-        print(f"  {name:<26} {s:8.1f} {n / s:11,.0f} {s / base:11.2f} {m:8,.0f} {_du(out / f'store-{k}'):9,.0f}",
-              flush=True)
+        print(
+            f"  {name:<26} {s:8.1f} {n / s:11,.0f} {s / base:11.2f} {m:8,.0f} {_du(out / f'store-{k}'):9,.0f}",
+            flush=True,
+        )
     store_all = out / "store-2"
     s_cmd, m_cmd, o_cmd = float("inf"), 0.0, ""
     inproc = float("inf")
     for _ in range(args.repeat):
-        s, m, o = run_measured([exe, "sor", "search", "--store", str(store_all), "--text", args.text, "--field",
-                                "decision_facts", "--count", "--format", "csv"])
+        s, m, o = run_measured(
+            [
+                exe,
+                "sor",
+                "search",
+                "--store",
+                str(store_all),
+                "--text",
+                args.text,
+                "--field",
+                "decision_facts",
+                "--count",
+                "--format",
+                "csv",
+            ]
+        )
         s_cmd, m_cmd, o_cmd = min(s_cmd, s), max(m_cmd, m), o
         s2, m2, o2 = run_measured([sys.executable, "-c", SEARCH_CODE, str(store_all), args.text])
         secs, hits, stored = o2.split()
         inproc = min(inproc, float(secs))
         m_cmd = max(m_cmd, m2)
     matched = sum(int(line.split(",")[-1]) for line in o_cmd.strip().splitlines()[1:])
-    print(f"# search --text {args.text!r} --field decision_facts --count over {int(stored):,} stored rows: "
-          f"{matched:,} match")
-    print(f"  command (with Python start-up) {s_cmd:6.1f} s; search call alone {inproc:6.1f} s; "
-          f"{int(stored) / inproc:,.0f} rows/s; peak {m_cmd:,.0f} MB")
+    print(
+        f"# search --text {args.text!r} --field decision_facts --count over {int(stored):,} stored rows: "
+        f"{matched:,} match"
+    )
+    print(
+        f"  command (with Python start-up) {s_cmd:6.1f} s; search call alone {inproc:6.1f} s; "
+        f"{int(stored) / inproc:,.0f} rows/s; peak {m_cmd:,.0f} MB"
+    )
     ratio = best["rows: marketplaces"][0] / base
     peak = max(max(m for _, m in best.values()), m_cmd)
-    print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
-          + " (the 2 cores are shared with other work: figures move by +-30 % between runs)")
+    print(
+        "# load average (1, 5, 15 min) at the end: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        + " (the 2 cores are shared with other work: figures move by +-30 % between runs)"
+    )
     scaled = inproc * 10_000_000 / int(stored) if int(stored) else float("nan")
-    print(f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio:.2f} x, "
-          f"{'met' if ratio <= 1.3 else 'NOT met'}")
-    print(f"# target search over 10 M rows < 10 s: {inproc:.1f} s over {int(stored):,} rows"
-          f"{'' if int(stored) >= 10_000_000 else f' (scaled linearly to 10 M: {scaled:.1f} s; run with 10 M rows to show it)'}"
-          f", {'met' if (scaled if int(stored) < 10_000_000 else inproc) < 10 else 'NOT met'}")
+    print(
+        f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio:.2f} x, "
+        f"{'met' if ratio <= 1.3 else 'NOT met'}"
+    )
+    print(
+        f"# target search over 10 M rows < 10 s: {inproc:.1f} s over {int(stored):,} rows"
+        f"{'' if int(stored) >= 10_000_000 else f' (scaled linearly to 10 M: {scaled:.1f} s; run with 10 M rows to show it)'}"
+        f", {'met' if (scaled if int(stored) < 10_000_000 else inproc) < 10 else 'NOT met'}"
+    )
     print(f"# target peak memory < 1000 MB: {peak:,.0f} MB, {'met' if peak < 1000 else 'NOT met'}")
     return 0
 

@@ -43,8 +43,9 @@ def _cpu() -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rows", type=int, default=1_000_000,
-                    help="rows of the synthetic dump (100,000 per member)")
+    ap.add_argument(
+        "--rows", type=int, default=1_000_000, help="rows of the synthetic dump (100,000 per member)"
+    )
     ap.add_argument("--members", type=int, default=8, help="members measured per stage")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=None, help="folder for the synthetic dump (default: a temp folder)")
@@ -70,7 +71,7 @@ def _member_tasks(args: argparse.Namespace, out: Path, reader, synth):
     tasks, _ = reader.plan_dump(dump)
     if len(tasks) < 2:
         raise SystemExit(f"{dump.name}: {len(tasks)} member(s); use --rows of at least 200000")
-    return dump, tasks[0], tasks[1:1 + args.members]
+    return dump, tasks[0], tasks[1 : 1 + args.members]
 
 
 def _best_cpu_per_member(named, warm, measured, repeat: int) -> dict[str, float]:
@@ -107,11 +108,15 @@ def run(args: argparse.Namespace, out: Path) -> int:
         for parts in reader.iter_member_chunks(task):
             if header is None:
                 data = b"".join(parts)
-                header = data[:data.find(b"\n")]
+                header = data[: data.find(b"\n")]
             else:
                 data = b"".join([header, b"\n", *parts])
-            pl.read_csv(io.BytesIO(data), columns=["platform_name"], infer_schema=False,
-                        schema_overrides={"platform_name": pl.Categorical})
+            pl.read_csv(
+                io.BytesIO(data),
+                columns=["platform_name"],
+                infer_schema=False,
+                schema_overrides={"platform_name": pl.Categorical},
+            )
 
     stages = [
         ("inflate (the floor)", reader.drain_member),
@@ -122,20 +127,26 @@ def run(args: argparse.Namespace, out: Path) -> int:
     ]
     aside = ("join + parse 1 column only", scan_one_column)
     best = _best_cpu_per_member([*stages, aside], warm, measured, args.repeat)
-    print(f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
-          f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; CPU-seconds per member, "
-          f"best of {args.repeat}")
+    print(
+        f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
+        f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; CPU-seconds per member, "
+        f"best of {args.repeat}"
+    )
     print("# stage                      cumulative  this stage")
     previous = 0.0
     for name, _ in stages:
         print(f"  {name:26s} {best[name]:10.3f}  {best[name] - previous:+10.3f}")
         previous = best[name]
     joined = best[stages[2][0]]
-    print(f"# aside: polars' parser projecting 1 column instead of {len(schema.NEEDED)} costs "
-          f"{best[aside[0]] - joined:+.3f} s after the join (the parser's own scan of the member)")
+    print(
+        f"# aside: polars' parser projecting 1 column instead of {len(schema.NEEDED)} costs "
+        f"{best[aside[0]] - joined:+.3f} s after the join (the parser's own scan of the member)"
+    )
     floor = best[stages[0][0]]
-    print(f"# one process: ratio floor / ingest = {floor / best[stages[-1][0]]:.2f} "
-          f"(target 0.5: the stages after inflating may cost at most {floor:.3f} s)")
+    print(
+        f"# one process: ratio floor / ingest = {floor / best[stages[-1][0]]:.2f} "
+        f"(target 0.5: the stages after inflating may cost at most {floor:.3f} s)"
+    )
     return 0
 
 

@@ -24,5 +24,7 @@ def built_briefings(tmp_path_factory):
     """Build the briefing for two platforms once; return {platform: path}."""
 
     out = tmp_path_factory.mktemp("reports")
-    return {p: export.build(p, output=out / f"briefing-{p.lower().replace(' ', '-')}.html", verbose=False)
-            for p in ("AliExpress", "Temu")}
+    return {
+        p: export.build(p, output=out / f"briefing-{p.lower().replace(' ', '-')}.html", verbose=False)
+        for p in ("AliExpress", "Temu")
+    }

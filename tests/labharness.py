@@ -25,12 +25,15 @@ from dsa_explore.briefing import browsercheck
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                       "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
 }
 
 #: Per cell (DOM order = notebook order), per Vega output: the marks drawn and their sizes.
-CHART_STATE_JS = r"""
+CHART_STATE_JS = (
+    r"""
 () => {
   const cells = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')];
   const out = [];
@@ -60,8 +63,10 @@ CHART_STATE_JS = r"""
     r.width = box.width; r.height = box.height;
     return Object.assign(r, dsaMarks(svg));
   }
-""" + browsercheck.MARKS_FUNCTION_JS + "}"
-
+"""
+    + browsercheck.MARKS_FUNCTION_JS
+    + "}"
+)
 
 
 def free_port() -> int:
@@ -99,15 +104,28 @@ class LabServer:
     def start(self, timeout: float = 120) -> LabServer:
         """Start the server and wait until it answers."""
         jupyter = Path(sys.executable).with_name("jupyter")
-        cmd = [str(jupyter), "lab", "--no-browser", f"--port={self.port}", "--ServerApp.ip=127.0.0.1",
-               "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-               f"--ServerApp.root_dir={self.root}", f"--LabApp.user_settings_dir={self._write_settings()}",
-               f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}", "--LabApp.news_url=",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        cmd = [
+            str(jupyter),
+            "lab",
+            "--no-browser",
+            f"--port={self.port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root}",
+            f"--LabApp.user_settings_dir={self._write_settings()}",
+            f"--LabApp.workspaces_dir={self.workdir / 'workspaces'}",
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
-        env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
-               "JUPYTER_CONFIG_DIR": str(self.workdir / "config"), "JUPYTER_DATA_DIR": str(self.workdir / "data")}
+        env = {
+            **os.environ,
+            "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
+            "JUPYTER_CONFIG_DIR": str(self.workdir / "config"),
+            "JUPYTER_DATA_DIR": str(self.workdir / "data"),
+        }
         env.pop("DSA_EXPLORE_OFFLINE_JS", None)
         self.log = open(self.workdir / "jupyterlab.log", "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -118,8 +136,10 @@ class LabServer:
                 return self
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"JupyterLab exited with code {self.process.returncode}: "
-                                       f"{(self.workdir / 'jupyterlab.log').read_text()[-2000:]}") from None
+                    raise RuntimeError(
+                        f"JupyterLab exited with code {self.process.returncode}: "
+                        f"{(self.workdir / 'jupyterlab.log').read_text()[-2000:]}"
+                    ) from None
                 if time.time() > deadline:
                     self.stop()
                     raise RuntimeError(f"JupyterLab did not answer within {timeout} s") from None
@@ -148,10 +168,12 @@ class LabServer:
         """Call the server's REST API (``/api/...``) with the token; return the decoded JSON."""
         import urllib.request
 
-        req = urllib.request.Request(f"{self.base}/api/{path}", method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"token {self.token}",
-                                              "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{self.base}/api/{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310 - loopback only
             text = resp.read()
         return json.loads(text) if text else {}
@@ -165,4 +187,6 @@ def browser_args() -> list[str]:
 
 def is_local(url: str, port: int) -> bool:
     """True for requests that stay on the test server (or never leave the page)."""
-    return url.startswith((f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/", "data:", "blob:", "about:"))
+    return url.startswith(
+        (f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/", "data:", "blob:", "about:")
+    )

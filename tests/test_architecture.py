@@ -22,8 +22,17 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 #: layer of each top-level subpackage; the package's own ``__init__`` counts as core.
 LAYERS: dict[str, int] = {
-    "": 0, "core": 0, "data": 1, "readers": 2, "sor": 2, "synth": 3, "analysis": 4,
-    "charts": 5, "explore": 6, "briefing": 7, "cli": 8,
+    "": 0,
+    "core": 0,
+    "data": 1,
+    "readers": 2,
+    "sor": 2,
+    "synth": 3,
+    "analysis": 4,
+    "charts": 5,
+    "explore": 6,
+    "briefing": 7,
+    "cli": 8,
 }
 #: layers a layer may import in addition to the rule "lower or equal" (charts: only core and charts).
 ONLY: dict[str, frozenset[str]] = {"charts": frozenset({"", "core", "charts"})}
@@ -78,7 +87,7 @@ def imports_of(module: str, file: Path, known: dict[str, Path], package: str = P
 
 def layer_key(module: str, package: str = PACKAGE) -> str:
     """Return the top-level subpackage of ``module`` ("" for the package itself and its plain modules)."""
-    rest = module[len(package) + 1:] if module != package else ""
+    rest = module[len(package) + 1 :] if module != package else ""
     head = rest.split(".")[0]
     return head if head in LAYERS else ""
 
@@ -99,8 +108,10 @@ def upward_imports(src: Path, package: str = PACKAGE) -> list[str]:
             b = layer_key(target, package)
             bad = LAYERS[b] > LAYERS[a] or (a in ONLY and b not in ONLY[a])
             if bad and (mod, target) not in ALLOW:
-                problems.append(f"{files[mod].relative_to(src)} (layer {a or 'root'} {LAYERS[a]}) imports "
-                                f"{files[target].relative_to(src)} (layer {b or 'root'} {LAYERS[b]})")
+                problems.append(
+                    f"{files[mod].relative_to(src)} (layer {a or 'root'} {LAYERS[a]}) imports "
+                    f"{files[target].relative_to(src)} (layer {b or 'root'} {LAYERS[b]})"
+                )
     return problems
 
 
@@ -148,8 +159,7 @@ def cycles(src: Path, package: str = PACKAGE) -> list[str]:
 
 
 def test_every_subpackage_has_a_layer():
-    folders = sorted(p.name for p in (SRC / PACKAGE).iterdir()
-                     if p.is_dir() and (p / "__init__.py").exists())
+    folders = sorted(p.name for p in (SRC / PACKAGE).iterdir() if p.is_dir() and (p / "__init__.py").exists())
     assert [f for f in folders if f not in LAYERS] == [], "give every new subpackage a layer in LAYERS"
 
 
@@ -200,7 +210,7 @@ def readme_layout_folders(readme: Path) -> list[str]:
     lines = readme.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("src/dsa_explore/ "))
     folders = []
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if not line.startswith("  "):
             break
         folders.append(line.split()[0])

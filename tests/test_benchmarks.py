@@ -12,8 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(script: str, *args: str) -> str:
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], capture_output=True,
-                          text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 
@@ -25,35 +30,47 @@ def test_bench_sor_prints_floor_ingest_ratio_and_memory(tmp_path):
     nums = [float(x.replace(",", "")) for x in re.findall(r"[\d,]+(?:\.\d+)?", row)]
     floor_rows_s, ingest_rows_s, ratio = nums[4], nums[6], nums[7]
     assert floor_rows_s > 0 and ingest_rows_s > 0
-    assert abs(ratio - ingest_rows_s / floor_rows_s) < 0.006    # the ratio is printed to 2 decimals
+    assert abs(ratio - ingest_rows_s / floor_rows_s) < 0.006  # the ratio is printed to 2 decimals
     assert row.rstrip().endswith("(2 members)")
-    assert re.search(r"target throughput >= 0\.5 x floor: (met|NOT met); target peak memory < 1000 MB: (met|NOT met)",
-                     out)
+    assert re.search(
+        r"target throughput >= 0\.5 x floor: (met|NOT met); target peak memory < 1000 MB: (met|NOT met)", out
+    )
     # the ingest really ran: its store holds the dump's 200,000 rows
     manifest = (tmp_path / "rows-200000" / "store" / "manifest.json").read_text()
     assert '"rows_read": 200000' in manifest
 
 
 def test_bench_sor_stages_prints_every_stage(tmp_path):
-    out = _run("bench_sor_stages.py", "--rows", "200000", "--members", "1", "--repeat", "1", "--out",
-               str(tmp_path))
-    assert "POLARS_MAX_THREADS=1" in out                     # ran under the workers' environment
+    out = _run(
+        "bench_sor_stages.py", "--rows", "200000", "--members", "1", "--repeat", "1", "--out", str(tmp_path)
+    )
+    assert "POLARS_MAX_THREADS=1" in out  # ran under the workers' environment
     stages = re.findall(r"^  (inflate \(the floor\)|\+ [a-z ()]+?)\s+(\d+\.\d+)\s+([+-]\d+\.\d+)$", out, re.M)
-    assert [s[0] for s in stages] == ["inflate (the floor)", "+ keep reads in blocks", "+ join blocks",
-                                      "+ parse (polars)", "+ summarise"]
+    assert [s[0] for s in stages] == [
+        "inflate (the floor)",
+        "+ keep reads in blocks",
+        "+ join blocks",
+        "+ parse (polars)",
+        "+ summarise",
+    ]
     cumulative = [float(s[1]) for s in stages]
     assert all(c > 0 for c in cumulative)
     assert re.search(r"ratio floor / ingest = \d\.\d\d", out)
 
 
 def test_bench_sor_rows_prints_ingest_variants_search_and_targets(tmp_path):
-    out = _run("bench_sor_rows.py", "--days", "1", "--rows-per-day", "20000", "--repeat", "1", "--out", str(tmp_path))
+    out = _run(
+        "bench_sor_rows.py", "--days", "1", "--rows-per-day", "20000", "--repeat", "1", "--out", str(tmp_path)
+    )
     for name in ("summary only (baseline)", "rows: marketplaces", "rows: all platforms"):
         assert re.search(rf"^  {re.escape(name)}\s+\d+\.\d", out, re.M), name
     # the search really ran over every stored row: the all-platform store holds the dump's 20,000 rows
     assert re.search(r"over 20,000 stored rows: [\d,]+ match", out)
-    for target in ("rows-for-marketplaces ingest <= 1.3 x summary-only", "search over 10 M rows < 10 s",
-                   "peak memory < 1000 MB"):
+    for target in (
+        "rows-for-marketplaces ingest <= 1.3 x summary-only",
+        "search over 10 M rows < 10 s",
+        "peak memory < 1000 MB",
+    ):
         assert re.search(rf"# target {re.escape(target)}: .*(met|NOT met)", out), target
 
 
@@ -61,13 +78,22 @@ def test_bench_sor_members_prints_linear_costs(tmp_path):
     out = _run("bench_sor_members.py", "--sizes", "40,120", "--out", str(tmp_path))
     rows = [line.split() for line in out.splitlines() if re.match(r"^\s+\d", line)]
     assert [r[0] for r in rows] == ["40", "120"]
-    assert float(rows[0][3]) == 1.00 and float(rows[1][3]) > 0          # per-member cost against the smallest
+    assert float(rows[0][3]) == 1.00 and float(rows[1][3]) > 0  # per-member cost against the smallest
     assert '"members": 120' in (tmp_path / "m120" / "store" / "manifest.json").read_text()
 
 
 def test_bench_sor_days_prints_peaks_per_day(tmp_path):
-    out = _run("bench_sor_days.py", "--days", "3", "--rows", "1000", "--rows-per-member", "1000", "--out",
-               str(tmp_path))
+    out = _run(
+        "bench_sor_days.py",
+        "--days",
+        "3",
+        "--rows",
+        "1000",
+        "--rows-per-member",
+        "1000",
+        "--out",
+        str(tmp_path),
+    )
     days = [line.split() for line in out.splitlines() if re.match(r"^\s+\d+\s+\d", line)]
     assert [d[0] for d in days] == ["1", "2", "3"]
     # coordinator <= whole tree; a tiny day may pass between two samples (then 0 and said so)

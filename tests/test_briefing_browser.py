@@ -25,14 +25,16 @@ def test_both_platform_briefings_differ_and_name_their_platform(built_briefings)
 
 def test_headings_form_a_clean_outline(built_briefings):
     for platform, path in built_briefings.items():
-        body = path.read_text().split("<main>",
-                                      1)[1]  # the inlined JavaScript holds '<h2>' strings of its own
+        body = path.read_text().split("<main>", 1)[
+            1
+        ]  # the inlined JavaScript holds '<h2>' strings of its own
         levels = [int(m) for m in re.findall(r"<h([1-6])[ >]", body)]
         assert levels.count(1) == 1 and levels[0] == 1, platform
         for prev, cur in zip(levels, levels[1:], strict=False):
             assert cur <= prev + 1, f"{platform}: heading level jumps from h{prev} to h{cur}"
         assert {"Summary", "Caveats and method notes", "Sources"} <= set(
-            re.findall(r"<h2[^>]*>([^<]+)", path.read_text())), platform
+            re.findall(r"<h2[^>]*>([^<]+)", path.read_text())
+        ), platform
 
 
 def test_every_chart_has_a_title_and_a_text_description(built_briefings):
@@ -73,7 +75,8 @@ def _print_widths(page, report):
     page.set_viewport_size({"width": int(A4_CONTENT_WIDTH_PX), "height": 1200})
     page.wait_for_timeout(300)
     report.extra["widths"] = page.eval_on_selector_all(
-        ".vega-embed svg.marks", "els => els.map(e => e.getBoundingClientRect().width)")
+        ".vega-embed svg.marks", "els => els.map(e => e.getBoundingClientRect().width)"
+    )
 
 
 def test_charts_fit_an_a4_page_when_printed(built_briefings):
@@ -86,16 +89,24 @@ def test_charts_fit_an_a4_page_when_printed(built_briefings):
 
 def test_summary_carries_the_headline_of_every_theme(built_briefings):
     html = built_briefings["AliExpress"].read_text()
-    summary = html[html.index('aria-label="Summary"'):html.index("</section>",
-                                                                 html.index('aria-label="Summary"'))]
+    summary = html[
+        html.index('aria-label="Summary"') : html.index("</section>", html.index('aria-label="Summary"'))
+    ]
     text = re.sub(r"<[^>]+>", "", summary)
-    for needle in ("moderators per million users", "no moderator with that language",
-                   # resources and language gaps
-                   "95% CI", "probability-sampled listings",  # prevalence, interval and design
-                   "statements of reasons", "fully automated", "mean time from content date to decision",
-                   # SoR
-                   "average precision", "within 4 links",  # risk and hidden links
-                   "billion RMB"):  # the penalty range
+    for needle in (
+        "moderators per million users",
+        "no moderator with that language",
+        # resources and language gaps
+        "95% CI",
+        "probability-sampled listings",  # prevalence, interval and design
+        "statements of reasons",
+        "fully automated",
+        "mean time from content date to decision",
+        # SoR
+        "average precision",
+        "within 4 links",  # risk and hidden links
+        "billion RMB",
+    ):  # the penalty range
         assert needle in text, f"summary lacks {needle!r}"
     assert text.count("SYNTHETIC DATA") >= 3  # listings, risk and links are marked synthetic
 
@@ -111,7 +122,9 @@ def test_every_number_in_the_text_has_a_footnote_to_a_listed_source(built_briefi
         assert not missing, f"{platform}: numbers without a footnote: {missing[:5]}"
         cited = {int(n) for n in re.findall(r'<a href="#src-(\d+)">', body)}
         listed = {int(n) for n in re.findall(r'<li id="src-(\d+)">', body)}
-        assert cited and cited <= listed, f"{platform}: footnotes without a source entry: {sorted(cited - listed)}"
+        assert cited and cited <= listed, (
+            f"{platform}: footnotes without a source entry: {sorted(cited - listed)}"
+        )
 
 
 def _measure_marks(page, report):
@@ -124,7 +137,9 @@ def test_no_chart_in_the_briefing_is_empty_or_has_colliding_labels(built_briefin
     report = browsercheck.inspect(built_briefings["AliExpress"], interact=_measure_marks)
     marks = report.extra["marks"]
     assert len(marks) == report.charts > 0
-    empty = [(i, m["emptyMarks"] or "no mark") for i, m in enumerate(marks) if m["visible"] == 0 or m["emptyMarks"]]
+    empty = [
+        (i, m["emptyMarks"] or "no mark") for i, m in enumerate(marks) if m["visible"] == 0 or m["emptyMarks"]
+    ]
     assert not empty, f"charts with no visible mark (chart index, empty mark groups): {empty}"
     overlapping = [(i, m["overlaps"][:3]) for i, m in enumerate(marks) if m["overlaps"]]
     assert not overlapping, f"axis labels drawn over each other: {overlapping}"

@@ -61,8 +61,12 @@ def test_capture_paths_come_from_the_environment(monkeypatch, tmp_path):
 
 
 def test_missing_capture_path_is_refused_before_any_kernel_starts(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--capture",
-                          str(tmp_path / "nope.har")], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "dsa_explore.cli", "briefing", "--capture", str(tmp_path / "nope.har")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2
     assert "capture path(s) not found" in run.stderr and "nope.har" in run.stderr
 

@@ -21,8 +21,8 @@ from tests.conftest import require_chromium
 
 def test_briefing_has_no_code_no_prompts_and_no_exploration_cells(built_briefings):
     html = built_briefings["AliExpress"].read_text()
-    assert "class=\"jp-CodeMirrorEditor" not in html and "hl-ipython3" not in html  # no code cells
-    assert "class=\"jp-InputPrompt" not in html and "class=\"jp-OutputPrompt" not in html
+    assert 'class="jp-CodeMirrorEditor' not in html and "hl-ipython3" not in html  # no code cells
+    assert 'class="jp-InputPrompt' not in html and 'class="jp-OutputPrompt' not in html
     assert "Briefing(PLATFORM)" not in html
     assert "<h1>DSA compliance briefing: AliExpress</h1>" in html
 
@@ -38,7 +38,7 @@ def test_briefing_inlines_the_chart_javascript_once_and_loads_nothing(built_brie
 
 def test_briefing_footer_stamps_date_version_and_dataset_versions(built_briefings):
     html = built_briefings["AliExpress"].read_text()
-    footer = html[html.index('<footer class="dsa-footer"'):]
+    footer = html[html.index('<footer class="dsa-footer"') :]
     assert re.search(r"Built \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", footer)
     assert f"dsa-explore {__version__}" in footer
     assert "facts v" in footer
@@ -67,7 +67,10 @@ def test_exploration_only_cells_exist_in_notebooks_but_not_in_briefings():
 def test_unknown_platform_lists_the_known_ones():
     with pytest.raises(errors.UnknownPlatformError, match="known platforms: AliExpress, Temu"):
         export.build("Wish")
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--platform", "Wish"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dsa_explore.cli", "briefing", "--platform", "Wish"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "unknown platform 'Wish'" in result.stderr and "AliExpress" in result.stderr

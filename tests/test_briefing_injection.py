@@ -29,8 +29,9 @@ def _check_page(page, report):
     report.extra["injected_imgs"] = page.locator('img[src="x"]').count()
     report.extra["js_links"] = page.locator('a[href^="javascript:"]').count()
     report.extra["text"] = page.inner_text("body")
-    report.extra["svg_text"] = " ".join(page.eval_on_selector_all(
-        ".vega-embed svg.marks text", "els => els.map(e => e.textContent)"))
+    report.extra["svg_text"] = " ".join(
+        page.eval_on_selector_all(".vega-embed svg.marks text", "els => els.map(e => e.textContent)")
+    )
 
 
 @pytest.mark.slow
@@ -45,7 +46,9 @@ def test_hostile_titles_in_a_data_file_show_literally_in_the_briefing(tmp_path, 
         title=pl.when(pl.col("platform") == "AliExpress")
         .then(pl.concat_str([pl.lit(pl.Series(PAYLOADS)).get(index), pl.lit(" "), pl.col("title")]))
         .otherwise(pl.col("title")),
-        trader_name=pl.when(pl.col("platform") == "AliExpress").then(pl.lit(TRADER)).otherwise(pl.col("trader_name")),
+        trader_name=pl.when(pl.col("platform") == "AliExpress")
+        .then(pl.lit(TRADER))
+        .otherwise(pl.col("trader_name")),
     )
     frame.write_csv(listings)
     catalog.refresh(listings)
@@ -68,10 +71,12 @@ def test_hostile_titles_in_a_data_file_show_literally_in_the_briefing(tmp_path, 
 def test_hostile_text_in_chart_data_stays_text(tmp_path):
     require_chromium()
     frame = pl.DataFrame({"title": PAYLOADS, "n": [4, 3, 2, 1]})
-    chart = charts.bar_chart(frame, "title", "n", title="Listings", description="hostile labels",
-                             horizontal=True)
-    report = browsercheck.inspect(browsercheck.chart_page([chart], tmp_path / "chart.html"),
-                                  interact=_check_page)
+    chart = charts.bar_chart(
+        frame, "title", "n", title="Listings", description="hostile labels", horizontal=True
+    )
+    report = browsercheck.inspect(
+        browsercheck.chart_page([chart], tmp_path / "chart.html"), interact=_check_page
+    )
     assert report.views == 1 and report.dialogs == [] and report.page_errors == []
     assert report.extra["injected_imgs"] == 0
     assert any(p[:20] in report.extra["svg_text"] for p in PAYLOADS), "axis labels should show the raw text"

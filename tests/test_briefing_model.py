@@ -12,8 +12,12 @@ from dsa_explore.briefing.model import Fact, Section, Sentence, Source
 
 
 def _section(sentences):
-    return Section(key="t", title="T", sentences=sentences,
-                   facts=[Fact("n", "n", 3, "3", Source("a source", url="https://example.org/a"))])
+    return Section(
+        key="t",
+        title="T",
+        sentences=sentences,
+        facts=[Fact("n", "n", 3, "3", Source("a source", url="https://example.org/a"))],
+    )
 
 
 def test_summary_takes_the_marked_sentences_wherever_they_are():
@@ -44,7 +48,17 @@ def test_dataset_source_is_resolved_when_created(monkeypatch):
 
 def test_registry_is_the_reading_order_and_briefing_uses_it():
     keys = [m.KEY for m in registry.SECTIONS]
-    assert keys == ["resources", "notices", "listings", "sor", "sor_text", "risk", "safetygate", "links", "penalties"]
+    assert keys == [
+        "resources",
+        "notices",
+        "listings",
+        "sor",
+        "sor_text",
+        "risk",
+        "safetygate",
+        "links",
+        "penalties",
+    ]
     assert len(set(keys)) == len(keys)
     assert all(callable(m.section) for m in registry.SECTIONS)
     doc = build.Briefing("Zalando", sections=registry.SECTIONS[-1:])
@@ -58,8 +72,15 @@ def test_table_html_uses_the_shared_formatter():
     from dsa_explore.briefing.model import table_html
 
     # Values typed in by hand; the expected text is what a reader should see (issue 18 item 7).
-    frame = pl.DataFrame({"platform": ["AliExpress"], "sors": [17678525.0], "share": [0.158368],
-                          "year": [2024], "users": [104_300_000]})
+    frame = pl.DataFrame(
+        {
+            "platform": ["AliExpress"],
+            "sors": [17678525.0],
+            "share": [0.158368],
+            "year": [2024],
+            "users": [104_300_000],
+        }
+    )
     out = table_html(frame)
     assert "<td>17,678,525</td>" in out
     assert "<td>16%</td>" in out

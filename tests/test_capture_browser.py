@@ -30,8 +30,22 @@ def captured(tmp_path_factory):
     require_chromium()  # skipped locally without Chromium (with the reason), a failure in CI
     out = tmp_path_factory.mktemp("capture") / "mock"
     with MockMarketplace() as site:
-        code = cli.main(["capture", site.url("/"), "--out", str(out), "--depth", "3", "--max-pages", "30",
-                         "--delay", "0", "--host-resolver-rules", site.resolver_rules()])
+        code = cli.main(
+            [
+                "capture",
+                site.url("/"),
+                "--out",
+                str(out),
+                "--depth",
+                "3",
+                "--max-pages",
+                "30",
+                "--delay",
+                "0",
+                "--host-resolver-rules",
+                site.resolver_rules(),
+            ]
+        )
         requests = list(site.requests)
     return out, code, requests
 
@@ -40,7 +54,9 @@ def test_capture_exits_0_and_writes_a_manifest_that_accounts_for_every_file(capt
     out, code, _requests = captured
     assert code == 0
     manifest = json.loads((out / "manifest.json").read_text())
-    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
+    files = sorted(
+        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json"
+    )
     assert sorted(manifest["files"]) == files
     [source] = capture.sources(out).to_dicts()
     assert source["kind"] == "capture folder (manifest.json)"
@@ -85,8 +101,10 @@ def test_har_and_wacz_written_by_the_capture_command(captured):
     check_planted_chains(capture.link_edges(har))
     check_planted_chains(capture.link_edges(wacz))
     check_mock_listings(capture.extract_listings(wacz))
-    assert json.loads((out / "manifest.json").read_text())["files"]["capture.wacz"] == hashlib.sha256(
-        (out / "capture.wacz").read_bytes()).hexdigest()
+    assert (
+        json.loads((out / "manifest.json").read_text())["files"]["capture.wacz"]
+        == hashlib.sha256((out / "capture.wacz").read_bytes()).hexdigest()
+    )
 
 
 def test_a_changed_file_in_a_capture_folder_is_refused(captured, tmp_path):
@@ -106,29 +124,61 @@ def test_same_site_max_pages_and_a_used_output_folder(tmp_path, capsys):
     require_chromium()
     with MockMarketplace() as site:
         out = tmp_path / "socks"
-        code = cli.main(["capture", site.url("/listing/sports-socks-3pack.html"), "--out", str(out), "--depth", "1",
-                         "--same-site", "--max-pages", "3", "--delay", "0",
-                         "--host-resolver-rules", site.resolver_rules()])
+        code = cli.main(
+            [
+                "capture",
+                site.url("/listing/sports-socks-3pack.html"),
+                "--out",
+                str(out),
+                "--depth",
+                "1",
+                "--same-site",
+                "--max-pages",
+                "3",
+                "--delay",
+                "0",
+                "--host-resolver-rules",
+                site.resolver_rules(),
+            ]
+        )
         assert code == 0
         assert cli.main(["capture", site.url("/"), "--out", str(out)]) == 2
     assert "output folder exists and is not empty" in capsys.readouterr().err
     manifest = json.loads((out / "manifest.json").read_text())
     skipped = {s["url"]: s["reason"] for s in manifest["skipped"]}
     # the socks page links home, chargers, about (its nav) and to the shortener, in that order
-    assert skipped == {"http://shrt.test/k7": "not on the seeds' sites (--same-site)",
-                       f"{expected.M}/about.html": "--max-pages 3 reached"}
-    assert [p["url"] for p in manifest["pages"]] == [f"{expected.M}/listing/sports-socks-3pack.html",
-                                                     f"{expected.M}/", f"{expected.M}/collections/chargers.html"]
+    assert skipped == {
+        "http://shrt.test/k7": "not on the seeds' sites (--same-site)",
+        f"{expected.M}/about.html": "--max-pages 3 reached",
+    }
+    assert [p["url"] for p in manifest["pages"]] == [
+        f"{expected.M}/listing/sports-socks-3pack.html",
+        f"{expected.M}/",
+        f"{expected.M}/collections/chargers.html",
+    ]
 
 
 def test_nothing_captured_exits_1_with_the_reasons(tmp_path, capsys):
     require_chromium()
     with MockMarketplace() as site:
-        code = cli.main(["capture", site.url("/private/admin.html"), "--out", str(tmp_path / "o"), "--delay", "0",
-                         "--host-resolver-rules", site.resolver_rules(), "--no-wacz"])
+        code = cli.main(
+            [
+                "capture",
+                site.url("/private/admin.html"),
+                "--out",
+                str(tmp_path / "o"),
+                "--delay",
+                "0",
+                "--host-resolver-rules",
+                site.resolver_rules(),
+                "--no-wacz",
+            ]
+        )
     assert code == 1
-    assert "no page could be captured" in capsys.readouterr().err and "robots.txt disallows it" in (
-        tmp_path / "o" / "manifest.json").read_text()
+    assert (
+        "no page could be captured" in capsys.readouterr().err
+        and "robots.txt disallows it" in (tmp_path / "o" / "manifest.json").read_text()
+    )
 
 
 def test_bad_seed_is_refused(tmp_path, capsys):
@@ -158,20 +208,27 @@ class _FakePage:
 
 def test_robots_rules_rfc9309_and_crawl_delay():
     ua = browser.DEFAULT_USER_AGENT
-    page = _FakePage({
-        "http://a.test/robots.txt": _FakeResponse(200, "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"),
-        "http://b.test/robots.txt": _FakeResponse(404, "not found"),
-        "http://c.test/robots.txt": _FakeResponse(503, "busy"),
-        "http://d.test/robots.txt": RuntimeError("net::ERR_NAME_NOT_RESOLVED"),
-        "http://e.test/robots.txt": _FakeResponse(200, "User-agent: dsa-explore\nDisallow: /\n\nUser-agent: *\n"
-                                                       "Disallow:\n"),
-    })
+    page = _FakePage(
+        {
+            "http://a.test/robots.txt": _FakeResponse(
+                200, "User-agent: *\nDisallow: /private/\nCrawl-delay: 3\n"
+            ),
+            "http://b.test/robots.txt": _FakeResponse(404, "not found"),
+            "http://c.test/robots.txt": _FakeResponse(503, "busy"),
+            "http://d.test/robots.txt": RuntimeError("net::ERR_NAME_NOT_RESOLVED"),
+            "http://e.test/robots.txt": _FakeResponse(
+                200, "User-agent: dsa-explore\nDisallow: /\n\nUser-agent: *\nDisallow:\n"
+            ),
+        }
+    )
     robots = browser._Robots(page, ua, enabled=True)
     assert robots.refusal("http://a.test/item") is None and robots.crawl_delay("http://a.test/item") == 3.0
     assert robots.refusal("http://a.test/private/x") == "robots.txt disallows it"
     assert robots.refusal("http://b.test/anything") is None  # 4xx: no rules, everything allowed
     assert "answered 503" in robots.refusal("http://c.test/")  # 5xx: unreachable, nothing allowed
     assert robots.refusal("http://d.test/").startswith("robots.txt unreachable")
-    assert robots.refusal("http://e.test/x") == "robots.txt disallows it"  # the group naming dsa-explore applies
+    assert (
+        robots.refusal("http://e.test/x") == "robots.txt disallows it"
+    )  # the group naming dsa-explore applies
     assert page.visited.count("http://a.test/robots.txt") == 1  # read once per origin
     assert browser._Robots(page, ua, enabled=False).refusal("http://a.test/private/x") is None

@@ -50,7 +50,9 @@ def test_extruct_product_sample_matches_extructs_expected_output():
 def test_itemref_sample_gives_two_products_each_flagged():
     rows = _rows(FIX / "product-ref.html")
     assert [r["listing_id"] for r in rows] == ["product-ref#1", "product-ref#2"]
-    assert all(r["products_on_page"] == 2 and "page has 2 Product items" in r["extraction_problem"] for r in rows)
+    assert all(
+        r["products_on_page"] == 2 and "page has 2 Product items" in r["extraction_problem"] for r in rows
+    )
     assert rows[0]["images"] == "file:///anvil_executive.jpg | file:///img-2.jpg"
 
 
@@ -65,7 +67,10 @@ def test_broken_jsonld_block_is_reported_and_the_other_block_still_read():
 def test_several_products_on_a_page_give_one_flagged_row_each():
     rows = _rows(FAULTS / "several-products.html")
     assert [(r["listing_id"], r["title"], r["price"]) for r in rows] == [
-        ("SP-1", "Desk lamp A", 10.0), ("SP-2", "Desk lamp B", 12.5), ("search#3", "Desk lamp C (no sku)", None)]
+        ("SP-1", "Desk lamp A", 10.0),
+        ("SP-2", "Desk lamp B", 12.5),
+        ("search#3", "Desk lamp C (no sku)", None),
+    ]
     assert rows[2]["gtin"] == "4006381333931" and rows[2]["ean"] == "4006381333931"
     assert all("page has 3 Product items" in r["extraction_problem"] for r in rows)
 
@@ -77,42 +82,61 @@ def test_page_charset_declared_in_a_meta_tag_is_honoured():
 
 def test_product_as_main_entity_of_a_page_and_prices_with_symbols(tmp_path):
     page = tmp_path / "item.html"
-    page.write_text('<html><head><link rel="canonical" href="https://shop.example/item/9">'
-                    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "ItemPage", '
-                    '"mainEntity": {"@type": "Product", "name": "Mug", "offers": {"@type": "Offer", '
-                    '"price": "EUR 1.299,00", "priceCurrency": "EUR"}}}</script></head></html>', encoding="utf-8")
+    page.write_text(
+        '<html><head><link rel="canonical" href="https://shop.example/item/9">'
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "ItemPage", '
+        '"mainEntity": {"@type": "Product", "name": "Mug", "offers": {"@type": "Offer", '
+        '"price": "EUR 1.299,00", "priceCurrency": "EUR"}}}</script></head></html>',
+        encoding="utf-8",
+    )
     [row] = _rows(page)
     assert (row["listing_id"], row["title"], row["price"]) == ("9", "Mug", 1299.0)
 
 
 def test_opengraph_only_product_page(tmp_path):
     page = tmp_path / "og.html"
-    page.write_text('<html prefix="og: http://ogp.me/ns# product: http://ogp.me/ns/product#"><head>'
-                    '<meta property="og:type" content="product"><meta property="og:title" content="Lamp OG">'
-                    '<meta property="og:url" content="https://shop.example/p/og-1">'
-                    '<meta property="og:image" content="https://shop.example/i/1.jpg">'
-                    '<meta property="product:price:amount" content="15.50">'
-                    '<meta property="product:price:currency" content="EUR">'
-                    '<meta property="product:retailer_item_id" content="OG-1"></head><body></body></html>',
-                    encoding="utf-8")
+    page.write_text(
+        '<html prefix="og: http://ogp.me/ns# product: http://ogp.me/ns/product#"><head>'
+        '<meta property="og:type" content="product"><meta property="og:title" content="Lamp OG">'
+        '<meta property="og:url" content="https://shop.example/p/og-1">'
+        '<meta property="og:image" content="https://shop.example/i/1.jpg">'
+        '<meta property="product:price:amount" content="15.50">'
+        '<meta property="product:price:currency" content="EUR">'
+        '<meta property="product:retailer_item_id" content="OG-1"></head><body></body></html>',
+        encoding="utf-8",
+    )
     [row] = _rows(page)
     assert (row["listing_id"], row["title"], row["price"], row["currency"], row["images"], row["url"]) == (
-        "OG-1", "Lamp OG", 15.5, "EUR", "https://shop.example/i/1.jpg", "https://shop.example/p/og-1")
+        "OG-1",
+        "Lamp OG",
+        15.5,
+        "EUR",
+        "https://shop.example/i/1.jpg",
+        "https://shop.example/p/og-1",
+    )
     assert row["extraction_syntax"] == "opengraph"
 
 
 def test_rdfa_product_page(tmp_path):
     page = tmp_path / "rdfa.html"
-    page.write_text('<html><head><link rel="canonical" href="https://shop.example/r/1"></head>'
-                    '<body vocab="https://schema.org/"><div typeof="Product"><span property="name">Lamp R</span>'
-                    '<span property="sku">R-1</span><span property="brand" typeof="Brand"><span property="name">'
-                    'Lumo</span></span><div property="offers" typeof="Offer"><span property="price" content="12.00">'
-                    '12</span><meta property="priceCurrency" content="EUR"><div property="seller" '
-                    'typeof="Organization"><span property="name">RShop</span></div></div></div></body></html>',
-                    encoding="utf-8")
+    page.write_text(
+        '<html><head><link rel="canonical" href="https://shop.example/r/1"></head>'
+        '<body vocab="https://schema.org/"><div typeof="Product"><span property="name">Lamp R</span>'
+        '<span property="sku">R-1</span><span property="brand" typeof="Brand"><span property="name">'
+        'Lumo</span></span><div property="offers" typeof="Offer"><span property="price" content="12.00">'
+        '12</span><meta property="priceCurrency" content="EUR"><div property="seller" '
+        'typeof="Organization"><span property="name">RShop</span></div></div></div></body></html>',
+        encoding="utf-8",
+    )
     [row] = _rows(page)
-    assert (row["listing_id"], row["title"], row["brand"], row["price"], row["currency"], row["seller_name"]) == (
-        "R-1", "Lamp R", "Lumo", 12.0, "EUR", "RShop")
+    assert (
+        row["listing_id"],
+        row["title"],
+        row["brand"],
+        row["price"],
+        row["currency"],
+        row["seller_name"],
+    ) == ("R-1", "Lamp R", "Lumo", 12.0, "EUR", "RShop")
     assert row["extraction_syntax"] == "rdfa"
 
 
@@ -148,21 +172,38 @@ def test_extracted_listings_validate_with_only_the_coding_left(mock_listings):
     assert set(problems["problem"]) == {"required value is empty"}
     # per row: platform, category, stratum, selection_mechanism, label_source: 5 x 7
     assert problems.height == 35
-    assert set(problems["column"]) == {"platform", "category", "stratum", "selection_mechanism", "label_source"}
+    assert set(problems["column"]) == {
+        "platform",
+        "category",
+        "stratum",
+        "selection_mechanism",
+        "label_source",
+    }
     with_platform = capture.extract_listings(capture.read_capture(SHIPPED_HAR), platform="aliexpress")
     assert set(with_platform["platform"]) == {"AliExpress"}
     assert "platform" not in capture.extract.validate_listings(with_platform).problems["column"].to_list()
-    assert set(with_platform["to_code"]) == {"category, stratum, selection_mechanism, label_source, "
-                                             "label_formal_noncompliant, label_counterfeit, label_prohibited"}
+    assert set(with_platform["to_code"]) == {
+        "category, stratum, selection_mechanism, label_source, "
+        "label_formal_noncompliant, label_counterfeit, label_prohibited"
+    }
 
 
 def test_coded_capture_listings_pass_the_validator(mock_listings):
-    coded = mock_listings.with_columns(pl.lit("AliExpress").alias("platform"), pl.lit("other").alias("category"),
-                                       pl.lit("capture").alias("stratum"),
-                                       pl.lit("purposive").alias("selection_mechanism"),
-                                       pl.lit("desk").alias("label_source"))
-    frame = pl.DataFrame({"stratum": ["capture"], "platform": ["AliExpress"], "frame_size": ["7"],
-                          "description": ["mock capture"]})
+    coded = mock_listings.with_columns(
+        pl.lit("AliExpress").alias("platform"),
+        pl.lit("other").alias("category"),
+        pl.lit("capture").alias("stratum"),
+        pl.lit("purposive").alias("selection_mechanism"),
+        pl.lit("desk").alias("label_source"),
+    )
+    frame = pl.DataFrame(
+        {
+            "stratum": ["capture"],
+            "platform": ["AliExpress"],
+            "frame_size": ["7"],
+            "description": ["mock capture"],
+        }
+    )
     report = listing_format.validate_sample(coded.select(pl.all().cast(pl.String)), frame)
     assert report.ok, report.problems
     assert "record_sha256" in report.extra_columns

@@ -29,10 +29,20 @@ def test_real_warc_gives_the_response_and_the_revisit_and_counts_every_other_rec
     assert cap.skipped["record_offset"].to_list() == [0, 353, 2012, 3207]
     pages = cap.frame()
     response, revisit = pages.row(0, named=True), pages.row(1, named=True)
-    assert (response["record_type"], response["record_offset"], response["record_length"]) == ("response", 784, 1228)
-    assert (revisit["record_type"], revisit["record_offset"], revisit["record_length"]) == ("revisit", 2621, 586)
+    assert (response["record_type"], response["record_offset"], response["record_length"]) == (
+        "response",
+        784,
+        1228,
+    )
+    assert (revisit["record_type"], revisit["record_offset"], revisit["record_length"]) == (
+        "revisit",
+        2621,
+        586,
+    )
     assert response["url"] == "http://example.com/" and response["status"] == 200
-    assert response["fetched_at"] == "2017-03-06T04:02:06Z" and revisit["fetched_at"] == "2017-03-06T04:03:48Z"
+    assert (
+        response["fetched_at"] == "2017-03-06T04:02:06Z" and revisit["fetched_at"] == "2017-03-06T04:03:48Z"
+    )
     # decoded payload (Content-Encoding gzip removed): 1,270 bytes, sha256 from the fixture README
     decoded = "3587cb776ce0e4e8237f215800b7dffba0f25865cb84550e87ea8bbac838c423"
     assert response["content_sha256"] == decoded and response["content_length"] == 1270
@@ -40,8 +50,8 @@ def test_real_warc_gives_the_response_and_the_revisit_and_counts_every_other_rec
     assert revisit["content_sha256"] == decoded and revisit["problem"] is None
     # record_sha256 covers the stored gzip member: recompute it from the file's bytes
     raw = (FIX / "example.warc.gz").read_bytes()
-    assert response["record_sha256"] == hashlib.sha256(raw[784:784 + 1228]).hexdigest()
-    assert revisit["record_sha256"] == hashlib.sha256(raw[2621:2621 + 586]).hexdigest()
+    assert response["record_sha256"] == hashlib.sha256(raw[784 : 784 + 1228]).hexdigest()
+    assert revisit["record_sha256"] == hashlib.sha256(raw[2621 : 2621 + 586]).hexdigest()
 
 
 def test_uncompressed_warc_reads_the_same_pages(tmp_path):
@@ -49,8 +59,10 @@ def test_uncompressed_warc_reads_the_same_pages(tmp_path):
     plain.write_bytes(gzip.decompress((FIX / "example.warc.gz").read_bytes()))
     cap = capture.read_capture(plain)
     assert cap.records_read == 6 and len(cap.pages) == 2
-    assert cap.frame()["content_sha256"].to_list() == [
-        "3587cb776ce0e4e8237f215800b7dffba0f25865cb84550e87ea8bbac838c423"] * 2
+    assert (
+        cap.frame()["content_sha256"].to_list()
+        == ["3587cb776ce0e4e8237f215800b7dffba0f25865cb84550e87ea8bbac838c423"] * 2
+    )
 
 
 def test_truncated_warc_body_is_kept_and_flagged():
@@ -88,12 +100,17 @@ def test_har_without_content_flags_the_page_and_counts_non_pages():
     assert missing["content_sha256"] is None and "no content in the HAR entry" in missing["problem"]
     assert "5120 bytes" in missing["problem"]
     hop = pages["https://shop.example/go/9"]
-    assert hop["status"] == 302 and hop["redirect_to"] == "https://shop.example/item/2" and hop["problem"] is None
+    assert (
+        hop["status"] == 302
+        and hop["redirect_to"] == "https://shop.example/item/2"
+        and hop["problem"] is None
+    )
     assert hop["final_url"] == "https://shop.example/item/2" and hop["record_offset"] == 1
     edges = capture.link_edges(cap)
     assert edges.select("source_url", "target_url", "kind").rows() == [
         ("https://shop.example/go/9", "https://shop.example/item/2", "redirect"),
-        ("https://shop.example/item/2", "https://shop.example/item/1", "link")]  # #top fragment removed
+        ("https://shop.example/item/2", "https://shop.example/item/1", "link"),
+    ]  # #top fragment removed
 
 
 def test_har_record_hash_is_the_canonical_json_of_the_entry():
@@ -130,9 +147,11 @@ def test_saved_html_folder_takes_each_page_url_from_the_page():
         capture.read_capture(FAULTS)
     html = capture.read_html_folder(FAULTS)
     urls = {Path(p.capture_file).name: p.url for p in html.pages}
-    assert urls == {"broken-jsonld.html": "https://shop.example/item/broken-jsonld",  # canonical link
-                    "several-products.html": "https://shop.example/search?q=lamp",  # "saved from" comment
-                    "windows-1252.html": "https://shop.example/k"}
+    assert urls == {
+        "broken-jsonld.html": "https://shop.example/item/broken-jsonld",  # canonical link
+        "several-products.html": "https://shop.example/search?q=lamp",  # "saved from" comment
+        "windows-1252.html": "https://shop.example/k",
+    }
     extruct_pages = capture.read_html_folder(FIX)
     assert {p.url for p in extruct_pages.pages} >= {"file:///product.html", "file:///product-ref.html"}
 
@@ -149,7 +168,8 @@ def test_shipped_wacz_holds_the_same_responses_as_the_shipped_har():
     assert wacz.records_read == 2 * len(wacz.pages) and set(wacz.skipped["record_type"]) == {"request"}
     with zipfile.ZipFile(SHIPPED / "mock-marketplace.wacz") as zf:
         assert {"datapackage.json", "indexes/index.cdx", "pages/pages.jsonl", "archive/data.warc.gz"} <= set(
-            zf.namelist())
+            zf.namelist()
+        )
         assert all(i.compress_type == zipfile.ZIP_STORED for i in zf.infolist())
 
 
@@ -175,7 +195,9 @@ def test_sources_give_the_hash_of_every_capture_file(tmp_path):
     shutil.copy(FIX / "example.warc.gz", tmp_path / "a.warc.gz")
     table = capture.sources([tmp_path, SHIPPED / "mock-marketplace.har"])
     assert table["kind"].to_list() == ["warc.gz", "har"]
-    assert table["sha256"][0] == "5144459799b3bcb894d5143e0d8171c20c591a41733608e8392346e95e0bcf6b"  # fixture README
+    assert (
+        table["sha256"][0] == "5144459799b3bcb894d5143e0d8171c20c591a41733608e8392346e95e0bcf6b"
+    )  # fixture README
     assert table["bytes"][0] == 3816
     with pytest.raises(capture.CaptureError, match="no such file"):
         capture.sources(tmp_path / "none")
@@ -190,12 +212,28 @@ def test_capture_folder_dom_snapshots_are_read_as_utf8_whatever_their_meta_says(
     dom = '<html><head><meta charset="windows-1252"></head><body><a href="/caf\u00e9">Caf\u00e9</a></body></html>'
     (folder / "pages" / "0001.html").write_text(dom, encoding="utf-8")
     shutil.copy(FAULTS / "har-without-content.har", folder / "capture.har")
-    files = {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in ("pages/0001.html", "capture.har")}
-    (folder / "manifest.json").write_text(json.dumps({
-        "har": ["capture.har"], "files": files,
-        "pages": [{"url": "https://shop.example/p", "final_url": "https://shop.example/p", "html": "pages/0001.html"}]}))
+    files = {
+        rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest()
+        for rel in ("pages/0001.html", "capture.har")
+    }
+    (folder / "manifest.json").write_text(
+        json.dumps(
+            {
+                "har": ["capture.har"],
+                "files": files,
+                "pages": [
+                    {
+                        "url": "https://shop.example/p",
+                        "final_url": "https://shop.example/p",
+                        "html": "pages/0001.html",
+                    }
+                ],
+            }
+        )
+    )
     cap = capture.read_capture(folder)
     [page] = [p for p in cap.pages if p.record_type == "dom"]
     assert page.url == "https://shop.example/p" and "Caf\u00e9" in page.text()
-    assert ("https://shop.example/p", "https://shop.example/caf\u00e9", "link") in capture.link_edges(cap).select(
-        "source_url", "target_url", "kind").rows()
+    assert ("https://shop.example/p", "https://shop.example/caf\u00e9", "link") in capture.link_edges(
+        cap
+    ).select("source_url", "target_url", "kind").rows()

@@ -114,7 +114,11 @@ def test_an_unknown_dataset_lists_the_known_ones():
 
 
 def test_catalog_command_line_verifies_everything():
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.data.catalog", "verify"],
-                            capture_output=True, text=True, cwd=paths.PROJECT_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "dsa_explore.data.catalog", "verify"],
+        capture_output=True,
+        text=True,
+        cwd=paths.PROJECT_ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok      facts" in result.stdout

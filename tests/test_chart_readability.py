@@ -22,9 +22,15 @@ def _lines(subtitle):
 
 def test_hop_bars_state_their_symlog_scale():
     # Two seed groups, counts typed in by hand.
-    hops = pl.DataFrame({"seed_category": ["listing", "listing", "search", "search"],
-                         "hops": ["1", "not within 4", "1", "not within 4"], "hops_order": [1, 5, 1, 5],
-                         "seeds": [3, 400, 1, 250], "share": [0.0074, 0.9926, 0.004, 0.996]})
+    hops = pl.DataFrame(
+        {
+            "seed_category": ["listing", "listing", "search", "search"],
+            "hops": ["1", "not within 4", "1", "not within 4"],
+            "hops_order": [1, 5, 1, 5],
+            "seeds": [3, 400, 1, 250],
+            "share": [0.0074, 0.9926, 0.004, 0.996],
+        }
+    )
     spec = link_charts.hop_distribution_chart(hops).to_dict()
     y = spec["encoding"]["y"]
     if y.get("scale", {}).get("type") not in (None, "linear"):
@@ -33,9 +39,16 @@ def test_hop_bars_state_their_symlog_scale():
 
 
 def _weekly():
-    rows = [{"period": date(2025, 7, 7 + 7 * w), "platform": p, "sors": 7000 * (i + 1) * (w + 1),
-             "sors_per_day": 1000.0 * (i + 1) * (w + 1)}
-            for i, p in enumerate(["AliExpress", "Amazon Store", "Temu", "Zalando"]) for w in range(3)]
+    rows = [
+        {
+            "period": date(2025, 7, 7 + 7 * w),
+            "platform": p,
+            "sors": 7000 * (i + 1) * (w + 1),
+            "sors_per_day": 1000.0 * (i + 1) * (w + 1),
+        }
+        for i, p in enumerate(["AliExpress", "Amazon Store", "Temu", "Zalando"])
+        for w in range(3)
+    ]
     return pl.DataFrame(rows)
 
 
@@ -70,20 +83,31 @@ def test_languages_without_moderator_are_not_placed_on_the_numeric_scale():
     from dsa_explore.charts import resources as rc
 
     # AliExpress H2 2025: Dutch has users and no moderator; French is covered (values typed in for the test).
-    cov = pl.DataFrame({"platform": ["AliExpress", "AliExpress", "Amazon Store"], "period": ["H2 2025"] * 3,
-                        "language": ["nl", "fr", "nl"], "language_name": ["Dutch", "French", "Dutch"],
-                        "users": [9_000_000, 20_000_000, 5_000_000], "moderators": [0.0, 1.1, 30.0],
-                        "users_per_moderator": [None, 18_000_000.0, 166_667.0],
-                        "status": ["no moderator", "covered", "covered"],
-                        "label": ["no moderator", "18,000,000", "166,667"]})
+    cov = pl.DataFrame(
+        {
+            "platform": ["AliExpress", "AliExpress", "Amazon Store"],
+            "period": ["H2 2025"] * 3,
+            "language": ["nl", "fr", "nl"],
+            "language_name": ["Dutch", "French", "Dutch"],
+            "users": [9_000_000, 20_000_000, 5_000_000],
+            "moderators": [0.0, 1.1, 30.0],
+            "users_per_moderator": [None, 18_000_000.0, 166_667.0],
+            "status": ["no moderator", "covered", "covered"],
+            "label": ["no moderator", "18,000,000", "166,667"],
+        }
+    )
     spec = rc.language_gap_chart(cov, period="H2 2025").to_dict()
     scene = vlc.vegalite_to_scenegraph(spec)
     views = spec["hconcat"]
     numeric = [v for v in views if v["encoding"]["x"]["type"] == "quantitative"]
     # Every view on the numeric scale shows covered languages only: no made-up position for "no moderator".
-    assert numeric and all("datum.coverage === 'covered'" in json.dumps(v.get("transform", [])) for v in numeric)
-    assert all("edge" not in json.dumps(v["encoding"]) and v["encoding"]["x"]["field"] == "users_per_moderator"
-               for v in numeric)
+    assert numeric and all(
+        "datum.coverage === 'covered'" in json.dumps(v.get("transform", [])) for v in numeric
+    )
+    assert all(
+        "edge" not in json.dumps(v["encoding"]) and v["encoding"]["x"]["field"] == "users_per_moderator"
+        for v in numeric
+    )
     # The gap is drawn as text in a separate, labelled column (not on the numeric axis) ...
     [strip] = [v for v in views if v["encoding"]["x"]["type"] == "nominal"]
     assert strip["encoding"]["x"]["scale"]["domain"] == ["no moderator"]

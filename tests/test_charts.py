@@ -24,10 +24,17 @@ def test_theme_is_registered_once_and_uses_the_colour_blind_safe_palette():
 
 
 def test_dot_plot_encodes_the_named_columns_with_title_and_description():
-    frame = pl.DataFrame({"platform": ["AliExpress", "Temu"], "per_million": [5.4, 12.0],
-                          "period": ["H2 2025"] * 2})
-    spec = charts.dot_plot(frame, "per_million", "platform", color="period", title="Moderators",
-                           description="Dot plot of moderators per million users").to_dict()
+    frame = pl.DataFrame(
+        {"platform": ["AliExpress", "Temu"], "per_million": [5.4, 12.0], "period": ["H2 2025"] * 2}
+    )
+    spec = charts.dot_plot(
+        frame,
+        "per_million",
+        "platform",
+        color="period",
+        title="Moderators",
+        description="Dot plot of moderators per million users",
+    ).to_dict()
     enc = spec["encoding"]
     assert enc["x"]["field"] == "per_million" and enc["x"]["type"] == "quantitative"
     assert enc["y"]["field"] == "platform" and enc["y"]["type"] == "nominal"
@@ -52,8 +59,9 @@ def test_forest_plot_draws_interval_and_point():
 
 def test_heatmap_draws_missing_values_in_their_own_colour():
     frame = pl.DataFrame({"platform": ["A", "A"], "language": ["es", "mt"], "users": [1e6, None]})
-    spec = charts.heatmap(frame, "language", "platform", "users", title="t", description="d",
-                          log_color=True).to_dict()
+    spec = charts.heatmap(
+        frame, "language", "platform", "users", title="t", description="d", log_color=True
+    ).to_dict()
     missing, present = spec["layer"]
     assert missing["mark"]["color"] == theme.MISSING_COLOUR
     assert present["encoding"]["color"]["scale"]["type"] == "log"
@@ -63,13 +71,19 @@ def test_builders_refuse_missing_columns_and_oversized_frames():
     with pytest.raises(KeyError, match="nope"):
         charts.dot_plot(pl.DataFrame({"a": [1]}), "nope", "a", title="t", description="d")
     with pytest.raises(ValueError, match="aggregate"):
-        charts.bar_chart(pl.DataFrame({"a": range(6000), "b": range(6000)}), "a", "b", title="t",
-                         description="d")
+        charts.bar_chart(
+            pl.DataFrame({"a": range(6000), "b": range(6000)}), "a", "b", title="t", description="d"
+        )
 
 
 def test_penalty_chart_has_sliders_that_drive_the_amounts():
-    spec = exposure_chart(996347.0, "million RMB", title="Penalty ceilings", group="Alibaba Group",
-                          rules=penalties.penalty_rules()).to_dict()
+    spec = exposure_chart(
+        996347.0,
+        "million RMB",
+        title="Penalty ceilings",
+        group="Alibaba Group",
+        rules=penalties.penalty_rules(),
+    ).to_dict()
     params = {p["name"]: p for p in spec["params"]}
     assert params["turnover"]["bind"]["input"] == "range" and params["turnover"]["value"] == 996347.0
     assert params["days"]["bind"]["input"] == "range"
@@ -80,8 +94,9 @@ def test_penalty_chart_has_sliders_that_drive_the_amounts():
 
 
 def test_safe_renderer_escapes_markup_inside_chart_data():
-    frame = pl.DataFrame({"title": ["</script><script>alert(1)</script>", "<img src=x onerror=alert(2)>"],
-                          "n": [1, 2]})
+    frame = pl.DataFrame(
+        {"title": ["</script><script>alert(1)</script>", "<img src=x onerror=alert(2)>"], "n": [1, 2]}
+    )
     chart = charts.bar_chart(frame, "title", "n", title="t", description="d")
     html = render.chart_html(chart.to_dict())
     assert "</script><script>alert(1)" not in html

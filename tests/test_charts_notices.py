@@ -17,9 +17,11 @@ from dsa_explore.data import catalog
 @pytest.fixture(scope="module")
 def frames():
     data = notices.load()
-    return {"ratios": notices.ratios(data), "median": notices.median_time_by_category(data),
-            "rvd": notices.report_vs_database(data,
-                                              notices.sor_counts(catalog.load("sor_marketplaces_daily")))}
+    return {
+        "ratios": notices.ratios(data),
+        "median": notices.median_time_by_category(data),
+        "rvd": notices.report_vs_database(data, notices.sor_counts(catalog.load("sor_marketplaces_daily"))),
+    }
 
 
 def values(spec: dict) -> list[dict]:
@@ -34,13 +36,16 @@ def bound_params(spec: dict) -> list[dict]:
     return [p for p in params if "bind" in p]
 
 
-@pytest.mark.parametrize("name, build, field", [
-    ("median", charts.median_hours_chart, "median_hours"),
-    ("ratios", charts.reversals_chart, "share_reversed"),
-    ("ratios", charts.suspensions_chart, "suspensions_per_million_users"),
-    ("ratios", charts.automation_accuracy_chart, "automated_detection_share"),
-    ("rvd", charts.report_vs_database_chart, "count"),
-])
+@pytest.mark.parametrize(
+    "name, build, field",
+    [
+        ("median", charts.median_hours_chart, "median_hours"),
+        ("ratios", charts.reversals_chart, "share_reversed"),
+        ("ratios", charts.suspensions_chart, "suspensions_per_million_users"),
+        ("ratios", charts.automation_accuracy_chart, "automated_detection_share"),
+        ("rvd", charts.report_vs_database_chart, "count"),
+    ],
+)
 def test_chart_has_visible_marks_bound_inputs_and_sources(frames, name, build, field):
     spec = build(frames[name]).to_dict()
     rows = values(spec)
@@ -57,8 +62,13 @@ def test_median_chart_defaults_to_illegal_products_and_cites_the_file_line(frame
     pick = next(p for p in spec["params"] if p["name"] == "category_pick")
     assert pick["value"] == "Illegal or unsafe products"
     assert "Illegal or unsafe products" in pick["bind"]["options"]
-    ali = [r for r in values(spec) if r["platform"] == "AliExpress" and r["period"] == "H2 2025"
-           and r["category"] == "Illegal or unsafe products"]
+    ali = [
+        r
+        for r in values(spec)
+        if r["platform"] == "AliExpress"
+        and r["period"] == "H2 2025"
+        and r["category"] == "Illegal or unsafe products"
+    ]
     # aliexpress/2025-H2/4_notices.csv line 82: median 16 hours
     assert ali[0]["median_hours"] == 16 and ali[0]["source"].endswith("4_notices.csv line 82")
     assert any(t.get("field") == "source" for t in spec["encoding"]["tooltip"])

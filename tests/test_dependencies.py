@@ -54,7 +54,8 @@ def test_the_comparison_catches_a_disagreement(tmp_path, monkeypatch):
     root = tmp_path
     (root / "pyproject.toml").write_text((paths.PROJECT_ROOT / "pyproject.toml").read_text())
     (root / "environment.yml").write_text(
-        (paths.PROJECT_ROOT / "environment.yml").read_text().replace("polars==2.1.0", "polars==2.0.0"))
+        (paths.PROJECT_ROOT / "environment.yml").read_text().replace("polars==2.1.0", "polars==2.0.0")
+    )
     monkeypatch.setattr(paths, "PROJECT_ROOT", root)
     try:
         test_every_dependency_is_pinned_and_mirrored()

@@ -22,8 +22,13 @@ def test_cells_use_one_format():
 
 
 def test_frame_html_shows_every_row_formatted_and_escaped():
-    frame = pl.DataFrame({"platform": [f"<b>p{i}</b>" for i in range(15)], "users": [1.7678525e7] * 15,
-                          "share": [0.158368] * 15})
+    frame = pl.DataFrame(
+        {
+            "platform": [f"<b>p{i}</b>" for i in range(15)],
+            "users": [1.7678525e7] * 15,
+            "share": [0.158368] * 15,
+        }
+    )
     html = tables.frame_html(frame)
     assert html.count("<tr>") == 16  # header + all 15 rows
     assert "17,678,525" in html and "16%" in html and "1.7678525e7" not in html

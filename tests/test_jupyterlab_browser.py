@@ -37,8 +37,11 @@ from tests import labharness as H
 from tests.conftest import require_chromium
 
 #: Every notebook there is (``DSA_LAB_NOTEBOOKS=01-listing-samples,05-...`` narrows a run by hand).
-NOTEBOOKS = sorted(p for p in paths.notebooks_dir().glob("*.ipynb")
-                   if p.stem in os.environ.get("DSA_LAB_NOTEBOOKS", p.stem).split(","))
+NOTEBOOKS = sorted(
+    p
+    for p in paths.notebooks_dir().glob("*.ipynb")
+    if p.stem in os.environ.get("DSA_LAB_NOTEBOOKS", p.stem).split(",")
+)
 VEGA = "application/vnd.vega.v5+json"
 #: How much a save after Run All may change a notebook's size (bytes).
 SAVE_SLACK = 4096
@@ -67,9 +70,11 @@ CONTROLS_JS = """(i) => {
   return found;
 }"""
 
-WIDGET_SELECTOR = (".widget-slider .noUi-handle, .widget-slider input[type=range], .widget-dropdown select, "
-                   ".widget-checkbox input, .widget-text input, .widget-toggle-buttons button, "
-                   ".widget-radio-box input")
+WIDGET_SELECTOR = (
+    ".widget-slider .noUi-handle, .widget-slider input[type=range], .widget-dropdown select, "
+    ".widget-checkbox input, .widget-text input, .widget-toggle-buttons button, "
+    ".widget-radio-box input"
+)
 
 
 def _committed(nb_path: Path) -> dict:
@@ -100,7 +105,10 @@ def _wait_charts(page, n: int, timeout_ms: int = 30000) -> None:
     try:
         page.wait_for_function(
             "(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedVega5 "
-            "svg.marks').length >= n", arg=n, timeout=timeout_ms)
+            "svg.marks').length >= n",
+            arg=n,
+            timeout=timeout_ms,
+        )
     except Exception:  # noqa: BLE001 - the probe that follows reports what did not draw
         pass
     page.wait_for_timeout(300)
@@ -117,7 +125,9 @@ def _wait_idle(page, timeout_ms: int = 120000) -> None:
     page.wait_for_function(
         "() => { const ps = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell "
         ".jp-InputPrompt')].map(p => p.innerText.trim());"
-        " return ps.length && !ps.some(p => p.includes('*')) }", timeout=timeout_ms)
+        " return ps.length && !ps.some(p => p.includes('*')) }",
+        timeout=timeout_ms,
+    )
     page.wait_for_timeout(200)
 
 
@@ -128,7 +138,9 @@ def _command(page, label: str) -> None:
         if palette.is_visible():
             break
         page.keyboard.press("Escape")
-        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(
+            position={"x": 5, "y": 5}
+        )
         page.keyboard.press("Control+Shift+C")
         try:
             palette.wait_for(state="visible", timeout=3000)
@@ -141,15 +153,20 @@ def _command(page, label: str) -> None:
 
 
 def _run_all(page) -> None:
-    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           state="attached", timeout=60000)
+    page.wait_for_selector(
+        ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator[data-status='idle']",
+        state="attached",
+        timeout=60000,
+    )
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
     _command(page, "Run All Cells")
     page.wait_for_timeout(500)
     page.wait_for_function(
         "() => { const ps = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell "
         ".jp-InputPrompt')].map(p => p.innerText.trim());"
-        " return ps.length && ps.every(p => /^\\[\\d+\\]:$/.test(p)) }", timeout=150000)
+        " return ps.length && ps.every(p => /^\\[\\d+\\]:$/.test(p)) }",
+        timeout=150000,
+    )
     page.wait_for_timeout(300)
 
 
@@ -162,8 +179,12 @@ def _choose_next(page, element) -> None:
 
 
 def _operate_vega(page, cell, control) -> None:
-    bind = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(cell).locator(
-        ".vega-bind").nth(control["k"])
+    bind = (
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        .nth(cell)
+        .locator(".vega-bind")
+        .nth(control["k"])
+    )
     element = bind.locator("input, select").first
     element.scroll_into_view_if_needed(timeout=3000)
     if control["input"] == "select-one":
@@ -186,8 +207,12 @@ def _operate_vega(page, cell, control) -> None:
 
 
 def _operate_widget(page, cell, control) -> None:
-    element = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(cell).locator(
-        WIDGET_SELECTOR).nth(control["k"])
+    element = (
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell")
+        .nth(cell)
+        .locator(WIDGET_SELECTOR)
+        .nth(control["k"])
+    )
     kind = control["input"]
     element.scroll_into_view_if_needed(timeout=3000)
     element.focus()
@@ -218,7 +243,9 @@ def _drive_controls(page, state) -> list[str]:
         for control in page.evaluate(CONTROLS_JS, cell["index"]):
             before = page.evaluate(SNAPSHOT_JS, cell["index"])
             try:
-                (_operate_vega if control["kind"] == "vega" else _operate_widget)(page, cell["index"], control)
+                (_operate_vega if control["kind"] == "vega" else _operate_widget)(
+                    page, cell["index"], control
+                )
             except Exception as exc:  # noqa: BLE001 - reported as a finding, naming the control
                 problems.append(f"cell {cell['index']}: could not operate {control}: {exc}")
                 continue
@@ -230,16 +257,19 @@ def _drive_controls(page, state) -> list[str]:
                     changed = True
                     break
             if not changed:
-                problems.append(f"cell {cell['index']}: {control['kind']} control {control['label']!r} "
-                                f"({control['input']}, operated by keyboard) changed nothing displayed")
+                problems.append(
+                    f"cell {cell['index']}: {control['kind']} control {control['label']!r} "
+                    f"({control['input']}, operated by keyboard) changed nothing displayed"
+                )
     return problems
 
 
 def _save(page, server, name: str) -> dict:
     page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first.click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+s")
-    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')",
-                           timeout=30000)
+    page.wait_for_function(
+        "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=30000
+    )
     page.wait_for_timeout(300)
     return server.api("GET", f"contents/{name}?content=1")["content"]
 
@@ -343,8 +373,10 @@ def lab(tmp_path_factory):
         try:
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
             page.set_default_timeout(15000)
-            page.on("request", lambda r: results["_requests"].append(r.url) if not H.is_local(r.url, server.port)
-                    else None)
+            page.on(
+                "request",
+                lambda r: results["_requests"].append(r.url) if not H.is_local(r.url, server.port) else None,
+            )
             for nb_path in NOTEBOOKS:
                 try:
                     results[nb_path.name] = _scenario(page, server, nb_path)
@@ -355,20 +387,47 @@ def lab(tmp_path_factory):
         finally:
             browser.close()
         results["_root"] = server.root
-        results["_nbval"] = _nbval(server.root / "00-overview.ipynb") if (server.root / "00-overview.ipynb").exists() \
+        results["_nbval"] = (
+            _nbval(server.root / "00-overview.ipynb")
+            if (server.root / "00-overview.ipynb").exists()
             else None
+        )
     results["_timings"]["total"] = time.perf_counter() - started
-    print("\n[jupyterlab] timings (s):", json.dumps(
-        {k: {kk: round(vv, 1) for kk, vv in v["timings"].items()} for k, v in results.items()
-         if isinstance(v, dict) and "timings" in v} | {"total": round(results["_timings"]["total"], 1)}))
+    print(
+        "\n[jupyterlab] timings (s):",
+        json.dumps(
+            {
+                k: {kk: round(vv, 1) for kk, vv in v["timings"].items()}
+                for k, v in results.items()
+                if isinstance(v, dict) and "timings" in v
+            }
+            | {"total": round(results["_timings"]["total"], 1)}
+        ),
+    )
     return results
 
 
 def _nbval(path: Path) -> subprocess.CompletedProcess:
     sanitize = Path(__file__).with_name("nbval-sanitize.cfg")
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                           "--nbval-current-env", "--nbval-sanitize-with", str(sanitize), str(path)],
-                          capture_output=True, text=True, cwd=paths.notebooks_dir(), timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(sanitize),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=paths.notebooks_dir(),
+        timeout=300,
+    )
 
 
 def _findings(lab, nb_path: Path) -> dict:
@@ -389,11 +448,14 @@ def _chart_problems(state: list[dict], expected: dict[int, int], moment: str) ->
             problems.append(f"{moment}: cell {index} should draw {n} chart(s), drew {len(drawn)} ({text!r})")
         for chart in drawn:
             if chart["visible"] == 0 or chart["emptyMarks"]:
-                problems.append(f"{moment}: cell {index} ({cell['source'][:40]!r}) has a chart with no visible "
-                                f"mark in {chart['emptyMarks'] or 'any mark'} ({chart['marks']} marks, all of size 0)")
+                problems.append(
+                    f"{moment}: cell {index} ({cell['source'][:40]!r}) has a chart with no visible "
+                    f"mark in {chart['emptyMarks'] or 'any mark'} ({chart['marks']} marks, all of size 0)"
+                )
             if chart.get("overlaps"):
-                problems.append(f"{moment}: cell {index} has axis labels drawn over each other: "
-                                f"{chart['overlaps'][:3]}")
+                problems.append(
+                    f"{moment}: cell {index} has axis labels drawn over each other: {chart['overlaps'][:3]}"
+                )
     return problems
 
 
@@ -411,7 +473,9 @@ def test_charts_draw_on_opening_untrusted_without_a_kernel(lab, nb_path):
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_opening_does_not_mark_the_notebook_modified(lab, nb_path):
-    assert not _findings(lab, nb_path)["dirty_on_open"], f"{nb_path.name} is marked modified as soon as it opens"
+    assert not _findings(lab, nb_path)["dirty_on_open"], (
+        f"{nb_path.name} is marked modified as soon as it opens"
+    )
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
@@ -420,8 +484,11 @@ def test_after_run_all_every_chart_draws_and_every_explorer_is_live(lab, nb_path
     state = found["after_run"]
     problems = _chart_problems(state, found["expected"], "after Run All")
     problems += [f"cell {c['index']}: error output {e!r}" for c in state for e in c["errors"]]
-    problems += [f"cell {c['index']}: an explorer is shown as text (VBox(children=...)) after running"
-                 for c in state if c["widgetsAsText"]]
+    problems += [
+        f"cell {c['index']}: an explorer is shown as text (VBox(children=...)) after running"
+        for c in state
+        if c["widgetsAsText"]
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -444,9 +511,14 @@ def _comparable(nb: dict) -> list:
             continue
         outs = []
         for o in cell.get("outputs", []):
-            data = {k: _joined(v) for k, v in o.get("data", {}).items()
-                    if k not in ("image/png", "application/vnd.jupyter.widget-view+json")}
-            text = json.dumps([o.get("output_type"), o.get("name"), _joined(o.get("text")), data], sort_keys=True)
+            data = {
+                k: _joined(v)
+                for k, v in o.get("data", {}).items()
+                if k not in ("image/png", "application/vnd.jupyter.widget-view+json")
+            }
+            text = json.dumps(
+                [o.get("output_type"), o.get("name"), _joined(o.get("text")), data], sort_keys=True
+            )
             outs.append(re.sub(r"altair-viz-[0-9a-f]{32}", "altair-viz-ID", text))
         out.append(outs)
     return out
@@ -459,15 +531,19 @@ def test_saving_after_run_all_keeps_the_notebook_small_and_its_outputs(lab, nb_p
     grew = found["saved_size"] - nb_path.stat().st_size
     assert grew <= SAVE_SLACK, f"{nb_path.name}: saving after Run All grew it by {grew:+,} bytes"
     changed_by = found["saved_size_without_widget_state"] - _size_without_widget_state(nb_path)
-    assert abs(changed_by) <= SAVE_SLACK, (f"{nb_path.name}: saving after Run All changed its size by "
-                                           f"{changed_by:+,} bytes (stored widget state aside)")
+    assert abs(changed_by) <= SAVE_SLACK, (
+        f"{nb_path.name}: saving after Run All changed its size by "
+        f"{changed_by:+,} bytes (stored widget state aside)"
+    )
     saved = found["saved"]
     assert saved["metadata"].get("kernelspec") == committed["metadata"].get("kernelspec")
     pairs = list(zip(_comparable(saved), _comparable(committed), strict=True))
     changed = [i for i, (a, b) in enumerate(pairs) if a != b]
     first = next(((a, b) for a, b in pairs if a != b), None)
-    assert not changed, (f"{nb_path.name}: saved outputs differ from the committed ones in code cells {changed}; "
-                         f"first: saved {str(first[0])[:400]!r} vs committed {str(first[1])[:400]!r}")
+    assert not changed, (
+        f"{nb_path.name}: saved outputs differ from the committed ones in code cells {changed}; "
+        f"first: saved {str(first[0])[:400]!r} vs committed {str(first[1])[:400]!r}"
+    )
 
 
 def test_nbval_passes_on_a_notebook_saved_by_jupyterlab(lab):

@@ -52,8 +52,12 @@ graphs = st.lists(st.tuples(node, node), max_size=30)  # includes self-loops, du
 
 
 @settings(max_examples=300, deadline=None)
-@given(edge_list=graphs, seeds=st.lists(st.sampled_from(NODE_IDS + ["x_absent"]), max_size=10),
-       targets=st.lists(st.sampled_from(NODE_IDS + ["y_absent"]), max_size=4), max_hops=st.integers(0, 6))
+@given(
+    edge_list=graphs,
+    seeds=st.lists(st.sampled_from(NODE_IDS + ["x_absent"]), max_size=10),
+    targets=st.lists(st.sampled_from(NODE_IDS + ["y_absent"]), max_size=4),
+    max_hops=st.integers(0, 6),
+)
 def test_reachability_matches_brute_force_bfs(edge_list, seeds, targets, max_hops):
     edges = pl.DataFrame(edge_list or None, schema={"src": pl.String, "dst": pl.String}, orient="row")
     result = links.reachability(edges, seeds, targets, max_hops)
@@ -90,9 +94,13 @@ def test_seeds_that_are_targets_have_distance_zero_and_a_one_node_path(edge_list
 
 
 def test_hand_built_chain_with_cycle_and_self_loop():
-    edges = pl.DataFrame({"src": ["a", "b", "b", "c", "c", "d", "e"],
-                          "dst": ["b", "b", "c", "a", "d", "e", "a"],
-                          "other": [1, 2, 3, 4, 5, 6, 7]})
+    edges = pl.DataFrame(
+        {
+            "src": ["a", "b", "b", "c", "c", "d", "e"],
+            "dst": ["b", "b", "c", "a", "d", "e", "a"],
+            "other": [1, 2, 3, 4, 5, 6, 7],
+        }
+    )
     got = links.reachability(edges, ["a", "c", "e", "z"], ["e"], 4)
     assert got.rows() == [("a", 4, ["a", "b", "c", "d", "e"]), ("c", 2, ["c", "d", "e"]), ("e", 0, ["e"])]
     # max_hops cuts a's 4-hop route
@@ -112,22 +120,30 @@ def test_isolated_seed_that_is_a_target_and_empty_inputs():
 
 
 def test_lazyframe_and_categorical_ids_are_accepted():
-    edges = pl.DataFrame({"src": ["a", "b"], "dst": ["b",
-                                                     "c"]}).with_columns(pl.col("src").cast(pl.Categorical))
+    edges = pl.DataFrame({"src": ["a", "b"], "dst": ["b", "c"]}).with_columns(
+        pl.col("src").cast(pl.Categorical)
+    )
     assert links.reachability(edges.lazy(), ["a"], ["c"], 2).rows() == [("a", 2, ["a", "b", "c"])]
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"seeds": "a"}, TypeError, "not a single string"),
-    ({"seeds": ["a", 3]}, TypeError, r"seeds\[1\] is 3"),
-    ({"targets": [None]}, TypeError, r"targets\[0\] is None"),
-    ({"max_hops": -1}, ValueError, "max_hops must be >= 0"),
-    ({"max_hops": 2.5}, TypeError, "non-negative integer"),
-    ({"max_hops": True}, TypeError, "non-negative integer"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"seeds": "a"}, TypeError, "not a single string"),
+        ({"seeds": ["a", 3]}, TypeError, r"seeds\[1\] is 3"),
+        ({"targets": [None]}, TypeError, r"targets\[0\] is None"),
+        ({"max_hops": -1}, ValueError, "max_hops must be >= 0"),
+        ({"max_hops": 2.5}, TypeError, "non-negative integer"),
+        ({"max_hops": True}, TypeError, "non-negative integer"),
+    ],
+)
 def test_bad_arguments_give_clear_errors(kwargs, error, match):
-    args = {"edges": pl.DataFrame({"src": ["a"], "dst": ["b"]}), "seeds": ["a"], "targets": ["b"],
-            "max_hops": 1}
+    args = {
+        "edges": pl.DataFrame({"src": ["a"], "dst": ["b"]}),
+        "seeds": ["a"],
+        "targets": ["b"],
+        "max_hops": 1,
+    }
     args.update(kwargs)
     with pytest.raises(error, match=match):
         links.reachability(**args)
@@ -146,17 +162,28 @@ def test_malformed_edge_tables_give_clear_errors():
 # validation
 # ---------------------------------------------------------------------------------------------
 
-NODES = pl.DataFrame({
-    "node_id": ["L1", "L2", "S1", "D1", "L1", None, "X1"],
-    "node_type": ["listing", "listing", "seller", "external_domain", "listing", "listing", "warehouse"],
-})
-EDGES = pl.DataFrame({
-    "src": ["L1", "L1", "L2", "S1", "L1", "L9", "L2", None],
-    "dst": ["L2", "S1", "D1", "L1", "D1", "L1", "L7", "L1"],
-    "edge_type": ["recommended_with", "sold_by", "links_to", "sold_by", "teleports_to", "links_to",
-                  "links_to",
-                  "links_to"],
-})
+NODES = pl.DataFrame(
+    {
+        "node_id": ["L1", "L2", "S1", "D1", "L1", None, "X1"],
+        "node_type": ["listing", "listing", "seller", "external_domain", "listing", "listing", "warehouse"],
+    }
+)
+EDGES = pl.DataFrame(
+    {
+        "src": ["L1", "L1", "L2", "S1", "L1", "L9", "L2", None],
+        "dst": ["L2", "S1", "D1", "L1", "D1", "L1", "L7", "L1"],
+        "edge_type": [
+            "recommended_with",
+            "sold_by",
+            "links_to",
+            "sold_by",
+            "teleports_to",
+            "links_to",
+            "links_to",
+            "links_to",
+        ],
+    }
+)
 
 
 def test_validator_reports_every_rejected_row_with_its_reason():
@@ -164,13 +191,19 @@ def test_validator_reports_every_rejected_row_with_its_reason():
     assert rep.rejected_nodes.select("row", "reason").rows() == [
         (5, "duplicate node_id (an earlier row has the same id)"),
         (6, "missing node_id"),
-        (7, "unknown node_type 'warehouse' (expected one of listing, seller, affiliate, external_domain, "
-            "search_suggestion, image_hash)"),
+        (
+            7,
+            "unknown node_type 'warehouse' (expected one of listing, seller, affiliate, external_domain, "
+            "search_suggestion, image_hash)",
+        ),
     ]
     assert rep.rejected_edges.select("row", "reason").rows() == [
         (4, "edge_type 'sold_by' cannot join a seller to a listing"),
-        (5, "unknown edge_type 'teleports_to' (expected one of links_to, redirects_to, affiliate_promotes, "
-            "recommended_with, suggested_for, shares_image, sold_by)"),
+        (
+            5,
+            "unknown edge_type 'teleports_to' (expected one of links_to, redirects_to, affiliate_promotes, "
+            "recommended_with, suggested_for, shares_image, sold_by)",
+        ),
         (6, "src 'L9' is not a known node"),
         (7, "dst 'L7' is not a known node"),
         (8, "missing src"),
@@ -208,8 +241,9 @@ def test_read_graph_csv_names_the_file_and_row(tmp_path):
     from dsa_explore.core import paths
 
     fixtures = paths.PROJECT_ROOT / "tests" / "fixtures" / "links"
-    rep = link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv",
-                                    strict=False)
+    rep = link_files.read_graph_csv(
+        fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv", strict=False
+    )
     assert rep.summary().rows() == [("nodes", 4, 3, 1), ("edges", 5, 2, 3)]
     with pytest.raises(links.GraphError, match=r"edges-malformed\.csv: 3 of 5 row\(s\) rejected"):
         link_files.read_graph_csv(fixtures / "nodes-malformed.csv", fixtures / "edges-malformed.csv")
@@ -252,8 +286,11 @@ def test_bad_rank_two_node_case_solved_by_hand():
 
 
 @settings(max_examples=60, deadline=None)
-@given(edge_list=st.lists(st.tuples(node, node), min_size=1, max_size=30),
-       bad=st.lists(node, min_size=1, max_size=3), alpha=st.sampled_from([0.5, 0.85, 0.95]))
+@given(
+    edge_list=st.lists(st.tuples(node, node), min_size=1, max_size=30),
+    bad=st.lists(node, min_size=1, max_size=3),
+    alpha=st.sampled_from([0.5, 0.85, 0.95]),
+)
 def test_bad_rank_matches_direct_linear_solve(edge_list, bad, alpha):
     edges = pl.DataFrame(edge_list, schema={"src": pl.String, "dst": pl.String}, orient="row")
     got = links.bad_rank(edges, bad, alpha=alpha, tol=1e-13, max_iter=2000)
@@ -276,10 +313,13 @@ def test_bad_rank_argument_errors_and_non_convergence():
 
 
 def test_top_leading_nodes_ranks_the_node_that_points_at_many_bad_nodes_first():
-    nodes = pl.DataFrame({"node_id": ["hub", "x", "b1", "b2", "b3", "y"],
-                          "node_type": ["external_domain", "listing", "listing", "listing", "listing",
-                                        "listing"],
-                          "bad_kind": [None, None, "adult", "adult", "counterfeit", None]})
+    nodes = pl.DataFrame(
+        {
+            "node_id": ["hub", "x", "b1", "b2", "b3", "y"],
+            "node_type": ["external_domain", "listing", "listing", "listing", "listing", "listing"],
+            "bad_kind": [None, None, "adult", "adult", "counterfeit", None],
+        }
+    )
     edges = pl.DataFrame({"src": ["hub", "hub", "hub", "x", "y"], "dst": ["b1", "b2", "b3", "b1", "x"]})
     top = links.top_leading_nodes(nodes, edges, n=3)
     assert top["node_id"].to_list() == ["hub", "x", "y"]
@@ -291,13 +331,16 @@ def test_top_leading_nodes_ranks_the_node_that_points_at_many_bad_nodes_first():
 # seed tables, rates, hop distribution, recall
 # ---------------------------------------------------------------------------------------------
 
-SEED_TABLE = pl.DataFrame({
-    "seed": ["a", "b", "c", "d", "e"],
-    "seed_category": ["child_targeted"] * 4 + ["legitimate"],
-    "distance": [1, 2, None, 4, 3],
-    "path": [["a", "t"], ["b", "m", "t"], None, ["d", "1", "2", "3", "t"], ["e", "1", "2", "t"]],
-    "target_kind": ["adult", "prohibited", None, "adult", "counterfeit"],
-}, schema_overrides={"distance": pl.Int64})
+SEED_TABLE = pl.DataFrame(
+    {
+        "seed": ["a", "b", "c", "d", "e"],
+        "seed_category": ["child_targeted"] * 4 + ["legitimate"],
+        "distance": [1, 2, None, 4, 3],
+        "path": [["a", "t"], ["b", "m", "t"], None, ["d", "1", "2", "3", "t"], ["e", "1", "2", "t"]],
+        "target_kind": ["adult", "prohibited", None, "adult", "counterfeit"],
+    },
+    schema_overrides={"distance": pl.Int64},
+)
 
 
 def test_reachability_rate_counts_and_wilson_interval_match_statsmodels():
@@ -317,31 +360,52 @@ def test_reachability_rate_counts_and_wilson_interval_match_statsmodels():
 def test_hop_distribution_counts_every_seed_once():
     hops = links.hop_distribution(SEED_TABLE, max_hops=4)
     assert hops.select("seed_category", "hops", "seeds").rows() == [
-        ("child_targeted", "1", 1), ("child_targeted", "2", 1), ("child_targeted", "4", 1),
-        ("child_targeted", "not within 4", 1), ("legitimate", "3", 1)]
+        ("child_targeted", "1", 1),
+        ("child_targeted", "2", 1),
+        ("child_targeted", "4", 1),
+        ("child_targeted", "not within 4", 1),
+        ("legitimate", "3", 1),
+    ]
     assert hops.filter(pl.col("seed_category") == "child_targeted")["share"].to_list() == [0.25] * 4
 
 
 def test_seed_reach_uses_each_categorys_own_targets():
-    nodes = pl.DataFrame({"node_id": ["c", "l", "adult", "fake"],
-                          "node_type": ["listing"] * 4,
-                          "seed_category": ["child_targeted", "legitimate", None, None],
-                          "bad_kind": [None, None, "adult", "counterfeit"]})
+    nodes = pl.DataFrame(
+        {
+            "node_id": ["c", "l", "adult", "fake"],
+            "node_type": ["listing"] * 4,
+            "seed_category": ["child_targeted", "legitimate", None, None],
+            "bad_kind": [None, None, "adult", "counterfeit"],
+        }
+    )
     edges = pl.DataFrame({"src": ["c", "l", "c"], "dst": ["fake", "adult", "l"]})
     got = links.seed_reach(nodes, edges, max_hops=3)
     # c reaches adult via l in 2 (fake does not count for child seeds); l's only target kind is counterfeit
     assert got.select("seed", "seed_category", "distance", "target_kind").rows() == [
-        ("c", "child_targeted", 2, "adult"), ("l", "legitimate", None, None)]
+        ("c", "child_targeted", 2, "adult"),
+        ("l", "legitimate", None, None),
+    ]
 
 
 def test_planted_recall_marks_wrong_length_as_not_found():
-    nodes = pl.DataFrame({"node_id": ["c1", "c2", "m", "bad"], "node_type": ["listing"] * 4,
-                          "seed_category": ["child_targeted", "child_targeted", None, None],
-                          "bad_kind": [None, None, None, "adult"]})
+    nodes = pl.DataFrame(
+        {
+            "node_id": ["c1", "c2", "m", "bad"],
+            "node_type": ["listing"] * 4,
+            "seed_category": ["child_targeted", "child_targeted", None, None],
+            "bad_kind": [None, None, None, "adult"],
+        }
+    )
     edges = pl.DataFrame({"src": ["c1", "m", "c2"], "dst": ["m", "bad", "bad"]})
-    chains = pl.DataFrame({"chain_id": ["x1", "x2"], "platform": ["P", "P"],
-                           "scenario": ["child_to_adult"] * 2,
-                           "seed": ["c1", "c2"], "hops": [2, 3]})
+    chains = pl.DataFrame(
+        {
+            "chain_id": ["x1", "x2"],
+            "platform": ["P", "P"],
+            "scenario": ["child_to_adult"] * 2,
+            "seed": ["c1", "c2"],
+            "hops": [2, 3],
+        }
+    )
     rec = links.planted_recall(chains, nodes, edges)
     assert rec.select("chain_id", "found_distance", "found").rows() == [("x1", 2, True), ("x2", 1, False)]
     by = links.recall_by_hops(rec)
@@ -356,14 +420,21 @@ def test_explore_seeds_callback_filters_by_category_and_k():
 
 def test_explore_seeds_shows_the_longer_chains_when_k_grows():
     """Issue 18: with the first 20 rows by distance, k = 2, 3 and 4 looked the same."""
-    table = pl.DataFrame({"seed": [f"s{i:02d}" for i in range(30)] + ["long3", "long4"],
-                          "seed_category": ["child_targeted"] * 32,
-                          "distance": [1] * 30 + [3, 4], "target_kind": ["adult"] * 32,
-                          "path": [["x", "t"]] * 30 + [["long3", "a", "b", "t"], ["long4", "a", "b", "c", "t"]]})
+    table = pl.DataFrame(
+        {
+            "seed": [f"s{i:02d}" for i in range(30)] + ["long3", "long4"],
+            "seed_category": ["child_targeted"] * 32,
+            "distance": [1] * 30 + [3, 4],
+            "target_kind": ["adult"] * 32,
+            "path": [["x", "t"]] * 30 + [["long3", "a", "b", "t"], ["long4", "a", "b", "c", "t"]],
+        }
+    )
     by_k = {k: links.explore_seeds(table, "child_targeted", k, limit=20) for k in (2, 3, 4)}
     assert set(by_k[2]["distance"]) == {1}
     assert 3 in set(by_k[3]["distance"]) and 4 in set(by_k[4]["distance"])
-    assert by_k[4].filter(pl.col("distance") == 1)["reaching_at_distance"].to_list()[0] == 30  # 30 typed above
+    assert (
+        by_k[4].filter(pl.col("distance") == 1)["reaching_at_distance"].to_list()[0] == 30
+    )  # 30 typed above
     assert by_k[4].height <= 20
 
 
@@ -371,8 +442,11 @@ def test_tables_from_the_synthetic_graph_say_synthetic_on_every_row():
     # Issue 18 item 8: notebook 04's rate and chain tables showed real platform names with no marker.
     nodes, edges, _ = links.load_graph("AliExpress")
     seeds = links.seed_reach(nodes, edges, max_hops=4)
-    for table in (links.reachability_rate(seeds), links.chain_table(seeds, nodes),
-                  links.reachability_rate(seeds, ks=[4], by=None)):
+    for table in (
+        links.reachability_rate(seeds),
+        links.chain_table(seeds, nodes),
+        links.reachability_rate(seeds, ks=[4], by=None),
+    ):
         assert table.columns[0] == "data"
         assert set(table["data"].to_list()) == {"SYNTHETIC"}
     # The rates are those of the unmarked table: the marker adds a column, not rows.

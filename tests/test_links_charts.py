@@ -35,8 +35,9 @@ def _all_charts(ali):
         "by_k": link_charts.reachability_by_k_chart(links.reachability_rate(seeds)),
         "slider": link_charts.reachability_slider(links.reachability_rate(seeds)),
         "hops": link_charts.hop_distribution_chart(links.hop_distribution(seeds)),
-        "chains": link_charts.chain_diagram(links.chains_with_edge_types(links.example_chains(seeds, nodes),
-                                                                         edges)),
+        "chains": link_charts.chain_diagram(
+            links.chains_with_edge_types(links.example_chains(seeds, nodes), edges)
+        ),
         "top": link_charts.top_nodes_chart(links.top_leading_nodes(nodes, edges)),
         "recall": link_charts.recall_chart(links.recall_by_hops(links.planted_recall(chains, nodes, edges))),
     }
@@ -68,11 +69,20 @@ def test_slider_is_a_bound_range_param_filtering_k(ali):
 
 def test_chain_diagram_draws_one_row_per_chain_from_seed_to_bad_target(ali):
     nodes, edges, chains, seeds = ali
-    ex = links.chains_with_edge_types(links.example_chains(seeds, nodes, per_hops=1, seeds=chains["seed"]),
-                                      edges)
+    ex = links.chains_with_edge_types(
+        links.example_chains(seeds, nodes, per_hops=1, seeds=chains["seed"]), edges
+    )
     # one chain per seed group and length 1-4, each from a planted seed
-    assert sorted(ex.group_by("chain").agg(pl.col("step").max())["step"].to_list()) == [1, 1, 2, 2, 3, 3, 4,
-                                                                                        4]
+    assert sorted(ex.group_by("chain").agg(pl.col("step").max())["step"].to_list()) == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
     assert set(ex.filter(pl.col("step") == 0)["node_id"]) <= set(chains["seed"])
     last = ex.sort("step").group_by("chain").last()
     assert last["bad_kind"].null_count() == 0
@@ -104,7 +114,9 @@ def test_briefing_sections_differ_between_platforms():
     z = links_section.section("zalando")  # slug accepted
     assert a.fact("child_r4").text != z.fact("child_r4").text
     expected = links.reachability_rate(links.seed_reach(*links.load_graph("Zalando")[:2]))
-    row = expected.filter((pl.col("seed_category") == "child_targeted") & (pl.col("k") == 4)).row(0, named=True)
+    row = expected.filter((pl.col("seed_category") == "child_targeted") & (pl.col("k") == 4)).row(
+        0, named=True
+    )
     assert z.fact("child_r4").value == row["rate"]
 
 

@@ -35,13 +35,22 @@ def test_good_sample_validates_and_keeps_every_row():
     assert s.filter(pl.col("listing_id") == "L5")["weight"][0] is None  # search_top_k: no probability
 
 
-@pytest.mark.parametrize("file,line,column,value,problem", [
-    ("bad-selection-mechanism.csv", 3, "selection_mechanism", "random_sample", "unknown selection mechanism"),
-    ("bad-inclusion-prob.csv", 5, "inclusion_prob", "1.5", "inclusion probability outside (0, 1]"),
-    ("bad-label.csv", 4, "label_formal_noncompliant", "2", "label outside its allowed values"),
-    ("bad-duplicate-id.csv", 7, "listing_id", "L2", "duplicate listing id (first on line 3)"),
-    ("bad-stratum.csv", 4, "stratum", "AE|toys|premium", "stratum missing from the frame"),
-])
+@pytest.mark.parametrize(
+    "file,line,column,value,problem",
+    [
+        (
+            "bad-selection-mechanism.csv",
+            3,
+            "selection_mechanism",
+            "random_sample",
+            "unknown selection mechanism",
+        ),
+        ("bad-inclusion-prob.csv", 5, "inclusion_prob", "1.5", "inclusion probability outside (0, 1]"),
+        ("bad-label.csv", 4, "label_formal_noncompliant", "2", "label outside its allowed values"),
+        ("bad-duplicate-id.csv", 7, "listing_id", "L2", "duplicate listing id (first on line 3)"),
+        ("bad-stratum.csv", 4, "stratum", "AE|toys|premium", "stratum missing from the frame"),
+    ],
+)
 def test_each_fault_is_reported_with_line_and_value(file, line, column, value, problem):
     report = L.validate_sample(FIX / file, FRAME)
     assert report.problems.height == 1, report.problems
@@ -67,8 +76,12 @@ def test_several_faults_are_all_reported(tmp_path):
     bad.write_text("\n".join(text) + "\n")
     report = L.validate_sample(bad, FRAME)
     got = {(r["line"], r["column"], r["value"]) for r in report.problems.iter_rows(named=True)}
-    assert got == {(2, "selection_mechanism", "random"), (2, "inclusion_prob", "0"),
-                   (3, "seller_country", "China"), (4, "price", "twelve")}
+    assert got == {
+        (2, "selection_mechanism", "random"),
+        (2, "inclusion_prob", "0"),
+        (3, "seller_country", "China"),
+        (4, "price", "twelve"),
+    }
     assert report.rows_with_problems == 3 and report.rows_valid == 3
 
 
@@ -76,20 +89,25 @@ def test_missing_required_column_and_extra_columns(tmp_path):
     df = pl.read_csv(FIX / "sample-good.csv", infer_schema=False)
     df.drop("stratum").write_csv(tmp_path / "no-stratum.csv")
     report = L.validate_sample(tmp_path / "no-stratum.csv", FRAME)
-    assert ("stratum", "required column is missing") in {(r["column"], r["problem"])
-                                                        for r in report.problems.iter_rows(named=True)}
+    assert ("stratum", "required column is missing") in {
+        (r["column"], r["problem"]) for r in report.problems.iter_rows(named=True)
+    }
     df.with_columns(pl.lit("abc").alias("image_hash")).write_csv(tmp_path / "extra.csv")
     report = L.validate_sample(tmp_path / "extra.csv", FRAME)
     assert report.ok and report.extra_columns == ["image_hash"] and "image_hash" in report.sample.columns
 
 
 def test_frame_problems(tmp_path):
-    (tmp_path / "frame.csv").write_text("stratum,platform,frame_size,description\n"
-                                        "AE|toys|unbranded,AliExpress,1,x\nAE|toys|branded,AliExpress,-3,x\n"
-                                        "TM|toys|unbranded,Temu,8000,x\nTM|toys|unbranded,Temu,8000,x\n")
+    (tmp_path / "frame.csv").write_text(
+        "stratum,platform,frame_size,description\n"
+        "AE|toys|unbranded,AliExpress,1,x\nAE|toys|branded,AliExpress,-3,x\n"
+        "TM|toys|unbranded,Temu,8000,x\nTM|toys|unbranded,Temu,8000,x\n"
+    )
     report = L.validate_sample(FIX / "sample-good.csv", tmp_path / "frame.csv")
-    got = {(r["line"], r["column"],
-            r["problem"].split(" has ")[0]) for r in report.problems.iter_rows(named=True)}
+    got = {
+        (r["line"], r["column"], r["problem"].split(" has ")[0])
+        for r in report.problems.iter_rows(named=True)
+    }
     assert (3, "frame_size", "frame size must be positive") in got
     assert (5, "stratum", "stratum listed more than once") in got
     assert (None, "frame_size", "stratum 'AE|toys|unbranded'") in got  # 2 sampled > frame size 1
@@ -112,8 +130,13 @@ def test_templates_match_the_format(tmp_path):
 
 def test_data_dictionary_documents_every_column_and_value():
     doc = (Path(__file__).parents[1] / "docs" / "listing-sample-format.md").read_text()
-    for name in [*L.LISTING_SCHEMA, *L.FRAME_SCHEMA, *L.SELECTION_MECHANISMS, *L.CATEGORIES,
-                 *L.LABEL_SOURCES]:
+    for name in [
+        *L.LISTING_SCHEMA,
+        *L.FRAME_SCHEMA,
+        *L.SELECTION_MECHANISMS,
+        *L.CATEGORIES,
+        *L.LABEL_SOURCES,
+    ]:
         assert f"`{name}`" in doc, name
 
 
@@ -123,12 +146,20 @@ def _toy_sample():
     for platform, stratum, n, w in [("P", "P|a", 30, 10.0), ("P", "P|b", 20, 50.0), ("Q", "Q|a", 25, 4.0)]:
         y = (rng.uniform(size=n) < 0.4).astype(int)
         for i in range(n):
-            rows.append({"listing_id": f"{stratum}-{i}", "platform": platform,
-                         "seller_id": f"{stratum}-s{i % 7}",
-                         "category": "toys", "stratum": stratum, "selection_mechanism": "random_in_stratum",
-                         "weight": w, "views": int(rng.integers(1, 500)),
-                         "label_formal_noncompliant": int(y[i]),
-                         "label_source": "desk"})
+            rows.append(
+                {
+                    "listing_id": f"{stratum}-{i}",
+                    "platform": platform,
+                    "seller_id": f"{stratum}-s{i % 7}",
+                    "category": "toys",
+                    "stratum": stratum,
+                    "selection_mechanism": "random_in_stratum",
+                    "weight": w,
+                    "views": int(rng.integers(1, 500)),
+                    "label_formal_noncompliant": int(y[i]),
+                    "label_source": "desk",
+                }
+            )
     return pl.DataFrame(rows)
 
 
@@ -150,20 +181,27 @@ def test_prevalence_tables_against_independent_formulas():
         assert e["estimate"] == pytest.approx(np.sum(w * v * y) / np.sum(w * v), abs=1e-12)
         assert r["low"] <= r["estimate"] <= r["high"]
     seller = listing_estimates.prevalence_table(s, "label_formal_noncompliant", estimand="seller")
-    g = s.filter(pl.col("platform") == "Q").group_by("seller_id").agg(pl.col("label_formal_noncompliant").max())
+    g = (
+        s.filter(pl.col("platform") == "Q")
+        .group_by("seller_id")
+        .agg(pl.col("label_formal_noncompliant").max())
+    )
     q = seller.filter(pl.col("platform") == "Q").row(0, named=True)
     assert (q["k"], q["n"]) == (int(g["label_formal_noncompliant"].sum()), g.height)
 
 
 def test_purposive_rows_are_not_used_for_design_based_estimates():
     s = _toy_sample()
-    extra = s.head(5).with_columns(pl.format("x{}", "listing_id").alias("listing_id"),
-                                   pl.lit("purposive").alias("selection_mechanism"),
-                                   pl.lit(None, pl.Float64).alias("weight"),
-                                   pl.lit(1, pl.Int64).alias("label_formal_noncompliant"))
+    extra = s.head(5).with_columns(
+        pl.format("x{}", "listing_id").alias("listing_id"),
+        pl.lit("purposive").alias("selection_mechanism"),
+        pl.lit(None, pl.Float64).alias("weight"),
+        pl.lit(1, pl.Int64).alias("label_formal_noncompliant"),
+    )
     both = pl.concat([s, extra])
     assert listing_estimates.prevalence_table(both, "label_formal_noncompliant").equals(
-        listing_estimates.prevalence_table(s, "label_formal_noncompliant"))
+        listing_estimates.prevalence_table(s, "label_formal_noncompliant")
+    )
 
 
 def test_shipped_synthetic_sample_is_valid_and_synthetic():
@@ -183,19 +221,26 @@ def test_shipped_synthetic_sample_is_valid_and_synthetic():
 def test_published_test_purchases_dataset():
     pub = listing_estimates.published_test_purchases()
     assert pub.filter((pl.col("study") == "TIE toy test 2024") & (pl.col("platform") == "AliExpress")).select(
-        "n", "positives").row(0) == (14, 10)
+        "n", "positives"
+    ).row(0) == (14, 10)
     assert pub["source_url"].str.starts_with("http").all()
     assert set(pub["selection_mechanism"]) <= set(L.SELECTION_MECHANISMS)
     assert (pub["positives"] <= pub["n"]).all()
-    tie = pub.filter((pl.col("study") == "TIE toy test 2024") & (pl.col("platform") == "AliExpress")).row(0, named=True)
+    tie = pub.filter((pl.col("study") == "TIE toy test 2024") & (pl.col("platform") == "AliExpress")).row(
+        0, named=True
+    )
     assert (tie["low"], tie["high"]) == (pytest.approx(0.454, abs=5e-4), pytest.approx(0.883, abs=5e-4))
 
 
 def test_interval_methods_table_against_statsmodels():
     table = pl.DataFrame({"n": [14, 25, 19], "positives": [10, 0, 19]})
     out = listing_estimates.interval_methods_table(table)
-    names = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys",
-             "agresti_coull": "agresti_coull"}
+    names = {
+        "wilson": "wilson",
+        "clopper_pearson": "beta",
+        "jeffreys": "jeffreys",
+        "agresti_coull": "agresti_coull",
+    }
     for i, (n, k) in enumerate(zip(table["n"], table["positives"], strict=True)):
         for ours, theirs in names.items():
             lo, hi = proportion_confint(k, n, method=theirs)
@@ -237,14 +282,18 @@ def test_published_register_additions_and_corrections():
     icrt = "ICRT consumer groups Temu/SHEIN test 2025"
     group = "products (toys; chargers; jewellery; cosmetics; others)"
     overall = get(icrt, platform="several", product_group=group)
-    assert overall.select("n", "positives").row(0) == (162, 110)          # Stiftung Warentest: 110 of 162
-    assert set(get(icrt)["selection_mechanism"]) == {"search_top_k"}       # random among bestsellers
-    per = {r["platform"]: (r["n"], r["positives"], r["counts_reconstructed"]) for r in
-           get(icrt, product_group=group).filter(pl.col("platform") != "several").iter_rows(named=True)}
-    assert per == {"Temu": (81, 53, True), "SHEIN": (81, 59, True)}       # 65% / 73% of 81, reconstructed
-    toys = {r["outcome_type"]: (r["n"], r["positives"])
-            for r in get(icrt, product_group="toys").iter_rows(named=True)}
-    assert toys == {"unsafe": (54, 30), "non_compliant": (54, 53)}        # two outcome rows
+    assert overall.select("n", "positives").row(0) == (162, 110)  # Stiftung Warentest: 110 of 162
+    assert set(get(icrt)["selection_mechanism"]) == {"search_top_k"}  # random among bestsellers
+    per = {
+        r["platform"]: (r["n"], r["positives"], r["counts_reconstructed"])
+        for r in get(icrt, product_group=group).filter(pl.col("platform") != "several").iter_rows(named=True)
+    }
+    assert per == {"Temu": (81, 53, True), "SHEIN": (81, 59, True)}  # 65% / 73% of 81, reconstructed
+    toys = {
+        r["outcome_type"]: (r["n"], r["positives"])
+        for r in get(icrt, product_group="toys").iter_rows(named=True)
+    }
+    assert toys == {"unsafe": (54, 30), "non_compliant": (54, 53)}  # two outcome rows
     assert get(icrt, product_group="necklaces").select("n", "positives").row(0) == (54, 5)
     # shares-only rows: no invented counts, the share kept, estimate = share, no interval
     kemi24 = get("Kemikalieinspektionen e-commerce control 2024")
@@ -263,11 +312,13 @@ def test_published_register_additions_and_corrections():
 
 def test_published_validator_names_line_and_value():
     t = catalog.load("published_test_purchases")
-    bad = t.with_columns(pl.when(pl.int_range(pl.len()) == 3).then(None).otherwise(pl.col("positives"))
-                         .alias("positives"))
+    bad = t.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(None).otherwise(pl.col("positives")).alias("positives")
+    )
     with pytest.raises(ValueError, match=r"line 5 .*expected both or neither"):
         L.validate_published(bad)
-    bad = t.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(1.5)).otherwise(pl.col("share"))
-                         .alias("share"))
+    bad = t.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.lit(1.5)).otherwise(pl.col("share")).alias("share")
+    )
     with pytest.raises(ValueError, match=r"line 2 .*share=1.5"):
         L.validate_published(bad)

@@ -29,6 +29,7 @@ def _move_half_width_slider(page, report):
 
     def read():
         return sorted(texts.evaluate_all("els => els.map(e => e.textContent)"))
+
     report.extra["before"] = read()
     slider = planner.locator(".vega-bindings input[type='range']").first
     slider.evaluate("(el) => { el.value = '0.1'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
@@ -41,16 +42,20 @@ def test_planner_and_briefing_forest_render_offline_and_the_slider_works(tmp_pat
     require_chromium()
     theme.enable()
     sample, _ = listings.load_synthetic()
-    charts = [lc.sample_size_planner(FRAME, title="Planner", description="planner", synthetic=False),
-              listings_section.briefing_forest(sample, listing_estimates.published_test_purchases(),
-                                               "AliExpress")]
+    charts = [
+        lc.sample_size_planner(FRAME, title="Planner", description="planner", synthetic=False),
+        listings_section.briefing_forest(sample, listing_estimates.published_test_purchases(), "AliExpress"),
+    ]
     page = browsercheck.chart_page(charts, tmp_path / "listings.html")
     report = browsercheck.inspect(page, interact=_move_half_width_slider)
     assert report.ok, report
     assert report.views == 2
 
     def expected(e):
-        return sorted(str(int(stats.sample_size_for_half_width(e, 0.5, population=n, deff=1.5)))
-                      for n in FRAME["frame_size"])
+        return sorted(
+            str(int(stats.sample_size_for_half_width(e, 0.5, population=n, deff=1.5)))
+            for n in FRAME["frame_size"]
+        )
+
     assert report.extra["before"] == expected(0.05)
     assert report.extra["after"] == expected(0.1)

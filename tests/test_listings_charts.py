@@ -39,6 +39,7 @@ def _fields(spec) -> set[str]:
         elif isinstance(x, list):
             for v in x:
                 walk(v)
+
     walk(spec)
     return found
 
@@ -71,15 +72,17 @@ def test_planner_uses_bound_params_and_matches_the_python_formula(data):
             env = {"half_width": e, "prevalence": p, "deff": deff, "frame_size": big_n, "ceil": math.ceil}
             for t in transforms:
                 env[t["as"]] = eval(t["calculate"].replace("datum.", ""), {}, env)  # noqa: S307
-            assert env["listings_to_buy"] == stats.sample_size_for_half_width(e, p, population=big_n,
-                                                                              deff=deff)
+            assert env["listings_to_buy"] == stats.sample_size_for_half_width(
+                e, p, population=big_n, deff=deff
+            )
 
 
 def test_planner_with_pilot_has_a_checkbox(data):
     _, frame, _ = data
     table = frame.head(3).with_columns(pilot=pl.lit(0.2))
-    spec = lc.sample_size_planner(table, pilot="pilot", title="Plan", description="d",
-                                  synthetic=False).to_dict()
+    spec = lc.sample_size_planner(
+        table, pilot="pilot", title="Plan", description="d", synthetic=False
+    ).to_dict()
     params = {p["name"]: p for p in spec["params"]}
     assert params["use_pilot"]["bind"]["input"] == "checkbox"
     assert spec["title"]["text"] == "Plan"
@@ -87,13 +90,17 @@ def test_planner_with_pilot_has_a_checkbox(data):
 
 def test_published_beside_ours_marks_selection(data):
     sample, _, pub = data
-    ours = listing_estimates.forest_table(sample,
-                                          "label_unsafe_lab").filter(pl.col("category") == "all categories")
+    ours = listing_estimates.forest_table(sample, "label_unsafe_lab").filter(
+        pl.col("category") == "all categories"
+    )
     spec = lc.published_beside_ours(ours, pub, title="P", description="d", synthetic=True).to_dict()
     rows = next(iter(spec["datasets"].values()))
     selections = {r["selection"] for r in rows}
-    assert {"this sample: probability design", "published: purposive",
-            "published: search top k"} <= selections
+    assert {
+        "this sample: probability design",
+        "published: purposive",
+        "published: search top k",
+    } <= selections
     assert all(r["source_url"].startswith("http") for r in rows if r["selection"].startswith("published"))
 
 
@@ -112,7 +119,8 @@ def test_briefing_section_for_every_platform(platform):
     assert "[SYNTHETIC DATA]" in spec["title"]["text"] and spec["description"]
     assert len(json.dumps(spec)) < 300_000
     pub = listing_estimates.published_test_purchases().filter(
-        (pl.col("platform") == platform) & pl.col("counts_published"))
+        (pl.col("platform") == platform) & pl.col("counts_published")
+    )
     pub_facts = [f for f in section.facts if f.key.startswith("pub_")]
     assert len(pub_facts) == pub.height
     for f in pub_facts:
@@ -125,7 +133,10 @@ def test_briefing_section_headline_numbers_for_aliexpress():
     section = listings_section.section("aliexpress")
     tie = next(f for f in section.facts if f.key.startswith("pub_") and "TIE toy test 2024" in f.text)
     assert "10/14" in tie.text and "45%–88%" in tie.text
-    assert tie.source.url == "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous"
+    assert (
+        tie.source.url
+        == "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous"
+    )
 
 
 def test_unknown_platform_is_rejected():

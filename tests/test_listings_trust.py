@@ -24,26 +24,64 @@ FIX = Path(__file__).parent / "fixtures" / "listings"
 FRAME = FIX / "frame-good.csv"
 
 
-@pytest.mark.parametrize("file,line,column,value,problem,expected", [
-    # line 3 is L2 in stratum AE|toys|unbranded, frame size 5000 (frame-good.csv line 2): floor 1/5000 = 0.0002
-    ("bad-inclusion-prob-tiny.csv", 3, "inclusion_prob", "1e-300",
-     "design weight 1e+300 exceeds the frame size 5000 of stratum 'AE|toys|unbranded'",
-     "inclusion_prob >= 1 / frame_size = 0.0002 (weight <= 5000)"),
-    ("bad-weight-inf.csv", 5, "weight", "inf", "not a finite number", "a finite number"),
-    ("bad-platform-typo.csv", 5, "platform", "Tmeu", "unknown platform (did you mean 'Temu'?)",
-     "one of AliExpress, Temu, Amazon Store, SHEIN, Zalando"),
-    # stratum AE|toys|unbranded belongs to AliExpress on line 2 of frame-good.csv
-    ("bad-platform-stratum.csv", 3, "platform", "Temu",
-     "platform does not match its stratum 'AE|toys|unbranded', which ", "AliExpress (the platform of stratum"),
-    ("bad-zero-width-duplicate-id.csv", 7, "listing_id", "L\u200b2",
-     "duplicate listing id (first on line 3; equal once invisible characters are removed", "each listing_id once"),
-    # "L3,AliExpress,S2,DE,toys,doll,Poup" is 34 characters: the é of Poupée (byte E9) is character 35
-    ("bad-windows-1252.csv", 4, None, "byte E9 at character 35",
-     "not UTF-8 text (in Windows-1252 this byte reads 'é'", "UTF-8 text: re-save the file as 'CSV UTF-8'"),
-    # the fields joined again, cut at 80 characters
-    ("bad-ragged-row.csv", 5, None, "L4,Temu,S3,CN,toys,magnetic set,Magnet balls, 216 pieces,4.00,EUR,,false,true,"
-     "TM…", "row has 25 fields, the header has 24", "24 fields, one per header column"),
-])
+@pytest.mark.parametrize(
+    "file,line,column,value,problem,expected",
+    [
+        # line 3 is L2 in stratum AE|toys|unbranded, frame size 5000 (frame-good.csv line 2): floor 1/5000 = 0.0002
+        (
+            "bad-inclusion-prob-tiny.csv",
+            3,
+            "inclusion_prob",
+            "1e-300",
+            "design weight 1e+300 exceeds the frame size 5000 of stratum 'AE|toys|unbranded'",
+            "inclusion_prob >= 1 / frame_size = 0.0002 (weight <= 5000)",
+        ),
+        ("bad-weight-inf.csv", 5, "weight", "inf", "not a finite number", "a finite number"),
+        (
+            "bad-platform-typo.csv",
+            5,
+            "platform",
+            "Tmeu",
+            "unknown platform (did you mean 'Temu'?)",
+            "one of AliExpress, Temu, Amazon Store, SHEIN, Zalando",
+        ),
+        # stratum AE|toys|unbranded belongs to AliExpress on line 2 of frame-good.csv
+        (
+            "bad-platform-stratum.csv",
+            3,
+            "platform",
+            "Temu",
+            "platform does not match its stratum 'AE|toys|unbranded', which ",
+            "AliExpress (the platform of stratum",
+        ),
+        (
+            "bad-zero-width-duplicate-id.csv",
+            7,
+            "listing_id",
+            "L\u200b2",
+            "duplicate listing id (first on line 3; equal once invisible characters are removed",
+            "each listing_id once",
+        ),
+        # "L3,AliExpress,S2,DE,toys,doll,Poup" is 34 characters: the é of Poupée (byte E9) is character 35
+        (
+            "bad-windows-1252.csv",
+            4,
+            None,
+            "byte E9 at character 35",
+            "not UTF-8 text (in Windows-1252 this byte reads 'é'",
+            "UTF-8 text: re-save the file as 'CSV UTF-8'",
+        ),
+        # the fields joined again, cut at 80 characters
+        (
+            "bad-ragged-row.csv",
+            5,
+            None,
+            "L4,Temu,S3,CN,toys,magnetic set,Magnet balls, 216 pieces,4.00,EUR,,false,true,TM…",
+            "row has 25 fields, the header has 24",
+            "24 fields, one per header column",
+        ),
+    ],
+)
 def test_each_new_fault_is_refused_with_file_line_and_value(file, line, column, value, problem, expected):
     report = L.validate_sample(FIX / file, FRAME)
     assert report.problems.height == 1, report.problems.to_dicts()
@@ -64,8 +102,12 @@ def test_each_new_fault_is_refused_with_file_line_and_value(file, line, column, 
 def test_a_floor_of_one_over_the_frame_size_is_accepted_just_above_refused(tmp_path):
     # AE|toys|unbranded has frame size 5000: 1/5000 = 0.0002 gives weight 5000 (allowed), 0.00019 gives 5263
     text = (FIX / "sample-good.csv").read_text()
-    (tmp_path / "at.csv").write_text(text.replace("random_in_stratum,0.001,,80", "random_in_stratum,0.0002,,80"))
-    (tmp_path / "below.csv").write_text(text.replace("random_in_stratum,0.001,,80", "random_in_stratum,0.00019,,80"))
+    (tmp_path / "at.csv").write_text(
+        text.replace("random_in_stratum,0.001,,80", "random_in_stratum,0.0002,,80")
+    )
+    (tmp_path / "below.csv").write_text(
+        text.replace("random_in_stratum,0.001,,80", "random_in_stratum,0.00019,,80")
+    )
     assert L.validate_sample(tmp_path / "at.csv", FRAME).ok
     below = L.validate_sample(tmp_path / "below.csv", FRAME).problems
     assert below.select("line", "column", "value").rows() == [(3, "inclusion_prob", "0.00019")]
@@ -86,7 +128,8 @@ def test_the_issue_case_on_the_shipped_sample_is_refused(tmp_path):
     (tmp_path / "s.csv").write_text("\n".join(lines) + "\n")
     report = L.validate_sample(tmp_path / "s.csv", catalog.path("listing_frame_synthetic"))
     assert report.problems.select("line", "listing_id", "column", "value").rows() == [
-        (2, "SYN-AE-000001", "inclusion_prob", "1e-300")]
+        (2, "SYN-AE-000001", "inclusion_prob", "1e-300")
+    ]
     assert "frame size 120000" in report.problems["problem"][0]
 
 
@@ -102,15 +145,17 @@ def test_duplicated_header_column_is_refused_on_the_header_line():
 
 def test_empty_and_header_only_files_are_refused(tmp_path):
     report = L.validate_sample(FIX / "empty.csv", FRAME)
-    assert report.problems.select("file", "line", "problem").rows() == [(str(FIX / "empty.csv"), None,
-                                                                         "the file is empty")]
+    assert report.problems.select("file", "line", "problem").rows() == [
+        (str(FIX / "empty.csv"), None, "the file is empty")
+    ]
     assert report.rows_read == 0 and list(report.sample.columns) == list(L.LISTING_SCHEMA)
     with pytest.raises(L.ListingSampleError, match="empty.csv: value None: the file is empty"):
         L.read_sample(FIX / "empty.csv", FRAME)
     header_only = tmp_path / "header.csv"
     header_only.write_text((FIX / "sample-good.csv").read_text().splitlines()[0] + "\n")
     assert L.validate_sample(header_only, FRAME).problems["problem"].to_list() == [
-        "the sample has a header but no listings"]
+        "the sample has a header but no listings"
+    ]
     empty_frame = tmp_path / "frame.csv"
     empty_frame.write_bytes(b"")
     got = L.validate_sample(FIX / "sample-good.csv", empty_frame).problems
@@ -141,7 +186,9 @@ def test_line_numbers_count_a_quoted_value_that_spans_lines(tmp_path):
     lines[3] = lines[3].replace(",toys,doll,", ",toy,doll,")  # L3, now on file line 5
     (tmp_path / "m.csv").write_text("\n".join(lines) + "\n")
     report = L.validate_sample(tmp_path / "m.csv", FRAME)
-    assert report.problems.select("line", "listing_id", "column", "value").rows() == [(5, "L3", "category", "toy")]
+    assert report.problems.select("line", "listing_id", "column", "value").rows() == [
+        (5, "L3", "category", "toy")
+    ]
     assert report.sample.filter(pl.col("listing_id") == "L1")["title"][0] == "Plush bear\nwith bow"
 
 
@@ -153,8 +200,10 @@ def test_utf8_with_byte_order_mark_is_accepted(tmp_path):
 
 def test_identifiers_normalised_and_every_change_reported(tmp_path):
     text = (FIX / "sample-good.csv").read_text()
-    text = text.replace("L1,AliExpress,S1,", "L1,aliexpress,S1\u00a0,")      # line 2: case, no-break space
-    text = text.replace("L3,AliExpress,S2,DE,toys,doll,Doll,", "\ufeffL3,AliExpress,S2,DE,ｔｏｙｓ,doll,Do\u200bll,")
+    text = text.replace("L1,AliExpress,S1,", "L1,aliexpress,S1\u00a0,")  # line 2: case, no-break space
+    text = text.replace(
+        "L3,AliExpress,S2,DE,toys,doll,Doll,", "\ufeffL3,AliExpress,S2,DE,ｔｏｙｓ,doll,Do\u200bll,"
+    )
     (tmp_path / "n.csv").write_text(text)
     report = L.validate_sample(tmp_path / "n.csv", FRAME)
     assert report.ok, report.problems.to_dicts()
@@ -163,9 +212,15 @@ def test_identifiers_normalised_and_every_change_reported(tmp_path):
         (2, "seller_id", "S1\u00a0", "S1", "Unicode NFKC: U+00A0 NO-BREAK SPACE"),
         (2, "platform", "aliexpress", "AliExpress", "platform in its registry spelling"),
         (4, "listing_id", "\ufeffL3", "L3", "removed invisible character U+FEFF ZERO WIDTH NO-BREAK SPACE"),
-        (4, "category", "ｔｏｙｓ", "toys", "Unicode NFKC: U+FF4F FULLWIDTH LATIN SMALL LETTER O, "
-         "U+FF53 FULLWIDTH LATIN SMALL LETTER S, U+FF54 FULLWIDTH LATIN SMALL LETTER T, "
-         "U+FF59 FULLWIDTH LATIN SMALL LETTER Y"),
+        (
+            4,
+            "category",
+            "ｔｏｙｓ",
+            "toys",
+            "Unicode NFKC: U+FF4F FULLWIDTH LATIN SMALL LETTER O, "
+            "U+FF53 FULLWIDTH LATIN SMALL LETTER S, U+FF54 FULLWIDTH LATIN SMALL LETTER T, "
+            "U+FF59 FULLWIDTH LATIN SMALL LETTER Y",
+        ),
     ]
     s = report.sample
     assert s["listing_id"].to_list()[:3] == ["L1", "L2", "L3"] and s["platform"][0] == "AliExpress"
@@ -178,15 +233,20 @@ def test_frame_platforms_come_from_the_registry(tmp_path):
     frame = FRAME.read_text().replace("TM|toys|unbranded,Temu,", "TM|toys|unbranded,Temoo,")
     (tmp_path / "f.csv").write_text(frame)
     problems = L.validate_sample(FIX / "sample-good.csv", tmp_path / "f.csv").problems
-    assert problems.select("file", "line", "column", "value").rows() == [(str(tmp_path / "f.csv"), 4, "platform",
-                                                                          "Temoo")]
+    assert problems.select("file", "line", "column", "value").rows() == [
+        (str(tmp_path / "f.csv"), 4, "platform", "Temoo")
+    ]
     assert problems["problem"][0] == "unknown platform (did you mean 'Temu'?)"
 
 
 def test_normalise_identifier_directly():
-    assert identifiers.normalise("AE\u200b-1\u200e") == ("AE-1", [
-        "removed invisible character U+200B ZERO WIDTH SPACE",
-        "removed invisible character U+200E LEFT-TO-RIGHT MARK"])
+    assert identifiers.normalise("AE\u200b-1\u200e") == (
+        "AE-1",
+        [
+            "removed invisible character U+200B ZERO WIDTH SPACE",
+            "removed invisible character U+200E LEFT-TO-RIGHT MARK",
+        ],
+    )
     assert identifiers.normalise("  S1 ") == ("S1", [])
     assert identifiers.normalise("ﬁt") == ("fit", ["Unicode NFKC: U+FB01 LATIN SMALL LIGATURE FI"])
 
@@ -194,10 +254,14 @@ def test_normalise_identifier_directly():
 def test_a_frame_in_memory_is_checked_the_same_way():
     # what the capture readers pass: text columns, rows numbered as if written with a header (line 2 = row 0)
     sample = pl.read_csv(FIX / "sample-good.csv", infer_schema=False).with_columns(
-        pl.when(pl.col("listing_id") == "L6").then(pl.lit("L\u200b2")).otherwise(pl.col("listing_id"))
-        .alias("listing_id"))
+        pl.when(pl.col("listing_id") == "L6")
+        .then(pl.lit("L\u200b2"))
+        .otherwise(pl.col("listing_id"))
+        .alias("listing_id")
+    )
     frame = pl.read_csv(FRAME, infer_schema=False)
     report = L.validate_sample(sample, frame)
-    assert report.problems.select("file", "line", "column", "value").rows() == [("<frame>", 7, "listing_id",
-                                                                                  "L\u200b2")]
+    assert report.problems.select("file", "line", "column", "value").rows() == [
+        ("<frame>", 7, "listing_id", "L\u200b2")
+    ]
     assert report.normalised.select("line", "normalised").rows() == [(7, "L2")]

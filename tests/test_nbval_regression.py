@@ -21,9 +21,24 @@ from dsa_explore.data import catalog
 def run_nbval(notebook, data_dir, cwd):
     env = {**os.environ, "DSA_EXPLORE_DATA": str(data_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", str(paths.PROJECT_ROOT / "tests" / "nbval-sanitize.cfg"), str(notebook)],
-        capture_output=True, text=True, env=env, cwd=cwd, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(paths.PROJECT_ROOT / "tests" / "nbval-sanitize.cfg"),
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
     )
 
 

@@ -56,7 +56,9 @@ def test_chart_outputs_are_vega_specs_with_a_source_line(nb_path):
         if not any(str(line).startswith("Source") for line in lines):
             problems.append(f"cell {i}: chart {_title(data[VEGA]).get('text')!r} has no 'Source: ...' line")
         if len(data.get("image/png", "")) > 200:
-            problems.append(f"cell {i}: a real PNG ({len(data['image/png']):,} chars) stored next to the chart")
+            problems.append(
+                f"cell {i}: a real PNG ({len(data['image/png']):,} chars) stored next to the chart"
+            )
     assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
 
 
@@ -78,5 +80,8 @@ def test_tooltips_are_readable_and_mark_synthetic_data(nb_path):
 def test_notebook_metadata_is_what_jupyterlab_writes(nb_path):
     """JupyterLab rewrites a differing kernelspec on opening, marking the notebook modified (problem 4)."""
     meta = json.loads(nb_path.read_text(encoding="utf-8"))["metadata"]
-    assert meta.get("kernelspec") == {"display_name": "Python 3 (ipykernel)", "language": "python",
-                                      "name": "python3"}
+    assert meta.get("kernelspec") == {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }

@@ -50,8 +50,13 @@ def test_sliders_and_menus_become_keyboard_operable_and_are_restored_for_export(
     frame = pl.DataFrame({"x": ["a", "b"], "n": [1, 2]})
     k = alt.param(name="k", value=2, bind=alt.binding_range(min=1, max=4, step=1, name="k "))
     pick = alt.param(name="pick", value="a", bind=alt.binding_select(options=["a", "b"], name="pick "))
-    chart = (alt.Chart(frame).mark_bar().encode(x="x:N", y="n:Q").add_params(k, pick)
-             .transform_filter("datum.n <= k"))
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(x="x:N", y="n:Q")
+        .add_params(k, pick)
+        .transform_filter("datum.n <= k")
+    )
     vega = render.vega_spec(chart.to_dict())
     binds = {s["name"]: s.get("bind") for s in vega["signals"]}
     assert binds["k_typed"]["input"] == "number" and binds["k_typed"][render.SUPPRESS_SHORTCUTS] == "true"

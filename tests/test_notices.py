@@ -42,7 +42,9 @@ def test_aliexpress_ratios_from_its_own_raw_files(dataset):
     # 5_own_initiative_illegal.csv line 2: 2516646 (2388651 automated); 6_own_initiative_TC.csv line 2: 236256023
     # (228211778 automated)
     assert r["own_initiative_per_moderator"] == pytest.approx((2_516_646 + 236_256_023) / 986)
-    assert r["automated_detection_share"] == pytest.approx((2_388_651 + 228_211_778) / (2_516_646 + 236_256_023))
+    assert r["automated_detection_share"] == pytest.approx(
+        (2_388_651 + 228_211_778) / (2_516_646 + 236_256_023)
+    )
     # 8_automated_means.csv line 4: accuracy 95.31%
     assert r["accuracy"] == pytest.approx(0.9531)
     # 7_appeals_and_recidivism.csv line 2: 130517 complaints, line 5: 27369 reversed, line 46: 107859 suspensions
@@ -68,45 +70,91 @@ def test_median_time_by_category_next_to_moderators(dataset):
     assert r["source"].endswith("4_notices.csv line 82")
     # line 56 protection of minors: 2351 notices, 17 hours; line 7 consumer information: 59690, 11 hours
     assert row(table, "AliExpress", category="Protection of minors")["median_hours"] == 17
-    assert row(table, "AliExpress",
-               category="Consumer protection (consumer information)")["notices"] == 59_690
+    assert (
+        row(table, "AliExpress", category="Consumer protection (consumer information)")["notices"] == 59_690
+    )
     # temu/2025-H2/4_notices.csv line 82: median 17.49 hours
     assert row(table, "Temu", category="Illegal or unsafe products")["median_hours"] == pytest.approx(17.49)
 
 
 # ---------------------------------------------------------------------------------------------- vs database
 
+
 def tidy(platform: str, values: dict[tuple[int, str, str], float | None]) -> list[dict]:
-    return [{"platform": platform, "period_start": H2, "section": s, "indicator": i, "scope": sc, "value": v,
-             "value_raw": "" if v is None else str(v), "flag": None, "source_file": f"{platform}.csv", "line": n,
-             "source_url": "https://example.org/report.csv", "origin": "raw report file"}
-            for n, ((s, i, sc), v) in enumerate(values.items(), start=2)]
+    return [
+        {
+            "platform": platform,
+            "period_start": H2,
+            "section": s,
+            "indicator": i,
+            "scope": sc,
+            "value": v,
+            "value_raw": "" if v is None else str(v),
+            "flag": None,
+            "source_file": f"{platform}.csv",
+            "line": n,
+            "source_url": "https://example.org/report.csv",
+            "origin": "raw report file",
+        }
+        for n, ((s, i, sc), v) in enumerate(values.items(), start=2)
+    ]
 
 
 @pytest.fixture()
 def fixture_frames() -> tuple[pl.DataFrame, pl.DataFrame]:
     reports = pl.DataFrame(
-        tidy("Alpha", {(4, "actions_law", "TOTAL"): 100, (4, "actions_tc", "TOTAL"): 50,
-                       (5, "own_initiative_measures",
-                        "TOTAL"): 300, (6, "own_initiative_measures", "TOTAL"): 550})
-        + tidy("Beta", {(4, "actions_law", "TOTAL"): 10, (4, "actions_tc", "TOTAL"): 0,
-                        (5, "own_initiative_measures",
-                         "TOTAL"): None, (6, "own_initiative_measures", "TOTAL"): 90})
-        + tidy("Gamma", {(4, "actions_law", "TOTAL"): 4000, (4, "actions_tc", "TOTAL"): 0,
-                         (5, "own_initiative_measures",
-                          "TOTAL"): 0, (6, "own_initiative_measures", "TOTAL"): 0}))
+        tidy(
+            "Alpha",
+            {
+                (4, "actions_law", "TOTAL"): 100,
+                (4, "actions_tc", "TOTAL"): 50,
+                (5, "own_initiative_measures", "TOTAL"): 300,
+                (6, "own_initiative_measures", "TOTAL"): 550,
+            },
+        )
+        + tidy(
+            "Beta",
+            {
+                (4, "actions_law", "TOTAL"): 10,
+                (4, "actions_tc", "TOTAL"): 0,
+                (5, "own_initiative_measures", "TOTAL"): None,
+                (6, "own_initiative_measures", "TOTAL"): 90,
+            },
+        )
+        + tidy(
+            "Gamma",
+            {
+                (4, "actions_law", "TOTAL"): 4000,
+                (4, "actions_tc", "TOTAL"): 0,
+                (5, "own_initiative_measures", "TOTAL"): 0,
+                (6, "own_initiative_measures", "TOTAL"): 0,
+            },
+        )
+    )
     days = [H2 + timedelta(days=i) for i in range(184)]  # 2025-07-01 .. 2025-12-31
     daily = [{"date": d, "platform": "Alpha", "measure": "rows", "count": 5, "mean_days": None} for d in days]
-    daily += [{"date": d, "platform": "Beta", "measure": "rows", "count": 2 if i % 2 else 3,
-               "mean_days": None}
-              for i, d in enumerate(days)]
-    daily += [{"date": days[0], "platform": "Gamma", "measure": "rows", "count": 1000, "mean_days": None},
-              {"date": days[0], "platform": "Gamma", "measure": "disclosure_delay", "count": 1000,
-               "mean_days": 40.0},
-              {"date": date(2026, 1, 1), "platform": "Alpha", "measure": "rows", "count": 99,
-               "mean_days": None}]
-    schema = {"date": pl.Date, "platform": pl.String, "measure": pl.String, "count": pl.Int64,
-              "mean_days": pl.Float64}
+    daily += [
+        {"date": d, "platform": "Beta", "measure": "rows", "count": 2 if i % 2 else 3, "mean_days": None}
+        for i, d in enumerate(days)
+    ]
+    daily += [
+        {"date": days[0], "platform": "Gamma", "measure": "rows", "count": 1000, "mean_days": None},
+        {
+            "date": days[0],
+            "platform": "Gamma",
+            "measure": "disclosure_delay",
+            "count": 1000,
+            "mean_days": 40.0,
+        },
+        {"date": date(2026, 1, 1), "platform": "Alpha", "measure": "rows", "count": 99, "mean_days": None},
+    ]
+    schema = {
+        "date": pl.Date,
+        "platform": pl.String,
+        "measure": pl.String,
+        "count": pl.Int64,
+        "mean_days": pl.Float64,
+    }
     return reports, pl.DataFrame(daily, schema=schema)
 
 
@@ -132,7 +180,9 @@ def test_report_vs_database_table(fixture_frames):
     # Beta: table 5 blank counts as none: stated 10 + 0 + 90 = 100; database 460; ratio 4.6 > 3
     assert (beta["stated_actions"], beta["sors"], beta["difference"]) == (100, 460, 360)
     assert beta["differs_by_factor"] and "counting unit" in beta["likely_reasons"]
-    assert beta["report_sources"] == "Beta.csv line 2; Beta.csv line 3; Beta.csv line 4; Beta.csv line 5"  # 4: blank
+    assert (
+        beta["report_sources"] == "Beta.csv line 2; Beta.csv line 3; Beta.csv line 4; Beta.csv line 5"
+    )  # 4: blank
     # Gamma: stated 4000, database 1000: ratio 0.25 < 1/3; statements arrive 40 days late on average
     assert gamma["ratio_db_to_report"] == pytest.approx(0.25) and gamma["differs_by_factor"]
     assert "Art. 17 statements are owed only" in gamma["likely_reasons"]
@@ -143,8 +193,9 @@ def test_report_vs_database_table(fixture_frames):
 def test_report_vs_database_on_the_shipped_data_names_the_coverage_gap(dataset):
     from dsa_explore.data import catalog
 
-    table = notices.report_vs_database(dataset,
-                                       notices.database_counts())  # no store set: the shipped extract
+    table = notices.report_vs_database(
+        dataset, notices.database_counts()
+    )  # no store set: the shipped extract
     assert notices.database_counts().equals(notices.sor_counts(catalog.load("sor_marketplaces_daily")))
     ali_h1 = row(table, "AliExpress", date(2026, 1, 1))
     # the shipped extract ends 2026-01-10: 10 of the 181 days of H1 2026

@@ -15,14 +15,17 @@ ROOT = paths.PROJECT_ROOT
 def test_readme_first_screen_gives_the_two_commands_then_lab():
     text = (ROOT / "README.md").read_text()
     first_screen = "\n".join(text.splitlines()[:25])
-    assert first_screen.index("make briefing") < first_screen.index("make test") < first_screen.index("make lab")
+    assert (
+        first_screen.index("make briefing") < first_screen.index("make test") < first_screen.index("make lab")
+    )
     assert "reports/briefing.html" in first_screen
 
 
 def test_data_dictionary_is_current():
     text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     assert text == catalog.dictionary_document(), (
-        "docs/data-dictionary.md is stale: run `python -m dsa_explore.data.catalog dictionary --update`")
+        "docs/data-dictionary.md is stale: run `python -m dsa_explore.data.catalog dictionary --update`"
+    )
     for name in catalog.all_datasets():
         assert f"`{name}`" in text
 
@@ -55,4 +58,6 @@ def test_committed_files_do_not_reference_shared_or_machine_paths():
             continue
         if re.search(r"\.\./shared\b|/work/shared|/work/main|/root/\.pyenv", text):
             offenders.append(name)
-    assert not offenders, f"committed files refer to the shared reference folder or to machine paths: {offenders}"
+    assert not offenders, (
+        f"committed files refer to the shared reference folder or to machine paths: {offenders}"
+    )

@@ -45,6 +45,7 @@ def row(frame, **where):
 
 # ---------------------------------------------------------------------------------------------- languages
 
+
 def test_language_table_covers_27_states_24_languages_and_shares_sum_to_one():
     shares = languages.language_shares()
     assert shares["country"].n_unique() == 27
@@ -55,8 +56,12 @@ def test_language_table_covers_27_states_24_languages_and_shares_sum_to_one():
 
 
 def test_users_by_language_splits_multilingual_states_by_hand():
-    amar = pl.DataFrame({"scope": ["TOTAL", "BE", "LU", "EL", "ES", "IE"],
-                         "value": [9999.0, 1000.0, 100.0, 50.0, 300.0, 1000.0]})
+    amar = pl.DataFrame(
+        {
+            "scope": ["TOTAL", "BE", "LU", "EL", "ES", "IE"],
+            "value": [9999.0, 1000.0, 100.0, 50.0, 300.0, 1000.0],
+        }
+    )
     out = languages.users_by_language(amar)
     users = dict(zip(out["language"], out["users"], strict=True))
     assert users["nl"] == pytest.approx(590.0)
@@ -71,8 +76,15 @@ def test_users_by_language_splits_multilingual_states_by_hand():
 
 
 def test_users_by_language_keeps_groups_and_ranges():
-    amar = pl.DataFrame({"platform": ["A", "A", "B"], "scope": ["DE", "FI", "DE"], "value": [10.0, 100.0, 5.0],
-                         "value_low": [8.0, None, None], "value_high": [12.0, None, None]})
+    amar = pl.DataFrame(
+        {
+            "platform": ["A", "A", "B"],
+            "scope": ["DE", "FI", "DE"],
+            "value": [10.0, 100.0, 5.0],
+            "value_low": [8.0, None, None],
+            "value_high": [12.0, None, None],
+        }
+    )
     out = languages.users_by_language(amar)
     assert row(out, platform="A", language="de")["users_low"] == pytest.approx(8.0)
     assert row(out, platform="A", language="de")["users_high"] == pytest.approx(12.0)
@@ -81,6 +93,7 @@ def test_users_by_language_keeps_groups_and_ranges():
 
 
 # ---------------------------------------------------------------------------------------------- ratios
+
 
 def test_aliexpress_h2_2025_b2_moderators_per_million_users(cap):
     r = row(cap, platform="AliExpress", period="H2 2025")
@@ -109,9 +122,12 @@ def test_aliexpress_spanish_users_per_spanish_speaking_moderator(cov):
 
 def fr_lu_users() -> float:
     frame = resources.reports()
-    return frame.filter((pl.col("platform") == "AliExpress") & (pl.col("indicator") == "amar")
-                        & (pl.col("scope") == "LU") & (pl.col("period_start") == date(2025, 7,
-                                                                                      1)))["value"][0]
+    return frame.filter(
+        (pl.col("platform") == "AliExpress")
+        & (pl.col("indicator") == "amar")
+        & (pl.col("scope") == "LU")
+        & (pl.col("period_start") == date(2025, 7, 1))
+    )["value"][0]
 
 
 def test_languages_without_moderator_are_called_out_not_divided_by_zero(cov):
@@ -138,8 +154,12 @@ def test_booking_users_come_from_the_member_state_ranges(cap):
     r = row(cap, platform="Booking.com", period="H2 2025")
     assert "bound" in r["users_how"] and "45000000" in r["users_how"]
     frame = resources.reports()
-    countries = frame.filter((pl.col("platform") == "Booking.com") & (pl.col("indicator") == "amar")
-                             & (pl.col("scope") != "TOTAL") & (pl.col("period_start") == date(2025, 7, 1)))
+    countries = frame.filter(
+        (pl.col("platform") == "Booking.com")
+        & (pl.col("indicator") == "amar")
+        & (pl.col("scope") != "TOTAL")
+        & (pl.col("period_start") == date(2025, 7, 1))
+    )
     lows, highs = countries["value_low"].sum(), countries["value_high"].sum()
     assert r["users"] == pytest.approx((lows + highs) / 2)
     assert r["per_million_total"] == pytest.approx((15 + 33) / r["users"] * 1e6)
@@ -164,6 +184,7 @@ def test_formatting():
 
 
 # ---------------------------------------------------------------------------------------------- charts
+
 
 def test_dot_plot_has_log_x_platform_selector_bound_to_a_select(cap):
     spec = rc.moderators_dot_plot(cap).to_dict()
@@ -197,12 +218,17 @@ def test_language_gap_chart_compares_two_platforms_with_a_period_param(cov):
     assert param["bind"]["options"] == ["H2 2025", "H1 2026"]
     data = spec["datasets"][next(iter(spec["datasets"]))]
     assert {d["platform"] for d in data} == {"AliExpress", "Amazon Store"}
-    nl = [d for d in data if d["platform"] == "AliExpress" and d["language"] == "nl" and d["period"] == "H2 2025"]
+    nl = [
+        d
+        for d in data
+        if d["platform"] == "AliExpress" and d["language"] == "nl" and d["period"] == "H2 2025"
+    ]
     assert nl[0]["coverage"] == "no moderator"
     assert spec["hconcat"][0]["encoding"]["x"]["scale"]["type"] == "log"
 
 
 # ---------------------------------------------------------------------------------------------- widgets
+
 
 def test_explorer_view_puts_languages_without_moderator_first(cov):
     view = explorer_view(cov, "AliExpress", "H2 2025")
@@ -216,6 +242,7 @@ def test_explorer_view_puts_languages_without_moderator_first(cov):
 
 
 # ---------------------------------------------------------------------------------------------- briefing
+
 
 @pytest.mark.parametrize("platform", platforms.KNOWN_PLATFORMS)
 def test_briefing_section_for_every_known_platform(platform):
@@ -254,7 +281,7 @@ def test_section_renders_in_the_briefing_with_numbered_sources():
 
     b = Briefing("AliExpress", sections=(resources_section,))
     text = b.section_html("resources")
-    assert "moderators per million users" in text and "<sup><a href=\"#src-" in text
+    assert "moderators per million users" in text and '<sup><a href="#src-' in text
     sources = b.sources_html()
     assert "https://github.com/krMaynard/" in sources and "transparency_marketplace_reports" in sources
     assert b.chart_count() == 1

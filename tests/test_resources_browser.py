@@ -36,8 +36,11 @@ def test_charts_render_offline_and_their_selects_change_them(tmp_path):
     require_chromium()
     theme.enable()
     cap, cov = resources.capacity(), resources.language_coverage()
-    charts = [rc.moderators_dot_plot(cap), rc.language_heatmap(cov, period="H2 2025"),
-              rc.language_gap_chart(cov, period="H2 2025")]
+    charts = [
+        rc.moderators_dot_plot(cap),
+        rc.language_heatmap(cov, period="H2 2025"),
+        rc.language_gap_chart(cov, period="H2 2025"),
+    ]
     page = browsercheck.chart_page(charts, tmp_path / "charts.html")
     report = browsercheck.inspect(page, interact=_change_each_select)
     assert report.ok, report

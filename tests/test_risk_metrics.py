@@ -48,8 +48,9 @@ def test_weights_equal_row_duplication():
     assert risk.average_precision(s, y, w) == pytest.approx(risk.average_precision(s_rep, y_rep))
     a = risk.precision_recall_at(s, y, 4, w)
     b = risk.precision_recall_at(s_rep, y_rep, 4)
-    assert (a["precision"], a["recall"], a["flagged_share"]) == pytest.approx((b["precision"], b["recall"],
-                                                                               b["flagged_share"]))
+    assert (a["precision"], a["recall"], a["flagged_share"]) == pytest.approx(
+        (b["precision"], b["recall"], b["flagged_share"])
+    )
     assert risk.brier_score(s / 8, y, w) == pytest.approx(risk.brier_score(s_rep / 8, y_rep))
     cal_w = risk.calibration_table(s / 8, y, n_bins=4, weights=w)
     cal_r = risk.calibration_table(s_rep / 8, y_rep, n_bins=4)
@@ -127,13 +128,18 @@ def test_risk_ratio_interval_matches_statsmodels():
 
 
 def test_indicator_lift_by_hand():
-    frame = pl.DataFrame({"label_bad": [True, True, True, True, False, False, False, False, None],
-                          "x": [True, True, True, False, True, False, False, False, True]})
+    frame = pl.DataFrame(
+        {
+            "label_bad": [True, True, True, True, False, False, False, False, None],
+            "x": [True, True, True, False, True, False, False, False, True],
+        }
+    )
     lift = risk.indicator_lift(frame, "label_bad", keys=["x"])
     row = lift.row(0, named=True)
     assert (row["k_bad"], row["n_bad"], row["k_good"], row["n_good"]) == (3, 4, 1, 4)
     assert row["lift"] == pytest.approx(3.0)
     from statsmodels.stats.proportion import proportion_confint
+
     assert (row["bad_low"], row["bad_high"]) == pytest.approx(proportion_confint(3, 4, method="wilson"))
 
 

@@ -30,7 +30,9 @@ def test_indicators_fire_exactly_on_planted_signals(seed):
         expected = planted.list.contains(key)
         assert expected.sum() > 0, f"no {key} planted"
         mismatch = out.filter(expected != out[key])
-        assert mismatch.height == 0, f"{key}: {mismatch.select('listing_id', 'title', 'planted_signals').head(3)}"
+        assert mismatch.height == 0, (
+            f"{key}: {mismatch.select('listing_id', 'title', 'planted_signals').head(3)}"
+        )
 
 
 def test_shipped_file_is_reproducible_from_seed():
@@ -89,11 +91,13 @@ def test_other_charts_are_titled_synthetic(scored):
     fitted, _ = risk.fit_indicator_model(scored)
     cal = risk.calibration_table(fitted["fitted_probability"], fitted["label_bad"])
     curve = risk.pr_curve(scored["risk_score"], scored["label_bad"]).with_columns(model=pl.lit("additive"))
-    charts_ = [charts.lift_chart(lift, synthetic=True),
-               charts.score_distribution_chart(scored, "risk_score", "label_bad", synthetic=True),
-               charts.pr_curve_chart(curve, 0.2, synthetic=True),
-               charts.calibration_chart(cal, 0.1, synthetic=True),
-               charts.top_sellers_chart(risk.seller_scores(scored, 6), synthetic=True)]
+    charts_ = [
+        charts.lift_chart(lift, synthetic=True),
+        charts.score_distribution_chart(scored, "risk_score", "label_bad", synthetic=True),
+        charts.pr_curve_chart(curve, 0.2, synthetic=True),
+        charts.calibration_chart(cal, 0.1, synthetic=True),
+        charts.top_sellers_chart(risk.seller_scores(scored, 6), synthetic=True),
+    ]
     for chart in charts_:
         text = json.dumps(chart.to_dict())
         assert "[SYNTHETIC DATA]" in text
@@ -123,8 +127,12 @@ def test_synthetic_listings_pass_the_listing_sample_validator():
 
     path = catalog.path(risk.LISTINGS_DATASET)
     raw = pl.read_csv(path, infer_schema=False)
-    frame = (raw.group_by("stratum", "platform").len()
-             .with_columns(frame_size=pl.col("len") * 500, description=pl.lit("synthetic frame")).drop("len"))
+    frame = (
+        raw.group_by("stratum", "platform")
+        .len()
+        .with_columns(frame_size=pl.col("len") * 500, description=pl.lit("synthetic frame"))
+        .drop("len")
+    )
     report = listings.validate_sample(path, frame)
     assert report.rows_read == 3000
     assert report.problems.height == 0, report.problems.head()

@@ -147,8 +147,14 @@ def test_explorer_category_dropdown_changes_the_table(alerts, capsys):
 
     box = ex.explorer(alerts)
     _search, _market, cat = box.children[0].children
-    assert list(cat.options) == [ex.ALL, "Chemical products", "Electrical appliances and equipment",
-                                 "Hobby/sports equipment", "Motor vehicles", "Toys"]
+    assert list(cat.options) == [
+        ex.ALL,
+        "Chemical products",
+        "Electrical appliances and equipment",
+        "Hobby/sports equipment",
+        "Motor vehicles",
+        "Toys",
+    ]
     toys = _shown(capsys, cat, "Toys")
     assert toys.startswith("2 of 8 alerts match category Toys.")
     assert "SR/02546/26" in toys and "SR/02556/26" in toys and "SR/02499/26" not in toys
@@ -168,14 +174,21 @@ def test_explorer_controls_operated_in_turn_each_change_the_display(alerts, caps
     from dsa_explore.explore import safetygate as ex
 
     search, market, cat = ex.explorer(alerts).children[0].children
-    shown = [_shown(capsys, search, " x"), _shown(capsys, market, "Amazon"),
-             _shown(capsys, cat, "Chemical products")]
+    shown = [
+        _shown(capsys, search, " x"),
+        _shown(capsys, market, "Amazon"),
+        _shown(capsys, cat, "Chemical products"),
+    ]
     assert shown[0].startswith('1 of 8 alerts match search "x".') and "SR/02478/26" in shown[0]
-    assert shown[1].startswith('0 of 8 alerts match search "x", marketplace Amazon; '
-                               "without the search: 1, without the marketplace: 1.")
-    assert shown[2].startswith('0 of 8 alerts match search "x", marketplace Amazon, category Chemical '
-                               "products; without the search: 0, without the marketplace: 1, without the "
-                               "category: 0.")
+    assert shown[1].startswith(
+        '0 of 8 alerts match search "x", marketplace Amazon; '
+        "without the search: 1, without the marketplace: 1."
+    )
+    assert shown[2].startswith(
+        '0 of 8 alerts match search "x", marketplace Amazon, category Chemical '
+        "products; without the search: 0, without the marketplace: 1, without the "
+        "category: 0."
+    )
     assert len(set(shown)) == 3
 
 
@@ -183,12 +196,16 @@ def test_explorer_summary_without_and_with_filters(alerts):
     from dsa_explore.explore import safetygate as ex
 
     assert ex.explorer_summary(alerts) == "8 of 8 alerts (no filter)."
-    assert ex.explorer_summary(alerts, "kettle", "Amazon") == '1 of 8 alerts match search "kettle", marketplace Amazon.'
+    assert (
+        ex.explorer_summary(alerts, "kettle", "Amazon")
+        == '1 of 8 alerts match search "kettle", marketplace Amazon.'
+    )
     # one filter alone matching nothing: no "without" list (removing it is the only way back)
     assert ex.explorer_summary(alerts, "no such thing") == '0 of 8 alerts match search "no such thing".'
     assert ex.explorer_summary(alerts, "", "Amazon", "Toys") == (
         "0 of 8 alerts match marketplace Amazon, category Toys; without the marketplace: 2, "
-        "without the category: 1.")
+        "without the category: 1."
+    )
 
 
 def test_shipped_reading_is_the_fixtures():

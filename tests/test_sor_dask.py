@@ -19,8 +19,11 @@ DUMPS = Path(__file__).parent / "fixtures" / "sor" / "dumps"
 
 
 def _snapshot(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +35,9 @@ def local_store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=50) as c:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    ) as c:
         yield c
 
 
@@ -50,8 +54,14 @@ def test_dask_store_is_identical_to_local(cluster, local_store, tmp_path):
 
 def test_worker_killed_mid_run_is_retried(local_store, tmp_path):
     flag = tmp_path / "killed-once"
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=50, env={"DSA_EXPLORE_SOR_KILL_ONCE": str(flag)}) as c:
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=50,
+        env={"DSA_EXPLORE_SOR_KILL_ONCE": str(flag)},
+    ) as c:
         ingest.ingest([DUMPS], tmp_path / "dask", executor="dask", scheduler=c.scheduler_address)
     assert flag.exists(), "no worker was killed: the test did not exercise a failure"
     assert _snapshot(tmp_path / "dask") == _snapshot(local_store)
@@ -60,9 +70,21 @@ def test_worker_killed_mid_run_is_retried(local_store, tmp_path):
 def test_cli_dask_local_executor(local_store, tmp_path):
     from dsa_explore.cli import main
 
-    rc = main(["sor", "ingest", str(DUMPS), "--store", str(tmp_path / "s"), "--executor", "dask-local",
-               "--workers", "2", "--no-progress"])
-    assert rc == 1          # the faulty fixture dump has refused members, as with the local executor
+    rc = main(
+        [
+            "sor",
+            "ingest",
+            str(DUMPS),
+            "--store",
+            str(tmp_path / "s"),
+            "--executor",
+            "dask-local",
+            "--workers",
+            "2",
+            "--no-progress",
+        ]
+    )
+    assert rc == 1  # the faulty fixture dump has refused members, as with the local executor
     assert _snapshot(tmp_path / "s") == _snapshot(local_store)
 
 
@@ -87,8 +109,9 @@ def test_dask_local_workers_die_with_their_coordinator(tmp_path):
 
     script = tmp_path / "coordinator.py"
     script.write_text(DASK_KILL_SCRIPT)
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     pids = [int(p) for p in proc.stdout.readline().split()]
     assert len(pids) == 2
     os.kill(proc.pid, signal.SIGKILL)

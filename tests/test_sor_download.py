@@ -25,9 +25,9 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet
         pass
 
-    drops: list          # byte counts after which a response is cut off (each used once)
-    redirects: dict      # path -> Location
-    delay: float = 0.0   # seconds to stall before answering
+    drops: list  # byte counts after which a response is cut off (each used once)
+    redirects: dict  # path -> Location
+    delay: float = 0.0  # seconds to stall before answering
 
     def do_GET(self):  # noqa: N802
         path = self.root / self.path.lstrip("/")
@@ -60,7 +60,7 @@ class _RangeHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.drops and path.suffix == ".zip":
-            cut = self.drops.pop(0)          # the connection drops mid-transfer
+            cut = self.drops.pop(0)  # the connection drops mid-transfer
             self.wfile.write(body[:cut])
             self.wfile.flush()
             self.close_connection = True
@@ -116,11 +116,15 @@ def test_cli_download(server, tmp_path, capsys):
     from dsa_explore.cli import main
 
     url, _, _ = server
-    assert main(["sor", "download", "--date", "2025-07-02", "--to", str(tmp_path / "to"), "--base-url",
-                 url]) == 0
+    assert (
+        main(["sor", "download", "--date", "2025-07-02", "--to", str(tmp_path / "to"), "--base-url", url])
+        == 0
+    )
     assert capsys.readouterr().out.strip().endswith("sor-global-2025-07-02-full.zip")
-    assert main(["sor", "download", "--date", "2025-07-03", "--to", str(tmp_path / "to"), "--base-url",
-                 url]) == 1
+    assert (
+        main(["sor", "download", "--date", "2025-07-03", "--to", str(tmp_path / "to"), "--base-url", url])
+        == 1
+    )
 
 
 def test_dump_names():
@@ -132,14 +136,15 @@ def test_dump_names():
 
 # -- issue 14: dropped connections, limits, redirects, periods -------------------------------------
 
+
 def test_a_dropped_connection_resumes_where_it_stopped(server, tmp_path):
     url, _, requests = server
     server_handler = server_handler_of(requests)
-    server_handler.drops.extend([4_000, 3_000])          # two drops mid-transfer, then the rest
+    server_handler.drops.extend([4_000, 3_000])  # two drops mid-transfer, then the rest
     out = dl.download("2025-07-02", tmp_path / "to", base_url=url, pause=0.01)
     assert out.read_bytes() == DUMP.read_bytes()
     ranges = [r for p, r in requests if p == "/" + DUMP.name]
-    assert ranges == [None, "bytes=4000-", "bytes=7000-"]     # resumed, never restarted
+    assert ranges == [None, "bytes=4000-", "bytes=7000-"]  # resumed, never restarted
 
 
 def test_a_server_that_keeps_dropping_is_given_up_with_the_partial_file_kept(server, tmp_path):
@@ -184,10 +189,22 @@ def test_cli_downloads_a_period_and_reports_a_missing_day(server, tmp_path, caps
     other = root / "sor-global-2025-07-04-full.zip"
     shutil.copy(DUMP.with_name("sor-global-2024-03-01-full.zip"), other)
     (root / (other.name + ".sha1")).write_text(hashlib.sha1(other.read_bytes()).hexdigest() + "\n")
-    rc = main(["sor", "download", "--since", "2025-07-02", "--until", "2025-07-04", "--to", str(tmp_path / "to"),
-               "--base-url", url])
+    rc = main(
+        [
+            "sor",
+            "download",
+            "--since",
+            "2025-07-02",
+            "--until",
+            "2025-07-04",
+            "--to",
+            str(tmp_path / "to"),
+            "--base-url",
+            url,
+        ]
+    )
     captured = capsys.readouterr()
-    assert rc == 1                                           # one day is not published
+    assert rc == 1  # one day is not published
     assert sorted(p.name for p in (tmp_path / "to").iterdir()) == [DUMP.name, other.name]
     assert "2025-07-03" in captured.err and "HTTP 404" in captured.err
     assert captured.out.splitlines() == [str(tmp_path / "to" / DUMP.name), str(tmp_path / "to" / other.name)]

@@ -30,12 +30,15 @@ from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sor"
 DUMPS = FIXTURES / "dumps"
-REFUSED_MEMBERS = {"sor-global-2025-07-01-full-00001-00000.csv",      # unknown header
-                   "sor-global-2025-07-01-full-00003-00000.csv"}      # implausible compression ratio
-REFUSED_INNER = {"sor-global-2025-07-01-full-00002.csv.zip"}          # truncated
+REFUSED_MEMBERS = {
+    "sor-global-2025-07-01-full-00001-00000.csv",  # unknown header
+    "sor-global-2025-07-01-full-00003-00000.csv",
+}  # implausible compression ratio
+REFUSED_INNER = {"sor-global-2025-07-01-full-00002.csv.zip"}  # truncated
 
 
 # ------------------------------------------------------------------------------------ the reference
+
 
 def php_fields(line: str) -> list[str]:
     """Split one CSV line written by PHP ``fputcsv`` (escape ``\\``): inside quotes ``""`` is a quote and
@@ -94,10 +97,10 @@ def wellformed_rows(text: str):
     for ln in lines[1:]:
         values = php_fields(ln)
         if len(values) != len(header):
-            continue                       # field_count
+            continue  # field_count
         row = {h: (v if v != "" else None) for h, v in zip(header, values, strict=True)}
         if not row.get("created_at") or not re.match(r"\d{4}-\d{2}-\d{2}", row["created_at"]):
-            continue                       # bad_created_at
+            continue  # bad_created_at
         yield row
 
 
@@ -110,7 +113,7 @@ def reference_rows(paths) -> dict[str, list[dict]]:
             for row in wellformed_rows(text):
                 if row["uuid"] is not None:
                     if row["uuid"] in seen:
-                        continue           # duplicate_uuid
+                        continue  # duplicate_uuid
                     seen.add(row["uuid"])
                 kept.append(row)
         out[path.name[:-4]] = kept
@@ -138,12 +141,13 @@ def market_store(tmp_path_factory):
 
 # ------------------------------------------------------------------------------------ the row store
 
+
 def test_every_field_of_every_row_equals_the_csv(all_store, reference):
     root, _ = all_store
     stored = rows.to_csv_frame(rows.scan(root).sort("uuid")).collect()
     by_uuid = {r["uuid"]: r for r in stored.iter_rows(named=True)}
     expected = [r for dump in reference.values() for r in dump]
-    assert len(expected) == 192          # 10 + 4 + 18 + 160 summarised rows (build_fixtures.py docstring)
+    assert len(expected) == 192  # 10 + 4 + 18 + 160 summarised rows (build_fixtures.py docstring)
     assert stored.height == len(expected) == len(by_uuid)
     for ref in expected:
         got = by_uuid[ref["uuid"]]
@@ -156,17 +160,17 @@ def test_the_hard_rows_are_stored_exactly(all_store):
     stored = rows.scan(root).collect()
     by = {r["uuid"]: r for r in stored.iter_rows(named=True)}
     utf8 = by["7e300000-0000-4000-8000-000000000009"]
-    assert utf8["decision_facts"] == "Caf\ufffd cr\ufffdme"          # latin-1 bytes replaced, not dropped
+    assert utf8["decision_facts"] == "Caf\ufffd cr\ufffdme"  # latin-1 bytes replaced, not dropped
     malformed = by["7e300000-0000-4000-8000-000000000010"]
     assert malformed["content_type"] is None
     assert malformed["unparsed"] == [{"column": "content_type", "value": "[CONTENT_TYPE_PRODUCT"}]
-    real = by["f1e5d3be-e95d-4e51-bb38-6cf13225b2af"]                 # the real Wallapop row
+    real = by["f1e5d3be-e95d-4e51-bb38-6cf13225b2af"]  # the real Wallapop row
     assert real["territorial_scope"][:3] == ["AT", "BE", "BG"] and len(real["territorial_scope"]) == 27
     assert real["content_date"].isoformat() == "2025-06-30T00:00:00"
     assert real["platform_uid"] == "df46338b-e2bd-4ce7-a3e2-7159734bbe27"
-    joom = by["j0000000-0000-4000-8000-000000000001"]                  # old name next to the canonical one
+    joom = by["j0000000-0000-4000-8000-000000000001"]  # old name next to the canonical one
     assert (joom["platform_name"], joom["platform"]) == ("SIA &quot;JOOM&quot;", "Joom")
-    amazon = by["a3a20000-0000-4000-8000-000000000001"]                # v1 category next to v2
+    amazon = by["a3a20000-0000-4000-8000-000000000001"]  # v1 category next to v2
     assert amazon["category"] == "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS"
     assert amazon["category_v2"] == "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
 
@@ -184,11 +188,20 @@ def test_row_account_matches_the_summaries(all_store, market_store):
 
     man = json.loads((root / "manifest.json").read_text())
     stored = {k: e["rows"]["rows_stored"] for k, e in man["dumps"].items()}
-    assert stored == {"sor-global-2024-03-01-full": 10, "sor-global-2024-03-02-light": 4,
-                      "sor-global-2025-07-01-full": 18, "sor-global-2025-07-02-full": 160}
+    assert stored == {
+        "sor-global-2024-03-01-full": 10,
+        "sor-global-2024-03-02-light": 4,
+        "sor-global-2025-07-01-full": 18,
+        "sor-global-2025-07-02-full": 160,
+    }
     assert {d.dump: d.rows_summarised for d in report.dumps} == stored
     # default: the marketplaces of the platform registry only, summaries still for every platform
-    assert rows.stored_platforms(market_store) == {"AliExpress": 7, "Amazon Store": 61, "Temu": 7, "Zalando": 1}
+    assert rows.stored_platforms(market_store) == {
+        "AliExpress": 7,
+        "Amazon Store": 61,
+        "Temu": 7,
+        "Zalando": 1,
+    }
     man = json.loads((market_store / "manifest.json").read_text())
     assert man["dumps"]["sor-global-2025-07-02-full"]["rows_summarised"] == 160
 
@@ -204,14 +217,17 @@ def test_list_and_date_types(all_store):
 
 
 def test_columns_option_and_reingest_replaces_files(tmp_path):
-    ingest.ingest([DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True,
-                  columns=["decision_facts"])
+    ingest.ingest(
+        [DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True, columns=["decision_facts"]
+    )
     got = rows.rows(tmp_path)
-    assert got.height == 5                           # 3 Amazon + 2 AliExpress (marketplaces)
+    assert got.height == 5  # 3 Amazon + 2 AliExpress (marketplaces)
     assert got.get_column("decision_facts").to_list() == ["Decision taken after review."] * 5
-    assert got.get_column("content_type").null_count() == 5        # not kept: null
+    assert got.get_column("content_type").null_count() == 5  # not kept: null
     old = {f["path"] for f in rows.row_files(tmp_path)}
-    ingest.ingest([DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True, platforms=["all"])
+    ingest.ingest(
+        [DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True, platforms=["all"]
+    )
     new = {f["path"] for f in rows.row_files(tmp_path)}
     assert rows.rows(tmp_path).height == 10
     on_disk = {p.relative_to(tmp_path).as_posix() for p in (tmp_path / "rows").rglob("*.parquet")}
@@ -221,6 +237,7 @@ def test_columns_option_and_reingest_replaces_files(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ search
+
 
 def _reference_count(reference, pattern, fields=search.DEFAULT_FIELDS, platforms=None) -> dict[str, int]:
     rx = re.compile(pattern, re.IGNORECASE)
@@ -249,21 +266,24 @@ def test_search_counts_equal_a_plain_scan(all_store, reference, pattern):
 def test_search_counts_by_hand(all_store):
     root, _ = all_store
     got = search.count(root, "free", platforms=["AliExpress", "Temu"])
-    assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 1, "Temu": 0}   # the \" row
+    assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 1, "Temu": 0}  # the \" row
     got = search.count(root, "policy", platforms=["Temu"], fields=["incompatible_content_explanation"])
-    assert got["count"].to_list() == [7]             # every Temu row has the default explanation
+    assert got["count"].to_list() == [7]  # every Temu row has the default explanation
     got = search.count(root, "Policy", platforms=["Temu"], case_sensitive=True)
     assert got["count"].to_list() == [0]
     by_day = search.count(root, "review", platforms=["AliExpress"], by=["day"])
     # 2 rows of 2024 and 4 of 2025 keep the default facts "Decision taken after review."; the 5th of
     # 2025 (the backslash row) says "Listing said ... shipping"
-    assert by_day.select(pl.col("day").cast(pl.String), "count").rows() == [("2024-03-01", 2), ("2025-07-01", 4)]
+    assert by_day.select(pl.col("day").cast(pl.String), "count").rows() == [
+        ("2024-03-01", 2),
+        ("2025-07-01", 4),
+    ]
 
 
 def test_search_rows_and_bad_input(all_store):
     root, _ = all_store
     hits = search.matches(root, "counterfeit and intellectual", columns=["uuid", "platform"]).collect()
-    assert hits.rows() == [("f1e5d3be-e95d-4e51-bb38-6cf13225b2af", "Wallapop")]   # the real row's policy link
+    assert hits.rows() == [("f1e5d3be-e95d-4e51-bb38-6cf13225b2af", "Wallapop")]  # the real row's policy link
     with pytest.raises(ValueError, match="not a valid regular expression"):
         search.count(root, "(?<=a)b")
     with pytest.raises(ValueError, match="not a text column"):
@@ -273,15 +293,31 @@ def test_search_rows_and_bad_input(all_store):
 
 
 def _cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "dsa_explore.cli", "sor", *args], capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "dsa_explore.cli", "sor", *args], capture_output=True, text=True
+    )
 
 
 def test_cli_search_count_csv(all_store, reference):
     root, _ = all_store
     ref = _reference_count(reference, "policy|free", platforms={"AliExpress", "Temu", "Amazon Store"})
-    assert (ref["AliExpress"], ref["Temu"]) == (7, 7)      # by hand: every row keeps "...violates our policy."
-    res = _cli("search", "--store", str(root), "--platform", "AliExpress", "--platform", "Temu", "--platform",
-               "Amazon", "--text", "policy|free", "--count", "--format", "csv")
+    assert (ref["AliExpress"], ref["Temu"]) == (7, 7)  # by hand: every row keeps "...violates our policy."
+    res = _cli(
+        "search",
+        "--store",
+        str(root),
+        "--platform",
+        "AliExpress",
+        "--platform",
+        "Temu",
+        "--platform",
+        "Amazon",
+        "--text",
+        "policy|free",
+        "--count",
+        "--format",
+        "csv",
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout == f"platform,count\nAliExpress,7\nAmazon Store,{ref['Amazon Store']}\nTemu,7\n"
 
@@ -290,15 +326,22 @@ def test_cli_rows_csv_is_safe_and_parquet_exact(tmp_path):
     """Untrusted text: control characters escaped and formulas neutralised in CSV; Parquet unchanged."""
     layout = schema.LAYOUTS["full-38"]
     evil = {c: None for c in layout}
-    evil.update(uuid="e0000000-0000-4000-8000-000000000001", platform_name="Temu", created_at="2025-07-03 01:00:00",
-                category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD", decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
-                decision_facts='=HYPERLINK("http://x.example","click")',
-                incompatible_content_explanation="title\x1b]0;pwned\x07 here")
+    evil.update(
+        uuid="e0000000-0000-4000-8000-000000000001",
+        platform_name="Temu",
+        created_at="2025-07-03 01:00:00",
+        category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
+        decision_facts='=HYPERLINK("http://x.example","click")',
+        incompatible_content_explanation="title\x1b]0;pwned\x07 here",
+    )
     csv_text = ",".join(layout) + "\n" + php_csv_line([evil[c] for c in layout]) + "\n"
     inner = zip_bytes([("sor-global-2025-07-03-full-00000-00000.csv", csv_text.encode())])
     dumps = tmp_path / "d"
     dumps.mkdir()
-    write_dump(dumps / "sor-global-2025-07-03-full.zip", [("sor-global-2025-07-03-full-00000.csv.zip", inner)])
+    write_dump(
+        dumps / "sor-global-2025-07-03-full.zip", [("sor-global-2025-07-03-full-00000.csv.zip", inner)]
+    )
     store = tmp_path / "s"
     ingest.ingest([dumps], store, workers=1, rows=True)
     res = _cli("rows", "--store", str(store), "--format", "csv")
@@ -308,15 +351,31 @@ def test_cli_rows_csv_is_safe_and_parquet_exact(tmp_path):
     assert "'=HYPERLINK(" in res.stdout
     out = tmp_path / "rows.parquet"
     assert _cli("rows", "--store", str(store), "--format", "parquet", "--out", str(out)).returncode == 0
-    assert pl.read_parquet(out).get_column("decision_facts").to_list() == ['=HYPERLINK("http://x.example","click")']
+    assert pl.read_parquet(out).get_column("decision_facts").to_list() == [
+        '=HYPERLINK("http://x.example","click")'
+    ]
 
 
 def test_safe_output_follows_the_core_safetext_rules():
     """The vectorised CSV escaping gives exactly what dsa_explore.core.safetext.safe_cell gives, cell by cell."""
     from dsa_explore.core import safetext
 
-    cells = ["-12.5", "@SUM(A1)", "a\nb", "+1+1", "ok\x9b", "C:\\temp\\", "=HYPERLINK(\"x\")", "\ttab", "\rcr",
-             "\x1b]0;t\x07", "plain", "", "%20", "\x7f\\x1b"]
+    cells = [
+        "-12.5",
+        "@SUM(A1)",
+        "a\nb",
+        "+1+1",
+        "ok\x9b",
+        "C:\\temp\\",
+        '=HYPERLINK("x")',
+        "\ttab",
+        "\rcr",
+        "\x1b]0;t\x07",
+        "plain",
+        "",
+        "%20",
+        "\x7f\\x1b",
+    ]
     got = rows.safe_frame(pl.DataFrame({"t": [*cells, None]})).collect()["t"].to_list()
     assert got == [safetext.safe_cell(c, csv=True) for c in cells] + [None]
     assert [rows.safe_text(c) for c in cells] == got[:-1]
@@ -324,6 +383,7 @@ def test_safe_output_follows_the_core_safetext_rules():
 
 
 # ------------------------------------------------------------------------------------ sample
+
 
 def test_sample_is_reproducible_and_weights_sum_to_strata(all_store):
     root, _ = all_store
@@ -335,7 +395,7 @@ def test_sample_is_reproducible_and_weights_sum_to_strata(all_store):
     sums = a.sample.group_by("stratum").agg(pl.col("weight").sum()).join(a.frame, on="stratum")
     assert sums.height == a.frame.height
     assert (sums["weight"] - sums["frame_size"]).abs().max() < 1e-9
-    assert int(a.frame["frame_size"].sum()) == 192               # every stored statement is in one stratum
+    assert int(a.frame["frame_size"].sum()) == 192  # every stored statement is in one stratum
     assert a.sample["statement_id"].n_unique() == a.sample.height
     assert ((a.sample["inclusion_prob"] > 0) & (a.sample["inclusion_prob"] <= 1)).all()
     # the Amazon Store stratum of 2025-07-02 (56 synthetic rows of one category mix) is sampled, not taken whole
@@ -345,9 +405,11 @@ def test_sample_is_reproducible_and_weights_sum_to_strata(all_store):
 def test_sample_feeds_the_survey_estimator(market_store):
     drawn = sample.draw(market_store, 30, by=["category"], seed=1)
     labelled = drawn.sample.with_columns(
-        pl.col("decision_facts").str.contains("(?i)review").cast(pl.Int64).alias("label_says_review"))
-    est = stats.stratified_prevalence(labelled, stratum="stratum", label="label_says_review",
-                                      frame_sizes=drawn.frame, by=["platform"])
+        pl.col("decision_facts").str.contains("(?i)review").cast(pl.Int64).alias("label_says_review")
+    )
+    est = stats.stratified_prevalence(
+        labelled, stratum="stratum", label="label_says_review", frame_sizes=drawn.frame, by=["platform"]
+    )
     ali = est.filter(pl.col("platform") == "AliExpress").row(0, named=True)
     # by hand: the label is constant within each AliExpress stratum (4 + 2 rows say "Decision taken after
     # review.", the 1 scams row does not), so the stratified estimate is (4 + 2) / 7 whatever is drawn
@@ -359,16 +421,20 @@ def test_backslash_ending_and_long_fields_are_stored_exactly(tmp_path):
     """A field ending in a backslash and a 200 KB field holding \\" (PHP's fputcsv leaves both as they are)."""
     layout = schema.LAYOUTS["full-38"]
     base = {c: None for c in layout}
-    base.update(platform_name="Temu", created_at="2025-07-04 01:00:00", category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
-                decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT")
-    long_text = 'Listing text ' + 'x' * 200_000 + ' said \\"free\\" twice'
+    base.update(
+        platform_name="Temu",
+        created_at="2025-07-04 01:00:00",
+        category="STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
+        decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
+    )
+    long_text = "Listing text " + "x" * 200_000 + ' said \\"free\\" twice'
     values = [
         {**base, "uuid": "b5000000-0000-4000-8000-000000000001", "decision_facts": "Saved under C:\\temp\\"},
         {**base, "uuid": "b5000000-0000-4000-8000-000000000002", "decision_facts": long_text},
         {**base, "uuid": "b5000000-0000-4000-8000-000000000003", "decision_facts": "plain"},
     ]
     lines = [",".join(layout)]
-    for v in values:    # PHP fputcsv: quotes doubled except after a backslash
+    for v in values:  # PHP fputcsv: quotes doubled except after a backslash
         fields = []
         for c in layout:
             x = v[c]
@@ -382,12 +448,14 @@ def test_backslash_ending_and_long_fields_are_stored_exactly(tmp_path):
     inner = zip_bytes([("sor-global-2025-07-04-full-00000-00000.csv", ("\n".join(lines) + "\n").encode())])
     dumps = tmp_path / "d"
     dumps.mkdir()
-    write_dump(dumps / "sor-global-2025-07-04-full.zip", [("sor-global-2025-07-04-full-00000.csv.zip", inner)])
+    write_dump(
+        dumps / "sor-global-2025-07-04-full.zip", [("sor-global-2025-07-04-full-00000.csv.zip", inner)]
+    )
     ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True)
     got = rows.scan(tmp_path / "s").sort("uuid").collect().get_column("decision_facts").to_list()
     assert got == [v["decision_facts"] for v in values]
     ref = reference_rows([dumps / "sor-global-2025-07-04-full.zip"])["sor-global-2025-07-04-full"]
-    assert [r["decision_facts"] for r in ref] == got          # the independent reference agrees
+    assert [r["decision_facts"] for r in ref] == got  # the independent reference agrees
 
 
 def test_a_statement_in_two_dumps_counts_once(tmp_path):
@@ -398,11 +466,15 @@ def test_a_statement_in_two_dumps_counts_once(tmp_path):
     (dumps / src.name).write_bytes(src.read_bytes())
     (dumps / "sor-aliexpress-2024-03-01-full.zip").write_bytes(src.read_bytes())
     ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["all"])
-    assert sum(rows.stored_platforms(tmp_path / "s").values()) == 20            # 10 rows, stored twice
+    assert sum(rows.stored_platforms(tmp_path / "s").values()) == 20  # 10 rows, stored twice
     got = search.count(tmp_path / "s", "review")
     # by hand: the 10 rows of the dump keep the default facts "Decision taken after review."
-    assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 2, "Amazon Store": 3, "Joom": 3,
-                                                                     "Vinted": 2}
+    assert dict(zip(got["platform"], got["count"], strict=True)) == {
+        "AliExpress": 2,
+        "Amazon Store": 3,
+        "Joom": 3,
+        "Vinted": 2,
+    }
     assert got["statements"].sum() == 10
     assert search.matches(tmp_path / "s", "review").collect().height == 10
 
@@ -414,8 +486,18 @@ def test_search_and_sample_commands_write_files(all_store, tmp_path):
     assert res.returncode == 0, res.stderr
     assert pl.read_parquet(out)["uuid"].to_list() == ["a1100000-0000-4000-8000-000000000009"]
     # --since/--until by the day of created_at: AliExpress has 2 rows on 2024-03-01 and 5 on 2025-07-01
-    res = _cli("search", "--store", str(root), "--platform", "AliExpress", "--text", ".", "--since", "2025-01-01",
-               "--count")
+    res = _cli(
+        "search",
+        "--store",
+        str(root),
+        "--platform",
+        "AliExpress",
+        "--text",
+        ".",
+        "--since",
+        "2025-01-01",
+        "--count",
+    )
     assert res.stdout == "platform,count\nAliExpress,5\n"
     res = _cli("search", "--store", str(root), "--text", "x", "--since", "2025-13-01", "--count")
     assert res.returncode == 2 and "expected a date YYYY-MM-DD" in res.stderr
@@ -424,7 +506,7 @@ def test_search_and_sample_commands_write_files(all_store, tmp_path):
     assert res.returncode == 0, res.stderr
     drawn, frame = pl.read_csv(sample_csv), pl.read_csv(tmp_path / "sample.frame.csv")
     assert int(frame["frame_size"].sum()) == 192
-    assert drawn.equals(pl.read_csv(sample_csv))            # the file round-trips
+    assert drawn.equals(pl.read_csv(sample_csv))  # the file round-trips
     again = sample.draw(root, 40, seed=3)
     assert drawn["statement_id"].to_list() == again.sample["statement_id"].to_list()
 
@@ -439,15 +521,17 @@ def test_rows_command_writes_one_row_per_statement(tmp_path):
     out = tmp_path / "rows.csv"
     assert _cli("rows", "--store", str(tmp_path / "s"), "--out", str(out)).returncode == 0
     written = pl.read_csv(out, infer_schema=False)
-    assert written.height == 10 and written["uuid"].n_unique() == 10        # 10 statements, stored twice
-    assert written.columns == list(schema.FULL_V2)                          # the dump's column names
+    assert written.height == 10 and written["uuid"].n_unique() == 10  # 10 statements, stored twice
+    assert written.columns == list(schema.FULL_V2)  # the dump's column names
     assert rows.rows(tmp_path / "s").height == 10
 
 
 def test_python_api_has_the_command_names(all_store):
     root, _ = all_store
     assert search.search(root, "free", count_only=True, platforms=["AliExpress"])["count"].to_list() == [1]
-    assert search.search(root, "free").get_column("uuid").to_list() == ["a1100000-0000-4000-8000-000000000009"]
+    assert search.search(root, "free").get_column("uuid").to_list() == [
+        "a1100000-0000-4000-8000-000000000009"
+    ]
     assert sample.sample(root, 10, seed=1).sample.equals(sample.draw(root, 10, seed=1).sample)
     assert rows.rows(root, platforms=["Temu"]).height == 7
 
@@ -456,10 +540,17 @@ def test_rows_from_a_dask_cluster_equal_the_local_ones(all_store, tmp_path):
     """The row spec travels with each task to the Dask workers, which write to the store's staging."""
     distributed = pytest.importorskip("distributed")
     root, _ = all_store
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                  silence_logs=50) as cluster:
-        ingest.ingest([DUMPS], tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address, rows=True,
-                      platforms=["all"])
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=50
+    ) as cluster:
+        ingest.ingest(
+            [DUMPS],
+            tmp_path / "dask",
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            rows=True,
+            platforms=["all"],
+        )
     local = rows.to_csv_frame(rows.scan(root).sort("uuid")).collect()
     dask = rows.to_csv_frame(rows.scan(tmp_path / "dask").sort("uuid")).collect()
     assert dask.equals(local) and dask.height == 192

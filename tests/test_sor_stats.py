@@ -47,9 +47,17 @@ def test_aliexpress_total_is_the_published_figure(extract):
     assert _total(extract, platform="AliExpress") == 807_498_434
 
 
-@pytest.mark.parametrize(("published", "millions"), [
-    ("Amazon Store", 555.9), ("Amazon", 225.6), ("Temu", 171.7), ("Vinted", 67.0), ("Joom", 26.4), ("eBay", 8.4),
-])
+@pytest.mark.parametrize(
+    ("published", "millions"),
+    [
+        ("Amazon Store", 555.9),
+        ("Amazon", 225.6),
+        ("Temu", 171.7),
+        ("Vinted", 67.0),
+        ("Joom", 26.4),
+        ("eBay", 8.4),
+    ],
+)
 def test_marketplace_totals_match_published_millions(extract, published, millions):
     assert round(_total(extract, published=published) / 1e6, 1) == millions
 
@@ -61,7 +69,9 @@ def test_shein_total_is_a_third_of_a_million(extract):
 def test_amazon_canonical_total_is_both_published_names(extract):
     assert _total(extract, platform="Amazon Store") == 555_912_350 + 225_618_733
     assert set(extract.filter(pl.col("platform") == "Amazon Store")["platform_published"].unique()) == {
-        "Amazon", "Amazon Store"}
+        "Amazon",
+        "Amazon Store",
+    }
 
 
 def test_first_days_of_temu_and_amazon_store(extract):
@@ -77,13 +87,17 @@ def test_period_covered_is_2023_09_25_to_2026_01_10(extract):
     assert extract["date"].max() == date(2026, 1, 10)
 
 
-@pytest.mark.parametrize(("platform", "millions_per_day"), [("AliExpress", 1.64), ("Amazon Store", 0.79),
-                                                            ("Temu", 0.74)])
+@pytest.mark.parametrize(
+    ("platform", "millions_per_day"), [("AliExpress", 1.64), ("Amazon Store", 0.79), ("Temu", 0.74)]
+)
 def test_h2_2025_mean_per_day_matches_published(extract, platform, millions_per_day):
     # The reference's "H2 2025 mean per day" spans 2025-07-01 to the end of the data (2026-01-10),
     # averaged over the days with SoRs.
-    rows = extract.filter(pl.col("measure") == "rows", pl.col("platform") == platform,
-                          pl.col("date").is_between(date(2025, 7, 1), date(2026, 1, 10)))
+    rows = extract.filter(
+        pl.col("measure") == "rows",
+        pl.col("platform") == platform,
+        pl.col("date").is_between(date(2025, 7, 1), date(2026, 1, 10)),
+    )
     assert round(rows["count"].sum() / rows.height / 1e6, 2) == millions_per_day
 
 
@@ -92,13 +106,16 @@ def test_aliexpress_negative_moderation_delays_match_published(extract):
     assert neg["count"].sum() == 484_586
 
 
-@pytest.mark.parametrize(("published", "category", "percent"), [
-    ("Amazon Store", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS", 41.0),
-    ("Amazon Store", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", 20.6),
-    ("AliExpress", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS", 45.1),
-    ("AliExpress", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC", 37.7),
-    ("AliExpress", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", 12.0),
-])
+@pytest.mark.parametrize(
+    ("published", "category", "percent"),
+    [
+        ("Amazon Store", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS", 41.0),
+        ("Amazon Store", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", 20.6),
+        ("AliExpress", "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS", 45.1),
+        ("AliExpress", "STATEMENT_CATEGORY_OTHER_VIOLATION_TC", 37.7),
+        ("AliExpress", "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE", 12.0),
+    ],
+)
 def test_whole_period_category_split_matches_published(extract, published, category, percent):
     cats = extract.filter(pl.col("measure") == "category", pl.col("platform_published") == published)
     share = cats.filter(pl.col("variant") == category)["count"].sum() / cats["count"].sum()
@@ -108,13 +125,26 @@ def test_whole_period_category_split_matches_published(extract, published, categ
 # ----------------------------------------------------------------------------- internal consistency
 
 
-@pytest.mark.parametrize("measure", ["category", "category_v2", "automated_decision", "automated_detection",
-                                     "decision_ground", "source_type", "decision_type",
-                                     "territorial_scope_kind"])
+@pytest.mark.parametrize(
+    "measure",
+    [
+        "category",
+        "category_v2",
+        "automated_decision",
+        "automated_detection",
+        "decision_ground",
+        "source_type",
+        "decision_type",
+        "territorial_scope_kind",
+    ],
+)
 def test_single_valued_measures_sum_to_the_sor_count_of_each_platform_day(extract, measure):
     rows = extract.filter(pl.col("measure") == "rows").select("date", "platform_published", rows="count")
-    sums = (extract.filter(pl.col("measure") == measure).group_by("date", "platform_published")
-            .agg(n=pl.col("count").sum()))
+    sums = (
+        extract.filter(pl.col("measure") == measure)
+        .group_by("date", "platform_published")
+        .agg(n=pl.col("count").sum())
+    )
     joined = rows.join(sums, on=["date", "platform_published"], how="full", coalesce=True).fill_null(0)
     assert joined.height == rows.height
     assert joined.filter(pl.col("rows") != pl.col("n")).height == 0
@@ -123,8 +153,11 @@ def test_single_valued_measures_sum_to_the_sor_count_of_each_platform_day(extrac
 @pytest.mark.parametrize("delay", ["moderation_delay", "disclosure_delay"])
 def test_delays_plus_negative_delays_account_for_every_sor(extract, delay):
     rows = extract.filter(pl.col("measure") == "rows").select("date", "platform_published", rows="count")
-    sums = (extract.filter(pl.col("measure").is_in([delay, f"{delay}_negative"]))
-            .group_by("date", "platform_published").agg(n=pl.col("count").sum()))
+    sums = (
+        extract.filter(pl.col("measure").is_in([delay, f"{delay}_negative"]))
+        .group_by("date", "platform_published")
+        .agg(n=pl.col("count").sum())
+    )
     joined = rows.join(sums, on=["date", "platform_published"], how="left").fill_null(0)
     assert joined.filter(pl.col("rows") != pl.col("n")).height == 0
 
@@ -177,9 +210,23 @@ def _source_rows() -> list[dict]:
     r = []
 
     def add(day, platform, column, entity=None, variant=None, count=0, mn=None, mean=0, mx=None):
-        r.append({"start_date": day, "end_date": day, "tag": None, "platform": platform, "category": None,
-                  "column": column, "entity": entity, "variant": variant, "text": None, "count": count,
-                  "min": mn, "mean": mean, "max": mx})
+        r.append(
+            {
+                "start_date": day,
+                "end_date": day,
+                "tag": None,
+                "platform": platform,
+                "category": None,
+                "column": column,
+                "entity": entity,
+                "variant": variant,
+                "text": None,
+                "count": count,
+                "min": mn,
+                "mean": mean,
+                "max": mx,
+            }
+        )
 
     # Amazon (old name) on day 1: 10 SoRs in two batches of category counts, v1 categories.
     add(d1, "Amazon", "rows", count=10)
@@ -209,9 +256,21 @@ def _source_rows() -> list[dict]:
     return r
 
 
-_SOURCE_SCHEMA = {"start_date": pl.Date, "end_date": pl.Date, "tag": pl.String, "platform": pl.String,
-                  "category": pl.String, "column": pl.String, "entity": pl.String, "variant": pl.String,
-                  "text": pl.String, "count": pl.Int64, "min": pl.Int64, "mean": pl.Int64, "max": pl.Int64}
+_SOURCE_SCHEMA = {
+    "start_date": pl.Date,
+    "end_date": pl.Date,
+    "tag": pl.String,
+    "platform": pl.String,
+    "category": pl.String,
+    "column": pl.String,
+    "entity": pl.String,
+    "variant": pl.String,
+    "text": pl.String,
+    "count": pl.Int64,
+    "min": pl.Int64,
+    "mean": pl.Int64,
+    "max": pl.Int64,
+}
 
 
 @pytest.fixture
@@ -241,8 +300,9 @@ def test_build_renames_sums_batches_and_harmonises(small_source, tmp_path):
     assert _get(frame, "keyword_v2", "KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS")["count"] == 3
     assert frame.filter(pl.col("measure") == "automated_decision").height == 1  # the zero count is left out
     assert _get(frame, "decision_type", "vis_acc")["count"] == 1
-    assert _get(frame, "category_v2", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
-                "SHEIN")["count"] == 3
+    assert (
+        _get(frame, "category_v2", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", "SHEIN")["count"] == 3
+    )
 
 
 def test_build_combines_delay_batches_and_counts_negatives(small_source):
@@ -256,8 +316,12 @@ def test_build_combines_delay_batches_and_counts_negatives(small_source):
 
 def test_build_derives_territorial_scope_kinds(small_source):
     frame = stats.build_extract(small_source)
-    kinds = {r["variant"]: r["count"] for r in frame.filter(pl.col("measure") == "territorial_scope_kind",
-                                                             pl.col("platform") == "Amazon Store").iter_rows(named=True)}
+    kinds = {
+        r["variant"]: r["count"]
+        for r in frame.filter(
+            pl.col("measure") == "territorial_scope_kind", pl.col("platform") == "Amazon Store"
+        ).iter_rows(named=True)
+    }
     assert kinds == {"EU": 6, "other list": 3, "none": 1}
 
 
@@ -286,8 +350,11 @@ def test_sors_per_moderator_uses_internal_plus_external(extract):
     table = stats.sors_per_moderator(extract)
     ali = table.filter(pl.col("platform") == "AliExpress").row(0, named=True)
     assert ali["moderators"] == 986  # 111 internal + 875 external (AliExpress H2 2025 report)
-    sors = extract.filter(pl.col("platform") == "AliExpress", pl.col("measure") == "rows",
-                          pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)))["count"].sum()
+    sors = extract.filter(
+        pl.col("platform") == "AliExpress",
+        pl.col("measure") == "rows",
+        pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)),
+    )["count"].sum()
     assert ali["sors_per_moderator"] == pytest.approx(sors / 986)
     assert ali["sors_per_moderator_per_day"] == pytest.approx(sors / 986 / 184)
 
@@ -303,26 +370,57 @@ def test_moderator_figures_agree_between_transparency_dataset_and_shipped_copy()
 def test_moderators_from_transparency_reads_totals_of_h2_2025_only():
     base = {"section": 9, "scope": "TOTAL", "source_url": "https://example.org/r.csv"}
     rows = [
-        {**base, "platform": "AliExpress", "period_start": date(2025, 7, 1), "period_end": date(2025, 12, 31),
-         "indicator": "moderators_internal", "value": 111.0},
-        {**base, "platform": "AliExpress", "period_start": date(2025, 7, 1), "period_end": date(2025, 12, 31),
-         "indicator": "moderators_external", "value": 875.0},
-        {**base, "platform": "AliExpress", "period_start": date(2026, 1, 1), "period_end": date(2026, 6, 30),
-         "indicator": "moderators_external", "value": 1000.0},
-        {**base, "platform": "AliExpress", "period_start": date(2025, 7, 1), "period_end": date(2025, 12, 31),
-         "indicator": "moderators_internal", "value": 7.0, "scope": "es"},
+        {
+            **base,
+            "platform": "AliExpress",
+            "period_start": date(2025, 7, 1),
+            "period_end": date(2025, 12, 31),
+            "indicator": "moderators_internal",
+            "value": 111.0,
+        },
+        {
+            **base,
+            "platform": "AliExpress",
+            "period_start": date(2025, 7, 1),
+            "period_end": date(2025, 12, 31),
+            "indicator": "moderators_external",
+            "value": 875.0,
+        },
+        {
+            **base,
+            "platform": "AliExpress",
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 6, 30),
+            "indicator": "moderators_external",
+            "value": 1000.0,
+        },
+        {
+            **base,
+            "platform": "AliExpress",
+            "period_start": date(2025, 7, 1),
+            "period_end": date(2025, 12, 31),
+            "indicator": "moderators_internal",
+            "value": 7.0,
+            "scope": "es",
+        },
     ]
     got = stats.moderators_from_transparency(pl.DataFrame(rows))
-    assert got.select("platform", "internal", "external", "moderators").rows() == [("AliExpress", 111.0,
-                                                                                    875.0, 986.0)]
+    assert got.select("platform", "internal", "external", "moderators").rows() == [
+        ("AliExpress", 111.0, 875.0, 986.0)
+    ]
 
 
 def test_platform_profile_months_add_up(extract):
     prof = stats.platform_profile(extract, "Temu", since=date(2025, 7, 1), until=date(2025, 12, 31))
     assert prof.height == 6
-    assert prof["sors"].sum() == extract.filter(
-        pl.col("platform") == "Temu", pl.col("measure") == "rows",
-        pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)))["count"].sum()
+    assert (
+        prof["sors"].sum()
+        == extract.filter(
+            pl.col("platform") == "Temu",
+            pl.col("measure") == "rows",
+            pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)),
+        )["count"].sum()
+    )
     assert prof["fully_automated"].is_between(0, 1).all()
 
 
@@ -370,8 +468,9 @@ def test_volume_explorer_has_platform_menu_and_date_brush(extract):
     from dsa_explore.charts import sor as sor_charts
 
     weekly = stats.volumes(extract, "1w", platforms=list(stats.FOCUS_PLATFORMS))
-    spec = sor_charts.volume_explorer(weekly, default_platform="Temu",
-                                      platforms=list(stats.FOCUS_PLATFORMS)).to_dict()
+    spec = sor_charts.volume_explorer(
+        weekly, default_platform="Temu", platforms=list(stats.FOCUS_PLATFORMS)
+    ).to_dict()
     params = _params(spec)
     menu, brush = params["platform_menu"], params["date_brush"]
     assert menu["bind"]["input"] == "select"
@@ -399,8 +498,19 @@ def test_category_mix_chart_panels_and_menu(extract):
     assert spec["title"]["text"] and spec["description"]
 
 
-@pytest.mark.parametrize("builder", ["automation", "delay", "decision_type", "territorial", "source_type",
-                                     "per_moderator", "reported_actions", "keyword_use"])
+@pytest.mark.parametrize(
+    "builder",
+    [
+        "automation",
+        "delay",
+        "decision_type",
+        "territorial",
+        "source_type",
+        "per_moderator",
+        "reported_actions",
+        "keyword_use",
+    ],
+)
 def test_static_charts_have_title_description_and_fields(extract, builder):
     from dsa_explore.charts import sor as sor_charts
 
@@ -409,8 +519,9 @@ def test_static_charts_have_title_description_and_fields(extract, builder):
         "automation": lambda: sor_charts.automation_chart(stats.automation(extract, **h2)),
         "delay": lambda: sor_charts.delay_chart(stats.delays(extract, **h2)),
         "decision_type": lambda: sor_charts.decision_type_chart(stats.shares(extract, "decision_type", **h2)),
-        "territorial": lambda: sor_charts.territorial_chart(stats.shares(extract, "territorial_scope_kind",
-                                                                         **h2)),
+        "territorial": lambda: sor_charts.territorial_chart(
+            stats.shares(extract, "territorial_scope_kind", **h2)
+        ),
         "source_type": lambda: sor_charts.source_type_chart(stats.shares(extract, "source_type", **h2)),
         "per_moderator": lambda: sor_charts.per_moderator_chart(stats.sors_per_moderator(extract)),
         "reported_actions": lambda: sor_charts.reported_actions_chart(stats.reported_actions_long(extract)),
@@ -443,8 +554,11 @@ def test_briefing_section_for_every_known_platform(platform):
 
 def test_briefing_section_aliexpress_figures_are_h2_2025(extract):
     section = sor_section.section("aliexpress")
-    sors = extract.filter(pl.col("platform") == "AliExpress", pl.col("measure") == "rows",
-                          pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)))["count"].sum()
+    sors = extract.filter(
+        pl.col("platform") == "AliExpress",
+        pl.col("measure") == "rows",
+        pl.col("date").is_between(date(2025, 7, 1), date(2025, 12, 31)),
+    )["count"].sum()
     assert section.fact("sor_h2_total").value == sors
     assert section.fact("sor_h2_moderators").value == 986
     assert section.fact("sor_h2_moderators").source.url.startswith("https://")
@@ -460,8 +574,10 @@ def test_briefing_section_says_no_data_for_a_platform_without_sors(monkeypatch, 
     monkeypatch.setattr(sor_section.sor_view, "load", lambda store=None: without)
     section = sor_section.section("Zalando")
     assert section.facts == []
-    assert section.sentences == ["No statements of reasons for Zalando in the Transparency Database extract "
-                                 "(2023-09-25 to 2026-01-10)."]
+    assert section.sentences == [
+        "No statements of reasons for Zalando in the Transparency Database extract "
+        "(2023-09-25 to 2026-01-10)."
+    ]
 
 
 def test_section_renders_in_the_briefing_with_footnotes():
@@ -478,8 +594,12 @@ def test_source_account_covers_every_source_row(small_source):
     account = stats.source_account(small_source)
     by_reason = dict(account.group_by("reason").agg(pl.col("rows").sum()).iter_rows())
     assert sum(by_reason.values()) == len(_source_rows())
-    assert by_reason == {"used": 17, "used (zero count, not stored)": 2, "other platform": 1,
-                         "statistic not extracted": 1}
+    assert by_reason == {
+        "used": 17,
+        "used (zero count, not stored)": 2,
+        "other platform": 1,
+        "statistic not extracted": 1,
+    }
 
 
 def test_month_end_handles_december_and_leap_years():
@@ -505,25 +625,43 @@ def _tiny_extract() -> pl.DataFrame:
     C files keywords that day as v1 and v2 names."""
     d1, d2, d3 = date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 3)
     rows = [
-        (d1, "A", "rows", None, 10), (d2, "A", "rows", None, 10), (d3, "A", "rows", None, 10),
-        (d1, "B", "rows", None, 4), (d2, "B", "rows", None, 4), (d3, "B", "rows", None, 2),
-        (d2, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 3), (d2, "B", "keyword_v2",
-                                                             "KEYWORD_UNSAFE_PRODUCTS", 3),
-        (d3, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 2), (d3, "B", "keyword_v2",
-                                                             "KEYWORD_UNSAFE_PRODUCTS", 2),
+        (d1, "A", "rows", None, 10),
+        (d2, "A", "rows", None, 10),
+        (d3, "A", "rows", None, 10),
+        (d1, "B", "rows", None, 4),
+        (d2, "B", "rows", None, 4),
+        (d3, "B", "rows", None, 2),
+        (d2, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 3),
+        (d2, "B", "keyword_v2", "KEYWORD_UNSAFE_PRODUCTS", 3),
+        (d3, "B", "keyword", "KEYWORD_UNSAFE_PRODUCTS", 2),
+        (d3, "B", "keyword_v2", "KEYWORD_UNSAFE_PRODUCTS", 2),
         (d3, "B", "keyword", "KEYWORD_TRADEMARK_INFRINGEMENT", 1),
         (d3, "B", "keyword_v2", "KEYWORD_TRADEMARK_INFRINGEMENT", 1),
         (d1, "C", "rows", None, 5),
-        (d1, "C", "keyword", "KEYWORD_OTHER", 5), (d1, "C", "keyword_v2", "KEYWORD_OTHER", 5),
+        (d1, "C", "keyword", "KEYWORD_OTHER", 5),
+        (d1, "C", "keyword_v2", "KEYWORD_OTHER", 5),
     ]
-    return pl.DataFrame(rows, schema={"date": pl.Date, "platform": pl.String, "measure": pl.String,
-                                      "variant": pl.String, "count": pl.Int64}, orient="row")
+    return pl.DataFrame(
+        rows,
+        schema={
+            "date": pl.Date,
+            "platform": pl.String,
+            "measure": pl.String,
+            "variant": pl.String,
+            "count": pl.Int64,
+        },
+        orient="row",
+    )
 
 
 def test_keyword_use_counts_keywords_per_100_sors_and_platforms_without_any():
     got = {r["platform"]: r for r in stats.keyword_use(_tiny_extract()).iter_rows(named=True)}
-    assert (got["A"]["sors"], got["A"]["keywords"], got["A"]["keywords_per_100_sors"],
-            got["A"]["kinds"]) == (30, 0, 0.0, 0)
+    assert (got["A"]["sors"], got["A"]["keywords"], got["A"]["keywords_per_100_sors"], got["A"]["kinds"]) == (
+        30,
+        0,
+        0.0,
+        0,
+    )
     assert got["A"]["first_day"] is None
     assert (got["B"]["sors"], got["B"]["keywords"], got["B"]["kinds"]) == (10, 6, 2)
     assert got["B"]["keywords_per_100_sors"] == pytest.approx(60.0)
@@ -535,14 +673,17 @@ def test_keyword_use_counts_keywords_per_100_sors_and_platforms_without_any():
 
 
 def test_keyword_use_on_the_extract_aliexpress_never_gives_a_keyword(extract):
-    use = {r["platform"]: r for r in stats.keyword_use(extract, platforms=["AliExpress", "Temu", "eBay"])
-           .iter_rows(named=True)}
-    assert use["AliExpress"]["sors"] == 807_498_434 and use["AliExpress"]["keywords"] == 0   # published total
+    use = {
+        r["platform"]: r
+        for r in stats.keyword_use(extract, platforms=["AliExpress", "Temu", "eBay"]).iter_rows(named=True)
+    }
+    assert use["AliExpress"]["sors"] == 807_498_434 and use["AliExpress"]["keywords"] == 0  # published total
     # Temu and eBay give keywords from the v2 taxonomy's first day on
     assert use["Temu"]["first_day"] == use["eBay"]["first_day"] == date(2025, 7, 1)
-    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31),
-                           platforms=["Temu"]).row(0, named=True)
-    assert h2["keywords"] == h2["sors"]          # one keyword with every Temu SoR of H2 2025
+    h2 = stats.keyword_use(extract, since=date(2025, 7, 1), until=date(2025, 12, 31), platforms=["Temu"]).row(
+        0, named=True
+    )
+    assert h2["keywords"] == h2["sors"]  # one keyword with every Temu SoR of H2 2025
 
 
 def test_extract_matches_every_shipped_published_total(extract):

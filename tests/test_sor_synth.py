@@ -41,10 +41,10 @@ def test_deterministic_per_seed(member):
 def test_bytes_per_row_and_compression_match_real_dumps(member):
     body = member.split(b"\n", 1)[1]
     per_row = len(body) / ROWS
-    assert 1000 <= per_row <= 1100          # "about 1.0-1.1 GB of CSV per million rows"
-    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)   # zip's deflate at PHP ZipArchive's default level
+    assert 1000 <= per_row <= 1100  # "about 1.0-1.1 GB of CSV per million rows"
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)  # zip's deflate at PHP ZipArchive's default level
     ratio = len(body) / len(deflate.compress(body) + deflate.flush())
-    assert 17 <= ratio <= 24                # 140 GB / 6.83 GB = 20.5x; 70 GB / 3.5 GB = 20x
+    assert 17 <= ratio <= 24  # 140 GB / 6.83 GB = 20.5x; 70 GB / 3.5 GB = 20x
 
 
 def test_rows_are_quoted_as_php_fputcsv_writes_them(member):
@@ -57,9 +57,9 @@ def test_rows_are_quoted_as_php_fputcsv_writes_them(member):
         row = next(csv.reader([line]))
         assert len(row) == len(schema.FULL_V2)
         values = [v if v != "" else None for v in row]
-        assert synth.php_csv_line(values) == line      # the row-by-row reference writer
+        assert synth.php_csv_line(values) == line  # the row-by-row reference writer
         quoted += line.count('"2025-')
-    assert quoted > 0   # dates hold a space, so PHP quotes them, as in the real rows
+    assert quoted > 0  # dates hold a space, so PHP quotes them, as in the real rows
 
 
 def test_uuids_are_random_version_4_and_unique(member):

@@ -10,18 +10,21 @@ import pytest
 from dsa_explore.sor import taxonomy as t
 
 
-@pytest.mark.parametrize("raw, canonical", [
-    ("Amazon", "Amazon Store"),
-    ("Amazon Store", "Amazon Store"),
-    ("Vinted UAB", "Vinted"),
-    ('SIA "JOOM"', "Joom"),
-    ("SIA &quot;JOOM&quot;", "Joom"),
-    ("OTTO Market", "OTTO"),
-    ("Trendyol B.V.", "Trendyol"),
-    ("willhaben internet service GmbH &amp; Co KG", "willhaben"),
-    ("Temu", "Temu"),
-    ("Shein", "SHEIN"),
-])
+@pytest.mark.parametrize(
+    "raw, canonical",
+    [
+        ("Amazon", "Amazon Store"),
+        ("Amazon Store", "Amazon Store"),
+        ("Vinted UAB", "Vinted"),
+        ('SIA "JOOM"', "Joom"),
+        ("SIA &quot;JOOM&quot;", "Joom"),
+        ("OTTO Market", "OTTO"),
+        ("Trendyol B.V.", "Trendyol"),
+        ("willhaben internet service GmbH &amp; Co KG", "willhaben"),
+        ("Temu", "Temu"),
+        ("Shein", "SHEIN"),
+    ],
+)
 def test_canonical_platform_on_strings_and_expressions(raw, canonical):
     assert t.canonical_platform(raw) == canonical
     out = pl.DataFrame({"p": [raw]}).select(t.canonical_platform(pl.col("p")))
@@ -55,18 +58,54 @@ def test_enum_sizes_match_the_official_lists():
 
 
 def test_keyword_v1_to_v2_on_lists():
-    frame = pl.DataFrame({"k": [["KEYWORD_INSUFFICIENT_INFORMATION_TRADERS", "KEYWORD_DANGEROUS_TOYS"],
-                                ["KEYWORD_DISINFORMATION"], ["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]]})
+    frame = pl.DataFrame(
+        {
+            "k": [
+                ["KEYWORD_INSUFFICIENT_INFORMATION_TRADERS", "KEYWORD_DANGEROUS_TOYS"],
+                ["KEYWORD_DISINFORMATION"],
+                ["KEYWORD_ONLINE_BULLYING_INTIMIDATION"],
+            ]
+        }
+    )
     out = frame.select(pl.col("k").list.eval(t.keyword_v2(pl.element())))["k"].to_list()
-    assert out == [["KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS", "KEYWORD_DANGEROUS_TOYS"],
-                   ["KEYWORD_MISINFORMATION_DISINFORMATION"], ["KEYWORD_CYBER_BULLYING_INTIMIDATION"]]
+    assert out == [
+        ["KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS", "KEYWORD_DANGEROUS_TOYS"],
+        ["KEYWORD_MISINFORMATION_DISINFORMATION"],
+        ["KEYWORD_CYBER_BULLYING_INTIMIDATION"],
+    ]
     assert t.keyword_v2("KEYWORD_MISINFORMATION") == "KEYWORD_MISINFORMATION_DISINFORMATION"
 
 
 def test_territorial_alias():
-    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
-          "LT",
-          "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+    eu = [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
     assert t.territorial_alias(eu) == "EU"
     assert t.territorial_alias(eu + ["IS", "LI", "NO"]) == "EEA"
     assert t.territorial_alias(eu + ["LI", "NO"]) == "EEA_no_IS"

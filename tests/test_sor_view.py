@@ -80,8 +80,22 @@ def test_the_briefing_section_shows_the_store_counts(store, monkeypatch):
 def test_cli_briefing_from_a_store(store, tmp_path):
     """The whole path of ``make briefing SOR_STORE=DIR``: CLI option -> kernel setting -> exported HTML."""
     out = tmp_path / "briefing.html"
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--platform", "AliExpress",
-                             "--output", str(out), "--sor-store", str(store)], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dsa_explore.cli",
+            "briefing",
+            "--platform",
+            "AliExpress",
+            "--output",
+            str(out),
+            "--sor-store",
+            str(store),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert "In H2 2025 AliExpress filed <strong>5</strong>" in html
@@ -89,7 +103,9 @@ def test_cli_briefing_from_a_store(store, tmp_path):
 
 
 def test_cli_refuses_a_folder_that_is_not_a_store(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "dsa_explore.cli", "briefing", "--sor-store",
-                             str(tmp_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "dsa_explore.cli", "briefing", "--sor-store", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and "no statements-of-reasons store here" in result.stderr

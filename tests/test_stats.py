@@ -25,10 +25,27 @@ from statsmodels.stats.proportion import (
 from dsa_explore.analysis import estimators as st
 
 TOL = 1e-9
-GRID = [(0, 1), (1, 1), (0, 10), (3, 10), (10, 10), (10, 14), (1, 29), (19, 25), (165, 250),
-        (905, 1741), (0, 5000), (4999, 5000), (37, 12000)]
-SM_NAME = {"wilson": "wilson", "clopper_pearson": "beta", "jeffreys": "jeffreys",
-           "agresti_coull": "agresti_coull"}
+GRID = [
+    (0, 1),
+    (1, 1),
+    (0, 10),
+    (3, 10),
+    (10, 10),
+    (10, 14),
+    (1, 29),
+    (19, 25),
+    (165, 250),
+    (905, 1741),
+    (0, 5000),
+    (4999, 5000),
+    (37, 12000),
+]
+SM_NAME = {
+    "wilson": "wilson",
+    "clopper_pearson": "beta",
+    "jeffreys": "jeffreys",
+    "agresti_coull": "agresti_coull",
+}
 
 
 def test_runtime_module_does_not_import_scipy():
@@ -87,10 +104,16 @@ def test_published_worked_examples():
     assert st.wilson_interval(15, 148) == (pytest.approx(0.0624, abs=5e-5), pytest.approx(0.1605, abs=5e-5))
     # TIE 2024 AliExpress 10/14: Wilson [0.454, 0.883], Clopper–Pearson [0.419, 0.916]
     assert st.wilson_interval(10, 14) == (pytest.approx(0.454, abs=5e-4), pytest.approx(0.883, abs=5e-4))
-    assert st.clopper_pearson_interval(10, 14) == (pytest.approx(0.419, abs=5e-4), pytest.approx(0.916, abs=5e-4))
+    assert st.clopper_pearson_interval(10, 14) == (
+        pytest.approx(0.419, abs=5e-4),
+        pytest.approx(0.916, abs=5e-4),
+    )
     # BEUC/ICRT 165/250 and GPSR sweep 905/1741 (methodology table)
     assert st.wilson_interval(165, 250) == (pytest.approx(0.599, abs=5e-4), pytest.approx(0.716, abs=5e-4))
-    assert st.clopper_pearson_interval(905, 1741) == (pytest.approx(0.496, abs=5e-4), pytest.approx(0.544, abs=5e-4))
+    assert st.clopper_pearson_interval(905, 1741) == (
+        pytest.approx(0.496, abs=5e-4),
+        pytest.approx(0.544, abs=5e-4),
+    )
 
 
 def test_vectorised_arrays_series_and_expressions_agree_with_scalars():
@@ -104,16 +127,22 @@ def test_vectorised_arrays_series_and_expressions_agree_with_scalars():
         via_expr = frame.select(low_e.alias("low"), high_e.alias("high"))
         for i, (k, n) in enumerate(zip(ks, ns, strict=True)):
             lo, hi = fn(k, n)
-            assert low_a[i] == pytest.approx(lo, abs=1e-14) and high_a[i] == pytest.approx(hi, abs=1e-14), name
-            assert low_s[i] == pytest.approx(lo, abs=1e-14) and high_s[i] == pytest.approx(hi, abs=1e-14), name
+            assert low_a[i] == pytest.approx(lo, abs=1e-14) and high_a[i] == pytest.approx(hi, abs=1e-14), (
+                name
+            )
+            assert low_s[i] == pytest.approx(lo, abs=1e-14) and high_s[i] == pytest.approx(hi, abs=1e-14), (
+                name
+            )
             assert via_expr["low"][i] == pytest.approx(lo, abs=1e-14), name
             assert via_expr["high"][i] == pytest.approx(hi, abs=1e-14), name
 
 
 def test_add_intervals_over_groups():
     frame = pl.DataFrame({"platform": ["A"] * 14 + ["B"] * 25, "y": [1] * 10 + [0] * 4 + [1] * 19 + [0] * 6})
-    table = st.add_intervals(frame.group_by("platform").agg(pl.col("y").sum().alias("k"), pl.len().alias("n"))
-                             .sort("platform"), method="clopper_pearson")
+    table = st.add_intervals(
+        frame.group_by("platform").agg(pl.col("y").sum().alias("k"), pl.len().alias("n")).sort("platform"),
+        method="clopper_pearson",
+    )
     ref = proportion_confint(np.array([10, 19]), np.array([14, 25]), method="beta")
     np.testing.assert_allclose(table["low"].to_numpy(), ref[0], atol=TOL)
     np.testing.assert_allclose(table["high"].to_numpy(), ref[1], atol=TOL)
@@ -139,7 +168,7 @@ def test_kish_design_effect_and_effective_n():
     w = np.array([1.0, 1.0, 2.0, 4.0, 8.0, 8.0])
     cv2 = np.var(w) / np.mean(w) ** 2  # population CV², ddof=0
     assert st.kish_design_effect(w) == pytest.approx(1 + cv2, abs=TOL)
-    assert st.effective_sample_size(w) == pytest.approx(w.sum() ** 2 / (w ** 2).sum(), abs=TOL)
+    assert st.effective_sample_size(w) == pytest.approx(w.sum() ** 2 / (w**2).sum(), abs=TOL)
     assert st.kish_design_effect(np.ones(7)) == pytest.approx(1.0)
 
 
@@ -164,7 +193,7 @@ def test_hajek_prevalence_against_statsmodels_weighted_stats():
 
 def test_korn_graubard_is_clopper_pearson_at_effective_n():
     p, se, n = 0.3, 0.05, 400
-    n_star = p * (1 - p) / se ** 2  # 84
+    n_star = p * (1 - p) / se**2  # 84
     low, high = st.korn_graubard_interval(p, se, n)
     assert low == pytest.approx(ss.beta.ppf(0.025, p * n_star, n_star - p * n_star + 1), abs=TOL)
     assert high == pytest.approx(ss.beta.ppf(0.975, p * n_star + 1, n_star - p * n_star), abs=TOL)
@@ -178,25 +207,27 @@ def test_korn_graubard_is_clopper_pearson_at_effective_n():
 
 def test_stratified_prevalence_with_fpc():
     # Two strata, written out by hand: N = (1000, 200), n = (20, 10), k = (5, 8)
-    frame = pl.DataFrame({"stratum": ["a"] * 20 + ["b"] * 10,
-                          "y": [1] * 5 + [0] * 15 + [1] * 8 + [0] * 2})
+    frame = pl.DataFrame({"stratum": ["a"] * 20 + ["b"] * 10, "y": [1] * 5 + [0] * 15 + [1] * 8 + [0] * 2})
     sizes = pl.DataFrame({"stratum": ["a", "b"], "frame_size": [1000, 200]})
     res = st.stratified_prevalence(frame, stratum="stratum", label="y", frame_sizes=sizes)
     W = np.array([1000, 200]) / 1200
     p = np.array([5 / 20, 8 / 10])
     nh, Nh = np.array([20, 10]), np.array([1000, 200])
     est = float(np.sum(W * p))
-    var = float(np.sum(W ** 2 * (1 - nh / Nh) * p * (1 - p) / (nh - 1)))
+    var = float(np.sum(W**2 * (1 - nh / Nh) * p * (1 - p) / (nh - 1)))
     assert res["estimate"][0] == pytest.approx(est, abs=TOL)
     assert res["se"][0] == pytest.approx(math.sqrt(var), abs=TOL)
     # Korn–Graubard: effective n capped at n = 30, then the df = n − strata = 28 adjustment
     n_star = min(est * (1 - est) / var, 30) * (ss.norm.ppf(0.975) / ss.t.ppf(0.975, 28)) ** 2
-    assert res["low"][0] == pytest.approx(ss.beta.ppf(0.025, est * n_star, n_star - est * n_star + 1),
-                                          abs=TOL)
+    assert res["low"][0] == pytest.approx(
+        ss.beta.ppf(0.025, est * n_star, n_star - est * n_star + 1), abs=TOL
+    )
 
 
 def test_stratified_prevalence_by_group_and_missing_stratum():
-    frame = pl.DataFrame({"platform": ["P", "P", "Q", "Q"], "stratum": ["p1", "p1", "q1", "q1"], "y": [1, 0, 1, 1]})
+    frame = pl.DataFrame(
+        {"platform": ["P", "P", "Q", "Q"], "stratum": ["p1", "p1", "q1", "q1"], "y": [1, 0, 1, 1]}
+    )
     sizes = pl.DataFrame({"stratum": ["p1", "q1"], "frame_size": [10, 10]})
     res = st.stratified_prevalence(frame, stratum="stratum", label="y", frame_sizes=sizes, by=["platform"])
     assert res["platform"].to_list() == ["P", "Q"]
@@ -221,7 +252,7 @@ def test_cluster_design_effect_against_statsmodels_anova():
     assert res["msb"] == pytest.approx(msb, abs=TOL) and res["msw"] == pytest.approx(msw, abs=TOL)
     n = y.size
     sizes = np.bincount(sellers)
-    m0 = (n - np.sum(sizes ** 2) / n) / (g - 1)
+    m0 = (n - np.sum(sizes**2) / n) / (g - 1)
     icc = (msb - msw) / (msb + (m0 - 1) * msw)
     assert res["icc"] == pytest.approx(icc, abs=TOL)
     assert res["deff"] == pytest.approx(1 + (n / g - 1) * icc, abs=TOL)
@@ -233,7 +264,13 @@ def test_newcombe_difference_matches_statsmodels_and_the_published_example():
     # Newcombe (1998) Table II example (h): 56/70 − 48/80, method 10: 0.0524 to 0.3339
     assert d == pytest.approx(0.2)
     assert (low, high) == (pytest.approx(0.0524, abs=5e-5), pytest.approx(0.3339, abs=5e-5))
-    for k1, n1, k2, n2 in [(56, 70, 48, 80), (10, 14, 10, 25), (0, 10, 0, 20), (10, 10, 0, 20), (165, 250, 12, 23)]:
+    for k1, n1, k2, n2 in [
+        (56, 70, 48, 80),
+        (10, 14, 10, 25),
+        (0, 10, 0, 20),
+        (10, 10, 0, 20),
+        (165, 250, 12, 23),
+    ]:
         ref = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")
         _, low, high = st.newcombe_difference_interval(k1, n1, k2, n2)
         assert (low, high) == (pytest.approx(ref[0], abs=TOL), pytest.approx(ref[1], abs=TOL))
@@ -249,11 +286,13 @@ def test_sample_size_planning():
         ref = samplesize_confint_proportion(p, e, alpha=0.05)
         assert st.sample_size_for_half_width(e, p, round_up=False) == pytest.approx(ref, rel=1e-12)
     # FPC: n0 / (1 + (n0 - 1)/N), deff inflates n0 first
-    n0 = ss.norm.ppf(0.975) ** 2 * 0.25 / 0.05 ** 2 * 2.0
-    assert st.sample_size_for_half_width(0.05, 0.5, population=500,
-                                         deff=2.0) == math.ceil(n0 / (1 + (n0 - 1) / 500))
-    table = st.sample_size_by_stratum(pl.DataFrame({"stratum": ["a", "b"], "frame_size": [500, 100000]}),
-                                      0.05)
+    n0 = ss.norm.ppf(0.975) ** 2 * 0.25 / 0.05**2 * 2.0
+    assert st.sample_size_for_half_width(0.05, 0.5, population=500, deff=2.0) == math.ceil(
+        n0 / (1 + (n0 - 1) / 500)
+    )
+    table = st.sample_size_by_stratum(
+        pl.DataFrame({"stratum": ["a", "b"], "frame_size": [500, 100000]}), 0.05
+    )
     assert table["n_required"].to_list() == [218, 383]
 
 
@@ -287,12 +326,14 @@ def test_coverage_simulation():
 def test_weighted_prevalence_by_group_matches_the_scalar_estimator_and_korn_graubard():
     rng = np.random.default_rng(2)
     n = 300
-    frame = pl.DataFrame({
-        "platform": rng.choice(["A", "B", "C"], n),
-        "stratum": rng.choice(["s1", "s2", "s3"], n),
-        "y": (rng.uniform(size=n) < 0.35).astype(int),
-        "w": rng.choice([2.0, 5.0, 40.0], n),
-    })
+    frame = pl.DataFrame(
+        {
+            "platform": rng.choice(["A", "B", "C"], n),
+            "stratum": rng.choice(["s1", "s2", "s3"], n),
+            "y": (rng.uniform(size=n) < 0.35).astype(int),
+            "w": rng.choice([2.0, 5.0, 40.0], n),
+        }
+    )
     table = st.weighted_prevalence(frame, label="y", weight="w", by=["platform"], stratum="stratum")
     assert table["platform"].to_list() == ["A", "B", "C"]
     for row in table.iter_rows(named=True):
@@ -310,15 +351,20 @@ def test_weighted_prevalence_by_group_matches_the_scalar_estimator_and_korn_grau
 def test_weighted_prevalence_with_clusters_uses_seller_totals():
     rng = np.random.default_rng(9)
     n = 240
-    frame = pl.DataFrame({
-        "stratum": rng.choice(["s1", "s2"], n),
-        "seller": rng.choice([f"x{i}" for i in range(30)], n),
-        "y": (rng.uniform(size=n) < 0.4).astype(int),
-        "w": rng.choice([1.0, 4.0], n),
-    })
-    frame = frame.with_columns(pl.format("{}-{}", "stratum",
-                                         "seller").alias("seller"))  # sellers nested in strata
-    row = st.weighted_prevalence(frame, label="y", weight="w", stratum="stratum", cluster="seller").row(0, named=True)
+    frame = pl.DataFrame(
+        {
+            "stratum": rng.choice(["s1", "s2"], n),
+            "seller": rng.choice([f"x{i}" for i in range(30)], n),
+            "y": (rng.uniform(size=n) < 0.4).astype(int),
+            "w": rng.choice([1.0, 4.0], n),
+        }
+    )
+    frame = frame.with_columns(
+        pl.format("{}-{}", "stratum", "seller").alias("seller")
+    )  # sellers nested in strata
+    row = st.weighted_prevalence(frame, label="y", weight="w", stratum="stratum", cluster="seller").row(
+        0, named=True
+    )
     y, w = frame["y"].to_numpy().astype(float), frame["w"].to_numpy()
     p = np.sum(w * y) / np.sum(w)
     u = w * (y - p) / np.sum(w)

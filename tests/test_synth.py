@@ -43,8 +43,10 @@ def test_provenance_marks_synthetic_and_lists_parameters_with_sources():
         params = ds.meta["parameters"]
         assert set(params) == set(synth.PARAMETERS)
         assert all(p["source"] for p in params.values())
-    assert "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous" \
+    assert (
+        "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous"
         in catalog.get("listing_sample_synthetic").meta["source_urls"]
+    )
 
 
 def test_sample_has_what_the_estimators_need(generated):

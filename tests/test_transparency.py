@@ -26,9 +26,19 @@ from dsa_explore.readers.transparency import (
 )
 
 FIX = Path(__file__).parent / "fixtures" / "transparency"
-COLUMNS = ["platform", "period_start", "period_end", "section", "indicator", "indicator_text", "scope",
-           "value",
-           "value_raw", "unit", "how"]
+COLUMNS = [
+    "platform",
+    "period_start",
+    "period_end",
+    "section",
+    "indicator",
+    "indicator_text",
+    "scope",
+    "value",
+    "value_raw",
+    "unit",
+    "how",
+]
 
 
 def one(frame: pl.DataFrame, indicator: str, scope: str) -> dict:
@@ -39,12 +49,24 @@ def one(frame: pl.DataFrame, indicator: str, scope: str) -> dict:
 
 # ---------------------------------------------------------------------------------------------- values
 
-@pytest.mark.parametrize("text, expected", [
-    ("2,97", 2.97), ("289,42", 289.42), ("36,348,251", 36_348_251), ("35.852.803", 35_852_803),
-    ("1 234 567", 1_234_567), ("4\u00a0460\u00a0037", 4_460_037), ("24064847.0", 24_064_847),
-    ("58, 437 ", 58_437), ("335,474.00", 335_474), ("1.234.567,89", 1_234_567.89), ("0,5", 0.5),
-    ("1'203'717", 1_203_717),
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2,97", 2.97),
+        ("289,42", 289.42),
+        ("36,348,251", 36_348_251),
+        ("35.852.803", 35_852_803),
+        ("1 234 567", 1_234_567),
+        ("4\u00a0460\u00a0037", 4_460_037),
+        ("24064847.0", 24_064_847),
+        ("58, 437 ", 58_437),
+        ("335,474.00", 335_474),
+        ("1.234.567,89", 1_234_567.89),
+        ("0,5", 0.5),
+        ("1'203'717", 1_203_717),
+    ],
+)
 def test_numbers_in_every_published_notation(text, expected):
     value, how = parse_number(text)
     assert value == pytest.approx(expected)
@@ -72,6 +94,7 @@ def test_read_value_rules_and_flags():
 
 # ---------------------------------------------------------------------------------------------- faults
 
+
 def test_decimal_comma_zalando_internal_moderators_is_2_97_not_297():
     frame = read_report(FIX / "decimal_comma")
     row = one(frame, "moderators_internal", "TOTAL")
@@ -83,8 +106,14 @@ def test_decimal_comma_zalando_internal_moderators_is_2_97_not_297():
 
 def test_thousands_separators_of_every_kind_and_trailing_spaces():
     frame = read_report(FIX / "thousands")
-    expected = {"TOTAL": 35_852_803, "DE": 11_689_109, "FR": 3_986_382, "IT": 4_460_037, "NL": 2_665_017,
-                "AT": 1_203_717}
+    expected = {
+        "TOTAL": 35_852_803,
+        "DE": 11_689_109,
+        "FR": 3_986_382,
+        "IT": 4_460_037,
+        "NL": 2_665_017,
+        "AT": 1_203_717,
+    }
     got = dict(zip(frame["scope"], frame["value"], strict=True))
     assert got == expected
     assert frame["flag"].null_count() == frame.height
@@ -126,7 +155,9 @@ def test_percentages_where_shares_are_expected():
 
 def test_impossible_dates_take_the_period_from_the_majority_and_say_so():
     frame, log = parse_report(FIX / "bad_dates")
-    assert set(frame["period_start"]) == {date(2025, 7, 1)} and set(frame["period_end"]) == {date(2025, 12, 31)}
+    assert set(frame["period_start"]) == {date(2025, 7, 1)} and set(frame["period_end"]) == {
+        date(2025, 12, 31)
+    }
     es = one(frame, "moderators_linguistic", "es")
     assert "2025-12-33" in es["how"] and "not a valid date range" in es["how"]
     assert any("majority" in n for n in log.notes)
@@ -205,13 +236,18 @@ def test_mis_encoded_file_is_decoded_and_noted():
 def test_blank_official_templates_read_without_errors():
     frame, log = parse_report(FIX / "templates")
     assert set(frame["section"].drop_nulls()) == {1, 4, 8, 9, 10}
-    assert frame.filter(pl.col("section") != 1)["value"].null_count() == frame.filter(pl.col("section") != 1).height
+    assert (
+        frame.filter(pl.col("section") != 1)["value"].null_count()
+        == frame.filter(pl.col("section") != 1).height
+    )
     assert frame["platform"].null_count() == frame.height  # the placeholder 'Text' is not a platform
-    assert {"moderators_internal", "moderators_external", "moderators_linguistic",
-            "amar"} <= set(frame["indicator"])
+    assert {"moderators_internal", "moderators_external", "moderators_linguistic", "amar"} <= set(
+        frame["indicator"]
+    )
 
 
 # ---------------------------------------------------------------------------------------------- errors
+
 
 def test_errors_raise_lists_every_bad_value_with_file_line_and_raw_text():
     with pytest.raises(TransparencyParseError) as info:
@@ -253,6 +289,7 @@ def test_interface_columns_and_list_of_files():
 
 # ---------------------------------------------------------------------------------------------- real files
 
+
 def raw_folder(slug: str) -> Path:
     return paths.data_dir() / "transparency" / "raw" / slug / "2025-H2"
 
@@ -270,7 +307,9 @@ def test_real_temu_report_users_and_moderators():
 
 def test_real_amazon_report_reads_section_8_country_scopes_and_floats():
     # the H2 folder holds table 6 twice (6_own_initiative_TC.csv and its version 2): read without version 1
-    files = [f for f in sorted(raw_folder("amazon-store").glob("*.csv")) if f.name != "6_own_initiative_TC.csv"]
+    files = [
+        f for f in sorted(raw_folder("amazon-store").glob("*.csv")) if f.name != "6_own_initiative_TC.csv"
+    ]
     frame = read_report(files)
     assert one(frame, "amar", "TOTAL")["value"] == 195_184_376
     assert one(frame, "measures_automated", "DE")["value"] == 7_097_593
@@ -281,6 +320,7 @@ def test_real_amazon_report_reads_section_8_country_scopes_and_floats():
 
 # ---------------------------------------------------------------------------------------------- dataset
 
+
 @pytest.fixture(scope="module")
 def dataset():
     return catalog.load("transparency_marketplace_reports")
@@ -289,15 +329,28 @@ def dataset():
 def test_dataset_every_row_has_a_source_url_and_the_platforms(dataset):
     assert dataset["source_url"].null_count() == 0
     assert dataset["source_url"].str.starts_with("https://").all()
-    assert {"AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booking.com", "Apple App Store",
-            "Google Shopping", "Google Play"} == set(dataset["platform"])
+    assert {
+        "AliExpress",
+        "Amazon Store",
+        "Temu",
+        "SHEIN",
+        "Zalando",
+        "Booking.com",
+        "Apple App Store",
+        "Google Shopping",
+        "Google Play",
+    } == set(dataset["platform"])
     assert set(dataset["period_start"]) == {date(2025, 7, 1), date(2026, 1, 1)}
 
 
 def test_dataset_done_when_figures(dataset):
     def get(platform, start, indicator, scope):
-        rows = dataset.filter((pl.col("platform") == platform) & (pl.col("period_start") == start)
-                              & (pl.col("indicator") == indicator) & (pl.col("scope") == scope))
+        rows = dataset.filter(
+            (pl.col("platform") == platform)
+            & (pl.col("period_start") == start)
+            & (pl.col("indicator") == indicator)
+            & (pl.col("scope") == scope)
+        )
         assert rows.height == 1
         return rows.row(0, named=True)
 
@@ -321,21 +374,30 @@ def test_dataset_raw_files_agree_with_the_published_figures(dataset):
     figures = catalog.load("transparency_published_figures")
 
     def fig(platform, metric):
-        rows = figures.filter((pl.col("platform") == platform) & (pl.col("period") == "2025-07-01/2025-12-31")
-                              & (pl.col("metric") == metric))
+        rows = figures.filter(
+            (pl.col("platform") == platform)
+            & (pl.col("period") == "2025-07-01/2025-12-31")
+            & (pl.col("metric") == metric)
+        )
         return float(rows["value"][0])
 
     def raw(platform, indicator, scope):
-        rows = dataset.filter((pl.col("platform") == platform) & (pl.col("indicator") == indicator)
-                              & (pl.col("scope") == scope) & (pl.col("period_start") == date(2025, 7, 1)))
+        rows = dataset.filter(
+            (pl.col("platform") == platform)
+            & (pl.col("indicator") == indicator)
+            & (pl.col("scope") == scope)
+            & (pl.col("period_start") == date(2025, 7, 1))
+        )
         return rows["value"][0]
 
     for platform in ("Amazon Store", "Temu"):
         assert raw(platform, "amar", "TOTAL") == fig(platform, "AMAR (Art.42(3)) scope=TOTAL")
-        assert raw(platform, "moderators_internal", "TOTAL") == fig(platform,
-                                                                    "internal moderators (FTE) scope=total")
-        assert raw(platform, "moderators_external", "TOTAL") == fig(platform,
-                                                                    "external moderators (FTE) scope=total")
+        assert raw(platform, "moderators_internal", "TOTAL") == fig(
+            platform, "internal moderators (FTE) scope=total"
+        )
+        assert raw(platform, "moderators_external", "TOTAL") == fig(
+            platform, "external moderators (FTE) scope=total"
+        )
         assert raw(platform, "amar", "DE") == fig(platform, "AMAR (Art.42(3)) scope=DE")
 
 
@@ -346,5 +408,6 @@ def test_shipped_dataset_is_reproduced_by_the_builder(dataset):
     rebuilt, accounting = build_dataset()
     assert rebuilt.equals(dataset)
     assert accounting["rows"] == dataset.height
-    assert accounting["figures"] == accounting["figures_not_mapped"] + accounting["figures_superseded_by_raw"] + (
-        dataset.filter(pl.col("source_file") == "transparency/raw/published_figures.csv").height)
+    assert accounting["figures"] == accounting["figures_not_mapped"] + accounting[
+        "figures_superseded_by_raw"
+    ] + (dataset.filter(pl.col("source_file") == "transparency/raw/published_figures.csv").height)

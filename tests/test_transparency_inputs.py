@@ -69,13 +69,17 @@ def assert_hr_values(frame: pl.DataFrame) -> None:
 
 # ---------------------------------------------------------------------------------------------- encodings
 
-@pytest.mark.parametrize("encoding, bom, note", [
-    ("utf-16-le", b"\xff\xfe", "UTF-16 (little-endian) with byte-order mark"),
-    ("utf-16-be", b"\xfe\xff", "UTF-16 (big-endian) with byte-order mark"),
-    ("utf-16-le", b"", "UTF-16 (le) without byte-order mark"),
-    ("utf-16-be", b"", "UTF-16 (be) without byte-order mark"),
-    ("utf-8", b"\xef\xbb\xbf", "UTF-8 byte-order mark removed"),
-])
+
+@pytest.mark.parametrize(
+    "encoding, bom, note",
+    [
+        ("utf-16-le", b"\xff\xfe", "UTF-16 (little-endian) with byte-order mark"),
+        ("utf-16-be", b"\xfe\xff", "UTF-16 (big-endian) with byte-order mark"),
+        ("utf-16-le", b"", "UTF-16 (le) without byte-order mark"),
+        ("utf-16-be", b"", "UTF-16 (be) without byte-order mark"),
+        ("utf-8", b"\xef\xbb\xbf", "UTF-8 byte-order mark removed"),
+    ],
+)
 def test_unicode_encodings_are_detected(tmp_path, encoding, bom, note):
     write(tmp_path, HR.name, bom + HR.read_text(encoding="utf-8").encode(encoding))
     frame, log = parse_report(tmp_path)
@@ -104,8 +108,10 @@ def test_delimiter_is_sniffed(tmp_path, delimiter):
 
 BAD_PARTS = {
     "empty": (b"", "empty file"),
-    "header only": (b"Applicability,Service,Reporting period,Section,Indicator,Scope,Value\r\n",
-                    "header only"),
+    "header only": (
+        b"Applicability,Service,Reporting period,Section,Indicator,Scope,Value\r\n",
+        "header only",
+    ),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8, "binary content"),
     "not a template part": (b"name,colour\r\napple,red\r\n", "header not recognised"),
 }
@@ -152,6 +158,7 @@ def test_a_duplicated_part_flags_every_row_of_both_files_with_errors_flag(tmp_pa
 
 
 # ---------------------------------------------------------------------------------------------- values
+
 
 def test_ambiguous_separator_is_flagged_when_the_report_shows_no_convention(tmp_path):
     write(tmp_path, AMAR.name, csv_bytes(amar_with({3: "129.700"})))  # every other AMAR cell is an integer
@@ -201,8 +208,10 @@ def test_a_5_mb_cell_is_read(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- workbooks
 
+
 def xlsx_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
     """A minimal Office Open XML workbook: integer cells as numbers, every other cell as an inline string."""
+
     def cell(ref: str, text: str) -> str:
         if text.strip().isdigit() and len(text.strip()) < 15:
             return f'<c r="{ref}"><v>{int(text)}</v></c>'
@@ -218,37 +227,56 @@ def xlsx_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        overrides = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                            for i in range(1, len(sheets) + 1))
-        z.writestr("[Content_Types].xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
-                   '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                   'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-                   f'officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>')
-        z.writestr("_rels/.rels",
-                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        entries = "".join(f'<sheet name="{escape(n)}" sheetId="{i}" r:id="rId{i}"/>'
-                          for i, n in enumerate(sheets, 1))
-        z.writestr("xl/workbook.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   f'relationships"><sheets>{entries}</sheets></workbook>')
-        rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-                       f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
-        z.writestr("xl/_rels/workbook.xml.rels",
-                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                   f'package/2006/relationships">{rels}</Relationships>')
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+            'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        entries = "".join(
+            f'<sheet name="{escape(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(sheets, 1)
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships"><sheets>{entries}</sheets></workbook>',
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            f'package/2006/relationships">{rels}</Relationships>',
+        )
         for i, rows in enumerate(sheets.values(), 1):
-            body = "".join(f'<row r="{r + 1}">'
-                           + "".join(cell(f"{col(c)}{r + 1}", v) for c, v in enumerate(row) if v != "")
-                           + "</row>" for r, row in enumerate(rows))
-            z.writestr(f"xl/worksheets/sheet{i}.xml",
-                       '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                       f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>')
+            body = "".join(
+                f'<row r="{r + 1}">'
+                + "".join(cell(f"{col(c)}{r + 1}", v) for c, v in enumerate(row) if v != "")
+                + "</row>"
+                for r, row in enumerate(rows)
+            )
+            z.writestr(
+                f"xl/worksheets/sheet{i}.xml",
+                '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                f'spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>',
+            )
     return buf.getvalue()
 
 
@@ -270,38 +298,52 @@ def test_a_workbook_written_from_the_csv_report_reads_the_same_values(tmp_path):
 
 def ods_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
     """A minimal OpenDocument spreadsheet: integer cells as floats, every other cell as a string."""
+
     def cell(text: str) -> str:
         if text == "":
             return "<table:table-cell/>"
         if text.strip().isdigit() and len(text.strip()) < 15:
             return f'<table:table-cell office:value-type="float" office:value="{int(text)}"><text:p>{int(text)}</text:p></table:table-cell>'
-        return f'<table:table-cell office:value-type="string"><text:p>{escape(text)}</text:p></table:table-cell>'
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(text)}</text:p></table:table-cell>'
+        )
 
-    tables = "".join(f'<table:table table:name="{escape(name)}">'
-                     + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>"
-                               for row in rows) + "</table:table>" for name, rows in sheets.items())
-    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    tables = "".join(
+        f'<table:table table:name="{escape(name)}">'
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for name, rows in sheets.items()
+    )
+    ns = (
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
-                   'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
-                   'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                   '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                   '</manifest:manifest>')
-        z.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
-                                  f'office:version="1.2"><office:body><office:spreadsheet>{tables}'
-                                  f'</office:spreadsheet></office:body></office:document-content>')
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
+        z.writestr(
+            "content.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+            f'office:version="1.2"><office:body><office:spreadsheet>{tables}'
+            f"</office:spreadsheet></office:body></office:document-content>",
+        )
     return buf.getvalue()
 
 
 def test_an_ods_workbook_written_from_the_csv_report_reads_the_same_values(tmp_path):
     parts = ["7_appeals_and_recidivism.csv", "10_AMAR.csv"]
-    book = write(tmp_path / "ods", "aliexpress-2025-H2.ods",
-                 ods_bytes({Path(p).stem: rows_of(RAW / p) for p in parts}))
+    book = write(
+        tmp_path / "ods", "aliexpress-2025-H2.ods", ods_bytes({Path(p).stem: rows_of(RAW / p) for p in parts})
+    )
     from_book = read_report(book)
     from_csv = read_report([RAW / p for p in parts])
     keys = ["section", "indicator", "scope", "line", "value", "flag"]

@@ -22,9 +22,10 @@ H2 = "2025-07-01/2025-12-31"
 
 @pytest.fixture(scope="module")
 def read() -> dict[str, tuple[pl.DataFrame, dict]]:
-    return {p: read_raw_report(p, H2) for p in ("AliExpress", "Temu", "Amazon Store", "Zalando",
-                                                "Booking.com",
-                                               "Google Shopping")}
+    return {
+        p: read_raw_report(p, H2)
+        for p in ("AliExpress", "Temu", "Amazon Store", "Zalando", "Booking.com", "Google Shopping")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,9 @@ def get(frame: pl.DataFrame, section: int, indicator: str, scope: str, category:
 def test_every_section_is_read_for_every_platform(reports):
     for platform, frame in reports.items():
         sections = set(frame["section"].drop_nulls())
-        expected = {1, 3, 4, 5, 6, 7, 8, 9, 10,
-                    11} | ({2} if platform in ("AliExpress", "Temu", "Booking.com")
-                                                       else set())  # only they publish part 2 for H2
+        expected = {1, 3, 4, 5, 6, 7, 8, 9, 10, 11} | (
+            {2} if platform in ("AliExpress", "Temu", "Booking.com") else set()
+        )  # only they publish part 2 for H2
         assert sections == expected, platform
         assert frame["origin"].unique().to_list() == [ORIGIN_RAW]
         assert frame["period_start"].unique().to_list() == [date(2025, 7, 1)]
@@ -60,10 +61,15 @@ def test_section_2_category_names(reports):
     row = get(reports["Temu"], 2, "category_label", "Category 3f")
     assert row["category"].endswith("/KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE")
     # booking-com/2025-H2/2_categories_names.csv lines 76-78: Category 11g three times: the repeats are flagged
-    rows = reports["Booking.com"].filter((pl.col("section") == 2) & (pl.col("scope") == "Category 11g")
-                                         & (pl.col("indicator") == "category_label"))
+    rows = reports["Booking.com"].filter(
+        (pl.col("section") == 2)
+        & (pl.col("scope") == "Category 11g")
+        & (pl.col("indicator") == "category_label")
+    )
     assert rows["line"].to_list() == [76, 77, 78]
-    assert rows["flag"].to_list()[0] is None and all("listed again (first on line 76)" in f for f in rows["flag"][1:])
+    assert rows["flag"].to_list()[0] is None and all(
+        "listed again (first on line 76)" in f for f in rows["flag"][1:]
+    )
 
 
 def test_section_3_member_states_orders(reports):
@@ -79,8 +85,13 @@ def test_section_3_member_states_orders(reports):
     assert get(temu, 3, "orders_act_median_hours_to_inform", "DE", "TOTAL")["value"] == pytest.approx(4.88)
     assert get(temu, 3, "orders_info_median_hours_to_effect", "DE", "TOTAL")["value"] == pytest.approx(277.04)
     # line 193: KEYWORD_PROHIBITED_PRODUCTS,,DE,2,30 (a keyword qualified by its top-level category)
-    row = get(temu, 3, "orders_act_items", "DE", "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS/"
-                                                 "KEYWORD_PROHIBITED_PRODUCTS")
+    row = get(
+        temu,
+        3,
+        "orders_act_items",
+        "DE",
+        "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS/KEYWORD_PROHIBITED_PRODUCTS",
+    )
     assert row["value"] == 30 and row["line"] == 193
     # amazon-store/2025-H2/3_member_states_orders.csv line 93: TOTAL,,AT,0,0,19,95,0,19,53
     amazon = reports["Amazon Store"]
@@ -128,8 +139,9 @@ def test_sections_5_and_6_own_initiative_actions(reports):
     temu = reports["Temu"]
     assert get(temu, 6, "own_initiative_measures", "TOTAL")["value"] == 768_352_129
     assert get(temu, 6, "own_initiative_automated_detection", "TOTAL")["value"] == 658_795_093
-    assert get(temu, 6, "own_initiative_measures",
-               "TOTAL")["context"].startswith("In the second half of 2025")
+    assert get(temu, 6, "own_initiative_measures", "TOTAL")["context"].startswith(
+        "In the second half of 2025"
+    )
 
 
 def test_section_7_complaints_reversals_and_suspensions(reports):
@@ -168,7 +180,9 @@ def test_section_11_qualitative_text_is_kept_as_text(reports):
     assert row["value_raw"].startswith("AliExpress¡¯s own initiative content moderation is described")
     assert "Pre-listing detection" in row["value_raw"]  # the multi-line cell is kept whole
     zal = get(reports["Zalando"], 11, "summary_own_initiative", "TOTAL")
-    assert zal["value_raw"].startswith("In October 2025, Zalando launched new optional public customer profiles")
+    assert zal["value_raw"].startswith(
+        "In October 2025, Zalando launched new optional public customer profiles"
+    )
     ids = set(reports["Temu"].filter(pl.col("section") == 11)["indicator"])
     assert {"automated_means_description", "moderators_training", "moderators_methodology"} <= ids
 

@@ -30,9 +30,15 @@ CHAIN_SCHEMA = {"source_url": pl.String(), "target_url": pl.String(), "hops": pl
 PATH_SEPARATOR = " > "
 
 #: Risk indicators a capture can support (the fields they read can come from a listing page).
-CAPTURE_INDICATORS: tuple[str, ...] = ("brand_unauthorised", "obfuscated_brand_text", "gpsr_incomplete",
-                                       "toy_markings_missing", "restricted_substance_terms",
-                                       "adult_terms_child_listing", "trader_traceability_gap")
+CAPTURE_INDICATORS: tuple[str, ...] = (
+    "brand_unauthorised",
+    "obfuscated_brand_text",
+    "gpsr_incomplete",
+    "toy_markings_missing",
+    "restricted_substance_terms",
+    "adult_terms_child_listing",
+    "trader_traceability_gap",
+)
 #: Why the other indicators cannot be computed from a capture alone.
 NOT_FROM_CAPTURE: dict[str, str] = {
     "price_far_below_reference": "needs a reference price distribution per brand and category (min group size)",
@@ -51,13 +57,20 @@ def _compile(pattern: str, what: str) -> re.Pattern:
 def _edge_frame(edges: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in ("source_url", "target_url") if c not in edges.columns]
     if missing:
-        raise ValueError(f"edge table lacks column(s) {missing}; expected source_url, target_url, kind "
-                         f"(as written by `dsa-explore links from-capture`), got {edges.columns}")
+        raise ValueError(
+            f"edge table lacks column(s) {missing}; expected source_url, target_url, kind "
+            f"(as written by `dsa-explore links from-capture`), got {edges.columns}"
+        )
     return edges.select(pl.col("source_url").alias("src"), pl.col("target_url").alias("dst")).drop_nulls()
 
 
-def chains(edges: pl.DataFrame, from_url_regex: str, to_url_regex: str, max_hops: int,
-           kinds: Sequence[str] | None = None) -> pl.DataFrame:
+def chains(
+    edges: pl.DataFrame,
+    from_url_regex: str,
+    to_url_regex: str,
+    max_hops: int,
+    kinds: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """Return the shortest chain from every URL matching ``from_url_regex`` to a URL matching ``to_url_regex``.
 
     Parameters
@@ -85,9 +98,12 @@ def chains(edges: pl.DataFrame, from_url_regex: str, to_url_regex: str, max_hops
     reach = links.reachability(e, seeds, targets, int(max_hops))
     if reach.height == 0:
         return pl.DataFrame(schema=CHAIN_SCHEMA)
-    return (reach.select(pl.col("seed").alias("source_url"), pl.col("path").list.last().alias("target_url"),
-                         pl.col("distance").alias("hops"), pl.col("path").list.join(PATH_SEPARATOR).alias("path"))
-            .sort("hops", "source_url"))
+    return reach.select(
+        pl.col("seed").alias("source_url"),
+        pl.col("path").list.last().alias("target_url"),
+        pl.col("distance").alias("hops"),
+        pl.col("path").list.join(PATH_SEPARATOR).alias("path"),
+    ).sort("hops", "source_url")
 
 
 def _yes(value) -> bool:
@@ -99,8 +115,13 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
-def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
-               site_hosts: Sequence[str] = (), platform: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def link_graph(
+    edges: pl.DataFrame,
+    listings: pl.DataFrame | None = None,
+    *,
+    site_hosts: Sequence[str] = (),
+    platform: str | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return ``(nodes, edges)`` in the hidden-link format of :mod:`dsa_explore.readers.links`.
 
     Every URL is a node: a ``listing`` when a listing was extracted from it or its host is one of
@@ -115,8 +136,12 @@ def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
     """
     e = edges.filter(pl.col("source_url").is_not_null() & pl.col("target_url").is_not_null())
     hosts = {h.lower() for h in site_hosts}
-    listed = set() if listings is None else set(listings["url"].drop_nulls().to_list()) | set(
-        listings["final_url"].drop_nulls().to_list() if "final_url" in listings.columns else [])
+    listed = (
+        set()
+        if listings is None
+        else set(listings["url"].drop_nulls().to_list())
+        | set(listings["final_url"].drop_nulls().to_list() if "final_url" in listings.columns else [])
+    )
     urls = pl.concat([e["source_url"], e["target_url"]]).unique().sort().to_list()
     node_type = {u: "listing" if u in listed or _host(u) in hosts else "external_domain" for u in urls}
     seed, bad = {}, {}
@@ -131,15 +156,27 @@ def link_graph(edges: pl.DataFrame, listings: pl.DataFrame | None = None, *,
                 bad[url] = "counterfeit"
             elif r.get("category") == "adult":
                 bad[url] = "adult"
-    nodes = pl.DataFrame({"node_id": urls, "node_type": [node_type[u] for u in urls],
-                          "platform": [platform] * len(urls), "seed_category": [seed.get(u) for u in urls],
-                          "bad_kind": [bad.get(u) for u in urls]}, schema=link_format.NODE_COLUMNS)
+    nodes = pl.DataFrame(
+        {
+            "node_id": urls,
+            "node_type": [node_type[u] for u in urls],
+            "platform": [platform] * len(urls),
+            "seed_category": [seed.get(u) for u in urls],
+            "bad_kind": [bad.get(u) for u in urls],
+        },
+        schema=link_format.NODE_COLUMNS,
+    )
     src_type = pl.col("source_url").replace_strict(node_type, default="external_domain")
-    out = e.select(pl.col("source_url").alias("src"), pl.col("target_url").alias("dst"),
-                   pl.when((pl.col("kind") != "link") & (src_type == "external_domain"))
-                   .then(pl.lit("redirects_to")).otherwise(pl.lit("links_to")).alias("edge_type"),
-                   pl.lit(platform, pl.String).alias("platform"),
-                   *[c for c in ("kind", "capture_file", "record_sha256") if c in e.columns])
+    out = e.select(
+        pl.col("source_url").alias("src"),
+        pl.col("target_url").alias("dst"),
+        pl.when((pl.col("kind") != "link") & (src_type == "external_domain"))
+        .then(pl.lit("redirects_to"))
+        .otherwise(pl.lit("links_to"))
+        .alias("edge_type"),
+        pl.lit(platform, pl.String).alias("platform"),
+        *[c for c in ("kind", "capture_file", "record_sha256") if c in e.columns],
+    )
     return nodes, out
 
 
@@ -148,8 +185,10 @@ def risk_frame(listings: pl.DataFrame) -> pl.DataFrame:
     fields = {**risk_fields.BASE_FIELDS, **{k: v[0] for k, v in risk_fields.RISK_FIELDS.items()}}
     add = [pl.lit(None, dtype).alias(c) for c, dtype in fields.items() if c not in listings.columns]
     frame = listings.with_columns(add)
-    return frame.with_columns(pl.col("observed_on").cast(pl.String).str.to_date("%Y-%m-%d", strict=False),
-                              pl.col("seller_registered_on", "listed_on").cast(pl.Date, strict=False))
+    return frame.with_columns(
+        pl.col("observed_on").cast(pl.String).str.to_date("%Y-%m-%d", strict=False),
+        pl.col("seller_registered_on", "listed_on").cast(pl.Date, strict=False),
+    )
 
 
 def risk_indicators(listings: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
@@ -168,7 +207,14 @@ def risk_indicators(listings: pl.DataFrame, config: dict | None = None) -> pl.Da
     out = frame.with_columns(*exprs, risk.gpsr_completeness(config))
     weights = config["weights"]
     ordered = sorted(CAPTURE_INDICATORS, key=lambda k: (-weights.get(k, 0), CAPTURE_INDICATORS.index(k)))
-    score = pl.sum_horizontal([pl.col(k).cast(pl.Float64) * float(weights.get(k, 0)) for k in CAPTURE_INDICATORS])
-    reasons = pl.concat_list([pl.when(pl.col(k)).then(pl.lit(risk.LABELS[k])) for k in ordered]).list.drop_nulls()
-    return out.with_columns(risk_score_capture=score, reasons=reasons.list.join("; "),
-                            not_computed=pl.lit(", ".join(NOT_FROM_CAPTURE)))
+    score = pl.sum_horizontal(
+        [pl.col(k).cast(pl.Float64) * float(weights.get(k, 0)) for k in CAPTURE_INDICATORS]
+    )
+    reasons = pl.concat_list(
+        [pl.when(pl.col(k)).then(pl.lit(risk.LABELS[k])) for k in ordered]
+    ).list.drop_nulls()
+    return out.with_columns(
+        risk_score_capture=score,
+        reasons=reasons.list.join("; "),
+        not_computed=pl.lit(", ".join(NOT_FROM_CAPTURE)),
+    )

@@ -73,12 +73,22 @@ def _files_of(path: Path) -> list[tuple[Path, str]]:
         return [(path, "capture file")]
     manifest = path / capture_reader.MANIFEST
     if manifest.is_file():
-        return [(manifest, "manifest of a dsa-explore capture folder (holds the sha256 of every file, checked "
-                           "on reading)")]
-    found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(
-        (*capture_reader.CAPTURE_SUFFIXES, ".html", ".htm")))
-    return [(p, "capture file" if p.name.lower().endswith(capture_reader.CAPTURE_SUFFIXES) else "saved HTML page")
-            for p in found]
+        return [
+            (
+                manifest,
+                "manifest of a dsa-explore capture folder (holds the sha256 of every file, checked "
+                "on reading)",
+            )
+        ]
+    found = sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file() and p.name.lower().endswith((*capture_reader.CAPTURE_SUFFIXES, ".html", ".htm"))
+    )
+    return [
+        (p, "capture file" if p.name.lower().endswith(capture_reader.CAPTURE_SUFFIXES) else "saved HTML page")
+        for p in found
+    ]
 
 
 def sources(capture_paths: Iterable[str | Path]) -> pl.DataFrame:
@@ -86,7 +96,9 @@ def sources(capture_paths: Iterable[str | Path]) -> pl.DataFrame:
     rows = []
     for given in capture_paths:
         for f, role in _files_of(Path(given)):
-            rows.append({"file": display_name(f), "sha256": _sha256(f), "bytes": f.stat().st_size, "role": role})
+            rows.append(
+                {"file": display_name(f), "sha256": _sha256(f), "bytes": f.stat().st_size, "role": role}
+            )
     return pl.DataFrame(rows, schema=SOURCE_SCHEMA)
 
 
@@ -108,8 +120,10 @@ class CaptureEvidence:
 
     def summary(self) -> str:
         """Return one line: pages read, listings extracted, edges, files."""
-        return (f"{self.capture.summary()}; {self.listings.height} listing(s) extracted; {self.edges.height} edge(s); "
-                f"evidence: {self.sources.height} file(s)")
+        return (
+            f"{self.capture.summary()}; {self.listings.height} listing(s) extracted; {self.edges.height} edge(s); "
+            f"evidence: {self.sources.height} file(s)"
+        )
 
 
 def _paths(capture_paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -138,20 +152,30 @@ def load(capture_paths: str | Path | Iterable[str | Path], *, platform: str | No
     listings = capture_reader.extract_listings(cap, platform=platform)
     report = capture_reader.extract.validate_listings(listings)
     edges = capture_reader.link_edges(cap)
-    return CaptureEvidence(paths=given, capture=cap, sources=sources(given), listings=listings, report=report,
-                           edges=edges)
+    return CaptureEvidence(
+        paths=given, capture=cap, sources=sources(given), listings=listings, report=report, edges=edges
+    )
 
 
 # ----------------------------------------------------------------------------- listings
 
+
 def listing_table(evidence: CaptureEvidence) -> pl.DataFrame:
     """Return the extracted listings with the fields a reader checks first, and what is left to code."""
     ls = evidence.listings
-    return ls.select("listing_id", "title", "price", "currency", "brand", "seller_id", "child_targeted",
-                     pl.col("eu_rp_name").is_not_null().alias("eu_rp_stated"),
-                     pl.col("manufacturer_name").is_not_null().alias("manufacturer_stated"),
-                     pl.col("markings").str.contains(r"(^|; )CE(;|$)").fill_null(False).alias("ce_shown"),
-                     "to_code")
+    return ls.select(
+        "listing_id",
+        "title",
+        "price",
+        "currency",
+        "brand",
+        "seller_id",
+        "child_targeted",
+        pl.col("eu_rp_name").is_not_null().alias("eu_rp_stated"),
+        pl.col("manufacturer_name").is_not_null().alias("manufacturer_stated"),
+        pl.col("markings").str.contains(r"(^|; )CE(;|$)").fill_null(False).alias("ce_shown"),
+        "to_code",
+    )
 
 
 def coding_worklist(report: listing_format.ValidationReport) -> pl.DataFrame:
@@ -160,9 +184,11 @@ def coding_worklist(report: listing_format.ValidationReport) -> pl.DataFrame:
     Columns: column, problem, listings (rows affected), example (first listing id).
     """
     p = report.problems.filter(pl.col("line").is_not_null())
-    return (p.group_by("column", "problem", maintain_order=True)
-            .agg(pl.col("line").n_unique().alias("listings"), pl.col("listing_id").first().alias("example"))
-            .sort("listings", "column", descending=[True, False]))
+    return (
+        p.group_by("column", "problem", maintain_order=True)
+        .agg(pl.col("line").n_unique().alias("listings"), pl.col("listing_id").first().alias("example"))
+        .sort("listings", "column", descending=[True, False])
+    )
 
 
 def _gap_rows(ls: pl.DataFrame) -> list[tuple[str, str, pl.Series, pl.Series]]:
@@ -205,23 +231,30 @@ def information_gaps(listings: pl.DataFrame, *, level: float = 0.95) -> pl.DataF
 
 # ----------------------------------------------------------------------------- risk
 
+
 def risk_ranking(listings: pl.DataFrame) -> pl.DataFrame:
     """Return the captured listings scored by the capture-computable risk indicators, highest score first."""
     scored = captured.risk_indicators(listings)
-    return (scored.select("listing_id", "title", "risk_score_capture", "reasons", "url")
-            .sort("risk_score_capture", "listing_id", descending=[True, False]))
+    return scored.select("listing_id", "title", "risk_score_capture", "reasons", "url").sort(
+        "risk_score_capture", "listing_id", descending=[True, False]
+    )
 
 
 def indicator_counts(listings: pl.DataFrame) -> pl.DataFrame:
     """Return, per capture-computable indicator, how many captured listings it flags (k of n)."""
     scored = captured.risk_indicators(listings)
-    return pl.DataFrame({"indicator": list(captured.CAPTURE_INDICATORS),
-                         "label": [risk.LABELS[k] for k in captured.CAPTURE_INDICATORS],
-                         "flagged": [int(scored[k].sum()) for k in captured.CAPTURE_INDICATORS],
-                         "listings": [scored.height] * len(captured.CAPTURE_INDICATORS)})
+    return pl.DataFrame(
+        {
+            "indicator": list(captured.CAPTURE_INDICATORS),
+            "label": [risk.LABELS[k] for k in captured.CAPTURE_INDICATORS],
+            "flagged": [int(scored[k].sum()) for k in captured.CAPTURE_INDICATORS],
+            "listings": [scored.height] * len(captured.CAPTURE_INDICATORS),
+        }
+    )
 
 
 # ----------------------------------------------------------------------------- hidden links
+
 
 def _visible_text(page) -> str:
     from lxml import html as lxml_html
@@ -246,7 +279,9 @@ def _page_texts(capture: capture_reader.Capture) -> pl.DataFrame:
         url = page.final_url or page.url
         if page.is_html and page.body is not None and url not in pages:
             pages[url] = risk.normalise(_visible_text(page))
-    return pl.DataFrame({"url": list(pages), "text": list(pages.values())}, schema={"url": pl.String, "text": pl.String})
+    return pl.DataFrame(
+        {"url": list(pages), "text": list(pages.values())}, schema={"url": pl.String, "text": pl.String}
+    )
 
 
 def _listing_texts(listings: pl.DataFrame) -> pl.DataFrame:
@@ -256,10 +291,15 @@ def _listing_texts(listings: pl.DataFrame) -> pl.DataFrame:
     scored = captured.risk_indicators(listings)
     return scored.select(
         pl.col("final_url").fill_null(pl.col("url")).alias("url"),
-        pl.concat_str([risk.normalised(pl.col(c)).fill_null("") for c in ("title", "description", "product_category",
-                                                                             "breadcrumbs")], separator=" \n ")
-        .alias("text"),
-        (pl.col("brand_unauthorised") | pl.col("obfuscated_brand_text")).alias("counterfeit"))
+        pl.concat_str(
+            [
+                risk.normalised(pl.col(c)).fill_null("")
+                for c in ("title", "description", "product_category", "breadcrumbs")
+            ],
+            separator=" \n ",
+        ).alias("text"),
+        (pl.col("brand_unauthorised") | pl.col("obfuscated_brand_text")).alias("counterfeit"),
+    )
 
 
 def page_flags(evidence: CaptureEvidence) -> pl.DataFrame:
@@ -277,23 +317,43 @@ def page_flags(evidence: CaptureEvidence) -> pl.DataFrame:
     Texts are matched after ``dsa_explore.analysis.risk.normalise`` (NFKC, zero-width characters removed,
     look-alikes folded), so a term hidden with a zero-width space still matches.
     """
-    text = pl.concat([_page_texts(evidence.capture),
-                      _listing_texts(evidence.listings).select("url", "text")])
+    text = pl.concat([_page_texts(evidence.capture), _listing_texts(evidence.listings).select("url", "text")])
     counterfeit = _listing_texts(evidence.listings).filter(pl.col("counterfeit"))
     adult = risk.terms_regex(risk._terms("adult_terms", ["adult"]))
     rules = [
-        ("adult", pl.coalesce(pl.col("text").str.extract(adult, 0), pl.col("text").str.extract(ADULT_AUDIENCE, 0),
-                              pl.col("text").str.extract(r"(?:^| \n )(adult)(?:$| \n )", 1))),
-        ("restricted_substance", pl.col("text").str.extract(risk.terms_regex(risk._terms("restricted_substances")), 0)),
+        (
+            "adult",
+            pl.coalesce(
+                pl.col("text").str.extract(adult, 0),
+                pl.col("text").str.extract(ADULT_AUDIENCE, 0),
+                pl.col("text").str.extract(r"(?:^| \n )(adult)(?:$| \n )", 1),
+            ),
+        ),
+        (
+            "restricted_substance",
+            pl.col("text").str.extract(risk.terms_regex(risk._terms("restricted_substances")), 0),
+        ),
     ]
-    found = [text.select("url", pl.lit(flag).alias("flag"), expr.str.strip_chars().alias("evidence"))
-             .filter(pl.col("evidence").is_not_null()) for flag, expr in rules]
-    found.append(counterfeit.select("url", pl.lit("counterfeit_signal").alias("flag"),
-                                    pl.lit("brand not authorised or obfuscated brand").alias("evidence")))
+    found = [
+        text.select("url", pl.lit(flag).alias("flag"), expr.str.strip_chars().alias("evidence")).filter(
+            pl.col("evidence").is_not_null()
+        )
+        for flag, expr in rules
+    ]
+    found.append(
+        counterfeit.select(
+            "url",
+            pl.lit("counterfeit_signal").alias("flag"),
+            pl.lit("brand not authorised or obfuscated brand").alias("evidence"),
+        )
+    )
     schema = {"url": pl.String, "flag": pl.String, "evidence": pl.String}
     # a page matching several rules is listed once, under the first
-    return (pl.concat([f.cast(schema) for f in found]).unique("url", keep="first", maintain_order=True)
-            .sort("url"))
+    return (
+        pl.concat([f.cast(schema) for f in found])
+        .unique("url", keep="first", maintain_order=True)
+        .sort("url")
+    )
 
 
 def _path_kinds(path: list[str], kinds: dict[tuple[str, str], str]) -> str:
@@ -312,16 +372,35 @@ def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataF
     ls = evidence.listings
     flagged = set(flags["url"].to_list())
     # a flagged listing is a target, not a seed: a chain starts at a page that shows nothing bad itself
-    seeds = [u for u in dict.fromkeys(ls["final_url"].fill_null(ls["url"]).drop_nulls().to_list()) if u not in flagged]
-    child = set(ls.filter(pl.col("child_targeted").fill_null(False))["final_url"].fill_null(
-        ls.filter(pl.col("child_targeted").fill_null(False))["url"]).to_list())
-    schema = {"source_url": pl.String, "target_url": pl.String, "flag": pl.String, "hops": pl.Int64,
-              "path": pl.String, "kinds": pl.String, "hidden": pl.Boolean, "child_targeted": pl.Boolean}
+    seeds = [
+        u
+        for u in dict.fromkeys(ls["final_url"].fill_null(ls["url"]).drop_nulls().to_list())
+        if u not in flagged
+    ]
+    child = set(
+        ls.filter(pl.col("child_targeted").fill_null(False))["final_url"]
+        .fill_null(ls.filter(pl.col("child_targeted").fill_null(False))["url"])
+        .to_list()
+    )
+    schema = {
+        "source_url": pl.String,
+        "target_url": pl.String,
+        "flag": pl.String,
+        "hops": pl.Int64,
+        "path": pl.String,
+        "kinds": pl.String,
+        "hidden": pl.Boolean,
+        "child_targeted": pl.Boolean,
+    }
     e = evidence.edges.filter(pl.col("source_url").is_not_null() & pl.col("target_url").is_not_null())
     from dsa_explore.analysis import links
 
-    reach = links.reachability(e.select(pl.col("source_url").alias("src"), pl.col("target_url").alias("dst")),
-                               seeds, flags["url"].to_list(), int(max_hops))
+    reach = links.reachability(
+        e.select(pl.col("source_url").alias("src"), pl.col("target_url").alias("dst")),
+        seeds,
+        flags["url"].to_list(),
+        int(max_hops),
+    )
     if reach.height == 0:
         return pl.DataFrame(schema=schema)
     kinds: dict[tuple[str, str], str] = {}
@@ -333,10 +412,18 @@ def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataF
     rows = []
     for seed, hops, path in reach.iter_rows():
         kind_path = _path_kinds(path, kinds)
-        rows.append({"source_url": seed, "target_url": path[-1], "flag": flag_of[path[-1]], "hops": hops,
-                     "path": captured.PATH_SEPARATOR.join(path), "kinds": kind_path,
-                     "hidden": any(k in HIDDEN_KINDS for k in kind_path.split(" > ")),
-                     "child_targeted": seed in child})
+        rows.append(
+            {
+                "source_url": seed,
+                "target_url": path[-1],
+                "flag": flag_of[path[-1]],
+                "hops": hops,
+                "path": captured.PATH_SEPARATOR.join(path),
+                "kinds": kind_path,
+                "hidden": any(k in HIDDEN_KINDS for k in kind_path.split(" > ")),
+                "child_targeted": seed in child,
+            }
+        )
     return pl.DataFrame(rows, schema=schema).sort("hops", "source_url")
 
 
@@ -376,8 +463,22 @@ def chain_steps(evidence: CaptureEvidence, chains: pl.DataFrame) -> pl.DataFrame
                 role = "captured listing"
             else:
                 role = "page" if urlsplit(url).hostname == seed_host else "other site"
-            rows.append({"chain": label, "step": step, "url": url, "page": _short(url, seed_host), "role": role,
-                         "edge_in": kind})
-    schema = {"chain": pl.String, "step": pl.Int64, "url": pl.String, "page": pl.String, "role": pl.String,
-              "edge_in": pl.String}
+            rows.append(
+                {
+                    "chain": label,
+                    "step": step,
+                    "url": url,
+                    "page": _short(url, seed_host),
+                    "role": role,
+                    "edge_in": kind,
+                }
+            )
+    schema = {
+        "chain": pl.String,
+        "step": pl.Int64,
+        "url": pl.String,
+        "page": pl.String,
+        "role": pl.String,
+        "edge_in": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema)

@@ -34,18 +34,36 @@ import numpy as np
 import polars as pl
 
 __all__ = [
-    "normal_quantile", "z_value", "beta_ppf", "betainc", "t_ppf",
-    "wilson_interval", "clopper_pearson_interval", "jeffreys_interval", "agresti_coull_interval",
-    "zero_positive_upper_bound", "binomial_interval", "add_intervals", "INTERVAL_METHODS",
-    "kish_design_effect", "effective_sample_size", "hajek_prevalence", "korn_graubard_interval",
-    "stratified_prevalence", "cluster_design_effect", "newcombe_difference_interval",
-    "sample_size_for_half_width", "sample_size_by_stratum", "weighted_prevalence",
+    "normal_quantile",
+    "z_value",
+    "beta_ppf",
+    "betainc",
+    "t_ppf",
+    "wilson_interval",
+    "clopper_pearson_interval",
+    "jeffreys_interval",
+    "agresti_coull_interval",
+    "zero_positive_upper_bound",
+    "binomial_interval",
+    "add_intervals",
+    "INTERVAL_METHODS",
+    "kish_design_effect",
+    "effective_sample_size",
+    "hajek_prevalence",
+    "korn_graubard_interval",
+    "stratified_prevalence",
+    "cluster_design_effect",
+    "newcombe_difference_interval",
+    "sample_size_for_half_width",
+    "sample_size_by_stratum",
+    "weighted_prevalence",
 ]
 
 _EPS = 1e-300
 
 
 # ----------------------------------------------------------------------------- quantiles
+
 
 def normal_quantile(q: float) -> float:
     """Return the standard normal quantile at probability ``q``."""
@@ -165,8 +183,11 @@ def beta_ppf(q, a, b, tol: float = 1e-15, max_iter: int = 200) -> np.ndarray:
             inside = np.isfinite(newton) & (newton > lo[idx]) & (newton < hi[idx])
             bisect = 0.5 * (lo[idx] + hi[idx])
             x_new = np.where(inside, newton, bisect)
-            converged = (f == 0) | ((hi[idx] - lo[idx]) < tol) | (
-                inside & (np.abs(x_new - xi) <= 1e-15 * np.maximum(xi, 1e-300)))
+            converged = (
+                (f == 0)
+                | ((hi[idx] - lo[idx]) < tol)
+                | (inside & (np.abs(x_new - xi) <= 1e-15 * np.maximum(xi, 1e-300)))
+            )
             x[idx] = np.where(f == 0, xi, x_new)
             active[idx[converged]] = False
         out[todo] = np.where(flip, 1.0 - x, x)
@@ -188,6 +209,7 @@ def t_ppf(q: float, df: float) -> float:
 
 # ----------------------------------------------------------------------------- dispatch
 
+
 def _is_expr(*values) -> bool:
     return any(isinstance(v, pl.Expr) for v in values)
 
@@ -203,8 +225,10 @@ def _as_arrays(k, n):
     bad = (n <= 0) | (k < 0) | (k > n) | ~np.isfinite(k) | ~np.isfinite(n)
     if np.any(bad):
         i = int(np.flatnonzero(bad.ravel())[0])
-        raise ValueError(f"need 0 <= k <= n and n > 0; got k={float(k.ravel()[i])!r}, n={float(n.ravel()[i])!r} "
-                         f"(element {i})")
+        raise ValueError(
+            f"need 0 <= k <= n and n > 0; got k={float(k.ravel()[i])!r}, n={float(n.ravel()[i])!r} "
+            f"(element {i})"
+        )
     return k, n
 
 
@@ -217,8 +241,10 @@ def _apply(k, n, array_fn: Callable, expr_fn: Callable | None = None):
             return expr_fn(k_e.cast(pl.Float64), n_e.cast(pl.Float64))
 
         def side(i):
-            return pl.map_batches([k_e, n_e], lambda s: pl.Series(array_fn(*_as_arrays(s[0], s[1]))[i]),
-                                  return_dtype=pl.Float64)
+            return pl.map_batches(
+                [k_e, n_e], lambda s: pl.Series(array_fn(*_as_arrays(s[0], s[1]))[i]), return_dtype=pl.Float64
+            )
+
         return side(0), side(1)
     scalar = _is_scalar(k, n)
     k_a, n_a = _as_arrays(k, n)
@@ -229,6 +255,7 @@ def _apply(k, n, array_fn: Callable, expr_fn: Callable | None = None):
 
 
 # ----------------------------------------------------------------------------- intervals
+
 
 def wilson_interval(k, n, level: float = 0.95):
     """Return the Wilson score interval ``(low, high)`` for ``k`` positives in ``n``.
@@ -349,22 +376,33 @@ def binomial_interval(k, n, method: str = "wilson", level: float = 0.95):
     return INTERVAL_METHODS[method](k, n, level)
 
 
-def add_intervals(frame: pl.DataFrame, k: str = "k", n: str = "n", *, method: str = "wilson",
-                  level: float = 0.95, prefix: str = "") -> pl.DataFrame:
+def add_intervals(
+    frame: pl.DataFrame,
+    k: str = "k",
+    n: str = "n",
+    *,
+    method: str = "wilson",
+    level: float = 0.95,
+    prefix: str = "",
+) -> pl.DataFrame:
     """Return ``frame`` with ``{prefix}estimate``, ``{prefix}low``, ``{prefix}high`` from columns ``k``/``n``.
 
     Vectorised over all rows (one row per group after a ``group_by().agg()``).
     """
     if frame.height == 0:
-        return frame.with_columns(pl.lit(None, pl.Float64).alias(f"{prefix}{c}") for c in ("estimate", "low", "high"))
+        return frame.with_columns(
+            pl.lit(None, pl.Float64).alias(f"{prefix}{c}") for c in ("estimate", "low", "high")
+        )
     low, high = binomial_interval(frame[k], frame[n], method, level)
     return frame.with_columns(
         (pl.col(k) / pl.col(n)).cast(pl.Float64).alias(f"{prefix}estimate"),
-        pl.Series(f"{prefix}low", low), pl.Series(f"{prefix}high", high),
+        pl.Series(f"{prefix}low", low),
+        pl.Series(f"{prefix}high", high),
     )
 
 
 # ----------------------------------------------------------------------------- weighted designs
+
 
 def kish_design_effect(weights) -> float:
     """Return Kish's design effect due to unequal weights: n·Σw²/(Σw)² = 1 + CV²(w)."""
@@ -403,7 +441,7 @@ def hajek_prevalence(y, weights, level: float = 0.95, strata=None) -> dict:
     p = float(np.sum(w * y) / total)
     z_i = w * (y - p) / total
     if strata is None:
-        var = n / (n - 1) * float(np.sum(z_i ** 2)) if n > 1 else float("nan")
+        var = n / (n - 1) * float(np.sum(z_i**2)) if n > 1 else float("nan")
     else:
         h = np.asarray(strata)
         var = 0.0
@@ -418,15 +456,21 @@ def hajek_prevalence(y, weights, level: float = 0.95, strata=None) -> dict:
     n_eff = p * (1 - p) / var if var > 0 else float(n)
     z = z_value(level)
     return {
-        "n": n, "estimate": p, "se": se,
-        "kish_deff": kish_design_effect(w), "n_eff_kish": effective_sample_size(w),
-        "deff": deff, "n_eff": n_eff,
-        "wald_low": max(0.0, p - z * se), "wald_high": min(1.0, p + z * se),
+        "n": n,
+        "estimate": p,
+        "se": se,
+        "kish_deff": kish_design_effect(w),
+        "n_eff_kish": effective_sample_size(w),
+        "deff": deff,
+        "n_eff": n_eff,
+        "wald_low": max(0.0, p - z * se),
+        "wald_high": min(1.0, p + z * se),
     }
 
 
-def korn_graubard_interval(estimate: float, se: float, n: int, level: float = 0.95,
-                           df: float | None = None) -> tuple[float, float]:
+def korn_graubard_interval(
+    estimate: float, se: float, n: int, level: float = 0.95, df: float | None = None
+) -> tuple[float, float]:
     """Return the Korn–Graubard (1998) interval for a prevalence from a complex design.
 
     Clopper–Pearson evaluated at the effective sample size n* = p̂(1−p̂)/se² (capped at n)
@@ -446,9 +490,16 @@ def korn_graubard_interval(estimate: float, se: float, n: int, level: float = 0.
     return clopper_pearson_interval(estimate * n_star, n_star, level)
 
 
-def stratified_prevalence(frame: pl.DataFrame, *, stratum: str, label: str, frame_sizes: pl.DataFrame,
-                          frame_size: str = "frame_size", by: Sequence[str] = (), level: float = 0.95,
-                          ) -> pl.DataFrame:
+def stratified_prevalence(
+    frame: pl.DataFrame,
+    *,
+    stratum: str,
+    label: str,
+    frame_sizes: pl.DataFrame,
+    frame_size: str = "frame_size",
+    by: Sequence[str] = (),
+    level: float = 0.95,
+) -> pl.DataFrame:
     """Return the stratified prevalence Σ W_h p̂_h with finite-population correction, per ``by`` group.
 
     V̂ = Σ_h W_h² (1 − n_h/N_h) p̂_h(1 − p̂_h)/(n_h − 1), W_h = N_h/N (N summed over the strata
@@ -465,11 +516,15 @@ def stratified_prevalence(frame: pl.DataFrame, *, stratum: str, label: str, fram
     """
     by = list(by)
     sizes = frame_sizes.select(pl.col(stratum), pl.col(frame_size).cast(pl.Float64).alias("N_h"))
-    per = (frame.group_by([*by, stratum])
-           .agg(pl.col(label).is_not_null().sum().alias("n_h"),
-                pl.col(label).sum().cast(pl.Float64).alias("k_h"),
-                pl.col(label).is_null().sum().alias("unlabelled_h"))
-           .join(sizes, on=stratum, how="left"))
+    per = (
+        frame.group_by([*by, stratum])
+        .agg(
+            pl.col(label).is_not_null().sum().alias("n_h"),
+            pl.col(label).sum().cast(pl.Float64).alias("k_h"),
+            pl.col(label).is_null().sum().alias("unlabelled_h"),
+        )
+        .join(sizes, on=stratum, how="left")
+    )
     missing = per.filter(pl.col("N_h").is_null())
     if missing.height:
         raise ValueError(f"strata missing from the frame table: {sorted(missing[stratum].to_list())}")
@@ -479,16 +534,27 @@ def stratified_prevalence(frame: pl.DataFrame, *, stratum: str, label: str, fram
         per = per.with_columns(pl.lit("all").alias("_all"))
         keys = ["_all"]
     per = per.with_columns((pl.col("N_h") / pl.col("N_h").sum().over(keys)).alias("W_h"))
-    var_h = (pl.col("W_h") ** 2 * (1 - pl.col("n_h") / pl.col("N_h")) * pl.col("p_h") * (1 - pl.col("p_h"))
-             / (pl.col("n_h") - 1))
-    out = (per.group_by(keys, maintain_order=True)
-           .agg(pl.col("n_h").sum().alias("n"), pl.len().alias("strata"),
-                (pl.col("W_h") * pl.col("p_h")).sum().alias("estimate"),
-                pl.when(pl.col("n_h") > 1).then(var_h).otherwise(None).sum().alias("variance"),
-                (pl.col("n_h") == 1).sum().alias("singleton_strata"))
-           .sort(keys))
-    unl = (frame.group_by(by if by else pl.lit("all").alias("_all"))
-           .agg(pl.col(label).is_null().sum().alias("n_unlabelled")))
+    var_h = (
+        pl.col("W_h") ** 2
+        * (1 - pl.col("n_h") / pl.col("N_h"))
+        * pl.col("p_h")
+        * (1 - pl.col("p_h"))
+        / (pl.col("n_h") - 1)
+    )
+    out = (
+        per.group_by(keys, maintain_order=True)
+        .agg(
+            pl.col("n_h").sum().alias("n"),
+            pl.len().alias("strata"),
+            (pl.col("W_h") * pl.col("p_h")).sum().alias("estimate"),
+            pl.when(pl.col("n_h") > 1).then(var_h).otherwise(None).sum().alias("variance"),
+            (pl.col("n_h") == 1).sum().alias("singleton_strata"),
+        )
+        .sort(keys)
+    )
+    unl = frame.group_by(by if by else pl.lit("all").alias("_all")).agg(
+        pl.col(label).is_null().sum().alias("n_unlabelled")
+    )
     out = out.join(unl, on=keys, how="left")
     z = z_value(level)
     rows = []
@@ -496,15 +562,32 @@ def stratified_prevalence(frame: pl.DataFrame, *, stratum: str, label: str, fram
         p, var, n = r["estimate"], r["variance"], r["n"]
         se = math.sqrt(var) if var and var > 0 else 0.0
         lo, hi = korn_graubard_interval(p, se, n, level, df=max(n - r["strata"], 1))
-        rows.append({**r, "se": se, "wald_low": max(0.0, p - z * se), "wald_high": min(1.0, p + z * se),
-                     "n_eff": (p * (1 - p) / var) if var and var > 0 else float(n), "low": lo, "high": hi})
-    schema = {**{c: out.schema[c] for c in out.columns}, "se": pl.Float64, "wald_low": pl.Float64,
-              "wald_high": pl.Float64, "n_eff": pl.Float64, "low": pl.Float64, "high": pl.Float64}
+        rows.append(
+            {
+                **r,
+                "se": se,
+                "wald_low": max(0.0, p - z * se),
+                "wald_high": min(1.0, p + z * se),
+                "n_eff": (p * (1 - p) / var) if var and var > 0 else float(n),
+                "low": lo,
+                "high": hi,
+            }
+        )
+    schema = {
+        **{c: out.schema[c] for c in out.columns},
+        "se": pl.Float64,
+        "wald_low": pl.Float64,
+        "wald_high": pl.Float64,
+        "n_eff": pl.Float64,
+        "low": pl.Float64,
+        "high": pl.Float64,
+    }
     result = pl.DataFrame(rows, schema=schema)
     return result.drop("_all") if not by else result
 
 
 # ----------------------------------------------------------------------------- clustering
+
 
 def cluster_design_effect(y, cluster) -> dict:
     """Return the one-way ANOVA intra-class correlation of ``y`` within ``cluster`` and the design effect.
@@ -533,16 +616,25 @@ def cluster_design_effect(y, cluster) -> dict:
     if g < 2 or n - g < 1:
         raise ValueError(f"need at least 2 clusters and more listings than clusters (n={n}, clusters={g})")
     msb, msw = ssb / (g - 1), ssw / (n - g)
-    m0 = (n - np.sum(sizes ** 2) / n) / (g - 1)
+    m0 = (n - np.sum(sizes**2) / n) / (g - 1)
     denom = msb + (m0 - 1) * msw
     icc = float((msb - msw) / denom) if denom > 0 else 0.0
     m_bar = n / g
     deff = 1 + (m_bar - 1) * icc
-    return {"n": n, "clusters": g, "mean_cluster_size": m_bar, "msb": msb, "msw": msw, "icc": icc,
-            "deff": deff, "n_eff": n / deff if deff > 0 else float("nan")}
+    return {
+        "n": n,
+        "clusters": g,
+        "mean_cluster_size": m_bar,
+        "msb": msb,
+        "msw": msw,
+        "icc": icc,
+        "deff": deff,
+        "n_eff": n / deff if deff > 0 else float("nan"),
+    }
 
 
 # ----------------------------------------------------------------------------- comparisons
+
 
 def newcombe_difference_interval(k1, n1, k2, n2, level: float = 0.95) -> tuple[float, float, float]:
     """Return ``(difference, low, high)`` for p₁ − p₂ with Newcombe's hybrid score interval (method 10).
@@ -559,8 +651,16 @@ def newcombe_difference_interval(k1, n1, k2, n2, level: float = 0.95) -> tuple[f
 
 # ----------------------------------------------------------------------------- planning
 
-def sample_size_for_half_width(half_width, p: float = 0.5, *, population=None, deff: float = 1.0,
-                               level: float = 0.95, round_up: bool = True):
+
+def sample_size_for_half_width(
+    half_width,
+    p: float = 0.5,
+    *,
+    population=None,
+    deff: float = 1.0,
+    level: float = 0.95,
+    round_up: bool = True,
+):
     """Return listings to label for a target interval half-width.
 
     n₀ = z²·p(1−p)/e² · deff, then the finite-population correction n = n₀/(1 + (n₀ − 1)/N)
@@ -583,26 +683,42 @@ def sample_size_for_half_width(half_width, p: float = 0.5, *, population=None, d
     return float(n) if np.ndim(n) == 0 else n
 
 
-def sample_size_by_stratum(frame_sizes: pl.DataFrame, half_width: float, *, p: float | str = 0.5,
-                           deff: float = 1.0, level: float = 0.95, stratum: str = "stratum",
-                           frame_size: str = "frame_size") -> pl.DataFrame:
+def sample_size_by_stratum(
+    frame_sizes: pl.DataFrame,
+    half_width: float,
+    *,
+    p: float | str = 0.5,
+    deff: float = 1.0,
+    level: float = 0.95,
+    stratum: str = "stratum",
+    frame_size: str = "frame_size",
+) -> pl.DataFrame:
     """Return listings to buy per stratum so that each stratum's estimate reaches ±``half_width``.
 
     ``p`` is one anticipated prevalence or the name of a column of pilot prevalences.
     Adds ``n_required`` (with FPC and ``deff``) to the frame table.
     """
     p_values = frame_sizes[p].to_numpy() if isinstance(p, str) else p
-    n = sample_size_for_half_width(half_width, p_values, population=frame_sizes[frame_size].to_numpy(),
-                                   deff=deff, level=level)
+    n = sample_size_for_half_width(
+        half_width, p_values, population=frame_sizes[frame_size].to_numpy(), deff=deff, level=level
+    )
     n = np.broadcast_to(np.asarray(n, float), (frame_sizes.height,))
     return frame_sizes.with_columns(pl.Series("n_required", n).cast(pl.Int64))
 
 
 # ----------------------------------------------------------------------------- grouped weighted prevalence
 
-def weighted_prevalence(frame: pl.DataFrame, *, label: str, weight: str, by: Sequence[str] = (),
-                        stratum: str | None = None, cluster: str | None = None,
-                        level: float = 0.95) -> pl.DataFrame:
+
+def weighted_prevalence(
+    frame: pl.DataFrame,
+    *,
+    label: str,
+    weight: str,
+    by: Sequence[str] = (),
+    stratum: str | None = None,
+    cluster: str | None = None,
+    level: float = 0.95,
+) -> pl.DataFrame:
     """Return the Hájek prevalence per ``by`` group, vectorised in polars, with a Korn–Graubard interval.
 
     For each group: n, k (unweighted positives), estimate Σwy/Σw, se (with-replacement
@@ -620,38 +736,62 @@ def weighted_prevalence(frame: pl.DataFrame, *, label: str, weight: str, by: Seq
     keys = by or ["_group"]
     d = frame if by else frame.with_columns(pl.lit("all").alias("_group"))
     strata_key = [*keys, stratum] if stratum else keys
-    excluded = d.group_by(keys).agg((pl.col(label).is_null() | pl.col(weight).is_null()).sum().alias("n_excluded"))
+    excluded = d.group_by(keys).agg(
+        (pl.col(label).is_null() | pl.col(weight).is_null()).sum().alias("n_excluded")
+    )
     d = d.filter(pl.col(label).is_not_null() & pl.col(weight).is_not_null()).with_columns(
-        pl.col(label).cast(pl.Float64).alias("_y"), pl.col(weight).cast(pl.Float64).alias("_w"))
+        pl.col(label).cast(pl.Float64).alias("_y"), pl.col(weight).cast(pl.Float64).alias("_w")
+    )
     w_sum = pl.col("_w").sum().over(keys)
     p_hat = (pl.col("_w") * pl.col("_y")).sum().over(keys) / w_sum
     d = d.with_columns(p_hat.alias("_p")).with_columns(
-        (pl.col("_w") * (pl.col("_y") - pl.col("_p")) / pl.col("_w").sum().over(keys)).alias("_u"))
-    psu = d.select(*strata_key, "_u") if cluster is None else (
-        d.group_by([*strata_key, cluster]).agg(pl.col("_u").sum()))
-    psu = psu.with_columns(pl.len().over(strata_key).alias("_nh"),
-                           (pl.col("_u") - pl.col("_u").mean().over(strata_key)).alias("_uc"))
-    var_term = pl.when(pl.col("_nh") > 1).then(pl.col("_nh") / (pl.col("_nh") - 1) * pl.col("_uc") ** 2).otherwise(0.0)
+        (pl.col("_w") * (pl.col("_y") - pl.col("_p")) / pl.col("_w").sum().over(keys)).alias("_u")
+    )
+    psu = (
+        d.select(*strata_key, "_u")
+        if cluster is None
+        else (d.group_by([*strata_key, cluster]).agg(pl.col("_u").sum()))
+    )
+    psu = psu.with_columns(
+        pl.len().over(strata_key).alias("_nh"),
+        (pl.col("_u") - pl.col("_u").mean().over(strata_key)).alias("_uc"),
+    )
+    var_term = (
+        pl.when(pl.col("_nh") > 1)
+        .then(pl.col("_nh") / (pl.col("_nh") - 1) * pl.col("_uc") ** 2)
+        .otherwise(0.0)
+    )
     var_table = psu.group_by(keys).agg(var_term.sum().alias("variance"), pl.len().alias("psus"))
-    out = (d.group_by(keys).agg(
-        pl.len().alias("n"), pl.col("_y").sum().cast(pl.Int64).alias("k"),
-                                pl.col("_p").first().alias("estimate"),
-        (pl.len() * (pl.col("_w") ** 2).sum() / pl.col("_w").sum() ** 2).alias("kish_deff"),
-        (pl.col(stratum).n_unique() if stratum else pl.lit(1, pl.UInt32)).alias("strata"),
-        pl.col("_w").sum().alias("weight_total"))
-        .join(var_table, on=keys, how="left").join(excluded, on=keys, how="left").sort(keys))
+    out = (
+        d.group_by(keys)
+        .agg(
+            pl.len().alias("n"),
+            pl.col("_y").sum().cast(pl.Int64).alias("k"),
+            pl.col("_p").first().alias("estimate"),
+            (pl.len() * (pl.col("_w") ** 2).sum() / pl.col("_w").sum() ** 2).alias("kish_deff"),
+            (pl.col(stratum).n_unique() if stratum else pl.lit(1, pl.UInt32)).alias("strata"),
+            pl.col("_w").sum().alias("weight_total"),
+        )
+        .join(var_table, on=keys, how="left")
+        .join(excluded, on=keys, how="left")
+        .sort(keys)
+    )
     p, var, n = pl.col("estimate"), pl.col("variance"), pl.col("n").cast(pl.Float64)
     out = out.with_columns(
-        var.sqrt().alias("se"), (n / pl.col("kish_deff")).alias("n_eff_kish"),
+        var.sqrt().alias("se"),
+        (n / pl.col("kish_deff")).alias("n_eff_kish"),
         pl.when(p * (1 - p) > 0).then(var / (p * (1 - p) / n)).otherwise(None).alias("deff"),
-        pl.when((var > 0) & (p * (1 - p) > 0)).then(pl.min_horizontal(p * (1 - p) / var,
-                                                                      n)).otherwise(n).alias("n_eff"),
+        pl.when((var > 0) & (p * (1 - p) > 0))
+        .then(pl.min_horizontal(p * (1 - p) / var, n))
+        .otherwise(n)
+        .alias("n_eff"),
     )
     lows, highs = [], []
     for est, se, nn, strata, psus in out.select("estimate", "se", "n", "strata", "psus").iter_rows():
         lo, hi = korn_graubard_interval(est, se, nn, level, df=max(psus - strata, 1))
         lows.append(lo)
         highs.append(hi)
-    out = out.with_columns(pl.Series("low", lows, pl.Float64), pl.Series("high", highs,
-                                                                         pl.Float64)).drop("variance")
+    out = out.with_columns(pl.Series("low", lows, pl.Float64), pl.Series("high", highs, pl.Float64)).drop(
+        "variance"
+    )
     return out.drop("_group") if not by else out

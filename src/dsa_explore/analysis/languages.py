@@ -22,10 +22,30 @@ from dsa_explore.core.reference import COUNTRY_ALIASES, EU_LANGUAGES, MEMBER_STA
 DATASET = "member_state_languages"
 
 LANGUAGE_NAMES = {
-    "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "et": "Estonian", "fi": "Finnish", "fr": "French", "ga": "Irish", "hr": "Croatian",
-    "hu": "Hungarian", "it": "Italian", "lt": "Lithuanian", "lv": "Latvian", "mt": "Maltese", "nl": "Dutch",
-    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian", "sv": "Swedish",
+    "bg": "Bulgarian",
+    "cs": "Czech",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fi": "Finnish",
+    "fr": "French",
+    "ga": "Irish",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "it": "Italian",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "mt": "Maltese",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sv": "Swedish",
 }
 
 
@@ -63,43 +83,64 @@ def users_by_language(amar_by_country: pl.DataFrame, shares: pl.DataFrame | None
     low = pl.col("value_low") if "value_low" in frame.columns else pl.col(users_col)
     high = pl.col("value_high") if "value_high" in frame.columns else pl.col(users_col)
     aliases = {k: v for k, v in COUNTRY_ALIASES.items()}
-    ms = (frame.select(
+    ms = frame.select(
         *keys,
         pl.col(country_col).str.strip_chars().str.to_uppercase().replace(aliases).alias("country"),
         pl.col(users_col).cast(pl.Float64).alias("users"),
         pl.coalesce(low, pl.col(users_col)).cast(pl.Float64).alias("users_low"),
         pl.coalesce(high, pl.col(users_col)).cast(pl.Float64).alias("users_high"),
-    ).filter(pl.col("country").is_in(list(MEMBER_STATES)) & pl.col("users").is_not_null()))
+    ).filter(pl.col("country").is_in(list(MEMBER_STATES)) & pl.col("users").is_not_null())
     joined = ms.join(shares.select("country", "language", "share"), on="country", how="inner")
-    agg = (joined.group_by(*keys, "language").agg(
+    agg = joined.group_by(*keys, "language").agg(
         (pl.col("users") * pl.col("share")).sum().alias("users"),
         (pl.col("users_low") * pl.col("share")).sum().alias("users_low"),
         (pl.col("users_high") * pl.col("share")).sum().alias("users_high"),
         pl.concat_str(pl.col("country"), pl.lit("×"), pl.col("share").round(3).cast(pl.String))
-        .sort().str.join(", ").alias("countries"),
-    ))
+        .sort()
+        .str.join(", ")
+        .alias("countries"),
+    )
     # every group gets all languages of the shares table (0 users when no country of it reported)
     share_rows = shares.select("country", "language")
     if keys:
         groups = ms.select(keys).unique()
         expected = groups.join(share_rows, how="cross")
-        missing = (expected.join(ms.select(*keys, "country").unique(), on=[*keys, "country"], how="anti")
-                   .group_by(*keys,
-                             "language").agg(pl.col("country").sort().str.join(", ").alias("countries_missing")))
+        missing = (
+            expected.join(ms.select(*keys, "country").unique(), on=[*keys, "country"], how="anti")
+            .group_by(*keys, "language")
+            .agg(pl.col("country").sort().str.join(", ").alias("countries_missing"))
+        )
         grid = groups.join(shares.select("language").unique(), how="cross")
         on = [*keys, "language"]
     else:
-        missing = (share_rows.filter(~pl.col("country").is_in(ms["country"].unique().to_list()))
-                   .group_by("language").agg(pl.col("country").sort().str.join(", ").alias("countries_missing")))
+        missing = (
+            share_rows.filter(~pl.col("country").is_in(ms["country"].unique().to_list()))
+            .group_by("language")
+            .agg(pl.col("country").sort().str.join(", ").alias("countries_missing"))
+        )
         grid = shares.select("language").unique()
         on = ["language"]
     out = grid.join(agg, on=on, how="left").join(missing, on=on, how="left")
-    return (out.with_columns(
-        pl.col("users", "users_low", "users_high").fill_null(0.0),
-        pl.col("countries", "countries_missing").fill_null(""),
-        pl.col("language").replace_strict(LANGUAGE_NAMES, default=pl.col("language")).alias("language_name"),
-    ).select(*keys, "language", "language_name", "users", "users_low", "users_high", "countries",
-             "countries_missing").sort(*keys, "language"))
+    return (
+        out.with_columns(
+            pl.col("users", "users_low", "users_high").fill_null(0.0),
+            pl.col("countries", "countries_missing").fill_null(""),
+            pl.col("language")
+            .replace_strict(LANGUAGE_NAMES, default=pl.col("language"))
+            .alias("language_name"),
+        )
+        .select(
+            *keys,
+            "language",
+            "language_name",
+            "users",
+            "users_low",
+            "users_high",
+            "countries",
+            "countries_missing",
+        )
+        .sort(*keys, "language")
+    )
 
 
 __all__ = ["EU_LANGUAGES", "LANGUAGE_NAMES", "language_shares", "users_by_language"]

@@ -78,8 +78,10 @@ REACH_SCHEMA = {"seed": pl.String(), "distance": pl.Int64(), "path": pl.List(pl.
 
 def _id_list(values: Any, what: str) -> list[str]:
     if isinstance(values, str | bytes):
-        raise TypeError(f"{what} must be a sequence of node ids, not a single string {values!r} "
-                        f"(wrap it in a list: [{values!r}])")
+        raise TypeError(
+            f"{what} must be a sequence of node ids, not a single string {values!r} "
+            f"(wrap it in a list: [{values!r}])"
+        )
     if isinstance(values, pl.Series):
         values = values.to_list()
     try:
@@ -89,8 +91,10 @@ def _id_list(values: Any, what: str) -> list[str]:
     bad = [(i, v) for i, v in enumerate(out) if not isinstance(v, str)]
     if bad:
         i, v = bad[0]
-        raise TypeError(f"{what}[{i}] is {v!r} ({type(v).__name__}); node ids must be strings "
-                        f"({len(bad)} non-string value(s))")
+        raise TypeError(
+            f"{what}[{i}] is {v!r} ({type(v).__name__}); node ids must be strings "
+            f"({len(bad)} non-string value(s))"
+        )
     return out
 
 
@@ -102,8 +106,10 @@ def _edge_frame(edges: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     nulls = edges.with_row_index("row", offset=1).filter(pl.col("src").is_null() | pl.col("dst").is_null())
     if nulls.height:
         ex = "; ".join(f"row {r}: src={s!r}, dst={d!r}" for r, s, d in nulls.head(5).iter_rows())
-        raise GraphError(f"edges: {nulls.height} row(s) have a missing src or dst ({ex}); "
-                         f"every edge needs both endpoints (run links.validate to get a report)")
+        raise GraphError(
+            f"edges: {nulls.height} row(s) have a missing src or dst ({ex}); "
+            f"every edge needs both endpoints (run links.validate to get a report)"
+        )
     return edges
 
 
@@ -116,8 +122,13 @@ class _Encoded:
 
 def _encode(edges: pl.DataFrame, extra: Sequence[str] = (), dedupe: bool = False) -> _Encoded:
     """Map node ids to dense uint32 codes (sorted ids); optionally deduplicate the edges."""
-    ids = pl.concat([edges.get_column("src"), edges.get_column("dst"),
-                     pl.Series("x", list(extra), dtype=pl.String)]).unique().sort()
+    ids = (
+        pl.concat(
+            [edges.get_column("src"), edges.get_column("dst"), pl.Series("x", list(extra), dtype=pl.String)]
+        )
+        .unique()
+        .sort()
+    )
     enum = pl.Enum(ids)
     coded = edges.select(pl.col("src").cast(enum).to_physical(), pl.col("dst").cast(enum).to_physical())
     src = coded.get_column("src").to_numpy()
@@ -150,9 +161,12 @@ def _bfs_to_targets(enc: _Encoded, target_codes: np.ndarray, max_hops: int) -> t
     for hop in range(1, max_hops + 1):
         if frontier.size == 0:
             break
-        step = (pl.DataFrame({"d": frontier.astype(np.uint32)})
-                .join(e, on="d", how="inner")
-                .group_by("s").agg(pl.col("d").min()))
+        step = (
+            pl.DataFrame({"d": frontier.astype(np.uint32)})
+            .join(e, on="d", how="inner")
+            .group_by("s")
+            .agg(pl.col("d").min())
+        )
         s = step.get_column("s").to_numpy().astype(np.int64)
         d = step.get_column("d").to_numpy().astype(np.int64)
         new = dist[s] < 0
@@ -163,8 +177,9 @@ def _bfs_to_targets(enc: _Encoded, target_codes: np.ndarray, max_hops: int) -> t
     return dist, nxt
 
 
-def reachability(edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[str],
-                 max_hops: int) -> pl.DataFrame:
+def reachability(
+    edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[str], max_hops: int
+) -> pl.DataFrame:
     """Return, for each seed that reaches a target within ``max_hops`` directed edges, the
     shortest distance and one shortest path.
 
@@ -204,14 +219,18 @@ def reachability(edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[st
         steps[:, h] = cur
     flat = steps.ravel()
     on_path = flat >= 0
-    long = pl.DataFrame({"r": np.repeat(np.arange(seed_codes.size), width)[on_path],
-                         "id": enc.vocab.gather(flat[on_path])})
+    long = pl.DataFrame(
+        {"r": np.repeat(np.arange(seed_codes.size), width)[on_path], "id": enc.vocab.gather(flat[on_path])}
+    )
     path_col = long.group_by("r", maintain_order=True).agg(pl.col("id")).sort("r").get_column("id")
-    return pl.DataFrame({
-        "seed": enc.vocab.gather(seed_codes),
-        "distance": pl.Series(sd, dtype=pl.Int64),
-        "path": path_col,
-    }, schema=REACH_SCHEMA)
+    return pl.DataFrame(
+        {
+            "seed": enc.vocab.gather(seed_codes),
+            "distance": pl.Series(sd, dtype=pl.Int64),
+            "path": path_col,
+        },
+        schema=REACH_SCHEMA,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,8 +238,15 @@ def reachability(edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[st
 # --------------------------------------------------------------------------------------------
 
 
-def bad_rank(edges: pl.DataFrame, bad: Sequence[str], *, alpha: float = 0.85, tol: float = 1e-10,
-             max_iter: int = 200, info: dict | None = None) -> pl.DataFrame:
+def bad_rank(
+    edges: pl.DataFrame,
+    bad: Sequence[str],
+    *,
+    alpha: float = 0.85,
+    tol: float = 1e-10,
+    max_iter: int = 200,
+    info: dict | None = None,
+) -> pl.DataFrame:
     """Return personalised PageRank mass from the bad set ``bad`` on reversed edges, per node.
 
     The walk runs on the reversed graph G^R (edge b -> x for every original edge x -> b, duplicates
@@ -262,12 +288,19 @@ def bad_rank(edges: pl.DataFrame, bad: Sequence[str], *, alpha: float = 0.85, to
             break
     else:
         raise RuntimeError(f"bad_rank did not converge in {max_iter} iterations (last L1 change {err:.3g})")
-    return (pl.DataFrame({"node_id": enc.vocab, "score": x})
-            .sort(["score", "node_id"], descending=[True, False]))
+    return pl.DataFrame({"node_id": enc.vocab, "score": x}).sort(
+        ["score", "node_id"], descending=[True, False]
+    )
 
 
-def top_leading_nodes(nodes: pl.DataFrame, edges: pl.DataFrame, *, n: int = 15, alpha: float = 0.85,
-                      bad_kinds: Sequence[str] = BAD_KINDS) -> pl.DataFrame:
+def top_leading_nodes(
+    nodes: pl.DataFrame,
+    edges: pl.DataFrame,
+    *,
+    n: int = 15,
+    alpha: float = 0.85,
+    bad_kinds: Sequence[str] = BAD_KINDS,
+) -> pl.DataFrame:
     """Return the ``n`` non-bad nodes with the most bad-seed PageRank mass, with their types.
 
     Columns: ``rank, node_id, node_type, score, score_vs_uniform`` (score x number of nodes:
@@ -275,16 +308,30 @@ def top_leading_nodes(nodes: pl.DataFrame, edges: pl.DataFrame, *, n: int = 15, 
     """
     bad = nodes.filter(pl.col("bad_kind").is_in(list(bad_kinds))).get_column("node_id").to_list()
     if not bad:
-        return pl.DataFrame(schema={"rank": pl.Int64, "node_id": pl.String, "node_type": pl.String,
-                                    "score": pl.Float64, "score_vs_uniform": pl.Float64})
+        return pl.DataFrame(
+            schema={
+                "rank": pl.Int64,
+                "node_id": pl.String,
+                "node_type": pl.String,
+                "score": pl.Float64,
+                "score_vs_uniform": pl.Float64,
+            }
+        )
     ranked = bad_rank(edges, bad, alpha=alpha)
     n_nodes = ranked.height
-    return (ranked.join(nodes.select("node_id", "node_type", "bad_kind"), on="node_id", how="left")
-            .filter(pl.col("bad_kind").is_null())
-            .head(n)
-            .with_row_index("rank", offset=1)
-            .select(pl.col("rank").cast(pl.Int64), "node_id", "node_type", "score",
-                    (pl.col("score") * n_nodes).alias("score_vs_uniform")))
+    return (
+        ranked.join(nodes.select("node_id", "node_type", "bad_kind"), on="node_id", how="left")
+        .filter(pl.col("bad_kind").is_null())
+        .head(n)
+        .with_row_index("rank", offset=1)
+        .select(
+            pl.col("rank").cast(pl.Int64),
+            "node_id",
+            "node_type",
+            "score",
+            (pl.col("score") * n_nodes).alias("score_vs_uniform"),
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,8 +339,12 @@ def top_leading_nodes(nodes: pl.DataFrame, edges: pl.DataFrame, *, n: int = 15, 
 # --------------------------------------------------------------------------------------------
 
 
-def seed_reach(nodes: pl.DataFrame, edges: pl.DataFrame, max_hops: int = 4,
-               scenarios: dict[str, tuple[str, ...]] = SCENARIO_TARGETS) -> pl.DataFrame:
+def seed_reach(
+    nodes: pl.DataFrame,
+    edges: pl.DataFrame,
+    max_hops: int = 4,
+    scenarios: dict[str, tuple[str, ...]] = SCENARIO_TARGETS,
+) -> pl.DataFrame:
     """Return one row per seed: ``seed, seed_category, distance`` (null if no target within
     ``max_hops``), ``path``, ``target_kind``. Each seed category has its own target kinds
     (:data:`SCENARIO_TARGETS`: child-targeted seeds -> adult/prohibited, legitimate -> counterfeit).
@@ -303,14 +354,20 @@ def seed_reach(nodes: pl.DataFrame, edges: pl.DataFrame, max_hops: int = 4,
         seeds = nodes.filter(pl.col("seed_category") == category).get_column("node_id").sort().to_list()
         targets = nodes.filter(pl.col("bad_kind").is_in(list(kinds))).get_column("node_id").to_list()
         reach = reachability(edges, seeds, targets, max_hops)
-        frame = (pl.DataFrame({"seed": seeds}, schema={"seed": pl.String})
-                 .join(reach, on="seed", how="left", maintain_order="left")
-                 .with_columns(pl.lit(category).alias("seed_category")))
+        frame = (
+            pl.DataFrame({"seed": seeds}, schema={"seed": pl.String})
+            .join(reach, on="seed", how="left", maintain_order="left")
+            .with_columns(pl.lit(category).alias("seed_category"))
+        )
         parts.append(frame)
     out = pl.concat(parts).with_columns(pl.col("path").list.last().alias("_target"))
     kinds = nodes.select(pl.col("node_id").alias("_target"), pl.col("bad_kind").alias("target_kind"))
-    return _carry_marker(nodes, out.join(kinds, on="_target", how="left", maintain_order="left")
-                         .select("seed", "seed_category", "distance", "path", "target_kind"))
+    return _carry_marker(
+        nodes,
+        out.join(kinds, on="_target", how="left", maintain_order="left").select(
+            "seed", "seed_category", "distance", "path", "target_kind"
+        ),
+    )
 
 
 def _carry_marker(source: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
@@ -329,9 +386,13 @@ def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4), *,
-                      by: str | None = "seed_category",
-                      level: float = 0.95) -> pl.DataFrame:
+def reachability_rate(
+    seed_table: pl.DataFrame,
+    ks: Sequence[int] = (1, 2, 3, 4),
+    *,
+    by: str | None = "seed_category",
+    level: float = 0.95,
+) -> pl.DataFrame:
     """Return R_k = share of seeds with distance <= k, per k (and per ``by`` group), with a Wilson
     interval for when the seeds are a sample.
 
@@ -342,10 +403,13 @@ def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4)
     groups = [*marked, by] if by else marked
     counts = []
     for k in ks:
-        counts.append(seed_table.group_by(groups or pl.lit(1).alias("_all")).agg(
-            pl.lit(int(k)).alias("k"),
-            (pl.col("distance") <= k).fill_null(False).sum().cast(pl.Int64).alias("reached"),
-            pl.len().cast(pl.Int64).alias("seeds")))
+        counts.append(
+            seed_table.group_by(groups or pl.lit(1).alias("_all")).agg(
+                pl.lit(int(k)).alias("k"),
+                (pl.col("distance") <= k).fill_null(False).sum().cast(pl.Int64).alias("reached"),
+                pl.len().cast(pl.Int64).alias("seeds"),
+            )
+        )
     frame = pl.concat(counts)
     if not groups:
         frame = frame.drop("_all")
@@ -353,10 +417,19 @@ def reachability_rate(seed_table: pl.DataFrame, ks: Sequence[int] = (1, 2, 3, 4)
     for r in rows:
         r["rate"] = r["reached"] / r["seeds"] if r["seeds"] else None
         r["low"], r["high"] = wilson(r["reached"], r["seeds"], level) if r["seeds"] else (None, None)
-    return pl.DataFrame(rows, schema={**dict.fromkeys(marked, pl.String), **({by: pl.String} if by else {}),
-                                      "k": pl.Int64, "reached": pl.Int64,
-                                      "seeds": pl.Int64, "rate": pl.Float64, "low": pl.Float64,
-                                      "high": pl.Float64})
+    return pl.DataFrame(
+        rows,
+        schema={
+            **dict.fromkeys(marked, pl.String),
+            **({by: pl.String} if by else {}),
+            "k": pl.Int64,
+            "reached": pl.Int64,
+            "seeds": pl.Int64,
+            "rate": pl.Float64,
+            "low": pl.Float64,
+            "high": pl.Float64,
+        },
+    )
 
 
 def hop_distribution(seed_table: pl.DataFrame, max_hops: int = 4, by: str = "seed_category") -> pl.DataFrame:
@@ -365,75 +438,112 @@ def hop_distribution(seed_table: pl.DataFrame, max_hops: int = 4, by: str = "see
     Columns: ``by, hops`` (text: "0".."k" or "not within k"), ``hops_order``, ``seeds``, ``share``.
     Every seed is counted once, reached or not.
     """
-    label = pl.when(pl.col("distance").is_null()).then(pl.lit(f"not within {max_hops}")).otherwise(
-        pl.col("distance").cast(pl.String))
+    label = (
+        pl.when(pl.col("distance").is_null())
+        .then(pl.lit(f"not within {max_hops}"))
+        .otherwise(pl.col("distance").cast(pl.String))
+    )
     order = pl.col("distance").fill_null(max_hops + 1)
-    return (seed_table.with_columns(label.alias("hops"), order.alias("hops_order"))
-            .group_by(by, "hops", "hops_order").agg(pl.len().cast(pl.Int64).alias("seeds"))
-            .with_columns((pl.col("seeds") / pl.col("seeds").sum().over(by)).alias("share"))
-            .sort(by, "hops_order"))
+    return (
+        seed_table.with_columns(label.alias("hops"), order.alias("hops_order"))
+        .group_by(by, "hops", "hops_order")
+        .agg(pl.len().cast(pl.Int64).alias("seeds"))
+        .with_columns((pl.col("seeds") / pl.col("seeds").sum().over(by)).alias("share"))
+        .sort(by, "hops_order")
+    )
 
 
 def graph_summary(nodes: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
     """Return counts by table and type: ``table, type, count`` (every type listed, zero included)."""
     nt = pl.DataFrame({"type": list(NODE_TYPES)}).join(
-        nodes.group_by(pl.col("node_type").alias("type")).agg(pl.len().alias("count")), on="type", how="left")
+        nodes.group_by(pl.col("node_type").alias("type")).agg(pl.len().alias("count")), on="type", how="left"
+    )
     et = pl.DataFrame({"type": list(EDGE_TYPES)}).join(
-        edges.group_by(pl.col("edge_type").alias("type")).agg(pl.len().alias("count")), on="type", how="left")
-    return pl.concat([nt.with_columns(pl.lit("nodes").alias("table")),
-                      et.with_columns(pl.lit("edges").alias("table"))]).select(
-        "table", "type", pl.col("count").fill_null(0).cast(pl.Int64))
+        edges.group_by(pl.col("edge_type").alias("type")).agg(pl.len().alias("count")), on="type", how="left"
+    )
+    return pl.concat(
+        [nt.with_columns(pl.lit("nodes").alias("table")), et.with_columns(pl.lit("edges").alias("table"))]
+    ).select("table", "type", pl.col("count").fill_null(0).cast(pl.Int64))
 
 
-def planted_recall(chains: pl.DataFrame, nodes: pl.DataFrame, edges: pl.DataFrame,
-                   max_hops: int = 4) -> pl.DataFrame:
+def planted_recall(
+    chains: pl.DataFrame, nodes: pl.DataFrame, edges: pl.DataFrame, max_hops: int = 4
+) -> pl.DataFrame:
     """Compare the planted-chain truth table with what :func:`seed_reach` finds.
 
     Returns one row per planted chain: ``chain_id, scenario, hops, found_distance, found`` where
     ``found`` means the seed reaches a target of its scenario at exactly the planted hop count.
     """
-    reach = seed_reach(nodes, edges, max_hops=max_hops).select("seed",
-                                                               pl.col("distance").alias("found_distance"))
-    return (chains.select("chain_id", "platform", "scenario", "seed", "hops")
-            .join(reach, on="seed", how="left", maintain_order="left")
-            .with_columns((pl.col("found_distance") == pl.col("hops")).fill_null(False).alias("found")))
+    reach = seed_reach(nodes, edges, max_hops=max_hops).select(
+        "seed", pl.col("distance").alias("found_distance")
+    )
+    return (
+        chains.select("chain_id", "platform", "scenario", "seed", "hops")
+        .join(reach, on="seed", how="left", maintain_order="left")
+        .with_columns((pl.col("found_distance") == pl.col("hops")).fill_null(False).alias("found"))
+    )
 
 
 def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
     """Return planted-chain recall per planted hop count with Wilson intervals."""
-    rows = (recall.group_by("hops").agg(pl.len().cast(pl.Int64).alias("planted"),
-                                        pl.col("found").sum().cast(pl.Int64).alias("found"))
-            .sort("hops").to_dicts())
+    rows = (
+        recall.group_by("hops")
+        .agg(pl.len().cast(pl.Int64).alias("planted"), pl.col("found").sum().cast(pl.Int64).alias("found"))
+        .sort("hops")
+        .to_dicts()
+    )
     for r in rows:
         r["recall"] = r["found"] / r["planted"]
         r["low"], r["high"] = wilson(r["found"], r["planted"], level)
-    return pl.DataFrame(rows, schema={"hops": pl.Int64, "planted": pl.Int64, "found": pl.Int64,
-                                      "recall": pl.Float64, "low": pl.Float64, "high": pl.Float64})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "hops": pl.Int64,
+            "planted": pl.Int64,
+            "found": pl.Int64,
+            "recall": pl.Float64,
+            "low": pl.Float64,
+            "high": pl.Float64,
+        },
+    )
 
 
-def example_chains(seed_table: pl.DataFrame, nodes: pl.DataFrame, per_hops: int = 1,
-                   seeds: Sequence[str] | None = None) -> pl.DataFrame:
+def example_chains(
+    seed_table: pl.DataFrame, nodes: pl.DataFrame, per_hops: int = 1, seeds: Sequence[str] | None = None
+) -> pl.DataFrame:
     """Return example witness paths in long form for drawing: ``chain, hops, step, node_id, node_type,
     bad_kind``; ``per_hops`` chains per (seed category, hop count), smallest seed ids first, drawn
     from ``seeds`` when given (e.g. the planted chains' seeds)."""
     table = seed_table if seeds is None else seed_table.filter(pl.col("seed").is_in(list(seeds)))
-    picked = (table.filter(pl.col("distance") > 0).sort("seed_category", "distance", "seed")
-              .group_by("seed_category", "distance", maintain_order=True).head(per_hops))
+    picked = (
+        table.filter(pl.col("distance") > 0)
+        .sort("seed_category", "distance", "seed")
+        .group_by("seed_category", "distance", maintain_order=True)
+        .head(per_hops)
+    )
     short = pl.col("seed_category").replace({"child_targeted": "child-targeted", "legitimate": "legitimate"})
-    long = (picked.with_columns(pl.format("{} seed {}: {} link(s)", short, pl.col("seed"), pl.col("distance"))
-                                .alias("chain"))
-            .select("chain", pl.col("distance").alias("hops"), "path")
-            .explode("path").rename({"path": "node_id"})
-            .with_columns(pl.int_range(pl.len()).over("chain").cast(pl.Int64).alias("step")))
-    return (long.join(nodes.select("node_id", "node_type", "bad_kind"), on="node_id", how="left",
-                      maintain_order="left"))
+    long = (
+        picked.with_columns(
+            pl.format("{} seed {}: {} link(s)", short, pl.col("seed"), pl.col("distance")).alias("chain")
+        )
+        .select("chain", pl.col("distance").alias("hops"), "path")
+        .explode("path")
+        .rename({"path": "node_id"})
+        .with_columns(pl.int_range(pl.len()).over("chain").cast(pl.Int64).alias("step"))
+    )
+    return long.join(
+        nodes.select("node_id", "node_type", "bad_kind"), on="node_id", how="left", maintain_order="left"
+    )
 
 
 def chains_with_edge_types(example: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
     """Add ``edge_in``: the type of the edge from the previous step to this node (first match by type name)."""
     prev = example.with_columns(pl.col("node_id").shift(1).over("chain").alias("_prev"))
-    etypes = (edges.group_by("src", "dst").agg(pl.col("edge_type").min())
-              .rename({"src": "_prev", "dst": "node_id", "edge_type": "edge_in"}))
+    etypes = (
+        edges.group_by("src", "dst")
+        .agg(pl.col("edge_type").min())
+        .rename({"src": "_prev", "dst": "node_id", "edge_type": "edge_in"})
+    )
     return prev.join(etypes, on=["_prev", "node_id"], how="left", maintain_order="left").drop("_prev")
 
 
@@ -441,12 +551,19 @@ def chain_table(seed_table: pl.DataFrame, nodes: pl.DataFrame, n: int = 8) -> pl
     """Return reached seeds as readable chains, one per seed category and distance (longest first):
     ``seed, seed_category, distance, target_kind, chain``."""
     types = dict(nodes.select("node_id", "node_type").iter_rows())
-    reached = (seed_table.filter(pl.col("distance").is_not_null())
-               .sort("seed_category", "distance", "seed", descending=[False, True, False])
-               .group_by("seed_category", "distance", maintain_order=True).head(1).head(n))
-    chains = [" → ".join(f"{v} [{types.get(v, '?')}]" for v in p) for p in reached.get_column("path").to_list()]
+    reached = (
+        seed_table.filter(pl.col("distance").is_not_null())
+        .sort("seed_category", "distance", "seed", descending=[False, True, False])
+        .group_by("seed_category", "distance", maintain_order=True)
+        .head(1)
+        .head(n)
+    )
+    chains = [
+        " → ".join(f"{v} [{types.get(v, '?')}]" for v in p) for p in reached.get_column("path").to_list()
+    ]
     table = reached.select("seed", "seed_category", "distance", "target_kind").with_columns(
-        pl.Series("chain", chains, dtype=pl.String))
+        pl.Series("chain", chains, dtype=pl.String)
+    )
     return _carry_marker(seed_table, table)
 
 
@@ -458,11 +575,18 @@ def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 
     """
     rows = seed_table.filter((pl.col("seed_category") == category) & (pl.col("distance") <= k))
     per_distance = max(1, limit // max(k, 1))
-    return (rows.with_columns(pl.len().over("distance").alias("reaching_at_distance"))
-            .sort("distance", "seed")
-            .filter(pl.int_range(pl.len()).over("distance") < per_distance)
-            .select("seed", "distance", "reaching_at_distance", "target_kind",
-                    pl.col("path").list.join(" → ").alias("path")))
+    return (
+        rows.with_columns(pl.len().over("distance").alias("reaching_at_distance"))
+        .sort("distance", "seed")
+        .filter(pl.int_range(pl.len()).over("distance") < per_distance)
+        .select(
+            "seed",
+            "distance",
+            "reaching_at_distance",
+            "target_kind",
+            pl.col("path").list.join(" → ").alias("path"),
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,8 +606,12 @@ def load_graph(platform: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame,
     nodes = catalog.load(NODES_DATASET)
     edges = catalog.load(EDGES_DATASET)
     chains = catalog.load(CHAINS_DATASET)
-    report = validate(nodes, edges, strict=True, source={"nodes": "data/links/nodes-synthetic.csv",
-                                                         "edges": "data/links/edges-synthetic.csv"})
+    report = validate(
+        nodes,
+        edges,
+        strict=True,
+        source={"nodes": "data/links/nodes-synthetic.csv", "edges": "data/links/edges-synthetic.csv"},
+    )
     nodes, edges = report.nodes, report.edges
     nodes = nodes.select(pl.lit("SYNTHETIC").alias("data"), pl.exclude("data"))
     if platform is not None:

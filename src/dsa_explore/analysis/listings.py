@@ -23,12 +23,19 @@ ESTIMANDS: dict[str, str] = {
 
 def probability_rows(sample: pl.DataFrame) -> pl.DataFrame:
     """Return the rows from probability selection (known inclusion probabilities)."""
-    return sample.filter(pl.col("selection_mechanism").is_in(list(PROBABILITY_MECHANISMS))
-                         & pl.col("weight").is_not_null())
+    return sample.filter(
+        pl.col("selection_mechanism").is_in(list(PROBABILITY_MECHANISMS)) & pl.col("weight").is_not_null()
+    )
 
 
-def prevalence_table(sample: pl.DataFrame, label: str, by: Sequence[str] = ("platform",), *,
-                     estimand: str = "listing", level: float = 0.95) -> pl.DataFrame:
+def prevalence_table(
+    sample: pl.DataFrame,
+    label: str,
+    by: Sequence[str] = ("platform",),
+    *,
+    estimand: str = "listing",
+    level: float = 0.95,
+) -> pl.DataFrame:
     """Return prevalence of ``label`` per ``by`` group for one estimand, with interval and design.
 
     ``listing`` and ``exposure`` use probability-sample rows only (random_listing,
@@ -45,36 +52,62 @@ def prevalence_table(sample: pl.DataFrame, label: str, by: Sequence[str] = ("pla
     if estimand in ("listing", "exposure"):
         # sellers are the primary sampling units (a listing with no seller id is its own unit)
         d = probability_rows(sample).with_columns(
-            pl.coalesce(pl.col("seller_id"), pl.lit("listing:") + pl.col("listing_id")).alias("_seller"))
+            pl.coalesce(pl.col("seller_id"), pl.lit("listing:") + pl.col("listing_id")).alias("_seller")
+        )
         if estimand == "exposure":
             d = d.with_columns((pl.col("weight") * pl.col("views")).alias("_wx")).filter(pl.col("_wx") > 0)
-        t = stats.weighted_prevalence(d, label=label, weight="_wx" if estimand == "exposure" else "weight",
-                                      by=by, stratum="stratum", cluster="_seller", level=level)
-        t = t.with_columns(pl.format("{} probability-sampled listings from {} sellers, {} strata, Kish deff {}",
-                                     pl.col("n"), pl.col("psus"), pl.col("strata"),
-                                     pl.col("kish_deff").round(2)).alias("design"))
+        t = stats.weighted_prevalence(
+            d,
+            label=label,
+            weight="_wx" if estimand == "exposure" else "weight",
+            by=by,
+            stratum="stratum",
+            cluster="_seller",
+            level=level,
+        )
+        t = t.with_columns(
+            pl.format(
+                "{} probability-sampled listings from {} sellers, {} strata, Kish deff {}",
+                pl.col("n"),
+                pl.col("psus"),
+                pl.col("strata"),
+                pl.col("kish_deff").round(2),
+            ).alias("design")
+        )
     elif estimand == "seller":
-        s = (sample.filter(pl.col(label).is_not_null() & pl.col("seller_id").is_not_null())
-             .group_by([*by, "seller_id"]).agg(pl.col(label).max().alias("_any")))
+        s = (
+            sample.filter(pl.col(label).is_not_null() & pl.col("seller_id").is_not_null())
+            .group_by([*by, "seller_id"])
+            .agg(pl.col(label).max().alias("_any"))
+        )
         t = s.group_by(by).agg(pl.len().alias("n"), pl.col("_any").sum().cast(pl.Int64).alias("k")).sort(by)
         t = stats.add_intervals(t, "k", "n", method="wilson", level=level).with_columns(
-            pl.col("n").cast(pl.Float64).alias("n_eff"), pl.lit(None, pl.Float64).alias("deff"),
-            pl.format("{} sampled sellers (any selection)", pl.col("n")).alias("design"))
+            pl.col("n").cast(pl.Float64).alias("n_eff"),
+            pl.lit(None, pl.Float64).alias("deff"),
+            pl.format("{} sampled sellers (any selection)", pl.col("n")).alias("design"),
+        )
     else:
-        t = (sample.filter(pl.col(label).is_not_null()).group_by(by)
-             .agg(pl.len().alias("n"), pl.col(label).sum().cast(pl.Int64).alias("k")).sort(by))
+        t = (
+            sample.filter(pl.col(label).is_not_null())
+            .group_by(by)
+            .agg(pl.len().alias("n"), pl.col(label).sum().cast(pl.Int64).alias("k"))
+            .sort(by)
+        )
         t = stats.add_intervals(t, "k", "n", method="wilson", level=level).with_columns(
-            pl.col("n").cast(pl.Float64).alias("n_eff"), pl.lit(None, pl.Float64).alias("deff"),
-            pl.format("{} sampled listings, unweighted", pl.col("n")).alias("design"))
+            pl.col("n").cast(pl.Float64).alias("n_eff"),
+            pl.lit(None, pl.Float64).alias("deff"),
+            pl.format("{} sampled listings, unweighted", pl.col("n")).alias("design"),
+        )
     # polars' parallel group sums can differ in the last bits from run to run; 12 decimals keep
     # tables and chart specs reproducible (and are far below any reported precision)
-    return t.with_columns(pl.lit(estimand).alias("estimand"),
-                          pl.col("estimate", "low", "high", "n_eff", "deff").round(12)).select(
-        *by, "estimand", "n", "k", "estimate", "low", "high", "n_eff", "deff", "design")
+    return t.with_columns(
+        pl.lit(estimand).alias("estimand"), pl.col("estimate", "low", "high", "n_eff", "deff").round(12)
+    ).select(*by, "estimand", "n", "k", "estimate", "low", "high", "n_eff", "deff", "design")
 
 
-def interval_methods_table(table: pl.DataFrame, k: str = "positives", n: str = "n", *,
-                           level: float = 0.95) -> pl.DataFrame:
+def interval_methods_table(
+    table: pl.DataFrame, k: str = "positives", n: str = "n", *, level: float = 0.95
+) -> pl.DataFrame:
     """Return ``table`` with the estimate and every interval method side by side (``<method>_low/_high``).
 
     Adds ``zero_upper``, the exact one-sided upper bound where k = 0 (null otherwise).
@@ -82,15 +115,22 @@ def interval_methods_table(table: pl.DataFrame, k: str = "positives", n: str = "
     out = table.with_columns((pl.col(k) / pl.col(n)).alias("estimate"))
     for method in stats.INTERVAL_METHODS:
         low, high = stats.binomial_interval(table[k], table[n], method, level)
-        out = out.with_columns(pl.Series(f"{method}_low", low).round(3), pl.Series(f"{method}_high",
-                                                                                   high).round(3))
+        out = out.with_columns(
+            pl.Series(f"{method}_low", low).round(3), pl.Series(f"{method}_high", high).round(3)
+        )
     upper = stats.zero_positive_upper_bound(table[n], level)
-    return out.with_columns(pl.when(pl.col(k) == 0).then(pl.Series(upper)).otherwise(None).round(3).alias("zero_upper"),
-                            pl.col("estimate").round(3))
+    return out.with_columns(
+        pl.when(pl.col(k) == 0).then(pl.Series(upper)).otherwise(None).round(3).alias("zero_upper"),
+        pl.col("estimate").round(3),
+    )
 
 
-def stratified_check(sample: pl.DataFrame, frame: pl.DataFrame, label: str = "label_formal_noncompliant",
-                     by: Sequence[str] = ("platform",)) -> pl.DataFrame:
+def stratified_check(
+    sample: pl.DataFrame,
+    frame: pl.DataFrame,
+    label: str = "label_formal_noncompliant",
+    by: Sequence[str] = ("platform",),
+) -> pl.DataFrame:
     """Return, over the simple-random strata only, the stratified estimator with FPC beside the Hájek estimate.
 
     On ``random_in_stratum`` rows the two point estimates coincide (weights N_h/n_h); the
@@ -100,47 +140,85 @@ def stratified_check(sample: pl.DataFrame, frame: pl.DataFrame, label: str = "la
     srs = sample.filter(pl.col("selection_mechanism") == "random_in_stratum")
     st = stats.stratified_prevalence(srs, stratum="stratum", label=label, frame_sizes=frame, by=list(by))
     srs = srs.filter(pl.col("weight").is_not_null()).with_columns(
-        pl.coalesce(pl.col("seller_id"), pl.lit("listing:") + pl.col("listing_id")).alias("_seller"))
-    hj = stats.weighted_prevalence(srs, label=label, weight="weight", by=list(by), stratum="stratum",
-                                   cluster="_seller")
-    return st.select(*by, "n", "strata", pl.col("estimate").round(4).alias("stratified_estimate"),
-                     pl.col("se").round(4).alias("stratified_se_fpc")).join(
-        hj.select(*by, pl.col("estimate").round(4).alias("hajek_estimate"),
-                  pl.col("se").round(4).alias("hajek_se_clustered")), on=list(by))
+        pl.coalesce(pl.col("seller_id"), pl.lit("listing:") + pl.col("listing_id")).alias("_seller")
+    )
+    hj = stats.weighted_prevalence(
+        srs, label=label, weight="weight", by=list(by), stratum="stratum", cluster="_seller"
+    )
+    return st.select(
+        *by,
+        "n",
+        "strata",
+        pl.col("estimate").round(4).alias("stratified_estimate"),
+        pl.col("se").round(4).alias("stratified_se_fpc"),
+    ).join(
+        hj.select(
+            *by,
+            pl.col("estimate").round(4).alias("hajek_estimate"),
+            pl.col("se").round(4).alias("hajek_se_clustered"),
+        ),
+        on=list(by),
+    )
 
 
-def review_agreement(sample: pl.DataFrame, by: Sequence[str] = ("platform",),
-                     level: float = 0.95) -> pl.DataFrame:
+def review_agreement(
+    sample: pl.DataFrame, by: Sequence[str] = ("platform",), level: float = 0.95
+) -> pl.DataFrame:
     """Return label quality on the re-review sub-sample: agreement of ``label_review`` with the desk label.
 
     Per group: listings re-reviewed, agreements, agreement rate with a Wilson interval, and
     Cohen's kappa (agreement beyond chance).
     """
     by = list(by)
-    d = sample.filter(pl.col("label_review").is_not_null() & pl.col("label_formal_noncompliant").is_not_null())
+    d = sample.filter(
+        pl.col("label_review").is_not_null() & pl.col("label_formal_noncompliant").is_not_null()
+    )
     a, b = pl.col("label_formal_noncompliant"), pl.col("label_review")
-    t = (d.group_by(by).agg(pl.len().alias("n"), (a == b).sum().cast(pl.Int64).alias("k"),
-                            a.mean().alias("_pa"), b.mean().alias("_pb")).sort(by))
+    t = (
+        d.group_by(by)
+        .agg(
+            pl.len().alias("n"),
+            (a == b).sum().cast(pl.Int64).alias("k"),
+            a.mean().alias("_pa"),
+            b.mean().alias("_pb"),
+        )
+        .sort(by)
+    )
     t = stats.add_intervals(t, "k", "n", method="wilson", level=level)
     chance = pl.col("_pa") * pl.col("_pb") + (1 - pl.col("_pa")) * (1 - pl.col("_pb"))
-    return t.with_columns(pl.when(chance < 1).then((pl.col("estimate") - chance) / (1 - chance)).otherwise(None)
-                          .round(3).alias("cohen_kappa"),
-                          pl.col("estimate", "low", "high").round(3)).rename(
-        {"n": "reviewed", "k": "agreements", "estimate": "agreement"}).drop("_pa", "_pb")
+    return (
+        t.with_columns(
+            pl.when(chance < 1)
+            .then((pl.col("estimate") - chance) / (1 - chance))
+            .otherwise(None)
+            .round(3)
+            .alias("cohen_kappa"),
+            pl.col("estimate", "low", "high").round(3),
+        )
+        .rename({"n": "reviewed", "k": "agreements", "estimate": "agreement"})
+        .drop("_pa", "_pb")
+    )
 
 
 def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     """Return what was sampled and how: per platform and selection mechanism, listings, sellers, strata, weights."""
-    return (sample.group_by("platform", "selection_mechanism")
-            .agg(pl.len().alias("listings"), pl.col("seller_id").n_unique().alias("sellers"),
-                 pl.col("stratum").n_unique().alias("strata"),
-                 (pl.col("label_source") == "lab").sum().alias("lab_tested"),
-                 pl.col("weight").min().round(1).alias("weight_min"),
-                 pl.col("weight").max().round(1).alias("weight_max"))
-            .join(frame.group_by("platform").agg(pl.col("frame_size").sum().alias("frame_listings")),
-                  on="platform",
-                  how="left")
-            .sort("platform", "selection_mechanism"))
+    return (
+        sample.group_by("platform", "selection_mechanism")
+        .agg(
+            pl.len().alias("listings"),
+            pl.col("seller_id").n_unique().alias("sellers"),
+            pl.col("stratum").n_unique().alias("strata"),
+            (pl.col("label_source") == "lab").sum().alias("lab_tested"),
+            pl.col("weight").min().round(1).alias("weight_min"),
+            pl.col("weight").max().round(1).alias("weight_max"),
+        )
+        .join(
+            frame.group_by("platform").agg(pl.col("frame_size").sum().alias("frame_listings")),
+            on="platform",
+            how="left",
+        )
+        .sort("platform", "selection_mechanism")
+    )
 
 
 def cluster_effects(sample: pl.DataFrame, label: str, by: Sequence[str] = ("platform",)) -> pl.DataFrame:
@@ -152,27 +230,42 @@ def cluster_effects(sample: pl.DataFrame, label: str, by: Sequence[str] = ("plat
             res = stats.cluster_design_effect(g[label].to_numpy(), g["seller_id"].to_numpy())
         except ValueError:
             continue
-        rows.append({**dict(zip(by, key, strict=True)), **{k: res[k] for k in
-                                                             ("n", "clusters", "mean_cluster_size", "icc",
-                                                              "deff")}})
-    schema = {**{b: pl.String for b in by}, "n": pl.Int64, "clusters": pl.Int64,
-              "mean_cluster_size": pl.Float64,
-              "icc": pl.Float64, "deff": pl.Float64}
+        rows.append(
+            {
+                **dict(zip(by, key, strict=True)),
+                **{k: res[k] for k in ("n", "clusters", "mean_cluster_size", "icc", "deff")},
+            }
+        )
+    schema = {
+        **{b: pl.String for b in by},
+        "n": pl.Int64,
+        "clusters": pl.Int64,
+        "mean_cluster_size": pl.Float64,
+        "icc": pl.Float64,
+        "deff": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema).sort(list(by))
 
 
-def forest_table(sample: pl.DataFrame, label: str = "label_formal_noncompliant", *,
-                 platform: str | None = None,
-                 level: float = 0.95) -> pl.DataFrame:
+def forest_table(
+    sample: pl.DataFrame,
+    label: str = "label_formal_noncompliant",
+    *,
+    platform: str | None = None,
+    level: float = 0.95,
+) -> pl.DataFrame:
     """Return listing-level estimates per platform × category plus a per-platform overall row, for forest plots."""
     d = sample if platform is None else sample.filter(pl.col("platform") == platform)
     by_cat = prevalence_table(d, label, ["platform", "category"], level=level)
-    overall = prevalence_table(d, label, ["platform"],
-                               level=level).with_columns(pl.lit("all categories").alias("category"))
+    overall = prevalence_table(d, label, ["platform"], level=level).with_columns(
+        pl.lit("all categories").alias("category")
+    )
     t = pl.concat([overall.select(by_cat.columns), by_cat]).with_columns(
-        pl.col("category").replace(CATEGORIES).alias("category_title"))
-    return t.with_columns(pl.format("{} · {}", pl.col("platform"),
-                                    pl.col("category_title")).alias("row_label"))
+        pl.col("category").replace(CATEGORIES).alias("category_title")
+    )
+    return t.with_columns(
+        pl.format("{} · {}", pl.col("platform"), pl.col("category_title")).alias("row_label")
+    )
 
 
 def published_test_purchases() -> pl.DataFrame:
@@ -191,16 +284,26 @@ def published_test_purchases() -> pl.DataFrame:
         pl.lit(None, pl.Float64).alias("low"),
         pl.lit(None, pl.Float64).alias("high"),
     )
-    return (pl.concat([counted, shares.select(counted.columns)]).sort("_row").drop("_row")
-            .with_columns(counts_published=pl.col("n").is_not_null()))
+    return (
+        pl.concat([counted, shares.select(counted.columns)])
+        .sort("_row")
+        .drop("_row")
+        .with_columns(counts_published=pl.col("n").is_not_null())
+    )
 
 
-def explorer_table(sample: pl.DataFrame, platform: str, label: str = "label_formal_noncompliant",
-                   estimand: str = "listing") -> pl.DataFrame:
+def explorer_table(
+    sample: pl.DataFrame, platform: str, label: str = "label_formal_noncompliant", estimand: str = "listing"
+) -> pl.DataFrame:
     """Return the per-category table the JupyterLab explorer shows for one platform, label and estimand."""
     d = sample.filter(pl.col("platform") == platform)
     t = prevalence_table(d, label, ["platform", "category"], estimand=estimand)
-    return t.select("category", "n", "k", (pl.col("estimate") * 100).round(1).alias("estimate_pct"),
-                    (pl.col("low") * 100).round(1).alias("low_pct"),
-                    (pl.col("high") * 100).round(1).alias("high_pct"),
-                    "design")
+    return t.select(
+        "category",
+        "n",
+        "k",
+        (pl.col("estimate") * 100).round(1).alias("estimate_pct"),
+        (pl.col("low") * 100).round(1).alias("low_pct"),
+        (pl.col("high") * 100).round(1).alias("high_pct"),
+        "design",
+    )

@@ -40,8 +40,10 @@ class Turnover:
 
     def describe(self) -> str:
         how = "derived from quarterly figures" if self.derived else "as published"
-        return (f"{self.group} group turnover, {self.period} ({how}); the DSA ceiling uses the provider's "
-                f"total worldwide annual turnover")
+        return (
+            f"{self.group} group turnover, {self.period} ({how}); the DSA ceiling uses the provider's "
+            f"total worldwide annual turnover"
+        )
 
 
 def penalty_rules() -> pl.DataFrame:
@@ -51,11 +53,20 @@ def penalty_rules() -> pl.DataFrame:
     for period_key, (article, what) in _RULES.items():
         row = facts.filter(pl.col("period") == period_key)
         if row.height != 1:
-            raise catalog.CatalogError(catalog.get("facts").path,
-                                       f"expected one row for {period_key} penalty ceiling, found {row.height}",
-                                       "restore data/reference/facts.csv")
-        rows.append({"article": article, "what": what, "max_share": float(row["value"][0]),
-                     "basis": row["unit"][0], "source_url": row["source_url"][0]})
+            raise catalog.CatalogError(
+                catalog.get("facts").path,
+                f"expected one row for {period_key} penalty ceiling, found {row.height}",
+                "restore data/reference/facts.csv",
+            )
+        rows.append(
+            {
+                "article": article,
+                "what": what,
+                "max_share": float(row["value"][0]),
+                "basis": row["unit"][0],
+                "source_url": row["source_url"][0],
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -63,19 +74,33 @@ def default_turnover(platform: str = "AliExpress") -> Turnover | None:
     """Return the shipped group turnover for ``platform``, or None when none is shipped."""
     facts = catalog.load("facts")
     if platform == "AliExpress":
-        row = facts.filter(pl.col("platform") == "Alibaba Group",
-                           pl.col("period").str.starts_with("FY ended 2025-03-31"))
+        row = facts.filter(
+            pl.col("platform") == "Alibaba Group", pl.col("period").str.starts_with("FY ended 2025-03-31")
+        )
         if row.height == 1:
-            return Turnover(platform, "Alibaba Group", float(row["value"][0]), "million RMB",
-                            "financial year to 31 March 2025", derived="DERIVED" in row["period"][0],
-                            source_url=row["source_url"][0])
+            return Turnover(
+                platform,
+                "Alibaba Group",
+                float(row["value"][0]),
+                "million RMB",
+                "financial year to 31 March 2025",
+                derived="DERIVED" in row["period"][0],
+                source_url=row["source_url"][0],
+            )
     if platform == "Amazon Store":
-        row = facts.filter(pl.col("platform") == "Amazon (group)",
-                           pl.col("metric").str.starts_with("net sales"))
+        row = facts.filter(
+            pl.col("platform") == "Amazon (group)", pl.col("metric").str.starts_with("net sales")
+        )
         if row.height == 1:
-            return Turnover(platform, "Amazon.com Inc.", float(row["value"][0]) * 1000, "million USD",
-                            "financial year 2023 (net sales as reported in the press)", derived=False,
-                            source_url=row["source_url"][0])
+            return Turnover(
+                platform,
+                "Amazon.com Inc.",
+                float(row["value"][0]) * 1000,
+                "million USD",
+                "financial year 2023 (net sales as reported in the press)",
+                derived=False,
+                source_url=row["source_url"][0],
+            )
     return None
 
 

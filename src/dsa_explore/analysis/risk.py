@@ -42,14 +42,28 @@ from dsa_explore.readers.risk import BASE_FIELDS, OPTIONAL_FIELDS, RISK_FIELDS
 
 #: Columns of the removal history used by the reappearance indicator.
 REMOVAL_FIELDS: dict[str, pl.DataType] = {
-    "removed_listing_id": pl.String(), "seller_id": pl.String(), "title": pl.String(),
-    "image_hash": pl.String(), "ean": pl.String(), "removed_on": pl.Date(),
+    "removed_listing_id": pl.String(),
+    "seller_id": pl.String(),
+    "title": pl.String(),
+    "image_hash": pl.String(),
+    "ean": pl.String(),
+    "removed_on": pl.Date(),
 }
 
 #: Columns that must have a value in every row (an indicator cannot be computed without them).
 
-REQUIRED_NON_NULL = ("listing_id", "seller_id", "category", "price", "currency", "child_targeted",
-                     "observed_on", "listed_on", "seller_registered_on", "seller_new_listings_30d")
+REQUIRED_NON_NULL = (
+    "listing_id",
+    "seller_id",
+    "category",
+    "price",
+    "currency",
+    "child_targeted",
+    "observed_on",
+    "listed_on",
+    "seller_registered_on",
+    "seller_new_listings_30d",
+)
 
 
 class RiskInputError(InputFileError):
@@ -81,14 +95,19 @@ def _check_types(frame: pl.DataFrame, fields: dict[str, pl.DataType], what: str)
             if dtype == pl.Date():
                 cast = frame[col].str.to_date("%Y-%m-%d", strict=False)
             elif dtype == pl.Boolean():
-                cast = frame[col].replace_strict({"true": True, "false": False, "True": True, "False": False},
-                                                 default=None, return_dtype=pl.Boolean)
+                cast = frame[col].replace_strict(
+                    {"true": True, "false": False, "True": True, "False": False},
+                    default=None,
+                    return_dtype=pl.Boolean,
+                )
             else:
                 cast = frame[col].str.strip_chars().cast(dtype, strict=False)
             bad = frame[col].is_not_null() & cast.is_null()
             if bad.any():
-                raise RiskInputError(f"{what}: column {col!r} expects {dtype}, but these values are not: "
-                                     f"{_rows(frame, bad, col)}")
+                raise RiskInputError(
+                    f"{what}: column {col!r} expects {dtype}, but these values are not: "
+                    f"{_rows(frame, bad, col)}"
+                )
             casts[col] = pl.lit(cast)
             continue
         if dtype == pl.Float64() and actual.is_numeric():
@@ -111,26 +130,33 @@ def validate_listings(frame: pl.DataFrame) -> pl.DataFrame:
     if not isinstance(frame, pl.DataFrame):
         raise RiskInputError(f"listings must be a polars DataFrame, got {type(frame).__name__}")
     fields = {**BASE_FIELDS, **{k: v[0] for k, v in RISK_FIELDS.items()}}
-    frame = frame.with_columns(pl.lit(None, dtype).alias(k) for k, (dtype, _) in OPTIONAL_FIELDS.items()
-                               if k not in frame.columns)
+    frame = frame.with_columns(
+        pl.lit(None, dtype).alias(k) for k, (dtype, _) in OPTIONAL_FIELDS.items() if k not in frame.columns
+    )
     out = _check_types(frame, {**fields, **{k: v[0] for k, v in OPTIONAL_FIELDS.items()}}, "listings")
     for col in REQUIRED_NON_NULL:
         nulls = out[col].is_null()
         if nulls.any():
-            raise RiskInputError(f"listings: column {col!r} must not be empty; empty in {_rows(out, nulls, col)}")
+            raise RiskInputError(
+                f"listings: column {col!r} must not be empty; empty in {_rows(out, nulls, col)}"
+            )
     bad = ~(out["price"] > 0) | out["price"].is_nan()
     if bad.any():
         raise RiskInputError(f"listings: column 'price' must be > 0; got {_rows(out, bad, 'price')}")
     currencies = out["currency"].unique().sort().to_list()
     if len(currencies) > 1:
-        raise RiskInputError(f"listings: column 'currency' has several currencies {currencies}; convert prices "
-                             "to one currency before comparing them with a reference")
+        raise RiskInputError(
+            f"listings: column 'currency' has several currencies {currencies}; convert prices "
+            "to one currency before comparing them with a reference"
+        )
     late = out["listed_on"] > out["observed_on"]
     if late.any():
         raise RiskInputError(f"listings: 'listed_on' after 'observed_on' in {_rows(out, late, 'listed_on')}")
     dup = out["listing_id"].is_duplicated()
     if dup.any():
-        raise RiskInputError(f"listings: 'listing_id' must be unique; duplicated in {_rows(out, dup, 'listing_id')}")
+        raise RiskInputError(
+            f"listings: 'listing_id' must be unique; duplicated in {_rows(out, dup, 'listing_id')}"
+        )
     return out
 
 
@@ -141,15 +167,23 @@ def validate_removals(removals: pl.DataFrame) -> pl.DataFrame:
     out = _check_types(removals, REMOVAL_FIELDS, "removals")
     nulls = out["removed_on"].is_null()
     if nulls.any():
-        raise RiskInputError(f"removals: column 'removed_on' must not be empty; empty in "
-                             f"{_rows(out.rename({'removed_listing_id': 'listing_id'}), nulls, 'removed_on')}")
+        raise RiskInputError(
+            f"removals: column 'removed_on' must not be empty; empty in "
+            f"{_rows(out.rename({'removed_listing_id': 'listing_id'}), nulls, 'removed_on')}"
+        )
     return out
 
 
 # ----------------------------------------------------------------------------- config and lexicons
 
-LEXICONS = ("brands", "counterfeit_euphemisms", "restricted_substances", "adult_terms", "toy_markings",
-            "confusables")
+LEXICONS = (
+    "brands",
+    "counterfeit_euphemisms",
+    "restricted_substances",
+    "adult_terms",
+    "toy_markings",
+    "confusables",
+)
 
 
 @cache
@@ -219,8 +253,14 @@ def normalised(expr: pl.Expr) -> pl.Expr:
     """Return the polars expression version of :func:`normalise` (nulls become "")."""
     fold = _fold_map()
     keys, values = list(fold), list(fold.values())
-    return (expr.fill_null("").str.normalize("NFKC").str.replace_all(_INVISIBLE_RE, "")
-            .str.replace_many(keys, values).str.to_lowercase().str.replace_many(keys, values))
+    return (
+        expr.fill_null("")
+        .str.normalize("NFKC")
+        .str.replace_all(_INVISIBLE_RE, "")
+        .str.replace_many(keys, values)
+        .str.to_lowercase()
+        .str.replace_many(keys, values)
+    )
 
 
 _B_OPEN = r"(?:^|[^\p{L}\p{N}])"
@@ -267,12 +307,17 @@ def _in_eu(col: str, config: dict) -> pl.Expr:
 
 
 def _authorised(brand_norm: pl.Expr) -> pl.Expr:
-    auth = pl.col("seller_authorised_brands").fill_null("").str.split(";").list.eval(
-        normalised(pl.element()).str.strip_chars())
+    auth = (
+        pl.col("seller_authorised_brands")
+        .fill_null("")
+        .str.split(";")
+        .list.eval(normalised(pl.element()).str.strip_chars())
+    )
     return (auth.list.contains(brand_norm) & (brand_norm != "")).fill_null(False)
 
 
 # ----------------------------------------------------------------------------- indicators
+
 
 def price_far_below_reference(config: dict | None = None) -> pl.Expr:
     """L1 Price far below reference.
@@ -299,7 +344,11 @@ def price_far_below_reference(config: dict | None = None) -> pl.Expr:
     authorised = _authorised(brand_norm)
     ref = pl.col("price").filter(authorised).median().over(brand_norm, *group)
     n_ref = authorised.cast(pl.Int64).sum().over(brand_norm, *group)
-    ratio_flag = (pl.col("brand").is_not_null() & (n_ref >= 1) & (pl.col("price") / ref < th["price_ratio_to_brand_median"]))
+    ratio_flag = (
+        pl.col("brand").is_not_null()
+        & (n_ref >= 1)
+        & (pl.col("price") / ref < th["price_ratio_to_brand_median"])
+    )
     return (z_flag | ratio_flag.fill_null(False)).alias("price_far_below_reference")
 
 
@@ -316,8 +365,10 @@ def _brand_mentions(config: dict) -> list[tuple[str, pl.Expr, pl.Expr, pl.Expr, 
     """Return per brand group: (group, mentioned, look-alike only, spaced/leet only, seller authorised)."""
     lex = lexicon("brands")
     text = _text("title", "description")
-    raw = pl.concat_str([pl.col(c).fill_null("").str.normalize("NFC").str.to_lowercase()
-                         for c in ("title", "description")], separator=" \n ")
+    raw = pl.concat_str(
+        [pl.col(c).fill_null("").str.normalize("NFC").str.to_lowercase() for c in ("title", "description")],
+        separator=" \n ",
+    )
     brand_col = normalised(pl.col("brand")).str.strip_chars()
     out = []
     for group, sub in lex.group_by("group", maintain_order=True):
@@ -342,8 +393,9 @@ def brand_unauthorised(config: dict | None = None) -> pl.Expr:
     Source: AliExpress DSA risk assessment 2024/2025 (brand authorisation / seller vetting, ">2,000 brands"); methodology L2
     """
     config = config or load_config()
-    return pl.any_horizontal([m & ~a for _, m, _, _,
-                              a in _brand_mentions(config)]).alias("brand_unauthorised")
+    return pl.any_horizontal([m & ~a for _, m, _, _, a in _brand_mentions(config)]).alias(
+        "brand_unauthorised"
+    )
 
 
 def obfuscated_brand_text(config: dict | None = None) -> pl.Expr:
@@ -367,7 +419,8 @@ def gpsr_completeness(config: dict | None = None) -> pl.Expr:
     config = config or load_config()
     a = _present("manufacturer_name") & _present("manufacturer_address") & _present("manufacturer_email")
     b = _in_eu("manufacturer_country", config) | (
-        _present("eu_rp_name") & _present("eu_rp_address") & _in_eu("eu_rp_country", config))
+        _present("eu_rp_name") & _present("eu_rp_address") & _in_eu("eu_rp_country", config)
+    )
     c = _present("product_identifier")
     d = _present("safety_info")
     return (pl.sum_horizontal([x.cast(pl.Int64) for x in (a, b, c, d)]) / 4).alias("gpsr_completeness")
@@ -400,9 +453,12 @@ def toy_markings_missing(config: dict | None = None) -> pl.Expr:
     config = config or load_config()
     toy = pl.col("child_targeted").fill_null(False) & pl.col("category").is_in(config["toy_categories"])
     ce = normalised(pl.col("markings")).str.contains(terms_regex(_terms("toy_markings", ["ce_mark"])))
-    warning = _text("markings", "description").str.contains(terms_regex(_terms("toy_markings",
-                                                                               ["age_warning"])))
-    eu_address = _in_eu("manufacturer_country", config) | (_present("eu_rp_name") & _in_eu("eu_rp_country", config))
+    warning = _text("markings", "description").str.contains(
+        terms_regex(_terms("toy_markings", ["age_warning"]))
+    )
+    eu_address = _in_eu("manufacturer_country", config) | (
+        _present("eu_rp_name") & _in_eu("eu_rp_country", config)
+    )
     return (toy & (~ce | ~warning | ~eu_address)).alias("toy_markings_missing")
 
 
@@ -416,8 +472,11 @@ def restricted_substance_terms(config: dict | None = None) -> pl.Expr:
     Fields: title, description
     Source: BfR 2012 (undeclared sildenafil, tadalafil, analogues, sibutramine in supplements); EU coordinated control plan on online food 2017; methodology L6
     """
-    return _text("title", "description").str.contains(
-        terms_regex(_terms("restricted_substances"))).alias("restricted_substance_terms")
+    return (
+        _text("title", "description")
+        .str.contains(terms_regex(_terms("restricted_substances")))
+        .alias("restricted_substance_terms")
+    )
 
 
 def adult_terms_child_listing(config: dict | None = None) -> pl.Expr:
@@ -434,8 +493,10 @@ def adult_terms_child_listing(config: dict | None = None) -> pl.Expr:
     linked = normalised(pl.col("linked_text"))
     child_like = own.str.contains(terms_regex(_terms("adult_terms", ["childlike"])))
     own_adult = own.str.contains(adult_re)
-    return ((pl.col("child_targeted").fill_null(False) & (own_adult | linked.str.contains(adult_re)))
-            | (own_adult & child_like)).alias("adult_terms_child_listing")
+    return (
+        (pl.col("child_targeted").fill_null(False) & (own_adult | linked.str.contains(adult_re)))
+        | (own_adult & child_like)
+    ).alias("adult_terms_child_listing")
 
 
 TRADER_FIELDS = ("trader_name", "trader_address", "trader_phone", "trader_email", "trader_register_no")
@@ -475,9 +536,10 @@ def young_high_velocity_seller(config: dict | None = None) -> pl.Expr:
     """
     config = config or load_config()
     th = config["thresholds"]
-    return ((seller_age_days() < th["seller_max_age_days"])
-            & (pl.col("seller_new_listings_30d") / 30 >= th["seller_min_new_listings_per_day"])
-            ).alias("young_high_velocity_seller")
+    return (
+        (seller_age_days() < th["seller_max_age_days"])
+        & (pl.col("seller_new_listings_30d") / 30 >= th["seller_min_new_listings_per_day"])
+    ).alias("young_high_velocity_seller")
 
 
 def safety_gate_match(config: dict | None = None) -> pl.Expr:
@@ -505,19 +567,32 @@ def reappearance_of_removed(removals: pl.DataFrame, config: dict | None = None) 
     """
     removals = validate_removals(removals)
     keys = {
-        "title": (removals.select(k=pl.col("title").map_elements(normalise, return_dtype=pl.String),
-                                  d=pl.col("removed_on")), normalised(pl.col("title"))),
-        "image_hash": (removals.select(k=pl.col("image_hash").str.to_lowercase(), d=pl.col("removed_on")),
-                       pl.col("image_hash").str.to_lowercase()),
-        "ean": (removals.select(k=pl.col("ean").str.strip_chars(), d=pl.col("removed_on")),
-                pl.col("ean").str.strip_chars()),
+        "title": (
+            removals.select(
+                k=pl.col("title").map_elements(normalise, return_dtype=pl.String), d=pl.col("removed_on")
+            ),
+            normalised(pl.col("title")),
+        ),
+        "image_hash": (
+            removals.select(k=pl.col("image_hash").str.to_lowercase(), d=pl.col("removed_on")),
+            pl.col("image_hash").str.to_lowercase(),
+        ),
+        "ean": (
+            removals.select(k=pl.col("ean").str.strip_chars(), d=pl.col("removed_on")),
+            pl.col("ean").str.strip_chars(),
+        ),
     }
     hits = []
     for table, key in keys.values():
-        first = table.filter(pl.col("k").is_not_null() & (pl.col("k") != "")).group_by("k").agg(pl.col("d").min())
+        first = (
+            table.filter(pl.col("k").is_not_null() & (pl.col("k") != "")).group_by("k").agg(pl.col("d").min())
+        )
         mapping = dict(zip(first["k"].to_list(), first["d"].to_list(), strict=True))
-        removed_on = key.replace_strict(mapping, default=None,
-                                        return_dtype=pl.Date) if mapping else pl.lit(None, pl.Date)
+        removed_on = (
+            key.replace_strict(mapping, default=None, return_dtype=pl.Date)
+            if mapping
+            else pl.lit(None, pl.Date)
+        )
         hits.append((removed_on <= pl.col("listed_on")).fill_null(False))
     return pl.any_horizontal(hits).alias("reappearance_of_removed")
 
@@ -539,14 +614,20 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("obfuscated_brand_text", "L3", "obfuscated brand / euphemism", obfuscated_brand_text),
     Indicator("gpsr_incomplete", "L4", "GPSR Art. 19 info incomplete", gpsr_incomplete),
     Indicator("toy_markings_missing", "L5", "toy markings missing", toy_markings_missing),
-    Indicator("restricted_substance_terms", "L6", "restricted substance / cure claim",
-              restricted_substance_terms),
+    Indicator(
+        "restricted_substance_terms", "L6", "restricted substance / cure claim", restricted_substance_terms
+    ),
     Indicator("adult_terms_child_listing", "L7", "adult terms, child-targeted", adult_terms_child_listing),
     Indicator("safety_gate_match", "L8", "matches a Safety Gate alert", safety_gate_match),
     Indicator("trader_traceability_gap", "L9", "DSA Art. 30 trader info gap", trader_traceability_gap),
     Indicator("young_high_velocity_seller", "L11", "young high-velocity seller", young_high_velocity_seller),
-    Indicator("reappearance_of_removed", "L15", "reappearance of removed listing", reappearance_of_removed,
-              needs_removals=True),
+    Indicator(
+        "reappearance_of_removed",
+        "L15",
+        "reappearance of removed listing",
+        reappearance_of_removed,
+        needs_removals=True,
+    ),
 )
 INDICATOR_KEYS: tuple[str, ...] = tuple(i.key for i in INDICATORS)
 #: Indicators that read an optional field (:data:`OPTIONAL_FIELDS`) another module fills in;
@@ -570,14 +651,23 @@ def indicator_table(config: dict | None = None) -> pl.DataFrame:
     rows = []
     for ind in INDICATORS:
         sec = _docstring_sections(ind.build.__doc__ or "")
-        rows.append({"id": ind.methodology_id, "indicator": ind.key, "label": ind.label,
-                     "definition": sec["definition"], "fields": sec["fields"], "source": sec["source"],
-                     "weight": float(config["weights"].get(ind.key, 0.0))})
+        rows.append(
+            {
+                "id": ind.methodology_id,
+                "indicator": ind.key,
+                "label": ind.label,
+                "definition": sec["definition"],
+                "fields": sec["fields"],
+                "source": sec["source"],
+                "weight": float(config["weights"].get(ind.key, 0.0)),
+            }
+        )
     return pl.DataFrame(rows)
 
 
-def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame,
-                       config: dict | None = None) -> pl.DataFrame:
+def compute_indicators(
+    listings: pl.DataFrame, removals: pl.DataFrame, config: dict | None = None
+) -> pl.DataFrame:
     """Return ``listings`` validated, with one boolean column per indicator and helper statistics.
 
     Adds the :data:`INDICATOR_KEYS` columns plus ``price_robust_z``, ``gpsr_completeness``,
@@ -586,11 +676,13 @@ def compute_indicators(listings: pl.DataFrame, removals: pl.DataFrame,
     config = config or load_config()
     frame = validate_listings(listings)
     exprs = [ind.build(removals, config) if ind.needs_removals else ind.build(config) for ind in INDICATORS]
-    return frame.with_columns(*exprs, price_robust_z(), gpsr_completeness(config), trader_completeness(),
-                              seller_age_days())
+    return frame.with_columns(
+        *exprs, price_robust_z(), gpsr_completeness(config), trader_completeness(), seller_age_days()
+    )
 
 
 # ----------------------------------------------------------------------------- scores
+
 
 def _reason(key: str) -> pl.Expr:
     """Return the reason text of a fired indicator (L8 names the matched alerts: case number and URL)."""
@@ -608,12 +700,17 @@ def score_listings(indicators: pl.DataFrame, config: dict | None = None) -> pl.D
     weights = config["weights"]
     missing = [k for k in INDICATOR_KEYS if k not in indicators.columns]
     if missing:
-        raise RiskInputError(f"score_listings needs indicator column(s) {missing}; run compute_indicators first")
+        raise RiskInputError(
+            f"score_listings needs indicator column(s) {missing}; run compute_indicators first"
+        )
     ordered = sorted(INDICATOR_KEYS, key=lambda k: (-weights.get(k, 0), INDICATOR_KEYS.index(k)))
     score = pl.sum_horizontal([pl.col(k).cast(pl.Float64) * float(weights.get(k, 0)) for k in INDICATOR_KEYS])
     reasons = pl.concat_list([pl.when(pl.col(k)).then(_reason(k)) for k in ordered]).list.drop_nulls()
-    return indicators.with_columns(risk_score=score, reasons=reasons.list.join("; "),
-                                   n_indicators=pl.sum_horizontal([pl.col(k).cast(pl.Int64) for k in INDICATOR_KEYS]))
+    return indicators.with_columns(
+        risk_score=score,
+        reasons=reasons.list.join("; "),
+        n_indicators=pl.sum_horizontal([pl.col(k).cast(pl.Int64) for k in INDICATOR_KEYS]),
+    )
 
 
 def seller_scores(scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
@@ -626,25 +723,34 @@ def seller_scores(scored: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """
     counts = [pl.col(k).cast(pl.Int64).sum().alias(k) for k in INDICATOR_KEYS]
     keys = ["data"] if "data" in scored.columns else []
-    agg = (scored.group_by(*keys, "platform", "seller_id")
-           .agg(pl.len().alias("listings"),
-                (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
-                pl.col("risk_score").max().alias("max_score"),
-                pl.col("risk_score").mean().alias("mean_score"),
-                *counts))
+    agg = scored.group_by(*keys, "platform", "seller_id").agg(
+        pl.len().alias("listings"),
+        (pl.col("risk_score") >= threshold).sum().alias("flagged_listings"),
+        pl.col("risk_score").max().alias("max_score"),
+        pl.col("risk_score").mean().alias("mean_score"),
+        *counts,
+    )
     reasons = []
     for row in agg.select(INDICATOR_KEYS).iter_rows():
         fired = sorted(((n, i) for i, n in enumerate(row) if n > 0), key=lambda t: (-t[0], t[1]))
         reasons.append("; ".join(f"{LABELS[INDICATOR_KEYS[i]]} ×{n}" for n, i in fired))
     agg = agg.with_columns(reasons=pl.Series(reasons, dtype=pl.String))
-    return (agg.drop(list(INDICATOR_KEYS))
-            .sort(["max_score", "flagged_listings", "seller_id"], descending=[True, True, False]))
+    return agg.drop(list(INDICATOR_KEYS)).sort(
+        ["max_score", "flagged_listings", "seller_id"], descending=[True, True, False]
+    )
 
 
 # ----------------------------------------------------------------------------- fitted alternative
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, ridge: float = 1e-6,
-                 max_iter: int = 100, tol: float = 1e-10) -> np.ndarray:
+
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None = None,
+    ridge: float = 1e-6,
+    max_iter: int = 100,
+    tol: float = 1e-10,
+) -> np.ndarray:
     """Return logistic-regression coefficients (intercept first) fitted by IRLS (Newton–Raphson).
 
     ``ridge`` adds a small L2 penalty on the slopes (not the intercept) so separable data still
@@ -685,8 +791,9 @@ def seller_folds(groups: Sequence[str], n_folds: int = 5, seed: int = 0) -> np.n
     return np.array([fold_of[g] for g in groups])
 
 
-def grouped_cv_probabilities(x: np.ndarray, y: np.ndarray, groups: Sequence[str], n_folds: int = 5,
-                             seed: int = 0, ridge: float = 1.0) -> np.ndarray:
+def grouped_cv_probabilities(
+    x: np.ndarray, y: np.ndarray, groups: Sequence[str], n_folds: int = 5, seed: int = 0, ridge: float = 1.0
+) -> np.ndarray:
     """Return out-of-fold predicted probabilities with folds grouped by seller (no seller in two folds)."""
     folds = seller_folds(groups, n_folds, seed)
     out = np.empty(len(y))
@@ -701,15 +808,20 @@ def grouped_cv_probabilities(x: np.ndarray, y: np.ndarray, groups: Sequence[str]
 
 # ----------------------------------------------------------------------------- evaluation
 
+
 def _inputs(scores, labels, weights=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     s = np.asarray(scores.to_numpy() if isinstance(scores, pl.Series) else scores, dtype=float)
     y_raw = np.asarray(labels.to_list() if isinstance(labels, pl.Series) else labels, dtype=object)
     if s.shape != np.shape(y_raw) or s.ndim != 1:
-        raise ValueError(f"scores and labels must be 1-D of equal length; got {s.shape} and {np.shape(y_raw)}")
+        raise ValueError(
+            f"scores and labels must be 1-D of equal length; got {s.shape} and {np.shape(y_raw)}"
+        )
     bad = [i for i, v in enumerate(y_raw.tolist()) if v is None or v not in (0, 1, True, False)]
     if bad:
-        raise ValueError(f"labels must be 0/1 or booleans with no missing values; position {bad[0]} is "
-                         f"{y_raw.tolist()[bad[0]]!r} ({len(bad)} invalid)")
+        raise ValueError(
+            f"labels must be 0/1 or booleans with no missing values; position {bad[0]} is "
+            f"{y_raw.tolist()[bad[0]]!r} ({len(bad)} invalid)"
+        )
     if not np.all(np.isfinite(s)):
         i = int(np.flatnonzero(~np.isfinite(s))[0])
         raise ValueError(f"scores must be finite; position {i} is {float(s[i])!r}")
@@ -730,9 +842,13 @@ def precision_recall_at(scores, labels, threshold: float, weights=None) -> dict[
     tp = float(np.sum(w * y * flagged))
     n_flag = float(np.sum(w * flagged))
     pos = float(np.sum(w * y))
-    return {"threshold": float(threshold), "precision": tp / n_flag if n_flag else float("nan"),
-            "recall": tp / pos if pos else float("nan"), "flagged_share": n_flag / float(np.sum(w)),
-            "flagged": int(flagged.sum())}
+    return {
+        "threshold": float(threshold),
+        "precision": tp / n_flag if n_flag else float("nan"),
+        "recall": tp / pos if pos else float("nan"),
+        "flagged_share": n_flag / float(np.sum(w)),
+        "flagged": int(flagged.sum()),
+    }
 
 
 def pr_curve(scores, labels, weights=None) -> pl.DataFrame:
@@ -748,9 +864,14 @@ def pr_curve(scores, labels, weights=None) -> pl.DataFrame:
     tp = np.cumsum(w * y)[last]
     flagged = np.cumsum(w)[last]
     pos = tp[-1] if len(tp) else 0.0
-    return pl.DataFrame({"threshold": s[last], "precision": tp / flagged,
-                         "recall": tp / pos if pos else np.full(len(last), np.nan),
-                         "flagged": (last + 1).astype(np.int64)})
+    return pl.DataFrame(
+        {
+            "threshold": s[last],
+            "precision": tp / flagged,
+            "recall": tp / pos if pos else np.full(len(last), np.nan),
+            "flagged": (last + 1).astype(np.int64),
+        }
+    )
 
 
 def average_precision(scores, labels, weights=None) -> float:
@@ -782,8 +903,9 @@ def precision_at_k(scores, labels, k: int) -> float:
     return float((y[above].sum() + slots * y[tied].mean()) / k)
 
 
-def calibration_table(probs, labels, n_bins: int = 10, strategy: str = "uniform",
-                      weights=None) -> pl.DataFrame:
+def calibration_table(
+    probs, labels, n_bins: int = 10, strategy: str = "uniform", weights=None
+) -> pl.DataFrame:
     """Return a reliability table: per bin, count, weight, mean predicted and observed positive share.
 
     ``strategy="uniform"`` uses equal-width bins on [0, 1] (right edge included in the last bin),
@@ -805,9 +927,18 @@ def calibration_table(probs, labels, n_bins: int = 10, strategy: str = "uniform"
         m = idx == b
         if not m.any():
             continue
-        rows.append({"bin": b, "low": float(edges[b]), "high": float(edges[b + 1]), "n": int(m.sum()),
-                     "weight": float(w[m].sum()), "mean_predicted": float(np.sum(w[m] * p[m]) / w[m].sum()),
-                     "observed": float(np.sum(w[m] * y[m]) / w[m].sum()), "positives": int(y[m].sum())})
+        rows.append(
+            {
+                "bin": b,
+                "low": float(edges[b]),
+                "high": float(edges[b + 1]),
+                "n": int(m.sum()),
+                "weight": float(w[m].sum()),
+                "mean_predicted": float(np.sum(w[m] * p[m]) / w[m].sum()),
+                "observed": float(np.sum(w[m] * y[m]) / w[m].sum()),
+                "positives": int(y[m].sum()),
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -817,7 +948,9 @@ def brier_score(probs, labels, weights=None) -> float:
     return float(np.sum(w * (p - y) ** 2) / np.sum(w))
 
 
-def risk_ratio_interval(k1: int, n1: int, k0: int, n0: int, level: float = 0.95) -> tuple[float, float, float]:
+def risk_ratio_interval(
+    k1: int, n1: int, k0: int, n0: int, level: float = 0.95
+) -> tuple[float, float, float]:
     """Return (ratio, low, high): the risk ratio (k1/n1)/(k0/n0) with the Katz log interval.
 
     With a zero count, 0.5 is added to every cell (Haldane–Anscombe) before the interval.
@@ -835,8 +968,9 @@ def risk_ratio_interval(k1: int, n1: int, k0: int, n0: int, level: float = 0.95)
     return float(ratio), float(ratio * np.exp(-z * se)), float(ratio * np.exp(z * se))
 
 
-def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICATOR_KEYS,
-                   level: float = 0.95) -> pl.DataFrame:
+def indicator_lift(
+    frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICATOR_KEYS, level: float = 0.95
+) -> pl.DataFrame:
     """Return per indicator its firing share among bad and good labelled listings with Wilson intervals, and lift.
 
     Rows with a missing label are not used; the count used is reported (``n_bad``, ``n_good``).
@@ -851,25 +985,44 @@ def indicator_lift(frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICA
     bad = labelled.filter(pl.col(label))
     good = labelled.filter(~pl.col(label))
     if bad.height == 0 or good.height == 0:
-        raise RiskInputError(f"indicator_lift needs both bad and good labelled rows; got {bad.height} bad, "
-                             f"{good.height} good in {label!r}")
+        raise RiskInputError(
+            f"indicator_lift needs both bad and good labelled rows; got {bad.height} bad, "
+            f"{good.height} good in {label!r}"
+        )
     rows = []
     for k in keys:
         kb, kg = int(bad[k].sum()), int(good[k].sum())
         lb, hb = wilson_interval(kb, bad.height, level)
         lg, hg = wilson_interval(kg, good.height, level)
         # an indicator that fires on no labelled listing has no lift (a continuity correction would invent one)
-        ratio, rl, rh = (risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg
-                         else (None, None, None))
-        rows.append({"indicator": k, "label": LABELS.get(k, k), "k_bad": kb, "n_bad": bad.height,
-                     "share_bad": kb / bad.height, "bad_low": lb, "bad_high": hb,
-                     "k_good": kg, "n_good": good.height, "share_good": kg / good.height,
-                     "good_low": lg, "good_high": hg, "lift": ratio, "lift_low": rl, "lift_high": rh})
+        ratio, rl, rh = (
+            risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg else (None, None, None)
+        )
+        rows.append(
+            {
+                "indicator": k,
+                "label": LABELS.get(k, k),
+                "k_bad": kb,
+                "n_bad": bad.height,
+                "share_bad": kb / bad.height,
+                "bad_low": lb,
+                "bad_high": hb,
+                "k_good": kg,
+                "n_good": good.height,
+                "share_good": kg / good.height,
+                "good_low": lg,
+                "good_high": hg,
+                "lift": ratio,
+                "lift_low": rl,
+                "lift_high": rh,
+            }
+        )
     return pl.DataFrame(rows)
 
 
-def score_band_sample(frame: pl.DataFrame, score: str, bands: Sequence[float], rates: Sequence[float],
-                      seed: int = 0) -> pl.DataFrame:
+def score_band_sample(
+    frame: pl.DataFrame, score: str, bands: Sequence[float], rates: Sequence[float], seed: int = 0
+) -> pl.DataFrame:
     """Return a labelling sample drawn by score band with known inclusion probabilities.
 
     ``bands`` are the lower edges of the bands (ascending, first usually 0); band j keeps each
@@ -883,15 +1036,17 @@ def score_band_sample(frame: pl.DataFrame, score: str, bands: Sequence[float], r
     band = np.clip(np.searchsorted(edges, s, side="right") - 1, 0, len(edges) - 1)
     prob = np.asarray(rates, float)[band]
     keep = np.random.default_rng(seed).random(len(s)) < prob
-    return (frame.with_columns(eval_band=pl.Series(band), eval_inclusion_prob=pl.Series(prob),
-                               eval_weight=pl.Series(1 / prob)).filter(pl.Series(keep)))
+    return frame.with_columns(
+        eval_band=pl.Series(band), eval_inclusion_prob=pl.Series(prob), eval_weight=pl.Series(1 / prob)
+    ).filter(pl.Series(keep))
 
 
 def threshold_table(scores, labels, weights=None) -> pl.DataFrame:
     """Return precision, recall and flagged count for every integer threshold from 0 to the maximum score."""
     s, _, _ = _inputs(scores, labels, weights)
-    rows = [precision_recall_at(scores, labels, float(t), weights) for t in range(0,
-                                                                                  int(np.ceil(s.max())) + 1)]
+    rows = [
+        precision_recall_at(scores, labels, float(t), weights) for t in range(0, int(np.ceil(s.max())) + 1)
+    ]
     return pl.DataFrame(rows)
 
 
@@ -899,12 +1054,17 @@ def precision_at_k_curve(scores, labels, max_k: int | None = None) -> pl.DataFra
     """Return precision at k for k = 1 … ``max_k`` (default: all items)."""
     s, _, _ = _inputs(scores, labels)
     max_k = min(max_k or len(s), len(s))
-    return pl.DataFrame({"k": list(range(1, max_k + 1)),
-                         "precision_at_k": [precision_at_k(scores, labels, k) for k in range(1, max_k + 1)]})
+    return pl.DataFrame(
+        {
+            "k": list(range(1, max_k + 1)),
+            "precision_at_k": [precision_at_k(scores, labels, k) for k in range(1, max_k + 1)],
+        }
+    )
 
 
-def fit_indicator_model(scored: pl.DataFrame, label: str = "label_bad", n_folds: int = 5, seed: int = 0,
-                        ridge: float = 1.0) -> tuple[pl.DataFrame, pl.DataFrame]:
+def fit_indicator_model(
+    scored: pl.DataFrame, label: str = "label_bad", n_folds: int = 5, seed: int = 0, ridge: float = 1.0
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (scored with ``fitted_probability`` out of fold, coefficient table) for a logistic model on the indicators.
 
     Folds are grouped by seller so no seller's listings are in both the fitting and the scored
@@ -917,13 +1077,19 @@ def fit_indicator_model(scored: pl.DataFrame, label: str = "label_bad", n_folds:
     y = labelled[label].cast(pl.Float64).to_numpy()
     probs = grouped_cv_probabilities(x, y, labelled["seller_id"].to_list(), n_folds, seed, ridge)
     beta = fit_logistic(x, y, ridge=ridge)
-    coefs = pl.DataFrame({"term": ["intercept", *INDICATOR_KEYS], "coefficient": beta,
-                          "odds_ratio": np.exp(beta)})
+    coefs = pl.DataFrame(
+        {"term": ["intercept", *INDICATOR_KEYS], "coefficient": beta, "odds_ratio": np.exp(beta)}
+    )
     return labelled.with_columns(fitted_probability=pl.Series(probs)), coefs
 
 
-def compare_scores(frame: pl.DataFrame, scores: dict[str, str], label: str = "label_bad",
-                   capacity: int = 40, weight: str | None = None) -> pl.DataFrame:
+def compare_scores(
+    frame: pl.DataFrame,
+    scores: dict[str, str],
+    label: str = "label_bad",
+    capacity: int = 40,
+    weight: str | None = None,
+) -> pl.DataFrame:
     """Return one row per score column: prevalence (AP baseline), average precision, precision at ``capacity``.
 
     ``scores`` maps a display name to a column. With ``weight`` (design weights of a labelled
@@ -933,16 +1099,28 @@ def compare_scores(frame: pl.DataFrame, scores: dict[str, str], label: str = "la
     w = frame[weight] if weight else None
     rows = []
     for name, col in scores.items():
-        rows.append({"score": name, "listings": frame.height, "prevalence": prevalence(frame[label], w),
-                     "average_precision": average_precision(frame[col], frame[label], w),
-                     f"precision_at_{capacity}": None if weight else precision_at_k(frame[col], frame[label],
-                                                                                    min(capacity,
-                                                                                        frame.height))})
+        rows.append(
+            {
+                "score": name,
+                "listings": frame.height,
+                "prevalence": prevalence(frame[label], w),
+                "average_precision": average_precision(frame[col], frame[label], w),
+                f"precision_at_{capacity}": None
+                if weight
+                else precision_at_k(frame[col], frame[label], min(capacity, frame.height)),
+            }
+        )
     return pl.DataFrame(rows)
 
 
-def band_sample_check(scored: pl.DataFrame, threshold: float, bands: Sequence[float], rates: Sequence[float],
-                      seed: int = 0, label: str = "label_bad") -> pl.DataFrame:
+def band_sample_check(
+    scored: pl.DataFrame,
+    threshold: float,
+    bands: Sequence[float],
+    rates: Sequence[float],
+    seed: int = 0,
+    label: str = "label_bad",
+) -> pl.DataFrame:
     """Return precision, recall and AP at ``threshold`` on all listings, on a score-band sample unweighted, and weighted.
 
     Shows the verification bias of labelling mostly high-scoring listings and its correction
@@ -950,12 +1128,22 @@ def band_sample_check(scored: pl.DataFrame, threshold: float, bands: Sequence[fl
     """
     sample = score_band_sample(scored, "risk_score", bands, rates, seed)
     rows = []
-    for name, frame, w in (("all listings (truth)", scored, None), ("band sample, unweighted", sample, None),
-                           ("band sample, weighted 1/π", sample, sample["eval_weight"])):
+    for name, frame, w in (
+        ("all listings (truth)", scored, None),
+        ("band sample, unweighted", sample, None),
+        ("band sample, weighted 1/π", sample, sample["eval_weight"]),
+    ):
         at = precision_recall_at(frame["risk_score"], frame[label], threshold, w)
-        rows.append({"evaluation": name, "labelled": frame.height, "prevalence": prevalence(frame[label], w),
-                     "precision": at["precision"], "recall": at["recall"],
-                     "average_precision": average_precision(frame["risk_score"], frame[label], w)})
+        rows.append(
+            {
+                "evaluation": name,
+                "labelled": frame.height,
+                "prevalence": prevalence(frame[label], w),
+                "precision": at["precision"],
+                "recall": at["recall"],
+                "average_precision": average_precision(frame["risk_score"], frame[label], w),
+            }
+        )
     return pl.DataFrame(rows)
 
 
@@ -964,9 +1152,11 @@ def explorer_summary(scored: pl.DataFrame, threshold: float, capacity: int, labe
     at = precision_recall_at(scored["risk_score"], scored[label], threshold)
     k = max(1, min(capacity, scored.height))
     pk = precision_at_k(scored["risk_score"], scored[label], k)
-    return (f"score >= {threshold:g}: {at['flagged']} listings flagged, precision {at['precision']:.1%}, "
-            f"recall {at['recall']:.1%}\n"
-            f"top {k} listings reviewed per day: precision {pk:.1%}")
+    return (
+        f"score >= {threshold:g}: {at['flagged']} listings flagged, precision {at['precision']:.1%}, "
+        f"recall {at['recall']:.1%}\n"
+        f"top {k} listings reviewed per day: precision {pk:.1%}"
+    )
 
 
 # ----------------------------------------------------------------------------- data
@@ -990,8 +1180,11 @@ def add_target(frame: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in cols if c not in frame.columns]
     if missing:
         raise RiskInputError(f"add_target needs label column(s) {missing}")
-    return frame.with_columns(label_bad=pl.when(pl.any_horizontal([pl.col(c).is_null() for c in cols]))
-                              .then(None).otherwise(pl.any_horizontal([pl.col(c).cast(pl.Int64) == 1 for c in cols])))
+    return frame.with_columns(
+        label_bad=pl.when(pl.any_horizontal([pl.col(c).is_null() for c in cols]))
+        .then(None)
+        .otherwise(pl.any_horizontal([pl.col(c).cast(pl.Int64) == 1 for c in cols]))
+    )
 
 
 @lru_cache(maxsize=2)
@@ -1018,15 +1211,25 @@ def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dic
     y = scored[TARGET]
     s = scored["risk_score"]
     at = precision_recall_at(s, y, threshold)
-    return {"listings": scored.height, "prevalence": prevalence(y), "average_precision": average_precision(s, y),
-            "precision_at_capacity": precision_at_k(s, y, min(capacity, scored.height)), "capacity": capacity,
-            "threshold": threshold, "precision_at_threshold": at["precision"],
-            "recall_at_threshold": at["recall"],
-            "flagged_at_threshold": at["flagged"]}
+    return {
+        "listings": scored.height,
+        "prevalence": prevalence(y),
+        "average_precision": average_precision(s, y),
+        "precision_at_capacity": precision_at_k(s, y, min(capacity, scored.height)),
+        "capacity": capacity,
+        "threshold": threshold,
+        "precision_at_threshold": at["precision"],
+        "recall_at_threshold": at["recall"],
+        "flagged_at_threshold": at["flagged"],
+    }
 
 
 def planted_rates_table(listings: pl.DataFrame) -> pl.DataFrame:
     """Return per indicator the share of listings that carry the planted signal."""
     planted = listings["planted_signals"].fill_null("").str.split(";")
-    return pl.DataFrame({"indicator": list(INDICATOR_KEYS),
-                         "planted_share": [float(planted.list.contains(k).mean()) for k in INDICATOR_KEYS]})
+    return pl.DataFrame(
+        {
+            "indicator": list(INDICATOR_KEYS),
+            "planted_share": [float(planted.list.contains(k).mean()) for k in INDICATOR_KEYS],
+        }
+    )

@@ -62,17 +62,55 @@ SOURCE_DOI = "https://doi.org/10.2906/134353607485211"
 #: the marketplace VLOPs, other EU marketplaces with SoRs, and the comparison platforms
 #: the project briefs on (Google Shopping, app stores, Booking.com).
 PUBLISHED_PLATFORMS: tuple[str, ...] = (
-    "AliExpress", "Amazon", "Amazon Store", "Temu", "Shein", "Zalando", "eBay", "Joom", "Vinted",
-    "Wallapop", "Miravia", "OTTO", "Kleinanzeigen", "leboncoin", "Cdiscount", "ManoMano", "EMAG.RO",
-    "EMAG.BG", "EMAG.HU", "bol.com", "Trendyol", "Trendyol B.V.", "Back Market", "Catawiki", "Rakuten",
-    "Conrad", "Fashiondays.ro", "Idealo", "Google Shopping", "App Store", "Google Play", "Booking.com",
+    "AliExpress",
+    "Amazon",
+    "Amazon Store",
+    "Temu",
+    "Shein",
+    "Zalando",
+    "eBay",
+    "Joom",
+    "Vinted",
+    "Wallapop",
+    "Miravia",
+    "OTTO",
+    "Kleinanzeigen",
+    "leboncoin",
+    "Cdiscount",
+    "ManoMano",
+    "EMAG.RO",
+    "EMAG.BG",
+    "EMAG.HU",
+    "bol.com",
+    "Trendyol",
+    "Trendyol B.V.",
+    "Back Market",
+    "Catawiki",
+    "Rakuten",
+    "Conrad",
+    "Fashiondays.ro",
+    "Idealo",
+    "Google Shopping",
+    "App Store",
+    "Google Play",
+    "Booking.com",
 )
 
 #: Platforms shown by default in charts and the briefing's explorer (canonical names): the marketplace
 #: VLOPs, the other large marketplaces with SoRs, and Google Shopping for scale.
 FOCUS_PLATFORMS: tuple[str, ...] = (
-    "AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "eBay", "Joom", "Vinted", "Wallapop", "Miravia",
-    "OTTO", "Google Shopping",
+    "AliExpress",
+    "Amazon Store",
+    "Temu",
+    "SHEIN",
+    "Zalando",
+    "eBay",
+    "Joom",
+    "Vinted",
+    "Wallapop",
+    "Miravia",
+    "OTTO",
+    "Google Shopping",
 )
 
 #: Where the project spells a platform differently from the TDB after :func:`taxonomy.canonical_platform`
@@ -103,14 +141,29 @@ MEASURES: dict[str, str] = {
 }
 
 #: Enum columns of the source copied as (measure, variant) counts.
-_ENUM_COLUMNS = ("category", "automated_decision", "automated_detection", "decision_ground", "source_type",
-                 "account_type", "content_type", "territorial_scope", "decision_visibility")
+_ENUM_COLUMNS = (
+    "category",
+    "automated_decision",
+    "automated_detection",
+    "decision_ground",
+    "source_type",
+    "account_type",
+    "content_type",
+    "territorial_scope",
+    "decision_visibility",
+)
 _DELAY_COLUMNS = ("moderation_delay", "disclosure_delay")
 _SCOPE_ALIASES = ("EU", "EEA", "EEA_no_IS")
 
 EXTRACT_SCHEMA: dict[str, pl.DataType] = {
-    "date": pl.Date(), "platform": pl.String(), "platform_published": pl.String(), "measure": pl.String(),
-    "variant": pl.String(), "count": pl.Int64(), "min_days": pl.Float64(), "mean_days": pl.Float64(),
+    "date": pl.Date(),
+    "platform": pl.String(),
+    "platform_published": pl.String(),
+    "measure": pl.String(),
+    "variant": pl.String(),
+    "count": pl.Int64(),
+    "min_days": pl.Float64(),
+    "mean_days": pl.Float64(),
     "max_days": pl.Float64(),
 }
 
@@ -148,34 +201,54 @@ def build_extract(source: Path | str, out: Path | str | None = None) -> pl.DataF
     kept platforms for the kept columns is in it.
     """
     tax = taxonomy
-    stats = (pl.scan_parquet(source)
-             .filter(pl.col("platform").cast(pl.String).is_in(PUBLISHED_PLATFORMS), pl.col("tag").is_null())
-             .with_columns(pl.col(c).cast(pl.String) for c in ("platform", "column", "entity", "variant"))
-             .rename({"start_date": "date", "platform": "platform_published"})
-             .collect())
+    stats = (
+        pl.scan_parquet(source)
+        .filter(pl.col("platform").cast(pl.String).is_in(PUBLISHED_PLATFORMS), pl.col("tag").is_null())
+        .with_columns(pl.col(c).cast(pl.String) for c in ("platform", "column", "entity", "variant"))
+        .rename({"start_date": "date", "platform": "platform_published"})
+        .collect()
+    )
     days_check = stats.filter(pl.col("date") != pl.col("end_date"))
     if days_check.height:
-        raise ValueError(f"{source}: {days_check.height} rows are not daily (start_date != end_date), "
-                         f"e.g. {days_check.row(0, named=True)}; expected daily releases only")
+        raise ValueError(
+            f"{source}: {days_check.height} rows are not daily (start_date != end_date), "
+            f"e.g. {days_check.row(0, named=True)}; expected daily releases only"
+        )
     keys = ["date", "platform_published"]
     counted = []
     col, ent, var = pl.col("column"), pl.col("entity"), pl.col("variant")
-    counted.append(stats.filter(col == "rows", ent.is_null()).select(*keys, measure=pl.lit("rows"),
-                                                                    variant=pl.lit(None, pl.String),
-                                                                     count="count"))
-    counted.append(stats.filter(col.is_in(_ENUM_COLUMNS), ent.is_null())
-                   .select(*keys, measure="column", variant="variant", count="count"))
-    counted.append(stats.filter(col == "category_specification", ent.is_null(), var.is_not_null())
-                   .select(*keys, measure=pl.lit("keyword"), variant="variant", count="count"))
-    counted.append(stats.filter(col == "decision_type", ent.is_not_null())
-                   .select(*keys, measure=pl.lit("decision_type"), variant="entity", count="count"))
+    counted.append(
+        stats.filter(col == "rows", ent.is_null()).select(
+            *keys, measure=pl.lit("rows"), variant=pl.lit(None, pl.String), count="count"
+        )
+    )
+    counted.append(
+        stats.filter(col.is_in(_ENUM_COLUMNS), ent.is_null()).select(
+            *keys, measure="column", variant="variant", count="count"
+        )
+    )
+    counted.append(
+        stats.filter(col == "category_specification", ent.is_null(), var.is_not_null()).select(
+            *keys, measure=pl.lit("keyword"), variant="variant", count="count"
+        )
+    )
+    counted.append(
+        stats.filter(col == "decision_type", ent.is_not_null()).select(
+            *keys, measure=pl.lit("decision_type"), variant="entity", count="count"
+        )
+    )
     for delay in _DELAY_COLUMNS:
-        counted.append(stats.filter(col == delay, ent == "null_bc_negative")
-                       .select(*keys, measure=pl.lit(f"{delay}_negative"), variant=pl.lit(None, pl.String),
-                               count="count"))
-    counts = (pl.concat(counted)
-              .group_by(*keys, "measure", "variant").agg(pl.col("count").sum())
-              .filter(pl.col("count") > 0))
+        counted.append(
+            stats.filter(col == delay, ent == "null_bc_negative").select(
+                *keys, measure=pl.lit(f"{delay}_negative"), variant=pl.lit(None, pl.String), count="count"
+            )
+        )
+    counts = (
+        pl.concat(counted)
+        .group_by(*keys, "measure", "variant")
+        .agg(pl.col("count").sum())
+        .filter(pl.col("count") > 0)
+    )
 
     # v1 -> v2 harmonisation of categories and keywords (the source has both vocabularies).
     # Values outside the official vocabularies fail loudly rather than pass through unmapped.
@@ -183,62 +256,102 @@ def build_extract(source: Path | str, out: Path | str | None = None) -> pl.DataF
         seen = set(counts.filter(pl.col("measure") == measure)["variant"].drop_nulls().to_list())
         unknown = sorted(seen - set(known))
         if unknown:
-            raise ValueError(f"{source}: column {measure!r} has values outside the v1/v2 taxonomy: {unknown}; "
-                             "expected values of dsa_explore.sor.taxonomy (update its mapping data)")
+            raise ValueError(
+                f"{source}: column {measure!r} has values outside the v1/v2 taxonomy: {unknown}; "
+                "expected values of dsa_explore.sor.taxonomy (update its mapping data)"
+            )
     cat_map = _map_values(counts.filter(pl.col("measure") == "category")["variant"], tax.category_v2)
     kw_map = _map_values(counts.filter(pl.col("measure") == "keyword")["variant"], tax.keyword_v2)
     harmonised = [
-        counts.filter(pl.col("measure") == "category")
-        .with_columns(measure=pl.lit("category_v2"), variant=pl.col("variant").replace_strict(cat_map, default=None)),
-        counts.filter(pl.col("measure") == "keyword")
-        .with_columns(measure=pl.lit("keyword_v2"), variant=pl.col("variant").replace_strict(kw_map, default=None)),
+        counts.filter(pl.col("measure") == "category").with_columns(
+            measure=pl.lit("category_v2"), variant=pl.col("variant").replace_strict(cat_map, default=None)
+        ),
+        counts.filter(pl.col("measure") == "keyword").with_columns(
+            measure=pl.lit("keyword_v2"), variant=pl.col("variant").replace_strict(kw_map, default=None)
+        ),
     ]
     harmonised = [f.group_by(*keys, "measure", "variant").agg(pl.col("count").sum()) for f in harmonised]
 
     # Territorial scope kind per SoR: aliases are counted once per SoR; other lists are the rest.
     rows = counts.filter(pl.col("measure") == "rows").select(*keys, rows="count")
-    with_scope = (stats.filter(col == "territorial_scope", ent == "rows_with_elements")
-                  .group_by(keys).agg(with_scope=pl.col("count").sum()))
-    aliases = (counts.filter(pl.col("measure") == "territorial_scope",
-                             pl.col("variant").is_in(_SCOPE_ALIASES))
-               .select(*keys, "variant", "count"))
+    with_scope = (
+        stats.filter(col == "territorial_scope", ent == "rows_with_elements")
+        .group_by(keys)
+        .agg(with_scope=pl.col("count").sum())
+    )
+    aliases = counts.filter(
+        pl.col("measure") == "territorial_scope", pl.col("variant").is_in(_SCOPE_ALIASES)
+    ).select(*keys, "variant", "count")
     alias_rows = aliases.group_by(keys).agg(alias=pl.col("count").sum())
-    kinds = (rows.join(with_scope, on=keys, how="left").join(alias_rows, on=keys, how="left")
-             .with_columns(pl.col("with_scope", "alias").fill_null(0))
-             .with_columns(other=pl.col("with_scope") - pl.col("alias"),
-                           none=pl.col("rows") - pl.col("with_scope")))
+    kinds = (
+        rows.join(with_scope, on=keys, how="left")
+        .join(alias_rows, on=keys, how="left")
+        .with_columns(pl.col("with_scope", "alias").fill_null(0))
+        .with_columns(
+            other=pl.col("with_scope") - pl.col("alias"), none=pl.col("rows") - pl.col("with_scope")
+        )
+    )
     bad = kinds.filter((pl.col("other") < 0) | (pl.col("none") < 0))
     if bad.height:
-        raise ValueError(f"{source}: territorial_scope counts inconsistent for {bad.height} platform-days, "
-                         f"e.g. {bad.row(0, named=True)}; expected alias rows <= rows with a scope <= rows")
-    scope_kind = pl.concat([
-        aliases,
-        kinds.select(*keys, variant=pl.lit("other list"), count="other"),
-        kinds.select(*keys, variant=pl.lit("none"), count="none"),
-    ]).with_columns(measure=pl.lit("territorial_scope_kind")).filter(pl.col("count") > 0)
+        raise ValueError(
+            f"{source}: territorial_scope counts inconsistent for {bad.height} platform-days, "
+            f"e.g. {bad.row(0, named=True)}; expected alias rows <= rows with a scope <= rows"
+        )
+    scope_kind = (
+        pl.concat(
+            [
+                aliases,
+                kinds.select(*keys, variant=pl.lit("other list"), count="other"),
+                kinds.select(*keys, variant=pl.lit("none"), count="none"),
+            ]
+        )
+        .with_columns(measure=pl.lit("territorial_scope_kind"))
+        .filter(pl.col("count") > 0)
+    )
 
-    delays = (stats.filter(col.is_in(_DELAY_COLUMNS), ent.is_null())
-              .group_by(*keys, "column")
-              .agg(count=pl.col("count").sum(), min_s=pl.col("min").min(), max_s=pl.col("max").max(),
-                   sum_s=(pl.col("mean").cast(pl.Float64) * pl.col("count")).sum())
-              .filter(pl.col("count") > 0)
-              .select(*keys, measure="column", variant=pl.lit(None, pl.String), count="count",
-                      min_days=pl.col("min_s") / 86400, mean_days=pl.col("sum_s") / pl.col("count") / 86400,
-                      max_days=pl.col("max_s") / 86400))
+    delays = (
+        stats.filter(col.is_in(_DELAY_COLUMNS), ent.is_null())
+        .group_by(*keys, "column")
+        .agg(
+            count=pl.col("count").sum(),
+            min_s=pl.col("min").min(),
+            max_s=pl.col("max").max(),
+            sum_s=(pl.col("mean").cast(pl.Float64) * pl.col("count")).sum(),
+        )
+        .filter(pl.col("count") > 0)
+        .select(
+            *keys,
+            measure="column",
+            variant=pl.lit(None, pl.String),
+            count="count",
+            min_days=pl.col("min_s") / 86400,
+            mean_days=pl.col("sum_s") / pl.col("count") / 86400,
+            max_days=pl.col("max_s") / 86400,
+        )
+    )
 
-    frame = pl.concat([*(f.select(*keys, "measure", pl.col("variant").cast(pl.String), "count")
-                         for f in (counts, *harmonised, scope_kind.select(*keys, "measure", "variant",
-                                                                          "count"))),
-                       ], how="vertical")
+    frame = pl.concat(
+        [
+            *(
+                f.select(*keys, "measure", pl.col("variant").cast(pl.String), "count")
+                for f in (counts, *harmonised, scope_kind.select(*keys, "measure", "variant", "count"))
+            ),
+        ],
+        how="vertical",
+    )
     names = _map_values(frame["platform_published"], project_platform_name)
-    frame = (pl.concat([frame, delays], how="diagonal_relaxed")
-             .with_columns(platform=pl.col("platform_published").replace_strict(names))
-             .select({c: pl.col(c).cast(t) for c, t in EXTRACT_SCHEMA.items()}.values())
-             .sort("date", "platform", "measure", "variant", nulls_last=True))
+    frame = (
+        pl.concat([frame, delays], how="diagonal_relaxed")
+        .with_columns(platform=pl.col("platform_published").replace_strict(names))
+        .select({c: pl.col(c).cast(t) for c, t in EXTRACT_SCHEMA.items()}.values())
+        .sort("date", "platform", "measure", "variant", nulls_last=True)
+    )
     dup = frame.select("date", "platform_published", "measure", "variant").is_duplicated()
     if dup.any():
-        raise ValueError(f"{source}: the extract would repeat {dup.sum()} (date, platform, measure, variant) keys, "
-                         f"e.g. {frame.filter(dup).row(0, named=True)}; expected one row per key")
+        raise ValueError(
+            f"{source}: the extract would repeat {dup.sum()} (date, platform, measure, variant) keys, "
+            f"e.g. {frame.filter(dup).row(0, named=True)}; expected one row per key"
+        )
     if out is not None:
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -248,12 +361,14 @@ def build_extract(source: Path | str, out: Path | str | None = None) -> pl.DataF
 
 def _used_expr() -> pl.Expr:
     col, ent, var = pl.col("column"), pl.col("entity"), pl.col("variant")
-    return (((col == "rows") & ent.is_null())
-            | (col.is_in(_ENUM_COLUMNS) & ent.is_null())
-            | ((col == "category_specification") & ent.is_null() & var.is_not_null())
-            | ((col == "decision_type") & ent.is_not_null())
-            | (col.is_in(_DELAY_COLUMNS) & (ent.is_null() | (ent == "null_bc_negative")))
-            | ((col == "territorial_scope") & (ent == "rows_with_elements")))
+    return (
+        ((col == "rows") & ent.is_null())
+        | (col.is_in(_ENUM_COLUMNS) & ent.is_null())
+        | ((col == "category_specification") & ent.is_null() & var.is_not_null())
+        | ((col == "decision_type") & ent.is_not_null())
+        | (col.is_in(_DELAY_COLUMNS) & (ent.is_null() | (ent == "null_bc_negative")))
+        | ((col == "territorial_scope") & (ent == "rows_with_elements"))
+    )
 
 
 def source_account(source: Path | str) -> pl.DataFrame:
@@ -264,17 +379,28 @@ def source_account(source: Path | str) -> pl.DataFrame:
     row`` (no platform: release bookkeeping), ``statistic not extracted`` (free text, restriction
     durations, end dates, list lengths, languages, ...). The rows add up to the source's rows.
     """
-    stats = pl.scan_parquet(source).with_columns(pl.col(c).cast(pl.String) for c in ("platform", "column",
-                                                                                     "entity",
-                                                                                     "variant"))
-    reason = (pl.when(pl.col("platform").is_null()).then(pl.lit("database-wide row"))
-              .when(~pl.col("platform").is_in(PUBLISHED_PLATFORMS)).then(pl.lit("other platform"))
-              .when(pl.col("tag").is_not_null()).then(pl.lit("statistic not extracted"))
-              .when(_used_expr() & (pl.col("count") > 0)).then(pl.lit("used"))
-              .when(_used_expr()).then(pl.lit("used (zero count, not stored)"))
-              .otherwise(pl.lit("statistic not extracted")))
-    return (stats.group_by(reason.alias("reason"), "column").agg(rows=pl.len()).collect()
-            .sort("reason", "rows", descending=[False, True]))
+    stats = pl.scan_parquet(source).with_columns(
+        pl.col(c).cast(pl.String) for c in ("platform", "column", "entity", "variant")
+    )
+    reason = (
+        pl.when(pl.col("platform").is_null())
+        .then(pl.lit("database-wide row"))
+        .when(~pl.col("platform").is_in(PUBLISHED_PLATFORMS))
+        .then(pl.lit("other platform"))
+        .when(pl.col("tag").is_not_null())
+        .then(pl.lit("statistic not extracted"))
+        .when(_used_expr() & (pl.col("count") > 0))
+        .then(pl.lit("used"))
+        .when(_used_expr())
+        .then(pl.lit("used (zero count, not stored)"))
+        .otherwise(pl.lit("statistic not extracted"))
+    )
+    return (
+        stats.group_by(reason.alias("reason"), "column")
+        .agg(rows=pl.len())
+        .collect()
+        .sort("reason", "rows", descending=[False, True])
+    )
 
 
 # --------------------------------------------------------------------------- load and query
@@ -306,33 +432,61 @@ def _platforms(frame: pl.DataFrame, names) -> pl.DataFrame:
     return frame.filter(pl.col("platform").is_in(list(names)))
 
 
-def platform_totals(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-                    by_published_name: bool = False) -> pl.DataFrame:
+def platform_totals(
+    extract: pl.DataFrame,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    by_published_name: bool = False,
+) -> pl.DataFrame:
     """Return SoRs per platform (first day, last day, days with SoRs, total), largest first."""
     key = "platform_published" if by_published_name else "platform"
-    return (_between(extract.filter(pl.col("measure") == "rows"), since, until)
-            .group_by(key).agg(first_day=pl.col("date").min(), last_day=pl.col("date").max(),
-                               days=pl.col("date").n_unique(), sors=pl.col("count").sum())
-            .sort("sors", key, descending=[True, False]))
+    return (
+        _between(extract.filter(pl.col("measure") == "rows"), since, until)
+        .group_by(key)
+        .agg(
+            first_day=pl.col("date").min(),
+            last_day=pl.col("date").max(),
+            days=pl.col("date").n_unique(),
+            sors=pl.col("count").sum(),
+        )
+        .sort("sors", key, descending=[True, False])
+    )
 
 
-def volumes(extract: pl.DataFrame, every: str = "1w", *, platforms: list[str] | None = None,
-            since: date | None = None, until: date | None = None) -> pl.DataFrame:
+def volumes(
+    extract: pl.DataFrame,
+    every: str = "1w",
+    *,
+    platforms: list[str] | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> pl.DataFrame:
     """Return SoRs per platform and period (``every``: "1d", "1w" weeks from Monday, "1mo").
 
     Columns: period (Date, the period's first day), platform, sors, days (days with SoRs),
     sors_per_day (over the days in the period with SoRs).
     """
     rows = _platforms(_between(extract.filter(pl.col("measure") == "rows"), since, until), platforms)
-    return (rows.with_columns(period=pl.col("date").dt.truncate(every))
-            .group_by("period", "platform").agg(sors=pl.col("count").sum(), days=pl.col("date").n_unique())
-            .with_columns(sors_per_day=pl.col("sors") / pl.col("days"))
-            .sort("platform", "period"))
+    return (
+        rows.with_columns(period=pl.col("date").dt.truncate(every))
+        .group_by("period", "platform")
+        .agg(sors=pl.col("count").sum(), days=pl.col("date").n_unique())
+        .with_columns(sors_per_day=pl.col("sors") / pl.col("days"))
+        .sort("platform", "period")
+    )
 
 
-def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platform",),
-           since: date | None = None, until: date | None = None, platforms: list[str] | None = None,
-           every: str | None = None) -> pl.DataFrame:
+def shares(
+    extract: pl.DataFrame,
+    measure: str,
+    *,
+    by: tuple[str, ...] = ("platform",),
+    since: date | None = None,
+    until: date | None = None,
+    platforms: list[str] | None = None,
+    every: str | None = None,
+) -> pl.DataFrame:
     """Return counts and shares of the variants of ``measure`` within each group of ``by``.
 
     Shares are count / total of the group (for list measures, of the elements). With
@@ -345,22 +499,34 @@ def shares(extract: pl.DataFrame, measure: str, *, by: tuple[str, ...] = ("platf
     if every:
         frame = frame.with_columns(period=pl.col("date").dt.truncate(every))
         groups.append("period")
-    out = (frame.with_columns(pl.col("variant").fill_null("(empty)"))
-           .group_by(*groups, "variant").agg(pl.col("count").sum())
-           .with_columns(share=pl.col("count") / pl.col("count").sum().over(groups)))
+    out = (
+        frame.with_columns(pl.col("variant").fill_null("(empty)"))
+        .group_by(*groups, "variant")
+        .agg(pl.col("count").sum())
+        .with_columns(share=pl.col("count") / pl.col("count").sum().over(groups))
+    )
     return out.sort(*groups, "count", "variant", descending=[False] * len(groups) + [True, False])
 
 
-def category_mix(extract: pl.DataFrame, *, platforms: list[str] | None = None, every: str = "1mo",
-                 since: date | None = None, until: date | None = None) -> pl.DataFrame:
+def category_mix(
+    extract: pl.DataFrame,
+    *,
+    platforms: list[str] | None = None,
+    every: str = "1mo",
+    since: date | None = None,
+    until: date | None = None,
+) -> pl.DataFrame:
     """Return category shares per platform and period, as published and harmonised to v2, stacked.
 
     Columns: platform, period, taxonomy ("as published" / "harmonised to v2"), variant, count, share.
     """
     parts = []
     for measure, view in (("category", "as published"), ("category_v2", "harmonised to v2")):
-        parts.append(shares(extract, measure, platforms=platforms, every=every, since=since, until=until)
-                     .with_columns(taxonomy=pl.lit(view)))
+        parts.append(
+            shares(extract, measure, platforms=platforms, every=every, since=since, until=until).with_columns(
+                taxonomy=pl.lit(view)
+            )
+        )
     return pl.concat(parts).select("platform", "period", "taxonomy", "variant", "count", "share")
 
 
@@ -371,32 +537,49 @@ AUTOMATION_LABELS = {
 }
 
 
-def automation(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-               platforms: list[str] | None = None) -> pl.DataFrame:
+def automation(
+    extract: pl.DataFrame,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    platforms: list[str] | None = None,
+) -> pl.DataFrame:
     """Return per platform the shares of fully / partially / not automated decisions and of automated detection.
 
     Columns: platform, sors, fully, partially, not_automated, automated_detection (shares of SoRs).
     """
     dec = shares(extract, "automated_decision", since=since, until=until, platforms=platforms)
     det = shares(extract, "automated_detection", since=since, until=until, platforms=platforms)
-    wide = (dec.with_columns(pl.col("variant").replace_strict(
-                {"AUTOMATED_DECISION_FULLY": "fully", "AUTOMATED_DECISION_PARTIALLY": "partially",
-                 "AUTOMATED_DECISION_NOT_AUTOMATED": "not_automated"}, default="other"))
-            .pivot(on="variant", index="platform", values="share", aggregate_function="sum"))
+    wide = dec.with_columns(
+        pl.col("variant").replace_strict(
+            {
+                "AUTOMATED_DECISION_FULLY": "fully",
+                "AUTOMATED_DECISION_PARTIALLY": "partially",
+                "AUTOMATED_DECISION_NOT_AUTOMATED": "not_automated",
+            },
+            default="other",
+        )
+    ).pivot(on="variant", index="platform", values="share", aggregate_function="sum")
     for c in ("fully", "partially", "not_automated"):
         if c not in wide.columns:
             wide = wide.with_columns(pl.lit(0.0).alias(c))
     detection = det.filter(pl.col("variant") == "Yes").select("platform", automated_detection="share")
     sors = platform_totals(extract, since=since, until=until).select("platform", "sors")
-    return (sors.join(wide.select("platform", "fully", "partially", "not_automated"), on="platform",
-                      how="inner")
-            .join(detection, on="platform", how="left")
-            .with_columns(pl.col("fully", "partially", "not_automated", "automated_detection").fill_null(0.0))
-            .sort("sors", "platform", descending=[True, False]))
+    return (
+        sors.join(wide.select("platform", "fully", "partially", "not_automated"), on="platform", how="inner")
+        .join(detection, on="platform", how="left")
+        .with_columns(pl.col("fully", "partially", "not_automated", "automated_detection").fill_null(0.0))
+        .sort("sors", "platform", descending=[True, False])
+    )
 
 
-def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date | None = None,
-                platforms: list[str] | None = None) -> pl.DataFrame:
+def keyword_use(
+    extract: pl.DataFrame,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    platforms: list[str] | None = None,
+) -> pl.DataFrame:
     """Return per platform how many keywords (``category_specification``) its SoRs carry.
 
     Keywords say what a decision is about within its category (``KEYWORD_UNSAFE_PRODUCTS``,
@@ -405,23 +588,38 @@ def keyword_use(extract: pl.DataFrame, *, since: date | None = None, until: date
     keywords_per_100_sors, kinds (distinct v2 keywords), first_day and last_day with a keyword
     (null when none). Platforms with SoRs but no keyword at all have ``keywords`` 0.
     """
-    sors = platform_totals(_platforms(extract, platforms), since=since, until=until).select("platform", "sors")
+    sors = platform_totals(_platforms(extract, platforms), since=since, until=until).select(
+        "platform", "sors"
+    )
     kw = _platforms(_between(extract.filter(pl.col("measure") == "keyword"), since, until), platforms)
     kinds = _platforms(_between(extract.filter(pl.col("measure") == "keyword_v2"), since, until), platforms)
-    used = (kw.group_by("platform").agg(keywords=pl.col("count").sum(), first_day=pl.col("date").min(),
-                                        last_day=pl.col("date").max())
-            .join(kinds.group_by("platform").agg(kinds=pl.col("variant").drop_nulls().n_unique()),
-                  on="platform", how="left"))
-    return (sors.join(used, on="platform", how="left")
-            .with_columns(pl.col("keywords").fill_null(0), pl.col("kinds").fill_null(0).cast(pl.UInt32))
-            .with_columns(keywords_per_100_sors=100 * pl.col("keywords") / pl.col("sors"))
-            .select("platform", "sors", "keywords", "keywords_per_100_sors", "kinds", "first_day", "last_day")
-            .sort("sors", "platform", descending=[True, False]))
+    used = (
+        kw.group_by("platform")
+        .agg(keywords=pl.col("count").sum(), first_day=pl.col("date").min(), last_day=pl.col("date").max())
+        .join(
+            kinds.group_by("platform").agg(kinds=pl.col("variant").drop_nulls().n_unique()),
+            on="platform",
+            how="left",
+        )
+    )
+    return (
+        sors.join(used, on="platform", how="left")
+        .with_columns(pl.col("keywords").fill_null(0), pl.col("kinds").fill_null(0).cast(pl.UInt32))
+        .with_columns(keywords_per_100_sors=100 * pl.col("keywords") / pl.col("sors"))
+        .select("platform", "sors", "keywords", "keywords_per_100_sors", "kinds", "first_day", "last_day")
+        .sort("sors", "platform", descending=[True, False])
+    )
 
 
-def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: date | None = None,
-           until: date | None = None, platforms: list[str] | None = None,
-           every: str | None = None) -> pl.DataFrame:
+def delays(
+    extract: pl.DataFrame,
+    measure: str = "moderation_delay",
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    platforms: list[str] | None = None,
+    every: str | None = None,
+) -> pl.DataFrame:
     """Return the mean, min and max delay (days) per platform, with the count of negative delays.
 
     The mean is weighted by the daily counts; SoRs with a negative delay (e.g. content_date
@@ -435,38 +633,68 @@ def delays(extract: pl.DataFrame, measure: str = "moderation_delay", *, since: d
     if every:
         frame = frame.with_columns(period=pl.col("date").dt.truncate(every))
         groups.append("period")
-    pos = (frame.filter(pl.col("measure") == measure).group_by(groups)
-           .agg(sors_with_delay=pl.col("count").sum(),
-                mean_days=(pl.col("mean_days") * pl.col("count")).sum() / pl.col("count").sum(),
-                min_days=pl.col("min_days").min(), max_days=pl.col("max_days").max()))
-    neg = (frame.filter(pl.col("measure") == f"{measure}_negative").group_by(groups)
-           .agg(negative=pl.col("count").sum()))
-    return (pos.join(neg, on=groups, how="full", coalesce=True)
-            .with_columns(pl.col("sors_with_delay", "negative").fill_null(0))
-            .with_columns(negative_share=pl.col("negative") / (pl.col("negative") + pl.col("sors_with_delay")))
-            .sort(groups))
+    pos = (
+        frame.filter(pl.col("measure") == measure)
+        .group_by(groups)
+        .agg(
+            sors_with_delay=pl.col("count").sum(),
+            mean_days=(pl.col("mean_days") * pl.col("count")).sum() / pl.col("count").sum(),
+            min_days=pl.col("min_days").min(),
+            max_days=pl.col("max_days").max(),
+        )
+    )
+    neg = (
+        frame.filter(pl.col("measure") == f"{measure}_negative")
+        .group_by(groups)
+        .agg(negative=pl.col("count").sum())
+    )
+    return (
+        pos.join(neg, on=groups, how="full", coalesce=True)
+        .with_columns(pl.col("sors_with_delay", "negative").fill_null(0))
+        .with_columns(negative_share=pl.col("negative") / (pl.col("negative") + pl.col("sors_with_delay")))
+        .sort(groups)
+    )
 
 
-def platform_profile(extract: pl.DataFrame, platform: str, *, since: date | None = None,
-                     until: date | None = None,
-                     every: str = "1mo") -> pl.DataFrame:
+def platform_profile(
+    extract: pl.DataFrame,
+    platform: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    every: str = "1mo",
+) -> pl.DataFrame:
     """Return one platform's SoRs per period with its automation shares and mean moderation delay.
 
     The table behind the notebook's explorer widget. Columns: period, sors, sors_per_day,
     fully_automated, automated_detection, mean_moderation_delay_days, negative_delays.
     """
     vol = volumes(extract, every, platforms=[platform], since=since, until=until).select(
-        "period", "sors", "sors_per_day")
-    dec = (shares(extract, "automated_decision", platforms=[platform], since=since, until=until, every=every)
-           .filter(pl.col("variant") == "AUTOMATED_DECISION_FULLY").select("period", fully_automated="share"))
-    det = (shares(extract, "automated_detection", platforms=[platform], since=since, until=until, every=every)
-           .filter(pl.col("variant") == "Yes").select("period", automated_detection="share"))
+        "period", "sors", "sors_per_day"
+    )
+    dec = (
+        shares(extract, "automated_decision", platforms=[platform], since=since, until=until, every=every)
+        .filter(pl.col("variant") == "AUTOMATED_DECISION_FULLY")
+        .select("period", fully_automated="share")
+    )
+    det = (
+        shares(extract, "automated_detection", platforms=[platform], since=since, until=until, every=every)
+        .filter(pl.col("variant") == "Yes")
+        .select("period", automated_detection="share")
+    )
     dl = delays(extract, platforms=[platform], since=since, until=until, every=every).select(
-        "period", mean_moderation_delay_days="mean_days", negative_delays="negative")
-    return (vol.join(dec, on="period", how="left").join(det, on="period", how="left").join(dl, on="period", how="left")
-            .with_columns(pl.col("fully_automated", "automated_detection").fill_null(0.0),
-                          pl.col("negative_delays").fill_null(0))
-            .sort("period"))
+        "period", mean_moderation_delay_days="mean_days", negative_delays="negative"
+    )
+    return (
+        vol.join(dec, on="period", how="left")
+        .join(det, on="period", how="left")
+        .join(dl, on="period", how="left")
+        .with_columns(
+            pl.col("fully_automated", "automated_detection").fill_null(0.0),
+            pl.col("negative_delays").fill_null(0),
+        )
+        .sort("period")
+    )
 
 
 # --------------------------------------------------------------------------- against the platforms' reports
@@ -480,8 +708,6 @@ def month_end(month_start: date) -> date:
     return nxt - timedelta(days=1)
 
 
-
-
 def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
     """Return H2 2025 moderators per platform from the tidy transparency-report frame.
 
@@ -489,45 +715,71 @@ def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
     (indicators ``moderators_internal`` / ``moderators_external``, scope ``TOTAL``).
     Columns: platform, internal, external, moderators, source_url, dataset.
     """
-    picked = (reports.filter(pl.col("indicator").is_in(["moderators_internal", "moderators_external"]),
-                             pl.col("scope") == "TOTAL", pl.col("period_start") == H2_2025[0],
-                             pl.col("period_end") == H2_2025[1], pl.col("value").is_not_null())
-              .group_by("platform", "indicator")
-              .agg(pl.col("value").first(), pl.col("source_url").drop_nulls().first(), pl.len()))
+    picked = (
+        reports.filter(
+            pl.col("indicator").is_in(["moderators_internal", "moderators_external"]),
+            pl.col("scope") == "TOTAL",
+            pl.col("period_start") == H2_2025[0],
+            pl.col("period_end") == H2_2025[1],
+            pl.col("value").is_not_null(),
+        )
+        .group_by("platform", "indicator")
+        .agg(pl.col("value").first(), pl.col("source_url").drop_nulls().first(), pl.len())
+    )
     repeated = picked.filter(pl.col("len") > 1)
     if repeated.height:
         # several rows for one figure: they must agree, or the choice would be arbitrary
-        values = (reports.filter(pl.col("indicator").is_in(["moderators_internal", "moderators_external"]),
-                                 pl.col("scope") == "TOTAL", pl.col("period_start") == H2_2025[0])
-                  .group_by("platform",
-                            "indicator").agg(pl.col("value").n_unique()).filter(pl.col("value") > 1))
+        values = (
+            reports.filter(
+                pl.col("indicator").is_in(["moderators_internal", "moderators_external"]),
+                pl.col("scope") == "TOTAL",
+                pl.col("period_start") == H2_2025[0],
+            )
+            .group_by("platform", "indicator")
+            .agg(pl.col("value").n_unique())
+            .filter(pl.col("value") > 1)
+        )
         if values.height:
-            raise ValueError(f"dataset {TRANSPARENCY_DATASET}: conflicting H2 2025 moderator figures for "
-                             f"{values.rows()}; expected one value per platform and indicator")
-    wide = picked.pivot(on="indicator", index="platform", values=["value", "source_url"],
-                        aggregate_function="first")
-    return (wide.select("platform", internal="value_moderators_internal",
-                        external="value_moderators_external",
-                        source_url="source_url_moderators_internal")
-            .drop_nulls(["internal", "external"])
-            .with_columns(moderators=pl.col("internal") + pl.col("external"),
-                          dataset=pl.lit(TRANSPARENCY_DATASET))
-            .select("platform", "internal", "external", "moderators", "source_url", "dataset")
-            .sort("platform"))
+            raise ValueError(
+                f"dataset {TRANSPARENCY_DATASET}: conflicting H2 2025 moderator figures for "
+                f"{values.rows()}; expected one value per platform and indicator"
+            )
+    wide = picked.pivot(
+        on="indicator", index="platform", values=["value", "source_url"], aggregate_function="first"
+    )
+    return (
+        wide.select(
+            "platform",
+            internal="value_moderators_internal",
+            external="value_moderators_external",
+            source_url="source_url_moderators_internal",
+        )
+        .drop_nulls(["internal", "external"])
+        .with_columns(
+            moderators=pl.col("internal") + pl.col("external"), dataset=pl.lit(TRANSPARENCY_DATASET)
+        )
+        .select("platform", "internal", "external", "moderators", "source_url", "dataset")
+        .sort("platform")
+    )
 
 
 def moderators_from_shipped(reported: pl.DataFrame) -> pl.DataFrame:
     """Return H2 2025 moderators per platform from this module's shipped copy (``sor_reported_actions_h2_2025``)."""
     rows = reported.filter(pl.col("metric").is_in(["moderators_internal_fte", "moderators_external_fte"]))
-    wide = rows.pivot(on="metric", index="platform", values=["value", "source_url"],
-                      aggregate_function="first")
-    return (wide.select("platform", internal="value_moderators_internal_fte",
-                        external="value_moderators_external_fte",
-                        source_url="source_url_moderators_internal_fte")
-            .with_columns(moderators=pl.col("internal") + pl.col("external"),
-                          dataset=pl.lit(REPORTED_DATASET))
-            .select("platform", "internal", "external", "moderators", "source_url", "dataset")
-            .sort("platform"))
+    wide = rows.pivot(
+        on="metric", index="platform", values=["value", "source_url"], aggregate_function="first"
+    )
+    return (
+        wide.select(
+            "platform",
+            internal="value_moderators_internal_fte",
+            external="value_moderators_external_fte",
+            source_url="source_url_moderators_internal_fte",
+        )
+        .with_columns(moderators=pl.col("internal") + pl.col("external"), dataset=pl.lit(REPORTED_DATASET))
+        .select("platform", "internal", "external", "moderators", "source_url", "dataset")
+        .sort("platform")
+    )
 
 
 def moderators_h2_2025() -> pl.DataFrame:
@@ -543,8 +795,9 @@ def moderators_h2_2025() -> pl.DataFrame:
     return moderators_from_shipped(load_reported())
 
 
-def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = None, *,
-                       n_days: int | None = None) -> pl.DataFrame:
+def sors_per_moderator(
+    extract: pl.DataFrame, moderators: pl.DataFrame | None = None, *, n_days: int | None = None
+) -> pl.DataFrame:
     """Return SoRs filed in H2 2025 per content moderator (internal + external) reported for H2 2025.
 
     ``moderators`` defaults to :func:`moderators_h2_2025`. Columns: platform, sors_h2_2025,
@@ -552,16 +805,28 @@ def sors_per_moderator(extract: pl.DataFrame, moderators: pl.DataFrame | None = 
     by default the 184 days of H2 2025; pass the days a store covers), source_url, dataset.
     """
     mods = moderators_h2_2025() if moderators is None else moderators
-    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform",
-                                                                               sors_h2_2025="sors")
+    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select(
+        "platform", sors_h2_2025="sors"
+    )
     n_days = n_days or (H2_2025[1] - H2_2025[0]).days + 1
-    return (mods.join(sors, on="platform", how="inner")
-            .filter(pl.col("moderators") > 0)
-            .with_columns(sors_per_moderator=pl.col("sors_h2_2025") / pl.col("moderators"))
-            .with_columns(sors_per_moderator_per_day=pl.col("sors_per_moderator") / n_days)
-            .select("platform", "sors_h2_2025", "moderators", "internal", "external", "sors_per_moderator",
-                    "sors_per_moderator_per_day", "source_url", "dataset")
-            .sort("sors_per_moderator", descending=True))
+    return (
+        mods.join(sors, on="platform", how="inner")
+        .filter(pl.col("moderators") > 0)
+        .with_columns(sors_per_moderator=pl.col("sors_h2_2025") / pl.col("moderators"))
+        .with_columns(sors_per_moderator_per_day=pl.col("sors_per_moderator") / n_days)
+        .select(
+            "platform",
+            "sors_h2_2025",
+            "moderators",
+            "internal",
+            "external",
+            "sors_per_moderator",
+            "sors_per_moderator_per_day",
+            "source_url",
+            "dataset",
+        )
+        .sort("sors_per_moderator", descending=True)
+    )
 
 
 #: Reported metrics compared with SoR volumes, and their reader-facing labels.
@@ -582,13 +847,19 @@ def sors_vs_reported_actions(extract: pl.DataFrame, reported: pl.DataFrame | Non
     exist), metrics_reported (how many of the 4), sors_to_reported (ratio).
     """
     reported = load_reported() if reported is None else reported
-    acts = (reported.filter(pl.col("metric").is_in(list(ACTION_METRICS)))
-            .group_by("platform").agg(reported_actions=pl.col("value").sum(), metrics_reported=pl.len()))
-    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select("platform",
-                                                                               sors_h2_2025="sors")
-    return (sors.join(acts, on="platform", how="inner")
-            .with_columns(sors_to_reported=pl.col("sors_h2_2025") / pl.col("reported_actions"))
-            .sort("sors_h2_2025", descending=True))
+    acts = (
+        reported.filter(pl.col("metric").is_in(list(ACTION_METRICS)))
+        .group_by("platform")
+        .agg(reported_actions=pl.col("value").sum(), metrics_reported=pl.len())
+    )
+    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select(
+        "platform", sors_h2_2025="sors"
+    )
+    return (
+        sors.join(acts, on="platform", how="inner")
+        .with_columns(sors_to_reported=pl.col("sors_h2_2025") / pl.col("reported_actions"))
+        .sort("sors_h2_2025", descending=True)
+    )
 
 
 def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -597,13 +868,18 @@ def reported_actions_long(extract: pl.DataFrame, reported: pl.DataFrame | None =
     Columns: platform, figure (label), value, source ("TDB" or "transparency report").
     """
     reported = load_reported() if reported is None else reported
-    sors = (platform_totals(extract, since=H2_2025[0], until=H2_2025[1])
-            .select("platform", figure=pl.lit("statements of reasons filed (TDB)"),
-                    value=pl.col("sors").cast(pl.Float64),
-                    source=pl.lit("TDB")))
-    acts = (reported.filter(pl.col("metric").is_in(list(ACTION_METRICS)))
-            .select("platform", figure=pl.col("metric").replace_strict(ACTION_METRICS), value="value",
-                    source=pl.lit("transparency report")))
+    sors = platform_totals(extract, since=H2_2025[0], until=H2_2025[1]).select(
+        "platform",
+        figure=pl.lit("statements of reasons filed (TDB)"),
+        value=pl.col("sors").cast(pl.Float64),
+        source=pl.lit("TDB"),
+    )
+    acts = reported.filter(pl.col("metric").is_in(list(ACTION_METRICS))).select(
+        "platform",
+        figure=pl.col("metric").replace_strict(ACTION_METRICS),
+        value="value",
+        source=pl.lit("transparency report"),
+    )
     keep = acts["platform"].unique().implode()
     return pl.concat([sors.filter(pl.col("platform").is_in(keep)), acts]).sort("platform", "figure")
 
@@ -617,16 +893,31 @@ def published_totals_check(extract: pl.DataFrame, published: pl.DataFrame | None
     """
     published = catalog.load(PUBLISHED_TOTALS_DATASET) if published is None else published
     totals = platform_totals(extract, by_published_name=True)
-    return (totals.join(published, on="platform_published", how="inner")
-            .with_columns(sors_millions=pl.col("sors") / 1e6)
-            .with_columns(sors_millions=pl.struct("sors_millions", "decimals").map_elements(
-                lambda r: round(r["sors_millions"], r["decimals"]), return_dtype=pl.Float64),
-                published_millions=pl.col("published_sors_millions"))
-            .with_columns(matches=(pl.col("sors_millions") == pl.col("published_millions"))
-                          & (pl.col("first_day_right").is_null() | (pl.col("first_day") == pl.col("first_day_right"))))
-            .select("platform_published", "first_day", "last_day", "days", "sors", "sors_millions",
-                    "published_millions", "matches")
-            .sort("sors", descending=True))
+    return (
+        totals.join(published, on="platform_published", how="inner")
+        .with_columns(sors_millions=pl.col("sors") / 1e6)
+        .with_columns(
+            sors_millions=pl.struct("sors_millions", "decimals").map_elements(
+                lambda r: round(r["sors_millions"], r["decimals"]), return_dtype=pl.Float64
+            ),
+            published_millions=pl.col("published_sors_millions"),
+        )
+        .with_columns(
+            matches=(pl.col("sors_millions") == pl.col("published_millions"))
+            & (pl.col("first_day_right").is_null() | (pl.col("first_day") == pl.col("first_day_right")))
+        )
+        .select(
+            "platform_published",
+            "first_day",
+            "last_day",
+            "days",
+            "sors",
+            "sors_millions",
+            "published_millions",
+            "matches",
+        )
+        .sort("sors", descending=True)
+    )
 
 
 # --------------------------------------------------------------------------- build (make data)
@@ -645,15 +936,21 @@ def _build(root: Path, source: Path) -> list[Path]:
 
     sha = sha256_of(source)
     if sha != SOURCE_SHA256:
-        raise RefusedDataError(f"{source}: sha256 {sha}; the shipped extract is built from {SOURCE_SHA256} "
-                               "(shantay 0.6.0 builtin.parquet)")
+        raise RefusedDataError(
+            f"{source}: sha256 {sha}; the shipped extract is built from {SOURCE_SHA256} "
+            "(shantay 0.6.0 builtin.parquet)"
+        )
     out = Path(root) / "tdb" / "sor-marketplaces-daily.parquet"
     out.parent.mkdir(parents=True, exist_ok=True)
     build_extract(source, out)
     shipped = catalog.get(EXTRACT_DATASET).meta
     fields = {k: v for k, v in shipped.items() if k not in ("rows", "sha256", "size", "built_by", "inputs")}
-    provenance.write(out, fields, built_by="dsa_explore.analysis.sor.build_extract",
-                     inputs=[f"shantay 0.6.0 builtin.parquet (sha256 {SOURCE_SHA256}; {SOURCE_DOI})"])
+    provenance.write(
+        out,
+        fields,
+        built_by="dsa_explore.analysis.sor.build_extract",
+        inputs=[f"shantay 0.6.0 builtin.parquet (sha256 {SOURCE_SHA256}; {SOURCE_DOI})"],
+    )
     return [out]
 
 

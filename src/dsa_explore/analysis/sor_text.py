@@ -49,23 +49,28 @@ from pathlib import Path
 
 import polars as pl
 
-TEXT_FIELDS: tuple[str, ...] = ("decision_facts", "incompatible_content_ground", "incompatible_content_explanation",
-                                "illegal_content_legal_ground", "illegal_content_explanation")
+TEXT_FIELDS: tuple[str, ...] = (
+    "decision_facts",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+)
 
 #: Product types and the terms (regular expressions, case-insensitive) that name them.
 PRODUCT_TERMS: dict[str, str] = {
     "toys": r"\btoys?\b|\bplush|\bteddy|\brattle|\bslime\b|\bbuilding blocks?|\bdolls?\b|\bspielzeug|\bjouets?\b"
-            r"|\bjuguetes?\b|\bgiocattol|\bwater beads?\b|\bcrossbow",
+    r"|\bjuguetes?\b|\bgiocattol|\bwater beads?\b|\bcrossbow",
     "childcare": r"\bbaby\b|\bbébé|\binfant|\bpacifier|\bdummy\b|\bhigh ?chair|\bstroller|\bcot\b|\bkinderwagen",
     "electrical": r"\bcharger|\bchargeur|\bladegerät|\bpower ?bank|\bbatter(y|ies)|\bakku|\badapter|\bplug\b"
-                  r"|\bled\b|\blights?\b|\bstraightener|\bhair ?dryer|\belectric|\bcable\b",
+    r"|\bled\b|\blights?\b|\bstraightener|\bhair ?dryer|\belectric|\bcable\b",
     "cosmetics": r"\bcosmetic|\bcream\b|\bcrème|\bserum\b|\bhair dye|\bnail glue|\blipstick|\blip plumper"
-                 r"|\bskin whitening|\btattoo ink|\bmake-?up\b|\bkosmetik",
+    r"|\bskin whitening|\btattoo ink|\bmake-?up\b|\bkosmetik",
     "medicines": r"\bmedicin|\bmedicament|\bmédicament|\barzneimittel|\bdrugs?\b|\btablets?\b|\bcapsules?\b"
-                 r"|\bpills?\b|\bsildenafil|\bantibiotic|\bmelatonin|\bcbd\b|\bsupplements?\b|\bgummies|\bdrops\b",
+    r"|\bpills?\b|\bsildenafil|\bantibiotic|\bmelatonin|\bcbd\b|\bsupplements?\b|\bgummies|\bdrops\b",
     "food": r"\bfood\b|\bnovel food|\blebensmittel|\baliment",
     "clothing": r"\bsneakers?\b|\bshoes?\b|\bjersey|\bhandbags?\b|\bbags?\b|\bsunglasses|\bwatch(es)?\b"
-                r"|\bclothing|\bt-?shirt|\bdress(es)?\b|\bjacket",
+    r"|\bclothing|\bt-?shirt|\bdress(es)?\b|\bjacket",
     "weapons": r"\bweapons?\b|\bknife|\bknives|\bpepper spray|\bpistol|\bairsoft|\bfirearm|\bwaffe",
 }
 #: Harms and defects and the terms that name them.
@@ -73,38 +78,57 @@ HARM_TERMS: dict[str, str] = {
     "choking": r"\bchok(e|ing)|\bsmall parts?\b|\bsuffocat|\bstrangul",
     "ce_marking": r"\bce[ -]?mark|\bce marking|\bno ce\b|\bwithout ce\b|\bukca\b",
     "chemical": r"\bphthalate|\bmercury|\blead\b|\bhydroquinone|\bcadmium|\bformaldehyde|\bbanned substance"
-                r"|\btoxic|\bchemical",
+    r"|\btoxic|\bchemical",
     "electrical_risk": r"\belectric shock|\boverheat|\bfire hazard|\bshort[- ]circuit|\bburn",
     "counterfeit": r"\bcounterfeit|\bfake\b|\breplica|\bknock-?off|\bfälschung|\bcontrefa|\btrade ?mark\b"
-                   r"|\btrademark|\bwithout authori[sz]ation|\bintellectual property",
+    r"|\btrademark|\bwithout authori[sz]ation|\bintellectual property",
     "unauthorised_medicine": r"\bprescription|\bunauthori[sz]ed\b|\bundeclared|\bnovel food",
     "missing_information": r"\bno ingredient|\bwithout (an? )?ingredient|\bno warnings?\b|\bmanufacturer'?s (eu )?address"
-                           r"|\bno (eu )?address|\bmissing (the )?(label|information|warnings?)",
+    r"|\bno (eu )?address|\bmissing (the )?(label|information|warnings?)",
     "recall": r"\brecall|\bsafety gate|\brapex\b",
     "prohibited": r"\bprohibited weapon|\bbanned\b|\bprohibited (product|item|in)",
 }
-_ITEM = (r"\b\d{8,}\b|\bB0[A-Z0-9]{8}\b|\b(?:[A-Za-z]+\d[A-Za-z0-9]{6,}|\d+[A-Za-z][A-Za-z0-9]{6,})\b"
-         r"|[\"“«„][^\"“”«»„]{3,120}[\"”»“]|https?://\S*(/item/|/dp/|/goods|/listing|/p/|/product)")
-_LAW = (r"\b(regulation|directive|verordnung|richtlinie|règlement|directive|reglamento|regolamento)\s*\((eu|ec|eec|ue|ce)\)"
-        r"|\b(eu|ec|eec)\)? ?(no\.? ?)?\d{2,4}/\d{1,4}\b|\b\d{4}/\d{1,4}/(eu|ec|eec)\b|\bart(icle|\.|ikel)?\s*\d+"
-        r"\s*(\(\d+\)\s*)?(of|of the|du|de la|des|der|del)?\s*(regulation|directive|code|act|law|gesetz|loi|dsa|gpsr)"
-        r"|§\s*\d+\s*\w*(gesetz|gb|uwg|prodsg|bgb)|\bgesetz\b|\bgpsr\b|\bdigital services act\b|\bgeneral product safety"
-        r"|\bcode de la consommation|\bcódigo|\bcodice del consumo|\bprodsg\b|\bstgb\b|\bdsa\b|\barticle l\.? ?\d")
+_ITEM = (
+    r"\b\d{8,}\b|\bB0[A-Z0-9]{8}\b|\b(?:[A-Za-z]+\d[A-Za-z0-9]{6,}|\d+[A-Za-z][A-Za-z0-9]{6,})\b"
+    r"|[\"“«„][^\"“”«»„]{3,120}[\"”»“]|https?://\S*(/item/|/dp/|/goods|/listing|/p/|/product)"
+)
+_LAW = (
+    r"\b(regulation|directive|verordnung|richtlinie|règlement|directive|reglamento|regolamento)\s*\((eu|ec|eec|ue|ce)\)"
+    r"|\b(eu|ec|eec)\)? ?(no\.? ?)?\d{2,4}/\d{1,4}\b|\b\d{4}/\d{1,4}/(eu|ec|eec)\b|\bart(icle|\.|ikel)?\s*\d+"
+    r"\s*(\(\d+\)\s*)?(of|of the|du|de la|des|der|del)?\s*(regulation|directive|code|act|law|gesetz|loi|dsa|gpsr)"
+    r"|§\s*\d+\s*\w*(gesetz|gb|uwg|prodsg|bgb)|\bgesetz\b|\bgpsr\b|\bdigital services act\b|\bgeneral product safety"
+    r"|\bcode de la consommation|\bcódigo|\bcodice del consumo|\bprodsg\b|\bstgb\b|\bdsa\b|\barticle l\.? ?\d"
+)
 #: A numbered section of the terms, or a link to a policy (case-insensitive).
-_RULE = (r"\b(section|clause|paragraph|art(icle|\.)?|ziffer|abschnitt)\s*\d+(\.\d+)*\s*(of|of the|of our|der|des|de)?\s*"
-         r"(our|the|unserer|des|nos)?\s*[\w\s'-]{0,40}(terms|conditions|agreement|policy|agb|rules|guidelines|nutzungsbedingungen)"
-         r"|§\s*\d+\s*(of|of our|der|unserer)?\s*(our|the)?\s*(terms|conditions|agb|nutzungsbedingungen)"
-         r"|https?://\S*(polic|terms|rules|guideline)")
+_RULE = (
+    r"\b(section|clause|paragraph|art(icle|\.)?|ziffer|abschnitt)\s*\d+(\.\d+)*\s*(of|of the|of our|der|des|de)?\s*"
+    r"(our|the|unserer|des|nos)?\s*[\w\s'-]{0,40}(terms|conditions|agreement|policy|agb|rules|guidelines|nutzungsbedingungen)"
+    r"|§\s*\d+\s*(of|of our|der|unserer)?\s*(our|the)?\s*(terms|conditions|agb|nutzungsbedingungen)"
+    r"|https?://\S*(polic|terms|rules|guideline)"
+)
 #: A named policy: capitalised words before Policy / Catalogue Rules / Guidelines (case-sensitive).
-_RULE_NAMED = r"\b[A-Z][\w'-]*(\s+[A-Z][\w'-]*)*\s+(Policy|Policies|Catalogue Rules|Guidelines|Listing Rules)\b"
-_FINDING = (r"\b(found|contains?|contained|containing|lacks?|lacked|lacking|missing|without|shows?|has|had"
-            r"|notified|reported|recalled|tested|identified as|infring\w*|uses?|bears?|labell?ed|claims?)\b")
-_REDRESS = (r"\bappeal|\bcomplain|\bcomplaint|\bout-of-court|\bdispute settlement|\bcourt\b|\bredress|\bcontest"
-            r"|\bwiderspruch|\beinspruch|\brecours|\bréclamation|\breclamaci[oó]n|\breclamo|\brequest a review")
+_RULE_NAMED = (
+    r"\b[A-Z][\w'-]*(\s+[A-Z][\w'-]*)*\s+(Policy|Policies|Catalogue Rules|Guidelines|Listing Rules)\b"
+)
+_FINDING = (
+    r"\b(found|contains?|contained|containing|lacks?|lacked|lacking|missing|without|shows?|has|had"
+    r"|notified|reported|recalled|tested|identified as|infring\w*|uses?|bears?|labell?ed|claims?)\b"
+)
+_REDRESS = (
+    r"\bappeal|\bcomplain|\bcomplaint|\bout-of-court|\bdispute settlement|\bcourt\b|\bredress|\bcontest"
+    r"|\bwiderspruch|\beinspruch|\brecours|\bréclamation|\breclamaci[oó]n|\breclamo|\brequest a review"
+)
 
 #: The indicators, in the order of the docs.
-INDICATORS: tuple[str, ...] = ("names_item", "names_product", "names_harm", "names_law", "names_rule",
-                               "states_facts", "mentions_redress")
+INDICATORS: tuple[str, ...] = (
+    "names_item",
+    "names_product",
+    "names_harm",
+    "names_law",
+    "names_rule",
+    "states_facts",
+    "mentions_redress",
+)
 #: What each indicator means (tables, charts, the docs).
 INDICATOR_TITLES: dict[str, str] = {
     "names_item": "names the item (id, quoted name, item link, EAN)",
@@ -123,7 +147,11 @@ def _any(patterns: dict[str, str]) -> str:
 
 def statement_text(fields: Sequence[str] = TEXT_FIELDS) -> pl.Expr:
     """The statement's free texts joined with `` | `` (nulls skipped; empty string when all are null)."""
-    return pl.concat_str([pl.col(f) for f in fields], separator=" | ", ignore_nulls=True).fill_null("").alias("text")
+    return (
+        pl.concat_str([pl.col(f) for f in fields], separator=" | ", ignore_nulls=True)
+        .fill_null("")
+        .alias("text")
+    )
 
 
 def template_expr(text: pl.Expr | None = None) -> pl.Expr:
@@ -158,12 +186,15 @@ def indicator_exprs() -> dict[str, pl.Expr]:
         "names_harm": harm,
         "names_law": _has(_LAW),
         "names_rule": _has(_RULE) | _has(_RULE_NAMED, case_sensitive=True),
-        "states_facts": pl.col("facts_text").str.contains(f"(?i){_FINDING}").fill_null(False) & (product | harm | item),
+        "states_facts": pl.col("facts_text").str.contains(f"(?i){_FINDING}").fill_null(False)
+        & (product | harm | item),
         "mentions_redress": _has(_REDRESS),
     }
 
 
-def indicators(rows: pl.DataFrame | pl.LazyFrame, *, keep: Sequence[str] = ("uuid", "platform")) -> pl.DataFrame:
+def indicators(
+    rows: pl.DataFrame | pl.LazyFrame, *, keep: Sequence[str] = ("uuid", "platform")
+) -> pl.DataFrame:
     """Return ``keep`` columns, ``text``, ``template``, the indicators (0/1) and ``specificity`` (0-4) per statement."""
     lf = rows.lazy()
     names = lf.collect_schema().names()
@@ -175,18 +206,36 @@ def indicators(rows: pl.DataFrame | pl.LazyFrame, *, keep: Sequence[str] = ("uui
     )
     exprs = indicator_exprs()
     # states_facts looks at the facts and the explanations (where platforms write what they found)
-    lf = lf.with_columns(pl.concat_str([pl.col("facts_text"), pl.col("incompatible_content_explanation").fill_null(""),
-                                        pl.col("illegal_content_explanation").fill_null("")], separator=" | ")
-                         .alias("facts_text"))
-    out = lf.with_columns(template_expr(pl.col("text")), *[e.cast(pl.Int8).alias(k) for k, e in exprs.items()])
-    out = out.with_columns((pl.col("names_item") + (pl.col("names_law") | pl.col("names_rule")).cast(pl.Int8)
-                            + pl.col("states_facts") + pl.col("mentions_redress")).cast(pl.Int8).alias("specificity"))
+    lf = lf.with_columns(
+        pl.concat_str(
+            [
+                pl.col("facts_text"),
+                pl.col("incompatible_content_explanation").fill_null(""),
+                pl.col("illegal_content_explanation").fill_null(""),
+            ],
+            separator=" | ",
+        ).alias("facts_text")
+    )
+    out = lf.with_columns(
+        template_expr(pl.col("text")), *[e.cast(pl.Int8).alias(k) for k, e in exprs.items()]
+    )
+    out = out.with_columns(
+        (
+            pl.col("names_item")
+            + (pl.col("names_law") | pl.col("names_rule")).cast(pl.Int8)
+            + pl.col("states_facts")
+            + pl.col("mentions_redress")
+        )
+        .cast(pl.Int8)
+        .alias("specificity")
+    )
     cols = [c for c in keep if c in names] + ["text", "template", *INDICATORS, "specificity"]
     return out.select(cols).collect()
 
 
-def terms_named(rows: pl.DataFrame | pl.LazyFrame, *, kind: str = "product",
-                by: Sequence[str] = ("platform",)) -> pl.DataFrame:
+def terms_named(
+    rows: pl.DataFrame | pl.LazyFrame, *, kind: str = "product", by: Sequence[str] = ("platform",)
+) -> pl.DataFrame:
     """Return ``by``, term, statements naming it, statements, share: which products (``kind='product'``) or
     harms (``kind='harm'``) the statements name (a statement may name several)."""
     terms = PRODUCT_TERMS if kind == "product" else HARM_TERMS
@@ -194,10 +243,15 @@ def terms_named(rows: pl.DataFrame | pl.LazyFrame, *, kind: str = "product",
     names = lf.collect_schema().names()
     absent = [pl.lit(None, dtype=pl.String).alias(f) for f in TEXT_FIELDS if f not in names]
     lf = lf.with_columns(*absent).with_columns(statement_text())
-    flags = lf.select(*by, *[pl.col("text").str.contains(f"(?i){p}").alias(t) for t, p in terms.items()]).collect()
+    flags = lf.select(
+        *by, *[pl.col("text").str.contains(f"(?i){p}").alias(t) for t, p in terms.items()]
+    ).collect()
     total = flags.group_by(list(by)).agg(pl.len().alias("statements"))
-    long = (flags.unpivot(index=list(by), on=list(terms), variable_name="term", value_name="named")
-            .group_by([*by, "term"]).agg(pl.col("named").sum().cast(pl.Int64).alias("named")))
+    long = (
+        flags.unpivot(index=list(by), on=list(terms), variable_name="term", value_name="named")
+        .group_by([*by, "term"])
+        .agg(pl.col("named").sum().cast(pl.Int64).alias("named"))
+    )
     out = long.join(total, on=list(by)).with_columns((pl.col("named") / pl.col("statements")).alias("share"))
     return out.sort([*by, "named", "term"], descending=[False] * len(by) + [True, False])
 
@@ -207,32 +261,49 @@ def template_summary(ind: pl.DataFrame, by: Sequence[str] = ("platform",)) -> pl
     in the 10 most used, and statements per template (how much is boilerplate)."""
     counts = ind.group_by([*by, "template"]).agg(pl.len().alias("n"))
     ranked = counts.with_columns(pl.col("n").rank("ordinal", descending=True).over(list(by)).alias("rank"))
-    return (ranked.group_by(list(by))
-            .agg(pl.col("n").sum().alias("statements"), pl.len().alias("templates"),
-                 (pl.col("n").filter(pl.col("rank") == 1).sum() / pl.col("n").sum()).alias("top_template_share"),
-                 (pl.col("n").filter(pl.col("rank") <= 10).sum() / pl.col("n").sum()).alias("top10_share"))
-            .with_columns((pl.col("statements") / pl.col("templates")).alias("statements_per_template"))
-            .sort(list(by)))
+    return (
+        ranked.group_by(list(by))
+        .agg(
+            pl.col("n").sum().alias("statements"),
+            pl.len().alias("templates"),
+            (pl.col("n").filter(pl.col("rank") == 1).sum() / pl.col("n").sum()).alias("top_template_share"),
+            (pl.col("n").filter(pl.col("rank") <= 10).sum() / pl.col("n").sum()).alias("top10_share"),
+        )
+        .with_columns((pl.col("statements") / pl.col("templates")).alias("statements_per_template"))
+        .sort(list(by))
+    )
 
 
 def top_templates(ind: pl.DataFrame, platform: str, n: int = 5) -> pl.DataFrame:
     """The ``n`` most used templates of ``platform`` with their counts and shares."""
     sub = ind.filter(pl.col("platform") == platform)
-    return (sub.group_by("template").agg(pl.len().alias("statements"))
-            .with_columns((pl.col("statements") / sub.height).alias("share"))
-            .sort(["statements", "template"], descending=[True, False]).head(n))
+    return (
+        sub.group_by("template")
+        .agg(pl.len().alias("statements"))
+        .with_columns((pl.col("statements") / sub.height).alias("share"))
+        .sort(["statements", "template"], descending=[True, False])
+        .head(n)
+    )
 
 
 def indicator_shares(ind: pl.DataFrame, by: Sequence[str] = ("platform",)) -> pl.DataFrame:
     """Share of statements with each indicator (long format: ``by``, indicator, title, k, n, share)."""
     long = ind.unpivot(index=list(by), on=list(INDICATORS), variable_name="indicator", value_name="v")
-    out = (long.group_by([*by, "indicator"]).agg(pl.col("v").sum().cast(pl.Int64).alias("k"),
-                                                  pl.len().cast(pl.Int64).alias("n"))
-           .with_columns((pl.col("k") / pl.col("n")).alias("share"),
-                         pl.col("indicator").replace_strict(INDICATOR_TITLES).alias("title")))
+    out = (
+        long.group_by([*by, "indicator"])
+        .agg(pl.col("v").sum().cast(pl.Int64).alias("k"), pl.len().cast(pl.Int64).alias("n"))
+        .with_columns(
+            (pl.col("k") / pl.col("n")).alias("share"),
+            pl.col("indicator").replace_strict(INDICATOR_TITLES).alias("title"),
+        )
+    )
     order = {k: i for i, k in enumerate(INDICATORS)}
-    return (out.with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int32).alias("_o"))
-            .sort([*by, "_o"]).drop("_o").select(*by, "indicator", "title", "k", "n", "share"))
+    return (
+        out.with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int32).alias("_o"))
+        .sort([*by, "_o"])
+        .drop("_o")
+        .select(*by, "indicator", "title", "k", "n", "share")
+    )
 
 
 def precision(labelled: pl.DataFrame) -> pl.DataFrame:
@@ -249,9 +320,18 @@ def precision(labelled: pl.DataFrame) -> pl.DataFrame:
             flagged = int(frame[k].sum())
             tp = int(((frame[k] == 1) & (frame[f"label_{k}"] == 1)).sum())
             pos = int(frame[f"label_{k}"].sum())
-            rows.append({"indicator": k, "rows": subset, "n": frame.height, "flagged": flagged, "true_positives": tp,
-                         "precision": tp / flagged if flagged else None, "labelled_positives": pos,
-                         "recall": tp / pos if pos else None})
+            rows.append(
+                {
+                    "indicator": k,
+                    "rows": subset,
+                    "n": frame.height,
+                    "flagged": flagged,
+                    "true_positives": tp,
+                    "precision": tp / flagged if flagged else None,
+                    "labelled_positives": pos,
+                    "recall": tp / pos if pos else None,
+                }
+            )
     return pl.DataFrame(rows)
 
 
@@ -262,10 +342,22 @@ def precision(labelled: pl.DataFrame) -> pl.DataFrame:
 #: The platforms the notebook compares.
 COMPARE: tuple[str, ...] = ("AliExpress", "Temu", "Amazon Store")
 #: The shipped dumps the notebook ingests when no store is configured (catalog names, under data/sor/dumps).
-SHIPPED_DUMPS: tuple[str, ...] = ("sor_fixture_dump_2024_03_01", "sor_fixture_dump_2024_03_02_light",
-                                  "sor_fixture_dump_2025_07_01",
-                                  "sor_dump_synthetic_texts")
-_ROW_COLUMNS = ("uuid", "platform", "day", "category_v2", "decision_ground", "content_id_ean", *TEXT_FIELDS, "dump")
+SHIPPED_DUMPS: tuple[str, ...] = (
+    "sor_fixture_dump_2024_03_01",
+    "sor_fixture_dump_2024_03_02_light",
+    "sor_fixture_dump_2025_07_01",
+    "sor_dump_synthetic_texts",
+)
+_ROW_COLUMNS = (
+    "uuid",
+    "platform",
+    "day",
+    "category_v2",
+    "decision_ground",
+    "content_id_ean",
+    *TEXT_FIELDS,
+    "dump",
+)
 
 
 @dataclass(frozen=True)
@@ -298,17 +390,26 @@ def open_store(store: str | Path | None = None, *, build_in: str | Path | None =
     if chosen is not None:
         stored = rowstore.stored_platforms(chosen)
         if not stored:
-            raise ValueError(f"{chosen}: the store holds no statements (rows); ingest with "
-                             "`dsa-explore sor ingest DUMPS --store DIR --rows`")
+            raise ValueError(
+                f"{chosen}: the store holds no statements (rows); ingest with "
+                "`dsa-explore sor ingest DUMPS --store DIR --rows`"
+            )
         dumps = {f["dump"] for f in rowstore.row_files(chosen)}
         return TextStore(Path(chosen), False, any(d.startswith("sor-synthetic-") for d in dumps), stored)
-    target = Path(build_in) if build_in is not None else Path(tempfile.mkdtemp(prefix="dsa-explore-sor-text-"))
+    target = (
+        Path(build_in) if build_in is not None else Path(tempfile.mkdtemp(prefix="dsa-explore-sor-text-"))
+    )
     ingest.ingest([catalog.path(name) for name in SHIPPED_DUMPS], target, workers=1, rows=True, notify=None)
     return TextStore(target, True, True, rowstore.stored_platforms(target))
 
 
-def load(store: TextStore | str | Path, platforms: Sequence[str] | None = COMPARE, *, since: str | None = None,
-         until: str | None = None) -> pl.DataFrame:
+def load(
+    store: TextStore | str | Path,
+    platforms: Sequence[str] | None = COMPARE,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+) -> pl.DataFrame:
     """Return the stored statements (uuid, platform, day, category, ground, EAN, texts, dump) of ``platforms``."""
     from dsa_explore.sor import rows as rowstore
 

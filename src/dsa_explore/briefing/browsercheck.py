@@ -66,7 +66,11 @@ function dsaMarks(svg) {
 """
 
 #: Per rendered view of a page, what :data:`MARKS_FUNCTION_JS` measures.
-CHART_MARKS_JS = "() => {" + MARKS_FUNCTION_JS + "return [...document.querySelectorAll('.vega-embed svg.marks')].map(dsaMarks); }"
+CHART_MARKS_JS = (
+    "() => {"
+    + MARKS_FUNCTION_JS
+    + "return [...document.querySelectorAll('.vega-embed svg.marks')].map(dsaMarks); }"
+)
 
 
 VIEW_SELECTOR = ".vega-embed svg.marks, .vega-embed canvas.marks"
@@ -84,8 +88,11 @@ def chart_page(charts, path: str | Path) -> Path:
 
     body = "\n".join(render.chart_html(c if isinstance(c, dict) else c.to_dict()) for c in charts)
     path = Path(path)
-    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
-                    f"<body>{body}</body></html>", encoding="utf-8")
+    path.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
+        f"<body>{body}</body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -115,12 +122,22 @@ class PageReport:
 
     @property
     def ok(self) -> bool:
-        return (self.views == self.charts and not self.console_errors and not self.page_errors
-                and not self.requests and not self.dialogs)
+        return (
+            self.views == self.charts
+            and not self.console_errors
+            and not self.page_errors
+            and not self.requests
+            and not self.dialogs
+        )
 
 
-def inspect(html_path: str | Path, *, interact: Callable | None = None, timeout_ms: int = 30000,
-            expected_views: int | None = None) -> PageReport:
+def inspect(
+    html_path: str | Path,
+    *,
+    interact: Callable | None = None,
+    timeout_ms: int = 30000,
+    expected_views: int | None = None,
+) -> PageReport:
     """Open ``html_path`` in headless Chromium with no network and return a :class:`PageReport`.
 
     ``interact(page, report)`` may drive the page after the charts rendered (and store its
@@ -130,8 +147,10 @@ def inspect(html_path: str | Path, *, interact: Callable | None = None, timeout_
 
     chromium = find_chromium()
     if chromium is None:
-        raise RuntimeError("no Chromium found: install it with `apt-get install -y chromium` "
-                           "or set DSA_EXPLORE_CHROMIUM to its path")
+        raise RuntimeError(
+            "no Chromium found: install it with `apt-get install -y chromium` "
+            "or set DSA_EXPLORE_CHROMIUM to its path"
+        )
     url = Path(html_path).resolve().as_uri()
     report = PageReport()
     with sync_playwright() as pw:
@@ -160,7 +179,8 @@ def inspect(html_path: str | Path, *, interact: Callable | None = None, timeout_
             target = report.charts if expected_views is None else expected_views
             try:
                 page.wait_for_function(
-                    "([sel, n]) => document.querySelectorAll(sel).length >= n", arg=[VIEW_SELECTOR, target],
+                    "([sel, n]) => document.querySelectorAll(sel).length >= n",
+                    arg=[VIEW_SELECTOR, target],
                     timeout=timeout_ms,
                 )
             except Exception:  # noqa: BLE001 - the count below tells what rendered

@@ -40,13 +40,21 @@ def files_with_hashes(evidence: ce.CaptureEvidence) -> str:
 
 def source(evidence: ce.CaptureEvidence, what: str) -> Source:
     """Return the source of a capture fact: what was computed, and every capture file with its sha256."""
-    return Source(label=f"{what}, computed by dsa-explore from the analyst's capture: {files_with_hashes(evidence)}")
+    return Source(
+        label=f"{what}, computed by dsa-explore from the analyst's capture: {files_with_hashes(evidence)}"
+    )
 
 
 def share(key: str, label: str, k: int, n: int, low: float, high: float, src: Source) -> Fact:
     """Return a "k of n (share; 95% CI)" fact with its Wilson interval."""
-    return Fact(key, label, k / n if n else None, f"{k} of {n} ({formatting.pct(k / n)}; 95% CI {formatting.pct(low)}–{formatting.pct(high)})",
-                src, uncertainty=f"95% Wilson interval {formatting.pct(low)}–{formatting.pct(high)}")
+    return Fact(
+        key,
+        label,
+        k / n if n else None,
+        f"{k} of {n} ({formatting.pct(k / n)}; 95% CI {formatting.pct(low)}–{formatting.pct(high)})",
+        src,
+        uncertainty=f"95% Wilson interval {formatting.pct(low)}–{formatting.pct(high)}",
+    )
 
 
 def sources_table(evidence: ce.CaptureEvidence) -> pl.DataFrame:
@@ -56,8 +64,7 @@ def sources_table(evidence: ce.CaptureEvidence) -> pl.DataFrame:
 
 def evidence_caveat(evidence: ce.CaptureEvidence) -> str:
     """Return the caveat naming the captures a section rests on and what was read from them."""
-    return (f"Rests on the capture(s) {evidence.names}, not on synthetic data: "
-            f"{evidence.capture.summary()}.")
+    return f"Rests on the capture(s) {evidence.names}, not on synthetic data: {evidence.capture.summary()}."
 
 
 def load(paths: list[Path]) -> ce.CaptureEvidence:

@@ -49,8 +49,10 @@ def _vega_resources() -> tuple[str, str]:
     import altair as alt
     import vl_convert as vlc
 
-    debug = (f'var VEGA_DEBUG = {{"vega_version": "{alt.VEGA_VERSION}", "vegalite_version": "{alt.VEGALITE_VERSION}", '
-             f'"vegaembed_version": "{alt.VEGAEMBED_VERSION}"}};')
+    debug = (
+        f'var VEGA_DEBUG = {{"vega_version": "{alt.VEGA_VERSION}", "vegalite_version": "{alt.VEGALITE_VERSION}", '
+        f'"vegaembed_version": "{alt.VEGAEMBED_VERSION}"}};'
+    )
     bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
     return debug, bundle
 
@@ -71,7 +73,9 @@ def output_path(platform: str, from_captures: bool = False) -> Path:
 def _inject_platform(nb, platform: str) -> None:
     import nbformat
 
-    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    index = next(
+        (i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None
+    )
     if index is None:
         raise ValueError(f"{NOTEBOOK_NAME} has no cell tagged 'parameters' to override")
     cell = nbformat.v4.new_code_cell(f"PLATFORM = {json.dumps(platform)}")
@@ -79,8 +83,14 @@ def _inject_platform(nb, platform: str) -> None:
     nb.cells.insert(index + 1, cell)
 
 
-def execute(platform: str, notebook: Path | None = None, timeout: int = 600, *,
-            sor_store: str | Path | None = None, env: dict[str, str] | None = None):
+def execute(
+    platform: str,
+    notebook: Path | None = None,
+    timeout: int = 600,
+    *,
+    sor_store: str | Path | None = None,
+    env: dict[str, str] | None = None,
+):
     """Execute the briefing notebook for ``platform`` and return the executed notebook node.
 
     ``sor_store`` (a folder written by ``dsa-explore sor ingest``) is handed to the kernel as
@@ -98,8 +108,9 @@ def execute(platform: str, notebook: Path | None = None, timeout: int = 600, *,
     env = dict(os.environ if env is None else env)
     if sor_store is not None:
         env[STORE_ENV] = str(Path(sor_store).resolve())
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute(env=env)
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
+    ).execute(env=env)
     return nb
 
 
@@ -108,9 +119,14 @@ def export_html(nb, platform: str) -> str:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="dsa_offline", extra_template_basedirs=[str(paths.templates_dir())],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
+    exporter = HTMLExporter(
+        template_name="dsa_offline",
+        extra_template_basedirs=[str(paths.templates_dir())],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
     remover = TagRemovePreprocessor(remove_cell_tags={EXPLORATION_TAG}, enabled=True)
     exporter.register_preprocessor(remover, enabled=True)
     from dsa_explore.charts import render
@@ -141,15 +157,24 @@ def _capture_env(captures) -> dict[str, str]:
     if captures:
         missing = [str(p) for p in captures if not Path(p).exists()]
         if missing:
-            raise InputFileError(f"capture path(s) not found: {', '.join(missing)} (expected capture folders or "
-                                 ".har, .warc, .warc.gz, .wacz, .html files)", file=missing[0],
-                                 expected="an existing capture folder or file")
+            raise InputFileError(
+                f"capture path(s) not found: {', '.join(missing)} (expected capture folders or "
+                ".har, .warc, .warc.gz, .wacz, .html files)",
+                file=missing[0],
+                expected="an existing capture folder or file",
+            )
         env[capture.CAPTURE_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in captures)
     return env
 
 
-def build(platform: str | None = None, output: str | Path | None = None, *, verbose: bool = True,
-          sor_store: str | Path | None = None, captures=()) -> Path:
+def build(
+    platform: str | None = None,
+    output: str | Path | None = None,
+    *,
+    verbose: bool = True,
+    sor_store: str | Path | None = None,
+    captures=(),
+) -> Path:
     """Execute ``notebooks/briefing.ipynb`` for ``platform`` and write the offline HTML briefing.
 
     Parameters
@@ -181,8 +206,10 @@ def build(platform: str | None = None, output: str | Path | None = None, *, verb
         from dsa_explore.sor.store import Store
 
         if not Store(sor_store).manifest_path.exists():
-            raise FileNotFoundError(f"{sor_store}: no statements-of-reasons store here (no manifest.json); "
-                                    f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {sor_store}")
+            raise FileNotFoundError(
+                f"{sor_store}: no statements-of-reasons store here (no manifest.json); "
+                f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {sor_store}"
+            )
     captures = list(captures)
     out = Path(output) if output else output_path(platform, from_captures=bool(captures))
     started = time.perf_counter()
@@ -192,14 +219,18 @@ def build(platform: str | None = None, output: str | Path | None = None, *, verb
         print(f"[briefing] executing {NOTEBOOK_NAME} for {platform}{what} ...", flush=True)
     nb = execute(platform, sor_store=sor_store, env=env)
     if verbose:
-        print(f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...",
-              flush=True)
+        print(
+            f"[briefing] exporting offline HTML ({time.perf_counter() - started:.1f} s so far) ...",
+            flush=True,
+        )
     body = export_html(nb, platform)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(body, encoding="utf-8")
     tmp.replace(out)
     if verbose:
-        print(f"[briefing] wrote {out} ({out.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - started:.1f} s",
-              flush=True)
+        print(
+            f"[briefing] wrote {out} ({out.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
     return out

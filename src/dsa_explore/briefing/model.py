@@ -41,8 +41,14 @@ class Source:
         label = ds.meta.get("title", name)
         if note:
             label = f"{label}: {note}"
-        return cls(label=label, dataset=name, synthetic=ds.synthetic, url=None, version=str(ds.version),
-                   origin=ds.meta.get("source") or None)
+        return cls(
+            label=label,
+            dataset=name,
+            synthetic=ds.synthetic,
+            url=None,
+            version=str(ds.version),
+            origin=ds.meta.get("source") or None,
+        )
 
     def text(self) -> str:
         """Return the citation as plain text (dataset version and origin included)."""
@@ -104,7 +110,9 @@ class Section:
     caption: str = ""
     caveats: list[str] = field(default_factory=list)
     synthetic: bool = False
-    table: Any = None  # an optional small polars frame shown under the chart (escaped; untrusted text allowed)
+    table: Any = (
+        None  # an optional small polars frame shown under the chart (escaped; untrusted text allowed)
+    )
     table_caption: str = ""
 
     def summary_sentences(self) -> list[str]:
@@ -150,7 +158,7 @@ class Footnotes:
                 if src.url.startswith(("http://", "https://")):
                     text = text.replace(html.escape(src.url), f'<a href="{url}">{html.escape(src.url)}</a>')
             items.append(f'<li id="src-{i}">{text}</li>')
-        return "<ol class=\"sources\">\n" + "\n".join(items) + "\n</ol>"
+        return '<ol class="sources">\n' + "\n".join(items) + "\n</ol>"
 
 
 def render_sentence(template: str, facts: dict[str, Fact], notes: Footnotes) -> str:
@@ -174,14 +182,19 @@ def table_html(frame, caption: str = "", max_rows: int = 20) -> str:
     briefing table reads like the notebook tables and tooltips (thousands separators, shares as %).
     """
     rows = frame.head(max_rows)
-    head = "".join(f"<th scope=\"col\">{html.escape(str(c))}</th>" for c in rows.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in rows.columns)
     body = []
     for row in rows.iter_rows():
-        cells = "".join(f"<td>{html.escape(_cell_text(v, c))}</td>" for v, c in zip(row, rows.columns, strict=True))
+        cells = "".join(
+            f"<td>{html.escape(_cell_text(v, c))}</td>" for v, c in zip(row, rows.columns, strict=True)
+        )
         body.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="dsa-table">{cap}<thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table>")
+    return (
+        f'<table class="dsa-table">{cap}<thead><tr>{head}</tr></thead><tbody>'
+        + "".join(body)
+        + "</tbody></table>"
+    )
 
 
 def _cell_text(value, column: str = "") -> str:

@@ -32,12 +32,17 @@ VEGA_MIME = "application/vnd.vega.v5+json"
 #: Vega schema the JupyterLab renderer (Vega 5) expects; vl-convert compiles to the same grammar.
 VEGA5_SCHEMA = "https://vega.github.io/schema/vega/v5.json"
 #: Embed options passed through output metadata: SVG (inspectable, ARIA labels), no editor links.
-LAB_EMBED_OPTIONS = {"renderer": "svg", "actions": {"export": True, "source": False, "compiled": False,
-                                                     "editor": False}}
+LAB_EMBED_OPTIONS = {
+    "renderer": "svg",
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+}
 
 #: SVG rather than canvas: marks carry ARIA labels, print sharply, and can be inspected by tests.
-EMBED_OPTIONS = {"mode": "vega-lite", "renderer": "svg",
-                 "actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+EMBED_OPTIONS = {
+    "mode": "vega-lite",
+    "renderer": "svg",
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+}
 
 _TEMPLATE = """<div id="{div_id}" class="dsa-chart" role="figure" aria-label="{aria}"></div>
 <script type="text/javascript">
@@ -57,15 +62,22 @@ _TEMPLATE = """<div id="{div_id}" class="dsa-chart" role="figure" aria-label="{a
 
 
 #: Shown instead of a chart when a page lacks the inlined libraries (nothing is fetched from the internet).
-MISSING_LIBRARIES = ("This chart needs the Vega libraries inlined in the page; they are missing here. "
-                     "Export the page with `make briefing` (or open the notebook in JupyterLab).")
+MISSING_LIBRARIES = (
+    "This chart needs the Vega libraries inlined in the page; they are missing here. "
+    "Export the page with `make briefing` (or open the notebook in JupyterLab)."
+)
 
 
 def safe_json(obj) -> str:
     """Return JSON safe to place inside an HTML ``<script>`` element (no raw ``<``, ``>``, ``&``)."""
     text = json.dumps(obj, sort_keys=False, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 #: Marks a binding rewritten for JupyterLab, with the input it had (restored for exported HTML).
@@ -91,13 +103,31 @@ def keyboard_bindings(vega: dict) -> dict:
         if kind == "range":
             name = signal["name"]
             lo, hi = bind.get("min", 0), bind.get("max", 100)
-            box = {**{k: v for k, v in bind.items() if k != "input"}, "input": "number", "min": lo, "max": hi,
-                   "step": bind.get("step", 1), SUPPRESS_SHORTCUTS: "true", ORIGINAL_INPUT: "range",
-                   "name": bind.get("name", name)}
-            out.append({**{k: v for k, v in signal.items() if k not in ("bind", "name")},
-                        "name": f"{name}_typed", "bind": box})
-            out.append({"name": name, "value": signal.get("value"), "dsa_typed": True,
-                        "update": f"clamp(toNumber({name}_typed), {lo}, {hi})"})
+            box = {
+                **{k: v for k, v in bind.items() if k != "input"},
+                "input": "number",
+                "min": lo,
+                "max": hi,
+                "step": bind.get("step", 1),
+                SUPPRESS_SHORTCUTS: "true",
+                ORIGINAL_INPUT: "range",
+                "name": bind.get("name", name),
+            }
+            out.append(
+                {
+                    **{k: v for k, v in signal.items() if k not in ("bind", "name")},
+                    "name": f"{name}_typed",
+                    "bind": box,
+                }
+            )
+            out.append(
+                {
+                    "name": name,
+                    "value": signal.get("value"),
+                    "dsa_typed": True,
+                    "update": f"clamp(toNumber({name}_typed), {lo}, {hi})",
+                }
+            )
         else:
             out.append(signal)
     if signals:
@@ -110,8 +140,11 @@ def restore_bindings(vega: dict) -> dict:
     if "signals" not in vega:
         return vega
     out = []
-    typed = {s["name"]: s for s in vega["signals"] if isinstance(s.get("bind"), dict)
-             and s["bind"].get(ORIGINAL_INPUT) == "range"}
+    typed = {
+        s["name"]: s
+        for s in vega["signals"]
+        if isinstance(s.get("bind"), dict) and s["bind"].get(ORIGINAL_INPUT) == "range"
+    }
     for signal in vega["signals"]:
         bind = signal.get("bind")
         if signal.get("dsa_typed"):
@@ -133,9 +166,13 @@ def _tooltip_signal(signal: str, synthetic: bool) -> str:
     from dsa_explore.core.formatting import d3_format
 
     signal = _TIP_KEY.sub(lambda m: m.group(1) + '"' + m.group(2).replace("_", " ") + '":', signal)
-    signal = _TIP_RAW_FORMAT.sub(lambda m: f'format(datum["{m.group(1)}"], "{d3_format(m.group(1))}")', signal)
+    signal = _TIP_RAW_FORMAT.sub(
+        lambda m: f'format(datum["{m.group(1)}"], "{d3_format(m.group(1))}")', signal
+    )
     if synthetic and signal.startswith("{") and '"data": "SYNTHETIC DATA"' not in signal:
-        signal = '{"data": "SYNTHETIC DATA", ' + signal[1:] if signal != "{}" else '{"data": "SYNTHETIC DATA"}'
+        signal = (
+            '{"data": "SYNTHETIC DATA", ' + signal[1:] if signal != "{}" else '{"data": "SYNTHETIC DATA"}'
+        )
     return signal
 
 
@@ -158,8 +195,9 @@ def vega_spec(spec: dict) -> dict:
     import vl_convert as vlc
 
     vega = keyboard_bindings(vlc.vegalite_to_vega(spec))
-    readable_tooltips(vega, synthetic="SYNTHETIC" in json.dumps(spec.get("title", "")) or
-                      "SYNTHETIC" in _find_title(spec))
+    readable_tooltips(
+        vega, synthetic="SYNTHETIC" in json.dumps(spec.get("title", "")) or "SYNTHETIC" in _find_title(spec)
+    )
     vega["$schema"] = VEGA5_SCHEMA
     aria = _aria(spec)
     if aria and not vega.get("description"):
@@ -169,15 +207,20 @@ def vega_spec(spec: dict) -> dict:
 
 #: A transparent 1x1 PNG. JupyterLab's Vega renderer adds its own screenshot to an output that has no
 #: ``image/png`` (``RenderedVega.renderModel``), changing the notebook on every opening and save.
-PNG_PLACEHOLDER = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+PNG_PLACEHOLDER = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
 
 
 def mimebundle(spec: dict) -> tuple[dict, dict]:
     """Return ``(data, metadata)`` of a notebook output that draws the Vega-Lite ``spec`` in JupyterLab."""
     vega = vega_spec(spec)
     title = _title_text(spec) or _find_title(spec) or "untitled"
-    data = {VEGA_MIME: vega, "image/png": PNG_PLACEHOLDER,
-            "text/plain": f"<chart: {title} (drawn by JupyterLab's Vega renderer)>"}
+    data = {
+        VEGA_MIME: vega,
+        "image/png": PNG_PLACEHOLDER,
+        "text/plain": f"<chart: {title} (drawn by JupyterLab's Vega renderer)>",
+    }
     return data, {VEGA_MIME: {"embed_options": LAB_EMBED_OPTIONS}}
 
 
@@ -191,8 +234,10 @@ def outputs_to_html(nb) -> int:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if VEGA_MIME in data:
-                output["data"] = {"text/html": chart_html(restore_bindings(data[VEGA_MIME]), mode="vega"),
-                                  "text/plain": data.get("text/plain", "<chart>")}
+                output["data"] = {
+                    "text/html": chart_html(restore_bindings(data[VEGA_MIME]), mode="vega"),
+                    "text/plain": data.get("text/plain", "<chart>"),
+                }
                 output["metadata"] = {}
                 changed += 1
     return changed
@@ -211,9 +256,14 @@ def chart_html(spec: dict, mode: str = "vega-lite") -> str:
     spec_json = safe_json(spec)
     div_id = "dsa-chart-" + short_id(spec_json)
     aria = _aria(spec) or "chart"
-    return _TEMPLATE.format(div_id=div_id, aria=html.escape(str(aria), quote=True), spec=spec_json,
-                            opts=safe_json({**EMBED_OPTIONS, "mode": mode}), vl=alt.VEGALITE_VERSION,
-                            missing=MISSING_LIBRARIES)
+    return _TEMPLATE.format(
+        div_id=div_id,
+        aria=html.escape(str(aria), quote=True),
+        spec=spec_json,
+        opts=safe_json({**EMBED_OPTIONS, "mode": mode}),
+        vl=alt.VEGALITE_VERSION,
+        missing=MISSING_LIBRARIES,
+    )
 
 
 def _title_text(spec: dict) -> str:

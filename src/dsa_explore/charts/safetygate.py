@@ -39,7 +39,11 @@ def category_risk_heatmap(
         frame, width=width, title=titled(title, _subtitle(subtitle, source)), description=description
     )
     enc = {
-        "x": alt.X("risk_type:N", title="risk type", axis=alt.Axis(labelAngle=-60, labelAlign="right", labelLimit=160)),
+        "x": alt.X(
+            "risk_type:N",
+            title="risk type",
+            axis=alt.Axis(labelAngle=-60, labelAlign="right", labelLimit=160),
+        ),
         "y": alt.Y("category:N", title=None, axis=alt.Axis(labelLimit=240)),
         "tooltip": [
             alt.Tooltip("category:N"),

@@ -21,12 +21,13 @@ from dsa_explore.core.formatting import count
 from dsa_explore.core.reference import BREAKS
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = 'Source: DSA Transparency Database, daily statements of reasons of marketplaces (data/tdb/sor-marketplaces-daily.parquet)'
+SOURCE = "Source: DSA Transparency Database, daily statements of reasons of marketplaces (data/tdb/sor-marketplaces-daily.parquet)"
 
 
 def _titled(*args, **kwargs):
     """``titled`` with this module's source line."""
     return titled(*args, **{"source": SOURCE, **kwargs})
+
 
 #: Schema and reporting breaks marked on time charts: (date, label), from :data:`dsa_explore.core.reference.BREAKS`.
 DEFAULT_BREAKS: tuple[tuple[date, str], ...] = tuple((day, label) for day, label, _ in BREAKS)
@@ -58,7 +59,7 @@ def label(value: str | None) -> str:
         return LABELS[value]
     for prefix in ("STATEMENT_CATEGORY_", "KEYWORD_", "DECISION_VISIBILITY_", "CONTENT_TYPE_"):
         if value.startswith(prefix):
-            return value[len(prefix):].replace("_", " ").lower()
+            return value[len(prefix) :].replace("_", " ").lower()
     if all(part in DECISION_TYPE_LABELS for part in value.split("_")):
         return " + ".join(DECISION_TYPE_LABELS[p] for p in value.split("_"))
     return value
@@ -73,8 +74,13 @@ def with_labels(frame: pl.DataFrame, column: str = "variant", to: str = "label")
 
 def _breaks_frame(breaks: Sequence[tuple[date, str]]) -> pl.DataFrame:
     # Labels alternate between two lines so that close breaks do not overprint each other.
-    return pl.DataFrame({"date": [d for d, _ in breaks], "break": [t for _, t in breaks],
-                         "line": [i % 2 for i in range(len(breaks))]})
+    return pl.DataFrame(
+        {
+            "date": [d for d, _ in breaks],
+            "break": [t for _, t in breaks],
+            "line": [i % 2 for i in range(len(breaks))],
+        }
+    )
 
 
 def platform_colours(names: Sequence[str]) -> alt.Scale:
@@ -89,17 +95,25 @@ def platform_selector(platforms: Sequence[str], default: str | None = None, name
     kwargs = {}
     if default is not None:
         kwargs["value"] = [{"platform": default}]
-    return alt.selection_point(name=name, fields=["platform"],
-                               bind=alt.binding_select(options=options, labels=labels, name="Platform: "),
-                               **kwargs)
+    return alt.selection_point(
+        name=name,
+        fields=["platform"],
+        bind=alt.binding_select(options=options, labels=labels, name="Platform: "),
+        **kwargs,
+    )
 
 
-def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None,
-                    platforms: Sequence[str] | None = None, breaks: Sequence[tuple[date, str]] = DEFAULT_BREAKS,
-                    title: str = "Statements of reasons per day, by platform",
-                    subtitle: str | None = "Weekly mean of daily SoRs (log scale). Menu: platform; drag on the "
-                                          "lower overview to zoom. Dashed lines: schema and reporting breaks.",
-                    width: int = theme.A4_WIDTH - 200) -> alt.VConcatChart:
+def volume_explorer(
+    weekly: pl.DataFrame,
+    *,
+    default_platform: str | None = None,
+    platforms: Sequence[str] | None = None,
+    breaks: Sequence[tuple[date, str]] = DEFAULT_BREAKS,
+    title: str = "Statements of reasons per day, by platform",
+    subtitle: str | None = "Weekly mean of daily SoRs (log scale). Menu: platform; drag on the "
+    "lower overview to zoom. Dashed lines: schema and reporting breaks.",
+    width: int = theme.A4_WIDTH - 200,
+) -> alt.VConcatChart:
     """Return the interactive volume chart: a detail view above a brushable overview.
 
     ``weekly`` is :func:`dsa_explore.analysis.sor.volumes` with ``every="1w"`` (columns
@@ -110,56 +124,97 @@ def volume_explorer(weekly: pl.DataFrame, *, default_platform: str | None = None
     output; the subtitle and source are wrapped to the plot's width.
     """
     frame = _check(weekly, ["period", "platform", "sors", "sors_per_day"])
-    names = list(platforms) if platforms is not None else (
-        frame.group_by("platform").agg(pl.col("sors").sum()).sort("sors", "platform", descending=[True, False])
-        ["platform"].to_list())
-    frame = (frame.filter(pl.col("platform").is_in(names))
-             .select("period", "platform", "sors", sors_per_day=pl.col("sors_per_day").round(0)))
+    names = (
+        list(platforms)
+        if platforms is not None
+        else (
+            frame.group_by("platform")
+            .agg(pl.col("sors").sum())
+            .sort("sors", "platform", descending=[True, False])["platform"]
+            .to_list()
+        )
+    )
+    frame = frame.filter(pl.col("platform").is_in(names)).select(
+        "period", "platform", "sors", sors_per_day=pl.col("sors_per_day").round(0)
+    )
     menu = platform_selector(names, default_platform)
     brush = alt.selection_interval(name="date_brush", encodings=["x"])
-    colour = alt.Color("platform:N", title="platform", scale=platform_colours(names),
-                       legend=alt.Legend(labelLimit=110))
+    colour = alt.Color(
+        "platform:N", title="platform", scale=platform_colours(names), legend=alt.Legend(labelLimit=110)
+    )
     y_log = alt.Scale(type="log")
-    tips = [alt.Tooltip("platform:N"), alt.Tooltip("period:T", title="week from", format="%Y-%m-%d"),
-            alt.Tooltip("sors_per_day:Q", title="SoRs per day", format=",.0f"),
-            alt.Tooltip("sors:Q", title="SoRs in week", format=",.0f")]
+    tips = [
+        alt.Tooltip("platform:N"),
+        alt.Tooltip("period:T", title="week from", format="%Y-%m-%d"),
+        alt.Tooltip("sors_per_day:Q", title="SoRs per day", format=",.0f"),
+        alt.Tooltip("sors:Q", title="SoRs in week", format=",.0f"),
+    ]
     base = alt.Chart(frame)
-    detail_lines = (base.mark_line(clip=True, interpolate="step-after")
-                    .encode(x=alt.X("period:T", title=None, scale=alt.Scale(domain=brush)),
-                            y=alt.Y("sors_per_day:Q", title="SoRs per day (weekly mean)", scale=y_log,
-                                    axis=alt.Axis(format="~s", titleLimit=250, labelLimit=60)),
-                            color=colour, tooltip=tips)
-                    .add_params(menu)
-                    .transform_filter(menu))
+    detail_lines = (
+        base.mark_line(clip=True, interpolate="step-after")
+        .encode(
+            x=alt.X("period:T", title=None, scale=alt.Scale(domain=brush)),
+            y=alt.Y(
+                "sors_per_day:Q",
+                title="SoRs per day (weekly mean)",
+                scale=y_log,
+                axis=alt.Axis(format="~s", titleLimit=250, labelLimit=60),
+            ),
+            color=colour,
+            tooltip=tips,
+        )
+        .add_params(menu)
+        .transform_filter(menu)
+    )
     rules = alt.Chart(_breaks_frame(breaks))
     detail_rules = rules.mark_rule(strokeDash=[4, 3], color="#555", clip=True).encode(
         x=alt.X("date:T", scale=alt.Scale(domain=brush)),
-        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("break:N")])
-    detail_text = rules.mark_text(align="left", dx=3, fontSize=10, color="#555", clip=True, baseline="top").encode(
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("break:N")],
+    )
+    detail_text = rules.mark_text(
+        align="left", dx=3, fontSize=10, color="#555", clip=True, baseline="top"
+    ).encode(
         x=alt.X("date:T", scale=alt.Scale(domain=brush)),
-        y=alt.Y("line:Q", axis=None, scale=alt.Scale(domain=[0, 20], reverse=True)), text="break:N")
-    detail = (alt.layer(detail_lines, detail_rules, detail_text).resolve_scale(y="independent")
-              .properties(width=width, height=260))
-    overview = (base.mark_line(interpolate="step-after", strokeWidth=1)
-                .encode(x=alt.X("period:T", title="week"),
-                        y=alt.Y("sors_per_day:Q", title=None, scale=y_log, axis=alt.Axis(tickCount=3, format="~s")),
-                        color=alt.Color("platform:N", scale=platform_colours(names)))
-                .add_params(brush)
-                .transform_filter(menu)
-                .properties(width=width, height=70))
+        y=alt.Y("line:Q", axis=None, scale=alt.Scale(domain=[0, 20], reverse=True)),
+        text="break:N",
+    )
+    detail = (
+        alt.layer(detail_lines, detail_rules, detail_text)
+        .resolve_scale(y="independent")
+        .properties(width=width, height=260)
+    )
+    overview = (
+        base.mark_line(interpolate="step-after", strokeWidth=1)
+        .encode(
+            x=alt.X("period:T", title="week"),
+            y=alt.Y("sors_per_day:Q", title=None, scale=y_log, axis=alt.Axis(tickCount=3, format="~s")),
+            color=alt.Color("platform:N", scale=platform_colours(names)),
+        )
+        .add_params(brush)
+        .transform_filter(menu)
+        .properties(width=width, height=70)
+    )
     overview_rules = rules.mark_rule(strokeDash=[4, 3], color="#999").encode(x="date:T")
     return alt.vconcat(
-        detail, alt.layer(overview, overview_rules),
+        detail,
+        alt.layer(overview, overview_rules),
         title=_titled(title, subtitle, wrap=width // 6),
-        description=("Line chart of the weekly mean number of statements of reasons per day for each platform, "
-                     "log scale, with a platform menu, a brushable overview and dashed lines at the Amazon rename, "
-                     "the Google Shopping scope changes and the v2 taxonomy switch."),
+        description=(
+            "Line chart of the weekly mean number of statements of reasons per day for each platform, "
+            "log scale, with a platform menu, a brushable overview and dashed lines at the Amazon rename, "
+            "the Google Shopping scope changes and the v2 taxonomy switch."
+        ),
     )
 
 
-def category_mix(frame: pl.DataFrame, *, default_platform: str | None = None,
-                 title: str = "Category mix per month: as published and harmonised to v2",
-                 top_n: int = 7, width: int = theme.A4_WIDTH - 220) -> alt.FacetChart:
+def category_mix(
+    frame: pl.DataFrame,
+    *,
+    default_platform: str | None = None,
+    title: str = "Category mix per month: as published and harmonised to v2",
+    top_n: int = 7,
+    width: int = theme.A4_WIDTH - 220,
+) -> alt.FacetChart:
     """Return monthly category shares, one panel per taxonomy view, with a platform menu.
 
     ``frame`` has columns ``platform``, ``period``, ``taxonomy`` ("as published" /
@@ -168,96 +223,195 @@ def category_mix(frame: pl.DataFrame, *, default_platform: str | None = None,
     """
     frame = _check(frame, ["platform", "period", "taxonomy", "variant", "share", "count"])
     # The 7 largest categories keep their own colour; the rest are pooled so the 8 palette colours suffice.
-    top = (frame.group_by("variant").agg(pl.col("count").sum()).sort("count", "variant", descending=[True, False])
-           .head(top_n)["variant"].to_list())
-    frame = (with_labels(frame, "variant", "category")
-             .with_columns(pl.when(pl.col("variant").is_in(top)).then("category").otherwise(pl.lit("other categories"))
-                           .alias("category"))
-             .group_by("platform", "period", "taxonomy", "category").agg(pl.col("share").sum().round(4))
-             .sort("platform", "period", "taxonomy", "category"))
+    top = (
+        frame.group_by("variant")
+        .agg(pl.col("count").sum())
+        .sort("count", "variant", descending=[True, False])
+        .head(top_n)["variant"]
+        .to_list()
+    )
+    frame = (
+        with_labels(frame, "variant", "category")
+        .with_columns(
+            pl.when(pl.col("variant").is_in(top))
+            .then("category")
+            .otherwise(pl.lit("other categories"))
+            .alias("category")
+        )
+        .group_by("platform", "period", "taxonomy", "category")
+        .agg(pl.col("share").sum().round(4))
+        .sort("platform", "period", "taxonomy", "category")
+    )
     order = [label(v) for v in top] + ["other categories"]
     names = sorted(frame["platform"].unique().to_list())
     menu = platform_selector(names, default_platform or names[0], name="category_platform")
-    chart = (alt.Chart(frame, width=width, height=180)
-             .mark_bar()
-             .encode(x=alt.X("yearmonth(period):O", title="month", axis=alt.Axis(labelAngle=-60, labelFontSize=8)),
-                     y=alt.Y("share:Q", title="share of SoRs", stack="normalize", axis=alt.Axis(format="%")),
-                     color=alt.Color("category:N", title="category", sort=order, scale=alt.Scale(domain=order),
-                                     legend=alt.Legend(labelLimit=260)),
-                     tooltip=["platform:N", alt.Tooltip("period:T", format="%Y-%m"), "category:N",
-                              alt.Tooltip("share:Q", format=".1%")])
-             .add_params(menu)
-             .transform_filter(menu))
+    chart = (
+        alt.Chart(frame, width=width, height=180)
+        .mark_bar()
+        .encode(
+            x=alt.X("yearmonth(period):O", title="month", axis=alt.Axis(labelAngle=-60, labelFontSize=8)),
+            y=alt.Y("share:Q", title="share of SoRs", stack="normalize", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "category:N",
+                title="category",
+                sort=order,
+                scale=alt.Scale(domain=order),
+                legend=alt.Legend(labelLimit=260),
+            ),
+            tooltip=[
+                "platform:N",
+                alt.Tooltip("period:T", format="%Y-%m"),
+                "category:N",
+                alt.Tooltip("share:Q", format=".1%"),
+            ],
+        )
+        .add_params(menu)
+        .transform_filter(menu)
+    )
     return chart.facet(
         row=alt.Row("taxonomy:N", title=None, sort=["as published", "harmonised to v2"]),
-        title=_titled(title, "The taxonomy switched on 2025-07-01; v1 categories mapped with the official table."),
-        description=("Stacked bars of each month's category shares for the chosen platform, top panel as published "
-                     "(v1 categories until June 2025), bottom panel harmonised to the v2 taxonomy."),
+        title=_titled(
+            title, "The taxonomy switched on 2025-07-01; v1 categories mapped with the official table."
+        ),
+        description=(
+            "Stacked bars of each month's category shares for the chosen platform, top panel as published "
+            "(v1 categories until June 2025), bottom panel harmonised to the v2 taxonomy."
+        ),
     )
 
 
-def share_bars(frame: pl.DataFrame, *, category: str, title: str, description: str, subtitle: str | None = None,
-               order: Sequence[str] | None = None, legend_title: str | None = None,
-               width: int = theme.A4_WIDTH - 200) -> alt.Chart:
+def share_bars(
+    frame: pl.DataFrame,
+    *,
+    category: str,
+    title: str,
+    description: str,
+    subtitle: str | None = None,
+    order: Sequence[str] | None = None,
+    legend_title: str | None = None,
+    width: int = theme.A4_WIDTH - 200,
+) -> alt.Chart:
     """Return horizontal 100 % stacked bars of ``share`` per ``platform`` coloured by ``category``.
 
     With more than 8 categories, the 7 largest (by count over all platforms) keep their own colour
     and the rest are pooled as "other", so the 8 colours of the house palette suffice.
     """
     frame = _check(frame, ["platform", category, "share", "count"])
-    totals = frame.group_by(category).agg(pl.col("count").sum()).sort("count", category, descending=[True, False])
+    totals = (
+        frame.group_by(category).agg(pl.col("count").sum()).sort("count", category, descending=[True, False])
+    )
     if totals.height > len(theme.OKABE_ITO):
         keep = totals.head(len(theme.OKABE_ITO) - 1)[category].to_list()
-        frame = (frame.with_columns(pl.when(pl.col(category).is_in(keep)).then(pl.col(category))
-                                    .otherwise(pl.lit("other")).alias(category))
-                 .group_by("platform", category).agg(pl.col("count").sum(), pl.col("share").sum())
-                 .sort("platform", category))
+        frame = (
+            frame.with_columns(
+                pl.when(pl.col(category).is_in(keep))
+                .then(pl.col(category))
+                .otherwise(pl.lit("other"))
+                .alias(category)
+            )
+            .group_by("platform", category)
+            .agg(pl.col("count").sum(), pl.col("share").sum())
+            .sort("platform", category)
+        )
         order = [*keep, "other"]
-    platforms = frame.group_by("platform").agg(pl.col("count").sum()).sort("count", descending=True)["platform"].to_list()
-    colour = alt.Color(f"{category}:N", title=legend_title or category,
-                       sort=list(order) if order else alt.Undefined, legend=alt.Legend(labelLimit=240))
-    return (alt.Chart(frame, title=_titled(title, subtitle), description=description, width=width)
-            .mark_bar()
-            .encode(y=alt.Y("platform:N", title=None, sort=platforms),
-                    x=alt.X("share:Q", title="share", stack="normalize", axis=alt.Axis(format="%")),
-                    color=colour,
-                    order=alt.Order("order:Q") if "order" in frame.columns else alt.Undefined,
-                    tooltip=["platform:N", f"{category}:N", alt.Tooltip("share:Q", format=".1%"),
-                             alt.Tooltip("count:Q", format=",")]))
+    platforms = (
+        frame.group_by("platform")
+        .agg(pl.col("count").sum())
+        .sort("count", descending=True)["platform"]
+        .to_list()
+    )
+    colour = alt.Color(
+        f"{category}:N",
+        title=legend_title or category,
+        sort=list(order) if order else alt.Undefined,
+        legend=alt.Legend(labelLimit=240),
+    )
+    return (
+        alt.Chart(frame, title=_titled(title, subtitle), description=description, width=width)
+        .mark_bar()
+        .encode(
+            y=alt.Y("platform:N", title=None, sort=platforms),
+            x=alt.X("share:Q", title="share", stack="normalize", axis=alt.Axis(format="%")),
+            color=colour,
+            order=alt.Order("order:Q") if "order" in frame.columns else alt.Undefined,
+            tooltip=[
+                "platform:N",
+                f"{category}:N",
+                alt.Tooltip("share:Q", format=".1%"),
+                alt.Tooltip("count:Q", format=","),
+            ],
+        )
+    )
 
 
-def automation_chart(automation: pl.DataFrame, *, title: str = "How automated are the decisions?",
-                     subtitle: str | None = None) -> alt.LayerChart:
+def automation_chart(
+    automation: pl.DataFrame, *, title: str = "How automated are the decisions?", subtitle: str | None = None
+) -> alt.LayerChart:
     """Return stacked shares of fully / partially / not automated decisions, with a tick at automated detection.
 
     ``automation`` is :func:`dsa_explore.analysis.sor.automation` (one row per platform).
     """
-    frame = _check(automation, ["platform", "sors", "fully", "partially", "not_automated", "automated_detection"])
-    levels = {"fully": "fully automated", "partially": "partially automated", "not_automated": "not automated"}
-    long = (frame.unpivot(on=list(levels), index=["platform", "sors"], variable_name="level", value_name="share")
-            .with_columns(pl.col("level").replace_strict(levels),
-                          order=pl.col("level").replace_strict({k: i for i, k in enumerate(levels)}, return_dtype=pl.Int64)))
+    frame = _check(
+        automation, ["platform", "sors", "fully", "partially", "not_automated", "automated_detection"]
+    )
+    levels = {
+        "fully": "fully automated",
+        "partially": "partially automated",
+        "not_automated": "not automated",
+    }
+    long = frame.unpivot(
+        on=list(levels), index=["platform", "sors"], variable_name="level", value_name="share"
+    ).with_columns(
+        pl.col("level").replace_strict(levels),
+        order=pl.col("level").replace_strict({k: i for i, k in enumerate(levels)}, return_dtype=pl.Int64),
+    )
     platforms = frame.sort("sors", descending=True)["platform"].to_list()
     y = alt.Y("platform:N", title=None, sort=platforms)
-    bars = (alt.Chart(long).mark_bar()
-            .encode(y=y, x=alt.X("share:Q", title="share of SoRs", stack="normalize", axis=alt.Axis(format="%")),
-                    color=alt.Color("level:N", title="decision", sort=list(levels.values()),
-                                    scale=alt.Scale(domain=list(levels.values()),
-                                                    range=[theme.OKABE_ITO[5], theme.OKABE_ITO[1], theme.OKABE_ITO[4]])),
-                    order=alt.Order("order:Q"),
-                    tooltip=["platform:N", "level:N", alt.Tooltip("share:Q", format=".1%")]))
-    ticks = (alt.Chart(frame.select("platform", "automated_detection")).mark_tick(color="black", thickness=3, size=14)
-             .encode(y=y, x=alt.X("automated_detection:Q"),
-                     tooltip=["platform:N", alt.Tooltip("automated_detection:Q", title="automated detection",
-                                                        format=".1%")]))
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("share:Q", title="share of SoRs", stack="normalize", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "level:N",
+                title="decision",
+                sort=list(levels.values()),
+                scale=alt.Scale(
+                    domain=list(levels.values()),
+                    range=[theme.OKABE_ITO[5], theme.OKABE_ITO[1], theme.OKABE_ITO[4]],
+                ),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=["platform:N", "level:N", alt.Tooltip("share:Q", format=".1%")],
+        )
+    )
+    ticks = (
+        alt.Chart(frame.select("platform", "automated_detection"))
+        .mark_tick(color="black", thickness=3, size=14)
+        .encode(
+            y=y,
+            x=alt.X("automated_detection:Q"),
+            tooltip=[
+                "platform:N",
+                alt.Tooltip("automated_detection:Q", title="automated detection", format=".1%"),
+            ],
+        )
+    )
     return alt.layer(bars, ticks, width=theme.A4_WIDTH - 200).properties(
-        title=_titled(title, subtitle or "Bars: automated decision; black tick: share detected by automated means."),
-        description=("Horizontal stacked bars of the shares of fully, partially and not automated decisions per "
-                     "platform, with a black tick at the share of SoRs detected by automated means."),
+        title=_titled(
+            title, subtitle or "Bars: automated decision; black tick: share detected by automated means."
+        ),
+        description=(
+            "Horizontal stacked bars of the shares of fully, partially and not automated decisions per "
+            "platform, with a black tick at the share of SoRs detected by automated means."
+        ),
     )
 
 
-def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", subtitle: str | None = None) -> alt.Chart:
+def delay_chart(
+    delays: pl.DataFrame, *, title: str = "Mean moderation delay", subtitle: str | None = None
+) -> alt.Chart:
     """Return a dot plot of the mean moderation delay (days, log scale) per platform.
 
     ``delays`` is :func:`dsa_explore.analysis.sor.delays` (one row per platform); the tooltip gives the
@@ -265,45 +419,80 @@ def delay_chart(delays: pl.DataFrame, *, title: str = "Mean moderation delay", s
     """
     frame = _check(delays, ["platform", "mean_days", "negative", "sors_with_delay"])
     frame = frame.filter(pl.col("mean_days") > 0).with_columns(pl.col("mean_days").round(2))
-    chart = dot_plot(frame, "mean_days", "platform", title=title,
-                     subtitle=subtitle or "Days from content date to decision; SoRs with a negative delay left out "
-                                          "(counted in the tooltip).",
-                     description="Dot plot of the mean number of days from content date to moderation decision per "
-                                 "platform, log scale.",
-                     x_title="mean days (log scale)", y_title=None, log_x=True,
-                     tooltip=["platform", "mean_days", "sors_with_delay", "negative"], source=SOURCE)
+    chart = dot_plot(
+        frame,
+        "mean_days",
+        "platform",
+        title=title,
+        subtitle=subtitle
+        or "Days from content date to decision; SoRs with a negative delay left out "
+        "(counted in the tooltip).",
+        description="Dot plot of the mean number of days from content date to moderation decision per "
+        "platform, log scale.",
+        x_title="mean days (log scale)",
+        y_title=None,
+        log_x=True,
+        tooltip=["platform", "mean_days", "sors_with_delay", "negative"],
+        source=SOURCE,
+    )
     return chart
 
 
-def keyword_use_chart(frame: pl.DataFrame, *, title: str = "Do the statements say what the problem was?",
-                      subtitle: str | None = None) -> alt.LayerChart:
+def keyword_use_chart(
+    frame: pl.DataFrame,
+    *,
+    title: str = "Do the statements say what the problem was?",
+    subtitle: str | None = None,
+) -> alt.LayerChart:
     """Return bars of keywords per 100 SoRs per platform (``stats.keyword_use``), "none" written
     beside the platforms whose SoRs carry no keyword at all."""
     frame = _check(frame, ["platform", "sors", "keywords", "keywords_per_100_sors", "kinds"])
-    frame = frame.with_columns(pl.col("keywords_per_100_sors").round(1),
-                               pl.when(pl.col("keywords") == 0).then(pl.lit("none"))
-                               .otherwise(pl.format("{}", pl.col("keywords_per_100_sors").round(1))).alias("text"))
+    frame = frame.with_columns(
+        pl.col("keywords_per_100_sors").round(1),
+        pl.when(pl.col("keywords") == 0)
+        .then(pl.lit("none"))
+        .otherwise(pl.format("{}", pl.col("keywords_per_100_sors").round(1)))
+        .alias("text"),
+    )
     order = frame.sort("sors", descending=True)["platform"].to_list()
     base = alt.Chart(frame, width=theme.A4_WIDTH - 220)
     y = alt.Y("platform:N", title=None, sort=order)
-    tooltip = ["platform:N", alt.Tooltip("sors:Q", title="SoRs", format=","),
-               alt.Tooltip("keywords:Q", title="keywords", format=","),
-               alt.Tooltip("keywords_per_100_sors:Q", title="per 100 SoRs"),
-               alt.Tooltip("kinds:Q", title="distinct keywords")]
+    tooltip = [
+        "platform:N",
+        alt.Tooltip("sors:Q", title="SoRs", format=","),
+        alt.Tooltip("keywords:Q", title="keywords", format=","),
+        alt.Tooltip("keywords_per_100_sors:Q", title="per 100 SoRs"),
+        alt.Tooltip("kinds:Q", title="distinct keywords"),
+    ]
     bars = base.mark_bar().encode(
-        y=y, x=alt.X("keywords_per_100_sors:Q", title="keywords per 100 SoRs", scale=alt.Scale(domainMin=0)),
-        color=alt.Color("platform:N", scale=platform_colours(order), legend=None), tooltip=tooltip)
+        y=y,
+        x=alt.X("keywords_per_100_sors:Q", title="keywords per 100 SoRs", scale=alt.Scale(domainMin=0)),
+        color=alt.Color("platform:N", scale=platform_colours(order), legend=None),
+        tooltip=tooltip,
+    )
     labels = base.mark_text(align="left", dx=4, color="#333").encode(
-        y=y, x=alt.X("keywords_per_100_sors:Q"), text="text:N", tooltip=tooltip)
-    return alt.layer(bars, labels, title=_titled(title, subtitle or "Keywords given per 100 SoRs (a SoR can carry "
-                                                                   "several); \"none\": not one keyword in any SoR."),
-                     description="Horizontal bars of the number of keywords (category specifications) per 100 "
-                                 "statements of reasons for each platform; platforms without any keyword are "
-                                 "labelled none.")
+        y=y, x=alt.X("keywords_per_100_sors:Q"), text="text:N", tooltip=tooltip
+    )
+    return alt.layer(
+        bars,
+        labels,
+        title=_titled(
+            title,
+            subtitle
+            or 'Keywords given per 100 SoRs (a SoR can carry several); "none": not one keyword in any SoR.',
+        ),
+        description="Horizontal bars of the number of keywords (category specifications) per 100 "
+        "statements of reasons for each platform; platforms without any keyword are "
+        "labelled none.",
+    )
 
 
-def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2025 per reported content moderator",
-                        subtitle: str | None = None) -> alt.LayerChart:
+def per_moderator_chart(
+    frame: pl.DataFrame,
+    *,
+    title: str = "SoRs filed in H2 2025 per reported content moderator",
+    subtitle: str | None = None,
+) -> alt.LayerChart:
     """Return horizontal bars of SoRs per moderator (``stats.sors_per_moderator``) on a log scale.
 
     Bars on a log scale need a baseline above zero (a bar from 0 has no length on a log axis): they
@@ -316,82 +505,141 @@ def per_moderator_chart(frame: pl.DataFrame, *, title: str = "SoRs filed in H2 2
         raise ValueError("per_moderator_chart: no platform has a positive number of SoRs per moderator")
     low = float(frame["sors_per_moderator"].min())
     baseline = 10.0 ** math.floor(math.log10(max(low, 1.0)))
-    frame = frame.with_columns(pl.lit(baseline).alias("baseline"),
-                               pl.col("sors_per_moderator").map_elements(count, return_dtype=pl.String)
-                               .alias("label"))
+    frame = frame.with_columns(
+        pl.lit(baseline).alias("baseline"),
+        pl.col("sors_per_moderator").map_elements(count, return_dtype=pl.String).alias("label"),
+    )
     scale = alt.Scale(type="log", domainMin=baseline)
-    description = ("Horizontal bars of statements of reasons per reported content moderator per platform for "
-                   f"H2 2025, log scale, bars starting at {count(baseline)}.")
+    description = (
+        "Horizontal bars of statements of reasons per reported content moderator per platform for "
+        f"H2 2025, log scale, bars starting at {count(baseline)}."
+    )
     base = alt.Chart(frame, width=theme.A4_WIDTH - 220)
     y = alt.Y("platform:N", title=None, sort="-x")
-    tooltip = [alt.Tooltip("platform:N", title="platform"),
-               alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
-               alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.1f"),
-               alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f")]
+    tooltip = [
+        alt.Tooltip("platform:N", title="platform"),
+        alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
+        alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.1f"),
+        alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f"),
+    ]
     bars = base.mark_bar().encode(
-        y=y, x=alt.X("sors_per_moderator:Q", title="SoRs per moderator (log scale)", scale=scale,
-                     axis=alt.Axis(format="~s")),
-        x2="baseline:Q", color=alt.Color("platform:N", scale=platform_colours(frame["platform"].to_list()),
-                                         legend=None), tooltip=tooltip)
+        y=y,
+        x=alt.X(
+            "sors_per_moderator:Q",
+            title="SoRs per moderator (log scale)",
+            scale=scale,
+            axis=alt.Axis(format="~s"),
+        ),
+        x2="baseline:Q",
+        color=alt.Color("platform:N", scale=platform_colours(frame["platform"].to_list()), legend=None),
+        tooltip=tooltip,
+    )
     labels = base.mark_text(align="left", dx=3, fontSize=11).encode(
-        y=y, x=alt.X("sors_per_moderator:Q", scale=scale), text="label:N", tooltip=tooltip)
-    sub = subtitle or ("SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
-                       f"H2 2025 report. Log scale: bars start at {count(baseline)}.")
+        y=y, x=alt.X("sors_per_moderator:Q", scale=scale), text="label:N", tooltip=tooltip
+    )
+    sub = subtitle or (
+        "SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
+        f"H2 2025 report. Log scale: bars start at {count(baseline)}."
+    )
     return alt.layer(bars, labels, title=_titled(title, sub), description=description)
 
 
-def reported_actions_chart(frame: pl.DataFrame, *, title: str = "SoRs filed against the actions the platforms reported, H2 2025",
-                           subtitle: str | None = None) -> alt.Chart:
+def reported_actions_chart(
+    frame: pl.DataFrame,
+    *,
+    title: str = "SoRs filed against the actions the platforms reported, H2 2025",
+    subtitle: str | None = None,
+) -> alt.Chart:
     """Return a dot plot of SoRs and each reported action figure per platform (log scale).
 
     ``frame`` is :func:`dsa_explore.analysis.sor.reported_actions_long` (platform, figure, value, source).
     """
     frame = _check(frame, ["platform", "figure", "value", "source"]).filter(pl.col("value") > 0)
-    return (alt.Chart(frame, title=_titled(title, subtitle or "Statements of reasons in the Transparency Database vs "
-                                                             "the figures in each platform's own report (log scale)."),
-                      description="Dot plot per platform of statements of reasons filed in H2 2025 and the numbers of "
-                                  "own-initiative measures and actions on notices the platform reported, log scale.",
-                      width=theme.A4_WIDTH - 220)
-            .mark_point(filled=True, size=90, opacity=0.9)
-            .encode(y=alt.Y("platform:N", title=None),
-                    x=alt.X("value:Q", title="count (log scale)", scale=alt.Scale(type="log")),
-                    color=alt.Color("figure:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
-                    shape=alt.Shape("source:N", title=None, legend=None),
-                    tooltip=["platform:N", "figure:N", alt.Tooltip("value:Q", format=",")]))
+    return (
+        alt.Chart(
+            frame,
+            title=_titled(
+                title,
+                subtitle
+                or "Statements of reasons in the Transparency Database vs "
+                "the figures in each platform's own report (log scale).",
+            ),
+            description="Dot plot per platform of statements of reasons filed in H2 2025 and the numbers of "
+            "own-initiative measures and actions on notices the platform reported, log scale.",
+            width=theme.A4_WIDTH - 220,
+        )
+        .mark_point(filled=True, size=90, opacity=0.9)
+        .encode(
+            y=alt.Y("platform:N", title=None),
+            x=alt.X("value:Q", title="count (log scale)", scale=alt.Scale(type="log")),
+            color=alt.Color(
+                "figure:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)
+            ),
+            shape=alt.Shape("source:N", title=None, legend=None),
+            tooltip=["platform:N", "figure:N", alt.Tooltip("value:Q", format=",")],
+        )
+    )
 
 
 def decision_type_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
     """Return 100 % bars of decision-type combinations per platform (``stats.shares(..., "decision_type")``)."""
     frame = with_labels(frame, "variant", "decision")
-    return share_bars(frame, category="decision", legend_title="decision type",
-                      title=kwargs.get("title", "Which restrictions do the decisions impose?"),
-                      subtitle=kwargs.get("subtitle", "Combinations of visibility, monetary, service-provision and "
-                                                      "account restrictions per SoR."),
-                      description="Horizontal 100 % stacked bars of decision-type combinations per platform.")
+    return share_bars(
+        frame,
+        category="decision",
+        legend_title="decision type",
+        title=kwargs.get("title", "Which restrictions do the decisions impose?"),
+        subtitle=kwargs.get(
+            "subtitle",
+            "Combinations of visibility, monetary, service-provision and account restrictions per SoR.",
+        ),
+        description="Horizontal 100 % stacked bars of decision-type combinations per platform.",
+    )
 
 
 def territorial_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
     """Return 100 % bars of territorial-scope kinds per platform (``stats.shares(..., "territorial_scope_kind")``)."""
     frame = frame.rename({"variant": "scope"})
-    return share_bars(frame, category="scope", legend_title="territorial scope",
-                      order=["EU", "EEA", "EEA_no_IS", "other list", "none"],
-                      title=kwargs.get("title", "Where do the decisions apply?"),
-                      subtitle=kwargs.get("subtitle", "EU / EEA / EEA without Iceland = the whole area as one "
-                                                      "alias; other list = any other list of countries."),
-                      description="Horizontal 100 % stacked bars of the territorial scope of SoRs per platform.")
+    return share_bars(
+        frame,
+        category="scope",
+        legend_title="territorial scope",
+        order=["EU", "EEA", "EEA_no_IS", "other list", "none"],
+        title=kwargs.get("title", "Where do the decisions apply?"),
+        subtitle=kwargs.get(
+            "subtitle",
+            "EU / EEA / EEA without Iceland = the whole area as one "
+            "alias; other list = any other list of countries.",
+        ),
+        description="Horizontal 100 % stacked bars of the territorial scope of SoRs per platform.",
+    )
 
 
 def source_type_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
     """Return 100 % bars of what triggered the decision per platform (``stats.shares(..., "source_type")``)."""
     frame = with_labels(frame, "variant", "source")
-    return share_bars(frame, category="source", legend_title="source of the decision",
-                      title=kwargs.get("title", "What triggered the decisions?"),
-                      subtitle=kwargs.get("subtitle", None),
-                      description="Horizontal 100 % stacked bars of the source type of SoRs per platform.")
+    return share_bars(
+        frame,
+        category="source",
+        legend_title="source of the decision",
+        title=kwargs.get("title", "What triggered the decisions?"),
+        subtitle=kwargs.get("subtitle", None),
+        description="Horizontal 100 % stacked bars of the source type of SoRs per platform.",
+    )
 
 
 __all__ = [
-    "automation_chart", "category_mix", "decision_type_chart", "delay_chart", "label",
-    "per_moderator_chart", "platform_selector", "reported_actions_chart", "share_bars", "source_type_chart",
-    "territorial_chart", "volume_explorer", "with_labels",
+    "automation_chart",
+    "category_mix",
+    "decision_type_chart",
+    "delay_chart",
+    "label",
+    "per_moderator_chart",
+    "platform_selector",
+    "reported_actions_chart",
+    "share_bars",
+    "source_type_chart",
+    "territorial_chart",
+    "volume_explorer",
+    "with_labels",
 ]

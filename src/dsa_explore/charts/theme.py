@@ -68,8 +68,10 @@ def platform_palette(names) -> list[str]:
         elif spare:
             colours.append(spare.pop(0))
         else:
-            raise ValueError(f"{len(names)} platforms but only {len(PLATFORM_COLOURS) + len(SPARE_COLOURS)} "
-                             "distinct colours: show fewer platforms or group the rest")
+            raise ValueError(
+                f"{len(names)} platforms but only {len(PLATFORM_COLOURS) + len(SPARE_COLOURS)} "
+                "distinct colours: show fewer platforms or group the rest"
+            )
     return colours
 
 
@@ -94,10 +96,18 @@ def theme_config() -> dict:
         "config": {
             "font": FONT,
             "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
-            "range": {"category": OKABE_ITO, "ordinal": {"scheme": SEQUENTIAL_SCHEME},
-                      "ramp": {"scheme": SEQUENTIAL_SCHEME}},
-            "title": {"anchor": "start", "fontSize": 15, "fontWeight": 600, "subtitleFontSize": 12,
-                      "subtitleColor": "#444"},
+            "range": {
+                "category": OKABE_ITO,
+                "ordinal": {"scheme": SEQUENTIAL_SCHEME},
+                "ramp": {"scheme": SEQUENTIAL_SCHEME},
+            },
+            "title": {
+                "anchor": "start",
+                "fontSize": 15,
+                "fontWeight": 600,
+                "subtitleFontSize": 12,
+                "subtitleColor": "#444",
+            },
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e6e6e6"},
             # End labels stay inside their axis and overlapping labels are thinned, so labels of
             # neighbouring axes or concatenated panels never run together ("90%100%").

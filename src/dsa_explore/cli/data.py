@@ -47,16 +47,20 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_list)
     sub = p.add_subparsers(dest="data_command")
     sub.add_parser("list", help="list the shipped datasets with their provenance").set_defaults(func=cmd_list)
-    sub.add_parser("builds",
-                   help="list every dataset build with its outputs and inputs").set_defaults(func=cmd_builds)
+    sub.add_parser("builds", help="list every dataset build with its outputs and inputs").set_defaults(
+        func=cmd_builds
+    )
     p_build = sub.add_parser("build", help="rebuild datasets and their provenance records")
-    p_build.add_argument("names", nargs="*", metavar="NAME",
-                         help="build name(s); see `dsa-explore data builds`")
+    p_build.add_argument(
+        "names", nargs="*", metavar="NAME", help="build name(s); see `dsa-explore data builds`"
+    )
     p_build.add_argument("--all", action="store_true", help="every build whose inputs are shipped")
-    p_build.add_argument("--to", default=None, metavar="DIR",
-                         help="data folder to write into (default: data/)")
-    p_build.add_argument("--source", default=None, metavar="FILE",
-                         help="the external input of a build that needs one")
+    p_build.add_argument(
+        "--to", default=None, metavar="DIR", help="data folder to write into (default: data/)"
+    )
+    p_build.add_argument(
+        "--source", default=None, metavar="FILE", help="the external input of a build that needs one"
+    )
     p_build.set_defaults(func=cmd_build)
 
 
@@ -85,14 +89,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     by_name = {b.name: b for b in BUILDS}
     unknown = [n for n in args.names if n not in by_name]
     if unknown or (not args.names and not args.all):
-        print(f"dsa-explore data build: {'unknown build ' + ', '.join(unknown) if unknown else 'name a build'}; "
-              f"known: {', '.join(by_name)} (or --all)", file=sys.stderr)
+        print(
+            f"dsa-explore data build: {'unknown build ' + ', '.join(unknown) if unknown else 'name a build'}; "
+            f"known: {', '.join(by_name)} (or --all)",
+            file=sys.stderr,
+        )
         return 2
     chosen = BUILDS if args.all else tuple(by_name[n] for n in args.names)
     for b in chosen:
         if args.all and b.external and args.source is None:
-            print(f"[data] {b.name}: not rebuilt: needs {b.external} (not shipped); "
-                  f"run `dsa-explore data build {b.name} --source FILE`", flush=True)
+            print(
+                f"[data] {b.name}: not rebuilt: needs {b.external} (not shipped); "
+                f"run `dsa-explore data build {b.name} --source FILE`",
+                flush=True,
+            )
             continue
         try:
             written = b.run(args.to, args.source if b.external else None)

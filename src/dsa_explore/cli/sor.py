@@ -24,7 +24,9 @@ from dsa_explore.cli import sor_rows as cli_rows
 
 def register(subparsers) -> None:
     """Add the ``sor`` command group to the ``dsa-explore`` subparsers."""
-    p_sor = subparsers.add_parser("sor", help="statements of reasons: ingest daily dumps, summarise, download")
+    p_sor = subparsers.add_parser(
+        "sor", help="statements of reasons: ingest daily dumps, summarise, download"
+    )
     sub = p_sor.add_subparsers(dest="sor_command", required=True)
 
     p_in = sub.add_parser("ingest", help="summarise daily dump zips into a store (incremental)")
@@ -32,15 +34,21 @@ def register(subparsers) -> None:
     p_in.add_argument("--store", required=True, help="store folder (created if missing)")
     p_in.add_argument("--since", help="first dump date to ingest (YYYY-MM-DD)")
     p_in.add_argument("--until", help="last dump date to ingest (YYYY-MM-DD)")
-    p_in.add_argument("--platform", action="append", help="keep only this platform (canonical name; repeatable)")
+    p_in.add_argument(
+        "--platform", action="append", help="keep only this platform (canonical name; repeatable)"
+    )
     p_in.add_argument("--executor", choices=("local", "dask", "dask-local"), default="local")
     p_in.add_argument("--scheduler", help="dask scheduler address for --executor dask (tcp://host:8786)")
     p_in.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count)")
     p_in.add_argument("--force", action="store_true", help="re-ingest dumps even when unchanged")
     p_in.add_argument("--no-progress", action="store_true", help="no progress bar")
-    p_in.add_argument("--wait", action=argparse.BooleanOptionalAction, default=True,
-                      help="when another ingest is writing the store, wait for it (default) or, with "
-                           "--no-wait, stop with exit code 2")
+    p_in.add_argument(
+        "--wait",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="when another ingest is writing the store, wait for it (default) or, with "
+        "--no-wait, stop with exit code 2",
+    )
     cli_rows.add_ingest_options(p_in)
     p_in.set_defaults(func=cmd_ingest)
 
@@ -50,12 +58,17 @@ def register(subparsers) -> None:
     p_sum.add_argument("--format", choices=("csv", "table"), default="csv")
     p_sum.add_argument("--since", help="first day counted (YYYY-MM-DD, by created_at)")
     p_sum.add_argument("--until", help="last day counted (YYYY-MM-DD, by created_at)")
-    p_sum.add_argument("--platform", action="append",
-                       help="count only this platform (repeatable; old names such as Amazon are mapped)")
+    p_sum.add_argument(
+        "--platform",
+        action="append",
+        help="count only this platform (repeatable; old names such as Amazon are mapped)",
+    )
     p_sum.add_argument("--accounting", action="store_true", help="print the per-dump row account instead")
     p_sum.set_defaults(func=cmd_summary)
 
-    p_dl = sub.add_parser("download", help="download daily dumps: one day or a period (resumable, sha1-verified)")
+    p_dl = sub.add_parser(
+        "download", help="download daily dumps: one day or a period (resumable, sha1-verified)"
+    )
     when = p_dl.add_mutually_exclusive_group(required=True)
     when.add_argument("--date", help="one day, YYYY-MM-DD")
     when.add_argument("--since", help="first day of a period, YYYY-MM-DD (with --until)")
@@ -64,20 +77,31 @@ def register(subparsers) -> None:
     p_dl.add_argument("--version", choices=("full", "light"), default="full")
     p_dl.add_argument("--to", required=True, help="destination folder")
     p_dl.add_argument("--base-url", default=None, help="bucket URL (default: the Commission's public bucket)")
-    p_dl.add_argument("--timeout", type=float, default=60.0,
-                      help="seconds without data before a connection is resumed (default 60)")
-    p_dl.add_argument("--max-gb", type=float, default=None,
-                      help="stop before downloading more than this many GB in total (default 2000)")
+    p_dl.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        help="seconds without data before a connection is resumed (default 60)",
+    )
+    p_dl.add_argument(
+        "--max-gb",
+        type=float,
+        default=None,
+        help="stop before downloading more than this many GB in total (default 2000)",
+    )
     p_dl.set_defaults(func=cmd_download)
 
     p_ck = sub.add_parser("check", help="compare each ingested day with the published per-day totals")
     p_ck.add_argument("--store", required=True, help="store folder written by `sor ingest`")
-    p_ck.add_argument("--totals", required=True,
-                      help="CSV or Parquet with columns date,rows (shipped: data/tdb/sor-daily-totals.csv)")
+    p_ck.add_argument(
+        "--totals",
+        required=True,
+        help="CSV or Parquet with columns date,rows (shipped: data/tdb/sor-daily-totals.csv)",
+    )
     p_ck.add_argument("--format", choices=("csv", "table"), default="csv")
     p_ck.set_defaults(func=cmd_check)
 
-    cli_rows.register(sub)          # search, sample, rows (the row store)
+    cli_rows.register(sub)  # search, sample, rows (the row store)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -88,21 +112,37 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print("dsa-explore sor ingest: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
     try:
-        report = ing.ingest(args.paths, args.store, since=args.since, until=args.until, platforms=args.platform,
-                            executor=args.executor, scheduler=args.scheduler, workers=args.workers,
-                            progress=not args.no_progress, force=args.force, wait=args.wait, rows=args.rows,
-                            columns=cli_rows._split(args.columns))
+        report = ing.ingest(
+            args.paths,
+            args.store,
+            since=args.since,
+            until=args.until,
+            platforms=args.platform,
+            executor=args.executor,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            progress=not args.no_progress,
+            force=args.force,
+            wait=args.wait,
+            rows=args.rows,
+            columns=cli_rows._split(args.columns),
+        )
     except (FileNotFoundError, ValueError, ing.StoreLocked) as exc:
         print(f"dsa-explore sor ingest: {exc}", file=sys.stderr)
         return 2
     rate = report.rows_read / report.seconds if report.seconds else 0
     for d in report.dumps:
-        print(f"{d.dump}\t{d.action}\t{d.status}\trows_read={d.rows_read}\trows_summarised={d.rows_summarised}")
+        print(
+            f"{d.dump}\t{d.action}\t{d.status}\trows_read={d.rows_read}\trows_summarised={d.rows_summarised}"
+        )
         for e in d.errors:
             # member names come from the zip: untrusted, escaped like the data
             print(f"dsa-explore sor ingest: refused: {escape_controls(e['error'])}", file=sys.stderr)
-    print(f"{len(report.dumps)} dump(s), {report.members} member(s), {report.rows_read:,} rows read in "
-          f"{report.seconds:.1f} s ({rate:,.0f} rows/s)", file=sys.stderr)
+    print(
+        f"{len(report.dumps)} dump(s), {report.members} member(s), {report.rows_read:,} rows read in "
+        f"{report.seconds:.1f} s ({rate:,.0f} rows/s)",
+        file=sys.stderr,
+    )
     return 0 if report.ok else 1
 
 
@@ -123,9 +163,11 @@ def cmd_summary(args: argparse.Namespace) -> int:
                 for name in query.canonical_platforms(args.platform):
                     if name not in present:
                         there = ", ".join(escape_controls(p) for p in sorted(present)) or "(none)"
-                        print(f"dsa-explore sor summary: no statements of reasons of platform "
-                              f"'{escape_controls(name)}' in {args.store}; platforms there: {there}",
-                              file=sys.stderr)
+                        print(
+                            f"dsa-explore sor summary: no statements of reasons of platform "
+                            f"'{escape_controls(name)}' in {args.store}; platforms there: {there}",
+                            file=sys.stderr,
+                        )
     except (ValueError, FileNotFoundError) as exc:
         print(f"dsa-explore sor summary: {exc}", file=sys.stderr)
         return 2
@@ -164,15 +206,25 @@ def cmd_download(args: argparse.Namespace) -> int:
             print(f"dsa-explore sor download: {rec.date}: {rec.error}", file=sys.stderr, flush=True)
 
     try:
-        done = dl.download_period(args.since, args.until or args.since, args.to, max_bytes=max_bytes,
-                                  on_day=said, progress=sys.stderr.isatty(), **kwargs)
+        done = dl.download_period(
+            args.since,
+            args.until or args.since,
+            args.to,
+            max_bytes=max_bytes,
+            on_day=said,
+            progress=sys.stderr.isatty(),
+            **kwargs,
+        )
     except ValueError as exc:
         print(f"dsa-explore sor download: {exc}", file=sys.stderr)
         return 2
     failed = [r.date for r in done if r.error]
-    print(f"dsa-explore sor download: {len(done) - len(failed)} of {len(done)} day(s) downloaded"
-          + (f"; failed: {', '.join(failed)}" if failed else "") + f"; next: dsa-explore sor ingest {args.to} --store DIR",
-          file=sys.stderr)
+    print(
+        f"dsa-explore sor download: {len(done) - len(failed)} of {len(done)} day(s) downloaded"
+        + (f"; failed: {', '.join(failed)}" if failed else "")
+        + f"; next: dsa-explore sor ingest {args.to} --store DIR",
+        file=sys.stderr,
+    )
     return 1 if failed else 0
 
 
@@ -193,9 +245,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(frame)
     differs = frame.filter(pl.col("status") == "differs")
     for r in differs.iter_rows(named=True):
-        print(f"dsa-explore sor check: {r['date']}: {r['rows_in_store']:,} rows read from {r['dump']} "
-              f"({r['dump_status']}), {r['published']:,} published ({r['difference']:+,})", file=sys.stderr)
+        print(
+            f"dsa-explore sor check: {r['date']}: {r['rows_in_store']:,} rows read from {r['dump']} "
+            f"({r['dump_status']}), {r['published']:,} published ({r['difference']:+,})",
+            file=sys.stderr,
+        )
     counts = dict(frame.group_by("status").len().iter_rows())
-    print("dsa-explore sor check: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts)) if counts
-          else "dsa-explore sor check: the store holds no dump", file=sys.stderr)
+    print(
+        "dsa-explore sor check: " + ", ".join(f"{counts[k]} {k}" for k in sorted(counts))
+        if counts
+        else "dsa-explore sor check: the store holds no dump",
+        file=sys.stderr,
+    )
     return 1 if differs.height else 0

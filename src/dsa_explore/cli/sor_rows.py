@@ -21,25 +21,42 @@ import sys
 
 def add_ingest_options(p_in) -> None:
     """Add ``--rows`` and ``--columns`` to the ``sor ingest`` parser."""
-    p_in.add_argument("--rows", action="store_true",
-                      help="also keep the statements themselves (row store: default the marketplaces of the "
-                           "platform registry; --platform P for others, --platform all for every platform)")
-    p_in.add_argument("--columns", default=None,
-                      help="with --rows: comma-separated CSV columns to keep (default all; uuid, platform_name, "
-                           "category and created_at are always kept)")
+    p_in.add_argument(
+        "--rows",
+        action="store_true",
+        help="also keep the statements themselves (row store: default the marketplaces of the "
+        "platform registry; --platform P for others, --platform all for every platform)",
+    )
+    p_in.add_argument(
+        "--columns",
+        default=None,
+        help="with --rows: comma-separated CSV columns to keep (default all; uuid, platform_name, "
+        "category and created_at are always kept)",
+    )
 
 
 def register(sub) -> None:
     """Add ``search``, ``sample`` and ``rows`` to the ``sor`` subparsers."""
     p = sub.add_parser("search", help="search the stored statements' free text with a regular expression")
     _common(p)
-    p.add_argument("--text", required=True, help="regular expression (Rust regex syntax; case-insensitive by default)")
-    p.add_argument("--field", default=None, help="comma-separated text columns to search (default: the facts, "
-                                                 "explanations and grounds)")
+    p.add_argument(
+        "--text", required=True, help="regular expression (Rust regex syntax; case-insensitive by default)"
+    )
+    p.add_argument(
+        "--field",
+        default=None,
+        help="comma-separated text columns to search (default: the facts, explanations and grounds)",
+    )
     p.add_argument("--case-sensitive", action="store_true")
-    p.add_argument("--count", action="store_true", help="print platform,count (statements matching) instead of rows")
-    p.add_argument("--by", default="", help="with --count: also count by these columns (day, category, "
-                                            "category_published, decision_ground, ...)")
+    p.add_argument(
+        "--count", action="store_true", help="print platform,count (statements matching) instead of rows"
+    )
+    p.add_argument(
+        "--by",
+        default="",
+        help="with --count: also count by these columns (day, category, "
+        "category_published, decision_ground, ...)",
+    )
     p.add_argument("--limit", type=int, default=None, help="at most N matching rows")
     p.add_argument("--format", choices=("csv", "parquet", "table"), default="csv")
     p.add_argument("--out", default=None, help="output file (required for parquet; default: standard output)")
@@ -47,12 +64,18 @@ def register(sub) -> None:
 
     p = sub.add_parser("sample", help="a reproducible stratified random sample of stored statements")
     _common(p)
-    p.add_argument("--n", type=int, required=True, help="sample size (allocated proportionally to the strata)")
+    p.add_argument(
+        "--n", type=int, required=True, help="sample size (allocated proportionally to the strata)"
+    )
     p.add_argument("--by", default="category", help="stratify by platform x these columns (default category)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--min-per-stratum", type=int, default=2)
-    p.add_argument("--out", default=None, help="sample CSV (and FILE's stem + .frame.csv for the strata); "
-                                               "default: the sample to standard output")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="sample CSV (and FILE's stem + .frame.csv for the strata); "
+        "default: the sample to standard output",
+    )
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("rows", help="write the stored statements with the dump's original column names")
@@ -64,7 +87,9 @@ def register(sub) -> None:
 
 def _common(p) -> None:
     p.add_argument("--store", required=True, help="store folder written by `sor ingest --rows`")
-    p.add_argument("--platform", action="append", help="only this platform (repeatable; old names are mapped)")
+    p.add_argument(
+        "--platform", action="append", help="only this platform (repeatable; old names are mapped)"
+    )
     p.add_argument("--since", help="first day (YYYY-MM-DD, by created_at)")
     p.add_argument("--until", help="last day (YYYY-MM-DD, by created_at)")
 
@@ -85,8 +110,9 @@ def _write(frame, fmt: str, out: str | None, command: str) -> int:
         frame.lazy().sink_parquet(out) if isinstance(frame, pl.LazyFrame) else frame.write_parquet(out)
         return 0
     lists = [c for c, t in frame.lazy().collect_schema().items() if isinstance(t, pl.List)]
-    safe = rowstore.safe_frame(frame.lazy().with_columns(pl.col(lists).list.join("|")) if lists else frame,
-                               csv=fmt == "csv")
+    safe = rowstore.safe_frame(
+        frame.lazy().with_columns(pl.col(lists).list.join("|")) if lists else frame, csv=fmt == "csv"
+    )
     if fmt == "table":
         with pl.Config(tbl_rows=-1, tbl_cols=-1, fmt_str_lengths=80, tbl_width_chars=250):
             print(safe.collect())
@@ -108,8 +134,11 @@ def _warn_absent(store, platforms, command: str) -> None:
     present = rowstore.stored_platforms(store)
     for name in sorted({taxonomy.canonical_platform(p) for p in platforms}):
         if name not in present:
-            print(f"dsa-explore sor {command}: no stored rows of platform {name!r} in {store}; platforms with rows: "
-                  f"{', '.join(present) or '(none: ingest with --rows)'}", file=sys.stderr)
+            print(
+                f"dsa-explore sor {command}: no stored rows of platform {name!r} in {store}; platforms with rows: "
+                f"{', '.join(present) or '(none: ingest with --rows)'}",
+                file=sys.stderr,
+            )
 
 
 def _platforms(args) -> list[str] | None:
@@ -125,14 +154,29 @@ def cmd_search(args: argparse.Namespace) -> int:
         _warn_absent(args.store, args.platform, "search")
         fields = _split(args.field)
         if args.count:
-            frame = search.count(args.store, args.text, platforms=_platforms(args), fields=fields, since=args.since,
-                                 until=args.until, case_sensitive=args.case_sensitive, by=_split(args.by) or ())
+            frame = search.count(
+                args.store,
+                args.text,
+                platforms=_platforms(args),
+                fields=fields,
+                since=args.since,
+                until=args.until,
+                case_sensitive=args.case_sensitive,
+                by=_split(args.by) or (),
+            )
             if args.format == "csv" and not args.by:
                 frame = frame.select("platform", "count")
         else:
-            frame = search.matches(args.store, args.text, platforms=_platforms(args), fields=fields,
-                                   since=args.since, until=args.until, case_sensitive=args.case_sensitive,
-                                   limit=args.limit)
+            frame = search.matches(
+                args.store,
+                args.text,
+                platforms=_platforms(args),
+                fields=fields,
+                since=args.since,
+                until=args.until,
+                case_sensitive=args.case_sensitive,
+                limit=args.limit,
+            )
             if args.format != "parquet":
                 from dsa_explore.sor import rows as rowstore
 
@@ -149,8 +193,16 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from dsa_explore.sor import sample
 
     try:
-        drawn = sample.draw(args.store, args.n, by=_split(args.by) or (), seed=args.seed, platforms=_platforms(args),
-                            since=args.since, until=args.until, min_per_stratum=args.min_per_stratum)
+        drawn = sample.draw(
+            args.store,
+            args.n,
+            by=_split(args.by) or (),
+            seed=args.seed,
+            platforms=_platforms(args),
+            since=args.since,
+            until=args.until,
+            min_per_stratum=args.min_per_stratum,
+        )
     except (ValueError, FileNotFoundError) as exc:
         print(f"dsa-explore sor sample: {exc}", file=sys.stderr)
         return 2
@@ -158,11 +210,16 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if args.out:
         frame_path = Path(args.out).with_suffix(".frame.csv")
         _write(drawn.frame, "csv", str(frame_path), "sample")
-        print(f"{drawn.sample.height} statements in {drawn.frame.height} strata -> {args.out}, strata -> "
-              f"{frame_path}", file=sys.stderr)
+        print(
+            f"{drawn.sample.height} statements in {drawn.frame.height} strata -> {args.out}, strata -> "
+            f"{frame_path}",
+            file=sys.stderr,
+        )
     if drawn.without_uuid:
-        print(f"dsa-explore sor sample: {drawn.without_uuid} stored statements without uuid left out of the frame",
-              file=sys.stderr)
+        print(
+            f"dsa-explore sor sample: {drawn.without_uuid} stored statements without uuid left out of the frame",
+            file=sys.stderr,
+        )
     return rc
 
 
@@ -171,8 +228,9 @@ def cmd_rows(args: argparse.Namespace) -> int:
 
     try:
         _warn_absent(args.store, args.platform, "rows")
-        lf = rowstore.one_per_statement(rowstore.scan(args.store, platforms=_platforms(args), since=args.since,
-                                                      until=args.until))
+        lf = rowstore.one_per_statement(
+            rowstore.scan(args.store, platforms=_platforms(args), since=args.since, until=args.until)
+        )
         frame = lf if args.format == "parquet" else rowstore.to_csv_frame(lf)
         return _write(frame, args.format, args.out, "rows")
     except (ValueError, FileNotFoundError) as exc:

@@ -26,8 +26,15 @@ class InputFileError(DsaExploreError, ValueError):
         The same facts as attributes, for programs that handle the error (``None`` when not known).
     """
 
-    def __init__(self, message: str = "", *, file: str | Path | None = None, line: int | None = None,
-                 value: object = None, expected: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.file = None if file is None else str(file)
         self.line = line

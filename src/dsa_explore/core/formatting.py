@@ -67,8 +67,24 @@ def amount(value: float, unit: str) -> str:
 
 
 #: Column names whose values in 0..1 are shares, printed as percentages in tables and explorers.
-SHARE_WORDS = ("share", "rate", "prevalence", "precision", "recall", "estimate", "low", "high", "observed",
-               "predicted", "p_used", "icc", "agreement", "pct", "fraction", "proportion")
+SHARE_WORDS = (
+    "share",
+    "rate",
+    "prevalence",
+    "precision",
+    "recall",
+    "estimate",
+    "low",
+    "high",
+    "observed",
+    "predicted",
+    "p_used",
+    "icc",
+    "agreement",
+    "pct",
+    "fraction",
+    "proportion",
+)
 
 
 def is_share_column(column: str) -> bool:

@@ -49,8 +49,11 @@ def normalise(value: str) -> tuple[str, list[str]]:
     nfkc = unicodedata.normalize("NFKC", visible)
     if nfkc != visible:
         changed = sorted({ch for ch in visible if unicodedata.normalize("NFKC", ch) != ch})
-        changes.append("Unicode NFKC: " + ", ".join(describe(ch) for ch in changed)
-                       if changed else "Unicode NFKC (composed characters)")
+        changes.append(
+            "Unicode NFKC: " + ", ".join(describe(ch) for ch in changed)
+            if changed
+            else "Unicode NFKC (composed characters)"
+        )
     out = nfkc.strip()
     if out != nfkc and not changes:
         # surrounding plain spaces are trimmed silently by every reader: not worth a report line

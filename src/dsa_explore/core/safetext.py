@@ -50,5 +50,7 @@ def safe_frame(frame: pl.DataFrame, *, csv: bool) -> pl.DataFrame:
     cols = [c for c, t in frame.schema.items() if t in (pl.String, pl.Categorical) or isinstance(t, pl.Enum)]
     if not cols:
         return frame
-    return frame.with_columns(pl.col(c).cast(pl.String).map_elements(lambda v: safe_cell(v, csv=csv),
-                                                                     return_dtype=pl.String) for c in cols)
+    return frame.with_columns(
+        pl.col(c).cast(pl.String).map_elements(lambda v: safe_cell(v, csv=csv), return_dtype=pl.String)
+        for c in cols
+    )

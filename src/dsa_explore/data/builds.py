@@ -45,5 +45,7 @@ class Build:
         written = self.function(root, source) if self.external else self.function(root)
         expected = sorted(str(root / o) for o in self.outputs)
         if sorted(str(p) for p in written) != expected:
-            raise RuntimeError(f"{self.name} wrote {sorted(map(str, written))}, its registry entry says {expected}")
+            raise RuntimeError(
+                f"{self.name} wrote {sorted(map(str, written))}, its registry entry says {expected}"
+            )
         return written

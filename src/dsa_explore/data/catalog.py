@@ -116,8 +116,11 @@ def _read_meta(meta_path: Path) -> dict:
     try:
         return json.loads(meta_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise CatalogError(meta_path, f"provenance record is not valid JSON ({exc})",
-                           "repair the JSON or regenerate it with `python -m dsa_explore.data.catalog refresh`") from exc
+        raise CatalogError(
+            meta_path,
+            f"provenance record is not valid JSON ({exc})",
+            "repair the JSON or regenerate it with `python -m dsa_explore.data.catalog refresh`",
+        ) from exc
 
 
 def all_datasets(root: Path | None = None) -> dict[str, Dataset]:
@@ -129,8 +132,11 @@ def all_datasets(root: Path | None = None) -> dict[str, Dataset]:
         data_path = meta_path.with_name(meta_path.name[: -len(META_SUFFIX)])
         name = meta.get("name") or data_path.stem
         if name in found:
-            raise CatalogError(meta_path, f"dataset name {name!r} is also used by {found[name].meta_path}",
-                               "give each provenance record a unique `name`")
+            raise CatalogError(
+                meta_path,
+                f"dataset name {name!r} is also used by {found[name].meta_path}",
+                "give each provenance record a unique `name`",
+            )
         found[name] = Dataset(name=name, path=data_path, meta_path=meta_path, meta=meta)
     return found
 
@@ -139,8 +145,11 @@ def get(name: str) -> Dataset:
     """Return the catalogued dataset called ``name``."""
     known = all_datasets()
     if name not in known:
-        raise CatalogError(paths.data_dir() / f"<{name}>", f"no dataset named {name!r} in the catalog",
-                           f"use one of: {', '.join(sorted(known)) or '(none)'}")
+        raise CatalogError(
+            paths.data_dir() / f"<{name}>",
+            f"no dataset named {name!r} in the catalog",
+            f"use one of: {', '.join(sorted(known)) or '(none)'}",
+        )
     return known[name]
 
 
@@ -149,30 +158,45 @@ def datasets() -> pl.DataFrame:
     rows = []
     for ds in all_datasets().values():
         m = ds.meta
-        rows.append({
-            "name": ds.name,
-            "file": f"data/{ds.relpath}",
-            "title": m.get("title", ""),
-            "format": ds.format,
-            "rows": m.get("rows"),
-            "synthetic": ds.synthetic,
-            "source": m.get("source", ""),
-            "licence": m.get("licence", ""),
-            "version": ds.version,
-            "size_kb": round(m.get("size", 0) / 1024, 1),
-            "sha256": m.get("sha256", "")[:12],
-        })
-    schema = {"name": pl.String, "file": pl.String, "title": pl.String, "format": pl.String,
-              "rows": pl.Int64, "synthetic": pl.Boolean, "source": pl.String, "licence": pl.String,
-              "version": pl.String, "size_kb": pl.Float64, "sha256": pl.String}
+        rows.append(
+            {
+                "name": ds.name,
+                "file": f"data/{ds.relpath}",
+                "title": m.get("title", ""),
+                "format": ds.format,
+                "rows": m.get("rows"),
+                "synthetic": ds.synthetic,
+                "source": m.get("source", ""),
+                "licence": m.get("licence", ""),
+                "version": ds.version,
+                "size_kb": round(m.get("size", 0) / 1024, 1),
+                "sha256": m.get("sha256", "")[:12],
+            }
+        )
+    schema = {
+        "name": pl.String,
+        "file": pl.String,
+        "title": pl.String,
+        "format": pl.String,
+        "rows": pl.Int64,
+        "synthetic": pl.Boolean,
+        "source": pl.String,
+        "licence": pl.String,
+        "version": pl.String,
+        "size_kb": pl.Float64,
+        "sha256": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema).sort("name")
 
 
 def verify_checksum(ds: Dataset) -> None:
     """Raise :class:`CatalogError` if the file is missing or its sha256 differs from the record."""
     if not ds.path.exists():
-        raise CatalogError(ds.path, "file is missing",
-                           f"restore it from version control (`git checkout -- data/{ds.relpath}`)")
+        raise CatalogError(
+            ds.path,
+            "file is missing",
+            f"restore it from version control (`git checkout -- data/{ds.relpath}`)",
+        )
     expected = ds.meta.get("sha256")
     actual = sha256_of(ds.path)
     if expected != actual:
@@ -197,19 +221,26 @@ def _check_columns(ds: Dataset, columns: list[str]) -> None:
     missing = [c for c in expected if c not in columns]
     extra = [c for c in columns if c not in expected]
     if missing:
-        raise CatalogError(ds.path, f"missing column(s) {missing}; expected columns {expected}",
-                           "restore the file, or update the schema in its provenance record if the change is deliberate")
+        raise CatalogError(
+            ds.path,
+            f"missing column(s) {missing}; expected columns {expected}",
+            "restore the file, or update the schema in its provenance record if the change is deliberate",
+        )
     if extra:
-        raise CatalogError(ds.path, f"unexpected extra column(s) {extra}; expected columns {expected}",
-                           "remove the extra columns, or add them to the schema in its provenance record")
+        raise CatalogError(
+            ds.path,
+            f"unexpected extra column(s) {extra}; expected columns {expected}",
+            "remove the extra columns, or add them to the schema in its provenance record",
+        )
 
 
 def _cast_column(series: pl.Series, dtype_name: str) -> pl.Series:
     if dtype_name == "String":
         return series
     if dtype_name == "Boolean":
-        return series.replace_strict({**{t: True for t in _TRUE}, **{f: False for f in _FALSE}},
-                                     default=None, return_dtype=pl.Boolean)
+        return series.replace_strict(
+            {**{t: True for t in _TRUE}, **{f: False for f in _FALSE}}, default=None, return_dtype=pl.Boolean
+        )
     if dtype_name == "Date":
         return series.str.to_date("%Y-%m-%d", strict=False)
     if dtype_name == "Datetime":
@@ -225,11 +256,14 @@ def cast_strict(frame: pl.DataFrame, schema: dict[str, str], file: Path | str) -
     out = {}
     for col, dtype_name in schema.items():
         if dtype_name not in DTYPES:
-            raise CatalogError(file, f"schema names unknown type {dtype_name!r} for column {col!r}",
-                               f"use one of {sorted(DTYPES)}")
+            raise CatalogError(
+                file,
+                f"schema names unknown type {dtype_name!r} for column {col!r}",
+                f"use one of {sorted(DTYPES)}",
+            )
         raw = frame[col]
         cast = _cast_column(raw, dtype_name)
-        bad = (raw.is_not_null() & (raw.str.strip_chars() != "") & cast.is_null())
+        bad = raw.is_not_null() & (raw.str.strip_chars() != "") & cast.is_null()
         if dtype_name != "String" and bad.any():
             idx = bad.arg_true()
             examples = "; ".join(f"line {i + 2}: {raw[i]!r}" for i in idx[:5].to_list())
@@ -253,8 +287,9 @@ def load(name: str) -> pl.DataFrame:
     ds = get(name)
     verify_checksum(ds)
     if ds.format == "raw":
-        raise CatalogError(ds.path, "is a raw file, not a table",
-                           f"use catalog.path({name!r}) and its own reader")
+        raise CatalogError(
+            ds.path, "is a raw file, not a table", f"use catalog.path({name!r}) and its own reader"
+        )
     if ds.format == "csv":
         frame = pl.read_csv(ds.path, infer_schema=False, null_values=[""], encoding="utf8")
         _check_columns(ds, frame.columns)
@@ -264,17 +299,23 @@ def load(name: str) -> pl.DataFrame:
         _check_columns(ds, frame.columns)
         for col, dtype_name in ds.schema.items():
             actual = frame.schema[col]
-            if str(actual) != dtype_name and not (dtype_name == "Datetime" and isinstance(actual, pl.Datetime)):
-                raise CatalogError(ds.path, f"column {col!r} has type {actual}, expected {dtype_name}",
-                                   "regenerate the file with the documented schema")
+            if str(actual) != dtype_name and not (
+                dtype_name == "Datetime" and isinstance(actual, pl.Datetime)
+            ):
+                raise CatalogError(
+                    ds.path,
+                    f"column {col!r} has type {actual}, expected {dtype_name}",
+                    "regenerate the file with the documented schema",
+                )
         return frame.select(list(ds.schema))
     raise CatalogError(ds.meta_path, f"unknown format {ds.format!r}", "use csv, parquet or raw")
 
 
 def infer_schema(file: Path) -> dict[str, str]:
     """Return a schema dict inferred from a CSV or Parquet file (for new datasets)."""
-    frame = pl.read_parquet(file) if file.suffix == ".parquet" else pl.read_csv(file,
-                                                                                infer_schema_length=None)
+    frame = (
+        pl.read_parquet(file) if file.suffix == ".parquet" else pl.read_csv(file, infer_schema_length=None)
+    )
     schema = {}
     for col, dtype in frame.schema.items():
         if isinstance(dtype, pl.Datetime):
@@ -322,8 +363,10 @@ def dictionary_markdown() -> str:
         m = ds.meta
         tag = " (SYNTHETIC)" if ds.synthetic else ""
         out.append(f"#### `{name}`{tag}: {m.get('title', '')}\n")
-        out.append(f"`data/{ds.relpath}` · {ds.format} · {m.get('rows', '-')} rows · licence: {m.get('licence', '?')} · "
-                   f"version {ds.version}  ")
+        out.append(
+            f"`data/{ds.relpath}` · {ds.format} · {m.get('rows', '-')} rows · licence: {m.get('licence', '?')} · "
+            f"version {ds.version}  "
+        )
         out.append(f"Source: {m.get('source', '?')}\n")
         if m.get("description"):
             out.append(m["description"] + "\n")
@@ -384,8 +427,9 @@ def _verify(names: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m dsa_explore.data.catalog list|verify|dictionary|refresh``."""
-    parser = argparse.ArgumentParser(prog="python -m dsa_explore.data.catalog",
-                                     description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m dsa_explore.data.catalog", description=__doc__.splitlines()[0]
+    )
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="print the catalogue")
     p_verify = sub.add_parser("verify", help="verify checksum and schema of every dataset")

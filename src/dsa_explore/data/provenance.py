@@ -18,21 +18,54 @@ from dsa_explore.data import catalog
 SYNTHETIC_LICENCE = "CC0-1.0"
 
 #: Field order of a record (other fields follow in the order given).
-FIELD_ORDER = ("name", "title", "description", "format", "source", "source_urls", "licence", "retrieved",
-               "version", "synthetic", "built_by", "inputs")
+FIELD_ORDER = (
+    "name",
+    "title",
+    "description",
+    "format",
+    "source",
+    "source_urls",
+    "licence",
+    "retrieved",
+    "version",
+    "synthetic",
+    "built_by",
+    "inputs",
+)
 
 
-def record(name: str, title: str, description: str, *, source: str, version: str, synthetic: bool,
-           licence: str | None = None, retrieved: str | None = None, source_urls: Sequence[str] = (),
-           fmt: str = "csv", **extra) -> dict:
+def record(
+    name: str,
+    title: str,
+    description: str,
+    *,
+    source: str,
+    version: str,
+    synthetic: bool,
+    licence: str | None = None,
+    retrieved: str | None = None,
+    source_urls: Sequence[str] = (),
+    fmt: str = "csv",
+    **extra,
+) -> dict:
     """Return the hand-written fields of a provenance record (synthetic data gets :data:`SYNTHETIC_LICENCE`)."""
     if licence is None:
         if not synthetic:
             raise ValueError(f"{name}: a dataset that is not synthetic needs its licence stated")
         licence = SYNTHETIC_LICENCE
-    return {"name": name, "title": title, "description": description, "format": fmt, "source": source,
-            "source_urls": list(source_urls), "licence": licence, "retrieved": retrieved or version,
-            "version": version, "synthetic": synthetic, **extra}
+    return {
+        "name": name,
+        "title": title,
+        "description": description,
+        "format": fmt,
+        "source": source,
+        "source_urls": list(source_urls),
+        "licence": licence,
+        "retrieved": retrieved or version,
+        "version": version,
+        "synthetic": synthetic,
+        **extra,
+    }
 
 
 def write(data_file: str | Path, fields: dict, *, built_by: str, inputs: Sequence[str] = ()) -> dict:

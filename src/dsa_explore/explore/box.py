@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-NOT_LIVE = ("[interactive explorer: {title}. It needs a running kernel: run this cell "
-            "(Shift+Enter) or Run > Run All Cells to use it.]")
+NOT_LIVE = (
+    "[interactive explorer: {title}. It needs a running kernel: run this cell "
+    "(Shift+Enter) or Run > Run All Cells to use it.]"
+)
 
 
 class Explorer(widgets.VBox):
@@ -18,8 +20,10 @@ class Explorer(widgets.VBox):
 
     def __init__(self, children, title: str = "controls and a table", synthetic: bool = False, **kwargs):
         if synthetic:
-            banner = widgets.HTML(f'<b style="color:#7a0177">SYNTHETIC DATA</b>: {title} '
-                                  "(made-up demonstration rows, not evidence about any platform)")
+            banner = widgets.HTML(
+                f'<b style="color:#7a0177">SYNTHETIC DATA</b>: {title} '
+                "(made-up demonstration rows, not evidence about any platform)"
+            )
             children = [banner, *children]
         super().__init__(children, **kwargs)
         self._title = title + (" [SYNTHETIC DATA]" if synthetic else "")

@@ -31,4 +31,6 @@ def explorer(seed_table: pl.DataFrame):
     cat.observe(refresh, names="value")
     k.observe(refresh, names="value")
     refresh()
-    return Explorer([widgets.HBox([cat, k]), out], title="seeds reaching bad items within k links", synthetic=True)
+    return Explorer(
+        [widgets.HBox([cat, k]), out], title="seeds reaching bad items within k links", synthetic=True
+    )

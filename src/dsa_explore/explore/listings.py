@@ -23,10 +23,15 @@ def explorer(sample: pl.DataFrame):
     def refresh(_change=None) -> None:
         out.clear_output()
         with out, pl.Config(tbl_rows=20, tbl_width_chars=160, fmt_str_lengths=80):
-            display(Table(explorer_table(sample, platform.value, label.value, estimand.value), synthetic=True))
+            display(
+                Table(explorer_table(sample, platform.value, label.value, estimand.value), synthetic=True)
+            )
 
     for w in (platform, label, estimand):
         w.observe(refresh, names="value")
     refresh()
-    return Explorer([widgets.HBox([platform, label, estimand]), out],
-                    title="prevalence by platform, label and estimand", synthetic=True)
+    return Explorer(
+        [widgets.HBox([platform, label, estimand]), out],
+        title="prevalence by platform, label and estimand",
+        synthetic=True,
+    )

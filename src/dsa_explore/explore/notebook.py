@@ -18,13 +18,20 @@ def vega_bundle_script() -> str:
     import vl_convert as vlc
 
     bundle = vlc.javascript_bundle()
-    versions = (f'var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {{}} : VEGA_DEBUG;\n'
-                f'VEGA_DEBUG["vega_version"] = "{alt.VEGA_VERSION}";\n'
-                f'VEGA_DEBUG["vegalite_version"] = "{alt.VEGALITE_VERSION}";\n'
-                f'VEGA_DEBUG["vegaembed_version"] = "{alt.VEGAEMBED_VERSION}";\n')
+    versions = (
+        f'var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {{}} : VEGA_DEBUG;\n'
+        f'VEGA_DEBUG["vega_version"] = "{alt.VEGA_VERSION}";\n'
+        f'VEGA_DEBUG["vegalite_version"] = "{alt.VEGALITE_VERSION}";\n'
+        f'VEGA_DEBUG["vegaembed_version"] = "{alt.VEGAEMBED_VERSION}";\n'
+    )
     # The bundle is an ES module exporting vegaEmbed; expose it as a global inside an IIFE.
-    return ("<script type=\"text/javascript\">\n" + versions +
-            "(function(){\n" + bundle.replace("</script", "<\\/script") + "\n})();\n</script>")
+    return (
+        '<script type="text/javascript">\n'
+        + versions
+        + "(function(){\n"
+        + bundle.replace("</script", "<\\/script")
+        + "\n})();\n</script>"
+    )
 
 
 def setup() -> None:

@@ -17,8 +17,10 @@ def penalty_summary(turnover: float, days: int, currency_unit: str) -> str:
     lines = []
     for row in table.iter_rows(named=True):
         suffix = f" for {days} days" if row["article"] == "Art. 76" else ""
-        lines.append(f"{row['article']} ({row['what']}, {row['max_share']:.0%}){suffix}: "
-                     f"up to {formatting.amount(row['max_amount'], currency_unit)}")
+        lines.append(
+            f"{row['article']} ({row['what']}, {row['max_share']:.0%}){suffix}: "
+            f"up to {formatting.amount(row['max_amount'], currency_unit)}"
+        )
     return "\n".join(lines)
 
 
@@ -29,8 +31,9 @@ def penalty_explorer(turnover: float | None = None, currency_unit: str = "millio
     if turnover is None:
         default = penalties.default_turnover("AliExpress")
         turnover, currency_unit = default.amount, default.currency_unit
-    turnover_box = w.FloatText(value=turnover, description=f"Turnover ({currency_unit})",
-                               style={"description_width": "initial"})
+    turnover_box = w.FloatText(
+        value=turnover, description=f"Turnover ({currency_unit})", style={"description_width": "initial"}
+    )
     days_slider = w.IntSlider(value=30, min=1, max=365, description="Days")
     out = w.Output()
 
@@ -42,4 +45,6 @@ def penalty_explorer(turnover: float | None = None, currency_unit: str = "millio
     turnover_box.observe(refresh, names="value")
     days_slider.observe(refresh, names="value")
     refresh()
-    return Explorer([turnover_box, days_slider, out], title="penalty ceilings for a turnover and a number of days")
+    return Explorer(
+        [turnover_box, days_slider, out], title="penalty ceilings for a turnover and a number of days"
+    )

@@ -25,4 +25,6 @@ def explorer(scored: pl.DataFrame):
     threshold.observe(refresh, names="value")
     capacity.observe(refresh, names="value")
     refresh()
-    return Explorer([threshold, capacity, out], title="risk-score threshold and review capacity", synthetic=True)
+    return Explorer(
+        [threshold, capacity, out], title="risk-score threshold and review capacity", synthetic=True
+    )

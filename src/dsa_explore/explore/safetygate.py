@@ -59,7 +59,9 @@ def _filters(text: str, marketplace: str, category: str) -> dict[str, tuple[str,
     return out
 
 
-def explorer_summary(alerts: pl.DataFrame, text: str = "", marketplace: str = ALL, category: str = ALL) -> str:
+def explorer_summary(
+    alerts: pl.DataFrame, text: str = "", marketplace: str = ALL, category: str = ALL
+) -> str:
     """Return the line above the explorer table: alerts matching, of all, and the filters that select them.
 
     When several filters together match no alert, the line says how many alerts each filter's removal

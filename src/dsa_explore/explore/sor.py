@@ -15,11 +15,15 @@ def explorer(extract: pl.DataFrame, platform: str = "AliExpress"):
     from IPython.display import display
 
     months = volumes(extract, "1mo")["period"].unique().sort().to_list()
-    menu = widgets.Dropdown(options=sorted(extract["platform"].unique().to_list()), value=platform,
-                            description="Platform")
-    period = widgets.SelectionRangeSlider(options=[(m.strftime("%Y-%m"), m) for m in months],
-                                          index=(0, len(months) - 1), description="Months",
-                                          layout={"width": "600px"})
+    menu = widgets.Dropdown(
+        options=sorted(extract["platform"].unique().to_list()), value=platform, description="Platform"
+    )
+    period = widgets.SelectionRangeSlider(
+        options=[(m.strftime("%Y-%m"), m) for m in months],
+        index=(0, len(months) - 1),
+        description="Months",
+        layout={"width": "600px"},
+    )
     out = widgets.Output()
 
     def refresh(_=None):

@@ -15,22 +15,29 @@ from dsa_explore.core import formatting
 
 MAX_ROWS = 60
 SYNTHETIC_CAPTION = "SYNTHETIC DATA: made-up demonstration rows, not evidence about any platform"
-CSS = ("<style>table.dsa-frame{border-collapse:collapse;font-size:12px}table.dsa-frame th,table.dsa-frame td"
-       "{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}table.dsa-frame td.num{text-align:right;"
-       "font-variant-numeric:tabular-nums}table.dsa-frame caption{text-align:left;color:#444;caption-side:top}"
-       "table.dsa-frame caption.synthetic{color:#7a0177;font-weight:600}</style>")
+CSS = (
+    "<style>table.dsa-frame{border-collapse:collapse;font-size:12px}table.dsa-frame th,table.dsa-frame td"
+    "{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}table.dsa-frame td.num{text-align:right;"
+    "font-variant-numeric:tabular-nums}table.dsa-frame caption{text-align:left;color:#444;caption-side:top}"
+    "table.dsa-frame caption.synthetic{color:#7a0177;font-weight:600}</style>"
+)
 
 
-def frame_html(frame: pl.DataFrame, *, synthetic: bool = False, caption: str = "", max_rows: int = MAX_ROWS) -> str:
+def frame_html(
+    frame: pl.DataFrame, *, synthetic: bool = False, caption: str = "", max_rows: int = MAX_ROWS
+) -> str:
     """Return an escaped HTML table of ``frame`` with readable numbers, a row count and, if synthetic, a marker."""
     shown = frame.head(max_rows)
     numeric = {c for c, t in shown.schema.items() if t.is_numeric()}
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in shown.columns)
     body = []
     for row in shown.iter_rows():
-        cells = "".join(f'<td class="num">{html.escape(formatting.cell(v, c))}</td>' if c in numeric
-                        else f"<td>{html.escape(formatting.cell(v, c))}</td>" for c, v in zip(shown.columns, row,
-                                                                                             strict=True))
+        cells = "".join(
+            f'<td class="num">{html.escape(formatting.cell(v, c))}</td>'
+            if c in numeric
+            else f"<td>{html.escape(formatting.cell(v, c))}</td>"
+            for c, v in zip(shown.columns, row, strict=True)
+        )
         body.append(f"<tr>{cells}</tr>")
     rows = f"{frame.height:,} rows" + (f", first {max_rows} shown" if frame.height > max_rows else "")
     captions = []
@@ -38,14 +45,19 @@ def frame_html(frame: pl.DataFrame, *, synthetic: bool = False, caption: str = "
         captions.append(f'<caption class="synthetic">{SYNTHETIC_CAPTION}. {html.escape(caption)}</caption>')
     elif caption:
         captions.append(f"<caption>{html.escape(caption)}</caption>")
-    return (f'{CSS}<table class="dsa-frame">{"".join(captions)}<thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + f'</tbody></table><div style="color:#666;font-size:11px">{rows}</div>')
+    return (
+        f'{CSS}<table class="dsa-frame">{"".join(captions)}<thead><tr>{head}</tr></thead><tbody>'
+        + "".join(body)
+        + f'</tbody></table><div style="color:#666;font-size:11px">{rows}</div>'
+    )
 
 
 class Table:
     """A frame to display with :func:`frame_html` (plain text: polars' own repr)."""
 
-    def __init__(self, frame: pl.DataFrame, *, synthetic: bool = False, caption: str = "", max_rows: int = MAX_ROWS):
+    def __init__(
+        self, frame: pl.DataFrame, *, synthetic: bool = False, caption: str = "", max_rows: int = MAX_ROWS
+    ):
         self.frame, self.synthetic, self.caption, self.max_rows = frame, synthetic, caption, max_rows
 
     def _repr_html_(self) -> str:

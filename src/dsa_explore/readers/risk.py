@@ -9,10 +9,18 @@ import polars as pl
 
 #: Base listing-sample columns the indicators read (owned by the listing-sample schema).
 BASE_FIELDS: dict[str, pl.DataType] = {
-    "listing_id": pl.String(), "platform": pl.String(), "seller_id": pl.String(),
-    "seller_country": pl.String(), "category": pl.String(), "subcategory": pl.String(),
-    "title": pl.String(), "price": pl.Float64(), "currency": pl.String(), "brand": pl.String(),
-    "branded": pl.Boolean(), "child_targeted": pl.Boolean(),
+    "listing_id": pl.String(),
+    "platform": pl.String(),
+    "seller_id": pl.String(),
+    "seller_country": pl.String(),
+    "category": pl.String(),
+    "subcategory": pl.String(),
+    "title": pl.String(),
+    "price": pl.Float64(),
+    "currency": pl.String(),
+    "brand": pl.String(),
+    "branded": pl.Boolean(),
+    "child_targeted": pl.Boolean(),
 }
 
 
@@ -20,8 +28,10 @@ BASE_FIELDS: dict[str, pl.DataType] = {
 RISK_FIELDS: dict[str, tuple[pl.DataType, str]] = {
     "description": (pl.String(), "listing description text"),
     "markings": (pl.String(), "markings declared or read (OCR) from product images, e.g. 'CE', warnings"),
-    "linked_text": (pl.String(),
-                    "titles/text of pages the listing links to (off-platform or other listings)"),
+    "linked_text": (
+        pl.String(),
+        "titles/text of pages the listing links to (off-platform or other listings)",
+    ),
     "seller_authorised_brands": (pl.String(), "';'-separated brands the seller has proven authorisation for"),
     "seller_registered_on": (pl.Date(), "date the seller account was opened"),
     "seller_new_listings_30d": (pl.Int64(), "listings the seller created in the 30 days before observed_on"),

@@ -54,10 +54,18 @@ class TextCsv:
     readable: bool = True
 
 
-def _problem(file: str, line: int | None, column: str | None, value: str | None, problem: str,
-             expected: str) -> dict:
-    return {"file": file, "line": line, "listing_id": None, "column": column, "value": value,
-            "problem": problem, "expected": expected}
+def _problem(
+    file: str, line: int | None, column: str | None, value: str | None, problem: str, expected: str
+) -> dict:
+    return {
+        "file": file,
+        "line": line,
+        "listing_id": None,
+        "column": column,
+        "value": value,
+        "problem": problem,
+        "expected": expected,
+    }
 
 
 def _shorten(text: str) -> str:
@@ -68,7 +76,7 @@ def _shorten(text: str) -> str:
 def _decode(data: bytes, file: str, problems: list[dict]) -> str:
     """Return the text of ``data``; report each line that is not UTF-8 (decoded with U+FFFD there)."""
     if data.startswith(_BOM):
-        data = data[len(_BOM):]
+        data = data[len(_BOM) :]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -78,13 +86,19 @@ def _decode(data: bytes, file: str, problems: list[dict]) -> str:
         try:
             out.append(raw.decode("utf-8"))
         except UnicodeDecodeError as err:
-            bad = raw[err.start:err.end]
+            bad = raw[err.start : err.end]
             as_1252 = bad.decode("cp1252", errors="replace")
-            problems.append(_problem(
-                file, number, None, f"byte {bad.hex(' ', 1).upper()} at character {err.start + 1}",
-                f"not UTF-8 text (in Windows-1252 this byte reads {as_1252!r}; the file was probably "
-                "saved as 'CSV' instead of 'CSV UTF-8')",
-                "UTF-8 text: re-save the file as 'CSV UTF-8' (Excel) or with encoding UTF-8"))
+            problems.append(
+                _problem(
+                    file,
+                    number,
+                    None,
+                    f"byte {bad.hex(' ', 1).upper()} at character {err.start + 1}",
+                    f"not UTF-8 text (in Windows-1252 this byte reads {as_1252!r}; the file was probably "
+                    "saved as 'CSV' instead of 'CSV UTF-8')",
+                    "UTF-8 text: re-save the file as 'CSV UTF-8' (Excel) or with encoding UTF-8",
+                )
+            )
             out.append(raw.decode("utf-8", errors="replace"))
     return "\n".join(out)
 
@@ -96,17 +110,41 @@ def _header(names: list[str], line: int, file: str, result: TextCsv) -> list[str
     for position, raw in enumerate(names, start=1):
         name, changes = identifiers.normalise(raw)
         for change in changes:
-            result.normalised.append({"file": file, "line": line, "listing_id": None, "column": name,
-                                      "value": raw, "normalised": name, "change": change})
+            result.normalised.append(
+                {
+                    "file": file,
+                    "line": line,
+                    "listing_id": None,
+                    "column": name,
+                    "value": raw,
+                    "normalised": name,
+                    "change": change,
+                }
+            )
         if name == "":
-            result.problems.append(_problem(file, line, None, raw, f"header column {position} has no name",
-                                            "a column name for every column"))
+            result.problems.append(
+                _problem(
+                    file,
+                    line,
+                    None,
+                    raw,
+                    f"header column {position} has no name",
+                    "a column name for every column",
+                )
+            )
             columns.append(None)
         elif name in seen:
-            result.problems.append(_problem(
-                file, line, name, raw,
-                f"column named twice in the header (columns {seen[name]} and {position}); the values "
-                "under the second would be read as another column's", "each column name once"))
+            result.problems.append(
+                _problem(
+                    file,
+                    line,
+                    name,
+                    raw,
+                    f"column named twice in the header (columns {seen[name]} and {position}); the values "
+                    "under the second would be read as another column's",
+                    "each column name once",
+                )
+            )
             columns.append(None)
         else:
             seen[name] = position
@@ -130,9 +168,17 @@ def _records(text: str, file: str, result: TextCsv) -> list[tuple[int, list[str]
             shown = _shorten(physical[start - 1]) if start <= len(physical) else ""
             end = reader.line_num
             span = f" (the record starting on line {start} runs to line {end})" if end > start else ""
-            result.problems.append(_problem(file, start, None, shown, f"CSV syntax error: {err}{span}",
-                                            'RFC 4180 CSV: a value holding a comma or quote is enclosed in "..." '
-                                            'and its quotes doubled'))
+            result.problems.append(
+                _problem(
+                    file,
+                    start,
+                    None,
+                    shown,
+                    f"CSV syntax error: {err}{span}",
+                    'RFC 4180 CSV: a value holding a comma or quote is enclosed in "..." '
+                    "and its quotes doubled",
+                )
+            )
             out.append((start, None))
             last = reader.line_num
             continue
@@ -168,8 +214,16 @@ def read_text_csv(source: Path | str, expected_columns: list[str]) -> TextCsv:
     data = path.read_bytes()
     text = _decode(data, file, result.problems)
     if text.strip() == "":
-        result.problems.append(_problem(file, None, None, None, "the file is empty",
-                                        f"a header row ({listing}) and one row per record"))
+        result.problems.append(
+            _problem(
+                file,
+                None,
+                None,
+                None,
+                "the file is empty",
+                f"a header row ({listing}) and one row per record",
+            )
+        )
         return _unreadable(result, expected_columns)
     records = _records(text, file, result)
     header_line, names = records[0]
@@ -177,9 +231,16 @@ def read_text_csv(source: Path | str, expected_columns: list[str]) -> TextCsv:
         return _unreadable(result, expected_columns)
     if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
         sep = "';'" if ";" in names[0] else "tabs"
-        result.problems.append(_problem(file, header_line, None, _shorten(names[0]),
-                                        f"the columns are separated by {sep}, not commas",
-                                        f"comma-separated values with the header {listing}"))
+        result.problems.append(
+            _problem(
+                file,
+                header_line,
+                None,
+                _shorten(names[0]),
+                f"the columns are separated by {sep}, not commas",
+                f"comma-separated values with the header {listing}",
+            )
+        )
         return _unreadable(result, expected_columns)
     columns = _header(names, header_line, file, result)
     width = len(names)
@@ -191,15 +252,22 @@ def read_text_csv(source: Path | str, expected_columns: list[str]) -> TextCsv:
             rows.append([None] * width)
             continue
         if len(fields) != width:
-            result.problems.append(_problem(
-                file, line, None, _shorten(",".join(fields)),
-                f"row has {len(fields)} fields, the header has {width}",
-                f"{width} fields, one per header column (a value holding a comma must be quoted)"))
+            result.problems.append(
+                _problem(
+                    file,
+                    line,
+                    None,
+                    _shorten(",".join(fields)),
+                    f"row has {len(fields)} fields, the header has {width}",
+                    f"{width} fields, one per header column (a value holding a comma must be quoted)",
+                )
+            )
             result.bad_lines.add(line)
             rows.append([None] * width)
             continue
         rows.append([v if v != "" else None for v in fields])
     keep = [i for i, c in enumerate(columns) if c is not None]
-    result.frame = pl.DataFrame({columns[i]: [r[i] for r in rows] for i in keep},
-                                schema={columns[i]: pl.String for i in keep})
+    result.frame = pl.DataFrame(
+        {columns[i]: [r[i] for r in rows] for i in keep}, schema={columns[i]: pl.String for i in keep}
+    )
     return result

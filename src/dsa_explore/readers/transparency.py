@@ -113,8 +113,7 @@ INDICATORS: dict[str, str] = {
     "number of actions taken on the basis of the law": "actions_law",
     "number of actions taken on the basis of the law (trusted flagger notices)": "actions_law_trusted_flaggers",
     "number of actions taken on the basis of the terms and conditions of the service": "actions_tc",
-    "number of actions taken on the basis of the terms and conditions of the service (trusted flagger notices)":
-        "actions_tc_trusted_flaggers",
+    "number of actions taken on the basis of the terms and conditions of the service (trusted flagger notices)": "actions_tc_trusted_flaggers",
     # section 8: automated means
     "number of measures solely taken by automated means": "measures_automated",
     "number of measures not taken by automated means": "measures_not_automated",
@@ -133,12 +132,10 @@ INDICATORS: dict[str, str] = {
     "number of orders to act against illegal content received": "orders_act",
     "number of specific items of information included in the total number of orders to act against illegal "
     "content": "orders_act_items",
-    "median time to inform the authority of the receipt of the order to act against illegal content":
-        "orders_act_median_hours_to_inform",
+    "median time to inform the authority of the receipt of the order to act against illegal content": "orders_act_median_hours_to_inform",
     "median time to give effect to the order to act against illegal content": "orders_act_median_hours_to_effect",
     "number of orders to provide information": "orders_info",
-    "median time to inform the authority of the receipt of the order to provide information":
-        "orders_info_median_hours_to_inform",
+    "median time to inform the authority of the receipt of the order to provide information": "orders_info_median_hours_to_inform",
     "median time to give effect to the order to provide information": "orders_info_median_hours_to_effect",
     # sections 5 and 6: own-initiative measures (wide format; restriction types)
     "number of measures taken at the provider's own initiative": "own_initiative_measures",
@@ -160,35 +157,30 @@ INDICATORS: dict[str, str] = {
     # section 7: complaints, out-of-court disputes, Art. 23 suspensions (long format; scope = outcome)
     "number of complaints submitted to the internal-complaints mechanism": "complaints",
     "number of restrictions newly imposed as a result of an internal complaint": "complaints_new_restrictions",
-    "complaint regarding a decision to remove or disable access to or restrict visibility of information":
-        "complaints_visibility",
+    "complaint regarding a decision to remove or disable access to or restrict visibility of information": "complaints_visibility",
     "complaint regarding a decision to suspend or terminate the provision of the service": "complaints_service",
     "complaint regarding a decision to suspend or terminate an account": "complaints_account",
     "complaint regarding a decision to restrict the ability to monetise information": "complaints_monetisation",
-    "complaint regarding a decision not to take action on a notice submitted in accordance with article 16":
-        "complaints_notice_not_acted",
+    "complaint regarding a decision not to take action on a notice submitted in accordance with article 16": "complaints_notice_not_acted",
     "complaint regarding a decision not to take action on a notice submitted by a trusted flagger in accordance "
     "with article 16": "complaints_notice_not_acted_trusted_flaggers",
     "number of disputes submitted to out-of-court dispute settlement bodies": "out_of_court_disputes",
     "number of suspensions enacted for the provision of manifestly illegal content": "suspensions_illegal_content",
     "number of suspensions enacted for the provision of manifestly unfounded notices": "suspensions_unfounded_notices",
-    "number of suspensions enacted for the provision of manifestly unfounded complaints":
-        "suspensions_unfounded_complaints",
+    "number of suspensions enacted for the provision of manifestly unfounded complaints": "suspensions_unfounded_complaints",
     # section 11: qualitative information (free text)
     "summary of the content moderation engaged in at the providers' own initiative": "summary_own_initiative",
     "meaningful and comprehensible information regarding content moderation engaged in at the providers' own "
     "initiative": "information_own_initiative",
     "qualitative description of the automated means": "automated_means_description",
-    "qualitative description of indicators of accuracy and possible rate of error of automated means":
-        "automated_means_accuracy_description",
+    "qualitative description of indicators of accuracy and possible rate of error of automated means": "automated_means_accuracy_description",
     "specification of the precise purposes to apply automated means": "automated_means_purposes",
     "safeguards applied to the use of automated means": "automated_means_safeguards",
     "high-level description of the content moderation governance structure": "governance_structure",
     "qualifications of the human resources dedicated to content moderation": "moderators_qualifications",
     "training given to human resources dedicated to content moderation": "moderators_training",
     "support given to human resources dedicated to content moderation": "moderators_support",
-    "methodology used to compute the number of human resources dedicated to content moderation":
-        "moderators_methodology",
+    "methodology used to compute the number of human resources dedicated to content moderation": "moderators_methodology",
 }
 
 #: Unit of each indicator id (what ``value`` counts).
@@ -198,19 +190,34 @@ UNITS: dict[str, str] = {
     "moderators_external": "moderators (as reported, usually FTE)",
     "moderators_linguistic": "moderators (as reported, usually FTE)",
     "moderators_external_headcount": "persons (headcount)",
-    "accuracy": "share", "precision": "share", "recall": "share",
-    "measures_automated": "measures", "measures_not_automated": "measures",
-    "notices_automated": "notices", "notices_not_automated": "notices",
-    "notices_received": "notices", "notices_trusted_flaggers": "notices",
-    "notice_items": "items", "notice_items_trusted_flaggers": "items",
-    "median_hours_to_action": "hours", "median_hours_to_action_trusted_flaggers": "hours",
-    "actions_law": "actions", "actions_law_trusted_flaggers": "actions",
-    "actions_tc": "actions", "actions_tc_trusted_flaggers": "actions",
-    "orders_act": "orders", "orders_act_items": "items", "orders_info": "orders",
-    "orders_act_median_hours_to_inform": "hours", "orders_act_median_hours_to_effect": "hours",
-    "orders_info_median_hours_to_inform": "hours", "orders_info_median_hours_to_effect": "hours",
-    "complaints_new_restrictions": "restrictions", "out_of_court_disputes": "disputes",
-    "suspensions_illegal_content": "suspensions", "suspensions_unfounded_notices": "suspensions",
+    "accuracy": "share",
+    "precision": "share",
+    "recall": "share",
+    "measures_automated": "measures",
+    "measures_not_automated": "measures",
+    "notices_automated": "notices",
+    "notices_not_automated": "notices",
+    "notices_received": "notices",
+    "notices_trusted_flaggers": "notices",
+    "notice_items": "items",
+    "notice_items_trusted_flaggers": "items",
+    "median_hours_to_action": "hours",
+    "median_hours_to_action_trusted_flaggers": "hours",
+    "actions_law": "actions",
+    "actions_law_trusted_flaggers": "actions",
+    "actions_tc": "actions",
+    "actions_tc_trusted_flaggers": "actions",
+    "orders_act": "orders",
+    "orders_act_items": "items",
+    "orders_info": "orders",
+    "orders_act_median_hours_to_inform": "hours",
+    "orders_act_median_hours_to_effect": "hours",
+    "orders_info_median_hours_to_inform": "hours",
+    "orders_info_median_hours_to_effect": "hours",
+    "complaints_new_restrictions": "restrictions",
+    "out_of_court_disputes": "disputes",
+    "suspensions_illegal_content": "suspensions",
+    "suspensions_unfounded_notices": "suspensions",
     "suspensions_unfounded_complaints": "suspensions",
 }
 SHARE_INDICATORS = {"accuracy", "precision", "recall"}
@@ -232,8 +239,17 @@ _SECTION_TEXTS = [
 
 _NON_VALUES = {"/", "na", "n/a", "n.a.", "-", "–", "—", "not applicable", "none", "nil", "x"}
 _TOTALS = {"total", "total number", "totals", "eu total", "all"}
-_PLACEHOLDERS = {"[...]", "[…]", "...", "…", "text", "free text", "yyyy-mm-dd", "yyyy-mm-dd/yyyy-mm-dd",
-                 'text to detail the "other" keyword.'}
+_PLACEHOLDERS = {
+    "[...]",
+    "[…]",
+    "...",
+    "…",
+    "text",
+    "free text",
+    "yyyy-mm-dd",
+    "yyyy-mm-dd/yyyy-mm-dd",
+    'text to detail the "other" keyword.',
+}
 
 
 class TransparencyParseError(InputFileError):
@@ -242,13 +258,15 @@ class TransparencyParseError(InputFileError):
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
         lines = [f"  {p.file}, line {p.line}, {p.column}: {p.raw!r}: {p.reason}" for p in self.problems]
-        super().__init__(f"{len(self.problems)} part(s) or value(s) could not be read (expected a template part "
-                         f"holding numbers, shares, ranges or blanks; pass errors='flag' to keep them as flagged "
-                         f"rows with the reason):\n" + "\n".join(lines),
-                         file=self.problems[0].file if self.problems else None,
-                         line=self.problems[0].line if self.problems else None,
-                         value=self.problems[0].raw if self.problems else None,
-                         expected="a template part holding numbers, shares, ranges or blanks")
+        super().__init__(
+            f"{len(self.problems)} part(s) or value(s) could not be read (expected a template part "
+            f"holding numbers, shares, ranges or blanks; pass errors='flag' to keep them as flagged "
+            f"rows with the reason):\n" + "\n".join(lines),
+            file=self.problems[0].file if self.problems else None,
+            line=self.problems[0].line if self.problems else None,
+            value=self.problems[0].raw if self.problems else None,
+            expected="a template part holding numbers, shares, ranges or blanks",
+        )
 
 
 @dataclass(frozen=True)
@@ -278,9 +296,11 @@ class ReadLog:
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{len(self.files)} file(s), {self.records_read} records, {self.values_read} values read = "
-                f"{self.values_parsed} parsed + {self.values_flagged} flagged; "
-                f"{len(self.skipped_lines)} non-data line(s) skipped; {len(self.problems)} unreadable value(s)")
+        return (
+            f"{len(self.files)} file(s), {self.records_read} records, {self.values_read} values read = "
+            f"{self.values_parsed} parsed + {self.values_flagged} flagged; "
+            f"{len(self.skipped_lines)} non-data line(s) skipped; {len(self.problems)} unreadable value(s)"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,8 +321,11 @@ class Reading:
 
 _NUM = r"[0-9][0-9\s.,'’]*"
 _RANGE = re.compile(rf"^({_NUM})\s*(?:-|–|—|to)\s*({_NUM})\s*(m|mn|mio|million|millions)?$", re.IGNORECASE)
-_BOUND = re.compile(rf"^(>=|<=|≥|≤|>|<|more than|less than|over|above|under|largely above|at least)\s*"
-                    rf"({_NUM})\s*(m|mn|mio|million|millions)?$", re.IGNORECASE)
+_BOUND = re.compile(
+    rf"^(>=|<=|≥|≤|>|<|more than|less than|over|above|under|largely above|at least)\s*"
+    rf"({_NUM})\s*(m|mn|mio|million|millions)?$",
+    re.IGNORECASE,
+)
 _MILLIONS = re.compile(rf"^({_NUM})\s*(m|mn|mio|million|millions)$", re.IGNORECASE)
 _PERCENT = re.compile(rf"^({_NUM})\s*%$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
@@ -318,8 +341,9 @@ def _both_marks(s: str) -> tuple[str, str]:
     int_part, frac = s.rsplit(dec, 1)
     if int_part.count(dec) or not _groups_ok(int_part.split(thou)):
         raise ValueError("mixed separators in an unreadable order")
-    return int_part.replace(thou,
-                            "") + "." + frac, "comma thousands" if thou == "," else "dot thousands, decimal comma"
+    return int_part.replace(
+        thou, ""
+    ) + "." + frac, "comma thousands" if thou == "," else "dot thousands, decimal comma"
 
 
 def _repeated_mark(s: str, sep: str) -> tuple[str, str]:
@@ -435,28 +459,42 @@ def _ambiguous(text: str, convention: Convention) -> Reading | None:
     as_decimal, as_thousands = float(s.replace(mark, ".")), float(s.replace(mark, ""))
     if convention.decimal is not None:
         if convention.decimal == mark:
-            return Reading(as_decimal, how=f"'{mark}' read as the decimal mark: the report's convention "
-                                           f"({convention.evidence})")
-        return Reading(as_thousands, how=f"'{mark}' read as a thousands separator: the report's convention "
-                                         f"(decimal mark '{convention.decimal}', {convention.evidence})")
+            return Reading(
+                as_decimal,
+                how=f"'{mark}' read as the decimal mark: the report's convention ({convention.evidence})",
+            )
+        return Reading(
+            as_thousands,
+            how=f"'{mark}' read as a thousands separator: the report's convention "
+            f"(decimal mark '{convention.decimal}', {convention.evidence})",
+        )
     lo, hi = sorted((as_decimal, as_thousands))
-    return Reading(None, lo, hi, how="ambiguous separator",
-                   flag=f"ambiguous separator: {text!r} is {as_decimal:g} or {as_thousands:,.0f} and the report "
-                        f"shows no convention ({convention.evidence}); value left null, both readings in "
-                        f"value_low/value_high")
+    return Reading(
+        None,
+        lo,
+        hi,
+        how="ambiguous separator",
+        flag=f"ambiguous separator: {text!r} is {as_decimal:g} or {as_thousands:,.0f} and the report "
+        f"shows no convention ({convention.evidence}); value left null, both readings in "
+        f"value_low/value_high",
+    )
 
 
 def _implausible(value: float, text: str) -> Reading | None:
     if math.isfinite(value) and abs(value) < MAX_PLAUSIBLE:
         return None
     digits = sum(ch.isdigit() for ch in text)
-    return Reading(None, how="absurd magnitude",
-                   flag=f"absurd magnitude: a {digits}-digit number (no count in a report reaches "
-                        f"{MAX_PLAUSIBLE:.0e}); value left null")
+    return Reading(
+        None,
+        how="absurd magnitude",
+        flag=f"absurd magnitude: a {digits}-digit number (no count in a report reaches "
+        f"{MAX_PLAUSIBLE:.0e}); value left null",
+    )
 
 
-def read_value(raw: str | None, *, share: bool = False, count: bool = False,
-               convention: Convention | None = None) -> Reading:
+def read_value(
+    raw: str | None, *, share: bool = False, count: bool = False, convention: Convention | None = None
+) -> Reading:
     """Read one published value.
 
     Parameters
@@ -482,8 +520,11 @@ def read_value(raw: str | None, *, share: bool = False, count: bool = False,
     if marker is not None:
         return marker
     if count and _PERCENT.match(text):
-        return Reading(None, how="percentage in a count field",
-                       flag=f"percentage in a count field ({text!r}): the template asks for a number; value left null")
+        return Reading(
+            None,
+            how="percentage in a count field",
+            flag=f"percentage in a count field ({text!r}): the template asks for a number; value left null",
+        )
     if convention is not None and (amb := _ambiguous(text, convention)) is not None:
         return amb
     try:
@@ -513,9 +554,16 @@ def _read_millions(m: re.Match) -> Reading:
     how = [h for h in how if h != "float notation"]
     digits = len(re.split(r"[.,]", m.group(1).strip())[-1]) if re.search(r"[.,]", m.group(1)) else 0
     half = 0.5 * 10 ** (6 - digits)
-    return Reading(round(v * 1e6, 6), how="; ".join(
-        [*how, f"millions suffix x1,000,000; published rounded to {10 ** -digits:g} M (true value "
-               f"within +/-{half:,.0f})"]))
+    return Reading(
+        round(v * 1e6, 6),
+        how="; ".join(
+            [
+                *how,
+                f"millions suffix x1,000,000; published rounded to {10**-digits:g} M (true value "
+                f"within +/-{half:,.0f})",
+            ]
+        ),
+    )
 
 
 def _read_range(m: re.Match, text: str) -> Reading:
@@ -524,18 +572,33 @@ def _read_range(m: re.Match, text: str) -> Reading:
     scale = 1e6 if m.group(3) else 1.0
     lo, hi = sorted((round(a * scale, 6), round(b * scale, 6)))
     how = sorted(set(how_a + how_b)) + (["millions suffix x1,000,000"] if m.group(3) else [])
-    return Reading((lo + hi) / 2, lo, hi, how="; ".join([*how, "range: value = midpoint"]),
-                   flag=f"range {text!r}: low and high kept, value is the midpoint")
+    return Reading(
+        (lo + hi) / 2,
+        lo,
+        hi,
+        how="; ".join([*how, "range: value = midpoint"]),
+        flag=f"range {text!r}: low and high kept, value is the midpoint",
+    )
 
 
 def _read_bound(m: re.Match, text: str) -> Reading:
     v, how = parse_number(m.group(2))
     v = round(v * (1e6 if m.group(3) else 1.0), 6)
     if m.group(1).lower() in {"<", "<=", "≤", "less than", "under"}:
-        return Reading(None, None, v, how="; ".join([*how, "upper bound only"]),
-                       flag=f"bound {text!r}: only an upper bound is known, value left null")
-    return Reading(None, v, None, how="; ".join([*how, "lower bound only"]),
-                   flag=f"bound {text!r}: only a lower bound is known, value left null")
+        return Reading(
+            None,
+            None,
+            v,
+            how="; ".join([*how, "upper bound only"]),
+            flag=f"bound {text!r}: only an upper bound is known, value left null",
+        )
+    return Reading(
+        None,
+        v,
+        None,
+        how="; ".join([*how, "lower bound only"]),
+        flag=f"bound {text!r}: only a lower bound is known, value left null",
+    )
 
 
 def _read_number_text(text: str, share: bool) -> Reading:
@@ -551,11 +614,15 @@ def _read_number_text(text: str, share: bool) -> Reading:
         return _read_bound(m, text)
     v, how = parse_number(text)
     if share and 1 < v <= 100:
-        return Reading(v / 100, how="; ".join([*how, "percent without % sign -> share"]),
-                       flag=f"share written as a percentage ({text!r}), divided by 100")
+        return Reading(
+            v / 100,
+            how="; ".join([*how, "percent without % sign -> share"]),
+            flag=f"share written as a percentage ({text!r}), divided by 100",
+        )
     if share and v > 100:
-        return Reading(None, how="unreadable", flag=f"share out of range ({text!r})",
-                       error="share above 100%")
+        return Reading(
+            None, how="unreadable", flag=f"share out of range ({text!r})", error="share above 100%"
+        )
     return Reading(v, how="; ".join(how) or "plain number")
 
 
@@ -576,8 +643,10 @@ def parse_date(text: str | None) -> date | None:
     if not text:
         return None
     s = text.strip().split(" ")[0].split("T")[0]
-    for pattern, order in ((r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "ymd"),
-                           (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy")):
+    for pattern, order in (
+        (r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "ymd"),
+        (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy"),
+    ):
         if m := re.fullmatch(pattern, s):
             a, b, c = (int(g) for g in m.groups())
             y, mo, d = (a, b, c) if order == "ymd" else (c, b, a)
@@ -618,8 +687,9 @@ def indicator_id(text: str | None) -> tuple[str, str]:
     return slug, "indicator text not in the template list: id is a slug of the text"
 
 
-def scope_for(raw: str | None, section: int | None,
-              country_file: bool = False) -> tuple[str, str, str | None]:
+def scope_for(
+    raw: str | None, section: int | None, country_file: bool = False
+) -> tuple[str, str, str | None]:
     """Normalise a scope cell; return (scope, how, flag).
 
     ``country_file`` says that this file's language section uses member-state codes (decided per
@@ -673,9 +743,11 @@ def section_for(text: str | None) -> int | None:
 # files
 
 
-_BOMS = ((b"\xef\xbb\xbf", "utf-8", "UTF-8 byte-order mark removed"),
-         (b"\xff\xfe", "utf-16-le", "UTF-16 (little-endian) with byte-order mark"),
-         (b"\xfe\xff", "utf-16-be", "UTF-16 (big-endian) with byte-order mark"))
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8 byte-order mark removed"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 (little-endian) with byte-order mark"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 (big-endian) with byte-order mark"),
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -714,7 +786,9 @@ def _decode_8bit(data: bytes) -> tuple[str, str | None]:
     try:
         return data.decode("cp1252"), "not valid UTF-8, decoded as Windows-1252"
     except UnicodeDecodeError as exc:
-        raise NotTextError(f"binary content: neither UTF-8, UTF-16 nor Windows-1252 (byte {exc.start})") from None
+        raise NotTextError(
+            f"binary content: neither UTF-8, UTF-16 nor Windows-1252 (byte {exc.start})"
+        ) from None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str | None]:
@@ -725,7 +799,7 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
     """
     for bom, encoding, note in _BOMS:
         if data.startswith(bom):
-            body = data[len(bom):]
+            body = data[len(bom) :]
             if encoding == "utf-8":
                 text, fallback = _decode_8bit(body)
                 return _check_text(text), note + (f"; {fallback}" if fallback else "")
@@ -810,8 +884,12 @@ def _workbook_tables(path: Path) -> list[_Table]:
     tables = []
     for sheet in book.sheet_names:
         rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        tables.append(_Table(f"{path.name} [{sheet}]",
-                             [(i + 1, [_cell_text(v) for v in row]) for i, row in enumerate(rows)]))
+        tables.append(
+            _Table(
+                f"{path.name} [{sheet}]",
+                [(i + 1, [_cell_text(v) for v in row]) for i, row in enumerate(rows)],
+            )
+        )
     return tables
 
 
@@ -820,8 +898,10 @@ def _header_key(cells: list[str]) -> list[str]:
 
 
 def _category_column(header: list[str]) -> str | None:
-    return next((h for h in header if h.startswith(("category of illegal content",
-                                                     "category of incompatibility"))), None)
+    return next(
+        (h for h in header if h.startswith(("category of illegal content", "category of incompatibility"))),
+        None,
+    )
 
 
 def _wide_section(header: list[str], category: str) -> int | None:
@@ -890,7 +970,9 @@ class _Part:
         """How-note for a row shorter than the header (published files trim trailing empty cells): read as blank."""
         if len(cells) >= self.width:
             return []
-        return [f"ragged row: {len(cells)} cells, header has {self.width}; missing trailing cells read as blank"]
+        return [
+            f"ragged row: {len(cells)} cells, header has {self.width}; missing trailing cells read as blank"
+        ]
 
     def ragged(self, cells: list[str]) -> list[str]:
         """Flags for a row with non-empty cells beyond the header (they are not read)."""
@@ -918,11 +1000,15 @@ def _source_list(source: str | Path | Sequence[str | Path]) -> list[Path]:
     if isinstance(source, (str, Path)):
         p = Path(source)
         if p.is_dir():
-            files = sorted(f for f in p.iterdir() if f.is_file()
-                           and f.suffix.lower() in (".csv", ".txt", *_WORKBOOK_SUFFIXES))
+            files = sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file() and f.suffix.lower() in (".csv", ".txt", *_WORKBOOK_SUFFIXES)
+            )
             if not files:
-                raise FileNotFoundError(f"{p}: folder holds no .csv, .xlsx or .ods files (expected the parts of "
-                                        f"one report)")
+                raise FileNotFoundError(
+                    f"{p}: folder holds no .csv, .xlsx or .ods files (expected the parts of one report)"
+                )
             return files
         return [p]
     return [Path(s) for s in source]
@@ -987,9 +1073,22 @@ class _ReportReader:
         """A part that cannot be read: an error (errors='raise') or a flagged row (errors='flag')."""
         self.rl.files_not_read[name] = reason
         self.part_problems.append(Problem(name, line, "part", "", reason))
-        self.rows.append(_Row(None, None, "part_not_read", "", "TOTAL", Reading(None, how="part not read"),
-                              "",
-                              None, ["part not read"], [f"part not read: {reason}"], name, line))
+        self.rows.append(
+            _Row(
+                None,
+                None,
+                "part_not_read",
+                "",
+                "TOTAL",
+                Reading(None, how="part not read"),
+                "",
+                None,
+                ["part not read"],
+                [f"part not read: {reason}"],
+                name,
+                line,
+            )
+        )
 
     # ---- one table
 
@@ -1003,17 +1102,26 @@ class _ReportReader:
         header = _header_key(header_cells)
         kind = _part_of(header)
         if kind is None:
-            self.part_problem(table.name, header_line, "header not recognised as a transparency-report part; "
-                              f"header: {', '.join(c for c in header_cells if c)[:200]}")
+            self.part_problem(
+                table.name,
+                header_line,
+                "header not recognised as a transparency-report part; "
+                f"header: {', '.join(c for c in header_cells if c)[:200]}",
+            )
             return
         part = _Part(table.name, header_cells, header, convention)
-        kept = [(line, cells) for line,
-                cells in records[hi + 1:] if self.keep_record(table.name, line, cells)]
+        kept = [
+            (line, cells) for line, cells in records[hi + 1 :] if self.keep_record(table.name, line, cells)
+        ]
         if not kept:
             self.part_problem(table.name, header_line, "header only: no data rows")
             return
-        reader = {1: self.read_identification, 2: self.read_categories, 11: self.read_qualitative,
-                  "long": self.read_long}.get(kind, self.read_wide)
+        reader = {
+            1: self.read_identification,
+            2: self.read_categories,
+            11: self.read_qualitative,
+            "long": self.read_long,
+        }.get(kind, self.read_wide)
         number = reader(part, kept, kind)
         if number is not None:
             self.register_part(number, table.name)
@@ -1039,22 +1147,46 @@ class _ReportReader:
         if svc := part.cell(cells, "service").strip():
             self.services[svc] += 1
 
-    def value_row(self, part: _Part, line: int, cells: list[str], section: int | None, ind: str,
-                  ind_text: str,
-                  scope: str, raw: str, *, how: Sequence[str] = (), flags: Sequence[str] = (),
-                  category: str | None = None, context: str | None = None) -> None:
+    def value_row(
+        self,
+        part: _Part,
+        line: int,
+        cells: list[str],
+        section: int | None,
+        ind: str,
+        ind_text: str,
+        scope: str,
+        raw: str,
+        *,
+        how: Sequence[str] = (),
+        flags: Sequence[str] = (),
+        category: str | None = None,
+        context: str | None = None,
+    ) -> None:
         unit = _unit(ind, section, scope)
         if unit == "text":
             reading = Reading(None, how="free text")
         else:
             share = unit == "share" or ind in SHARE_INDICATORS
             reading = read_value(raw, share=share, count=not share, convention=part.convention)
-        self.rows.append(_Row(part.cell(cells,
-                                        "reporting period") if "reporting period" in part.col else None,
-                              section, ind, " ".join(ind_text.split()), scope, reading, raw.strip(), unit,
-                              [*(h for h in how if h),
-                               *part.short(cells)], [*part.ragged(cells), *flags], part.name, line,
-                              category, context or None))
+        self.rows.append(
+            _Row(
+                part.cell(cells, "reporting period") if "reporting period" in part.col else None,
+                section,
+                ind,
+                " ".join(ind_text.split()),
+                scope,
+                reading,
+                raw.strip(),
+                unit,
+                [*(h for h in how if h), *part.short(cells)],
+                [*part.ragged(cells), *flags],
+                part.name,
+                line,
+                category,
+                context or None,
+            )
+        )
 
     # ---- parts
 
@@ -1074,8 +1206,22 @@ class _ReportReader:
                 flags.append(f"not a valid date ({raw!r})")
             elif d is not None and raw != d.isoformat():
                 hows.append(f"date {raw!r} read as {d.isoformat()}")
-            self.rows.append(_Row(None, 1, ind, ind_text.strip(), "TOTAL", Reading(None, how="date" if is_date
-                                  else "text"), raw, "date" if is_date else "text", hows, flags, part.name, line))
+            self.rows.append(
+                _Row(
+                    None,
+                    1,
+                    ind,
+                    ind_text.strip(),
+                    "TOTAL",
+                    Reading(None, how="date" if is_date else "text"),
+                    raw,
+                    "date" if is_date else "text",
+                    hows,
+                    flags,
+                    part.name,
+                    line,
+                )
+            )
         return 1
 
     def read_categories(self, part: _Part, kept: list, _kind: object) -> int:
@@ -1087,15 +1233,30 @@ class _ReportReader:
             self.count_record(part, cells)
             code = part.cell(cells, code_col).strip()
             label = part.cell(cells, "category label").strip() or code
-            flags = [] if label not in first_line else [f"category {label!r} listed again (first on line "
-                                                         f"{first_line[label]})"]
+            flags = (
+                []
+                if label not in first_line
+                else [f"category {label!r} listed again (first on line {first_line[label]})"]
+            )
             first_line.setdefault(label, line)
             context = part.cell(cells, "contextual information").strip()
-            for key, ind in (("category label", "category_label"),
-                             ("category description", "category_description")):
-                self.value_row(part, line, cells, 2, ind, part.header_cells[part.col[key]], label,
-                               part.cell(cells,
-                                         key), flags=flags, category=parents.path(code), context=context)
+            for key, ind in (
+                ("category label", "category_label"),
+                ("category description", "category_description"),
+            ):
+                self.value_row(
+                    part,
+                    line,
+                    cells,
+                    2,
+                    ind,
+                    part.header_cells[part.col[key]],
+                    label,
+                    part.cell(cells, key),
+                    flags=flags,
+                    category=parents.path(code),
+                    context=context,
+                )
         return 2
 
     def read_qualitative(self, part: _Part, kept: list, _kind: object) -> int:
@@ -1104,23 +1265,36 @@ class _ReportReader:
             self.count_record(part, cells)
             ind_text = part.cell(cells, "indicator")
             ind, how = indicator_id(ind_text)
-            self.value_row(part, line, cells, 11, ind, ind_text, "TOTAL", part.cell(cells, "value"),
-                           how=[how])
+            self.value_row(
+                part, line, cells, 11, ind, ind_text, "TOTAL", part.cell(cells, "value"), how=[how]
+            )
         return 11
 
     def read_wide(self, part: _Part, kept: list, section: int) -> int:
         """Sections 3-6: one row per category (and member state in 3), one column per indicator."""
-        self.rl.parts[part.name] = f"{section} " + {3: "member states' orders", 4: "notices",
-                                                     5: "own-initiative actions (illegal content)",
-                                                     6: "own-initiative actions (terms and conditions)"}[section]
+        self.rl.parts[part.name] = (
+            f"{section} "
+            + {
+                3: "member states' orders",
+                4: "notices",
+                5: "own-initiative actions (illegal content)",
+                6: "own-initiative actions (terms and conditions)",
+            }[section]
+        )
         category_col = _category_column(part.header)
         other_col = 'description of the sub-category "other"'
         service_at = part.col.get("service", 1)
         meta = {category_col, other_col, "scope", "reporting period"}
-        value_cols = [(i, h) for i, h in enumerate(part.header) if h and i > service_at and h not in meta
-                      and not h.startswith("contextual information")]
-        contexts = {h.removeprefix("contextual information on").strip(): i for i, h in enumerate(part.header)
-                    if h.startswith("contextual information on")}
+        value_cols = [
+            (i, h)
+            for i, h in enumerate(part.header)
+            if h and i > service_at and h not in meta and not h.startswith("contextual information")
+        ]
+        contexts = {
+            h.removeprefix("contextual information on").strip(): i
+            for i, h in enumerate(part.header)
+            if h.startswith("contextual information on")
+        }
         parents = _CategoryPath()
         for line, cells in kept:
             self.count_record(part, cells)
@@ -1136,9 +1310,20 @@ class _ReportReader:
                 ctx = [f"sub-category 'Other' described as: {other}"] if other else []
                 if (j := contexts.get(h)) is not None and j < len(cells) and cells[j].strip():
                     ctx.append(cells[j].strip())
-                self.value_row(part, line, cells, section, ind, part.header_cells[i], scope,
-                               cells[i] if i < len(cells) else "", how=[s_how, i_how],
-                               flags=[s_flag] if s_flag else [], category=path, context=" | ".join(ctx))
+                self.value_row(
+                    part,
+                    line,
+                    cells,
+                    section,
+                    ind,
+                    part.header_cells[i],
+                    scope,
+                    cells[i] if i < len(cells) else "",
+                    how=[s_how, i_how],
+                    flags=[s_flag] if s_flag else [],
+                    category=path,
+                    context=" | ".join(ctx),
+                )
         return section
 
     def read_long(self, part: _Part, kept: list, _kind: object) -> int | None:
@@ -1146,20 +1331,32 @@ class _ReportReader:
         sections = Counter(section_for(part.cell(c, "section")) for _, c in kept)
         main = sections.most_common(1)[0][0]
         self.rl.parts[part.name] = f"{main} long format" if main else "long format (section not recognised)"
-        country_file = _country_coded(part.cell(c, "scope") for _, c in kept
-                                      if section_for(part.cell(c, "section")) in (8, 9))
+        country_file = _country_coded(
+            part.cell(c, "scope") for _, c in kept if section_for(part.cell(c, "section")) in (8, 9)
+        )
         if country_file:
-            self.rl.notes.append(f"{part.name}: upper-case two-letter scopes in a language section read as "
-                                 f"member-state codes")
+            self.rl.notes.append(
+                f"{part.name}: upper-case two-letter scopes in a language section read as member-state codes"
+            )
         for line, cells in kept:
             self.count_record(part, cells)
             sec = section_for(part.cell(cells, "section")) or main
             ind_text = part.cell(cells, "indicator")
             ind, i_how = indicator_id(ind_text)
             scope, s_how, s_flag = scope_for(part.cell(cells, "scope"), sec, country_file)
-            self.value_row(part, line, cells, sec, ind, ind_text, scope, part.cell(cells, "value"),
-                           how=[i_how, s_how], flags=[s_flag] if s_flag else [],
-                           context=part.cell(cells, "contextual information").strip())
+            self.value_row(
+                part,
+                line,
+                cells,
+                sec,
+                ind,
+                ind_text,
+                scope,
+                part.cell(cells, "value"),
+                how=[i_how, s_how],
+                flags=[s_flag] if s_flag else [],
+                context=part.cell(cells, "contextual information").strip(),
+            )
         self.implicit_millions(part.name)
         return main
 
@@ -1173,8 +1370,10 @@ class _ReportReader:
         numbers = [v for r in amar for v in (r.reading.value, r.reading.low, r.reading.high) if v is not None]
         if not numbers or max(numbers) >= 1000 or all(float(v).is_integer() for v in numbers):
             return
-        note = ("AMAR published in millions without a unit (every AMAR figure of the part below 1,000, with "
-                "decimals; a VLOP has at least 45 million recipients): x1,000,000")
+        note = (
+            "AMAR published in millions without a unit (every AMAR figure of the part below 1,000, with "
+            "decimals; a VLOP has at least 45 million recipients): x1,000,000"
+        )
         for r in amar:
             r.reading = _scale(r.reading, 1e6, note)
         self.rl.notes.append(f"{name}: {note}")
@@ -1205,20 +1404,25 @@ class _ReportReader:
         periods = Counter(parse_period(r.period_text) for r in self.rows if r.period_text)
         valid = [(p, n) for p, n in periods.most_common() if p[0] and p[1]]
         if not valid:
-            self.rl.notes.append("no reporting period found (no report identification part, no valid period "
-                                 "column)")
+            self.rl.notes.append(
+                "no reporting period found (no report identification part, no valid period column)"
+            )
             return None, None, None
         (start, end), n = valid[0]
-        self.rl.notes.append(f"period {start}/{end} taken from the period column (majority: {n} of "
-                             f"{sum(periods.values())} rows)")
+        self.rl.notes.append(
+            f"period {start}/{end} taken from the period column (majority: {n} of "
+            f"{sum(periods.values())} rows)"
+        )
         return start, end, "majority of the period column"
 
     def duplicate_flags(self) -> dict[str, str]:
         """file -> flag for every file holding a part another file also holds (and the matching problems)."""
         flags: dict[str, str] = {}
         for number, first, second in self.duplicates:
-            reason = (f"duplicated part {number}: {first!r} and {second!r} both hold it (two values for one "
-                      f"indicator); read one of them")
+            reason = (
+                f"duplicated part {number}: {first!r} and {second!r} both hold it (two values for one "
+                f"indicator); read one of them"
+            )
             self.part_problems.append(Problem(second, 0, f"part {number}", "", reason))
             flags[first] = flags[second] = reason
         return flags
@@ -1228,8 +1432,9 @@ class _ReportReader:
         start, end, period_source = self.period()
         dup = self.duplicate_flags()
         problems: list[Problem] = []
-        out = [self.tidy(r, platform, start, end, period_source, dup.get(r.file),
-                         problems) for r in self.rows]
+        out = [
+            self.tidy(r, platform, start, end, period_source, dup.get(r.file), problems) for r in self.rows
+        ]
         problems = [*self.part_problems, *problems]
         self.rl.problems = problems
         if problems and self.errors == "raise":
@@ -1242,15 +1447,24 @@ class _ReportReader:
         return frame, self.rl
 
     @staticmethod
-    def tidy(r: _Row, platform: str | None, start: date | None, end: date | None, period_source: str | None,
-             dup_flag: str | None, problems: list[Problem]) -> dict:
+    def tidy(
+        r: _Row,
+        platform: str | None,
+        start: date | None,
+        end: date | None,
+        period_source: str | None,
+        dup_flag: str | None,
+        problems: list[Problem],
+    ) -> dict:
         how, flags = list(r.how), list(r.flag)
         if r.period_text is not None and period_source:
             ps, pe = parse_period(r.period_text)
             if (ps, pe) != (start, end):
-                how.append(f"period column {r.period_text.strip()!r} "
-                           f"{'is not a valid date range' if not (ps and pe) else 'differs'}; "
-                           f"report period used ({period_source})")
+                how.append(
+                    f"period column {r.period_text.strip()!r} "
+                    f"{'is not a valid date range' if not (ps and pe) else 'differs'}; "
+                    f"report period used ({period_source})"
+                )
         reading = r.reading
         if reading.error:
             problems.append(Problem(r.file, r.line, f"{r.indicator} [{r.scope}]", r.value_raw, reading.error))
@@ -1260,17 +1474,30 @@ class _ReportReader:
         if dup_flag:
             flags.append(dup_flag)
         return {
-            "platform": platform, "period_start": start, "period_end": end, "section": r.section,
-            "indicator": r.indicator, "indicator_text": r.indicator_text, "scope": r.scope,
-            "value": reading.value, "value_low": reading.low, "value_high": reading.high,
-            "value_raw": r.value_raw, "unit": r.unit, "how": "; ".join(h for h in how if h),
-            "flag": "; ".join(flags) if flags else None, "source_file": r.file, "line": r.line,
-            "category": r.category, "context": r.context,
+            "platform": platform,
+            "period_start": start,
+            "period_end": end,
+            "section": r.section,
+            "indicator": r.indicator,
+            "indicator_text": r.indicator_text,
+            "scope": r.scope,
+            "value": reading.value,
+            "value_low": reading.low,
+            "value_high": reading.high,
+            "value_raw": r.value_raw,
+            "unit": r.unit,
+            "how": "; ".join(h for h in how if h),
+            "flag": "; ".join(flags) if flags else None,
+            "source_file": r.file,
+            "line": r.line,
+            "category": r.category,
+            "context": r.context,
         }
 
 
-def parse_report(source: str | Path | Sequence[str | Path], *, errors: str = "raise",
-                 platform: str | None = None) -> tuple[pl.DataFrame, ReadLog]:
+def parse_report(
+    source: str | Path | Sequence[str | Path], *, errors: str = "raise", platform: str | None = None
+) -> tuple[pl.DataFrame, ReadLog]:
     """Read the parts of one report; return (tidy frame, :class:`ReadLog`). See :func:`read_report`.
 
     Every part that cannot be read (empty, header only, binary, header not recognised, a part
@@ -1315,27 +1542,47 @@ ORIGIN_FIGURE = "compiled published figure"
 #: columns of the shipped dataset: the tidy frame plus the URL of the published file and the row's origin.
 DATASET_SCHEMA: dict[str, pl.DataType] = {**SCHEMA, "source_url": pl.String(), "origin": pl.String()}
 PERIODS = tuple(f"{start}/{end}" for start, end in REPORTING_PERIODS.values())
-MARKETPLACES = ("AliExpress", "Amazon Store", "Temu", "SHEIN", "Zalando", "Booking.com", "Apple App Store",
-                "Google Shopping", "Google Play")
+MARKETPLACES = (
+    "AliExpress",
+    "Amazon Store",
+    "Temu",
+    "SHEIN",
+    "Zalando",
+    "Booking.com",
+    "Apple App Store",
+    "Google Shopping",
+    "Google Play",
+)
 #: Raw reports shipped under data/transparency/raw/<slug>/<half>/, original file names kept (provenance
 #: record next to each file: the archive krMaynard/dsa-transparency-data at a pinned commit).
 RAW_ROOT = "transparency/raw"
-RAW_PLATFORMS = {"AliExpress": "aliexpress", "Amazon Store": "amazon-store", "Temu": "temu",
-                 "Zalando": "zalando",
-                 "Booking.com": "booking-com", "Google Shopping": "google-shopping"}
+RAW_PLATFORMS = {
+    "AliExpress": "aliexpress",
+    "Amazon Store": "amazon-store",
+    "Temu": "temu",
+    "Zalando": "zalando",
+    "Booking.com": "booking-com",
+    "Google Shopping": "google-shopping",
+}
 RAW_PERIODS = dict(zip(PERIODS, ("2025-H2", "2026-H1"), strict=True))
 #: Raw files that are a second file for one part: (slug, half, file) -> (action, reason). The action is
 #: "leave out" (listed in the accounting) or an indicator prefix for a table of another surface.
 RAW_VARIANTS = {
     ("amazon-store", "2025-H2", "6_own_initiative_TC.csv"): (
-        "leave out", "first version of table 6; Amazon published 6_own_initiative_TC_version2.csv alongside it "
-                     "(TOTAL 402,704,488 measures instead of 150,504,153), and the build reads version 2"),
+        "leave out",
+        "first version of table 6; Amazon published 6_own_initiative_TC_version2.csv alongside it "
+        "(TOTAL 402,704,488 measures instead of 150,504,153), and the build reads version 2",
+    ),
     ("google-shopping", "2025-H2", "7_appeals_and_recidivism_Ads.csv"): (
-        "ads_", "Google's second table 7, for its Ads surface (7_appeals_and_recidivism_Ads.csv): indicators "
-                "prefixed ads_"),
+        "ads_",
+        "Google's second table 7, for its Ads surface (7_appeals_and_recidivism_Ads.csv): indicators "
+        "prefixed ads_",
+    ),
     ("google-shopping", "2026-H1", "7_appeals_and_recidivism_Ads.csv"): (
-        "ads_", "Google's second table 7, for its Ads surface (7_appeals_and_recidivism_Ads.csv): indicators "
-                "prefixed ads_"),
+        "ads_",
+        "Google's second table 7, for its Ads surface (7_appeals_and_recidivism_Ads.csv): indicators "
+        "prefixed ads_",
+    ),
 }
 
 _AUTOMATED = {
@@ -1347,9 +1594,12 @@ _AUTOMATED = {
     "notices solely processed by automated means": "notices_automated",
     "number of notices not processed by automated means": "notices_not_automated",
     "notices not processed by automated means": "notices_not_automated",
-    "accuracy of the automated means - accuracy": "accuracy", "accuracy": "accuracy",
-    "accuracy of the automated means - precision": "precision", "precision": "precision",
-    "accuracy of the automated means - recall": "recall", "recall": "recall",
+    "accuracy of the automated means - accuracy": "accuracy",
+    "accuracy": "accuracy",
+    "accuracy of the automated means - precision": "precision",
+    "precision": "precision",
+    "accuracy of the automated means - recall": "recall",
+    "recall": "recall",
 }
 _ART16 = {
     "notices received": "notices_received",
@@ -1361,17 +1611,32 @@ _ART16 = {
 _FIGURE_PATTERNS: list[tuple[re.Pattern, int, object]] = [
     (re.compile(r"^AMAR \(Art\.42\(3\)\) scope=(\S+)$"), 10, lambda m: ("amar", m.group(1))),
     (re.compile(r"^AMAR$"), 10, lambda m: ("amar", "TOTAL")),
-    (re.compile(r"^internal moderators \(FTE\) scope=(\S+)$"), 9,
-     lambda m: ("moderators_internal", m.group(1))),
-    (re.compile(r"^external moderators \(FTE\) scope=(\S+)$"), 9,
-     lambda m: ("moderators_external", m.group(1))),
-    (re.compile(r"^moderators with >=B2 linguistic expertise scope=(\S+)$"), 9,
-     lambda m: ("moderators_linguistic", m.group(1))),
+    (
+        re.compile(r"^internal moderators \(FTE\) scope=(\S+)$"),
+        9,
+        lambda m: ("moderators_internal", m.group(1)),
+    ),
+    (
+        re.compile(r"^external moderators \(FTE\) scope=(\S+)$"),
+        9,
+        lambda m: ("moderators_external", m.group(1)),
+    ),
+    (
+        re.compile(r"^moderators with >=B2 linguistic expertise scope=(\S+)$"),
+        9,
+        lambda m: ("moderators_linguistic", m.group(1)),
+    ),
     (re.compile(r"^external moderators headcount"), 9, lambda m: ("moderators_external_headcount", "TOTAL")),
-    (re.compile(r"^Automated means: (.+?) scope=(.+?)(?: \(raw CSV\))?$"), 8,
-     lambda m: (_AUTOMATED.get(m.group(1).strip().lower()), m.group(2))),
-    (re.compile(r"^Art\.16 (.+?) \[(.+?)\]( surface=\S+)?$"), 4,
-     lambda m: (_ART16.get(m.group(1)), m.group(2) + (m.group(3) or ""))),
+    (
+        re.compile(r"^Automated means: (.+?) scope=(.+?)(?: \(raw CSV\))?$"),
+        8,
+        lambda m: (_AUTOMATED.get(m.group(1).strip().lower()), m.group(2)),
+    ),
+    (
+        re.compile(r"^Art\.16 (.+?) \[(.+?)\]( surface=\S+)?$"),
+        4,
+        lambda m: (_ART16.get(m.group(1)), m.group(2) + (m.group(3) or "")),
+    ),
 ]
 _PUBLISHED = re.compile(r"""published (?:as )?(?:'([^']+)'|"([^"]+)"|([0-9][0-9.,]*%))""")
 
@@ -1392,8 +1657,9 @@ def _figure_scope(section: int, scope_raw: str) -> tuple[str, str, str | None]:
     return ("Agnostic" if scope.lower() == "agnostic" else scope), s_how, s_flag
 
 
-def _figure_reading(value_text: str, unit_note: str,
-                    share: bool) -> tuple[Reading, str, list[str], list[str]]:
+def _figure_reading(
+    value_text: str, unit_note: str, share: bool
+) -> tuple[Reading, str, list[str], list[str]]:
     """Read a compiled figure from the published text its unit note records; return (reading, raw, how, flags)."""
     how, flags = [], []
     published = _PUBLISHED.search(unit_note)
@@ -1419,8 +1685,9 @@ def _figure_reading(value_text: str, unit_note: str,
     return reading, raw, how, flags
 
 
-def figures_to_tidy(figures: pl.DataFrame, file_label: str = "transparency/raw/published_figures.csv"
-                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def figures_to_tidy(
+    figures: pl.DataFrame, file_label: str = "transparency/raw/published_figures.csv"
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Map the published-figures table to the tidy shape; return (tidy rows, rows not mapped with reason).
 
     Each figure is re-read from the text the platform published when the unit column records it
@@ -1433,37 +1700,67 @@ def figures_to_tidy(figures: pl.DataFrame, file_label: str = "transparency/raw/p
         metric, unit_note = r["metric"].strip(), (r["unit"] or "").strip()
         mapped = _map_figure(metric)
         if mapped is None:
-            skipped.append({"line": line, "platform": r["platform"], "metric": metric,
-                            "reason": "section 3, 5, 6 or 7 figure: not mapped (read from raw files where shipped)"})
+            skipped.append(
+                {
+                    "line": line,
+                    "platform": r["platform"],
+                    "metric": metric,
+                    "reason": "section 3, 5, 6 or 7 figure: not mapped (read from raw files where shipped)",
+                }
+            )
             continue
         section, ind, scope_raw = mapped
         scope, s_how, s_flag = _figure_scope(section, scope_raw)
-        reading, raw, how, flags = _figure_reading((r["value"] or "").strip(), unit_note,
-                                                   ind in SHARE_INDICATORS)
+        reading, raw, how, flags = _figure_reading(
+            (r["value"] or "").strip(), unit_note, ind in SHARE_INDICATORS
+        )
         ps, pe = parse_period(r["period"])
         unit = "moderators (FTE)" if section == 9 and "FTE" in unit_note else UNITS.get(ind)
-        out.append({
-            "platform": r["platform"], "period_start": ps, "period_end": pe, "section": section,
-            "indicator": ind, "indicator_text": metric, "scope": scope,
-            "value": reading.value, "value_low": reading.low, "value_high": reading.high,
-            "value_raw": raw, "unit": unit,
-            "how": "; ".join(h for h in [reading.how, *how, s_how,
-                                         f"compiled figure (unit note: {unit_note})"] if h),
-            "flag": "; ".join([*([reading.flag] if reading.flag else []), *flags,
-                               *([s_flag] if s_flag else [])])
-                    or None,
-            "source_file": file_label, "line": line, "category": None, "context": None,
-            "source_url": r["source_url"], "origin": ORIGIN_FIGURE,
-        })
-    return (pl.DataFrame(out, schema=DATASET_SCHEMA, orient="row"),
-            pl.DataFrame(skipped, schema={"line": pl.Int64, "platform": pl.String, "metric": pl.String,
-                                          "reason": pl.String}))
+        out.append(
+            {
+                "platform": r["platform"],
+                "period_start": ps,
+                "period_end": pe,
+                "section": section,
+                "indicator": ind,
+                "indicator_text": metric,
+                "scope": scope,
+                "value": reading.value,
+                "value_low": reading.low,
+                "value_high": reading.high,
+                "value_raw": raw,
+                "unit": unit,
+                "how": "; ".join(
+                    h for h in [reading.how, *how, s_how, f"compiled figure (unit note: {unit_note})"] if h
+                ),
+                "flag": "; ".join(
+                    [*([reading.flag] if reading.flag else []), *flags, *([s_flag] if s_flag else [])]
+                )
+                or None,
+                "source_file": file_label,
+                "line": line,
+                "category": None,
+                "context": None,
+                "source_url": r["source_url"],
+                "origin": ORIGIN_FIGURE,
+            }
+        )
+    return (
+        pl.DataFrame(out, schema=DATASET_SCHEMA, orient="row"),
+        pl.DataFrame(
+            skipped,
+            schema={"line": pl.Int64, "platform": pl.String, "metric": pl.String, "reason": pl.String},
+        ),
+    )
 
 
 def _raw_folders() -> dict[tuple[str, str], str]:
     """(platform, period) -> folder under data/ for every raw report shipped."""
-    return {(platform, period): f"{RAW_ROOT}/{slug}/{folder}"
-            for platform, slug in RAW_PLATFORMS.items() for period, folder in RAW_PERIODS.items()}
+    return {
+        (platform, period): f"{RAW_ROOT}/{slug}/{folder}"
+        for platform, slug in RAW_PLATFORMS.items()
+        for period, folder in RAW_PERIODS.items()
+    }
 
 
 def _raw_file_records(folder: str) -> dict[str, tuple[Path, str, str]]:
@@ -1478,22 +1775,27 @@ def _raw_file_records(folder: str) -> dict[str, tuple[Path, str, str]]:
             continue
         rel = f.relative_to(paths.data_dir()).as_posix()
         if rel not in by_path:
-            raise FileNotFoundError(f"{rel}: raw report file without a provenance record ({f.name}.meta.json)")
+            raise FileNotFoundError(
+                f"{rel}: raw report file without a provenance record ({f.name}.meta.json)"
+            )
         catalog.verify_checksum(by_path[rel])
         out[f.name] = (f, by_path[rel].meta["source"], by_path[rel].name)
     return out
 
 
-def _tag_raw(frame: pl.DataFrame, folder: str, urls: dict[str, str], prefix: str = "", note: str = ""
-             ) -> pl.DataFrame:
+def _tag_raw(
+    frame: pl.DataFrame, folder: str, urls: dict[str, str], prefix: str = "", note: str = ""
+) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.col("source_file").replace_strict(urls, default=None).alias("source_url"),
         pl.lit(folder + "/").add(pl.col("source_file")).alias("source_file"),
         pl.lit(ORIGIN_RAW).alias("origin"),
     )
     if prefix:
-        frame = frame.with_columns(pl.lit(prefix).add(pl.col("indicator")).alias("indicator"),
-                                   pl.concat_str([pl.col("how"), pl.lit(note)], separator="; ").alias("how"))
+        frame = frame.with_columns(
+            pl.lit(prefix).add(pl.col("indicator")).alias("indicator"),
+            pl.concat_str([pl.col("how"), pl.lit(note)], separator="; ").alias("how"),
+        )
     return frame.select(list(DATASET_SCHEMA))
 
 
@@ -1513,9 +1815,12 @@ def read_raw_report(platform: str, period: str) -> tuple[pl.DataFrame, dict]:
     if frame["platform"][0] != platform:
         raise ValueError(f"{folder}: Service column says {frame['platform'][0]!r}, expected {platform!r}")
     parts = [_tag_raw(frame, folder, urls)]
-    acc = {"files": len(records), "summary": rl.summary(), "left_out": {},
-           "inputs": [ds for name, (_, _,
-                                    ds) in records.items() if variants.get(name, ("",))[0] != "leave out"]}
+    acc = {
+        "files": len(records),
+        "summary": rl.summary(),
+        "left_out": {},
+        "inputs": [ds for name, (_, _, ds) in records.items() if variants.get(name, ("",))[0] != "leave out"],
+    }
     for name, (action, reason) in variants.items():
         if action == "leave out":
             acc["left_out"][name] = reason
@@ -1542,21 +1847,35 @@ def build_dataset(write: bool = False) -> tuple[pl.DataFrame, dict]:
     from dsa_explore.data import catalog
 
     figures = catalog.load(FIGURES)
-    figures = figures.filter(pl.col("platform").is_in(list(MARKETPLACES)) & pl.col("period").is_in(list(PERIODS)))
+    figures = figures.filter(
+        pl.col("platform").is_in(list(MARKETPLACES)) & pl.col("period").is_in(list(PERIODS))
+    )
     tidy, not_mapped = figures_to_tidy(figures)
-    accounting: dict = {"figures": figures.height, "figures_not_mapped": not_mapped.height,
-                        "figures_superseded_by_raw": 0, "raw": {}}
+    accounting: dict = {
+        "figures": figures.height,
+        "figures_not_mapped": not_mapped.height,
+        "figures_superseded_by_raw": 0,
+        "raw": {},
+    }
     parts = []
-    for (platform, period) in _raw_folders():
+    for platform, period in _raw_folders():
         frame, acc = read_raw_report(platform, period)
         superseded = (pl.col("platform") == platform) & (pl.col("period_start") == parse_period(period)[0])
         accounting["figures_superseded_by_raw"] += tidy.filter(superseded).height
         tidy = tidy.filter(~superseded)
         accounting["raw"][f"{platform} {period}"] = acc
         parts.append(frame)
-    full = pl.concat([tidy, *parts]).sort("platform", "period_start", "section", "source_file", "line",
-                                          "indicator",
-                                           "scope", nulls_last=True, maintain_order=True)
+    full = pl.concat([tidy, *parts]).sort(
+        "platform",
+        "period_start",
+        "section",
+        "source_file",
+        "line",
+        "indicator",
+        "scope",
+        nulls_last=True,
+        maintain_order=True,
+    )
     accounting["rows"] = full.height
     accounting["rows_by_origin"] = dict(full["origin"].value_counts().sort("origin").iter_rows())
     if write:
@@ -1589,7 +1908,8 @@ def _description(acc: dict) -> str:
         "Sections 3-6: category holds the category code, keyword codes qualified by their top-level category "
         "(STATEMENT_CATEGORY_X/KEYWORD_OTHER); scope is the member state (3) or the category code (4-6). Section 7: "
         "scope is the outcome (TOTAL, Decisions upheld, Decisions reversed, Median time...). context holds the "
-        "contextual-information cell of the value. Figures are self-reported by the platforms and unaudited.")
+        "contextual-information cell of the value. Figures are self-reported by the platforms and unaudited."
+    )
 
 
 def write_dataset(root: str | Path, full: pl.DataFrame, accounting: dict) -> list[Path]:
@@ -1602,12 +1922,18 @@ def write_dataset(root: str | Path, full: pl.DataFrame, accounting: dict) -> lis
     urls = sorted(set(full["source_url"].drop_nulls()))
     inputs = [FIGURES, *sorted({ds for a in accounting["raw"].values() for ds in a["inputs"]})]
     fields = provenance.record(
-        DATASET, "Harmonised transparency reports of marketplace VLOPs, H2 2025 and H1 2026, tidy (all sections)",
-        _description(accounting), fmt="parquet", version=DATASET_VERSION, retrieved=DATASET_VERSION,
+        DATASET,
+        "Harmonised transparency reports of marketplace VLOPs, H2 2025 and H1 2026, tidy (all sections)",
+        _description(accounting),
+        fmt="parquet",
+        version=DATASET_VERSION,
+        retrieved=DATASET_VERSION,
         source="generated by `dsa_explore.readers.transparency` (build_dataset) from the platforms' published "
-               "transparency reports",
-        source_urls=urls, synthetic=False,
-        licence="public regulatory disclosures (DSA Art. 15/24/42); derived tidy table CC BY 4.0")
+        "transparency reports",
+        source_urls=urls,
+        synthetic=False,
+        licence="public regulatory disclosures (DSA Art. 15/24/42); derived tidy table CC BY 4.0",
+    )
     provenance.write(target, fields, built_by="dsa_explore.readers.transparency.build_files", inputs=inputs)
     return [target]
 
@@ -1631,7 +1957,7 @@ BUILD = Build(
     inputs=(FIGURES, "transparency/raw/<platform>/<half>/* (128 raw report files, each with its record)"),
     function=build_files,
     description="tidy transparency-report dataset, all sections, from the raw report files of six marketplaces "
-                "(compiled published figures for the others)",
+    "(compiled published figures for the others)",
 )
 
 

@@ -54,8 +54,10 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         target = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
         if target.hostname != self.host or target.scheme not in ("http", "https"):
-            raise DownloadError(f"{req.full_url}: HTTP {code} redirects to {newurl!r}, not on the published host "
-                                f"{self.host}; refused")
+            raise DownloadError(
+                f"{req.full_url}: HTTP {code} redirects to {newurl!r}, not on the published host "
+                f"{self.host}; refused"
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -113,8 +115,10 @@ class _Budget:
 
     def check(self, url: str, more: int) -> None:
         if self.used + more > self.max_bytes:
-            raise DownloadError(f"{url}: downloading {more:,} more bytes would pass the cap of {self.max_bytes:,} "
-                                f"bytes for this command ({self.used:,} used); raise it with --max-gb")
+            raise DownloadError(
+                f"{url}: downloading {more:,} more bytes would pass the cap of {self.max_bytes:,} "
+                f"bytes for this command ({self.used:,} used); raise it with --max-gb"
+            )
 
 
 def _transfer(url: str, part: Path, *, block: int, timeout: float, budget: _Budget, bar) -> bool:
@@ -124,7 +128,7 @@ def _transfer(url: str, part: Path, *, block: int, timeout: float, budget: _Budg
     try:
         resp = _get(url, headers, timeout)
     except urllib.error.HTTPError as exc:
-        if exc.code == 416 and have:      # already complete
+        if exc.code == 416 and have:  # already complete
             return True
         raise DownloadError(f"{url}: HTTP {exc.code} {exc.reason}") from exc
     with resp:
@@ -148,10 +152,21 @@ def _transfer(url: str, part: Path, *, block: int, timeout: float, budget: _Budg
     return True
 
 
-def download(date: str, to: str | Path, *, platform: str | None = None, version: str = "full",
-             base_url: str = DEFAULT_BASE_URL, block: int = 1 << 20, progress: bool = False,
-             timeout: float = TIMEOUT, retries: int = 5, max_bytes: int = MAX_BYTES,
-             budget: _Budget | None = None, pause: float = 1.0) -> Path:
+def download(
+    date: str,
+    to: str | Path,
+    *,
+    platform: str | None = None,
+    version: str = "full",
+    base_url: str = DEFAULT_BASE_URL,
+    block: int = 1 << 20,
+    progress: bool = False,
+    timeout: float = TIMEOUT,
+    retries: int = 5,
+    max_bytes: int = MAX_BYTES,
+    budget: _Budget | None = None,
+    pause: float = 1.0,
+) -> Path:
     """Download the dump of ``date`` into folder ``to``; resume a ``.part``; verify sha1; return the path.
 
     A connection that drops or stalls for ``timeout`` seconds is resumed with a ``Range`` request,
@@ -182,13 +197,15 @@ def download(date: str, to: str | Path, *, platform: str | None = None, version:
             try:
                 _transfer(url, part, block=block, timeout=timeout, budget=budget, bar=bar)
                 break
-            except (OSError, http.client.HTTPException) as exc:    # dropped, reset, timed out
+            except (OSError, http.client.HTTPException) as exc:  # dropped, reset, timed out
                 grew = (part.stat().st_size if part.exists() else 0) > before
                 failures = 0 if grew else failures + 1
                 if failures > retries:
-                    raise DownloadError(f"{url}: {_reason(exc)}; gave up after {retries} retries without progress "
-                                        f"({part.stat().st_size if part.exists() else 0:,} bytes kept in {part.name}: "
-                                        "run the command again to resume)") from exc
+                    raise DownloadError(
+                        f"{url}: {_reason(exc)}; gave up after {retries} retries without progress "
+                        f"({part.stat().st_size if part.exists() else 0:,} bytes kept in {part.name}: "
+                        "run the command again to resume)"
+                    ) from exc
                 time.sleep(wait if not grew else 0)
                 wait = pause if grew else wait * 2
     finally:
@@ -197,8 +214,10 @@ def download(date: str, to: str | Path, *, platform: str | None = None, version:
     actual = _sha1(part)
     if actual != expected:
         part.unlink(missing_ok=True)
-        raise DownloadError(f"{name}: sha1 {actual} does not match the published {expected}; "
-                            "the partial file was deleted, run the command again")
+        raise DownloadError(
+            f"{name}: sha1 {actual} does not match the published {expected}; "
+            "the partial file was deleted, run the command again"
+        )
     part.replace(final)
     return final
 
@@ -223,8 +242,15 @@ def days(since: str, until: str) -> list[str]:
     return [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
 
 
-def download_period(since: str, until: str, to: str | Path, *, max_bytes: int = MAX_BYTES,
-                    on_day: Callable[[DayDownload], None] | None = None, **kwargs) -> list[DayDownload]:
+def download_period(
+    since: str,
+    until: str,
+    to: str | Path,
+    *,
+    max_bytes: int = MAX_BYTES,
+    on_day: Callable[[DayDownload], None] | None = None,
+    **kwargs,
+) -> list[DayDownload]:
     """Download every day from ``since`` to ``until`` into ``to`` (see :func:`download`).
 
     A day that fails (not published, sha1 mismatch, connection given up) is recorded and the next

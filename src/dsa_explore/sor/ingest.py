@@ -53,8 +53,8 @@ class DumpReport:
 
     dump: str
     path: str
-    action: str                   # ingested | skipped | refused | kept (a partial re-read kept the complete partition)
-    status: str | None = None     # complete | partial | refused
+    action: str  # ingested | skipped | refused | kept (a partial re-read kept the complete partition)
+    status: str | None = None  # complete | partial | refused
     rows_read: int = 0
     rows_summarised: int = 0
     errors: list[dict] = field(default_factory=list)
@@ -67,7 +67,7 @@ class IngestReport:
     dumps: list[DumpReport] = field(default_factory=list)
     seconds: float = 0.0
     members: int = 0
-    notes: list[str] = field(default_factory=list)     # what the user should know (cleaned staging, ...)
+    notes: list[str] = field(default_factory=list)  # what the user should know (cleaned staging, ...)
 
     @property
     def ok(self) -> bool:
@@ -83,7 +83,9 @@ def sha1_of(path: str | Path) -> str:
     return file_digest(path, "sha1")
 
 
-def find_dumps(paths: Iterable[str | Path], *, since: str | None = None, until: str | None = None) -> list[Path]:
+def find_dumps(
+    paths: Iterable[str | Path], *, since: str | None = None, until: str | None = None
+) -> list[Path]:
     """Return the dump files under ``paths`` (files or folders), sorted, within [since, until] by name date.
 
     A file given explicitly that is not a dump name raises ``ValueError`` naming it.
@@ -97,7 +99,7 @@ def find_dumps(paths: Iterable[str | Path], *, since: str | None = None, until: 
         if p.is_dir():
             candidates = sorted(p.glob("sor-*.zip"))
         elif p.exists():
-            reader.parse_dump_name(p)   # raises for a non-dump name
+            reader.parse_dump_name(p)  # raises for a non-dump name
             candidates = [p]
         else:
             raise FileNotFoundError(f"{p}: no such file or folder")
@@ -160,8 +162,12 @@ class LocalExecutor:
             os.environ.update(worker_env())
             try:
                 # the workers die with this process, however it dies (lifeline: prctl PDEATHSIG)
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"),
-                                                 initializer=lifeline.die_with_parent, initargs=(os.getpid(),))
+                self._pool = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=mp.get_context("spawn"),
+                    initializer=lifeline.die_with_parent,
+                    initargs=(os.getpid(),),
+                )
                 # start the workers under the env; os.getpid, not a function of this module, so that
                 # they import only what the tasks need (this module would add numpy: 0.1 s each)
                 for fut in [self._pool.submit(os.getpid) for _ in range(self.workers)]:
@@ -214,7 +220,9 @@ class LocalExecutor:
             try:
                 yield fut.result()
             except Exception as exc:  # noqa: BLE001 - a crashed worker process
-                yield reader.MemberResult(task=t, error=f"{t.dump}: member {t.label!r}: task failed ({exc!r})")
+                yield reader.MemberResult(
+                    task=t, error=f"{t.dump}: member {t.label!r}: task failed ({exc!r})"
+                )
 
 
 class DaskExecutor:
@@ -237,9 +245,14 @@ class DaskExecutor:
         if self.scheduler:
             self.client = Client(self.scheduler)
         else:
-            self.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=":0", silence_logs=40,
-                                        env=worker_env())
+            self.cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",
+                silence_logs=40,
+                env=worker_env(),
+            )
             self.client = Client(self.cluster)
         return self
 
@@ -262,9 +275,14 @@ class DaskExecutor:
         """Start ``fn(task)`` on the cluster; its result comes from :meth:`next_done`."""
         from distributed import as_completed as dask_completed
 
-        fut = self.client.submit(_dask_task, fn, task, pure=False, retries=self.retries,
-                                 key=f"sor-member-{task.dump}-{task.index}-{len(task.exclude_hashes)}-"
-                                     f"{time.monotonic_ns()}")
+        fut = self.client.submit(
+            _dask_task,
+            fn,
+            task,
+            pure=False,
+            retries=self.retries,
+            key=f"sor-member-{task.dump}-{task.index}-{len(task.exclude_hashes)}-{time.monotonic_ns()}",
+        )
         self._owner[fut.key] = task
         if self._ac is None:
             self._ac = dask_completed([fut])
@@ -278,25 +296,38 @@ class DaskExecutor:
         try:
             return fut.result()
         except Exception as exc:  # noqa: BLE001 - KilledWorker, lost worker, ...
-            return reader.MemberResult(task=t, error=f"{t.dump}: member {t.label!r}: task failed on the "
-                                                    f"cluster ({type(exc).__name__}: {exc})")
+            return reader.MemberResult(
+                task=t,
+                error=f"{t.dump}: member {t.label!r}: task failed on the "
+                f"cluster ({type(exc).__name__}: {exc})",
+            )
         finally:
             fut.release()
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator:
         from distributed import as_completed as dask_completed
 
-        futures = self.client.map(_dask_task, [fn] * len(tasks), tasks, pure=False, retries=self.retries,
-                                  key=[f"sor-member-{t.dump}-{t.index}-{len(t.exclude_hashes)}-{time.monotonic_ns()}"
-                                       for t in tasks])
+        futures = self.client.map(
+            _dask_task,
+            [fn] * len(tasks),
+            tasks,
+            pure=False,
+            retries=self.retries,
+            key=[
+                f"sor-member-{t.dump}-{t.index}-{len(t.exclude_hashes)}-{time.monotonic_ns()}" for t in tasks
+            ],
+        )
         owner = {f.key: t for f, t in zip(futures, tasks, strict=True)}
         for fut in dask_completed(futures):
             t = owner[fut.key]
             try:
                 yield fut.result()
             except Exception as exc:  # noqa: BLE001 - KilledWorker, lost worker, ...
-                yield reader.MemberResult(task=t, error=f"{t.dump}: member {t.label!r}: task failed on the "
-                                                        f"cluster ({type(exc).__name__}: {exc})")
+                yield reader.MemberResult(
+                    task=t,
+                    error=f"{t.dump}: member {t.label!r}: task failed on the "
+                    f"cluster ({type(exc).__name__}: {exc})",
+                )
             finally:
                 fut.release()
 
@@ -311,7 +342,7 @@ def _dask_task(fn: Callable, task):
             pass
         else:
             os.close(fd)
-            os._exit(1)   # simulate a worker process dying mid-task
+            os._exit(1)  # simulate a worker process dying mid-task
     return fn(task)
 
 
@@ -339,21 +370,21 @@ class _DumpState:
     """One dump in flight: its planned members, their results, and its uuid-hash staging folder."""
 
     def __init__(self, path: Path, sha1: Future, size: int, tasks: list, errors: list, staging: Path):
-        self.path, self.sha1, self.size = path, sha1, size     # sha1: a Future of sha1_of(path)
+        self.path, self.sha1, self.size = path, sha1, size  # sha1: a Future of sha1_of(path)
         self.tasks = tasks
         self.errors = list(errors)
         self.results: dict[int, reader.MemberResult] = {}
-        self.pending = len(tasks)       # tasks submitted and not yet returned
-        self.redone = False             # cross-member duplicates handled
+        self.pending = len(tasks)  # tasks submitted and not yet returned
+        self.redone = False  # cross-member duplicates handled
         self.staging = staging
-        if staging.exists():          # leftovers of an interrupted run
+        if staging.exists():  # leftovers of an interrupted run
             self.cleanup()
         staging.mkdir(parents=True, exist_ok=True)
 
     def add(self, res: reader.MemberResult) -> None:
         self.pending -= 1
         self.results[res.task.index] = res
-        if res.task.exclude_hashes:     # a member summarised again without duplicates: already staged
+        if res.task.exclude_hashes:  # a member summarised again without duplicates: already staged
             res.uuid_hashes = None
             return
         if res.error is None and res.uuid_hashes is not None and len(res.uuid_hashes):
@@ -363,7 +394,7 @@ class _DumpState:
             h = h[np.argsort(part, kind="stable")]
             bounds = np.concatenate([[0], np.cumsum(np.bincount(part, minlength=_HASH_PARTS))])
             for p in range(_HASH_PARTS):
-                sel = h[bounds[p]:bounds[p + 1]]
+                sel = h[bounds[p] : bounds[p + 1]]
                 if not len(sel):
                     continue
                 pairs = np.empty((len(sel), 2), dtype=np.uint64)
@@ -381,7 +412,7 @@ class _DumpState:
             if not len(pairs):
                 continue
             hashes = np.sort(pairs[:, 0])
-            if not (hashes[1:] == hashes[:-1]).any():   # the usual case: no uuid in two members
+            if not (hashes[1:] == hashes[:-1]).any():  # the usual case: no uuid in two members
                 continue
             order = np.lexsort((pairs[:, 1], pairs[:, 0]))
             pairs = pairs[order]
@@ -419,11 +450,23 @@ def _stderr(message: str) -> None:
     print(f"dsa-explore sor ingest: {message}", file=sys.stderr, flush=True)
 
 
-def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str | None = None,
-           until: str | None = None, platforms: Iterable[str] | None = None, executor: str = "local",
-           scheduler: str | None = None, workers: int | None = None, progress: bool = False,
-           force: bool = False, wait: bool = True, notify: Callable[[str], None] | None = _stderr,
-           rows: bool = False, columns: Iterable[str] | None = None) -> IngestReport:
+def ingest(
+    paths: Iterable[str | Path],
+    store: str | Path | Store,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    platforms: Iterable[str] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    force: bool = False,
+    wait: bool = True,
+    notify: Callable[[str], None] | None = _stderr,
+    rows: bool = False,
+    columns: Iterable[str] | None = None,
+) -> IngestReport:
     """Ingest dumps into ``store``; return what was done. See the module docstring.
 
     The store is locked for the whole run (:meth:`Store.lock`): with ``wait`` a second ingest waits
@@ -435,10 +478,12 @@ def ingest(paths: Iterable[str | Path], store: str | Path | Store, *, since: str
     the CSV columns kept); ``platforms`` may say ``all``.
     """
     store = store if isinstance(store, Store) else Store(store)
-    dumps = find_dumps(paths, since=since, until=until)      # bad paths and dates fail before locking
-    plats, row_plan = rowstore.resolve_platforms(platforms, rows, columns)   # bad columns too
-    with store.lock(wait=wait, notify=notify), \
-            ThreadPoolExecutor(1, thread_name_prefix="sor-sha1") as hasher:   # dump checksums, in the background
+    dumps = find_dumps(paths, since=since, until=until)  # bad paths and dates fail before locking
+    plats, row_plan = rowstore.resolve_platforms(platforms, rows, columns)  # bad columns too
+    with (
+        store.lock(wait=wait, notify=notify),
+        ThreadPoolExecutor(1, thread_name_prefix="sor-sha1") as hasher,
+    ):  # dump checksums, in the background
         run = _Run(store, platforms=plats, force=force, hasher=hasher, row_plan=row_plan)
         run.clean_staging(notify)
         return run.run(dumps, executor=executor, scheduler=scheduler, workers=workers, progress=progress)
@@ -450,7 +495,7 @@ class _Run:
 
     def __init__(self, store: Store, *, platforms, force: bool, hasher: ThreadPoolExecutor, row_plan=None):
         self.store = store
-        self.plats = platforms            # canonical names (rowstore.resolve_platforms), or None
+        self.plats = platforms  # canonical names (rowstore.resolve_platforms), or None
         self.row_plan = row_plan
         self.force = force
         self.hasher = hasher
@@ -471,8 +516,10 @@ class _Run:
         files = [f for f in self.staging_root.rglob("*") if f.is_file()]
         size = sum(f.stat().st_size for f in files)
         shutil.rmtree(self.staging_root, ignore_errors=True)
-        note = (f"removed staging left by an interrupted ingest: {self.staging_root} "
-                f"({len(files)} file(s), {size:,} bytes)")
+        note = (
+            f"removed staging left by an interrupted ingest: {self.staging_root} "
+            f"({len(files)} file(s), {size:,} bytes)"
+        )
         self.report.notes.append(note)
         if notify is not None:
             notify(note)
@@ -484,27 +531,46 @@ class _Run:
         # the members' work; it is waited for here only when it decides whether to skip the dump
         sha1 = self.hasher.submit(sha1_of, path)
         old = self.manifest["dumps"].get(info.stem)
-        if (not self.force and old and old.get("status") == "complete"
-                and old.get("schema_version") == schema.SCHEMA_VERSION
-                and old.get("params") == _params(self.plats, self.row_plan)
-                and old.get("sha1") == sha1.result()):
-            self.report.dumps.append(DumpReport(info.stem, str(path), "skipped", old.get("status"),
-                                                old.get("rows_read", 0), old.get("rows_summarised", 0)))
+        if (
+            not self.force
+            and old
+            and old.get("status") == "complete"
+            and old.get("schema_version") == schema.SCHEMA_VERSION
+            and old.get("params") == _params(self.plats, self.row_plan)
+            and old.get("sha1") == sha1.result()
+        ):
+            self.report.dumps.append(
+                DumpReport(
+                    info.stem,
+                    str(path),
+                    "skipped",
+                    old.get("status"),
+                    old.get("rows_read", 0),
+                    old.get("rows_summarised", 0),
+                )
+            )
             return None
         try:
             tasks, errors = reader.plan_dump(path, platforms=self.plats)
         except reader.MemberRefused as exc:
             err = [{"member": exc.member, "error": str(exc)}]
-            self.store.record_error(info.stem, {"source_file": path.name, "sha1": sha1.result(),
-                                                "status": "refused", "errors": err,
-                                                "params": _params(self.plats, self.row_plan)})
+            self.store.record_error(
+                info.stem,
+                {
+                    "source_file": path.name,
+                    "sha1": sha1.result(),
+                    "status": "refused",
+                    "errors": err,
+                    "params": _params(self.plats, self.row_plan),
+                },
+            )
             self.report.dumps.append(DumpReport(info.stem, str(path), "refused", "refused", errors=err))
             return None
         if self.row_plan is not None:
             tasks = self.row_plan.attach(tasks, self.store.root, info.stem)
         st = _DumpState(path, sha1, path.stat().st_size, tasks, errors, self.staging_root / info.stem)
         self.report.members += len(tasks)
-        if not tasks:                   # every inner zip refused: commit the (empty, partial) dump now
+        if not tasks:  # every inner zip refused: commit the (empty, partial) dump now
             self._commit(info.stem, st)
             return None
         self.states[info.stem] = st
@@ -522,8 +588,10 @@ class _Run:
             self.rows += res.rows_read
             if self.bar is not None:
                 self.bar.update(1)
-                self.bar.set_postfix(rows=f"{self.rows:,}",
-                                     rows_s=f"{self.rows / max(self.bar.format_dict['elapsed'], 1e-9):,.0f}")
+                self.bar.set_postfix(
+                    rows=f"{self.rows:,}",
+                    rows_s=f"{self.rows / max(self.bar.format_dict['elapsed'], 1e-9):,.0f}",
+                )
         if st.pending:
             return
         if not st.redone:
@@ -554,7 +622,7 @@ class _Run:
         while self.ex is None or self.in_flight < self.capacity:
             if not queue and not self._queue_next_dump(pending, queue):
                 return
-            if self.ex is None:     # started only when there is work: skipped dumps cost no processes
+            if self.ex is None:  # started only when there is work: skipped dumps cost no processes
                 self.ex = stack.enter_context(start())
                 self.capacity = self.ex.capacity
             self.ex.submit(reader.summarise_member, queue.popleft())
@@ -572,8 +640,12 @@ class _Run:
             # a bounded number of tasks in flight: memory and staging stay flat over any number of
             # dumps (only the dumps these tasks belong to are open)
             while True:
-                self._fill(stack, pending, queue,
-                           lambda: make_executor(executor, scheduler=scheduler, workers=workers))
+                self._fill(
+                    stack,
+                    pending,
+                    queue,
+                    lambda: make_executor(executor, scheduler=scheduler, workers=workers),
+                )
                 if self.in_flight == 0:
                     break
                 res = self.ex.next_done()
@@ -594,8 +666,14 @@ class _Run:
 def _kept_instead(store: Store, stem: str, entry: dict) -> dict | None:
     """The complete entry already in the store that a partial re-read must not replace, or None."""
     old = store.entry(stem)
-    if (entry["status"] != "complete" and old and old.get("status") == "complete" and old.get("files")
-            and old.get("params") == entry["params"] and old.get("schema_version") == schema.SCHEMA_VERSION):
+    if (
+        entry["status"] != "complete"
+        and old
+        and old.get("status") == "complete"
+        and old.get("files")
+        and old.get("params") == entry["params"]
+        and old.get("schema_version") == schema.SCHEMA_VERSION
+    ):
         return old
     return None
 
@@ -613,11 +691,17 @@ def _finalise(store: Store, stem: str, st: _DumpState, plats, row_plan=None) -> 
         for k, v in r.faults.items():
             faults[k] = faults.get(k, 0) + v
     summaries = [r.summary for r in good if r.summary is not None and r.summary.height]
-    summary = (reader.aggregate(pl.concat(summaries, how="vertical"), schema.GROUP_KEYS) if summaries
-               else pl.DataFrame(schema=schema.SUMMARY_SCHEMA))
+    summary = (
+        reader.aggregate(pl.concat(summaries, how="vertical"), schema.GROUP_KEYS)
+        if summaries
+        else pl.DataFrame(schema=schema.SUMMARY_SCHEMA)
+    )
     kws = [r.keywords for r in good if r.keywords is not None and r.keywords.height]
-    keywords = (reader.aggregate_keywords(pl.concat(kws, how="vertical")) if kws
-                else pl.DataFrame(schema=schema.KEYWORD_SCHEMA))
+    keywords = (
+        reader.aggregate_keywords(pl.concat(kws, how="vertical"))
+        if kws
+        else pl.DataFrame(schema=schema.KEYWORD_SCHEMA)
+    )
     rows_read = sum(r.rows_read for r in good)
     rows_summarised = int(summary.get_column("count").sum()) if summary.height else 0
     entry = {
@@ -640,22 +724,34 @@ def _finalise(store: Store, stem: str, st: _DumpState, plats, row_plan=None) -> 
         entry["errors"].append({"member": "(dump)", "error": f"{stem}: row account does not balance"})
         entry["status"] = "partial"
     if row_plan is not None and _kept_instead(store, stem, entry) is None:
-        entry = row_plan.commit(store.root, stem, good, summary, entry)   # may make it partial
+        entry = row_plan.commit(store.root, stem, good, summary, entry)  # may make it partial
     old = _kept_instead(store, stem, entry)
     if old is not None:
         if row_plan is not None:
-            rowstore.remove_replaced(store.root, entry, old)      # rows merged for a partial entry: not kept
+            rowstore.remove_replaced(store.root, entry, old)  # rows merged for a partial entry: not kept
             row_plan.discard(store.root, stem)
         # never replace a complete partition with a partial one: keep it, record the new errors
-        kept = {"member": "(dump)", "error": (
-            f"{stem}: the new file (sha1 {entry['sha1']}) has {len(entry['errors'])} refused member(s); "
-            f"the complete partition ingested earlier (sha1 {old.get('sha1')}, {old.get('rows_summarised', 0):,} "
-            "statements of reasons) is kept. Download the day again, then re-run the ingest")}
+        kept = {
+            "member": "(dump)",
+            "error": (
+                f"{stem}: the new file (sha1 {entry['sha1']}) has {len(entry['errors'])} refused member(s); "
+                f"the complete partition ingested earlier (sha1 {old.get('sha1')}, {old.get('rows_summarised', 0):,} "
+                "statements of reasons) is kept. Download the day again, then re-run the ingest"
+            ),
+        }
         store.record_error(stem, {**entry, "errors": [*entry["errors"], kept]})
-        return DumpReport(stem, str(st.path), "kept", "complete", old.get("rows_read", 0),
-                          old.get("rows_summarised", 0), errors=[*entry["errors"], kept])
+        return DumpReport(
+            stem,
+            str(st.path),
+            "kept",
+            "complete",
+            old.get("rows_read", 0),
+            old.get("rows_summarised", 0),
+            errors=[*entry["errors"], kept],
+        )
     old_entry = store.entry(stem)
     store.write_partition(stem, summary, keywords, entry)
     rowstore.remove_replaced(store.root, old_entry, entry)
-    return DumpReport(stem, str(st.path), "ingested", entry["status"], rows_read, rows_summarised,
-                      errors=entry["errors"])
+    return DumpReport(
+        stem, str(st.path), "ingested", entry["status"], rows_read, rows_summarised, errors=entry["errors"]
+    )

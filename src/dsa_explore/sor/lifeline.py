@@ -35,7 +35,7 @@ def die_with_parent(parent: int) -> None:
             armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
         except (OSError, AttributeError):
             armed = False
-    if os.getppid() != parent:      # the coordinator died before the signal was armed
+    if os.getppid() != parent:  # the coordinator died before the signal was armed
         os._exit(1)
     if not armed:
         threading.Thread(target=_watch, args=(parent,), daemon=True, name="sor-lifeline").start()

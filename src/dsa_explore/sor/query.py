@@ -28,8 +28,10 @@ def _store(store: str | Path | Store) -> Store:
     would otherwise read as an empty store and print empty counts)."""
     st = store if isinstance(store, Store) else Store(store)
     if not st.manifest_path.exists():
-        raise FileNotFoundError(f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name}); "
-                                f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}")
+        raise FileNotFoundError(
+            f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name}); "
+            f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}"
+        )
     return st
 
 
@@ -61,8 +63,15 @@ def _filtered(store, since, until, platforms) -> pl.LazyFrame:
 
 def platforms(store) -> list[str]:
     """Return the canonical platform names present in the store, sorted."""
-    return sorted(_store(store).summary(lazy=True).select(pl.col("platform").unique()).collect()
-                  .get_column("platform").drop_nulls().to_list())
+    return sorted(
+        _store(store)
+        .summary(lazy=True)
+        .select(pl.col("platform").unique())
+        .collect()
+        .get_column("platform")
+        .drop_nulls()
+        .to_list()
+    )
 
 
 def _check_by(by: Sequence[str]) -> list[str]:
@@ -73,8 +82,14 @@ def _check_by(by: Sequence[str]) -> list[str]:
     return by
 
 
-def summary(store, by: Sequence[str] = ("day", "platform"), *, since: str | None = None,
-            until: str | None = None, platforms: Iterable[str] | None = None) -> pl.DataFrame:
+def summary(
+    store,
+    by: Sequence[str] = ("day", "platform"),
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    platforms: Iterable[str] | None = None,
+) -> pl.DataFrame:
     """Return the summary re-aggregated over ``by``: counts and all delay columns, sorted by ``by``."""
     by = _check_by(by)
     frame = _filtered(store, since, until, platforms).collect()
@@ -86,8 +101,14 @@ def counts(store, by: Sequence[str] = ("platform",), **filters) -> pl.DataFrame:
     return summary(store, by, **filters).select([*by, "count"])
 
 
-def delay_quantiles(store_or_frame, by: Sequence[str] = ("platform",), *, metric: str = "mod",
-                    q: Sequence[float] = (0.5, 0.9), **filters) -> pl.DataFrame:
+def delay_quantiles(
+    store_or_frame,
+    by: Sequence[str] = ("platform",),
+    *,
+    metric: str = "mod",
+    q: Sequence[float] = (0.5, 0.9),
+    **filters,
+) -> pl.DataFrame:
     """Return per group: non-negative delays counted, negatives, nulls, mean and quantiles (days).
 
     ``metric`` is ``mod`` (moderation delay) or ``dis`` (disclosure delay). Quantiles are over the
@@ -95,8 +116,9 @@ def delay_quantiles(store_or_frame, by: Sequence[str] = ("platform",), *, metric
     """
     if metric not in schema.DELAY_METRICS:
         raise ValueError(f"unknown metric {metric!r}; use one of {list(schema.DELAY_METRICS)}")
-    frame = (store_or_frame if isinstance(store_or_frame, pl.DataFrame)
-             else summary(store_or_frame, by, **filters))
+    frame = (
+        store_or_frame if isinstance(store_or_frame, pl.DataFrame) else summary(store_or_frame, by, **filters)
+    )
     if isinstance(store_or_frame, pl.DataFrame):
         frame = aggregate(frame, _check_by(by))
     edges = list(schema.DELAY_BIN_EDGES)
@@ -112,11 +134,19 @@ def delay_quantiles(store_or_frame, by: Sequence[str] = ("platform",), *, metric
         out["mean_days"] = (rec[f"{metric}_sum_days"] / n) if n else None
         out["max_days"] = rec[f"{metric}_max_days"]
         for qq in q:
-            out[f"q{int(round(qq * 100)):02d}_days"] = _hist_quantile(counts_, edges, rec[f"{metric}_max_days"], qq)
+            out[f"q{int(round(qq * 100)):02d}_days"] = _hist_quantile(
+                counts_, edges, rec[f"{metric}_max_days"], qq
+            )
         rows.append(out)
-    schema_ = {**{k: frame.schema[k] for k in by}, "n": pl.Int64, "negative": pl.Int64, "null": pl.Int64,
-               "mean_days": pl.Float64, "max_days": pl.Int64,
-               **{f"q{int(round(qq * 100)):02d}_days": pl.Float64 for qq in q}}
+    schema_ = {
+        **{k: frame.schema[k] for k in by},
+        "n": pl.Int64,
+        "negative": pl.Int64,
+        "null": pl.Int64,
+        "mean_days": pl.Float64,
+        "max_days": pl.Int64,
+        **{f"q{int(round(qq * 100)):02d}_days": pl.Float64 for qq in q},
+    }
     return pl.DataFrame(rows, schema=schema_, orient="row") if rows else pl.DataFrame(schema=schema_)
 
 

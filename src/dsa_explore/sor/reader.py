@@ -51,7 +51,7 @@ from dsa_explore.sor import schema, taxonomy
 
 try:
     from isal import isal_zlib as _isal_zlib
-except ImportError:    # isal is a pinned dependency; without it the ingest falls back to zlib
+except ImportError:  # isal is a pinned dependency; without it the ingest falls back to zlib
     _isal_zlib = None
 
 #: The inflate members are decompressed with: ``isal`` (python-isal, ISA-L's inflate, about 2.4x
@@ -73,7 +73,7 @@ MAX_RATIO = 200
 #: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
-csv.field_size_limit(MAX_LINE_BYTES)     # Python's csv module refused fields above 131,072 characters
+csv.field_size_limit(MAX_LINE_BYTES)  # Python's csv module refused fields above 131,072 characters
 
 _NEEDED = list(schema.NEEDED)
 _DUMP_NAME = re.compile(r"^sor-(?P<slug>[a-z0-9-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<version>full|light)$")
@@ -113,18 +113,18 @@ class MemberTask:
     """One CSV member of a dump: what a worker needs to summarise it."""
 
     dump_path: str
-    dump: str            # dump stem, e.g. sor-global-2025-07-01-full
-    inner: str           # name of the inner .csv.zip inside the outer zip
-    member: str          # name of the CSV inside the inner zip
-    index: int           # position of the member in the dump (stable order)
-    platforms: tuple[str, ...] | None = None      # canonical platform filter, None = all
-    exclude_hashes: tuple[int, ...] = ()           # uuid hashes seen in an earlier member (duplicates)
+    dump: str  # dump stem, e.g. sor-global-2025-07-01-full
+    inner: str  # name of the inner .csv.zip inside the outer zip
+    member: str  # name of the CSV inside the inner zip
+    index: int  # position of the member in the dump (stable order)
+    platforms: tuple[str, ...] | None = None  # canonical platform filter, None = all
+    exclude_hashes: tuple[int, ...] = ()  # uuid hashes seen in an earlier member (duplicates)
     #: where the (stored) inner zip's local header is in the outer zip, and its size, as planned:
     #: a worker opens the inner zip there instead of parsing the outer zip's whole central directory
     #: for every member (which made a dump's time grow with the square of its member count); -1 = look it up
     inner_offset: int = -1
     inner_size: int = 0
-    rows: object = None                            # a dsa_explore.sor.rows.RowSpec: also keep the rows
+    rows: object = None  # a dsa_explore.sor.rows.RowSpec: also keep the rows
 
     @property
     def label(self) -> str:
@@ -143,14 +143,15 @@ class MemberResult:
     rejected: dict[str, int] = field(default_factory=dict)
     faults: dict[str, int] = field(default_factory=dict)
     layout: str | None = None
-    uuid_hashes: object = None      # UInt64 polars Series of the member's kept uuid hashes
+    uuid_hashes: object = None  # UInt64 polars Series of the member's kept uuid hashes
     error: str | None = None
-    row_files: list | None = None   # staged row files (dsa_explore.sor.rows.RowSink.finish) when task.rows
+    row_files: list | None = None  # staged row files (dsa_explore.sor.rows.RowSink.finish) when task.rows
 
 
 # -------------------------------------------------------------------------------------------------
 # Zip access without extraction
 # -------------------------------------------------------------------------------------------------
+
 
 class _SubFile(io.RawIOBase):
     """A read-only, seekable window ``[offset, offset+length)`` of an open binary file."""
@@ -196,13 +197,21 @@ class _SubFile(io.RawIOBase):
 
 def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) -> None:
     if info.file_size > max_bytes:
-        raise MemberRefused(dump, label, f"implausible size: declares {info.file_size:,} bytes "
-                                         f"uncompressed, more than the limit of {max_bytes:,}")
+        raise MemberRefused(
+            dump,
+            label,
+            f"implausible size: declares {info.file_size:,} bytes "
+            f"uncompressed, more than the limit of {max_bytes:,}",
+        )
     if info.compress_type != zipfile.ZIP_STORED and info.file_size > 1024 * 1024:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_RATIO:
-            raise MemberRefused(dump, label, f"implausible compression ratio {ratio:,.0f}:1 "
-                                             f"({info.compress_size:,} → {info.file_size:,} bytes); limit {MAX_RATIO}:1")
+            raise MemberRefused(
+                dump,
+                label,
+                f"implausible compression ratio {ratio:,.0f}:1 "
+                f"({info.compress_size:,} → {info.file_size:,} bytes); limit {MAX_RATIO}:1",
+            )
 
 
 def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size: int) -> zipfile.ZipFile:
@@ -212,13 +221,17 @@ def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size:
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
         raise MemberRefused(dump, inner_name, "corrupt local header of the inner zip")
-    flags, = struct.unpack("<H", local[6:8])
+    (flags,) = struct.unpack("<H", local[6:8])
     name_len, extra_len = struct.unpack("<HH", local[26:30])
     raw = fh.read(name_len)
     name = raw.decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
     if name != inner_name:
-        raise MemberRefused(dump, inner_name, f"the local header at offset {header_offset:,} names {name!r}: "
-                                              "the dump changed since it was planned")
+        raise MemberRefused(
+            dump,
+            inner_name,
+            f"the local header at offset {header_offset:,} names {name!r}: "
+            "the dump changed since it was planned",
+        )
     start = header_offset + 30 + name_len + extra_len
     return zipfile.ZipFile(_SubFile(fh, start, size))
 
@@ -233,7 +246,7 @@ def _open_inner(outer: zipfile.ZipFile, fh, dump: str, inner_name: str) -> zipfi
     try:
         if info.compress_type == zipfile.ZIP_STORED:
             return _open_stored_inner(fh, dump, inner_name, info.header_offset, info.compress_size)
-        return zipfile.ZipFile(outer.open(info))   # compressed inner zip: slow but correct
+        return zipfile.ZipFile(outer.open(info))  # compressed inner zip: slow but correct
     except MemberRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, struct.error) as exc:
@@ -256,29 +269,55 @@ def _open_task_inner(fh, task: MemberTask) -> zipfile.ZipFile:
         raise MemberRefused(task.dump, task.inner, f"corrupt or truncated inner zip ({exc})") from exc
 
 
-def _plan_inner(outer: zipfile.ZipFile, fh, path: Path, info: DumpInfo, inner_info: zipfile.ZipInfo, index: int,
-                platforms, tasks: list, errors: list) -> int:
+def _plan_inner(
+    outer: zipfile.ZipFile,
+    fh,
+    path: Path,
+    info: DumpInfo,
+    inner_info: zipfile.ZipInfo,
+    index: int,
+    platforms,
+    tasks: list,
+    errors: list,
+) -> int:
     """Append the CSV members of one inner zip to ``tasks`` (others to ``errors``); return the next index."""
     name = inner_info.filename
     inner = _open_inner(outer, fh, info.stem, name)
     stored = inner_info.compress_type == zipfile.ZIP_STORED
-    where = {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
+    where = (
+        {"inner_offset": inner_info.header_offset, "inner_size": inner_info.compress_size} if stored else {}
+    )
     with inner:
         for csv_info in sorted(inner.infolist(), key=lambda i: i.filename):
             if csv_info.is_dir():
                 continue
             label = f"{name}/{csv_info.filename}"
             if not csv_info.filename.endswith(".csv"):
-                errors.append({"member": label, "error": f"{info.stem}: member {label!r}: "
-                                                         "unexpected member (expected .csv); skipped"})
+                errors.append(
+                    {
+                        "member": label,
+                        "error": f"{info.stem}: member {label!r}: unexpected member (expected .csv); skipped",
+                    }
+                )
                 continue
-            tasks.append(MemberTask(dump_path=str(path), dump=info.stem, inner=name, member=csv_info.filename,
-                                    index=index, platforms=platforms, **where))
+            tasks.append(
+                MemberTask(
+                    dump_path=str(path),
+                    dump=info.stem,
+                    inner=name,
+                    member=csv_info.filename,
+                    index=index,
+                    platforms=platforms,
+                    **where,
+                )
+            )
             index += 1
     return index
 
 
-def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> tuple[list[MemberTask], list[dict]]:
+def plan_dump(
+    path: str | Path, *, platforms: tuple[str, ...] | None = None
+) -> tuple[list[MemberTask], list[dict]]:
     """List the CSV members of dump ``path`` (central directories only).
 
     Returns ``(tasks, errors)``: an inner zip that cannot be opened, or an unexpected member name,
@@ -305,17 +344,26 @@ def plan_dump(path: str | Path, *, platforms: tuple[str, ...] | None = None) -> 
             if inner_info.is_dir():
                 continue
             if not name.endswith(".csv.zip"):
-                errors.append({"member": name, "error": f"{info.stem}: member {name!r}: unexpected member "
-                                                        "(expected inner .csv.zip files); skipped"})
+                errors.append(
+                    {
+                        "member": name,
+                        "error": f"{info.stem}: member {name!r}: unexpected member "
+                        "(expected inner .csv.zip files); skipped",
+                    }
+                )
                 continue
             try:
                 index = _plan_inner(outer, fh, path, info, inner_info, index, platforms, tasks, errors)
             except MemberRefused as exc:
                 errors.append({"member": name, "error": str(exc)})
     if not tasks and not errors:
-        raise MemberRefused(info.stem, "(outer zip)", "empty dump: the zip holds no inner .csv.zip with a CSV "
-                                                      "member (an interrupted download or export?); refused, "
-                                                      "download the day again")
+        raise MemberRefused(
+            info.stem,
+            "(outer zip)",
+            "empty dump: the zip holds no inner .csv.zip with a CSV "
+            "member (an interrupted download or export?); refused, "
+            "download the day again",
+        )
     return tasks, errors
 
 
@@ -342,8 +390,9 @@ def _inflater():
     return zlib
 
 
-def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str, label: str,
-                       read: int | None = None) -> Iterator[bytes]:
+def iter_member_pieces(
+    inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str, label: str, read: int | None = None
+) -> Iterator[bytes]:
     """Yield the decompressed bytes of member ``info`` of ``inner`` in pieces of at most ``read``
     bytes (default :data:`READ_BYTES`), CRC-32 and size checked.
 
@@ -362,18 +411,24 @@ def iter_member_pieces(inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str,
         return
     _seek_member_data(inner.fp, info, dump, label)
     z = _inflater()
-    pieces = (_inflated(inner.fp, info, dump, label, read, z) if info.compress_type == zipfile.ZIP_DEFLATED
-              else _stored(inner.fp, info, dump, label, read))
+    pieces = (
+        _inflated(inner.fp, info, dump, label, read, z)
+        if info.compress_type == zipfile.ZIP_DEFLATED
+        else _stored(inner.fp, info, dump, label, read)
+    )
     crc = total = 0
     for out in pieces:
         crc = z.crc32(out, crc)
         total += len(out)
         if total > info.file_size:
-            raise MemberRefused(dump, label, f"size mismatch: more than the {info.file_size:,} bytes the header "
-                                             "declares")
+            raise MemberRefused(
+                dump, label, f"size mismatch: more than the {info.file_size:,} bytes the header declares"
+            )
         yield out
     if total != info.file_size:
-        raise MemberRefused(dump, label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+        raise MemberRefused(
+            dump, label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}"
+        )
     if crc != info.CRC:
         raise MemberRefused(dump, label, f"corrupt data: CRC-32 {crc:08x}, header declares {info.CRC:08x}")
 
@@ -384,11 +439,13 @@ def _seek_member_data(fp, info: zipfile.ZipInfo, dump: str, label: str) -> None:
     local = fp.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
         raise MemberRefused(dump, label, "corrupt local header of the member")
-    flags, = struct.unpack("<H", local[6:8])
+    (flags,) = struct.unpack("<H", local[6:8])
     name_len, extra_len = struct.unpack("<HH", local[26:30])
     name = fp.read(name_len).decode("utf-8" if flags & 0x800 else "cp437", errors="replace")
     if name != info.orig_filename:
-        raise MemberRefused(dump, label, f"corrupt local header: it names {name!r}, the directory {info.orig_filename!r}")
+        raise MemberRefused(
+            dump, label, f"corrupt local header: it names {name!r}, the directory {info.orig_filename!r}"
+        )
     fp.seek(info.header_offset + 30 + name_len + extra_len)
 
 
@@ -410,7 +467,7 @@ def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) ->
             buf = _compressed(fp, min(INFLATE_INPUT_BYTES, remaining), dump, label)
             remaining -= len(buf)
         else:
-            buf = b""         # the input is all in; the inflater may still hold output (isal does)
+            buf = b""  # the input is all in; the inflater may still hold output (isal does)
         out = d.decompress(buf, read)
         if not buf and not out:
             raise MemberRefused(dump, label, "corrupt or truncated data (the deflate stream does not end)")
@@ -438,7 +495,7 @@ def iter_member_chunks(task: MemberTask, block: int | None = None) -> Iterator[B
     larger than a block, so a longer line always spans one).
     """
     block = block or CHUNK_BYTES
-    line_start = None         # member offset where the line being read starts, once a block could not be cut
+    line_start = None  # member offset where the line being read starts, once a block could not be cut
     with open(task.dump_path, "rb") as fh:
         inner = _open_task_inner(fh, task)
         with inner:
@@ -469,17 +526,25 @@ def iter_member_chunks(task: MemberTask, block: int | None = None) -> Iterator[B
                         view = memoryview(blk)
                         parts[-1] = view[: cut + 1]
                         yield parts
-                        rest = bytes(view[cut + 1:])
+                        rest = bytes(view[cut + 1 :])
                         parts = Block([rest] if rest else [])
                         parts.backslash = b"\\" in rest
                         size = len(rest)
-            except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, EOFError, ValueError, NotImplementedError) as exc:
+            except (
+                zipfile.BadZipFile,
+                *_INFLATE_ERRORS,
+                OSError,
+                EOFError,
+                ValueError,
+                NotImplementedError,
+            ) as exc:
                 raise MemberRefused(task.dump, task.label, f"corrupt or truncated data ({exc})") from exc
             if parts:
                 yield parts
     if total != info.file_size:
-        raise MemberRefused(task.dump, task.label,
-                            f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}")
+        raise MemberRefused(
+            task.dump, task.label, f"size mismatch: read {total:,} bytes, header declares {info.file_size:,}"
+        )
 
 
 def _tail_bytes(parts: list) -> int:
@@ -495,10 +560,13 @@ def _tail_bytes(parts: list) -> int:
 
 def _refuse_long_line(task: MemberTask, offset: int) -> None:
     """Refuse a member whose line starting at byte ``offset`` passed :data:`MAX_LINE_BYTES`."""
-    raise MemberRefused(task.dump, task.label, f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
-                                               f"offset {offset:,} of the member; refused without reading "
-                                               "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)")
-
+    raise MemberRefused(
+        task.dump,
+        task.label,
+        f"line longer than the limit of {MAX_LINE_BYTES:,} bytes at byte "
+        f"offset {offset:,} of the member; refused without reading "
+        "the line whole (the limit is dsa_explore.sor.reader.MAX_LINE_BYTES)",
+    )
 
 
 def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
@@ -517,14 +585,16 @@ def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
 # CSV parsing with fault repair
 # -------------------------------------------------------------------------------------------------
 
+
 def _python_csv(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
     """Parse CSV text (no header line) with escapechar; return columns, rows read, rows of wrong length."""
     idx = [header.index(c) for c in needed]
     cols: dict[str, list] = {c: [] for c in needed}
     n_read = bad = 0
     ncols = len(header)
-    for row in csv.reader(io.StringIO(text), delimiter=",", quotechar='"', escapechar="\\",
-                          doublequote=True, strict=False):
+    for row in csv.reader(
+        io.StringIO(text), delimiter=",", quotechar='"', escapechar="\\", doublequote=True, strict=False
+    ):
         if not row:
             continue
         n_read += 1
@@ -567,7 +637,7 @@ def _split_with(line: str, quoted: re.Pattern, unescape) -> list[str | None] | N
         pos = m.end()
         if pos >= end:
             return fields
-        pos += 1                                     # the comma
+        pos += 1  # the comma
         if pos == end:
             fields.append(None)
             return fields
@@ -583,8 +653,11 @@ def split_php_line(line: str, ncols: int) -> list[str | None] | None:
     character, then as RFC 4180 (backslashes ordinary): the first reading with ``ncols`` fields
     wins; empty fields are None. A line no reading splits into ``ncols`` fields gives None.
     """
-    for quoted, unescape in ((_Q_PHP, _unescape_php), (_Q_MIXED, _unescape_php),
-                             (_Q_RFC, lambda t: t.replace('""', '"'))):
+    for quoted, unescape in (
+        (_Q_PHP, _unescape_php),
+        (_Q_MIXED, _unescape_php),
+        (_Q_RFC, lambda t: t.replace('""', '"')),
+    ):
         fields = _split_with(line, quoted, unescape)
         if fields is not None and len(fields) == ncols:
             return fields
@@ -614,10 +687,9 @@ def _add(into: dict[str, int], other: dict[str, int]) -> None:
         into[k] = into.get(k, 0) + v
 
 
-
-
-def parse_chunks(chunks: Iterable, dump: str, label: str
-                 ) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
+def parse_chunks(
+    chunks: Iterable, dump: str, label: str
+) -> tuple[pl.DataFrame, str, int, dict[str, int], dict[str, int]]:
     """Parse one CSV member, given as byte chunks that end at line breaks, into the needed columns.
 
     Returns ``(frame, layout, rows_read, rejected, faults)``; ``frame`` is all-String with every
@@ -627,10 +699,17 @@ def parse_chunks(chunks: Iterable, dump: str, label: str
     info: dict = {}
     frames = list(iter_frames(chunks, dump, label, info))
     if not frames:
-        return (pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}), info["layout"], info["rows_read"],
-                info["rejected"], info["faults"])
+        return (
+            pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}),
+            info["layout"],
+            info["rows_read"],
+            info["rejected"],
+            info["faults"],
+        )
     if len(frames) > 1:
-        frame = pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
+        frame = pl.concat(
+            [f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical"
+        )
     else:
         frame = frames[0]
     return frame, info["layout"], info["rows_read"], info["rejected"], info["faults"]
@@ -641,13 +720,18 @@ def _layout_of_header(line: bytes, dump: str, label: str) -> str:
     cols = next(csv.reader([line.decode("utf-8", errors="replace").strip()]))
     layout = schema.layout_of(cols)
     if layout is None:
-        raise MemberRefused(dump, label, f"header matches no known layout (full 37/38 or light 33/34 "
-                                         f"columns); got {len(cols)} columns starting {cols[:3]}")
+        raise MemberRefused(
+            dump,
+            label,
+            f"header matches no known layout (full 37/38 or light 33/34 "
+            f"columns); got {len(cols)} columns starting {cols[:3]}",
+        )
     return layout
 
 
-def iter_frames(chunks: Iterable, dump: str, label: str, info: dict, *,
-                all_columns: bool = False) -> Iterator[pl.DataFrame]:
+def iter_frames(
+    chunks: Iterable, dump: str, label: str, info: dict, *, all_columns: bool = False
+) -> Iterator[pl.DataFrame]:
     """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
 
     ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
@@ -668,7 +752,7 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict, *,
         if header is None:
             # the header line is in the first part(s): join only those, not the whole block
             k = next((i for i, p in enumerate(parts) if bytes(p).find(b"\n") >= 0), len(parts) - 1)
-            chunk = pending + b"".join(parts[:k + 1])
+            chunk = pending + b"".join(parts[: k + 1])
             nl = chunk.find(b"\n")
             if nl < 0:
                 pending = chunk
@@ -680,7 +764,7 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict, *,
             missing = [c for c in schema.NEEDED if c not in header]
             # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
             canonical_header = ",".join([*header, "_extra"]).encode()
-            parts = [memoryview(chunk)[nl + 1:], *parts[k + 1:]]
+            parts = [memoryview(chunk)[nl + 1 :], *parts[k + 1 :]]
         data = b"".join([canonical_header, b"\n", *parts])
         if len(data) == len(canonical_header) + 1:
             continue
@@ -695,43 +779,56 @@ def iter_frames(chunks: Iterable, dump: str, label: str, info: dict, *,
             if all_columns:
                 yield frame
             else:
-                yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)   # (no query when in order)
+                yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)  # (no query when in order)
     if header is None and pending.strip():
         info["layout"] = _layout_of_header(pending, dump, label)
     if info["rows_read"] == 0:
         faults["empty_members"] = 1
 
 
-def _parse_body(data: bytes, header: list[str], needed: list[str], canonical_header: bytes,
-                maybe_backslash: bool = True) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int]]:
+def _parse_body(
+    data: bytes, header: list[str], needed: list[str], canonical_header: bytes, maybe_backslash: bool = True
+) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int]]:
     """Parse CSV lines (after the canonical header line) with polars; repair backslash quotes,
     invalid UTF-8 and ragged rows. ``maybe_backslash=False`` says the data holds no backslash."""
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
     frames: list[pl.DataFrame] = []
     rows_read = 0
-    if maybe_backslash and data.find(b"\\") >= 0 and data.find(b'\\"') >= 0:   # memchr first: backslashes are rare
-        data, backslash_frame, n = _split_backslash_rows(data, header, needed, canonical_header, faults, rejected)
+    if (
+        maybe_backslash and data.find(b"\\") >= 0 and data.find(b'\\"') >= 0
+    ):  # memchr first: backslashes are rare
+        data, backslash_frame, n = _split_backslash_rows(
+            data, header, needed, canonical_header, faults, rejected
+        )
         rows_read += n
         frames.append(backslash_frame)
     frame, data = _read_polars(data, needed, faults)
-    if frame is None:   # ragged or otherwise unparseable for polars: Python csv, row by row
+    if frame is None:  # ragged or otherwise unparseable for polars: Python csv, row by row
         frame, n = _read_python_csv(data, header, needed, faults, rejected)
     else:
         frame, n = _drop_extra_fields(frame, rejected)
     rows_read += n
     frames.append(frame if frame.columns == needed else frame.select(needed))
     if len(frames) > 1:
-        out = pl.concat([f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical")
+        out = pl.concat(
+            [f.with_columns(pl.col(pl.Categorical).cast(pl.String)) for f in frames], how="vertical"
+        )
     else:
         out = frames[0]
     return out, rows_read, rejected, faults
 
 
-def _split_backslash_rows(data: bytes, header: list[str], needed: list[str], canonical_header: bytes,
-                          faults: dict[str, int], rejected: dict[str, int]) -> tuple[bytes, pl.DataFrame, int]:
+def _split_backslash_rows(
+    data: bytes,
+    header: list[str],
+    needed: list[str],
+    canonical_header: bytes,
+    faults: dict[str, int],
+    rejected: dict[str, int],
+) -> tuple[bytes, pl.DataFrame, int]:
     """Parse the lines holding backslash quotes in Python; return (the other lines, their frame, rows read)."""
-    lines = data[len(canonical_header) + 1:].split(b"\n")
+    lines = data[len(canonical_header) + 1 :].split(b"\n")
     bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
     data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
     del lines
@@ -749,9 +846,17 @@ def _read_polars(data: bytes, needed: list[str], faults: dict[str, int]) -> tupl
     """Parse with polars, once more after repairing invalid UTF-8; return (frame or None, the bytes parsed)."""
     for attempt in range(2):
         try:
-            frame = pl.read_csv(io.BytesIO(data), has_header=True, columns=[*needed, "_extra"], infer_schema=False,
-                                quote_char='"', null_values=[""], encoding="utf8", raise_if_empty=False,
-                                schema_overrides={c: pl.Categorical for c in needed if c in _CATEGORICAL})
+            frame = pl.read_csv(
+                io.BytesIO(data),
+                has_header=True,
+                columns=[*needed, "_extra"],
+                infer_schema=False,
+                quote_char='"',
+                null_values=[""],
+                encoding="utf8",
+                raise_if_empty=False,
+                schema_overrides={c: pl.Categorical for c in needed if c in _CATEGORICAL},
+            )
             return frame, data
         except pl.exceptions.ComputeError as exc:
             if attempt == 0 and "utf-8" in str(exc).lower():
@@ -766,8 +871,9 @@ def _read_polars(data: bytes, needed: list[str], faults: dict[str, int]) -> tupl
     return None, data
 
 
-def _read_python_csv(data: bytes, header: list[str], needed: list[str], faults: dict[str, int],
-                     rejected: dict[str, int]) -> tuple[pl.DataFrame, int]:
+def _read_python_csv(
+    data: bytes, header: list[str], needed: list[str], faults: dict[str, int], rejected: dict[str, int]
+) -> tuple[pl.DataFrame, int]:
     """Parse the lines after the header with Python's csv, row by row; return (frame, rows read)."""
     text, n_utf = _decode(data)
     if n_utf:
@@ -782,7 +888,7 @@ def _read_python_csv(data: bytes, header: list[str], needed: list[str], faults: 
 def _drop_extra_fields(frame: pl.DataFrame, rejected: dict[str, int]) -> tuple[pl.DataFrame, int]:
     """Reject the rows with more fields than the header; return (kept frame, rows read)."""
     rows_read = frame.height
-    extra = frame.drop_in_place("_extra").is_not_null()     # in place: no query
+    extra = frame.drop_in_place("_extra").is_not_null()  # in place: no query
     n_extra = int(extra.sum())
     if n_extra:
         rejected["field_count"] = rejected.get("field_count", 0) + n_extra
@@ -791,11 +897,25 @@ def _drop_extra_fields(frame: pl.DataFrame, rejected: dict[str, int]) -> tuple[p
 
 
 #: Low-cardinality columns parsed straight into categoricals (cheap grouping).
-_CATEGORICAL = frozenset({
-    "decision_visibility", "decision_monetary", "decision_provision", "decision_account", "decision_ground",
-    "category", "category_specification", "content_type", "territorial_scope", "source_type",
-    "automated_detection", "automated_decision", "platform_name", "content_date", "application_date",
-})
+_CATEGORICAL = frozenset(
+    {
+        "decision_visibility",
+        "decision_monetary",
+        "decision_provision",
+        "decision_account",
+        "decision_ground",
+        "category",
+        "category_specification",
+        "content_type",
+        "territorial_scope",
+        "source_type",
+        "automated_detection",
+        "automated_decision",
+        "platform_name",
+        "content_date",
+        "application_date",
+    }
+)
 
 
 def _decode(data: bytes) -> tuple[str, int]:
@@ -837,9 +957,21 @@ def _normalise_list(raw: str | None, column: str) -> tuple[str | None, bool]:
     return taxonomy.ENUM_LIST_SEPARATOR.join(sorted(set(elems))), False
 
 
-_RAW_KEYS = ["day", "platform_name", "category", "decision_ground", "decision_visibility", "decision_monetary",
-             "decision_provision", "decision_account", "automated_detection", "automated_decision",
-             "source_type", "content_type", "territorial_scope"]
+_RAW_KEYS = [
+    "day",
+    "platform_name",
+    "category",
+    "decision_ground",
+    "decision_visibility",
+    "decision_monetary",
+    "decision_provision",
+    "decision_account",
+    "automated_detection",
+    "automated_decision",
+    "source_type",
+    "content_type",
+    "territorial_scope",
+]
 _KW_RAW_KEYS = ["day", "platform_name", "category", "category_specification"]
 
 
@@ -859,8 +991,10 @@ _STATUS_KEPT = pl.col("_status") == 0
 #: The uuid hash of a kept row (status 0, uuid present), else null: the hashes seen so far.
 _KEPT_HASH = pl.when(_STATUS_KEPT & pl.col("uuid").is_not_null()).then(pl.col("_h")).alias("_kept_h")
 _REJECT_STATUS = ((1, "duplicate_uuid"), (2, "bad_created_at"))
-_DELAYS = [(_date("application_date") - _date("content_date")).dt.total_days().alias("_mod"),
-           (pl.col("day") - _date("application_date")).dt.total_days().alias("_dis")]
+_DELAYS = [
+    (_date("application_date") - _date("content_date")).dt.total_days().alias("_mod"),
+    (pl.col("day") - _date("application_date")).dt.total_days().alias("_dis"),
+]
 
 
 def _weighted_delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
@@ -883,8 +1017,11 @@ def _weighted_delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
     return aggs
 
 
-_GROUP_AGGS = [pl.col("count").sum().cast(pl.Int64).alias("count"), *_weighted_delay_aggs("_mod", "mod"),
-               *_weighted_delay_aggs("_dis", "dis")]
+_GROUP_AGGS = [
+    pl.col("count").sum().cast(pl.Int64).alias("count"),
+    *_weighted_delay_aggs("_mod", "mod"),
+    *_weighted_delay_aggs("_dis", "dis"),
+]
 
 
 def _concat_strings(frames: list[pl.DataFrame], *, cast: bool = True) -> pl.DataFrame:
@@ -943,11 +1080,21 @@ class MemberSummariser:
             keep = keep & (pl.col("uuid").is_null() | ~pl.col("_h").is_in(seen.implode()))
         # no row filtering of the wide frame: a status column (0 kept, 1 duplicate, 2 no created_at)
         # becomes a grouping key, and the rejected rows are counted from their groups
-        status = (pl.when(~keep).then(pl.lit(1, pl.Int8)).when(pl.col("day").is_null()).then(pl.lit(2, pl.Int8))
-                  .otherwise(pl.lit(0, pl.Int8)).alias("_status"))
-        rows = (frame.lazy().with_columns(_PREPARE).with_columns(status)
-                .select(*_RAW_KEYS, *_DATE_KEYS, "category_specification", "_status", _KEPT_HASH)
-                .collect())
+        status = (
+            pl.when(~keep)
+            .then(pl.lit(1, pl.Int8))
+            .when(pl.col("day").is_null())
+            .then(pl.lit(2, pl.Int8))
+            .otherwise(pl.lit(0, pl.Int8))
+            .alias("_status")
+        )
+        rows = (
+            frame.lazy()
+            .with_columns(_PREPARE)
+            .with_columns(status)
+            .select(*_RAW_KEYS, *_DATE_KEYS, "category_specification", "_status", _KEPT_HASH)
+            .collect()
+        )
         self.seen.append(rows.drop_in_place("_kept_h").drop_nulls())
         self.groups.append(rows.group_by([*_RAW_KEYS, *_DATE_KEYS, "_status"]).agg(_COUNT))
         self.kws.append(rows.filter(_STATUS_KEPT).group_by(_KW_RAW_KEYS).agg(_COUNT))
@@ -972,11 +1119,15 @@ class MemberSummariser:
             kept = groups.filter(status == 0).drop("_status")
             dates = kept.select("day", *_DATE_KEYS).unique()
             delays = dates.with_columns(pl.col(_DATE_KEYS).cast(pl.String)).select(_DELAYS)
-            kept = kept.join(pl.concat([dates, delays], how="horizontal"), on=["day", *_DATE_KEYS], how="left",
-                             nulls_equal=True).drop(_DATE_KEYS)
+            kept = kept.join(
+                pl.concat([dates, delays], how="horizontal"),
+                on=["day", *_DATE_KEYS],
+                how="left",
+                nulls_equal=True,
+            ).drop(_DATE_KEYS)
             grouped = _concat_strings([kept.group_by(_RAW_KEYS).agg(_GROUP_AGGS)])
             kw = _concat_strings(self.kws).group_by(_KW_RAW_KEYS).agg(pl.col("count").sum().cast(pl.Int64))
-        else:       # no rows (per-platform dumps hold many empty CSVs): the empty frames, built once
+        else:  # no rows (per-platform dumps hold many empty CSVs): the empty frames, built once
             summary, keywords = _empty_summary(platforms)
             return summary, keywords, rejected, {}
         return _transform(grouped, kw, rejected, platforms)
@@ -989,7 +1140,8 @@ def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.
     """The summary and keyword frames of a member without rows (built once per process)."""
     if platforms not in _EMPTY:
         empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
-            pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count"))
+            pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count")
+        )
         grouped = empty.with_columns(_DELAYS).group_by(_RAW_KEYS).agg(_GROUP_AGGS)
         kw = empty.group_by(_KW_RAW_KEYS).agg(_COUNT)
         summary, keywords, _, _ = _transform(grouped, kw, {}, platforms)
@@ -1008,13 +1160,23 @@ def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platform
     )
     for col in _LIST_COLUMNS:
         grouped = _normalise_list_column(grouped, col, faults)
-    flags = [pl.col(c).is_not_null() for c in ("decision_visibility", "decision_monetary",
-                                               "decision_provision", "decision_account")]
-    parts = [pl.when(f).then(pl.lit(n)).otherwise(None) for f, n in zip(flags, ("vis", "mon", "pro", "acc"),
-                                                                         strict=True)]
-    grouped = grouped.with_columns(pl.concat_str(parts, separator="_", ignore_nulls=True).alias("decision_type"))
+    flags = [
+        pl.col(c).is_not_null()
+        for c in ("decision_visibility", "decision_monetary", "decision_provision", "decision_account")
+    ]
+    parts = [
+        pl.when(f).then(pl.lit(n)).otherwise(None)
+        for f, n in zip(flags, ("vis", "mon", "pro", "acc"), strict=True)
+    ]
     grouped = grouped.with_columns(
-        pl.when(pl.col("decision_type") == "").then(None).otherwise(pl.col("decision_type")).alias("decision_type"))
+        pl.concat_str(parts, separator="_", ignore_nulls=True).alias("decision_type")
+    )
+    grouped = grouped.with_columns(
+        pl.when(pl.col("decision_type") == "")
+        .then(None)
+        .otherwise(pl.col("decision_type"))
+        .alias("decision_type")
+    )
 
     keywords = _explode_keywords(kw, faults)
 
@@ -1026,8 +1188,9 @@ def _transform(grouped: pl.DataFrame, kw: pl.DataFrame, rejected: dict, platform
         grouped = grouped.filter(pl.col("platform").is_in(wanted))
         keywords = keywords.filter(pl.col("platform").is_in(wanted))
 
-    summary = aggregate(grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS,
-                        sort=False)
+    summary = aggregate(
+        grouped.select(list(schema.GROUP_KEYS) + list(schema.COUNT_COLUMNS)), schema.GROUP_KEYS, sort=False
+    )
     keywords = aggregate_keywords(keywords, sort=False)
     return summary, keywords, rejected, faults
 
@@ -1046,8 +1209,10 @@ def _normalise_list_column(grouped: pl.DataFrame, col: str, faults: dict[str, in
         faults[f"malformed_{col}"] = int(n_bad)
     non_null = {k: v for k, v in mapping.items() if k is not None}
     return grouped.with_columns(
-        pl.col(col).replace_strict(non_null, default=None, return_dtype=pl.String) if non_null
-        else pl.lit(None, dtype=pl.String).alias(col))
+        pl.col(col).replace_strict(non_null, default=None, return_dtype=pl.String)
+        if non_null
+        else pl.lit(None, dtype=pl.String).alias(col)
+    )
 
 
 def _explode_keywords(kw: pl.DataFrame, faults: dict[str, int]) -> pl.DataFrame:
@@ -1071,7 +1236,8 @@ def _explode_keywords(kw: pl.DataFrame, faults: dict[str, int]) -> pl.DataFrame:
         faults["malformed_category_specification"] = bad_kw
     return pl.DataFrame(kw_rows, schema=schema.KEYWORD_SCHEMA).with_columns(
         taxonomy.canonical_platform(pl.col("platform")).alias("platform"),
-        taxonomy.category_v2(pl.col("category")).alias("category"))
+        taxonomy.category_v2(pl.col("category")).alias("category"),
+    )
 
 
 def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True, cast: bool = True) -> pl.DataFrame:
@@ -1085,7 +1251,9 @@ def aggregate(frame: pl.DataFrame, keys, *, sort: bool = True, cast: bool = True
             aggs.append(pl.col(c).sum().cast(pl.Int64))
     out = frame.group_by(keys).agg(aggs)
     if cast:
-        out = out.with_columns([pl.col(k).cast(schema.SUMMARY_SCHEMA[k]) for k in keys if k in schema.SUMMARY_SCHEMA])
+        out = out.with_columns(
+            [pl.col(k).cast(schema.SUMMARY_SCHEMA[k]) for k in keys if k in schema.SUMMARY_SCHEMA]
+        )
     if sort:
         out = out.sort(keys, nulls_last=False, maintain_order=True)
     return out.select(keys + list(schema.COUNT_COLUMNS))
@@ -1107,18 +1275,25 @@ def summarise_member(task: MemberTask) -> MemberResult:
         info: dict = {}
         acc = MemberSummariser(task.exclude_hashes)
         sink = None
-        if task.rows is not None:      # the row store (dsa_explore.sor.rows): every column, kept rows written
+        if task.rows is not None:  # the row store (dsa_explore.sor.rows): every column, kept rows written
             from dsa_explore.sor.rows import RowSink
 
             sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
-        for frame in iter_frames(iter_member_chunks(task), task.dump, task.label, info, all_columns=sink is not None):
+        for frame in iter_frames(
+            iter_member_chunks(task), task.dump, task.label, info, all_columns=sink is not None
+        ):
             if sink is not None:
                 sink.add(frame)
                 frame = frame.select(_NEEDED)
             acc.add(frame)
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
-        layout, rows_read, rejected, faults = info["layout"], info["rows_read"], info["rejected"], info["faults"]
+        layout, rows_read, rejected, faults = (
+            info["layout"],
+            info["rows_read"],
+            info["rejected"],
+            info["faults"],
+        )
     except MemberRefused as exc:
         result.error = str(exc)
         return result
@@ -1137,6 +1312,8 @@ def summarise_member(task: MemberTask) -> MemberResult:
     result.uuid_hashes = hashes
     result.row_files = sink.finish() if sink is not None else None
     if result.rows_read != result.rows_summarised + sum(rejected.values()):
-        result.error = (f"{task.dump}: member {task.label!r}: row account does not balance: read "
-                        f"{result.rows_read}, summarised {result.rows_summarised}, rejected {rejected}")
+        result.error = (
+            f"{task.dump}: member {task.label!r}: row account does not balance: read "
+            f"{result.rows_read}, summarised {result.rows_summarised}, rejected {rejected}"
+        )
     return result

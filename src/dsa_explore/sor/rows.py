@@ -50,22 +50,44 @@ from dsa_explore.sor import schema, taxonomy
 ROWS_DIR = "rows"
 
 #: Columns of the CSV holding JSON lists of enum keys.
-LIST_COLUMNS: tuple[str, ...] = ("decision_visibility", "category_addition", "category_specification",
-                                 "content_type", "territorial_scope")
+LIST_COLUMNS: tuple[str, ...] = (
+    "decision_visibility",
+    "category_addition",
+    "category_specification",
+    "content_type",
+    "territorial_scope",
+)
 #: Columns of the CSV holding ``YYYY-MM-DD HH:MM:SS`` datetimes.
-DATE_COLUMNS: tuple[str, ...] = ("end_date_visibility_restriction", "end_date_monetary_restriction",
-                                 "end_date_service_restriction", "end_date_account_restriction",
-                                 "content_date", "application_date", "created_at")
+DATE_COLUMNS: tuple[str, ...] = (
+    "end_date_visibility_restriction",
+    "end_date_monetary_restriction",
+    "end_date_service_restriction",
+    "end_date_account_restriction",
+    "content_date",
+    "application_date",
+    "created_at",
+)
 #: Free-text columns (what ``sor search`` looks in by default).
-TEXT_COLUMNS: tuple[str, ...] = ("decision_facts", "illegal_content_explanation", "illegal_content_legal_ground",
-                                 "incompatible_content_explanation", "incompatible_content_ground",
-                                 "decision_visibility_other", "decision_monetary_other", "content_type_other",
-                                 "category_specification_other", "decision_ground_reference_url",
-                                 "source_identity")
+TEXT_COLUMNS: tuple[str, ...] = (
+    "decision_facts",
+    "illegal_content_explanation",
+    "illegal_content_legal_ground",
+    "incompatible_content_explanation",
+    "incompatible_content_ground",
+    "decision_visibility_other",
+    "decision_monetary_other",
+    "content_type_other",
+    "category_specification_other",
+    "decision_ground_reference_url",
+    "source_identity",
+)
 #: Columns always stored whatever ``--columns`` says.
 ALWAYS: tuple[str, ...] = ("uuid", "platform_name", "category", "created_at")
 DERIVED: dict[str, pl.DataType] = {
-    "day": pl.Date(), "platform": pl.String(), "category_v2": pl.String(), "dump": pl.String(),
+    "day": pl.Date(),
+    "platform": pl.String(),
+    "category_v2": pl.String(),
+    "dump": pl.String(),
     "unparsed": pl.List(pl.Struct({"column": pl.String(), "value": pl.String()})),
 }
 _TYPE = {**{c: pl.List(pl.String()) for c in LIST_COLUMNS}, **{c: pl.Datetime("us") for c in DATE_COLUMNS}}
@@ -102,8 +124,10 @@ def check_columns(columns: Iterable[str] | None) -> tuple[str, ...] | None:
     wanted = {c.strip() for c in columns if c.strip()}
     unknown = sorted(wanted - set(schema.FULL_V2))
     if unknown:
-        raise ValueError(f"--columns: unknown column(s) {', '.join(unknown)}; columns of the dumps: "
-                         f"{', '.join(schema.FULL_V2)}")
+        raise ValueError(
+            f"--columns: unknown column(s) {', '.join(unknown)}; columns of the dumps: "
+            f"{', '.join(schema.FULL_V2)}"
+        )
     wanted |= set(ALWAYS)
     return tuple(c for c in schema.FULL_V2 if c in wanted)
 
@@ -112,18 +136,30 @@ def check_columns(columns: Iterable[str] | None) -> tuple[str, ...] | None:
 # Typing (CSV text -> v2 rows) and back
 # -------------------------------------------------------------------------------------------------
 
+
 def _list_expr(c: str) -> pl.Expr:
     raw = pl.col(c)
     body = raw.str.strip_prefix("[").str.strip_suffix("]")
     items = body.str.split(",").list.eval(pl.element().str.strip_prefix('"').str.strip_suffix('"'))
-    return (pl.when(raw == "[]").then(pl.lit([], dtype=pl.List(pl.String)))
-            .when(raw.str.contains(_LIST_OK)).then(items).otherwise(None).alias(c))
+    return (
+        pl.when(raw == "[]")
+        .then(pl.lit([], dtype=pl.List(pl.String)))
+        .when(raw.str.contains(_LIST_OK))
+        .then(items)
+        .otherwise(None)
+        .alias(c)
+    )
 
 
 def _date_expr(c: str) -> pl.Expr:
     raw = pl.col(c)
-    return (pl.when(raw.str.contains(_DATE_OK)).then(raw).otherwise(None)
-            .str.strptime(pl.Datetime("us"), _DATE_FMT, strict=False).alias(c))
+    return (
+        pl.when(raw.str.contains(_DATE_OK))
+        .then(raw)
+        .otherwise(None)
+        .str.strptime(pl.Datetime("us"), _DATE_FMT, strict=False)
+        .alias(c)
+    )
 
 
 def _per_value(frame: pl.DataFrame, col: str, expr: pl.Expr) -> pl.Series:
@@ -157,32 +193,49 @@ def typed_rows(frame: pl.DataFrame, dump: str, columns: Sequence[str] | None = N
             direct.append(expr)
         else:
             joined.append(_per_value(frame, c, expr))
-    joined.append(_per_value(frame, "platform_name",
-                             taxonomy.canonical_platform(pl.col("platform_name")).alias("platform")))
-    joined.append(_per_value(frame, "category", taxonomy.category_v2(pl.col("category")).alias("category_v2")))
+    joined.append(
+        _per_value(
+            frame, "platform_name", taxonomy.canonical_platform(pl.col("platform_name")).alias("platform")
+        )
+    )
+    joined.append(
+        _per_value(frame, "category", taxonomy.category_v2(pl.col("category")).alias("category_v2"))
+    )
     day = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
     wide = frame.with_columns(*joined, *direct, day.alias("day"), pl.lit(dump, dtype=pl.String).alias("dump"))
     failed = [pl.col(c).is_not_null() & pl.col(f"_t_{c}").is_null() for c in typed]
-    unparsed = pl.Series("unparsed", [None], dtype=DERIVED["unparsed"]).extend_constant(None, wide.height - 1) \
-        if wide.height else pl.Series("unparsed", [], dtype=DERIVED["unparsed"])
+    unparsed = (
+        pl.Series("unparsed", [None], dtype=DERIVED["unparsed"]).extend_constant(None, wide.height - 1)
+        if wide.height
+        else pl.Series("unparsed", [], dtype=DERIVED["unparsed"])
+    )
     if failed:
         mask = wide.select(pl.any_horizontal(failed)).to_series()
-        if mask.any():       # rare: build the {column, value} lists for the failing rows only
+        if mask.any():  # rare: build the {column, value} lists for the failing rows only
             idx = mask.arg_true()
             sub = wide[idx]
-            lists = [[{"column": c, "value": r[c]} for c in typed if r[c] is not None and r[f"_t_{c}"] is None]
-                     for r in sub.select(*typed, *[f"_t_{c}" for c in typed]).iter_rows(named=True)]
+            lists = [
+                [{"column": c, "value": r[c]} for c in typed if r[c] is not None and r[f"_t_{c}"] is None]
+                for r in sub.select(*typed, *[f"_t_{c}" for c in typed]).iter_rows(named=True)
+            ]
             pos = dict(zip(idx.to_list(), lists, strict=True))
-            unparsed = pl.Series("unparsed", [pos.get(i) for i in range(wide.height)], dtype=DERIVED["unparsed"])
-    out = (wide.with_columns(unparsed)
-           .with_columns([pl.col(f"_t_{c}").alias(c) for c in typed])
-           .select(*cols, *DERIVED))
+            unparsed = pl.Series(
+                "unparsed", [pos.get(i) for i in range(wide.height)], dtype=DERIVED["unparsed"]
+            )
+    out = (
+        wide.with_columns(unparsed)
+        .with_columns([pl.col(f"_t_{c}").alias(c) for c in typed])
+        .select(*cols, *DERIVED)
+    )
     return out.cast({c: ROW_SCHEMA[c] for c in out.columns})
 
 
 def _unparsed_value(c: str) -> pl.Expr:
-    return (pl.col("unparsed").list.eval(pl.element().filter(pl.element().struct.field("column") == c)
-                                         .struct.field("value")).list.first())
+    return (
+        pl.col("unparsed")
+        .list.eval(pl.element().filter(pl.element().struct.field("column") == c).struct.field("value"))
+        .list.first()
+    )
 
 
 def to_csv_frame(rows: pl.DataFrame | pl.LazyFrame, columns: Sequence[str] | None = None) -> pl.LazyFrame:
@@ -200,8 +253,11 @@ def to_csv_frame(rows: pl.DataFrame | pl.LazyFrame, columns: Sequence[str] | Non
             continue
         col = pl.col(c)
         if c in LIST_COLUMNS:
-            text = (pl.when(col.list.len() == 0).then(pl.lit("[]"))
-                    .otherwise(pl.concat_str([pl.lit('["'), col.list.join('","'), pl.lit('"]')])))
+            text = (
+                pl.when(col.list.len() == 0)
+                .then(pl.lit("[]"))
+                .otherwise(pl.concat_str([pl.lit('["'), col.list.join('","'), pl.lit('"]')]))
+            )
         elif c in DATE_COLUMNS:
             text = col.dt.strftime(_DATE_FMT)
         else:
@@ -215,6 +271,7 @@ def to_csv_frame(rows: pl.DataFrame | pl.LazyFrame, columns: Sequence[str] | Non
 # -------------------------------------------------------------------------------------------------
 # Terminal and spreadsheet safety of text written out
 # -------------------------------------------------------------------------------------------------
+
 
 def safe_text(value: str | None) -> str | None:
     """One CSV cell made safe, by the rules of :mod:`dsa_explore.core.safetext` (formula neutralised,
@@ -235,7 +292,7 @@ def safe_expr(col: str, *, csv: bool = True) -> pl.Expr:
     c = pl.col(col)
     out = pl.when(c.str.contains(_FORMULA)).then(pl.concat_str([pl.lit("'"), c])).otherwise(c) if csv else c
     esc = out.str.replace_all("\\", "\\\\", literal=True)
-    for code in [*range(0x00, 0x20), *range(0x7f, 0xa0)]:
+    for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]:
         esc = esc.str.replace_all(chr(code), f"\\x{code:02x}", literal=True)
     needs = out.str.contains(r"[\x00-\x1f\x7f-\x9f\\]")
     return pl.when(needs).then(esc).otherwise(out).alias(col)
@@ -268,7 +325,7 @@ class RowSink:
     def __init__(self, spec: RowSpec, dump: str, index: int, exclude_hashes: tuple[int, ...] = ()):
         self.spec, self.dump, self.index = spec, dump, index
         self.folder = Path(spec.staging) / f"m{index:06d}"
-        if self.folder.exists():          # a re-run of the member (cross-member duplicates): start afresh
+        if self.folder.exists():  # a re-run of the member (cross-member duplicates): start afresh
             shutil.rmtree(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.exclude = pl.Series(list(exclude_hashes), dtype=pl.UInt64) if exclude_hashes else None
@@ -277,7 +334,7 @@ class RowSink:
         self.files: list[dict] = []
         self.pending: list[pl.DataFrame] = []
         self.pending_rows = 0
-        self._names: dict[str, bool] = {}        # published platform name -> kept?
+        self._names: dict[str, bool] = {}  # published platform name -> kept?
 
     def add(self, frame: pl.DataFrame) -> None:
         """Keep the counted rows of one parsed block.
@@ -297,7 +354,9 @@ class RowSink:
             if self.seen:
                 seen = pl.concat(self.seen) if len(self.seen) > 1 else self.seen[0]
                 keep = keep & (pl.col("uuid").is_null() | ~h.is_in(seen.implode()))
-            day_ok = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+            day_ok = (
+                pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+            )
             kept = frame.filter(keep & day_ok.is_not_null())
             self.seen = [pl.concat([*self.seen, kept.select(h).to_series().drop_nulls()])]
             if kept.height:
@@ -324,11 +383,19 @@ class RowSink:
         self.block += 1
 
     def _write(self, rows: pl.DataFrame) -> None:
-        for (day, platform), part in rows.partition_by(["day", "platform"], as_dict=True, maintain_order=True).items():
+        for (day, platform), part in rows.partition_by(
+            ["day", "platform"], as_dict=True, maintain_order=True
+        ).items():
             name = f"b{self.block:05d}-{day}-{_slug(platform)}.parquet"
             part.write_parquet(self.folder / name, compression="zstd", compression_level=1, statistics=True)
-            self.files.append({"file": f"{self.folder.name}/{name}", "day": str(day), "platform": platform,
-                               "rows": part.height})
+            self.files.append(
+                {
+                    "file": f"{self.folder.name}/{name}",
+                    "day": str(day),
+                    "platform": platform,
+                    "rows": part.height,
+                }
+            )
 
     def finish(self) -> list[dict]:
         """Write what is pending; return the staged files: ``{file, day, platform, rows}`` each (file
@@ -346,6 +413,7 @@ def _slug(platform: str | None) -> str:
 # -------------------------------------------------------------------------------------------------
 # Coordinator side: move a dump's staged rows into place and list them in the manifest
 # -------------------------------------------------------------------------------------------------
+
 
 def commit_rows(root: Path, dump: str, spec: RowSpec, staged: Iterable[tuple[int, list[dict]]]) -> dict:
     """Move the staged row files of dump ``dump`` into their day and platform folders under ``root``.
@@ -368,15 +436,24 @@ def commit_rows(root: Path, dump: str, spec: RowSpec, staged: Iterable[tuple[int
                 digest = hashlib.file_digest(fh, "sha256").hexdigest()[:16]
             final = folder / f"{dump}.{digest}.parquet"
             os.replace(src, final)
-            out_files.append({"path": final.relative_to(root).as_posix(), "day": f["day"], "platform": f["platform"],
-                              "rows": f["rows"]})
+            out_files.append(
+                {
+                    "path": final.relative_to(root).as_posix(),
+                    "day": f["day"],
+                    "platform": f["platform"],
+                    "rows": f["rows"],
+                }
+            )
     by_platform: dict[str, int] = {}
     for f in out_files:
         by_platform[f["platform"]] = by_platform.get(f["platform"], 0) + f["rows"]
-    return {"platforms": list(spec.platforms) if spec.platforms is not None else "all",
-            "columns": list(spec.columns) if spec.columns is not None else "all",
-            "rows_stored": sum(by_platform.values()), "by_platform": dict(sorted(by_platform.items())),
-            "files": out_files}
+    return {
+        "platforms": list(spec.platforms) if spec.platforms is not None else "all",
+        "columns": list(spec.columns) if spec.columns is not None else "all",
+        "rows_stored": sum(by_platform.values()),
+        "by_platform": dict(sorted(by_platform.items())),
+        "files": out_files,
+    }
 
 
 def remove_replaced(root: Path, old: dict | None, new: dict | None) -> None:
@@ -391,18 +468,22 @@ def remove_replaced(root: Path, old: dict | None, new: dict | None) -> None:
 # Reading
 # -------------------------------------------------------------------------------------------------
 
+
 def _manifest(store) -> dict:
     from dsa_explore.sor.store import Store
 
     st = store if isinstance(store, Store) else Store(store)
     if not st.manifest_path.exists():
-        raise FileNotFoundError(f"{st.root}: not a store (no manifest.json); ingest dumps with "
-                                "`dsa-explore sor ingest DUMPS --store DIR --rows` first")
+        raise FileNotFoundError(
+            f"{st.root}: not a store (no manifest.json); ingest dumps with "
+            "`dsa-explore sor ingest DUMPS --store DIR --rows` first"
+        )
     return st.manifest()
 
 
-def row_files(store, *, platforms: Iterable[str] | None = None, since: str | None = None,
-              until: str | None = None) -> list[dict]:
+def row_files(
+    store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None
+) -> list[dict]:
     """Return the manifest's row files (``{path, day, platform, rows, dump}``), pruned by platform and day.
 
     ``platforms`` may use old names (``Amazon`` -> ``Amazon Store``); dates are ``YYYY-MM-DD``.
@@ -419,7 +500,7 @@ def row_files(store, *, platforms: Iterable[str] | None = None, since: str | Non
     wanted = {taxonomy.canonical_platform(p) for p in platforms} if platforms else None
     out = []
     for dump, entry in sorted(_manifest(store)["dumps"].items()):
-        for f in ((entry.get("rows") or {}).get("files") or []):
+        for f in (entry.get("rows") or {}).get("files") or []:
             if wanted is not None and f["platform"] not in wanted:
                 continue
             if (since and f["day"] < since) or (until and f["day"] > until):
@@ -436,8 +517,9 @@ def stored_platforms(store) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def scan(store, *, platforms: Iterable[str] | None = None, since: str | None = None,
-         until: str | None = None) -> pl.LazyFrame:
+def scan(
+    store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None
+) -> pl.LazyFrame:
     """Return a lazy scan of the stored rows (:data:`ROW_SCHEMA`), pruned by platform and day.
 
     Files of stores ingested with ``--columns`` lack some columns: they read as null. The scan pushes
@@ -445,12 +527,16 @@ def scan(store, *, platforms: Iterable[str] | None = None, since: str | None = N
     """
     from dsa_explore.sor.store import Store
 
-    root = (store.root if isinstance(store, Store) else Path(store))
+    root = store.root if isinstance(store, Store) else Path(store)
     files = row_files(store, platforms=platforms, since=since, until=until)
     if not files:
         return pl.DataFrame(schema=ROW_SCHEMA).lazy()
-    lf = pl.scan_parquet([str(root / f["path"]) for f in files], hive_partitioning=False, schema=ROW_SCHEMA,
-                         missing_columns="insert")
+    lf = pl.scan_parquet(
+        [str(root / f["path"]) for f in files],
+        hive_partitioning=False,
+        schema=ROW_SCHEMA,
+        missing_columns="insert",
+    )
     wanted = {taxonomy.canonical_platform(p) for p in platforms} if platforms else None
     if wanted is not None:
         lf = lf.filter(pl.col("platform").is_in(sorted(wanted)))
@@ -461,18 +547,20 @@ def scan(store, *, platforms: Iterable[str] | None = None, since: str | None = N
     return lf
 
 
-def scans(store, *, platforms: Iterable[str] | None = None, since: str | None = None,
-          until: str | None = None) -> list[pl.LazyFrame]:
+def scans(
+    store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None
+) -> list[pl.LazyFrame]:
     """Return one lazy scan per stored row file (pruned and filtered as :func:`scan`): for work done
     file by file, whose memory is bounded by one file (a member's rows of one day and platform)."""
     from dsa_explore.sor.store import Store
 
-    root = (store.root if isinstance(store, Store) else Path(store))
+    root = store.root if isinstance(store, Store) else Path(store)
     wanted = sorted({taxonomy.canonical_platform(p) for p in platforms}) if platforms else None
     out = []
     for f in row_files(store, platforms=platforms, since=since, until=until):
-        lf = pl.scan_parquet(str(root / f["path"]), hive_partitioning=False, schema=ROW_SCHEMA,
-                             missing_columns="insert")
+        lf = pl.scan_parquet(
+            str(root / f["path"]), hive_partitioning=False, schema=ROW_SCHEMA, missing_columns="insert"
+        )
         if wanted is not None:
             lf = lf.filter(pl.col("platform").is_in(wanted))
         if since:
@@ -486,13 +574,24 @@ def scans(store, *, platforms: Iterable[str] | None = None, since: str | None = 
 def one_per_statement(lf: pl.LazyFrame) -> pl.LazyFrame:
     """Keep the first stored row of each uuid (a statement stored by two dumps, e.g. a global and a
     per-platform dump of one day, once); rows without uuid are all kept."""
-    return pl.concat([lf.filter(pl.col("uuid").is_null()),
-                      lf.filter(pl.col("uuid").is_not_null()).unique(subset=["uuid"], keep="first",
-                                                                     maintain_order=True)])
+    return pl.concat(
+        [
+            lf.filter(pl.col("uuid").is_null()),
+            lf.filter(pl.col("uuid").is_not_null()).unique(
+                subset=["uuid"], keep="first", maintain_order=True
+            ),
+        ]
+    )
 
 
-def rows(store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None,
-         columns: Sequence[str] | None = None) -> pl.DataFrame:
+def rows(
+    store,
+    *,
+    platforms: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """Return the stored rows (typed, :data:`ROW_SCHEMA`, or ``columns``), one per statement
     (:func:`one_per_statement`), in stored order (dump, member)."""
     lf = one_per_statement(scan(store, platforms=platforms, since=since, until=until))
@@ -504,6 +603,7 @@ def rows(store, *, platforms: Iterable[str] | None = None, since: str | None = N
 # -------------------------------------------------------------------------------------------------
 # The ingest's hooks (dsa_explore.sor.ingest calls these; kept here so the engine's edits stay small)
 # -------------------------------------------------------------------------------------------------
+
 
 def marketplaces() -> tuple[str, ...]:
     """The default platforms of the row store: the project's platform registry."""
@@ -520,8 +620,10 @@ class RowPlan:
     columns: tuple[str, ...] | None
 
     def params(self) -> dict:
-        return {"platforms": list(self.platforms) if self.platforms is not None else "all",
-                "columns": list(self.columns) if self.columns is not None else "all"}
+        return {
+            "platforms": list(self.platforms) if self.platforms is not None else "all",
+            "columns": list(self.columns) if self.columns is not None else "all",
+        }
 
     def staging(self, root: Path, dump: str) -> Path:
         return (Path(root) / ".staging" / f"{dump}.rows").resolve()
@@ -546,20 +648,32 @@ class RowPlan:
         ``partial`` when the rows stored differ from the summarised count of those platforms."""
         spec = RowSpec(self.platforms, self.columns, str(self.staging(root, dump)))
         record = commit_rows(Path(root), dump, spec, [(r.task.index, r.row_files or []) for r in results])
-        counted = summary if self.platforms is None else summary.filter(pl.col("platform").is_in(list(self.platforms)))
+        counted = (
+            summary
+            if self.platforms is None
+            else summary.filter(pl.col("platform").is_in(list(self.platforms)))
+        )
         expected = int(counted.get_column("count").sum()) if counted.height else 0
         entry = {**entry, "rows": record}
         if record["rows_stored"] != expected:
-            entry["errors"] = [*entry["errors"], {"member": "(rows)", "error": (
-                f"{dump}: row store does not balance: {record['rows_stored']} rows stored, {expected} "
-                "summarised for those platforms")}]
+            entry["errors"] = [
+                *entry["errors"],
+                {
+                    "member": "(rows)",
+                    "error": (
+                        f"{dump}: row store does not balance: {record['rows_stored']} rows stored, {expected} "
+                        "summarised for those platforms"
+                    ),
+                },
+            ]
             entry["status"] = "partial"
         shutil.rmtree(self.staging(root, dump), ignore_errors=True)
         return entry
 
 
-def resolve_platforms(platforms: Iterable[str] | None, rows: bool,
-                      columns: Iterable[str] | None = None) -> tuple[tuple[str, ...] | None, RowPlan | None]:
+def resolve_platforms(
+    platforms: Iterable[str] | None, rows: bool, columns: Iterable[str] | None = None
+) -> tuple[tuple[str, ...] | None, RowPlan | None]:
     """Return ``(summary platform filter, row plan)`` for ``ingest --platform ... [--rows --columns ...]``.
 
     ``all`` among the platforms means no filter (summaries and rows of every platform); without
@@ -568,8 +682,9 @@ def resolve_platforms(platforms: Iterable[str] | None, rows: bool,
     """
     names = [p for p in (platforms or []) if p]
     everything = any(p.strip().lower() == "all" for p in names)
-    plats = (None if everything or not names
-             else tuple(sorted({taxonomy.canonical_platform(p) for p in names})))
+    plats = (
+        None if everything or not names else tuple(sorted({taxonomy.canonical_platform(p) for p in names}))
+    )
     if not rows:
         if columns:
             raise ValueError("--columns needs --rows")

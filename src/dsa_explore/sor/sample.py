@@ -35,8 +35,13 @@ import polars as pl
 from dsa_explore.sor import rows as rowstore
 
 #: Text columns copied into the sample for the reviewer.
-SAMPLE_TEXT: tuple[str, ...] = ("decision_facts", "incompatible_content_ground", "incompatible_content_explanation",
-                                "illegal_content_legal_ground", "illegal_content_explanation")
+SAMPLE_TEXT: tuple[str, ...] = (
+    "decision_facts",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+)
 _BY_ALIASES = {"category": "category_v2", "category_published": "category"}
 
 
@@ -66,17 +71,27 @@ def _allocate(sizes: np.ndarray, n: int, minimum: int) -> np.ndarray:
     return np.minimum(alloc, sizes)
 
 
-def draw(store, n: int, *, by: Sequence[str] = ("category",), seed: int = 1,
-         platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None,
-         min_per_stratum: int = 2) -> Sample:
+def draw(
+    store,
+    n: int,
+    *,
+    by: Sequence[str] = ("category",),
+    seed: int = 1,
+    platforms: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    min_per_stratum: int = 2,
+) -> Sample:
     """Draw a stratified random sample of ``n`` statements (see the module docstring)."""
     if n < 1:
         raise ValueError(f"--n {n}: expected a sample size of at least 1")
     by_cols = [_BY_ALIASES.get(b.strip(), b.strip()) for b in by if b.strip()]
     unknown = [b for b in by_cols if b not in rowstore.ROW_SCHEMA or rowstore.ROW_SCHEMA[b] != pl.String]
     if unknown:
-        raise ValueError(f"--by: not a text column of the row store: {', '.join(unknown)} "
-                         "(use category, category_published, decision_ground, source_type, ...)")
+        raise ValueError(
+            f"--by: not a text column of the row store: {', '.join(unknown)} "
+            "(use category, category_published, decision_ground, source_type, ...)"
+        )
     keys = ["platform", *[b for b in by_cols if b != "platform"]]
     lf = rowstore.scan(store, platforms=platforms, since=since, until=until)
     population = lf.select(*keys, "uuid").collect()
@@ -84,7 +99,9 @@ def draw(store, n: int, *, by: Sequence[str] = ("category",), seed: int = 1,
     population = population.filter(pl.col("uuid").is_not_null()).unique(subset=["uuid"], keep="first")
     stratum = pl.concat_str([pl.col(k).fill_null("(none)") for k in keys], separator=" | ").alias("stratum")
     population = population.with_columns(stratum).sort(["stratum", "uuid"])
-    strata = population.group_by("stratum", maintain_order=True).agg(pl.first("platform"), pl.len().alias("N_h"))
+    strata = population.group_by("stratum", maintain_order=True).agg(
+        pl.first("platform"), pl.len().alias("N_h")
+    )
     sizes = strata.get_column("N_h").to_numpy().astype(np.int64)
     alloc = _allocate(sizes, n, min_per_stratum)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -94,26 +111,51 @@ def draw(store, n: int, *, by: Sequence[str] = ("category",), seed: int = 1,
             rng = np.random.default_rng([seed, k])
             picks.append(start + np.sort(rng.choice(size, size=n_h, replace=False)))
     idx = np.concatenate(picks) if picks else np.array([], dtype=np.int64)
-    frame = (strata.with_columns(pl.Series("n_h", alloc), pl.col("N_h").cast(pl.Int64))
-             .rename({"N_h": "frame_size"}))
+    frame = strata.with_columns(pl.Series("n_h", alloc), pl.col("N_h").cast(pl.Int64)).rename(
+        {"N_h": "frame_size"}
+    )
     chosen = population[idx].select("uuid", "stratum")
-    detail = (lf.filter(pl.col("uuid").is_in(chosen.get_column("uuid").implode()))
-              .select("uuid", "platform", "category_v2", "category", "decision_ground", "day", *SAMPLE_TEXT)
-              .collect().unique(subset=["uuid"], keep="first"))
-    sample = (chosen.join(frame.select("stratum", "frame_size", "n_h"), on="stratum", how="left")
-              .join(detail, on="uuid", how="left")
-              .with_columns(pl.lit("random_in_stratum").alias("selection_mechanism"),
-                            (pl.col("n_h") / pl.col("frame_size")).alias("inclusion_prob"),
-                            (pl.col("frame_size") / pl.col("n_h")).alias("weight"))
-              .sort(["stratum", "uuid"])
-              .select(pl.col("uuid").alias("statement_id"), "platform", pl.col("category_v2").alias("category"),
-                      pl.col("category").alias("category_published"), "decision_ground", "day", "stratum",
-                      "selection_mechanism", "inclusion_prob", "weight", pl.col("frame_size").alias("stratum_size"),
-                      *SAMPLE_TEXT))
-    frame_table = frame.select("stratum", "platform", "frame_size",
-                               pl.format("stored statements of {} with uuid (strata: {}); sampled {}",
-                                         pl.col("platform"), pl.lit(" x ".join(keys)), pl.col("n_h"))
-                               .alias("description"))
+    detail = (
+        lf.filter(pl.col("uuid").is_in(chosen.get_column("uuid").implode()))
+        .select("uuid", "platform", "category_v2", "category", "decision_ground", "day", *SAMPLE_TEXT)
+        .collect()
+        .unique(subset=["uuid"], keep="first")
+    )
+    sample = (
+        chosen.join(frame.select("stratum", "frame_size", "n_h"), on="stratum", how="left")
+        .join(detail, on="uuid", how="left")
+        .with_columns(
+            pl.lit("random_in_stratum").alias("selection_mechanism"),
+            (pl.col("n_h") / pl.col("frame_size")).alias("inclusion_prob"),
+            (pl.col("frame_size") / pl.col("n_h")).alias("weight"),
+        )
+        .sort(["stratum", "uuid"])
+        .select(
+            pl.col("uuid").alias("statement_id"),
+            "platform",
+            pl.col("category_v2").alias("category"),
+            pl.col("category").alias("category_published"),
+            "decision_ground",
+            "day",
+            "stratum",
+            "selection_mechanism",
+            "inclusion_prob",
+            "weight",
+            pl.col("frame_size").alias("stratum_size"),
+            *SAMPLE_TEXT,
+        )
+    )
+    frame_table = frame.select(
+        "stratum",
+        "platform",
+        "frame_size",
+        pl.format(
+            "stored statements of {} with uuid (strata: {}); sampled {}",
+            pl.col("platform"),
+            pl.lit(" x ".join(keys)),
+            pl.col("n_h"),
+        ).alias("description"),
+    )
     return Sample(sample=sample, frame=frame_table, without_uuid=without_uuid, seed=seed, by=tuple(keys))
 
 

@@ -10,20 +10,52 @@ from __future__ import annotations
 import polars as pl
 
 FULL_V2: tuple[str, ...] = (
-    "uuid", "decision_visibility", "decision_visibility_other", "end_date_visibility_restriction",
-    "decision_monetary", "decision_monetary_other", "end_date_monetary_restriction",
-    "decision_provision", "end_date_service_restriction", "decision_account",
-    "end_date_account_restriction", "account_type", "decision_ground", "decision_ground_reference_url",
-    "illegal_content_legal_ground", "illegal_content_explanation", "incompatible_content_ground",
-    "incompatible_content_explanation", "incompatible_content_illegal", "category", "category_addition",
-    "category_specification", "category_specification_other", "content_type", "content_type_other",
-    "content_language", "content_date", "content_id_ean", "territorial_scope", "application_date",
-    "decision_facts", "source_type", "source_identity", "automated_detection", "automated_decision",
-    "platform_name", "platform_uid", "created_at",
+    "uuid",
+    "decision_visibility",
+    "decision_visibility_other",
+    "end_date_visibility_restriction",
+    "decision_monetary",
+    "decision_monetary_other",
+    "end_date_monetary_restriction",
+    "decision_provision",
+    "end_date_service_restriction",
+    "decision_account",
+    "end_date_account_restriction",
+    "account_type",
+    "decision_ground",
+    "decision_ground_reference_url",
+    "illegal_content_legal_ground",
+    "illegal_content_explanation",
+    "incompatible_content_ground",
+    "incompatible_content_explanation",
+    "incompatible_content_illegal",
+    "category",
+    "category_addition",
+    "category_specification",
+    "category_specification_other",
+    "content_type",
+    "content_type_other",
+    "content_language",
+    "content_date",
+    "content_id_ean",
+    "territorial_scope",
+    "application_date",
+    "decision_facts",
+    "source_type",
+    "source_identity",
+    "automated_detection",
+    "automated_decision",
+    "platform_name",
+    "platform_uid",
+    "created_at",
 )
 FULL_V1: tuple[str, ...] = tuple(c for c in FULL_V2 if c != "content_id_ean")
-_LIGHT_DROPS = {"illegal_content_explanation", "incompatible_content_explanation", "territorial_scope",
-                "decision_facts"}
+_LIGHT_DROPS = {
+    "illegal_content_explanation",
+    "incompatible_content_explanation",
+    "territorial_scope",
+    "decision_facts",
+}
 LIGHT_V2: tuple[str, ...] = tuple(c for c in FULL_V2 if c not in _LIGHT_DROPS)
 LIGHT_V1: tuple[str, ...] = tuple(c for c in LIGHT_V2 if c != "content_id_ean")
 
@@ -37,10 +69,23 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
 
 #: Columns the summaries need (``territorial_scope`` is absent from light dumps).
 NEEDED: tuple[str, ...] = (
-    "uuid", "decision_visibility", "decision_monetary", "decision_provision", "decision_account",
-    "decision_ground", "category", "category_specification", "content_type", "content_date",
-    "territorial_scope", "application_date", "source_type", "automated_detection", "automated_decision",
-    "platform_name", "created_at",
+    "uuid",
+    "decision_visibility",
+    "decision_monetary",
+    "decision_provision",
+    "decision_account",
+    "decision_ground",
+    "category",
+    "category_specification",
+    "content_type",
+    "content_date",
+    "territorial_scope",
+    "application_date",
+    "source_type",
+    "automated_detection",
+    "automated_decision",
+    "platform_name",
+    "created_at",
 )
 
 #: Bump when the summary's columns or meaning change; a changed version re-ingests every dump.
@@ -55,16 +100,30 @@ DELAY_METRICS: dict[str, str] = {
 
 #: Grouping columns of the summary, in order (also the sort order of a partition).
 GROUP_KEYS: tuple[str, ...] = (
-    "day", "platform", "platform_raw", "category", "category_raw", "decision_ground", "decision_type",
-    "decision_visibility", "decision_monetary", "decision_provision", "decision_account",
-    "automated_detection", "automated_decision", "source_type", "content_type", "territorial_scope",
+    "day",
+    "platform",
+    "platform_raw",
+    "category",
+    "category_raw",
+    "decision_ground",
+    "decision_type",
+    "decision_visibility",
+    "decision_monetary",
+    "decision_provision",
+    "decision_account",
+    "automated_detection",
+    "automated_decision",
+    "source_type",
+    "content_type",
+    "territorial_scope",
 )
 
 
 def delay_columns(prefix: str) -> list[str]:
     """Return the re-aggregable delay columns of metric ``prefix`` (``mod`` or ``dis``)."""
-    return ([f"{prefix}_null", f"{prefix}_negative", f"{prefix}_sum_days", f"{prefix}_max_days"]
-            + [f"{prefix}_h{lo}" for lo in DELAY_BIN_EDGES])
+    return [f"{prefix}_null", f"{prefix}_negative", f"{prefix}_sum_days", f"{prefix}_max_days"] + [
+        f"{prefix}_h{lo}" for lo in DELAY_BIN_EDGES
+    ]
 
 
 COUNT_COLUMNS: tuple[str, ...] = ("count", *delay_columns("mod"), *delay_columns("dis"))
@@ -77,7 +136,10 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
 
 KEYWORD_KEYS: tuple[str, ...] = ("day", "platform", "category", "keyword")
 KEYWORD_SCHEMA: dict[str, pl.DataType] = {
-    "day": pl.Date(), "platform": pl.String(), "category": pl.String(), "keyword": pl.String(),
+    "day": pl.Date(),
+    "platform": pl.String(),
+    "category": pl.String(),
+    "keyword": pl.String(),
     "count": pl.Int64(),
 }
 

@@ -27,8 +27,13 @@ import polars as pl
 from dsa_explore.sor import rows as rowstore
 
 #: The fields searched by default.
-DEFAULT_FIELDS: tuple[str, ...] = ("decision_facts", "illegal_content_explanation", "illegal_content_legal_ground",
-                                   "incompatible_content_explanation", "incompatible_content_ground")
+DEFAULT_FIELDS: tuple[str, ...] = (
+    "decision_facts",
+    "illegal_content_explanation",
+    "illegal_content_legal_ground",
+    "incompatible_content_explanation",
+    "incompatible_content_ground",
+)
 #: Names accepted by ``by`` for derived columns.
 BY_ALIASES: dict[str, str] = {"category": "category_v2", "category_published": "category"}
 
@@ -38,8 +43,10 @@ def _fields(fields: Iterable[str] | None) -> list[str]:
     unknown = [f for f in chosen if f not in rowstore.ROW_SCHEMA or rowstore.ROW_SCHEMA[f] != pl.String]
     if unknown or not chosen:
         text_cols = [c for c, t in rowstore.ROW_SCHEMA.items() if t == pl.String]
-        raise ValueError(f"--field: not a text column of the row store: {', '.join(unknown) or '(none)'}; "
-                         f"text columns: {', '.join(text_cols)}")
+        raise ValueError(
+            f"--field: not a text column of the row store: {', '.join(unknown) or '(none)'}; "
+            f"text columns: {', '.join(text_cols)}"
+        )
     return chosen
 
 
@@ -54,8 +61,10 @@ def pattern(text: str, *, case_sensitive: bool = False) -> str:
     try:
         pl.DataFrame({"t": ["x"]}).select(pl.col("t").str.contains(pat))
     except pl.exceptions.ComputeError as exc:
-        raise ValueError(f"--text {text!r}: not a valid regular expression (Rust regex syntax: no "
-                         f"look-around or back-references): {str(exc).splitlines()[0]}") from exc
+        raise ValueError(
+            f"--text {text!r}: not a valid regular expression (Rust regex syntax: no "
+            f"look-around or back-references): {str(exc).splitlines()[0]}"
+        ) from exc
     return pat
 
 
@@ -65,9 +74,18 @@ def match_expr(text: str, fields: Iterable[str] | None = None, *, case_sensitive
     return pl.any_horizontal([pl.col(f).str.contains(pat).fill_null(False) for f in _fields(fields)])
 
 
-def matches(store, text: str, *, platforms: Iterable[str] | None = None, fields: Iterable[str] | None = None,
-            since: str | None = None, until: str | None = None, case_sensitive: bool = False,
-            columns: Sequence[str] | None = None, limit: int | None = None) -> pl.LazyFrame:
+def matches(
+    store,
+    text: str,
+    *,
+    platforms: Iterable[str] | None = None,
+    fields: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    case_sensitive: bool = False,
+    columns: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> pl.LazyFrame:
     """Return the matching statements (one row per uuid), lazily; ``columns`` to project, ``limit`` rows."""
     lf = rowstore.scan(store, platforms=platforms, since=since, until=until)
     lf = lf.filter(match_expr(text, fields, case_sensitive=case_sensitive))
@@ -87,13 +105,22 @@ def _unique_statements(slim: pl.DataFrame) -> pl.DataFrame:
     hashes = with_uuid.get_column("_h").sort()
     if hashes.len() < 2 or not (hashes.slice(1) == hashes.slice(0, hashes.len() - 1)).any():
         return slim
-    return pl.concat([slim.filter(pl.col("_nouuid")),
-                      with_uuid.unique(subset=["_h"], keep="any", maintain_order=False)])
+    return pl.concat(
+        [slim.filter(pl.col("_nouuid")), with_uuid.unique(subset=["_h"], keep="any", maintain_order=False)]
+    )
 
 
-def count(store, text: str, *, platforms: Iterable[str] | None = None, fields: Iterable[str] | None = None,
-          since: str | None = None, until: str | None = None, case_sensitive: bool = False,
-          by: Sequence[str] = ()) -> pl.DataFrame:
+def count(
+    store,
+    text: str,
+    *,
+    platforms: Iterable[str] | None = None,
+    fields: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    case_sensitive: bool = False,
+    by: Sequence[str] = (),
+) -> pl.DataFrame:
     """Return ``platform[, by...], count, statements, share``: matching statements per platform (and ``by``).
 
     ``statements`` is the number of stored statements of the group searched, ``share`` = count / statements.
@@ -106,8 +133,10 @@ def count(store, text: str, *, platforms: Iterable[str] | None = None, fields: I
     by_cols = [BY_ALIASES.get(b, b) for b in by]
     unknown = [b for b in by_cols if b not in rowstore.ROW_SCHEMA]
     if unknown:
-        raise ValueError(f"--by: unknown column(s) {', '.join(unknown)}; use day, category, "
-                         f"category_published, decision_ground or a stored column")
+        raise ValueError(
+            f"--by: unknown column(s) {', '.join(unknown)}; use day, category, "
+            f"category_published, decision_ground or a stored column"
+        )
     keys = ["platform", *by_cols]
     hit = match_expr(text, fields, case_sensitive=case_sensitive)
     # one row per statement: de-duplicated on the uuid's 64-bit hash (8 bytes a row instead of 36;
@@ -115,37 +144,80 @@ def count(store, text: str, *, platforms: Iterable[str] | None = None, fields: I
     # (a row without uuid, which the summaries count too, is a statement of its own). One lazy scan of
     # every file, streamed down to ~15 bytes a row (the text is matched and dropped as it is read: 10 M
     # rows take ~250 MB); the de-duplication and counting then run on those reduced rows.
-    slim_cols = [*[pl.col(k).cast(pl.Categorical) if rowstore.ROW_SCHEMA[k] == pl.String else pl.col(k)
-                   for k in keys],
-                 pl.col("uuid").hash(seed=0).alias("_h"), pl.col("uuid").is_null().alias("_nouuid"), hit.alias("_hit")]
-    slim = (rowstore.scan(store, platforms=platforms, since=since, until=until).select(slim_cols)
-            .collect(engine="streaming"))
+    slim_cols = [
+        *[pl.col(k).cast(pl.Categorical) if rowstore.ROW_SCHEMA[k] == pl.String else pl.col(k) for k in keys],
+        pl.col("uuid").hash(seed=0).alias("_h"),
+        pl.col("uuid").is_null().alias("_nouuid"),
+        hit.alias("_hit"),
+    ]
+    slim = (
+        rowstore.scan(store, platforms=platforms, since=since, until=until)
+        .select(slim_cols)
+        .collect(engine="streaming")
+    )
     slim = _unique_statements(slim)
-    out = (slim.group_by(keys).agg(pl.col("_hit").sum().cast(pl.Int64).alias("count"),
-                                   pl.len().cast(pl.Int64).alias("statements"))
-           .with_columns([pl.col(k).cast(rowstore.ROW_SCHEMA[k]) for k in keys]))
+    out = (
+        slim.group_by(keys)
+        .agg(pl.col("_hit").sum().cast(pl.Int64).alias("count"), pl.len().cast(pl.Int64).alias("statements"))
+        .with_columns([pl.col(k).cast(rowstore.ROW_SCHEMA[k]) for k in keys])
+    )
     if platforms:
         from dsa_explore.sor import taxonomy
 
         asked = sorted({taxonomy.canonical_platform(p) for p in platforms})
         absent = [p for p in asked if p not in set(out.get_column("platform").to_list())]
         if absent and not by_cols:
-            out = pl.concat([out, pl.DataFrame({"platform": absent, "count": [0] * len(absent),
-                                                "statements": [0] * len(absent)},
-                                               schema={"platform": pl.String, "count": pl.Int64,
-                                                       "statements": pl.Int64})])
-    out = out.with_columns(pl.when(pl.col("statements") > 0).then(pl.col("count") / pl.col("statements"))
-                           .otherwise(None).alias("share"))
+            out = pl.concat(
+                [
+                    out,
+                    pl.DataFrame(
+                        {"platform": absent, "count": [0] * len(absent), "statements": [0] * len(absent)},
+                        schema={"platform": pl.String, "count": pl.Int64, "statements": pl.Int64},
+                    ),
+                ]
+            )
+    out = out.with_columns(
+        pl.when(pl.col("statements") > 0)
+        .then(pl.col("count") / pl.col("statements"))
+        .otherwise(None)
+        .alias("share")
+    )
     return out.sort(keys, nulls_last=True).select(*keys, "count", "statements", "share")
 
 
-def search(store, text: str, *, count_only: bool = False, platforms: Iterable[str] | None = None,
-           fields: Iterable[str] | None = None, since: str | None = None, until: str | None = None,
-           case_sensitive: bool = False, by: Sequence[str] = (), limit: int | None = None) -> pl.DataFrame:
+def search(
+    store,
+    text: str,
+    *,
+    count_only: bool = False,
+    platforms: Iterable[str] | None = None,
+    fields: Iterable[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    case_sensitive: bool = False,
+    by: Sequence[str] = (),
+    limit: int | None = None,
+) -> pl.DataFrame:
     """``dsa-explore sor search`` in Python: the counts (``count_only``, :func:`count`) or the matching rows
     (:func:`matches`, collected; at most ``limit``)."""
     if count_only:
-        return count(store, text, platforms=platforms, fields=fields, since=since, until=until,
-                     case_sensitive=case_sensitive, by=by)
-    return matches(store, text, platforms=platforms, fields=fields, since=since, until=until,
-                   case_sensitive=case_sensitive, limit=limit).collect()
+        return count(
+            store,
+            text,
+            platforms=platforms,
+            fields=fields,
+            since=since,
+            until=until,
+            case_sensitive=case_sensitive,
+            by=by,
+        )
+    return matches(
+        store,
+        text,
+        platforms=platforms,
+        fields=fields,
+        since=since,
+        until=until,
+        case_sensitive=case_sensitive,
+        limit=limit,
+    ).collect()

@@ -93,8 +93,10 @@ class Store:
         try:
             return json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise ValueError(f"{self.manifest_path}: manifest is not valid JSON ({exc}); "
-                             "restore it or delete the store and re-ingest") from exc
+            raise ValueError(
+                f"{self.manifest_path}: manifest is not valid JSON ({exc}); "
+                "restore it or delete the store and re-ingest"
+            ) from exc
 
     def entry(self, dump: str) -> dict | None:
         return self.manifest()["dumps"].get(dump)
@@ -102,13 +104,16 @@ class Store:
     def _write_manifest(self, manifest: dict) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".{MANIFEST}.tmp-{os.getpid()}"
-        _fsync_write(tmp, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+        _fsync_write(
+            tmp, (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        )
         os.replace(tmp, self.manifest_path)
 
     # -- lock ---------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def lock(self, *, wait: bool = True, notify: Callable[[str], None] | None = None,
-             what: str = "sor ingest") -> Iterator[None]:
+    def lock(
+        self, *, wait: bool = True, notify: Callable[[str], None] | None = None, what: str = "sor ingest"
+    ) -> Iterator[None]:
         """Hold the store's exclusive write lock (``flock`` on ``<store>/.lock``) for the block.
 
         When another process holds it: with ``wait`` call ``notify`` once with a message naming the
@@ -127,19 +132,23 @@ class Store:
                 holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
                 msg = f"{self.root}: the store is being written by {holder}"
                 if not wait:
-                    raise StoreLocked(f"{msg}; stopped (nothing written). Run again when it has finished, "
-                                      "or with --wait to wait for it") from None
+                    raise StoreLocked(
+                        f"{msg}; stopped (nothing written). Run again when it has finished, "
+                        "or with --wait to wait for it"
+                    ) from None
                 if notify is not None:
                     notify(f"{msg}; waiting for it to finish (Ctrl-C to stop; nothing is written meanwhile)")
                 fcntl.flock(fd, fcntl.LOCK_EX)
             os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{what} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n".encode(), 0)
+            os.pwrite(
+                fd, f"{what} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})\n".encode(), 0
+            )
             try:
                 yield
             finally:
-                os.ftruncate(fd, 0)     # an empty lock file: stores stay byte-identical between runs
+                os.ftruncate(fd, 0)  # an empty lock file: stores stay byte-identical between runs
         finally:
-            os.close(fd)                # closing the descriptor releases the lock
+            os.close(fd)  # closing the descriptor releases the lock
 
     # -- partitions ---------------------------------------------------------------------------------
     def _put(self, sub: str, dump: str, frame: pl.DataFrame) -> str:
@@ -157,8 +166,10 @@ class Store:
     def write_partition(self, dump: str, summary: pl.DataFrame, keywords: pl.DataFrame, entry: dict) -> dict:
         """Atomically replace dump ``dump``'s partition and manifest entry; return the entry written."""
         entry = dict(entry)
-        entry["files"] = {"summary": self._put("summary", dump, summary),
-                          "keywords": self._put("keywords", dump, keywords)}
+        entry["files"] = {
+            "summary": self._put("summary", dump, summary),
+            "keywords": self._put("keywords", dump, keywords),
+        }
         entry["schema_version"] = schema.SCHEMA_VERSION
         entry["package_version"] = package_version()
         manifest = self.manifest()
@@ -204,8 +215,11 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------------
     def _files(self, kind: str) -> list[Path]:
-        return [self.root / e["files"][kind] for _, e in sorted(self.manifest()["dumps"].items())
-                if e.get("files")]
+        return [
+            self.root / e["files"][kind]
+            for _, e in sorted(self.manifest()["dumps"].items())
+            if e.get("files")
+        ]
 
     def summary(self, *, lazy: bool = False) -> pl.DataFrame | pl.LazyFrame:
         """Return every partition's summary rows (schema :data:`schema.SUMMARY_SCHEMA`)."""
@@ -231,8 +245,13 @@ class Store:
             reasons |= set(e.get("rejected", {}))
             faults |= set(e.get("faults", {}))
         for dump, e in sorted(self.manifest()["dumps"].items()):
-            row = {"dump": dump, "status": e.get("status"), "rows_read": e.get("rows_read", 0),
-                   "rows_summarised": e.get("rows_summarised", 0), "rows_rejected": e.get("rows_rejected", 0)}
+            row = {
+                "dump": dump,
+                "status": e.get("status"),
+                "rows_read": e.get("rows_read", 0),
+                "rows_summarised": e.get("rows_summarised", 0),
+                "rows_rejected": e.get("rows_rejected", 0),
+            }
             for r in sorted(reasons):
                 row[f"rejected_{r}"] = e.get("rejected", {}).get(r, 0)
             for f in sorted(faults):
@@ -241,8 +260,13 @@ class Store:
             row["members_refused"] = len(e.get("errors", []))
             rows.append(row)
         if not rows:
-            return pl.DataFrame(schema={"dump": pl.String, "status": pl.String, "rows_read": pl.Int64,
-                                        "rows_summarised": pl.Int64, "rows_rejected": pl.Int64})
+            return pl.DataFrame(
+                schema={
+                    "dump": pl.String,
+                    "status": pl.String,
+                    "rows_read": pl.Int64,
+                    "rows_summarised": pl.Int64,
+                    "rows_rejected": pl.Int64,
+                }
+            )
         return pl.DataFrame(rows)
-
-

@@ -85,8 +85,33 @@ CONTENT_TYPE: tuple[str, ...] = (
 
 #: The 27 EU member states as TDB country codes (Greece is ``GR``).
 EU_COUNTRIES: tuple[str, ...] = (
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
 )
 #: The 30 EEA codes the API accepts (EU plus Iceland, Liechtenstein, Norway).
 EEA_COUNTRIES: tuple[str, ...] = tuple(sorted(EU_COUNTRIES + ("IS", "LI", "NO")))
@@ -126,13 +151,17 @@ def platform_renames() -> dict[str, str]:
 
 def platform_renames_table() -> pl.DataFrame:
     """Return the shipped rename map as a frame (``raw_name, canonical, source``)."""
-    return pl.DataFrame(_read_data_csv("platform_renames.csv"),
-                        schema={"raw_name": pl.String, "canonical": pl.String, "source": pl.String})
+    return pl.DataFrame(
+        _read_data_csv("platform_renames.csv"),
+        schema={"raw_name": pl.String, "canonical": pl.String, "source": pl.String},
+    )
 
 
 def _mapping_table(name: str) -> pl.DataFrame:
-    return pl.DataFrame(_read_data_csv(name),
-                        schema={"v1": pl.String, "v2": pl.String, "status": pl.String, "source": pl.String})
+    return pl.DataFrame(
+        _read_data_csv(name),
+        schema={"v1": pl.String, "v2": pl.String, "status": pl.String, "source": pl.String},
+    )
 
 
 def category_mapping_table() -> pl.DataFrame:
@@ -175,16 +204,22 @@ def _category_values(status: set[str], column: str) -> tuple[str, ...]:
 #: The 16 v2 categories (current schema).
 CATEGORIES_V2: tuple[str, ...] = _category_values({"unchanged", "renamed", "v2_only"}, "v2")
 #: The 4 categories found only in v1-era dumps.
-CATEGORIES_V1_ONLY: tuple[str, ...] = tuple(sorted(
-    {r["v1"] for r in _read_data_csv("category_v1_v2.csv") if r["status"] in ("renamed", "v1_only")}))
+CATEGORIES_V1_ONLY: tuple[str, ...] = tuple(
+    sorted({r["v1"] for r in _read_data_csv("category_v1_v2.csv") if r["status"] in ("renamed", "v1_only")})
+)
 #: Every category value a dump can hold (20).
 CATEGORIES: tuple[str, ...] = tuple(sorted(set(CATEGORIES_V2) | set(CATEGORIES_V1_ONLY)))
 #: Categories after harmonisation: v2 plus the two dropped v1 categories kept as their own value (18).
-CATEGORIES_HARMONISED: tuple[str, ...] = tuple(sorted(
-    set(CATEGORIES_V2) | {r["v1"] for r in _read_data_csv("category_v1_v2.csv") if r["status"] == "v1_only"}))
+CATEGORIES_HARMONISED: tuple[str, ...] = tuple(
+    sorted(
+        set(CATEGORIES_V2)
+        | {r["v1"] for r in _read_data_csv("category_v1_v2.csv") if r["status"] == "v1_only"}
+    )
+)
 KEYWORDS_V1: tuple[str, ...] = tuple(sorted(r["v1"] for r in _read_data_csv("keyword_v1_v2.csv") if r["v1"]))
-KEYWORDS_V2: tuple[str, ...] = tuple(sorted(
-    r["v2"] for r in _read_data_csv("keyword_v1_v2.csv") if r["status"] in ("unchanged", "v2_only")))
+KEYWORDS_V2: tuple[str, ...] = tuple(
+    sorted(r["v2"] for r in _read_data_csv("keyword_v1_v2.csv") if r["status"] in ("unchanged", "v2_only"))
+)
 KEYWORDS: tuple[str, ...] = tuple(sorted(set(KEYWORDS_V1) | set(KEYWORDS_V2)))
 
 
@@ -192,11 +227,14 @@ KEYWORDS: tuple[str, ...] = tuple(sorted(set(KEYWORDS_V1) | set(KEYWORDS_V2)))
 # Mapping functions: str in → str out, pl.Expr in → pl.Expr out
 # ---------------------------------------------------------------------------------------------
 
+
 def _unescape_expr(expr: pl.Expr) -> pl.Expr:
-    return (expr.str.replace_all("&quot;", '"', literal=True)
-            .str.replace_all("&#039;", "'", literal=True)
-            .str.replace_all("&#39;", "'", literal=True)
-            .str.replace_all("&amp;", "&", literal=True))
+    return (
+        expr.str.replace_all("&quot;", '"', literal=True)
+        .str.replace_all("&#039;", "'", literal=True)
+        .str.replace_all("&#39;", "'", literal=True)
+        .str.replace_all("&amp;", "&", literal=True)
+    )
 
 
 @overload
@@ -254,8 +292,6 @@ def category_status(value: str) -> str | None:
     return _status("category_v1_v2.csv").get(value)
 
 
-
-
 def territorial_alias(value):
     """Collapse a list of country codes to ``EU``, ``EEA``, ``EEA_no_IS`` or the sorted codes joined by ``_``.
 
@@ -264,7 +300,7 @@ def territorial_alias(value):
     """
     if isinstance(value, pl.Expr):
         joined = value.list.unique().list.sort().list.join(LIST_SEPARATOR)
-        return (pl.when(value.list.len() > 0).then(joined.replace(TERRITORIAL_ALIASES)).otherwise(None))
+        return pl.when(value.list.len() > 0).then(joined.replace(TERRITORIAL_ALIASES)).otherwise(None)
     if value is None:
         return None
     codes = sorted({str(c).strip() for c in value if c is not None and str(c).strip()})
@@ -276,6 +312,9 @@ def territorial_alias(value):
 
 def decision_type(visibility: bool, monetary: bool, provision: bool, account: bool) -> str | None:
     """Return the decision-type combination label (``vis``, ``vis_acc``, ... as shantay), None if none."""
-    parts = [name for name, flag in (("vis", visibility), ("mon", monetary), ("pro", provision),
-                                     ("acc", account)) if flag]
+    parts = [
+        name
+        for name, flag in (("vis", visibility), ("mon", monetary), ("pro", provision), ("acc", account))
+        if flag
+    ]
     return "_".join(parts) or None

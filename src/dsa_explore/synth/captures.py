@@ -18,9 +18,11 @@ SEED = 20261202
 def _page_html(i: int, targets: list[str], kind: str, extra: str) -> str:
     links = "\n".join(f'<li><a href="{t}">item {j}</a></li>' for j, t in enumerate(targets))
     filler = "<p>" + ("Lorem ipsum dolor sit amet, SYNTHETIC listing text. " * 12) + "</p>"
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>[SYNTHETIC] page {i}</title>{extra}"
-            f"</head><body><p>SYNTHETIC capture for benchmarks</p><h1>{kind} {i}</h1>{filler}<ul>{links}</ul>"
-            f"</body></html>")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>[SYNTHETIC] page {i}</title>{extra}"
+        f"</head><body><p>SYNTHETIC capture for benchmarks</p><h1>{kind} {i}</h1>{filler}<ul>{links}</ul>"
+        f"</body></html>"
+    )
 
 
 def _entry(url: str, status: int, text: str | None, location: str | None, t: int) -> dict:
@@ -30,10 +32,17 @@ def _entry(url: str, status: int, text: str | None, location: str | None, t: int
     content = {"size": len(text or ""), "mimeType": "text/html; charset=utf-8"}
     if text is not None:
         content["text"] = text
-    return {"startedDateTime": f"2026-12-02T00:{(t // 60) % 60:02d}:{t % 60:02d}.000Z",
-            "request": {"method": "GET", "url": url, "headers": []},
-            "response": {"status": status, "statusText": "OK" if status == 200 else "Found", "headers": headers,
-                         "content": content, "redirectURL": location or ""}}
+    return {
+        "startedDateTime": f"2026-12-02T00:{(t // 60) % 60:02d}:{t % 60:02d}.000Z",
+        "request": {"method": "GET", "url": url, "headers": []},
+        "response": {
+            "status": status,
+            "statusText": "OK" if status == 200 else "Found",
+            "headers": headers,
+            "content": content,
+            "redirectURL": location or "",
+        },
+    }
 
 
 def synthetic_har(n_pages: int = 10_000, links_per_page: int = 20, seed: int = SEED) -> dict:
@@ -48,17 +57,22 @@ def synthetic_har(n_pages: int = 10_000, links_per_page: int = 20, seed: int = S
         uniform = rng.integers(0, n_pages, size=k)
         heavy = popular[np.minimum(rng.zipf(1.5, size=k) - 1, n_pages - 1)]
         picks = np.where(rng.random(k) < 0.6, uniform, heavy)
-        targets = [urls[j][len(base):] for j in picks]  # relative links
+        targets = [urls[j][len(base) :] for j in picks]  # relative links
         targets += [f"https://external{int(rng.integers(50))}.test/p" for _ in range(int(rng.random() < 0.2))]
         extra, kind = "", "listing" if i % 4 else "category"
         r = rng.random()
         if r < 0.01:
             extra = f'<meta http-equiv="refresh" content="0; url={urls[int(rng.integers(n_pages))]}">'
         elif r < 0.02:
-            extra = f"<script>location.href = '{urls[int(rng.integers(n_pages))][len(base):]}';</script>"
+            extra = f"<script>location.href = '{urls[int(rng.integers(n_pages))][len(base) :]}';</script>"
         if rng.random() < 0.05:
             hop = f"{base}/go/{i}"
             entries.append(_entry(hop, 302, "", url, i))
         entries.append(_entry(url, 200, _page_html(i, targets, kind, extra), None, i))
-    return {"log": {"version": "1.2", "creator": {"name": "dsa_explore.synth.captures (SYNTHETIC)",
-                                                  "version": str(seed)}, "entries": entries}}
+    return {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "dsa_explore.synth.captures (SYNTHETIC)", "version": str(seed)},
+            "entries": entries,
+        }
+    }

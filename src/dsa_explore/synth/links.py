@@ -26,15 +26,22 @@ SYNTH_PLATFORMS: dict[str, tuple[int, int, int, int, int, int]] = {
 }
 
 
-_PREFIX = {"listing": "L", "seller": "S", "affiliate": "A", "external_domain": "D", "search_suggestion": "Q",
-           "image_hash": "I"}
+_PREFIX = {
+    "listing": "L",
+    "seller": "S",
+    "affiliate": "A",
+    "external_domain": "D",
+    "search_suggestion": "Q",
+    "image_hash": "I",
+}
 
 
 class _Graph:
     """One platform's part of the synthetic graph being built: new nodes get numbered ids per type."""
 
-    def __init__(self, rng: np.random.Generator, platform: str, nodes: list[tuple],
-                 edges: list[tuple]) -> None:
+    def __init__(
+        self, rng: np.random.Generator, platform: str, nodes: list[tuple], edges: list[tuple]
+    ) -> None:
         from dsa_explore.core.platforms import slug
 
         self.rng, self.platform, self.nodes, self.edges = rng, platform, nodes, edges
@@ -55,8 +62,15 @@ class _Graph:
         return items[int(self.rng.integers(len(items)))]
 
 
-def _chain_path(g: _Graph, hops: int, counterfeit: bool, seed_node: str, bad: str, affiliates: list[str],
-                last_domains: list[str]) -> list[str]:
+def _chain_path(
+    g: _Graph,
+    hops: int,
+    counterfeit: bool,
+    seed_node: str,
+    bad: str,
+    affiliates: list[str],
+    last_domains: list[str],
+) -> list[str]:
     path = [seed_node]
     if hops >= 2:
         mid = g.new("listing")  # innocuous / generic listing
@@ -73,14 +87,25 @@ def _chain_path(g: _Graph, hops: int, counterfeit: bool, seed_node: str, bad: st
     for a, b in zip(path[:-1], path[1:], strict=True):
         ta = "external_domain" if ":D" in a else "listing"
         tb = "external_domain" if ":D" in b else "listing"
-        etype = ("recommended_with" if (ta, tb) == ("listing", "listing") and a == seed_node
-                 else "links_to" if ta == "listing" else "redirects_to")
+        etype = (
+            "recommended_with"
+            if (ta, tb) == ("listing", "listing") and a == seed_node
+            else "links_to"
+            if ta == "listing"
+            else "redirects_to"
+        )
         g.edge(a, b, etype)
     return path
 
 
-def _plant_chains(g: _Graph, n_cchain: int, n_fchain: int, affiliates: list[str], last_domains: list[str],
-                  chains: list[tuple]) -> tuple[list[str], list[str]]:
+def _plant_chains(
+    g: _Graph,
+    n_cchain: int,
+    n_fchain: int,
+    affiliates: list[str],
+    last_domains: list[str],
+    chains: list[tuple],
+) -> tuple[list[str], list[str]]:
     """Plant the chains of 1-4 hops; return (bad nodes, chain listings)."""
     bad_nodes: list[str] = []
     chain_nodes: list[str] = []
@@ -111,8 +136,9 @@ def _recommendations(g: _Graph, sources: list[str], chain_ok: list[str]) -> None
         g.edge(a, g.pick(pool), "recommended_with")
 
 
-def _links_out(g: _Graph, background: list[str], bad_nodes: list[str], bg_domains: list[str],
-               n_direct: int) -> None:
+def _links_out(
+    g: _Graph, background: list[str], bad_nodes: list[str], bg_domains: list[str], n_direct: int
+) -> None:
     """A few listings link straight to bad nodes; others link out to domains that redirect among themselves."""
     rng = g.rng
     for _ in range(n_direct):
@@ -124,9 +150,16 @@ def _links_out(g: _Graph, background: list[str], bad_nodes: list[str], bg_domain
         g.edge(bg_domains[int(a)], bg_domains[int(b)], "redirects_to")
 
 
-def _shared_and_suggested(g: _Graph, sources: list[str], images: list[str], suggestions: list[str],
-                          bad_nodes: list[str], affiliates: list[str], background: list[str],
-                          n_direct: int) -> None:
+def _shared_and_suggested(
+    g: _Graph,
+    sources: list[str],
+    images: list[str],
+    suggestions: list[str],
+    bad_nodes: list[str],
+    affiliates: list[str],
+    background: list[str],
+    n_direct: int,
+) -> None:
     """Shared images, search suggestions (rarely to bad items: NRC 2024) and affiliates promoting listings."""
     rng = g.rng
     for img in images:
@@ -158,7 +191,9 @@ def _platform_graph(g: _Graph, sizes: tuple[int, int, int, int, int, int], chain
     # shared last-hop domains (distance 1 from a bad node in every chain that uses them)
     last_domains = [g.new("external_domain") for _ in range(max(2, (n_cchain + n_fchain) // 6))]
     bad_nodes, chain_nodes = _plant_chains(g, n_cchain, n_fchain, affiliates, last_domains, chains)
-    for listing in background + child_bg + legit_bg + chain_nodes:  # every listing is sold by a seller (sinks)
+    for listing in (
+        background + child_bg + legit_bg + chain_nodes
+    ):  # every listing is sold by a seller (sinks)
         g.edge(listing, g.pick(sellers), "sold_by")
     sources = background + child_bg + legit_bg
     bad_set = set(bad_nodes)
@@ -193,32 +228,51 @@ def synthetic_graph(seed: int = SYNTHETIC_SEED) -> tuple[pl.DataFrame, pl.DataFr
 
     node_frame = pl.DataFrame(nodes, schema=NODE_COLUMNS, orient="row")
     edge_frame = pl.DataFrame(edges, schema=EDGE_COLUMNS, orient="row").unique(maintain_order=True)
-    chain_frame = pl.DataFrame(chains, schema={"chain_id": pl.String, "platform": pl.String,
-                                               "scenario": pl.String,
-                                               "seed": pl.String, "target": pl.String, "hops": pl.Int64,
-                                               "path": pl.String}, orient="row")
+    chain_frame = pl.DataFrame(
+        chains,
+        schema={
+            "chain_id": pl.String,
+            "platform": pl.String,
+            "scenario": pl.String,
+            "seed": pl.String,
+            "target": pl.String,
+            "hops": pl.Int64,
+            "path": pl.String,
+        },
+        orient="row",
+    )
     return node_frame, edge_frame, chain_frame
 
 
 _META = {
-    NODES_DATASET: ("nodes-synthetic.csv", "Hidden-link graph nodes (synthetic)",
-                    "Nodes of a synthetic typed link graph per platform: listings (some child-targeted or "
-                    "legitimate seeds, some adult/prohibited/counterfeit targets), sellers, affiliates, "
-                    "off-platform domains, search suggestions, image hashes. Invented data for method "
-                    "demonstration; says nothing about any real platform."),
-    EDGES_DATASET: ("edges-synthetic.csv", "Hidden-link graph edges (synthetic)",
-                    "Directed typed edges of the synthetic link graph (links_to, redirects_to, "
-                    "affiliate_promotes, recommended_with, suggested_for, shares_image, sold_by), with "
-                    "planted hidden-link chains of 1-4 hops and background noise. Invented data."),
-    CHAINS_DATASET: ("planted-chains-synthetic.csv", "Planted hidden-link chains: truth table (synthetic)",
-                     "One row per planted chain of the synthetic link graph: scenario, seed, bad target, "
-                     "planted hop count (the seed's true shortest distance to its scenario's targets) "
-                     "and the planted path. Invented data."),
+    NODES_DATASET: (
+        "nodes-synthetic.csv",
+        "Hidden-link graph nodes (synthetic)",
+        "Nodes of a synthetic typed link graph per platform: listings (some child-targeted or "
+        "legitimate seeds, some adult/prohibited/counterfeit targets), sellers, affiliates, "
+        "off-platform domains, search suggestions, image hashes. Invented data for method "
+        "demonstration; says nothing about any real platform.",
+    ),
+    EDGES_DATASET: (
+        "edges-synthetic.csv",
+        "Hidden-link graph edges (synthetic)",
+        "Directed typed edges of the synthetic link graph (links_to, redirects_to, "
+        "affiliate_promotes, recommended_with, suggested_for, shares_image, sold_by), with "
+        "planted hidden-link chains of 1-4 hops and background noise. Invented data.",
+    ),
+    CHAINS_DATASET: (
+        "planted-chains-synthetic.csv",
+        "Planted hidden-link chains: truth table (synthetic)",
+        "One row per planted chain of the synthetic link graph: scenario, seed, bad target, "
+        "planted hop count (the seed's true shortest distance to its scenario's targets) "
+        "and the planted path. Invented data.",
+    ),
 }
 
 
-def write_synthetic(out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEED,
-                    version: str = "2026-11-28") -> list[Path]:
+def write_synthetic(
+    out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEED, version: str = "2026-11-28"
+) -> list[Path]:
     """Write the synthetic graph CSVs and their provenance records to ``data/links/``; return the paths."""
     out = Path(out_dir) if out_dir else paths.data_dir() / "links"
     out.mkdir(parents=True, exist_ok=True)
@@ -229,8 +283,15 @@ def write_synthetic(out_dir: str | Path | None = None, seed: int = SYNTHETIC_SEE
         f = out / fname
         frame.write_csv(f)
         schema = {c: "Int64" if dt == pl.Int64 else "String" for c, dt in frame.schema.items()}
-        fields = provenance.record(name, title, description, synthetic=True, version=version, schema=schema,
-                                   source=f"generated by `dsa_explore.synth.links` with seed {seed}")
+        fields = provenance.record(
+            name,
+            title,
+            description,
+            synthetic=True,
+            version=version,
+            schema=schema,
+            source=f"generated by `dsa_explore.synth.links` with seed {seed}",
+        )
         provenance.write(f, fields, built_by="dsa_explore.synth.links.write_synthetic")
         written.append(f)
     return written

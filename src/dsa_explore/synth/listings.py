@@ -28,12 +28,33 @@ PLATFORM_CODES = {"AliExpress": "AE", "Temu": "TM", "Amazon Store": "AZ", "SHEIN
 
 #: Categories sampled on each platform (Zalando sells clothing, shoes and cosmetics only).
 PLATFORM_CATEGORIES = {
-    "AliExpress": ["toys", "childcare", "cosmetics", "clothing_shoes", "medicines_supplements",
-                   "electronics_chargers", "adult"],
-    "Temu": ["toys", "childcare", "cosmetics", "clothing_shoes", "medicines_supplements",
-             "electronics_chargers", "adult"],
-    "Amazon Store": ["toys", "childcare", "cosmetics", "clothing_shoes", "medicines_supplements",
-                     "electronics_chargers", "adult"],
+    "AliExpress": [
+        "toys",
+        "childcare",
+        "cosmetics",
+        "clothing_shoes",
+        "medicines_supplements",
+        "electronics_chargers",
+        "adult",
+    ],
+    "Temu": [
+        "toys",
+        "childcare",
+        "cosmetics",
+        "clothing_shoes",
+        "medicines_supplements",
+        "electronics_chargers",
+        "adult",
+    ],
+    "Amazon Store": [
+        "toys",
+        "childcare",
+        "cosmetics",
+        "clothing_shoes",
+        "medicines_supplements",
+        "electronics_chargers",
+        "adult",
+    ],
     "SHEIN": ["toys", "childcare", "cosmetics", "clothing_shoes", "electronics_chargers", "adult"],
     "Zalando": ["clothing_shoes", "cosmetics"],
 }
@@ -46,27 +67,36 @@ PARAMETERS: dict[str, dict] = {
     "formal_noncompliant_unbranded": {
         "value": {"AliExpress": 0.70, "Temu": 0.85, "Amazon Store": 0.40, "SHEIN": 0.80, "Zalando": 0.15},
         "source": "TIE Temu test (0/19 compliant, 18/19 without EU address) "
-                  "https://www.toyindustries.eu/95-of-toys-bought-from-new-online-platform-break-eu-safety-rules/ ; "
-                  "GPSR sweep 2025 (48% of childcare listings non-compliant, 35% on VLOPs) "
-                  "https://fitupdates.top/en/online-childcare-products-lack-essential-safety-information-in-nearly-half-of-cases-eu-investigation-uncovers ; "
-                  "lowered because those were purposive samples",
+        "https://www.toyindustries.eu/95-of-toys-bought-from-new-online-platform-break-eu-safety-rules/ ; "
+        "GPSR sweep 2025 (48% of childcare listings non-compliant, 35% on VLOPs) "
+        "https://fitupdates.top/en/online-childcare-products-lack-essential-safety-information-in-nearly-half-of-cases-eu-investigation-uncovers ; "
+        "lowered because those were purposive samples",
     },
     "formal_noncompliant_branded_factor": {
-        "value": 0.2, "source": "assumption: branded listings carry formal information far more often"},
+        "value": 0.2,
+        "source": "assumption: branded listings carry formal information far more often",
+    },
     "formal_category_factor": {
-        "value": {"toys": 1.0, "childcare": 0.85, "cosmetics": 0.9, "clothing_shoes": 0.5,
-                  "medicines_supplements": 0.9, "electronics_chargers": 1.0, "adult": 0.6},
+        "value": {
+            "toys": 1.0,
+            "childcare": 0.85,
+            "cosmetics": 0.9,
+            "clothing_shoes": 0.5,
+            "medicines_supplements": 0.9,
+            "electronics_chargers": 1.0,
+            "adult": 0.6,
+        },
         "source": "Euroconsumers 2024 (9/13 Temu cosmetics without ingredient list) "
-                  "https://www.euroconsumers.org/euroconsumers-temu-safety-tests-underpin-importance-of-major-new-dsa-complaint/ ; "
-                  "ICRT 2025 (52/54 chargers failed) "
-                  "https://www.belganewsagency.eu/70-per-cent-of-shein-and-temu-products-violate-safety-standards-investigation-finds ; "
-                  "other factors are assumptions",
+        "https://www.euroconsumers.org/euroconsumers-temu-safety-tests-underpin-importance-of-major-new-dsa-complaint/ ; "
+        "ICRT 2025 (52/54 chargers failed) "
+        "https://www.belganewsagency.eu/70-per-cent-of-shein-and-temu-products-violate-safety-standards-investigation-finds ; "
+        "other factors are assumptions",
     },
     "unsafe_lab_unbranded_toys": {
         "value": {"AliExpress": 0.45, "Temu": 0.50, "Amazon Store": 0.25, "SHEIN": 0.55, "Zalando": 0.05},
         "source": "TIE 2024 purposive toy purchases (AliExpress 10/14, Amazon 10/25, Temu 19/25, Shein 10/10) "
-                  "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous , "
-                  "scaled by about 0.6 for a random rather than risk-picked sample",
+        "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous , "
+        "scaled by about 0.6 for a random rather than risk-picked sample",
     },
     "unsafe_lab_category_factor": {
         "value": {"toys": 1.0, "childcare": 0.8, "cosmetics": 0.5, "electronics_chargers": 1.2},
@@ -76,30 +106,43 @@ PARAMETERS: dict[str, dict] = {
     "counterfeit_branded_clothing": {
         "value": {"AliExpress": 0.20, "Temu": 0.15, "Amazon Store": 0.03, "SHEIN": 0.08, "Zalando": 0.005},
         "source": "assumption (no published random-sample rate); the Commission's AliExpress findings name "
-                  "counterfeit clothing",
+        "counterfeit clothing",
     },
     "prohibited_medicines": {
         "value": {"AliExpress": 0.25, "Temu": 0.20, "Amazon Store": 0.08, "SHEIN": 0.10, "Zalando": 0.0},
         "source": "loosely after the EU coordinated control plan on online food (2017): 779 non-compliant offers "
-                  "of unauthorised novel foods and supplements with disease claims; rates are assumptions",
+        "of unauthorised novel foods and supplements with disease claims; rates are assumptions",
     },
     "prohibited_adult": {"value": 0.04, "source": "assumption"},
     "non_eu_seller_log_odds": {"value": 0.8, "source": "assumption (TIE 2025: non-EU sellers)"},
     "risk_score_log_odds_per_log_unit": {"value": 0.9, "source": "assumption: risk-targeted selection works"},
     "seller_random_effect_sd": {"value": 1.0, "source": "assumption: labels cluster within sellers"},
-    "lab_subsample_fraction": {"value": 0.25, "source": "design choice: a random quarter of sampled listings "
-                                                         "in risk categories is bought and lab-tested"},
+    "lab_subsample_fraction": {
+        "value": 0.25,
+        "source": "design choice: a random quarter of sampled listings "
+        "in risk categories is bought and lab-tested",
+    },
     "review_subsample_fraction": {"value": 0.10, "source": "design choice"},
     "desk_review_agreement": {"value": 0.92, "source": "assumption"},
     "exposure_multiplier_positive": {
         "value": {"AliExpress": 1.5, "Temu": 1.8, "Amazon Store": 0.9, "SHEIN": 1.3, "Zalando": 1.0},
-        "source": "assumption: cheap non-compliant listings draw more views on some platforms"},
-    "sample_per_stratum": {"value": {"branded": 40, "unbranded": 60, "search_top_k": 20},
-                           "source": "design choice"},
+        "source": "assumption: cheap non-compliant listings draw more views on some platforms",
+    },
+    "sample_per_stratum": {
+        "value": {"branded": 40, "unbranded": 60, "search_top_k": 20},
+        "source": "design choice",
+    },
 }
 
-_FRAME_BASE = {"toys": 400_000, "childcare": 150_000, "cosmetics": 300_000, "clothing_shoes": 1_200_000,
-               "medicines_supplements": 80_000, "electronics_chargers": 500_000, "adult": 60_000}
+_FRAME_BASE = {
+    "toys": 400_000,
+    "childcare": 150_000,
+    "cosmetics": 300_000,
+    "clothing_shoes": 1_200_000,
+    "medicines_supplements": 80_000,
+    "electronics_chargers": 500_000,
+    "adult": 60_000,
+}
 _PLATFORM_SCALE = {"AliExpress": 1.0, "Temu": 0.8, "Amazon Store": 1.3, "SHEIN": 0.5, "Zalando": 0.4}
 _UNBRANDED_SHARE = {"AliExpress": 0.7, "Temu": 0.85, "Amazon Store": 0.35, "SHEIN": 0.6, "Zalando": 0.05}
 _COUNTRIES = {
@@ -115,14 +158,24 @@ _SUBCATEGORIES = {
     "childcare": ["baby carrier", "teether", "high chair", "bath seat", "baby monitor"],
     "cosmetics": ["lipstick", "skin cream", "hair dye", "nail polish", "eye shadow"],
     "clothing_shoes": ["sneakers", "hoodie", "children's jacket", "handbag", "jeans"],
-    "medicines_supplements": ["weight-loss capsules", "vitamin gummies", "herbal supplement",
-                              "pain relief gel"],
+    "medicines_supplements": [
+        "weight-loss capsules",
+        "vitamin gummies",
+        "herbal supplement",
+        "pain relief gel",
+    ],
     "electronics_chargers": ["USB charger", "power bank", "phone cable", "LED lamp", "hair dryer"],
     "adult": ["adult toy", "lingerie", "adult game"],
 }
-_PRICE_MEDIAN = {"toys": 9, "childcare": 18, "cosmetics": 7, "clothing_shoes": 25,
-                 "medicines_supplements": 14,
-                 "electronics_chargers": 11, "adult": 16}
+_PRICE_MEDIAN = {
+    "toys": 9,
+    "childcare": 18,
+    "cosmetics": 7,
+    "clothing_shoes": 25,
+    "medicines_supplements": 14,
+    "electronics_chargers": 11,
+    "adult": 16,
+}
 #: Fictional brand names (no real brand is implied to be counterfeited).
 _BRANDS = ["Brandolo", "Kidora", "Lumina", "Nordvik", "Velora", "Aurex", "Pixelle", "Marenne"]
 
@@ -153,39 +206,77 @@ def listing_sample(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
         for category in categories:
             n_cat = int(_FRAME_BASE[category] * _PLATFORM_SCALE[platform])
             unbranded_share = _UNBRANDED_SHARE[platform]
-            tiers = [("branded", round(n_cat * (1 - unbranded_share))), ("unbranded",
-                                                                         round(n_cat * unbranded_share))]
+            tiers = [
+                ("branded", round(n_cat * (1 - unbranded_share))),
+                ("unbranded", round(n_cat * unbranded_share)),
+            ]
             for tier, frame_size in tiers:
                 if frame_size < 100:
                     continue
                 stratum = f"{code}|{category}|{tier}"
-                frame_rows.append({"stratum": stratum, "platform": platform, "frame_size": frame_size,
-                                   "description": f"{platform} {category.replace('_', ' ')} listings, {tier} "
-                                                  f"(synthetic frame count)"})
+                frame_rows.append(
+                    {
+                        "stratum": stratum,
+                        "platform": platform,
+                        "frame_size": frame_size,
+                        "description": f"{platform} {category.replace('_', ' ')} listings, {tier} "
+                        f"(synthetic frame count)",
+                    }
+                )
                 n_h = P["sample_per_stratum"][tier]
                 risk_targeted = tier == "unbranded" and category in RISK_CATEGORIES
                 # risk score of each sampled listing; risk-targeted selection draws ∝ score, so the
                 # sampled scores are size-biased: lognormal(σ², σ) instead of lognormal(0, σ)
                 sigma = 0.8
                 if risk_targeted:
-                    score = rng.lognormal(sigma ** 2, sigma, n_h)
-                    mean_score = math.exp(sigma ** 2 / 2)
+                    score = rng.lognormal(sigma**2, sigma, n_h)
+                    mean_score = math.exp(sigma**2 / 2)
                     incl = np.minimum(n_h * score / (frame_size * mean_score), 1.0)
                     mechanism = "risk_targeted"
                 else:
                     score = rng.lognormal(0.0, sigma, n_h)
                     incl = np.full(n_h, n_h / frame_size)
                     mechanism = "random_in_stratum"
-                rows.extend(_listings(rng, P, platform, code, category, tier, stratum, mechanism, score, incl,
-                                      countries, country_p, counter))
+                rows.extend(
+                    _listings(
+                        rng,
+                        P,
+                        platform,
+                        code,
+                        category,
+                        tier,
+                        stratum,
+                        mechanism,
+                        score,
+                        incl,
+                        countries,
+                        country_p,
+                        counter,
+                    )
+                )
                 counter += n_h
         # a TIE-like test purchase: the top search results for unbranded toys, no known probabilities
         if "toys" in categories:
             n_k = P["sample_per_stratum"]["search_top_k"]
-            score = rng.lognormal(2 * sigma ** 2, sigma, n_k)
-            rows.extend(_listings(rng, P, platform, code, "toys", "unbranded", f"{code}|toys|unbranded",
-                                  "search_top_k", score, np.full(n_k, np.nan), countries, country_p, counter,
-                                  lab_all=True))
+            score = rng.lognormal(2 * sigma**2, sigma, n_k)
+            rows.extend(
+                _listings(
+                    rng,
+                    P,
+                    platform,
+                    code,
+                    "toys",
+                    "unbranded",
+                    f"{code}|toys|unbranded",
+                    "search_top_k",
+                    score,
+                    np.full(n_k, np.nan),
+                    countries,
+                    country_p,
+                    counter,
+                    lab_all=True,
+                )
+            )
             counter += n_k
     from dsa_explore.data.catalog import DTYPES
     from dsa_explore.readers.listings import FRAME_SCHEMA, LISTING_SCHEMA
@@ -195,8 +286,22 @@ def listing_sample(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
     return sample, frame
 
 
-def _listings(rng, P, platform, code, category, tier, stratum, mechanism, score, incl, countries, country_p,
-              start, lab_all=False) -> list[dict]:
+def _listings(
+    rng,
+    P,
+    platform,
+    code,
+    category,
+    tier,
+    stratum,
+    mechanism,
+    score,
+    incl,
+    countries,
+    country_p,
+    start,
+    lab_all=False,
+) -> list[dict]:
     n = score.size
     branded = tier == "branded"
     # sellers: a pool a third the size of the sample, listings spread Zipf-like over it
@@ -205,8 +310,12 @@ def _listings(rng, P, platform, code, category, tier, stratum, mechanism, score,
     seller_idx = rng.choice(pool, size=n, p=seller_p / seller_p.sum())
     seller_effect = rng.normal(0, P["seller_random_effect_sd"], pool)
     seller_country = rng.choice(countries, size=pool, p=country_p)
-    sellers = np.array([f"{code}-{category[:4].upper()}-{tier[0].upper()}{mechanism[0].upper()}-{s:03d}"
-                        for s in range(pool)])
+    sellers = np.array(
+        [
+            f"{code}-{category[:4].upper()}-{tier[0].upper()}{mechanism[0].upper()}-{s:03d}"
+            for s in range(pool)
+        ]
+    )
     eff = seller_effect[seller_idx]
     non_eu = np.array([c not in _EU for c in seller_country[seller_idx]], dtype=float)
     risk = P["risk_score_log_odds_per_log_unit"] * np.log(score)
@@ -221,8 +330,15 @@ def _listings(rng, P, platform, code, category, tier, stratum, mechanism, score,
     if branded:
         formal_base *= P["formal_noncompliant_branded_factor"]
     formal = draw(formal_base)
-    lab_tested = np.ones(n, bool) if lab_all else (
-        (rng.uniform(size=n) < P["lab_subsample_fraction"]) if category in RISK_CATEGORIES else np.zeros(n, bool))
+    lab_tested = (
+        np.ones(n, bool)
+        if lab_all
+        else (
+            (rng.uniform(size=n) < P["lab_subsample_fraction"])
+            if category in RISK_CATEGORIES
+            else np.zeros(n, bool)
+        )
+    )
     unsafe = np.full(n, -1, dtype=np.int64)
     if category in P["unsafe_lab_category_factor"]:
         u_base = P["unsafe_lab_unbranded_toys"][platform] * P["unsafe_lab_category_factor"][category]
@@ -231,8 +347,11 @@ def _listings(rng, P, platform, code, category, tier, stratum, mechanism, score,
         x = _logit(min(u_base, 0.95)) + risk + eff + 0.8 * (formal - 0.5)
         drawn = (rng.uniform(size=n) < _expit(x)).astype(np.int64)
         unsafe = np.where(lab_tested, drawn, -1)
-    counterfeit = draw(P["counterfeit_branded_clothing"][platform]) if (branded and category == "clothing_shoes") \
+    counterfeit = (
+        draw(P["counterfeit_branded_clothing"][platform])
+        if (branded and category == "clothing_shoes")
         else np.zeros(n, dtype=np.int64)
+    )
     if category == "medicines_supplements":
         prohibited = draw(P["prohibited_medicines"][platform])
     elif category == "adult":
@@ -251,19 +370,38 @@ def _listings(rng, P, platform, code, category, tier, stratum, mechanism, score,
     for i in range(n):
         brand = _BRANDS[int(rng.integers(len(_BRANDS)))] if branded else None
         sub = subcats[int(rng.integers(len(subcats)))]
-        child = category in ("toys",
-                             "childcare") or (category == "clothing_shoes" and sub == "children's jacket")
+        child = category in ("toys", "childcare") or (
+            category == "clothing_shoes" and sub == "children's jacket"
+        )
         p_i = incl[i]
-        out.append((
-            f"SYN-{code}-{start + i + 1:06d}", platform, str(sellers[seller_idx[i]]),
-                    str(seller_country[seller_idx[i]]),
-            category, sub, f"{brand or 'Unbranded'} {sub} (synthetic listing)", float(price[i]), "EUR",
-            brand, branded, child, stratum, mechanism,
-            None if np.isnan(p_i) else _sig(p_i), None if np.isnan(p_i) else 1 / _sig(p_i),
-            int(views[i]), int(orders[i]), int(formal[i]),
-            None if unsafe[i] < 0 else int(unsafe[i]), int(counterfeit[i]), int(prohibited[i]),
-            "lab" if lab_tested[i] else "desk", None if review[i] < 0 else int(review[i]),
-        ))
+        out.append(
+            (
+                f"SYN-{code}-{start + i + 1:06d}",
+                platform,
+                str(sellers[seller_idx[i]]),
+                str(seller_country[seller_idx[i]]),
+                category,
+                sub,
+                f"{brand or 'Unbranded'} {sub} (synthetic listing)",
+                float(price[i]),
+                "EUR",
+                brand,
+                branded,
+                child,
+                stratum,
+                mechanism,
+                None if np.isnan(p_i) else _sig(p_i),
+                None if np.isnan(p_i) else 1 / _sig(p_i),
+                int(views[i]),
+                int(orders[i]),
+                int(formal[i]),
+                None if unsafe[i] < 0 else int(unsafe[i]),
+                int(counterfeit[i]),
+                int(prohibited[i]),
+                "lab" if lab_tested[i] else "desk",
+                None if review[i] < 0 else int(review[i]),
+            )
+        )
     return out
 
 
@@ -273,24 +411,30 @@ def provenance_fields(kind: str, seed: int) -> dict:
 
     base = {
         "source": f"generated by `dsa_explore.synth.listings` with seed {seed}",
-        "source_urls": sorted({u for v in PARAMETERS.values() for u in v["source"].split()
-                               if u.startswith("https://")}),
+        "source_urls": sorted(
+            {u for v in PARAMETERS.values() for u in v["source"].split() if u.startswith("https://")}
+        ),
         "version": "2026-11-28",
         "synthetic": True,
         "parameters": PARAMETERS,
     }
     if kind == "sample":
         return provenance.record(
-            "listing_sample_synthetic", "SYNTHETIC listing sample (five marketplaces, seven categories)",
+            "listing_sample_synthetic",
+            "SYNTHETIC listing sample (five marketplaces, seven categories)",
             "Synthetic demonstration data in the listing-sample format of dsa_explore.readers.listings: "
             "stratified (platform x category x branded/unbranded) and risk-targeted selection "
             "with design weights, a search-top-k test purchase per platform, sellers with "
             "several listings, exposure counts, desk and lab labels. Label rates loosely set "
-            "from published test purchases (see parameters). NOT REAL DATA.", **base)
+            "from published test purchases (see parameters). NOT REAL DATA.",
+            **base,
+        )
     return provenance.record(
         "listing_frame_synthetic",
-                             "SYNTHETIC frame table of the synthetic listing sample (frame size per stratum)",
-        "Synthetic frame counts N_h per stratum for listing-sample-synthetic.csv. NOT REAL DATA.", **base)
+        "SYNTHETIC frame table of the synthetic listing sample (frame size per stratum)",
+        "Synthetic frame counts N_h per stratum for listing-sample-synthetic.csv. NOT REAL DATA.",
+        **base,
+    )
 
 
 def write_listing_sample(folder: Path | str | None = None, seed: int = SEED) -> list[Path]:
@@ -303,8 +447,10 @@ def write_listing_sample(folder: Path | str | None = None, seed: int = SEED) -> 
     folder.mkdir(parents=True, exist_ok=True)
     sample, frame = listing_sample(seed)
     out = []
-    for kind, table, name, schema in (("sample", sample, "listing-sample-synthetic.csv", LISTING_SCHEMA),
-                                      ("frame", frame, "listing-frame-synthetic.csv", FRAME_SCHEMA)):
+    for kind, table, name, schema in (
+        ("sample", sample, "listing-sample-synthetic.csv", LISTING_SCHEMA),
+        ("frame", frame, "listing-frame-synthetic.csv", FRAME_SCHEMA),
+    ):
         path = folder / name
         table.write_csv(path)
         fields = {**provenance_fields(kind, seed), "schema": dict(schema)}

@@ -43,8 +43,9 @@ def json_list(values: Iterable[str] | None) -> str | None:
     return "[" + ",".join(f'"{v}"' for v in values) + "]"
 
 
-def zip_bytes(members: Sequence[tuple[str, bytes]], *, compression: int = zipfile.ZIP_DEFLATED,
-              level: int | None = 6) -> bytes:
+def zip_bytes(
+    members: Sequence[tuple[str, bytes]], *, compression: int = zipfile.ZIP_DEFLATED, level: int | None = 6
+) -> bytes:
     """Return a zip archive holding ``members`` (name, bytes) with fixed timestamps."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
@@ -82,11 +83,29 @@ def header_line(layout: str = "full-38") -> str:
 
 #: Platform mix of a 2025 day (rough shares of the daily SoR volume; Google Shopping dominates).
 PLATFORM_MIX: tuple[tuple[str, float], ...] = (
-    ("Google Shopping", 0.50), ("TikTok", 0.08), ("AliExpress", 0.08), ("Facebook", 0.06),
-    ("Amazon Store", 0.04), ("Temu", 0.04), ("Instagram", 0.035), ("Pinterest", 0.03), ("YouTube", 0.02),
-    ("Google Play", 0.02), ("Vinted", 0.01), ("Joom", 0.01), ("Wallapop", 0.01), ("OTTO", 0.01),
-    ("Snapchat", 0.01), ("X", 0.005), ("LinkedIn", 0.005), ("eBay", 0.005), ("Shein", 0.002),
-    ("Zalando", 0.001), ("Miravia", 0.004), ("Kleinanzeigen", 0.004), ("Booking.com", 0.004),
+    ("Google Shopping", 0.50),
+    ("TikTok", 0.08),
+    ("AliExpress", 0.08),
+    ("Facebook", 0.06),
+    ("Amazon Store", 0.04),
+    ("Temu", 0.04),
+    ("Instagram", 0.035),
+    ("Pinterest", 0.03),
+    ("YouTube", 0.02),
+    ("Google Play", 0.02),
+    ("Vinted", 0.01),
+    ("Joom", 0.01),
+    ("Wallapop", 0.01),
+    ("OTTO", 0.01),
+    ("Snapchat", 0.01),
+    ("X", 0.005),
+    ("LinkedIn", 0.005),
+    ("eBay", 0.005),
+    ("Shein", 0.002),
+    ("Zalando", 0.001),
+    ("Miravia", 0.004),
+    ("Kleinanzeigen", 0.004),
+    ("Booking.com", 0.004),
 )
 CATEGORY_MIX: tuple[tuple[str, float], ...] = (
     ("STATEMENT_CATEGORY_OTHER_VIOLATION_TC", 0.35),
@@ -102,10 +121,12 @@ CATEGORY_MIX: tuple[tuple[str, float], ...] = (
     ("STATEMENT_CATEGORY_NOT_SPECIFIED_NOTICE", 0.02),
     ("STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY", 0.01),
 )
-_WORDS = ("the content was removed because it violates our policy on prohibited products listing "
-          "seller account terms of service section illegal counterfeit unsafe product safety notice "
-          "review automated detection moderation decision restriction visibility marketplace item "
-          "trademark infringement misleading information consumer protection regulation").split()
+_WORDS = (
+    "the content was removed because it violates our policy on prohibited products listing "
+    "seller account terms of service section illegal counterfeit unsafe product safety notice "
+    "review automated detection moderation decision restriction visibility marketplace item "
+    "trademark infringement misleading information consumer protection regulation"
+).split()
 
 #: What real dumps look like in bulk, which the synthetic rows are calibrated to (the full dump of
 #: 2025-03-21: a 6.83 GB zip of 134 M rows and 140 GB of CSV; "about 1.0-1.1 GB of CSV per million
@@ -145,8 +166,11 @@ def _uuid4(rng, n: int):
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80
     hexes = pl.Series(np.frombuffer(raw.tobytes().hex().encode(), dtype="S32").astype(str))
     parts = [hexes.str.slice(a, b - a) for a, b in ((0, 8), (8, 12), (12, 16), (16, 20), (20, 32))]
-    return pl.DataFrame({f"p{i}": x for i, x in enumerate(parts)}).select(
-        pl.concat_str(pl.all(), separator="-")).to_series()
+    return (
+        pl.DataFrame({f"p{i}": x for i, x in enumerate(parts)})
+        .select(pl.concat_str(pl.all(), separator="-"))
+        .to_series()
+    )
 
 
 def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-38") -> bytes:
@@ -166,13 +190,15 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     cat_names = [c for c, _ in CATEGORY_MIX]
 
     content_offset = np.minimum(rng.geometric(0.05, size=n_rows) - 1, 4000)
-    content_offset[rng.random(n_rows) < 0.002] *= -1          # a few negative delays, as in real data
+    content_offset[rng.random(n_rows) < 0.002] *= -1  # a few negative delays, as in real data
     app_offset = (rng.random(n_rows) < 0.2).astype(np.int64) * rng.integers(1, 5, size=n_rows)
     d0 = np.datetime64(day)
     app = d0 - app_offset.astype("timedelta64[D]")
     content = app - content_offset.astype("timedelta64[D]")
-    secs = np.sort(rng.integers(0, 86400, size=n_rows))      # rows in id order: created_at ascending
-    created = pl.Series((d0.astype("datetime64[s]") + secs.astype("timedelta64[s]")).astype(str)).str.replace("T", " ")
+    secs = np.sort(rng.integers(0, 86400, size=n_rows))  # rows in id order: created_at ascending
+    created = pl.Series((d0.astype("datetime64[s]") + secs.astype("timedelta64[s]")).astype(str)).str.replace(
+        "T", " "
+    )
     # Each platform files through a few templates ("profiles") and a few categories, as real platforms do;
     # profiles are drawn from a fixed seed so that every member and day shares them. Platforms submit
     # in batches ("The multiple endpoint is capable of making 100 statements per call", and platforms
@@ -185,8 +211,9 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
     while runs.sum() < n_rows:
         runs = np.concatenate([runs, rng.geometric(1 / MEAN_RUN_ROWS, size=len(runs))])
     run_plat = rng.choice(len(plat_names), size=len(runs), p=plat_w / plat_w.sum())
-    run_prof = rng.choice(n_prof, size=len(runs),
-                          p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum())
+    run_prof = rng.choice(
+        n_prof, size=len(runs), p=_PROFILE_WEIGHTS[:n_prof] / _PROFILE_WEIGHTS[:n_prof].sum()
+    )
     plat_idx = np.repeat(run_plat, runs)[:n_rows]
     prof_idx = plat_idx * n_prof + np.repeat(run_prof, runs)[:n_rows]
     cat_table = prof["category_table"]
@@ -197,20 +224,36 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
 
     item = pl.Series(rng.integers(10**9, 10**12, size=n_rows)).cast(pl.String)
     named = pl.Series(rng.random(n_rows) < VARIABLE_FACTS_SHARE)
-    facts = pl.select(pl.when(named).then(pl.concat_str([from_profile("decision_facts"), pl.lit(" Item "),
-                                                         item,
-                                                         pl.lit(".")]))
-                      .otherwise(from_profile("decision_facts"))).to_series()
+    facts = pl.select(
+        pl.when(named)
+        .then(pl.concat_str([from_profile("decision_facts"), pl.lit(" Item "), item, pl.lit(".")]))
+        .otherwise(from_profile("decision_facts"))
+    ).to_series()
     uid_style = pl.Series(prof["uid_style"], dtype=pl.Int8).gather(plat_idx)
     puid = pl.select(pl.when(uid_style == 0).then(_uuid4(rng, n_rows)).otherwise(item)).to_series()
     data = {
         "uuid": _uuid4(rng, n_rows),
-        **{c: from_profile(c) for c in ("decision_visibility", "decision_monetary", "decision_provision",
-                                        "decision_account", "account_type", "decision_ground", "content_type",
-                                        "territorial_scope", "source_type", "automated_detection",
-                                        "automated_decision", "category_specification",
-                                        "illegal_content_legal_ground", "illegal_content_explanation",
-                                        "incompatible_content_ground", "incompatible_content_explanation")},
+        **{
+            c: from_profile(c)
+            for c in (
+                "decision_visibility",
+                "decision_monetary",
+                "decision_provision",
+                "decision_account",
+                "account_type",
+                "decision_ground",
+                "content_type",
+                "territorial_scope",
+                "source_type",
+                "automated_detection",
+                "automated_decision",
+                "category_specification",
+                "illegal_content_legal_ground",
+                "illegal_content_explanation",
+                "incompatible_content_ground",
+                "incompatible_content_explanation",
+            )
+        },
         "category": pl.Series(cat_names, dtype=pl.String).gather(cat_idx),
         "content_date": pl.Series(content.astype(str)) + " 00:00:00",
         "application_date": pl.Series(app.astype(str)) + " 00:00:00",
@@ -219,11 +262,15 @@ def synthetic_member_csv(seed: int, day: str, n_rows: int, layout: str = "full-3
         "platform_uid": puid,
         "created_at": created,
     }
-    frame = pl.DataFrame({c: (data[c] if c in data else pl.Series([None] * n_rows,
-                                                                  dtype=pl.String)).cast(pl.String)
-                          for c in cols})
-    body = frame.select([_php_quoted(c) for c in cols]).write_csv(null_value="", quote_style="never",
-                                                                   include_header=False)
+    frame = pl.DataFrame(
+        {
+            c: (data[c] if c in data else pl.Series([None] * n_rows, dtype=pl.String)).cast(pl.String)
+            for c in cols
+        }
+    )
+    body = frame.select([_php_quoted(c) for c in cols]).write_csv(
+        null_value="", quote_style="never", include_header=False
+    )
     return (header_line(layout) + "\n" + body).encode("utf-8")
 
 
@@ -238,9 +285,35 @@ def _profiles() -> dict:
 
     rng = np.random.default_rng(20261128)
     n_plat, n_prof = len(PLATFORM_MIX), len(_PROFILE_WEIGHTS)
-    eu = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
-          "LT",
-          "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"]
+    eu = [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
 
     def text(mean_words: int) -> str:
         k = max(1, int(rng.gamma(2.0, mean_words / 2.0)))
@@ -248,55 +321,88 @@ def _profiles() -> dict:
         return words[0].upper() + words[1:] + "."
 
     choices = {
-        "decision_visibility": ([json_list(["DECISION_VISIBILITY_CONTENT_REMOVED"]),
-                                 json_list(["DECISION_VISIBILITY_CONTENT_DISABLED"]),
-                                 json_list(["DECISION_VISIBILITY_CONTENT_DEMOTED"]), None], [0.6, 0.25, 0.05, 0.1]),
+        "decision_visibility": (
+            [
+                json_list(["DECISION_VISIBILITY_CONTENT_REMOVED"]),
+                json_list(["DECISION_VISIBILITY_CONTENT_DISABLED"]),
+                json_list(["DECISION_VISIBILITY_CONTENT_DEMOTED"]),
+                None,
+            ],
+            [0.6, 0.25, 0.05, 0.1],
+        ),
         "decision_monetary": (["DECISION_MONETARY_SUSPENSION", None], [0.1, 0.9]),
         "decision_provision": (["DECISION_PROVISION_PARTIAL_SUSPENSION", None], [0.1, 0.9]),
-        "decision_account": (["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED", None], [0.1, 0.1, 0.8]),
+        "decision_account": (
+            ["DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED", None],
+            [0.1, 0.1, 0.8],
+        ),
         "account_type": (["ACCOUNT_TYPE_BUSINESS", "ACCOUNT_TYPE_PRIVATE", None], [0.4, 0.2, 0.4]),
-        "decision_ground": (["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"],
-                            [0.85, 0.15]),
-        "content_type": ([json_list(["CONTENT_TYPE_PRODUCT"]), json_list(["CONTENT_TYPE_TEXT"]),
-                          json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]),
-                          json_list(["CONTENT_TYPE_VIDEO"])],
-                         [0.6, 0.2, 0.1, 0.1]),
-        "territorial_scope": ([json_list(eu), json_list(sorted(eu + ["LI", "NO"])), json_list(["DE"]),
-                               json_list(["FR", "ES"])], [0.8, 0.1, 0.05, 0.05]),
-        "source_type": (["SOURCE_VOLUNTARY", "SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER"], [0.8, 0.18, 0.02]),
+        "decision_ground": (
+            ["DECISION_GROUND_INCOMPATIBLE_CONTENT", "DECISION_GROUND_ILLEGAL_CONTENT"],
+            [0.85, 0.15],
+        ),
+        "content_type": (
+            [
+                json_list(["CONTENT_TYPE_PRODUCT"]),
+                json_list(["CONTENT_TYPE_TEXT"]),
+                json_list(["CONTENT_TYPE_IMAGE", "CONTENT_TYPE_TEXT"]),
+                json_list(["CONTENT_TYPE_VIDEO"]),
+            ],
+            [0.6, 0.2, 0.1, 0.1],
+        ),
+        "territorial_scope": (
+            [json_list(eu), json_list(sorted(eu + ["LI", "NO"])), json_list(["DE"]), json_list(["FR", "ES"])],
+            [0.8, 0.1, 0.05, 0.05],
+        ),
+        "source_type": (
+            ["SOURCE_VOLUNTARY", "SOURCE_ARTICLE_16", "SOURCE_TRUSTED_FLAGGER"],
+            [0.8, 0.18, 0.02],
+        ),
         "automated_detection": (["Yes", "No"], [0.8, 0.2]),
-        "automated_decision": (["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY",
-                                "AUTOMATED_DECISION_NOT_AUTOMATED"], [0.6, 0.15, 0.25]),
-        "category_specification": ([json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]),
-                                    None],
-                                   [0.2, 0.1, 0.7]),
+        "automated_decision": (
+            ["AUTOMATED_DECISION_FULLY", "AUTOMATED_DECISION_PARTIALLY", "AUTOMATED_DECISION_NOT_AUTOMATED"],
+            [0.6, 0.15, 0.25],
+        ),
+        "category_specification": (
+            [json_list(["KEYWORD_PROHIBITED_PRODUCTS"]), json_list(["KEYWORD_OTHER"]), None],
+            [0.2, 0.1, 0.7],
+        ),
     }
     out: dict = {}
     for col, (vals, w) in choices.items():
         idx = rng.choice(len(vals), size=n_plat * n_prof, p=np.array(w) / sum(w))
         out[col] = [vals[i] for i in idx]
     cat_w = np.array([w for _, w in CATEGORY_MIX])
-    out["category_table"] = np.stack([rng.choice(len(CATEGORY_MIX), size=4, replace=False,
-                                                 p=cat_w / cat_w.sum())
-                                      for _ in range(n_plat)])
+    out["category_table"] = np.stack(
+        [rng.choice(len(CATEGORY_MIX), size=4, replace=False, p=cat_w / cat_w.sum()) for _ in range(n_plat)]
+    )
     n = n_plat * n_prof
     illegal = [g == "DECISION_GROUND_ILLEGAL_CONTENT" for g in out["decision_ground"]]
     out["decision_facts"] = [text(TEXT_WORDS["decision_facts"]) for _ in range(n)]
-    out["incompatible_content_ground"] = [None if il else text(TEXT_WORDS["incompatible_content_ground"])
-                                          for il in illegal]
-    out["incompatible_content_explanation"] = [None if il else text(TEXT_WORDS["incompatible_content_explanation"])
-                                               for il in illegal]
-    out["illegal_content_legal_ground"] = [text(TEXT_WORDS["illegal_content_legal_ground"]) if il else None
-                                           for il in illegal]
-    out["illegal_content_explanation"] = [text(TEXT_WORDS["illegal_content_explanation"]) if il else None
-                                          for il in illegal]
+    out["incompatible_content_ground"] = [
+        None if il else text(TEXT_WORDS["incompatible_content_ground"]) for il in illegal
+    ]
+    out["incompatible_content_explanation"] = [
+        None if il else text(TEXT_WORDS["incompatible_content_explanation"]) for il in illegal
+    ]
+    out["illegal_content_legal_ground"] = [
+        text(TEXT_WORDS["illegal_content_legal_ground"]) if il else None for il in illegal
+    ]
+    out["illegal_content_explanation"] = [
+        text(TEXT_WORDS["illegal_content_explanation"]) if il else None for il in illegal
+    ]
     out["uid_style"] = [int(x) for x in rng.random(n_plat) < 0.7]
     return out
 
 
 #: Mean word counts of the free texts of a profile (gamma-distributed lengths).
-TEXT_WORDS = {"decision_facts": 28, "incompatible_content_ground": 8, "incompatible_content_explanation": 15,
-              "illegal_content_legal_ground": 8, "illegal_content_explanation": 15}
+TEXT_WORDS = {
+    "decision_facts": 28,
+    "incompatible_content_ground": 8,
+    "incompatible_content_explanation": 15,
+    "illegal_content_legal_ground": 8,
+    "illegal_content_explanation": 15,
+}
 
 
 def _synthetic_inner(args) -> tuple[str, bytes, int]:
@@ -305,15 +411,28 @@ def _synthetic_inner(args) -> tuple[str, bytes, int]:
     total = 0
     for sub in range(n_members):
         n = rows_per_member
-        members.append((f"sor-{slug}-{day}-{version}-{part:05d}-{sub:05d}.csv",
-                        synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout)))
+        members.append(
+            (
+                f"sor-{slug}-{day}-{version}-{part:05d}-{sub:05d}.csv",
+                synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout),
+            )
+        )
         total += n
     return f"sor-{slug}-{day}-{version}-{part:05d}.csv.zip", zip_bytes(members, level=level), total
 
 
-def write_synthetic_dump(directory: str | Path, day: str, n_rows: int, *, seed: int = 20261128,
-                         rows_per_member: int = 100_000, members_per_inner: int = 10,
-                         layout: str = "full-38", processes: int = 1, level: int = 6) -> Path:
+def write_synthetic_dump(
+    directory: str | Path,
+    day: str,
+    n_rows: int,
+    *,
+    seed: int = 20261128,
+    rows_per_member: int = 100_000,
+    members_per_inner: int = 10,
+    layout: str = "full-38",
+    processes: int = 1,
+    level: int = 6,
+) -> Path:
     """Write ``sor-global-<day>-full.zip`` with ``n_rows`` SYNTHETIC rows in the exact layout."""
     version = "full" if layout.startswith("full") else "light"
     per_inner = rows_per_member * members_per_inner
@@ -329,6 +448,7 @@ def write_synthetic_dump(directory: str | Path, day: str, n_rows: int, *, seed: 
         part += 1
     if processes > 1:
         import multiprocessing as mp
+
         with mp.get_context("spawn").Pool(processes) as pool:
             inner = pool.map(_synthetic_inner, jobs)
     else:

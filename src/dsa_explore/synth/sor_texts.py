@@ -30,13 +30,32 @@ SPECIFIC_SHARE = {"AliExpress": 0.25, "Temu": 0.45, "Amazon Store": 0.6, "Zaland
 PLATFORM_ROWS = {"AliExpress": 120, "Temu": 80, "Amazon Store": 70, "Zalando": 15, "Vinted": 15}
 
 PRODUCTS = {
-    "toys": ["plush teddy bear", "magnetic building blocks set", "baby rattle", "slime kit for children",
-             "water beads toy", "toy crossbow", "Spielzeugauto mit Fernbedienung", "jouet musical pour bébé"],
-    "electrical": ["USB-C fast charger 65W", "LED string lights", "power bank 20000mAh", "hair straightener",
-                   "travel adapter plug", "e-bike battery charger"],
+    "toys": [
+        "plush teddy bear",
+        "magnetic building blocks set",
+        "baby rattle",
+        "slime kit for children",
+        "water beads toy",
+        "toy crossbow",
+        "Spielzeugauto mit Fernbedienung",
+        "jouet musical pour bébé",
+    ],
+    "electrical": [
+        "USB-C fast charger 65W",
+        "LED string lights",
+        "power bank 20000mAh",
+        "hair straightener",
+        "travel adapter plug",
+        "e-bike battery charger",
+    ],
     "cosmetics": ["skin whitening cream", "hair dye kit", "nail glue", "lip plumper serum", "tattoo ink set"],
-    "medicines": ["weight-loss capsules", "sildenafil tablets", "melatonin gummies 10mg", "CBD oil 30%",
-                  "antibiotic eye drops"],
+    "medicines": [
+        "weight-loss capsules",
+        "sildenafil tablets",
+        "melatonin gummies 10mg",
+        "CBD oil 30%",
+        "antibiotic eye drops",
+    ],
     "clothing": ["running sneakers", "football jersey", "handbag", "sunglasses", "wrist watch"],
     "weapons": ["pepper spray", "butterfly knife", "airsoft pistol"],
 }
@@ -52,9 +71,18 @@ LAWS = [
     "article L. 421-3 du Code de la consommation",
 ]
 HARMS = {
-    "toys": ["small parts that present a choking hazard", "no CE marking", "no warnings for children under 3",
-             "a phthalate content above the legal limit"],
-    "electrical": ["no CE marking", "a risk of electric shock", "overheating in our review", "no manufacturer's EU address"],
+    "toys": [
+        "small parts that present a choking hazard",
+        "no CE marking",
+        "no warnings for children under 3",
+        "a phthalate content above the legal limit",
+    ],
+    "electrical": [
+        "no CE marking",
+        "a risk of electric shock",
+        "overheating in our review",
+        "no manufacturer's EU address",
+    ],
     "cosmetics": ["mercury", "hydroquinone, a substance banned in cosmetics", "no ingredient list"],
     "medicines": ["a prescription-only medicine", "an unauthorised novel food", "undeclared sildenafil"],
     "clothing": ["the trademark of {brand} without authorisation", "a counterfeit of a {brand} product"],
@@ -67,41 +95,69 @@ REDRESS = [
     "You may contest this decision by replying to this notice.",
 ]
 RULES = {
-    "AliExpress": ["the AliExpress Product Listing Policy", "section 4.2 of the AliExpress Prohibited and Restricted "
-                   "Products Policy", "the AliExpress Intellectual Property Rights Protection Policy"],
-    "Temu": ["section 3 of the Temu Terms of Use", "the Temu Prohibited Products Policy",
-             "the Temu Intellectual Property Policy"],
-    "Amazon Store": ["Amazon's Restricted Products policy", "the Amazon Anti-Counterfeiting Policy",
-                     "section 6 of the Amazon Services Europe Business Solutions Agreement"],
-    "Zalando": ["section 5 of the Zalando Partner Program Terms", "the Zalando Product Compliance Guidelines"],
+    "AliExpress": [
+        "the AliExpress Product Listing Policy",
+        "section 4.2 of the AliExpress Prohibited and Restricted Products Policy",
+        "the AliExpress Intellectual Property Rights Protection Policy",
+    ],
+    "Temu": [
+        "section 3 of the Temu Terms of Use",
+        "the Temu Prohibited Products Policy",
+        "the Temu Intellectual Property Policy",
+    ],
+    "Amazon Store": [
+        "Amazon's Restricted Products policy",
+        "the Amazon Anti-Counterfeiting Policy",
+        "section 6 of the Amazon Services Europe Business Solutions Agreement",
+    ],
+    "Zalando": [
+        "section 5 of the Zalando Partner Program Terms",
+        "the Zalando Product Compliance Guidelines",
+    ],
     "Vinted": ["the Vinted Catalogue Rules", "section 8 of the Vinted Terms and Conditions"],
 }
 BOILERPLATE = {
     "AliExpress": [
-        ("The product listing violated platform rules.", "Terms of Service", "The listing violates our policy."),
+        (
+            "The product listing violated platform rules.",
+            "Terms of Service",
+            "The listing violates our policy.",
+        ),
         ("Removed following review.", "AliExpress Terms of Use", "Violation of platform policies."),
         ("This content violates our policies.", "Terms and Conditions", "Non-compliant listing."),
-        ("Decision taken after review of the listing.", "Product Listing Policy", "The listing was not compliant."),
+        (
+            "Decision taken after review of the listing.",
+            "Product Listing Policy",
+            "The listing was not compliant.",
+        ),
     ],
     "Temu": [
         ("The listing did not comply with our policies.", "Temu Terms of Use", "Policy violation."),
         ("Automated review identified a policy violation.", "Terms of Service", "The item is not allowed."),
     ],
     "Amazon Store": [
-        ("We removed this listing because it violates our policies.", "Amazon policies",
-         "The listing is not permitted."),
-        ("Our systems flagged this offer.", "Amazon Services Europe Business Solutions Agreement",
-         "Listing removed."),
+        (
+            "We removed this listing because it violates our policies.",
+            "Amazon policies",
+            "The listing is not permitted.",
+        ),
+        (
+            "Our systems flagged this offer.",
+            "Amazon Services Europe Business Solutions Agreement",
+            "Listing removed.",
+        ),
     ],
     "Zalando": [("The article did not meet our requirements.", "Partner terms", "Non-compliant article.")],
     "Vinted": [("This item goes against our Catalogue Rules.", "Catalogue Rules", "Item removed.")],
 }
-CATEGORY_OF = {"toys": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
-               "electrical": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
-               "cosmetics": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
-               "medicines": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
-               "clothing": "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
-               "weapons": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"}
+CATEGORY_OF = {
+    "toys": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "electrical": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "cosmetics": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "medicines": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+    "clothing": "STATEMENT_CATEGORY_INTELLECTUAL_PROPERTY_INFRINGEMENTS",
+    "weapons": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+}
 
 
 def _item_id(rng, platform: str) -> str:
@@ -136,28 +192,45 @@ def _specific(rng, platform: str) -> dict:
     illegal = kind in ("medicines", "weapons", "cosmetics") and rng.random() < 0.6
     law = str(rng.choice(LAWS)) if rng.random() < 0.5 else None
     rule = str(rng.choice(RULES[platform]))
-    row = {"decision_facts": " ".join(parts), "category": CATEGORY_OF[kind],
-           "content_id_ean": str(rng.integers(10**12, 10**13)) if rng.random() < 0.1 else None}
+    row = {
+        "decision_facts": " ".join(parts),
+        "category": CATEGORY_OF[kind],
+        "content_id_ean": str(rng.integers(10**12, 10**13)) if rng.random() < 0.1 else None,
+    }
     if illegal:
-        row.update(decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
-                   illegal_content_legal_ground=law or "Applicable product safety law",
-                   illegal_content_explanation=f"The {product} is {harm} and may not be offered in the EU.")
+        row.update(
+            decision_ground="DECISION_GROUND_ILLEGAL_CONTENT",
+            illegal_content_legal_ground=law or "Applicable product safety law",
+            illegal_content_explanation=f"The {product} is {harm} and may not be offered in the EU.",
+        )
     else:
-        row.update(decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT", incompatible_content_ground=rule,
-                   incompatible_content_explanation=(f"Offering a product with {harm} breaches {rule}"
-                                                     + (f" and {law}." if law else ".")))
+        row.update(
+            decision_ground="DECISION_GROUND_INCOMPATIBLE_CONTENT",
+            incompatible_content_ground=rule,
+            incompatible_content_explanation=(
+                f"Offering a product with {harm} breaches {rule}" + (f" and {law}." if law else ".")
+            ),
+        )
     return row
 
 
 def _boilerplate(rng, platform: str) -> dict:
     facts, ground, expl = BOILERPLATE[platform][int(rng.integers(0, len(BOILERPLATE[platform])))]
-    return {"decision_facts": facts, "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
-            "incompatible_content_ground": ground, "incompatible_content_explanation": expl,
-            "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC" if rng.random() < 0.7
-            else "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS", "content_id_ean": None}
+    return {
+        "decision_facts": facts,
+        "decision_ground": "DECISION_GROUND_INCOMPATIBLE_CONTENT",
+        "incompatible_content_ground": ground,
+        "incompatible_content_explanation": expl,
+        "category": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC"
+        if rng.random() < 0.7
+        else "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
+        "content_id_ean": None,
+    }
 
 
-def statement_rows(day: str = "2025-07-05", *, seed: int = SEED, rows: dict[str, int] | None = None) -> list[dict]:
+def statement_rows(
+    day: str = "2025-07-05", *, seed: int = SEED, rows: dict[str, int] | None = None
+) -> list[dict]:
     """Return SYNTHETIC statement rows (dicts of the full 38-column layout) for ``day``."""
     from dsa_explore.sor import schema
 
@@ -166,19 +239,30 @@ def statement_rows(day: str = "2025-07-05", *, seed: int = SEED, rows: dict[str,
     n_by = rows or PLATFORM_ROWS
     for platform, n in n_by.items():
         for i in range(n):
-            text = _specific(rng, platform) if rng.random() < SPECIFIC_SHARE[platform] else _boilerplate(rng, platform)
+            text = (
+                _specific(rng, platform)
+                if rng.random() < SPECIFIC_SHARE[platform]
+                else _boilerplate(rng, platform)
+            )
             raw = rng.integers(0, 2**63, size=2)
             h = f"{int(raw[0]):016x}{int(raw[1]):016x}"
             uuid = f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
             row = {c: None for c in schema.FULL_V2}
             row.update(text)
-            row.update(uuid=uuid, decision_visibility='["DECISION_VISIBILITY_CONTENT_REMOVED"]',
-                       content_type='["CONTENT_TYPE_PRODUCT"]', content_date=f"{day} 00:00:00",
-                       application_date=f"{day} 00:00:00", territorial_scope=None,
-                       source_type="SOURCE_VOLUNTARY" if rng.random() < 0.8 else "SOURCE_ARTICLE_16",
-                       automated_detection="Yes", automated_decision="AUTOMATED_DECISION_PARTIALLY",
-                       platform_name=platform, platform_uid=f"{platform[:3].lower()}-{i:06d}",
-                       created_at=f"{day} {int(rng.integers(0, 24)):02d}:{int(rng.integers(0, 60)):02d}:00")
+            row.update(
+                uuid=uuid,
+                decision_visibility='["DECISION_VISIBILITY_CONTENT_REMOVED"]',
+                content_type='["CONTENT_TYPE_PRODUCT"]',
+                content_date=f"{day} 00:00:00",
+                application_date=f"{day} 00:00:00",
+                territorial_scope=None,
+                source_type="SOURCE_VOLUNTARY" if rng.random() < 0.8 else "SOURCE_ARTICLE_16",
+                automated_detection="Yes",
+                automated_decision="AUTOMATED_DECISION_PARTIALLY",
+                platform_name=platform,
+                platform_uid=f"{platform[:3].lower()}-{i:06d}",
+                created_at=f"{day} {int(rng.integers(0, 24)):02d}:{int(rng.integers(0, 60)):02d}:00",
+            )
             out.append(row)
     return out
 
@@ -210,18 +294,28 @@ def write_shipped(root: str | Path) -> list[Path]:
 
     path = write_dump(Path(root) / "sor" / "dumps")
     fields = provenance.record(
-        DATASET, "SYNTHETIC daily dump of marketplace statements of reasons with realistic free text",
+        DATASET,
+        "SYNTHETIC daily dump of marketplace statements of reasons with realistic free text",
         "A daily dump in the Commission's exact layout (outer zip of inner .csv.zip, 38-column v2 CSV) holding "
         f"{sum(PLATFORM_ROWS.values())} SYNTHETIC statements of reasons of AliExpress, Temu, Amazon Store, Zalando "
         "and Vinted, from boilerplate to specific (item, id, facts, rule or law, redress). The share of specific "
         "statements per platform is an assumption (dsa_explore.synth.sor_texts.SPECIFIC_SHARE), not a measurement. "
         "Used by notebook 08 when no store is configured. NOT REAL DATA.",
-        source=f"generated by `dsa_explore.synth.sor_texts` with seed {SEED}", version="2026-12-02",
-        synthetic=True, fmt="raw", parameters={"specific_share": SPECIFIC_SHARE, "rows": PLATFORM_ROWS})
+        source=f"generated by `dsa_explore.synth.sor_texts` with seed {SEED}",
+        version="2026-12-02",
+        synthetic=True,
+        fmt="raw",
+        parameters={"specific_share": SPECIFIC_SHARE, "rows": PLATFORM_ROWS},
+    )
     provenance.write(path, fields, built_by="dsa_explore.synth.sor_texts.write_shipped")
     return [path]
 
 
 #: The build behind ``make data`` (registered in :data:`dsa_explore.cli.data.BUILDS`).
-BUILD = Build(name="sor_synthetic_texts", outputs=(SHIPPED,), inputs=(), function=write_shipped,
-              description=f"SYNTHETIC dump of marketplace statements with realistic texts (seed {SEED})")
+BUILD = Build(
+    name="sor_synthetic_texts",
+    outputs=(SHIPPED,),
+    inputs=(),
+    function=write_shipped,
+    description=f"SYNTHETIC dump of marketplace statements with realistic texts (seed {SEED})",
+)

@@ -49,11 +49,14 @@ def _h2_figures(extract: pl.DataFrame, platform: str) -> _H2 | None:
     auto = automation(extract, since=since, until=until, platforms=[platform])
     dl = delays(extract, since=since, until=until, platforms=[platform])
     n_days = max(_days_covered(extract), 1)
-    return _H2(sors=int(tot["sors"][0]), per_day=tot["sors"][0] / n_days,
-               fully=float(auto["fully"][0]) if auto.height else float("nan"),
-               detection=float(auto["automated_detection"][0]) if auto.height else float("nan"),
-               mean_delay=float(dl["mean_days"][0]) if dl.height else float("nan"),
-               negative=int(dl["negative"][0]) if dl.height else 0)
+    return _H2(
+        sors=int(tot["sors"][0]),
+        per_day=tot["sors"][0] / n_days,
+        fully=float(auto["fully"][0]) if auto.height else float("nan"),
+        detection=float(auto["automated_detection"][0]) if auto.height else float("nan"),
+        mean_delay=float(dl["mean_days"][0]) if dl.height else float("nan"),
+        negative=int(dl["negative"][0]) if dl.height else 0,
+    )
 
 
 def section(platform: str) -> Section:
@@ -80,8 +83,10 @@ def section(platform: str) -> Section:
         src = Source.from_dataset(EXTRACT_DATASET, note="H2 2025 (2025-07-01..2025-12-31)")
         where = "the Transparency Database extract"
     else:
-        src = Source(label=f"Statements of reasons ingested with `dsa-explore sor ingest` into the store "
-                           f"{view.store} ({span}): H2 2025 (2025-07-01..2025-12-31)")
+        src = Source(
+            label=f"Statements of reasons ingested with `dsa-explore sor ingest` into the store "
+            f"{view.store} ({span}): H2 2025 (2025-07-01..2025-12-31)"
+        )
         where = f"the statements-of-reasons store {view.store}"
     facts: list[Fact] = []
     sentences: list[str] = []
@@ -99,56 +104,115 @@ def section(platform: str) -> Section:
         facts += [
             Fact("sor_h2_total", "SoRs filed, H2 2025", h2.sors, formatting.big(h2.sors), src),
             Fact("sor_h2_per_day", "SoRs per day, H2 2025", h2.per_day, formatting.count(h2.per_day), src),
-            Fact("sor_h2_fully_automated", "share fully automated decisions", h2.fully, f"{h2.fully:.1%}",
-                 src),
-            Fact("sor_h2_automated_detection", "share automated detection", h2.detection,
-                 f"{h2.detection:.1%}", src),
-            Fact("sor_h2_mean_delay", "mean moderation delay (days)", h2.mean_delay,
-                 f"{h2.mean_delay:,.1f} days", src),
-            Fact("sor_h2_negative_delays", "SoRs with a negative moderation delay", h2.negative,
-                 formatting.count(h2.negative), src),
+            Fact(
+                "sor_h2_fully_automated", "share fully automated decisions", h2.fully, f"{h2.fully:.1%}", src
+            ),
+            Fact(
+                "sor_h2_automated_detection",
+                "share automated detection",
+                h2.detection,
+                f"{h2.detection:.1%}",
+                src,
+            ),
+            Fact(
+                "sor_h2_mean_delay",
+                "mean moderation delay (days)",
+                h2.mean_delay,
+                f"{h2.mean_delay:,.1f} days",
+                src,
+            ),
+            Fact(
+                "sor_h2_negative_delays",
+                "SoRs with a negative moderation delay",
+                h2.negative,
+                formatting.count(h2.negative),
+                src,
+            ),
         ]
-        sentences.append(Sentence(f"In H2 2025 {platform} filed {{sor_h2_total}} statements of reasons "
-                                  "({sor_h2_per_day} a day) in the DSA Transparency Database.", summary=True))
-        sentences.append(Sentence("{sor_h2_fully_automated} of its decisions were fully automated and "
-                                  "{sor_h2_automated_detection} were detected by automated means; the mean time from "
-                                  "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
-                                  "with a negative delay excluded).", summary=True))
+        sentences.append(
+            Sentence(
+                f"In H2 2025 {platform} filed {{sor_h2_total}} statements of reasons "
+                "({sor_h2_per_day} a day) in the DSA Transparency Database.",
+                summary=True,
+            )
+        )
+        sentences.append(
+            Sentence(
+                "{sor_h2_fully_automated} of its decisions were fully automated and "
+                "{sor_h2_automated_detection} were detected by automated means; the mean time from "
+                "content date to decision was {sor_h2_mean_delay} ({sor_h2_negative_delays} SoRs "
+                "with a negative delay excluded).",
+                summary=True,
+            )
+        )
         kw = keyword_use(extract, since=H2_2025[0], until=H2_2025[1], platforms=[platform]).row(0, named=True)
-        facts.append(Fact("sor_h2_keywords_per_100",
-                          "keywords (category specifications) per 100 SoRs, H2 2025",
-                          kw["keywords_per_100_sors"], f"{kw['keywords_per_100_sors']:,.1f}", src))
+        facts.append(
+            Fact(
+                "sor_h2_keywords_per_100",
+                "keywords (category specifications) per 100 SoRs, H2 2025",
+                kw["keywords_per_100_sors"],
+                f"{kw['keywords_per_100_sors']:,.1f}",
+                src,
+            )
+        )
         if kw["keywords"] == 0:
-            sentences.append("None of these SoRs gives a keyword ({sor_h2_keywords_per_100} per 100 SoRs), the "
-                             "optional field that tells, say, a counterfeit from an unsafe or a prohibited product.")
+            sentences.append(
+                "None of these SoRs gives a keyword ({sor_h2_keywords_per_100} per 100 SoRs), the "
+                "optional field that tells, say, a counterfeit from an unsafe or a prohibited product."
+            )
         else:
-            sentences.append("Its SoRs give {sor_h2_keywords_per_100} keywords per 100 SoRs (the optional field that "
-                             "tells, say, a counterfeit from an unsafe or a prohibited product).")
-        per_mod = sors_per_moderator(extract, n_days=max(_days_covered(extract),
-                                                         1)).filter(pl.col("platform") == platform)
+            sentences.append(
+                "Its SoRs give {sor_h2_keywords_per_100} keywords per 100 SoRs (the optional field that "
+                "tells, say, a counterfeit from an unsafe or a prohibited product)."
+            )
+        per_mod = sors_per_moderator(extract, n_days=max(_days_covered(extract), 1)).filter(
+            pl.col("platform") == platform
+        )
         if per_mod.height and per_mod["moderators"][0] and per_mod["moderators"][0] > 0:
             row = per_mod.row(0, named=True)
-            rep_src = Source(label=f"{platform} DSA transparency report H2 2025, content moderators (internal + "
-                                   f"external)", url=row["source_url"], dataset=row["dataset"])
+            rep_src = Source(
+                label=f"{platform} DSA transparency report H2 2025, content moderators (internal + external)",
+                url=row["source_url"],
+                dataset=row["dataset"],
+            )
             facts += [
-                Fact("sor_h2_moderators", "content moderators reported (internal + external FTE), H2 2025",
-                     row["moderators"], formatting.count(row["moderators"]), rep_src),
-                Fact("sor_h2_per_moderator", "SoRs per reported moderator, H2 2025",
-                     row["sors_per_moderator"],
-                     formatting.count(row["sors_per_moderator"]), src),
-                Fact("sor_h2_per_moderator_day", "SoRs per reported moderator per day, H2 2025",
-                     row["sors_per_moderator_per_day"], formatting.count(row["sors_per_moderator_per_day"]),
-                     src),
+                Fact(
+                    "sor_h2_moderators",
+                    "content moderators reported (internal + external FTE), H2 2025",
+                    row["moderators"],
+                    formatting.count(row["moderators"]),
+                    rep_src,
+                ),
+                Fact(
+                    "sor_h2_per_moderator",
+                    "SoRs per reported moderator, H2 2025",
+                    row["sors_per_moderator"],
+                    formatting.count(row["sors_per_moderator"]),
+                    src,
+                ),
+                Fact(
+                    "sor_h2_per_moderator_day",
+                    "SoRs per reported moderator per day, H2 2025",
+                    row["sors_per_moderator_per_day"],
+                    formatting.count(row["sors_per_moderator_per_day"]),
+                    src,
+                ),
             ]
-            sentences.append("Against the {sor_h2_moderators} content moderators it reported for the same half-year, "
-                             "that is {sor_h2_per_moderator} SoRs per moderator ({sor_h2_per_moderator_day} a day).")
+            sentences.append(
+                "Against the {sor_h2_moderators} content moderators it reported for the same half-year, "
+                "that is {sor_h2_per_moderator} SoRs per moderator ({sor_h2_per_moderator_day} a day)."
+            )
         else:
             sentences.append(f"No moderator count for {platform} for H2 2025 in the shipped reports.")
-        caveats.append("Moderator counts are the platforms' own figures from their H2 2025 transparency reports; "
-                       "moderators also handle work that produces no SoR.")
+        caveats.append(
+            "Moderator counts are the platforms' own figures from their H2 2025 transparency reports; "
+            "moderators also handle work that produces no SoR."
+        )
     if view.store is not None:
-        caveats.append(f"Figures come from your store ({span}; {_days_covered(extract)} of the 184 days of "
-                       "H2 2025), not from the shipped extract: per-day figures divide by the days the store holds.")
+        caveats.append(
+            f"Figures come from your store ({span}; {_days_covered(extract)} of the 184 days of "
+            "H2 2025), not from the shipped extract: per-day figures divide by the days the store holds."
+        )
     shown = list(FOCUS_PLATFORMS) + ([platform] if platform not in FOCUS_PLATFORMS and h2 is not None else [])
     weekly = volumes(extract, "1w", platforms=shown)
     focus = platform if h2 is not None else None
@@ -160,8 +224,8 @@ def section(platform: str) -> Section:
         facts=facts,
         chart=chart,
         caption=f"Weekly statements of reasons per platform, {span} (log scale). Choose a "
-                "platform in the menu; drag on the overview to zoom the detail. Dashed lines mark schema and "
-                "reporting breaks.",
+        "platform in the menu; drag on the overview to zoom the detail. Dashed lines mark schema and "
+        "reporting breaks.",
         caveats=caveats,
         synthetic=False,
     )

@@ -23,10 +23,18 @@ _TITLE = "What the statements of reasons say"
 
 
 def _no_store(platform: str, why: str) -> Section:
-    return Section(key=KEY, title=_TITLE, sentences=[Sentence(
-        f"No statement texts for {platform}: {why}. Give a store with rows "
-        "(`dsa-explore sor ingest DUMPS --store DIR --rows`, then `make briefing SOR_STORE=DIR`) to see how "
-        "specific its statements are.")], caveats=[])
+    return Section(
+        key=KEY,
+        title=_TITLE,
+        sentences=[
+            Sentence(
+                f"No statement texts for {platform}: {why}. Give a store with rows "
+                "(`dsa-explore sor ingest DUMPS --store DIR --rows`, then `make briefing SOR_STORE=DIR`) to see how "
+                "specific its statements are."
+            )
+        ],
+        caveats=[],
+    )
 
 
 def section(platform: str) -> Section:
@@ -61,31 +69,59 @@ def section(platform: str) -> Section:
     boiler = sor_text.template_summary(mine).row(0, named=True)
     named_item = float(mine["names_item"].mean())
     none = float((mine["specificity"] == 0).mean())
-    src = Source(label=f"Statements of reasons of {platform} stored with `dsa-explore sor ingest --rows` in "
-                       f"{store.path} ({formatting.count(mine.height)} statements); indicator rules and their "
-                       "precision: docs/statement-texts.md", synthetic=store.synthetic)
+    src = Source(
+        label=f"Statements of reasons of {platform} stored with `dsa-explore sor ingest --rows` in "
+        f"{store.path} ({formatting.count(mine.height)} statements); indicator rules and their "
+        "precision: docs/statement-texts.md",
+        synthetic=store.synthetic,
+    )
     facts = [
         Fact("sor_text_statements", "statements read", mine.height, formatting.count(mine.height), src),
-        Fact("sor_text_top10", "share of statements in the 10 most used templates", boiler["top10_share"],
-             f"{boiler['top10_share']:.0%}", src),
-        Fact("sor_text_templates", "distinct templates", boiler["templates"], formatting.count(boiler["templates"]), src),
+        Fact(
+            "sor_text_top10",
+            "share of statements in the 10 most used templates",
+            boiler["top10_share"],
+            f"{boiler['top10_share']:.0%}",
+            src,
+        ),
+        Fact(
+            "sor_text_templates",
+            "distinct templates",
+            boiler["templates"],
+            formatting.count(boiler["templates"]),
+            src,
+        ),
         Fact("sor_text_item", "share naming the item", named_item, f"{named_item:.0%}", src),
         Fact("sor_text_none", "share giving none of the four Art. 17(3) elements", none, f"{none:.0%}", src),
     ]
     sentences = [
-        Sentence("Of the {sor_text_statements} statements of reasons read, {sor_text_top10} use one of the "
-                 "platform's 10 most used texts ({sor_text_templates} distinct templates once ids, numbers and "
-                 "names are stripped).", summary=True),
-        Sentence("{sor_text_item} name the item concerned, and {sor_text_none} give none of the four elements "
-                 "DSA Art. 17(3) asks for (the item, the facts, the legal or contractual ground, the redress)."),
+        Sentence(
+            "Of the {sor_text_statements} statements of reasons read, {sor_text_top10} use one of the "
+            "platform's 10 most used texts ({sor_text_templates} distinct templates once ids, numbers and "
+            "names are stripped).",
+            summary=True,
+        ),
+        Sentence(
+            "{sor_text_item} name the item concerned, and {sor_text_none} give none of the four elements "
+            "DSA Art. 17(3) asks for (the item, the facts, the legal or contractual ground, the redress)."
+        ),
     ]
-    caveats = ["The indicators are documented text rules; their precision was measured on 200 hand-labelled "
-               "statements, only 3 of them real (docs/statement-texts.md): read a sample before quoting a share.",
-               "Only what the platform filed in the Transparency Database is measured, not what it told the user."]
+    caveats = [
+        "The indicators are documented text rules; their precision was measured on 200 hand-labelled "
+        "statements, only 3 of them real (docs/statement-texts.md): read a sample before quoting a share.",
+        "Only what the platform filed in the Transparency Database is measured, not what it told the user.",
+    ]
     if store.synthetic:
         caveats.insert(0, "The store holds SYNTHETIC statements: these figures demonstrate the method only.")
     chart = text_charts.indicator_dots(sor_text.indicator_shares(ind), synthetic=store.synthetic)
-    return Section(key=KEY, title=_TITLE, sentences=sentences, facts=facts, chart=chart,
-                   caption=f"Share of stored statements naming each element, {platform} next to "
-                           f"{', '.join(p for p in shown if p != platform)}.",
-                   caveats=caveats, synthetic=store.synthetic)
+    return Section(
+        key=KEY,
+        title=_TITLE,
+        sentences=sentences,
+        facts=facts,
+        chart=chart,
+        caption=f"Share of stored statements naming each element, {platform} next to "
+        f"{', '.join(p for p in shown if p != platform)}.",
+        caveats=caveats,
+        synthetic=store.synthetic,
+    )

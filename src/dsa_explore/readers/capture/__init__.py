@@ -28,9 +28,27 @@ from dsa_explore.readers.capture.html import html_page, read_html_folder
 from dsa_explore.readers.capture.pages import PAGE_SCHEMA, Capture, CaptureError, Page, sha256_hex
 from dsa_explore.readers.capture.warc import read_wacz, read_warc
 
-__all__ = ["Capture", "CaptureError", "Page", "PAGE_SCHEMA", "LISTING_COLUMNS", "EDGE_COLUMNS", "EDGE_KINDS",
-           "read_capture", "read_file", "read_capture_folder", "read_har", "read_warc", "read_wacz",
-           "read_html_folder", "extract_listings", "extract_products", "link_edges", "MANIFEST", "sources"]
+__all__ = [
+    "Capture",
+    "CaptureError",
+    "Page",
+    "PAGE_SCHEMA",
+    "LISTING_COLUMNS",
+    "EDGE_COLUMNS",
+    "EDGE_KINDS",
+    "read_capture",
+    "read_file",
+    "read_capture_folder",
+    "read_har",
+    "read_warc",
+    "read_wacz",
+    "read_html_folder",
+    "extract_listings",
+    "extract_products",
+    "link_edges",
+    "MANIFEST",
+    "sources",
+]
 
 MANIFEST = "manifest.json"
 CAPTURE_SUFFIXES = (".har", ".warc", ".warc.gz", ".wacz")
@@ -58,8 +76,11 @@ def read_file(path: str | Path, *, name: str | None = None) -> Capture:
         cap = Capture(files=[name or str(path)])
         cap.pages.append(html_page(path, path.parent, name=name or str(path)))
         return cap
-    raise CaptureError(name or str(path), f"unknown capture file type {suffix or '(no suffix)'!r}",
-                       "a capture folder, .har, .warc, .warc.gz, .wacz or .html file")
+    raise CaptureError(
+        name or str(path),
+        f"unknown capture file type {suffix or '(no suffix)'!r}",
+        "a capture folder, .har, .warc, .warc.gz, .wacz or .html file",
+    )
 
 
 def read_capture_folder(folder: str | Path) -> Capture:
@@ -75,27 +96,44 @@ def read_capture_folder(folder: str | Path) -> Capture:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise CaptureError(str(manifest_path), f"not valid JSON: {exc.msg}", "the manifest the capture command wrote",
-                           where=f"line {exc.lineno}, column {exc.colno}") from exc
+        raise CaptureError(
+            str(manifest_path),
+            f"not valid JSON: {exc.msg}",
+            "the manifest the capture command wrote",
+            where=f"line {exc.lineno}, column {exc.colno}",
+        ) from exc
     files = manifest.get("files")
     if not isinstance(files, dict) or not files:
         raise CaptureError(str(manifest_path), "no 'files' mapping", "files: {relative path: sha256}")
     for rel, digest in sorted(files.items()):
         f = folder / rel
         if not f.is_file():
-            raise CaptureError(str(f), "file listed in the manifest is missing", f"a file with sha256 {digest}")
+            raise CaptureError(
+                str(f), "file listed in the manifest is missing", f"a file with sha256 {digest}"
+            )
         actual = sha256_hex(f.read_bytes())
         if actual != digest:
-            raise CaptureError(str(f), "file changed since capture: sha256 differs from the manifest",
-                               f"sha256 {digest}", value=actual)
+            raise CaptureError(
+                str(f),
+                "file changed since capture: sha256 differs from the manifest",
+                f"sha256 {digest}",
+                value=actual,
+            )
     capture = Capture(files=[str(folder)])
     for har in manifest.get("har", []):
         capture.extend(read_har(folder / har, name=f"{folder}/{har}"))
     for entry in manifest.get("pages", []):
         if entry.get("html"):
-            capture.pages.append(html_page(folder / entry["html"], folder, url=entry.get("final_url") or entry["url"],
-                                           record_type="dom", name=f"{folder}/{entry['html']}",
-                                           content_type="text/html; charset=utf-8"))  # page.content(), UTF-8
+            capture.pages.append(
+                html_page(
+                    folder / entry["html"],
+                    folder,
+                    url=entry.get("final_url") or entry["url"],
+                    record_type="dom",
+                    name=f"{folder}/{entry['html']}",
+                    content_type="text/html; charset=utf-8",
+                )
+            )  # page.content(), UTF-8
     capture.files = [str(folder)]
     return capture
 
@@ -141,13 +179,21 @@ def read_capture(paths: str | Path | Iterable[str | Path]) -> Capture:
         elif p.is_file():
             capture.extend(read_file(p))
         else:
-            raise CaptureError(str(p), "no such file or folder",
-                               "a capture folder, .har, .warc, .warc.gz, .wacz or .html file")
+            raise CaptureError(
+                str(p),
+                "no such file or folder",
+                "a capture folder, .har, .warc, .warc.gz, .wacz or .html file",
+            )
     return capture
 
 
-SOURCE_SCHEMA = {"capture": pl.String(), "kind": pl.String(), "file": pl.String(), "sha256": pl.String(),
-                 "bytes": pl.Int64()}
+SOURCE_SCHEMA = {
+    "capture": pl.String(),
+    "kind": pl.String(),
+    "file": pl.String(),
+    "sha256": pl.String(),
+    "bytes": pl.Int64(),
+}
 
 
 def _file_row(capture: str, kind: str, f: Path) -> dict:
@@ -170,12 +216,16 @@ def sources(paths: str | Path | Iterable[str | Path]) -> pl.DataFrame:
         if p.is_dir() and (p / MANIFEST).is_file():
             rows.append(_file_row(str(p), "capture folder (manifest.json)", p / MANIFEST))
         elif p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and _suffix(f) in CAPTURE_SUFFIXES) or sorted(
-                f for f in p.rglob("*") if f.is_file() and _suffix(f) in (".html", ".htm", ".xhtml"))
+            files = sorted(
+                f for f in p.rglob("*") if f.is_file() and _suffix(f) in CAPTURE_SUFFIXES
+            ) or sorted(f for f in p.rglob("*") if f.is_file() and _suffix(f) in (".html", ".htm", ".xhtml"))
             rows.extend(_file_row(str(p), _suffix(f).lstrip("."), f) for f in files)
         elif p.is_file():
             rows.append(_file_row(str(p), _suffix(p).lstrip("."), p))
         else:
-            raise CaptureError(str(p), "no such file or folder",
-                               "a capture folder, .har, .warc, .warc.gz, .wacz or .html file")
+            raise CaptureError(
+                str(p),
+                "no such file or folder",
+                "a capture folder, .har, .warc, .warc.gz, .wacz or .html file",
+            )
     return pl.DataFrame(rows, schema=SOURCE_SCHEMA)

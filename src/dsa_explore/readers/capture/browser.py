@@ -44,11 +44,20 @@ from dsa_explore.readers.capture.graph import page_links
 from dsa_explore.readers.capture.pages import Page, clean_url, sha256_hex
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-DEFAULT_USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) dsa-explore/0.1 (EU Digital Services Act compliance "
-                      "capture; evidence for a regulator or researcher)")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"]
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) dsa-explore/0.1 (EU Digital Services Act compliance "
+    "capture; evidence for a regulator or researcher)"
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
+]
 HAR_NAME = "capture.har"
 WACZ_NAME = "capture.wacz"
 PAGE_TIMEOUT_MS = 15000
@@ -62,10 +71,13 @@ class BrowserError(RuntimeError):
 def chromium_path() -> str:
     """Return the Chromium executable (``DSA_EXPLORE_CHROMIUM``, ``/usr/bin/chromium``, or ``chromium`` on the PATH)."""
     path = os.environ.get("DSA_EXPLORE_CHROMIUM") or (
-        DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).is_file() else shutil.which("chromium") or DEFAULT_CHROMIUM)
+        DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).is_file() else shutil.which("chromium") or DEFAULT_CHROMIUM
+    )
     if not Path(path).is_file():
-        raise BrowserError(f"Chromium not found at {path}: install Debian's chromium (`apt-get install chromium`) "
-                           f"or set DSA_EXPLORE_CHROMIUM; dsa-explore never downloads a browser")
+        raise BrowserError(
+            f"Chromium not found at {path}: install Debian's chromium (`apt-get install chromium`) "
+            f"or set DSA_EXPLORE_CHROMIUM; dsa-explore never downloads a browser"
+        )
     return path
 
 
@@ -137,8 +149,10 @@ class _BodyTap:
         self.bodies: list[tuple[str, int, bytes]] = []
         self.cdp = context.new_cdp_session(page)
         self.cdp.on("Fetch.requestPaused", self._paused)
-        self.cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "resourceType": "Document",
-                                                     "requestStage": "Response"}]})
+        self.cdp.send(
+            "Fetch.enable",
+            {"patterns": [{"urlPattern": "*", "resourceType": "Document", "requestStage": "Response"}]},
+        )
 
     def _paused(self, event: dict) -> None:
         status = event.get("responseStatusCode")
@@ -168,8 +182,9 @@ def _patch_har(har_path: Path, bodies: list[tuple[str, int, bytes]]) -> int:
         url, status = entry["request"]["url"], entry["response"].get("status")
         for i, (u, s, body) in enumerate(pending):
             if u == url and s == status and body:
-                content.update({"text": base64.b64encode(body).decode("ascii"), "encoding": "base64",
-                                "size": len(body)})
+                content.update(
+                    {"text": base64.b64encode(body).decode("ascii"), "encoding": "base64", "size": len(body)}
+                )
                 entry["_dsa_explore_body"] = "cdp-fetch"
                 pending.pop(i)
                 filled += 1
@@ -180,8 +195,10 @@ def _patch_har(har_path: Path, bodies: list[tuple[str, int, bytes]]) -> int:
 
 def _prepare_out(out: Path) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ValueError(f"{out}: output folder exists and is not empty (expected a new or empty folder, so a "
-                         f"capture never mixes with other files)")
+        raise ValueError(
+            f"{out}: output folder exists and is not empty (expected a new or empty folder, so a "
+            f"capture never mixes with other files)"
+        )
     (out / "pages").mkdir(parents=True, exist_ok=True)
     (out / "screenshots").mkdir(parents=True, exist_ok=True)
 
@@ -191,7 +208,9 @@ def _check_seeds(urls: list[str]) -> list[str]:
     for u in urls:
         c = clean_url(u)
         if not c or not c.lower().startswith(("http://", "https://")):
-            raise ValueError(f"seed URL {u!r} is not an http(s) URL (expected e.g. https://shop.example/item/1)")
+            raise ValueError(
+                f"seed URL {u!r} is not an http(s) URL (expected e.g. https://shop.example/item/1)"
+            )
         seeds.append(c)
     return seeds
 
@@ -284,12 +303,28 @@ class _Crawl:
             return
         final = clean_url(page.url) or url
         self.seen.add(final)
-        self.pages.append({"url": url, "final_url": final, "status": resp.status if resp else None, "depth": depth,
-                           "html": html_rel, "screenshot": shot_rel})
+        self.pages.append(
+            {
+                "url": url,
+                "final_url": final,
+                "status": resp.status if resp else None,
+                "depth": depth,
+                "html": html_rel,
+                "screenshot": shot_rel,
+            }
+        )
         self.progress(f"[capture] {n} {url}" + (f" -> {final}" if final != url else ""))
-        dom = Page(url=final, status=None, fetched_at=None, content_type="text/html; charset=utf-8",
-                   body=html.encode("utf-8"),
-                   capture_file=html_rel, record_offset=None, record_length=None, record_sha256="")
+        dom = Page(
+            url=final,
+            status=None,
+            fetched_at=None,
+            content_type="text/html; charset=utf-8",
+            body=html.encode("utf-8"),
+            capture_file=html_rel,
+            record_offset=None,
+            record_length=None,
+            record_sha256="",
+        )
         self.enqueue(list(dict.fromkeys(u for u, _ in page_links(dom))), depth)
 
 
@@ -303,8 +338,12 @@ def _run(crawl: _Crawl, robots_on: bool, launch_args: list[str], user_agent: str
         except Exception as exc:  # noqa: BLE001
             raise BrowserError(f"Chromium at {executable} did not start: {str(exc).splitlines()[0]}") from exc
         try:
-            context = browser.new_context(user_agent=user_agent, record_har_path=str(crawl.out / HAR_NAME),
-                                          record_har_content="embed", viewport={"width": 1280, "height": 900})
+            context = browser.new_context(
+                user_agent=user_agent,
+                record_har_path=str(crawl.out / HAR_NAME),
+                record_har_content="embed",
+                viewport={"width": 1280, "height": 900},
+            )
             page = context.new_page()
             tap = _BodyTap(context, page)
             robots = _Robots(context.new_page(), user_agent, robots_on)
@@ -323,10 +362,20 @@ def _run(crawl: _Crawl, robots_on: bool, launch_args: list[str], user_agent: str
     return _patch_har(crawl.out / HAR_NAME, tap.bodies)
 
 
-def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool = False, max_pages: int = 50,
-            delay: float = 1.0, respect_robots: bool = True, user_agent: str | None = None,
-            host_resolver_rules: str | None = None, progress: Callable[[str], None] | None = None,
-            wacz: bool = True) -> dict:
+def capture(
+    urls: list[str],
+    out: str | Path,
+    *,
+    depth: int = 0,
+    same_site: bool = False,
+    max_pages: int = 50,
+    delay: float = 1.0,
+    respect_robots: bool = True,
+    user_agent: str | None = None,
+    host_resolver_rules: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    wacz: bool = True,
+) -> dict:
     """Capture ``urls`` (and what they link to, ``depth`` levels deep) into the folder ``out``.
 
     Parameters
@@ -349,27 +398,53 @@ def capture(urls: list[str], out: str | Path, *, depth: int = 0, same_site: bool
         The manifest, also written to ``out/manifest.json`` (see the module docstring).
     """
     if depth < 0 or max_pages < 1 or delay < 0:
-        raise ValueError(f"expected depth >= 0, max-pages >= 1 and delay >= 0; got depth={depth}, "
-                         f"max-pages={max_pages}, delay={delay}")
+        raise ValueError(
+            f"expected depth >= 0, max-pages >= 1 and delay >= 0; got depth={depth}, "
+            f"max-pages={max_pages}, delay={delay}"
+        )
     out = Path(out)
     seeds = _check_seeds(list(urls))
     _prepare_out(out)
     ua = user_agent or DEFAULT_USER_AGENT
-    opts = {"depth": depth, "same_site": same_site, "max_pages": max_pages, "delay": delay,
-            "respect_robots": respect_robots}
+    opts = {
+        "depth": depth,
+        "same_site": same_site,
+        "max_pages": max_pages,
+        "delay": delay,
+        "respect_robots": respect_robots,
+    }
     args = CHROMIUM_ARGS + ([f"--host-resolver-rules={host_resolver_rules}"] if host_resolver_rules else [])
     started = datetime.now(UTC).isoformat(timespec="seconds")
     crawl = _Crawl(out, seeds, opts, progress or (lambda _msg: None))
     filled = _run(crawl, respect_robots, args, ua)
     if wacz:
-        warc.wacz_from_har(out / HAR_NAME, out / WACZ_NAME, title=f"dsa-explore capture of {', '.join(seeds)}",
-                           software="dsa-explore capture (Chromium via Playwright) + warcio")
-    files = {p.relative_to(out).as_posix(): sha256_hex(p.read_bytes())
-             for p in sorted(out.rglob("*")) if p.is_file() and p.name != "manifest.json"}
-    manifest = {"tool": "dsa-explore capture", "format": 1, "seeds": seeds, "options": opts, "user_agent": ua,
-                "browser": "Chromium (Debian) via Playwright", "started": started,
-                "finished": datetime.now(UTC).isoformat(timespec="seconds"), "har": [HAR_NAME],
-                "har_bodies_from_network_layer": filled, "pages": crawl.pages, "skipped": crawl.skipped,
-                "files": files}
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        warc.wacz_from_har(
+            out / HAR_NAME,
+            out / WACZ_NAME,
+            title=f"dsa-explore capture of {', '.join(seeds)}",
+            software="dsa-explore capture (Chromium via Playwright) + warcio",
+        )
+    files = {
+        p.relative_to(out).as_posix(): sha256_hex(p.read_bytes())
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+    manifest = {
+        "tool": "dsa-explore capture",
+        "format": 1,
+        "seeds": seeds,
+        "options": opts,
+        "user_agent": ua,
+        "browser": "Chromium (Debian) via Playwright",
+        "started": started,
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "har": [HAR_NAME],
+        "har_bodies_from_network_layer": filled,
+        "pages": crawl.pages,
+        "skipped": crawl.skipped,
+        "files": files,
+    }
+    (out / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return manifest

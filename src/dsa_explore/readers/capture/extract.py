@@ -46,30 +46,65 @@ _PARSER = lxml_html.HTMLParser(encoding="utf-8")  # the text is already decoded 
 
 #: Evidence and extraction columns added after the listing-sample columns.
 EVIDENCE_COLUMNS: dict[str, pl.DataType] = {
-    "url": pl.String(), "final_url": pl.String(), "capture_file": pl.String(), "record_offset": pl.Int64(),
-    "record_sha256": pl.String(), "content_sha256": pl.String(), "fetched_at": pl.String(),
-    "observed_on": pl.String(), "extraction_syntax": pl.String(), "products_on_page": pl.Int64(),
-    "gtin": pl.String(), "ean": pl.String(), "model": pl.String(), "mpn": pl.String(), "sku": pl.String(),
-    "product_identifier": pl.String(), "availability": pl.String(), "seller_name": pl.String(),
-    "trader_name": pl.String(), "breadcrumbs": pl.String(), "product_category": pl.String(),
-    "images": pl.String(), "description": pl.String(), "markings": pl.String(), "safety_info": pl.String(),
-    "manufacturer_name": pl.String(), "manufacturer_address": pl.String(), "manufacturer_email": pl.String(),
-    "manufacturer_country": pl.String(), "eu_rp_name": pl.String(), "eu_rp_address": pl.String(),
-    "eu_rp_country": pl.String(), "to_code": pl.String(), "extraction_problem": pl.String(),
+    "url": pl.String(),
+    "final_url": pl.String(),
+    "capture_file": pl.String(),
+    "record_offset": pl.Int64(),
+    "record_sha256": pl.String(),
+    "content_sha256": pl.String(),
+    "fetched_at": pl.String(),
+    "observed_on": pl.String(),
+    "extraction_syntax": pl.String(),
+    "products_on_page": pl.Int64(),
+    "gtin": pl.String(),
+    "ean": pl.String(),
+    "model": pl.String(),
+    "mpn": pl.String(),
+    "sku": pl.String(),
+    "product_identifier": pl.String(),
+    "availability": pl.String(),
+    "seller_name": pl.String(),
+    "trader_name": pl.String(),
+    "breadcrumbs": pl.String(),
+    "product_category": pl.String(),
+    "images": pl.String(),
+    "description": pl.String(),
+    "markings": pl.String(),
+    "safety_info": pl.String(),
+    "manufacturer_name": pl.String(),
+    "manufacturer_address": pl.String(),
+    "manufacturer_email": pl.String(),
+    "manufacturer_country": pl.String(),
+    "eu_rp_name": pl.String(),
+    "eu_rp_address": pl.String(),
+    "eu_rp_country": pl.String(),
+    "to_code": pl.String(),
+    "extraction_problem": pl.String(),
 }
 
 #: Listing-sample columns (``dsa_explore.readers.listings.LISTING_SCHEMA``), then :data:`EVIDENCE_COLUMNS`.
 LISTING_COLUMNS: tuple[str, ...] = (*listing_format.LISTING_SCHEMA, *EVIDENCE_COLUMNS)
 
 #: Listing-sample columns a person codes (never filled from a page).
-TO_CODE: tuple[str, ...] = ("category", "stratum", "selection_mechanism", "label_source",
-                            "label_formal_noncompliant", "label_counterfeit", "label_prohibited")
+TO_CODE: tuple[str, ...] = (
+    "category",
+    "stratum",
+    "selection_mechanism",
+    "label_source",
+    "label_formal_noncompliant",
+    "label_counterfeit",
+    "label_prohibited",
+)
 
 _RP_LABEL = re.compile(r"(?:EU[ -]?)?responsible person|GPSR", re.I)
 _RP_LINE = re.compile(r"EU[ -]?responsible person\s*(?:\(GPSR[^)]*\))?\s*[:：]\s*(.+)", re.I)
-_WARNING = re.compile(r"[^.!\n]*\b(?:warning|caution|achtung|warnhinweis|attention|avertissement)\b[^\n]*", re.I)
+_WARNING = re.compile(
+    r"[^.!\n]*\b(?:warning|caution|achtung|warnhinweis|attention|avertissement)\b[^\n]*", re.I
+)
 _AGE_WARNING = re.compile(r"[^.!\n]*not suitable for children under[^.!\n]*[.!]?", re.I)
-_CE = re.compile(r"(?<![A-Za-z0-9])(?:CE[ -]?mark(?:ed|ing)?|CE[ -]?certified|CE[ -]?Kennzeichnung|CE)(?![A-Za-z0-9])")
+_CE = re.compile(
+    r"(?<![A-Za-z0-9])(?:CE[ -]?mark(?:ed|ing)?|CE[ -]?certified|CE[ -]?Kennzeichnung|CE)(?![A-Za-z0-9])"
+)
 _CHILD_AUDIENCE = re.compile(r"child|kid|infant|toddler|baby|enfant|kinder|niñ", re.I)
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
@@ -158,8 +193,10 @@ def _jsonld(tree) -> tuple[list[dict], list[str]]:
         except json.JSONDecodeError as exc:
             lead = text[: text.find(raw[:20])].count("\n") if raw[:20] in text else 0
             page_line = (script.sourceline or 1) + lead + exc.lineno - 1
-            problems.append(f"broken JSON-LD in script {k} (page line {page_line}, column {exc.colno}: {exc.msg}); "
-                            f"its data was not read")
+            problems.append(
+                f"broken JSON-LD in script {k} (page line {page_line}, column {exc.colno}: {exc.msg}); "
+                f"its data was not read"
+            )
             continue
         items.extend(_walk_top([data]))
     return items, problems
@@ -180,8 +217,9 @@ def structured_data(page: Page) -> tuple[dict[str, list[dict]], list[str], objec
     for syntax in ("microdata", "rdfa", "opengraph"):
         try:
             doc = text if syntax == "rdfa" else tree  # extruct's RDFa extractor needs the text (0.18.0)
-            items = extruct.extract(doc, base_url=base, syntaxes=[syntax], uniform=True,
-                                    errors="strict").get(syntax, [])
+            items = extruct.extract(doc, base_url=base, syntaxes=[syntax], uniform=True, errors="strict").get(
+                syntax, []
+            )
             out[syntax] = compact_rdfa(items) if syntax == "rdfa" else _walk_top(items)
         except Exception as exc:  # noqa: BLE001 - any extractor failure is reported on the row
             out[syntax] = []
@@ -204,8 +242,11 @@ def _compact_node(node: dict, nodes: dict, seen: frozenset) -> dict:
                 compact.append(v["@value"])
             elif isinstance(v, dict) and "@id" in v:
                 ref = v["@id"]
-                compact.append(_compact_node(nodes[ref], nodes, seen | {ref}) if ref in nodes and ref not in seen
-                               else ref)
+                compact.append(
+                    _compact_node(nodes[ref], nodes, seen | {ref})
+                    if ref in nodes and ref not in seen
+                    else ref
+                )
             else:
                 compact.append(v)
         out[_short(key)] = compact[0] if len(compact) == 1 else compact
@@ -219,9 +260,19 @@ def compact_rdfa(items: list[dict]) -> list[dict]:
     nested where they are referred to, as in JSON-LD.
     """
     nodes = {n["@id"]: n for n in items if isinstance(n, dict) and "@id" in n}
-    referenced = {v["@id"] for n in nodes.values() for k, vs in n.items() if not k.startswith("@")
-                  for v in (vs if isinstance(vs, list) else [vs]) if isinstance(v, dict) and "@id" in v}
-    return [_compact_node(n, nodes, frozenset({i})) for i, n in nodes.items() if i not in referenced and n.get("@type")]
+    referenced = {
+        v["@id"]
+        for n in nodes.values()
+        for k, vs in n.items()
+        if not k.startswith("@")
+        for v in (vs if isinstance(vs, list) else [vs])
+        if isinstance(v, dict) and "@id" in v
+    }
+    return [
+        _compact_node(n, nodes, frozenset({i}))
+        for i, n in nodes.items()
+        if i not in referenced and n.get("@type")
+    ]
 
 
 _PRODUCT_TYPES = {"Product", "ProductGroup", "IndividualProduct", "ProductModel"}
@@ -247,7 +298,11 @@ def _products(data: dict[str, list[dict]]) -> tuple[str | None, list[dict]]:
         found = _top_products(data.get(syntax, []))
         if found:
             return syntax, found
-    og = [it for it in data.get("opengraph", []) if str(it.get("@type", "")).lower() in ("product", "og:product")]
+    og = [
+        it
+        for it in data.get("opengraph", [])
+        if str(it.get("@type", "")).lower() in ("product", "og:product")
+    ]
     if og:
         return "opengraph", [_og_product(og[0])]
     return None, []
@@ -255,17 +310,28 @@ def _products(data: dict[str, list[dict]]) -> tuple[str | None, list[dict]]:
 
 def _og_product(og: dict) -> dict:
     """Return an OpenGraph product as a schema.org-shaped Product."""
+
     def g(*keys):
         for k in keys:
             if og.get(k):
                 return _first(og[k])
         return None
-    offer = {"price": g("product:price:amount", "og:price:amount"),
-             "priceCurrency": g("product:price:currency", "og:price:currency"),
-             "availability": g("product:availability", "og:availability")}
-    return {"@type": "Product", "name": g("og:title"), "image": g("og:image"), "description": g("og:description"),
-            "brand": g("product:brand"), "sku": g("product:retailer_item_id"), "url": g("og:url"),
-            "offers": offer}
+
+    offer = {
+        "price": g("product:price:amount", "og:price:amount"),
+        "priceCurrency": g("product:price:currency", "og:price:currency"),
+        "availability": g("product:availability", "og:availability"),
+    }
+    return {
+        "@type": "Product",
+        "name": g("og:title"),
+        "image": g("og:image"),
+        "description": g("og:description"),
+        "brand": g("product:brand"),
+        "sku": g("product:retailer_item_id"),
+        "url": g("og:url"),
+        "offers": offer,
+    }
 
 
 def _breadcrumbs(data: dict[str, list[dict]]) -> str | None:
@@ -327,7 +393,9 @@ def _gtin(product: dict, offer: dict) -> tuple[str | None, str | None]:
             code = _text(src.get(key))
             if code:
                 code = re.sub(r"[\s-]", "", code)
-                return code, None if gtin_ok(code) else f"{key} {code!r} is not a valid GTIN (check digit or length)"
+                return code, None if gtin_ok(
+                    code
+                ) else f"{key} {code!r} is not a valid GTIN (check digit or length)"
     return None, None
 
 
@@ -339,12 +407,18 @@ def _org(value) -> dict[str, str | None]:
     country = None
     if isinstance(addr, dict):
         country = _text(addr.get("addressCountry"))
-        parts = [_text(addr.get(k)) for k in ("streetAddress", "postalCode", "addressLocality", "addressCountry")]
+        parts = [
+            _text(addr.get(k)) for k in ("streetAddress", "postalCode", "addressLocality", "addressCountry")
+        ]
         addr = ", ".join(p for p in parts if p) or None
     else:
         addr = _text(addr)
-    return {"name": _text(value.get("name")), "address": addr, "email": _text(value.get("email")),
-            "country": country if country and _COUNTRY.match(country) else None}
+    return {
+        "name": _text(value.get("name")),
+        "address": addr,
+        "email": _text(value.get("email")),
+        "country": country if country and _COUNTRY.match(country) else None,
+    }
 
 
 def _additional(product: dict) -> list[tuple[str, str]]:
@@ -376,8 +450,11 @@ def _page_texts(tree) -> tuple[str, list[str], bool, str | None]:
     text = "\n".join(" ".join(t.split()) for t in tree.itertext())
     text = "\n".join(line for line in text.splitlines() if line)
     warnings = [" ".join(m.group(0).split()) for m in _WARNING.finditer(text)]
-    warnings += [" ".join(m.group(0).split()) for m in _AGE_WARNING.finditer(text)
-                 if not any(m.group(0).strip() in w for w in warnings)]
+    warnings += [
+        " ".join(m.group(0).split())
+        for m in _AGE_WARNING.finditer(text)
+        if not any(m.group(0).strip() in w for w in warnings)
+    ]
     rp = _RP_LINE.search(text)
     return text, list(dict.fromkeys(warnings)), bool(_CE.search(text)), (rp.group(1).strip() if rp else None)
 
@@ -422,10 +499,14 @@ def _row(product: dict, ctx: dict) -> dict:
     if rp_name is None and ctx["rp_line"]:
         rp_name, rp_address, rp_country = _split_rp(ctx["rp_line"])
     markings = (["CE"] if ctx["ce"] else []) + ctx["warnings"]
-    price = _price(offer.get("price") or offer.get("lowPrice")
-                   or (_first(offer.get("priceSpecification")) or {}).get("price"))
-    currency = _text(offer.get("priceCurrency")
-                     or (_first(offer.get("priceSpecification")) or {}).get("priceCurrency"))
+    price = _price(
+        offer.get("price")
+        or offer.get("lowPrice")
+        or (_first(offer.get("priceSpecification")) or {}).get("price")
+    )
+    currency = _text(
+        offer.get("priceCurrency") or (_first(offer.get("priceSpecification")) or {}).get("priceCurrency")
+    )
     availability = _text(offer.get("availability"))
     problems = list(ctx["problems"])
     if gtin_problem:
@@ -433,27 +514,44 @@ def _row(product: dict, ctx: dict) -> dict:
     if ctx["n"] > 1:
         problems.append(f"page has {ctx['n']} Product items: code which one is the listing")
     row = {c: None for c in LISTING_COLUMNS}
-    row.update({
-        "listing_id": _listing_id(product, offer, base, ctx["index"], ctx["n"]),
-        "platform": ctx["platform"], "seller_id": seller_id,
-        "title": _text(product.get("name")), "price": price,
-        "currency": currency.upper() if currency else None, "brand": _text(product.get("brand")),
-        "child_targeted": _child_audience(product),
-        "gtin": gtin, "ean": gtin if gtin and len(gtin) == 13 else None, "model": model, "mpn": mpn,
-        "sku": _text(product.get("sku")) or _text(offer.get("sku")),
-        "product_identifier": mpn or model or gtin,
-        "availability": availability.rsplit("/", 1)[-1] if availability else None,
-        "seller_name": seller_name, "trader_name": seller_name,
-        "breadcrumbs": ctx["breadcrumbs"], "product_category": _text(product.get("category")),
-        "images": _images(product.get("image"), base), "description": _text(product.get("description")),
-        "markings": "; ".join(markings) or None, "safety_info": "; ".join(ctx["warnings"]) or None,
-        "manufacturer_name": manufacturer["name"], "manufacturer_address": manufacturer["address"],
-        "manufacturer_email": manufacturer["email"], "manufacturer_country": manufacturer["country"],
-        "eu_rp_name": rp_name, "eu_rp_address": rp_address, "eu_rp_country": rp_country,
-        "extraction_syntax": ctx["syntax"], "products_on_page": ctx["n"],
-        "extraction_problem": "; ".join(problems) or None,
-        **ctx["evidence"],
-    })
+    row.update(
+        {
+            "listing_id": _listing_id(product, offer, base, ctx["index"], ctx["n"]),
+            "platform": ctx["platform"],
+            "seller_id": seller_id,
+            "title": _text(product.get("name")),
+            "price": price,
+            "currency": currency.upper() if currency else None,
+            "brand": _text(product.get("brand")),
+            "child_targeted": _child_audience(product),
+            "gtin": gtin,
+            "ean": gtin if gtin and len(gtin) == 13 else None,
+            "model": model,
+            "mpn": mpn,
+            "sku": _text(product.get("sku")) or _text(offer.get("sku")),
+            "product_identifier": mpn or model or gtin,
+            "availability": availability.rsplit("/", 1)[-1] if availability else None,
+            "seller_name": seller_name,
+            "trader_name": seller_name,
+            "breadcrumbs": ctx["breadcrumbs"],
+            "product_category": _text(product.get("category")),
+            "images": _images(product.get("image"), base),
+            "description": _text(product.get("description")),
+            "markings": "; ".join(markings) or None,
+            "safety_info": "; ".join(ctx["warnings"]) or None,
+            "manufacturer_name": manufacturer["name"],
+            "manufacturer_address": manufacturer["address"],
+            "manufacturer_email": manufacturer["email"],
+            "manufacturer_country": manufacturer["country"],
+            "eu_rp_name": rp_name,
+            "eu_rp_address": rp_address,
+            "eu_rp_country": rp_country,
+            "extraction_syntax": ctx["syntax"],
+            "products_on_page": ctx["n"],
+            "extraction_problem": "; ".join(problems) or None,
+            **ctx["evidence"],
+        }
+    )
     if ctx["og"] and ctx["n"] == 1:
         for col, value in ctx["og"].items():
             if row.get(col) is None and value is not None:
@@ -463,13 +561,21 @@ def _row(product: dict, ctx: dict) -> dict:
 
 
 def _og_fill(data: dict[str, list[dict]], base: str) -> dict:
-    og = [it for it in data.get("opengraph", []) if str(it.get("@type", "")).lower() in ("product", "og:product")]
+    og = [
+        it
+        for it in data.get("opengraph", [])
+        if str(it.get("@type", "")).lower() in ("product", "og:product")
+    ]
     if not og:
         return {}
     p = _og_product(og[0])
-    return {"title": _text(p.get("name")), "images": _images(p.get("image"), base),
-            "price": _price(p["offers"].get("price")), "currency": _text(p["offers"].get("priceCurrency")),
-            "brand": _text(p.get("brand"))}
+    return {
+        "title": _text(p.get("name")),
+        "images": _images(p.get("image"), base),
+        "price": _price(p["offers"].get("price")),
+        "currency": _text(p["offers"].get("priceCurrency")),
+        "brand": _text(p.get("brand")),
+    }
 
 
 def extract_products(page: Page, platform: str | None = None) -> tuple[list[dict], list[str]]:
@@ -485,21 +591,43 @@ def extract_products(page: Page, platform: str | None = None) -> tuple[list[dict
     base = page.final_url or page.url
     _, warnings, ce, rp_line = _page_texts(tree)
     fetched = page.fetched_at
-    evidence = {"url": page.url, "final_url": base, "capture_file": page.capture_file,
-                "record_offset": page.record_offset, "record_sha256": page.record_sha256,
-                "content_sha256": page.content_sha256, "fetched_at": fetched,
-                "observed_on": fetched[:10] if fetched and re.match(r"\d{4}-\d\d-\d\d", fetched) else None}
-    ctx = {"base": base, "platform": platform, "problems": problems, "n": len(products), "syntax": syntax,
-           "warnings": warnings, "ce": ce, "rp_line": rp_line, "breadcrumbs": _breadcrumbs(data),
-           "og": _og_fill(data, base) if syntax != "opengraph" else {}, "evidence": evidence}
+    evidence = {
+        "url": page.url,
+        "final_url": base,
+        "capture_file": page.capture_file,
+        "record_offset": page.record_offset,
+        "record_sha256": page.record_sha256,
+        "content_sha256": page.content_sha256,
+        "fetched_at": fetched,
+        "observed_on": fetched[:10] if fetched and re.match(r"\d{4}-\d\d-\d\d", fetched) else None,
+    }
+    ctx = {
+        "base": base,
+        "platform": platform,
+        "problems": problems,
+        "n": len(products),
+        "syntax": syntax,
+        "warnings": warnings,
+        "ce": ce,
+        "rp_line": rp_line,
+        "breadcrumbs": _breadcrumbs(data),
+        "og": _og_fill(data, base) if syntax != "opengraph" else {},
+        "evidence": evidence,
+    }
     rows = [_row(p, {**ctx, "index": i}) for i, p in enumerate(products)]
     return rows, problems
 
 
 def _listing_pages(capture: Capture) -> list[Page]:
     """HTML pages to extract from: 2xx responses and saved files; a DOM snapshot only where no response is."""
-    pages = [p for p in capture.pages if p.is_html and p.body is not None and p.record_type != "dom"
-             and (p.status is None or 200 <= p.status < 300)]
+    pages = [
+        p
+        for p in capture.pages
+        if p.is_html
+        and p.body is not None
+        and p.record_type != "dom"
+        and (p.status is None or 200 <= p.status < 300)
+    ]
     have = {p.url for p in pages}
     pages += [p for p in capture.pages if p.record_type == "dom" and p.url not in have]
     return pages
@@ -536,8 +664,12 @@ def extract_listings(capture: Capture, *, platform: str | None = None) -> pl.Dat
         if seen[lid] > 1:
             r["listing_id"] = f"{lid}~{seen[lid]}"
             note = f"listing id {lid!r} also extracted from an earlier page (repeat {seen[lid]})"
-            r["extraction_problem"] = f"{r['extraction_problem']}; {note}" if r["extraction_problem"] else note
-    schema = {c: listing_format.DTYPES[t] for c, t in listing_format.LISTING_SCHEMA.items()} | EVIDENCE_COLUMNS
+            r["extraction_problem"] = (
+                f"{r['extraction_problem']}; {note}" if r["extraction_problem"] else note
+            )
+    schema = {
+        c: listing_format.DTYPES[t] for c, t in listing_format.LISTING_SCHEMA.items()
+    } | EVIDENCE_COLUMNS
     return pl.DataFrame(rows, schema=schema)
 
 
@@ -547,7 +679,9 @@ def validate_listings(listings: pl.DataFrame) -> listing_format.ValidationReport
     The report lists every value a person must still code (required values empty) and any value
     the page gave that the format refuses (e.g. a currency that is not ISO 4217).
     """
-    frame = pl.DataFrame({c: [] for c in listing_format.FRAME_SCHEMA}, schema={c: pl.String for c in
-                                                                                listing_format.FRAME_SCHEMA})
+    frame = pl.DataFrame(
+        {c: [] for c in listing_format.FRAME_SCHEMA},
+        schema={c: pl.String for c in listing_format.FRAME_SCHEMA},
+    )
     text = listings.select(pl.all().cast(pl.String))
     return listing_format.validate_sample(text, frame)

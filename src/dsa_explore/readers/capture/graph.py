@@ -34,16 +34,25 @@ EDGE_KINDS: tuple[str, ...] = ("link", "redirect", "meta_refresh", "script")
 
 #: Columns of the edge table (:func:`link_edges`).
 EDGE_COLUMNS: dict[str, pl.DataType] = {
-    "source_url": pl.String(), "target_url": pl.String(), "kind": pl.String(), "capture_file": pl.String(),
-    "record_offset": pl.Int64(), "record_sha256": pl.String(),
+    "source_url": pl.String(),
+    "target_url": pl.String(),
+    "kind": pl.String(),
+    "capture_file": pl.String(),
+    "record_offset": pl.Int64(),
+    "record_sha256": pl.String(),
 }
 
 _SCHEMES = ("http://", "https://", "file:")
 _Q = r"""["'`]([^"'`\s]+)["'`]"""
 _SCRIPT_NAV = re.compile(
-    r"(?:\blocation(?:\.href)?\s*=\s*" + _Q
-    + r"|\blocation\.(?:replace|assign)\(\s*" + _Q
-    + r"|\bwindow\.open\(\s*" + _Q + r")")
+    r"(?:\blocation(?:\.href)?\s*=\s*"
+    + _Q
+    + r"|\blocation\.(?:replace|assign)\(\s*"
+    + _Q
+    + r"|\bwindow\.open\(\s*"
+    + _Q
+    + r")"
+)
 _REFRESH_URL = re.compile(r"""^\s*\d*(?:\.\d+)?\s*[;,]?\s*(?:url\s*=\s*)?['"]?([^'"]+)['"]?\s*$""", re.I)
 
 
@@ -112,8 +121,10 @@ def _element_links(el, base: str, origin: str) -> list[tuple[str | None, str]]:
     return out
 
 
-_NAV = etree.XPath("//a[@href] | //area[@href] | //meta[@http-equiv] | //script[not(@src)]"
-                   " | //*[@*[starts-with(name(), 'on')]] | //base[@href]")
+_NAV = etree.XPath(
+    "//a[@href] | //area[@href] | //meta[@http-equiv] | //script[not(@src)]"
+    " | //*[@*[starts-with(name(), 'on')]] | //base[@href]"
+)
 
 
 def page_links(page: Page) -> list[tuple[str, str]]:

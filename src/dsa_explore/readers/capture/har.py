@@ -45,8 +45,10 @@ def _body(content: dict, status: int) -> tuple[bytes | None, str | None]:
         size = content.get("size") or 0
         if status and (300 <= status < 400 or status == 204) or size == 0:
             return b"", None
-        return None, (f"no content in the HAR entry (response size {size} bytes): save the HAR 'with content' "
-                      f"(Playwright: record_har_content='embed')")
+        return None, (
+            f"no content in the HAR entry (response size {size} bytes): save the HAR 'with content' "
+            f"(Playwright: record_har_content='embed')"
+        )
     if content.get("encoding") == "base64":
         try:
             return base64.b64decode(text, validate=True), None
@@ -61,19 +63,30 @@ def _load(path: Path, name: str) -> list:
     except UnicodeDecodeError as exc:
         raise CaptureError(name, f"not UTF-8 text ({exc})", _EXPECTED) from exc
     except json.JSONDecodeError as exc:
-        raise CaptureError(name, f"not valid JSON: {exc.msg}", _EXPECTED,
-                           where=f"line {exc.lineno}, column {exc.colno}") from exc
-    entries = data.get("log", {}).get("entries") if isinstance(data, dict) and isinstance(data.get("log"), dict) \
+        raise CaptureError(
+            name, f"not valid JSON: {exc.msg}", _EXPECTED, where=f"line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    entries = (
+        data.get("log", {}).get("entries")
+        if isinstance(data, dict) and isinstance(data.get("log"), dict)
         else None
+    )
     if not isinstance(entries, list):
-        raise CaptureError(name, "no log.entries list", _EXPECTED,
-                           value=str(list(data)[:5]) if isinstance(data, dict) else type(data).__name__)
+        raise CaptureError(
+            name,
+            "no log.entries list",
+            _EXPECTED,
+            value=str(list(data)[:5]) if isinstance(data, dict) else type(data).__name__,
+        )
     return entries
 
 
 def _entry_page(i: int, entry, name: str, capture: Capture) -> None:
-    if not isinstance(entry, dict) or not isinstance(entry.get("request"), dict) \
-            or not isinstance(entry.get("response"), dict):
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("request"), dict)
+        or not isinstance(entry.get("response"), dict)
+    ):
         capture.skip(name, i, "entry", None, f"log.entries[{i}] lacks request/response objects")
         return
     url = clean_url(entry["request"].get("url"))
@@ -93,11 +106,22 @@ def _entry_page(i: int, entry, name: str, capture: Capture) -> None:
     body, problem = _body(content, status)
     location = response.get("redirectURL") or _header(response.get("headers"), "Location")
     ctype = content.get("mimeType") or _header(response.get("headers"), "Content-Type")
-    capture.pages.append(Page(
-        url=url, status=status, fetched_at=entry.get("startedDateTime"), content_type=ctype, body=body,
-        capture_file=name, record_offset=i, record_length=None, record_sha256=sha256_hex(canonical_json(entry)),
-        record_type="response", redirect_to=clean_url(location, url) if 300 <= status < 400 and location else None,
-        problem=problem))
+    capture.pages.append(
+        Page(
+            url=url,
+            status=status,
+            fetched_at=entry.get("startedDateTime"),
+            content_type=ctype,
+            body=body,
+            capture_file=name,
+            record_offset=i,
+            record_length=None,
+            record_sha256=sha256_hex(canonical_json(entry)),
+            record_type="response",
+            redirect_to=clean_url(location, url) if 300 <= status < 400 and location else None,
+            problem=problem,
+        )
+    )
 
 
 def read_har(path: str | Path, *, name: str | None = None) -> Capture:

@@ -39,8 +39,15 @@ def saved_url(data: bytes) -> str | None:
     return None
 
 
-def html_page(path: Path, root: Path, *, url: str | None = None, record_type: str = "file",
-              name: str | None = None, content_type: str = "text/html") -> Page:
+def html_page(
+    path: Path,
+    root: Path,
+    *,
+    url: str | None = None,
+    record_type: str = "file",
+    name: str | None = None,
+    content_type: str = "text/html",
+) -> Page:
     """Return one saved HTML file as a page (URL from the page itself unless ``url`` is given).
 
     ``content_type`` may name the charset the file was written in (the capture command's DOM
@@ -50,9 +57,18 @@ def html_page(path: Path, root: Path, *, url: str | None = None, record_type: st
     data = path.read_bytes()
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     page_url = url or saved_url(data) or ("file:///" + rel)
-    return Page(url=page_url, status=None, fetched_at=None, content_type=content_type, body=data,
-                capture_file=name or str(path), record_offset=None, record_length=len(data),
-                record_sha256=sha256_hex(data), record_type=record_type)
+    return Page(
+        url=page_url,
+        status=None,
+        fetched_at=None,
+        content_type=content_type,
+        body=data,
+        capture_file=name or str(path),
+        record_offset=None,
+        record_length=len(data),
+        record_sha256=sha256_hex(data),
+        record_type=record_type,
+    )
 
 
 def read_html_folder(folder: str | Path, *, name: str | None = None) -> Capture:
@@ -74,8 +90,11 @@ def read_html_folder(folder: str | Path, *, name: str | None = None) -> Capture:
         raise CaptureError(label, "folder not found", "a folder of saved .html pages")
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in HTML_SUFFIXES)
     if not files:
-        raise CaptureError(label, "no .html/.htm file in the folder",
-                           "saved pages, or a capture file (.har, .warc, .warc.gz, .wacz)")
+        raise CaptureError(
+            label,
+            "no .html/.htm file in the folder",
+            "saved pages, or a capture file (.har, .warc, .warc.gz, .wacz)",
+        )
     capture = Capture(files=[label])
     for f in files:
         capture.pages.append(html_page(f, folder, name=f"{label}/{f.relative_to(folder).as_posix()}"))

@@ -50,8 +50,11 @@ PAGE_SCHEMA: dict[str, pl.DataType] = {
 
 #: Columns of the skipped-record table (:attr:`Capture.skipped`).
 SKIP_SCHEMA: dict[str, pl.DataType] = {
-    "capture_file": pl.String(), "record_offset": pl.Int64(), "record_type": pl.String(),
-    "url": pl.String(), "reason": pl.String(),
+    "capture_file": pl.String(),
+    "record_offset": pl.Int64(),
+    "record_type": pl.String(),
+    "url": pl.String(),
+    "reason": pl.String(),
 }
 
 
@@ -61,12 +64,14 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re
 class CaptureError(InputFileError):
     """A capture file cannot be read at all: the message names the file, where, the value and what was expected."""
 
-    def __init__(self, file: str, problem: str, expected: str, *, where: str | None = None,
-                 value: str | None = None):
+    def __init__(
+        self, file: str, problem: str, expected: str, *, where: str | None = None, value: str | None = None
+    ):
         loc = f" ({where})" if where else ""
         val = f": value {value!r}" if value is not None else ""
-        super().__init__(f"{file}{loc}{val}: {problem} (expected {expected})", file=file, value=value,
-                         expected=expected)
+        super().__init__(
+            f"{file}{loc}{val}: {problem} (expected {expected})", file=file, value=value, expected=expected
+        )
         self.problem, self.where = problem, where
 
 
@@ -166,10 +171,19 @@ class Capture:
     def skipped(self) -> pl.DataFrame:
         return pl.DataFrame(self.skipped_rows, schema=SKIP_SCHEMA)
 
-    def skip(self, capture_file: str, offset: int | None, record_type: str, url: str | None, reason: str) -> None:
+    def skip(
+        self, capture_file: str, offset: int | None, record_type: str, url: str | None, reason: str
+    ) -> None:
         """Count a record that is not a page, with its reason."""
-        self.skipped_rows.append({"capture_file": capture_file, "record_offset": offset, "record_type": record_type,
-                                  "url": url, "reason": reason})
+        self.skipped_rows.append(
+            {
+                "capture_file": capture_file,
+                "record_offset": offset,
+                "record_type": record_type,
+                "url": url,
+                "reason": reason,
+            }
+        )
 
     def extend(self, other: Capture) -> None:
         """Add the pages, skips and files of ``other``."""
@@ -179,14 +193,19 @@ class Capture:
 
     def problems(self) -> pl.DataFrame:
         """Return the pages with a problem: ``capture_file, record_offset, url, problem``."""
-        return pages_frame(self.pages).filter(pl.col("problem").is_not_null()).select(
-            "capture_file", "record_offset", "url", "problem")
+        return (
+            pages_frame(self.pages)
+            .filter(pl.col("problem").is_not_null())
+            .select("capture_file", "record_offset", "url", "problem")
+        )
 
     def summary(self) -> str:
         """Return a one-line account: records read = pages (with problems) + skipped."""
         flagged = sum(1 for p in self.pages if p.problem)
-        return (f"{self.records_read} records read from {len(self.files)} file(s) = {len(self.pages)} pages "
-                f"({flagged} with problems) + {len(self.skipped_rows)} skipped")
+        return (
+            f"{self.records_read} records read from {len(self.files)} file(s) = {len(self.pages)} pages "
+            f"({flagged} with problems) + {len(self.skipped_rows)} skipped"
+        )
 
     def frame(self) -> pl.DataFrame:
         """Return the page table (:data:`PAGE_SCHEMA`), with ``final_url`` resolved across redirects."""
@@ -217,9 +236,23 @@ def resolve_final_urls(pages: Iterable[Page], max_steps: int = 30) -> None:
 
 def pages_frame(pages: Iterable[Page]) -> pl.DataFrame:
     """Return pages as a table with :data:`PAGE_SCHEMA` columns (payloads left out)."""
-    rows = [{"url": p.url, "final_url": p.final_url or p.url, "status": p.status, "fetched_at": p.fetched_at,
-             "content_type": p.content_type, "redirect_to": p.redirect_to, "content_sha256": p.content_sha256,
-             "content_length": None if p.body is None else len(p.body), "record_type": p.record_type,
-             "capture_file": p.capture_file, "record_offset": p.record_offset, "record_length": p.record_length,
-             "record_sha256": p.record_sha256, "problem": p.problem} for p in pages]
+    rows = [
+        {
+            "url": p.url,
+            "final_url": p.final_url or p.url,
+            "status": p.status,
+            "fetched_at": p.fetched_at,
+            "content_type": p.content_type,
+            "redirect_to": p.redirect_to,
+            "content_sha256": p.content_sha256,
+            "content_length": None if p.body is None else len(p.body),
+            "record_type": p.record_type,
+            "capture_file": p.capture_file,
+            "record_offset": p.record_offset,
+            "record_length": p.record_length,
+            "record_sha256": p.record_sha256,
+            "problem": p.problem,
+        }
+        for p in pages
+    ]
     return pl.DataFrame(rows, schema=PAGE_SCHEMA)

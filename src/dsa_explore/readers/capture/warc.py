@@ -38,8 +38,11 @@ def _http_fields(record) -> tuple[int | None, str | None, str | None]:
             status_int = int(status) if status else None
         except ValueError:
             status_int = None
-        return (status_int, record.http_headers.get_header("Content-Type"),
-                record.http_headers.get_header("Location"))
+        return (
+            status_int,
+            record.http_headers.get_header("Content-Type"),
+            record.http_headers.get_header("Location"),
+        )
     return None, record.rec_headers.get_header("Content-Type"), None
 
 
@@ -54,8 +57,10 @@ def _payload(record) -> tuple[bytes | None, str | None]:
     remaining = getattr(record.raw_stream, "limit", 0) or 0
     if remaining > 0:
         declared = int(record.length or 0)
-        problem = (f"truncated record: {declared - remaining} of {declared} declared bytes present "
-                   f"(Content-Length {declared})")
+        problem = (
+            f"truncated record: {declared - remaining} of {declared} declared bytes present "
+            f"(Content-Length {declared})"
+        )
     return body, problem
 
 
@@ -72,8 +77,11 @@ def _read_stream(stream: BinaryIO, raw: BinaryIO, size: int, name: str, capture:
                 it.read_to_end(record)
                 offset, length = it.get_record_offset(), it.get_record_length()
                 end = offset + length
-                reason = f"WARC {rtype} record (not a page)" if url or rtype not in PAGE_RECORDS \
+                reason = (
+                    f"WARC {rtype} record (not a page)"
+                    if url or rtype not in PAGE_RECORDS
                     else f"WARC {rtype} record without WARC-Target-URI"
+                )
                 capture.skip(name, offset, rtype, url, reason)
                 continue
             status, ctype, location = _http_fields(record)
@@ -82,25 +90,45 @@ def _read_stream(stream: BinaryIO, raw: BinaryIO, size: int, name: str, capture:
             offset, length = it.get_record_offset(), it.get_record_length()
             end = offset + length
             raw.seek(offset)
-            page = Page(url=url, status=status, fetched_at=record.rec_headers.get_header("WARC-Date"),
-                        content_type=ctype, body=body, capture_file=name, record_offset=offset,
-                        record_length=length, record_sha256=sha256_hex(raw.read(length)), record_type=rtype,
-                        redirect_to=clean_url(location, url) if status and 300 <= status < 400 else None,
-                        problem=problem, payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"))
+            page = Page(
+                url=url,
+                status=status,
+                fetched_at=record.rec_headers.get_header("WARC-Date"),
+                content_type=ctype,
+                body=body,
+                capture_file=name,
+                record_offset=offset,
+                record_length=length,
+                record_sha256=sha256_hex(raw.read(length)),
+                record_type=rtype,
+                redirect_to=clean_url(location, url) if status and 300 <= status < 400 else None,
+                problem=problem,
+                payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+            )
             if rtype == "revisit":
                 page.body = None
                 page.refers_to = clean_url(record.rec_headers.get_header("WARC-Refers-To-Target-URI")) or url
             capture.pages.append(page)
     except (ArchiveLoadFailed, AttributeError, ValueError, EOFError, OSError) as exc:
-        capture.skip(name, end, "unparsed", None,
-                     f"bytes from offset {end} cannot be parsed as a WARC record ({type(exc).__name__}: {exc}); "
-                     f"the file is truncated or corrupt there")
+        capture.skip(
+            name,
+            end,
+            "unparsed",
+            None,
+            f"bytes from offset {end} cannot be parsed as a WARC record ({type(exc).__name__}: {exc}); "
+            f"the file is truncated or corrupt there",
+        )
         return
     raw.seek(end)
     if end < size and raw.read(min(size - end, 64)).strip(b"\r\n") != b"" or size - end > 64:
-        capture.skip(name, end, "unparsed", None,
-                     f"{size - end} byte(s) after the last complete record (offset {end}) do not parse as a "
-                     f"WARC record: the file is truncated or corrupt there")
+        capture.skip(
+            name,
+            end,
+            "unparsed",
+            None,
+            f"{size - end} byte(s) after the last complete record (offset {end}) do not parse as a "
+            f"WARC record: the file is truncated or corrupt there",
+        )
 
 
 def _resolve_revisits(capture: Capture, start: int) -> None:
@@ -114,7 +142,9 @@ def _resolve_revisits(capture: Capture, start: int) -> None:
             continue
         original = by_key.get((p.refers_to or p.url, p.payload_digest))
         if original is None:
-            p.problem = p.problem or "revisit record whose original response is not in this capture (no payload)"
+            p.problem = (
+                p.problem or "revisit record whose original response is not in this capture (no payload)"
+            )
         else:
             p.body = original.body
             if p.content_type is None:
@@ -123,10 +153,17 @@ def _resolve_revisits(capture: Capture, start: int) -> None:
 
 def _check_magic(head: bytes, name: str) -> None:
     if not head:
-        raise CaptureError(name, "file is empty", "a WARC file (WARC/1.0 or WARC/1.1 records, optionally gzipped)")
+        raise CaptureError(
+            name, "file is empty", "a WARC file (WARC/1.0 or WARC/1.1 records, optionally gzipped)"
+        )
     if not (head.startswith(b"\x1f\x8b") or head.startswith(b"WARC/")):
-        raise CaptureError(name, "not a WARC file", "a file starting with 'WARC/1.x' or a gzip member",
-                           where="offset 0", value=head[:16].decode("latin-1"))
+        raise CaptureError(
+            name,
+            "not a WARC file",
+            "a file starting with 'WARC/1.x' or a gzip member",
+            where="offset 0",
+            value=head[:16].decode("latin-1"),
+        )
 
 
 def read_warc(path: str | Path, *, name: str | None = None) -> Capture:
@@ -176,13 +213,21 @@ def read_wacz(path: str | Path, *, name: str | None = None) -> Capture:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise CaptureError(name, f"not a zip file ({exc})", "a WACZ file (a zip holding archive/*.warc.gz)") from exc
+        raise CaptureError(
+            name, f"not a zip file ({exc})", "a WACZ file (a zip holding archive/*.warc.gz)"
+        ) from exc
     with zf:
-        members = sorted(n for n in zf.namelist() if n.startswith("archive/")
-                         and (n.endswith(".warc") or n.endswith(".warc.gz")))
+        members = sorted(
+            n
+            for n in zf.namelist()
+            if n.startswith("archive/") and (n.endswith(".warc") or n.endswith(".warc.gz"))
+        )
         if not members:
-            raise CaptureError(name, "the zip holds no WARC under archive/", "archive/*.warc or archive/*.warc.gz "
-                               f"(WACZ 1.1); members are {zf.namelist()[:10]}")
+            raise CaptureError(
+                name,
+                "the zip holds no WARC under archive/",
+                f"archive/*.warc or archive/*.warc.gz (WACZ 1.1); members are {zf.namelist()[:10]}",
+            )
         capture = Capture(files=[name])
         for member in members:
             capture.extend(read_warc_bytes(zf.read(member), f"{name}#{member}"))
@@ -238,28 +283,53 @@ def _har_records(har: dict, writer) -> list[tuple[str, str, dict]]:
         body, _problem = _body(resp.get("content") or {}, status)
         body = body or b""
         date = _warc_date(entry.get("startedDateTime"))
-        headers = [(h["name"], h["value"]) for h in resp.get("headers", []) if h["name"].lower() not in _HOP_HEADERS
-                   and not h["name"].startswith(":")]
+        headers = [
+            (h["name"], h["value"])
+            for h in resp.get("headers", [])
+            if h["name"].lower() not in _HOP_HEADERS and not h["name"].startswith(":")
+        ]
         headers.append(("Content-Length", str(len(body))))
         http = StatusAndHeaders(f"{status} {resp.get('statusText') or 'OK'}", headers, protocol="HTTP/1.1")
         offset = writer.out.tell()
-        rec = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
-                                        warc_headers_dict={"WARC-Date": date,
-                                                           "WARC-Record-ID": _record_id(url, date, i, "response")})
+        rec = writer.create_warc_record(
+            url,
+            "response",
+            payload=io.BytesIO(body),
+            http_headers=http,
+            warc_headers_dict={"WARC-Date": date, "WARC-Record-ID": _record_id(url, date, i, "response")},
+        )
         writer.write_record(rec)
         length = writer.out.tell() - offset
-        req_headers = StatusAndHeaders(f"{req.get('method', 'GET')} {url} HTTP/1.1",
-                                       [(h["name"], h["value"]) for h in req.get("headers", [])
-                                        if not h["name"].startswith(":")], is_http_request=True)
-        writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""),
-                                                      http_headers=req_headers,
-                                                      warc_headers_dict={"WARC-Date": date, "WARC-Record-ID":
-                                                                         _record_id(url, date, i, "request")}))
+        req_headers = StatusAndHeaders(
+            f"{req.get('method', 'GET')} {url} HTTP/1.1",
+            [(h["name"], h["value"]) for h in req.get("headers", []) if not h["name"].startswith(":")],
+            is_http_request=True,
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                url,
+                "request",
+                payload=io.BytesIO(b""),
+                http_headers=req_headers,
+                warc_headers_dict={"WARC-Date": date, "WARC-Record-ID": _record_id(url, date, i, "request")},
+            )
+        )
         ts = date.replace("-", "").replace(":", "").replace("T", "").replace("Z", "")
-        index.append((_surt(url), ts, {"url": url, "mime": (resp.get("content") or {}).get("mimeType", ""),
-                                       "status": str(status), "digest": rec.rec_headers.get_header(
-                                           "WARC-Payload-Digest"), "length": str(length), "offset": str(offset),
-                                       "filename": "data.warc.gz"}))
+        index.append(
+            (
+                _surt(url),
+                ts,
+                {
+                    "url": url,
+                    "mime": (resp.get("content") or {}).get("mimeType", ""),
+                    "status": str(status),
+                    "digest": rec.rec_headers.get_header("WARC-Payload-Digest"),
+                    "length": str(length),
+                    "offset": str(offset),
+                    "filename": "data.warc.gz",
+                },
+            )
+        )
     return index
 
 
@@ -281,14 +351,33 @@ def wacz_from_har(har_path: str | Path, wacz_path: str | Path, *, title: str, so
     buf = io.BytesIO()
     index = _har_records(har, WARCWriter(buf, gzip=True))
     warc_bytes = buf.getvalue()
-    cdx = "".join(f"{k} {ts} {json.dumps(v, sort_keys=True)}\n" for k, ts, v in sorted(index, key=lambda r: r[:2]))
+    cdx = "".join(
+        f"{k} {ts} {json.dumps(v, sort_keys=True)}\n" for k, ts, v in sorted(index, key=lambda r: r[:2])
+    )
     pages = [{"format": "json-pages-1.0", "id": "pages", "title": title}]
-    pages += [{"url": v["url"], "ts": ts} for _k, ts, v in index if "html" in v["mime"] and v["status"] == "200"]
-    members = {"archive/data.warc.gz": warc_bytes, "indexes/index.cdx": cdx.encode("utf-8"),
-               "pages/pages.jsonl": "".join(json.dumps(p) + "\n" for p in pages).encode("utf-8")}
-    package = {"profile": "data-package", "wacz_version": "1.1.1", "title": title, "software": software,
-               "resources": [{"name": Path(n).name, "path": n, "hash": "sha256:" + hashlib.sha256(b).hexdigest(),
-                              "bytes": len(b)} for n, b in members.items()]}
+    pages += [
+        {"url": v["url"], "ts": ts} for _k, ts, v in index if "html" in v["mime"] and v["status"] == "200"
+    ]
+    members = {
+        "archive/data.warc.gz": warc_bytes,
+        "indexes/index.cdx": cdx.encode("utf-8"),
+        "pages/pages.jsonl": "".join(json.dumps(p) + "\n" for p in pages).encode("utf-8"),
+    }
+    package = {
+        "profile": "data-package",
+        "wacz_version": "1.1.1",
+        "title": title,
+        "software": software,
+        "resources": [
+            {
+                "name": Path(n).name,
+                "path": n,
+                "hash": "sha256:" + hashlib.sha256(b).hexdigest(),
+                "bytes": len(b),
+            }
+            for n, b in members.items()
+        ],
+    }
     members["datapackage.json"] = json.dumps(package, indent=2).encode("utf-8")
     wacz_path = Path(wacz_path)
     with zipfile.ZipFile(wacz_path, "w", compression=zipfile.ZIP_STORED) as zf:
