@@ -1017,7 +1017,21 @@ def indicator_lift(
                 "lift_high": rh,
             }
         )
-    return pl.DataFrame(rows)
+    return carry_marker(frame, pl.DataFrame(rows))
+
+
+def carry_marker(source: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """Return ``table`` with a leading ``data`` = ``"SYNTHETIC"`` column when ``source`` has synthetic rows.
+
+    ``source`` is the frame ``table`` was computed from; a table from real listings (no ``data``
+    column reading ``"SYNTHETIC"``) is returned unchanged, so it never says SYNTHETIC falsely.
+    """
+    marked = source.schema.get("data") == pl.String and bool(
+        (source.get_column("data") == SYNTHETIC_MARK).any()
+    )
+    if not marked or "data" in table.columns:
+        return table
+    return table.select(pl.lit(SYNTHETIC_MARK).alias("data"), pl.all())
 
 
 def score_band_sample(
@@ -1080,7 +1094,7 @@ def fit_indicator_model(
     coefs = pl.DataFrame(
         {"term": ["intercept", *INDICATOR_KEYS], "coefficient": beta, "odds_ratio": np.exp(beta)}
     )
-    return labelled.with_columns(fitted_probability=pl.Series(probs)), coefs
+    return labelled.with_columns(fitted_probability=pl.Series(probs)), carry_marker(scored, coefs)
 
 
 def compare_scores(
@@ -1110,7 +1124,7 @@ def compare_scores(
                 else precision_at_k(frame[col], frame[label], min(capacity, frame.height)),
             }
         )
-    return pl.DataFrame(rows)
+    return carry_marker(frame, pl.DataFrame(rows))
 
 
 def band_sample_check(
@@ -1144,7 +1158,7 @@ def band_sample_check(
                 "average_precision": average_precision(frame["risk_score"], frame[label], w),
             }
         )
-    return pl.DataFrame(rows)
+    return carry_marker(scored, pl.DataFrame(rows))
 
 
 def explorer_summary(scored: pl.DataFrame, threshold: float, capacity: int, label: str = "label_bad") -> str:
@@ -1227,9 +1241,36 @@ def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dic
 def planted_rates_table(listings: pl.DataFrame) -> pl.DataFrame:
     """Return per indicator the share of listings that carry the planted signal."""
     planted = listings["planted_signals"].fill_null("").str.split(";")
-    return pl.DataFrame(
+    table = pl.DataFrame(
         {
             "indicator": list(INDICATOR_KEYS),
             "planted_share": [float(planted.list.contains(k).mean()) for k in INDICATOR_KEYS],
         }
     )
+    return carry_marker(listings, table)
+
+
+def indicator_check(scored: pl.DataFrame) -> pl.DataFrame:
+    """Return per indicator the planted share, the share it fired on, and the listings where the two disagree.
+
+    ``scored`` is :func:`scored_synthetic` (its ``planted_signals`` column names the signals the
+    generator planted in each listing); a correct indicator fires exactly where its signal was planted.
+    """
+    planted = scored["planted_signals"].fill_null("").str.split(";")
+    fired = pl.DataFrame(
+        {
+            "indicator": list(INDICATOR_KEYS),
+            "fired_share": [float(scored[k].mean()) for k in INDICATOR_KEYS],
+            "mismatched_listings": [
+                int((scored[k] != planted.list.contains(k)).sum()) for k in INDICATOR_KEYS
+            ],
+        }
+    )
+    return planted_rates_table(scored).join(fired, on="indicator", maintain_order="left")
+
+
+def calibration_of(
+    frame: pl.DataFrame, probability: str = "fitted_probability", label: str = TARGET, n_bins: int = 10
+) -> pl.DataFrame:
+    """Return :func:`calibration_table` of two columns of ``frame`` (marked SYNTHETIC when ``frame`` is)."""
+    return carry_marker(frame, calibration_table(frame[probability], frame[label], n_bins=n_bins))
