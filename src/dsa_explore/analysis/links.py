@@ -471,21 +471,27 @@ def planted_recall(
 ) -> pl.DataFrame:
     """Compare the planted-chain truth table with what :func:`seed_reach` finds.
 
-    Returns one row per planted chain: ``chain_id, scenario, hops, found_distance, found`` where
-    ``found`` means the seed reaches a target of its scenario at exactly the planted hop count.
+    Returns one row per planted chain: [``data``,] ``chain_id, platform, scenario, seed, hops,
+    found_distance, found`` where ``found`` means the seed reaches a target of its scenario at exactly
+    the planted hop count; ``data`` (``"SYNTHETIC"``) is carried from ``nodes`` when they have it.
     """
     reach = seed_reach(nodes, edges, max_hops=max_hops).select(
         "seed", pl.col("distance").alias("found_distance")
     )
-    return (
+    table = (
         chains.select("chain_id", "platform", "scenario", "seed", "hops")
         .join(reach, on="seed", how="left", maintain_order="left")
         .with_columns((pl.col("found_distance") == pl.col("hops")).fill_null(False).alias("found"))
     )
+    return _carry_marker(nodes, table)
 
 
 def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
-    """Return planted-chain recall per planted hop count with Wilson intervals."""
+    """Return planted-chain recall per planted hop count with Wilson intervals.
+
+    Columns: [``data``,] ``hops, planted, found, recall, low, high``; ``data`` (``"SYNTHETIC"``) is
+    carried from ``recall`` (:func:`planted_recall` of the synthetic graph) when it has it.
+    """
     rows = (
         recall.group_by("hops")
         .agg(pl.len().cast(pl.Int64).alias("planted"), pl.col("found").sum().cast(pl.Int64).alias("found"))
@@ -495,7 +501,7 @@ def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
     for r in rows:
         r["recall"] = r["found"] / r["planted"]
         r["low"], r["high"] = wilson(r["found"], r["planted"], level)
-    return pl.DataFrame(
+    table = pl.DataFrame(
         rows,
         schema={
             "hops": pl.Int64,
@@ -506,6 +512,7 @@ def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
             "high": pl.Float64,
         },
     )
+    return _carry_marker(recall, table)
 
 
 def example_chains(
