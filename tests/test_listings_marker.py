@@ -1,5 +1,6 @@
-"""Tables of notebook 01 say SYNTHETIC when their rows come from the synthetic sample, and only then
-(issue 18 item 8: copied tables of synthetic results looked like evidence about real platforms).
+"""Tables of notebook 01 say SYNTHETIC when their rows come from the synthetic sample, and only then.
+
+Issue 18 item 8: copied tables of synthetic results looked like evidence about real platforms.
 
 Every notebook-facing table function is run twice: on the shipped synthetic sample (its first column
 must be ``data`` reading ``"SYNTHETIC"`` on every row) and on a real-format sample read from a CSV

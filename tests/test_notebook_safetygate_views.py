@@ -1,5 +1,8 @@
-"""Notebook 06's matcher table says SYNTHETIC for the shipped pairs (synthetic listings) and not for
-pairs an analyst labelled (issue 18 item 8: a table of synthetic rows must carry the marker)."""
+"""Notebook 06's matcher table says SYNTHETIC for the shipped pairs, not for pairs an analyst labelled.
+
+Issue 18 item 8: a table of synthetic rows (here synthetic listings paired with real alerts) must carry
+the marker.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Notebook 05's two big charts carry their data as compact CSV (issue 18: the notebook was 648 KB, over
-the 600 KB the project accepts). The compact form must draw the same marks: dates read as dates (local
-midnight), category codes turned back into their labels, shares stacking to the full panel.
-Laid out by Vega itself through vl-convert's scene graph; frames typed in by hand.
+"""Notebook 05's two big charts carry their data as compact CSV (issue 18.
+
+the notebook was 648 KB, over the 600 KB the project accepts). The compact form must draw the same marks:
+dates read as dates (local midnight), category codes turned back into their labels, shares stacking to the
+full panel. Laid out by Vega itself through vl-convert's scene graph; frames typed in by hand.
 """
 
 from __future__ import annotations

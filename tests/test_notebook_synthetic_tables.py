@@ -1,6 +1,7 @@
-"""The committed notebooks' tables say SYNTHETIC exactly where their rows come from synthetic data
-(issue 18 item 8: tables of synthetic results in 01, 03 and 04 showed real platform names with no
-marker, and looked like evidence when copied). Reads the committed outputs; no kernel.
+"""The committed notebooks' tables say SYNTHETIC exactly where their rows come from synthetic data.
+
+Issue 18 item 8: tables of synthetic results in 01, 03 and 04 showed real platform names with no
+marker, and looked like evidence when copied. Reads the committed outputs; no kernel.
 
 A table of synthetic rows must show the leading ``data`` column reading ``SYNTHETIC`` (in its HTML and
 its plain-text form) and the SYNTHETIC DATA caption; a table of real data must not say SYNTHETIC.

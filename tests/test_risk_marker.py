@@ -1,6 +1,7 @@
-"""Notebook 03's derived tables say SYNTHETIC when computed from the synthetic listings, and only then
-(issue 18 item 8: the indicator check, lift, comparison, calibration, coefficient and band-check tables
-showed results on synthetic listings with no marker).
+"""Notebook 03's derived tables say SYNTHETIC when computed from the synthetic listings, and only then.
+
+Issue 18 item 8: the indicator check, lift, comparison, calibration, coefficient and band-check tables
+showed results on synthetic listings with no marker.
 
 Synthetic input: :func:`risk.scored_synthetic` (leading ``data`` column). Unmarked input: the same
 pipeline an analyst's own listing file goes through (``compute_indicators`` → ``score_listings`` →

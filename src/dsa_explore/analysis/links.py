@@ -180,8 +180,9 @@ def _bfs_to_targets(enc: _Encoded, target_codes: np.ndarray, max_hops: int) -> t
 def reachability(
     edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[str], max_hops: int
 ) -> pl.DataFrame:
-    """Return, for each seed that reaches a target within ``max_hops`` directed edges, the
-    shortest distance and one shortest path.
+    """Return the shortest distance and one shortest path of each seed reaching a target in ``max_hops``.
+
+    Distances count directed edges.
 
     ``edges`` has string columns ``src`` and ``dst`` (other columns are ignored; duplicate edges
     and self-loops are harmless). ``seeds`` and ``targets`` are sequences of node ids; ids that
@@ -345,9 +346,12 @@ def seed_reach(
     max_hops: int = 4,
     scenarios: dict[str, tuple[str, ...]] = SCENARIO_TARGETS,
 ) -> pl.DataFrame:
-    """Return one row per seed: ``seed, seed_category, distance`` (null if no target within
-    ``max_hops``), ``path``, ``target_kind``. Each seed category has its own target kinds
-    (:data:`SCENARIO_TARGETS`: child-targeted seeds -> adult/prohibited, legitimate -> counterfeit).
+    """Return one row per seed.
+
+    Columns: ``seed, seed_category, distance`` (null if no target within ``max_hops``), ``path``,
+    ``target_kind``.
+    Each seed category has its own target kinds (:data:`SCENARIO_TARGETS`: child-targeted seeds ->
+    adult/prohibited, legitimate -> counterfeit).
     """
     parts = []
     for category, kinds in scenarios.items():
@@ -393,8 +397,9 @@ def reachability_rate(
     by: str | None = "seed_category",
     level: float = 0.95,
 ) -> pl.DataFrame:
-    """Return R_k = share of seeds with distance <= k, per k (and per ``by`` group), with a Wilson
-    interval for when the seeds are a sample.
+    """Return R_k = share of seeds with distance <= k, per k (and per ``by`` group).
+
+    Each rate has a Wilson interval, for when the seeds are a sample.
 
     ``seed_table`` is :func:`seed_reach` output (one row per seed, ``distance`` null when not
     reached). Columns: [by,] ``k, reached, seeds, rate, low, high``.
@@ -518,9 +523,11 @@ def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
 def example_chains(
     seed_table: pl.DataFrame, nodes: pl.DataFrame, per_hops: int = 1, seeds: Sequence[str] | None = None
 ) -> pl.DataFrame:
-    """Return example witness paths in long form for drawing: ``chain, hops, step, node_id, node_type,
-    bad_kind``; ``per_hops`` chains per (seed category, hop count), smallest seed ids first, drawn
-    from ``seeds`` when given (e.g. the planted chains' seeds)."""
+    """Return example witness paths in long form for drawing.
+
+    Columns: ``chain, hops, step, node_id, node_type, bad_kind``; ``per_hops`` chains per (seed category, hop
+    count), smallest seed ids first, drawn from ``seeds`` when given (e.g. the planted chains' seeds).
+    """
     table = seed_table if seeds is None else seed_table.filter(pl.col("seed").is_in(list(seeds)))
     picked = (
         table.filter(pl.col("distance") > 0)
@@ -544,7 +551,10 @@ def example_chains(
 
 
 def chains_with_edge_types(example: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
-    """Add ``edge_in``: the type of the edge from the previous step to this node (first match by type name)."""
+    """Return ``example`` with ``edge_in``: the type of the edge from the previous step to this node.
+
+    Where two edges join the same pair of nodes, the first type by name is taken.
+    """
     prev = example.with_columns(pl.col("node_id").shift(1).over("chain").alias("_prev"))
     etypes = (
         edges.group_by("src", "dst")
@@ -555,8 +565,10 @@ def chains_with_edge_types(example: pl.DataFrame, edges: pl.DataFrame) -> pl.Dat
 
 
 def chain_table(seed_table: pl.DataFrame, nodes: pl.DataFrame, n: int = 8) -> pl.DataFrame:
-    """Return reached seeds as readable chains, one per seed category and distance (longest first):
-    ``seed, seed_category, distance, target_kind, chain``."""
+    """Return reached seeds as readable chains, one per seed category and distance (longest first).
+
+    Columns: ``seed, seed_category, distance, target_kind, chain``.
+    """
     types = dict(nodes.select("node_id", "node_type").iter_rows())
     reached = (
         seed_table.filter(pl.col("distance").is_not_null())

@@ -33,7 +33,7 @@ ESTIMANDS: dict[str, str] = {
 
 
 def is_synthetic(sample: pl.DataFrame) -> bool:
-    """Return whether any row of ``sample`` is marked synthetic (its ``data`` column reads ``"SYNTHETIC"``)."""
+    """Return whether any row of ``sample`` is marked synthetic (``data`` column reading ``"SYNTHETIC"``)."""
     return MARK_COLUMN in sample.columns and bool((sample[MARK_COLUMN] == SYNTHETIC_MARK).any())
 
 
@@ -162,7 +162,7 @@ def stratified_check(
     label: str = "label_formal_noncompliant",
     by: Sequence[str] = ("platform",),
 ) -> pl.DataFrame:
-    """Return, over the simple-random strata only, the stratified estimator with FPC beside the Hájek estimate.
+    """Return the stratified estimator with FPC beside the Hájek estimate, over simple-random strata only.
 
     On ``random_in_stratum`` rows the two point estimates coincide (weights N_h/n_h); the
     stratified variance adds the finite-population correction and assumes independent
@@ -234,7 +234,11 @@ def review_agreement(
 
 
 def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
-    """Return what was sampled and how: per platform and selection mechanism, listings, sellers, strata, weights."""
+    """Return what was sampled and how.
+
+    Per platform and selection mechanism: listings, sellers, strata, lab-tested listings, the
+    range of design weights and the platform's frame size.
+    """
     design = (
         sample.group_by("platform", "selection_mechanism")
         .agg(
@@ -288,7 +292,7 @@ def forest_table(
     platform: str | None = None,
     level: float = 0.95,
 ) -> pl.DataFrame:
-    """Return listing-level estimates per platform × category plus a per-platform overall row, for forest plots."""
+    """Return listing-level estimates per platform × category and per platform overall (forest plots)."""
     d = sample if platform is None else sample.filter(pl.col("platform") == platform)
     by_cat = prevalence_table(d, label, ["platform", "category"], level=level)
     overall = prevalence_table(d, label, ["platform"], level=level).with_columns(

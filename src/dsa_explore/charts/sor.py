@@ -22,7 +22,10 @@ from dsa_explore.core.formatting import count
 from dsa_explore.core.reference import BREAKS
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = "Source: DSA Transparency Database, daily statements of reasons of marketplaces (data/tdb/sor-marketplaces-daily.parquet)"
+SOURCE = (
+    "Source: DSA Transparency Database, daily statements of reasons of marketplaces "
+    "(data/tdb/sor-marketplaces-daily.parquet)"
+)
 
 
 def _titled(*args, **kwargs):
@@ -30,7 +33,8 @@ def _titled(*args, **kwargs):
     return titled(*args, **{"source": SOURCE, **kwargs})
 
 
-#: Schema and reporting breaks marked on time charts: (date, label), from :data:`dsa_explore.core.reference.BREAKS`.
+#: Schema and reporting breaks marked on time charts: (date, label), from
+#: :data:`dsa_explore.core.reference.BREAKS`.
 DEFAULT_BREAKS: tuple[tuple[date, str], ...] = tuple((day, label) for day, label, _ in BREAKS)
 
 #: Reader-facing labels of enum values.
@@ -53,7 +57,7 @@ DECISION_TYPE_LABELS = {"vis": "visibility", "mon": "monetary", "pro": "service 
 
 
 def label(value: str | None) -> str:
-    """Return a short reader-facing label for an enum key ("STATEMENT_CATEGORY_SCAMS_AND_FRAUD" -> "scams and fraud")."""
+    """Return a short reader-facing label for an enum key (``..._SCAMS_AND_FRAUD``: "scams and fraud")."""
     if value is None:
         return "(empty)"
     if value in LABELS:
@@ -102,7 +106,7 @@ def inline_csv(frame: pl.DataFrame, parse: dict[str, str]) -> alt.InlineData:
 
 
 def platform_colours(names: Sequence[str]) -> alt.Scale:
-    """Return a colour scale giving every platform in ``names`` a distinct colour (``theme.platform_palette``)."""
+    """Return a colour scale giving each platform in ``names`` its own colour (``theme.platform_palette``)."""
     return alt.Scale(domain=list(names), range=theme.platform_palette(names))
 
 
@@ -396,7 +400,7 @@ def share_bars(
 def automation_chart(
     automation: pl.DataFrame, *, title: str = "How automated are the decisions?", subtitle: str | None = None
 ) -> alt.LayerChart:
-    """Return stacked shares of fully / partially / not automated decisions, with a tick at automated detection.
+    """Return stacked shares of fully / partially / not automated decisions, a tick at automated detection.
 
     ``automation`` is :func:`dsa_explore.analysis.sor.automation` (one row per platform).
     """
@@ -493,8 +497,10 @@ def keyword_use_chart(
     title: str = "Do the statements say what the problem was?",
     subtitle: str | None = None,
 ) -> alt.LayerChart:
-    """Return bars of keywords per 100 SoRs per platform (``stats.keyword_use``), "none" written
-    beside the platforms whose SoRs carry no keyword at all."""
+    """Return bars of keywords per 100 SoRs per platform (``stats.keyword_use``).
+
+    "none" is written beside the platforms whose SoRs carry no keyword at all.
+    """
     frame = _check(frame, ["platform", "sors", "keywords", "keywords_per_100_sors", "kinds"])
     frame = frame.with_columns(
         pl.col("keywords_per_100_sors").round(1),
@@ -631,7 +637,7 @@ def reported_actions_chart(
 
 
 def decision_type_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
-    """Return 100 % bars of decision-type combinations per platform (``stats.shares(..., "decision_type")``)."""
+    """Return 100 % bars of decision-type combinations per platform (``shares(..., "decision_type")``)."""
     frame = with_labels(frame, "variant", "decision")
     return share_bars(
         frame,
@@ -647,7 +653,7 @@ def decision_type_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
 
 
 def territorial_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
-    """Return 100 % bars of territorial-scope kinds per platform (``stats.shares(..., "territorial_scope_kind")``)."""
+    """Return 100 % bars of territorial-scope kinds per platform (shares of ``territorial_scope_kind``)."""
     frame = frame.rename({"variant": "scope"})
     return share_bars(
         frame,
@@ -665,7 +671,7 @@ def territorial_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
 
 
 def source_type_chart(frame: pl.DataFrame, **kwargs) -> alt.Chart:
-    """Return 100 % bars of what triggered the decision per platform (``stats.shares(..., "source_type")``)."""
+    """Return 100 % bars of what triggered the decision per platform (``shares(..., "source_type")``)."""
     frame = with_labels(frame, "variant", "source")
     return share_bars(
         frame,

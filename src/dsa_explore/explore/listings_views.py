@@ -31,8 +31,8 @@ def formal_prevalence(sample: pl.DataFrame):
         title="Formally non-compliant listings by platform and category",
         subtitle="Design-weighted share of listings, 95% Korn–Graubard intervals",
         synthetic=listings.is_synthetic(sample),
-        description="Forest plot: estimated share of formally non-compliant listings for each platform overall "
-        f"and per product category, with 95% intervals, from the {_which(sample)}listing sample.",
+        description="Forest plot: estimated share of formally non-compliant listings for each platform "
+        f"overall and per product category, with 95% intervals, from the {_which(sample)}listing sample.",
     )
     overall = forest.filter(pl.col("category") == "all categories").sort("estimate")
     lines = [
@@ -76,7 +76,10 @@ def outcomes(sample: pl.DataFrame):
 
 
 def estimands(sample: pl.DataFrame):
-    """Listing-level, exposure-weighted, seller-level and unweighted shares: chart, cluster effects, wide table."""
+    """Return the listing-level, exposure-weighted, seller-level and unweighted shares.
+
+    Returns ``(chart, cluster effects, wide table)``.
+    """
     frame = pl.concat(
         [
             listings.prevalence_table(sample, FORMAL, estimand=e)
@@ -100,7 +103,7 @@ def estimands(sample: pl.DataFrame):
 
 
 def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame):
-    """The published test purchases beside the sample's lab-tested estimates (forest plot)."""
+    """Return the forest plot of the published test purchases beside the sample's lab-tested estimates."""
     ours = (
         listings.forest_table(sample, UNSAFE)
         .filter(pl.col("category") == "all categories")
@@ -111,12 +114,12 @@ def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame):
         published.sort("year", "study"),
         synthetic=listings.is_synthetic(sample),
         title="Published test purchases beside the sample's estimates",
-        subtitle="Published: purposive / search-top-k selections (Wilson 95%); this sample: probability design "
-        "(Korn–Graubard 95%)",
-        description="Forest plot of the share of failing products in each published test purchase (TIE, BEUC/ICRT, "
-        "Which?, Euroconsumers, consumer groups 2025, GPSR sweep), with 95% Wilson intervals and the "
-        f"selection mechanism, beside the {_which(sample)}sample's design-weighted share of lab-tested listings "
-        "found unsafe per platform.",
+        subtitle="Published: purposive / search-top-k selections (Wilson 95%); this sample: probability "
+        "design (Korn–Graubard 95%)",
+        description="Forest plot of the share of failing products in each published test purchase (TIE, "
+        "BEUC/ICRT, Which?, Euroconsumers, consumer groups 2025, GPSR sweep), with 95% Wilson intervals "
+        f"and the selection mechanism, beside the {_which(sample)}sample's design-weighted share of "
+        "lab-tested listings found unsafe per platform.",
     )
 
 
@@ -176,15 +179,17 @@ def sample_size(sample: pl.DataFrame, frame: pl.DataFrame):
         pilot="pilot_prevalence",
         synthetic=listings.is_synthetic(sample),
         title="Sample-size planner: listings to buy per platform × category",
-        subtitle="n = z²p(1−p)/e² × deff with finite-population correction; p from the pilot sample or the slider",
-        description="Bar chart of the number of listings to buy in each platform and category to reach the chosen "
-        "interval half-width, given the anticipated prevalence (pilot estimate or slider) and the design "
-        "effect set by the sliders.",
+        subtitle="n = z²p(1−p)/e² × deff with finite-population correction; p from the pilot sample or "
+        "the slider",
+        description="Bar chart of the number of listings to buy in each platform and category to reach the "
+        "chosen interval half-width, given the anticipated prevalence (pilot estimate or slider) and the "
+        "design effect set by the sliders.",
     )
     plan = stats.sample_size_by_stratum(plan_frame, 0.05, p="pilot_prevalence", deff=1.5)
     lines = [
-        f"±5 points with pilot prevalences and deff 1.5: {plan['n_required'].min()}–{plan['n_required'].max()} "
-        f"listings per platform × category, {plan['n_required'].sum():,} in all ({plan.height} cells)"
+        f"±5 points with pilot prevalences and deff 1.5: "
+        f"{plan['n_required'].min()}–{plan['n_required'].max()} listings per platform × category, "
+        f"{plan['n_required'].sum():,} in all ({plan.height} cells)"
     ]
     for e, p in [(0.05, 0.5), (0.03, 0.5), (0.03, 0.10), (0.02, 0.05)]:
         lines.append(

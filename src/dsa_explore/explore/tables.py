@@ -1,5 +1,7 @@
-"""Tables as a reader sees them in JupyterLab: every number through ``core.formatting.cell``, every row up
-to a generous limit (never polars' 10-row cut), and a SYNTHETIC DATA caption on synthetic rows.
+"""Tables as a reader sees them in JupyterLab.
+
+Every number through ``core.formatting.cell``, every row up to a generous limit (never polars' 10-row cut),
+and a SYNTHETIC DATA caption on synthetic rows.
 
 ``frame_html`` renders one frame; :func:`register` makes it the HTML form of every polars frame a
 notebook cell displays (``explore.notebook.setup`` calls it). The plain-text form stays polars' own.
@@ -37,7 +39,7 @@ def is_marked_synthetic(frame: pl.DataFrame) -> bool:
 def frame_html(
     frame: pl.DataFrame, *, synthetic: bool | None = None, caption: str = "", max_rows: int = MAX_ROWS
 ) -> str:
-    """Return an escaped HTML table of ``frame`` with readable numbers, a row count and, if synthetic, a marker.
+    """Return an escaped HTML table of ``frame``: readable numbers, a row count, a marker if synthetic.
 
     ``synthetic=None`` (the default) reads it from the frame (:func:`is_marked_synthetic`).
     """
@@ -87,13 +89,14 @@ class Table:
         return frame_html(self.frame, synthetic=self.synthetic, caption=self.caption, max_rows=self.max_rows)
 
     def __repr__(self) -> str:
+        """Return polars' text form of the frame, headed [SYNTHETIC DATA] when synthetic."""
         prefix = "[SYNTHETIC DATA]\n" if self.synthetic else ""
         with pl.Config(tbl_rows=self.max_rows):
             return prefix + repr(self.frame)
 
 
 def register() -> bool:
-    """Make :func:`frame_html` the HTML form of polars frames in the running IPython; False outside IPython."""
+    """Make :func:`frame_html` the HTML form of polars frames in the running IPython (False outside it)."""
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython ships with the notebook stack
