@@ -53,7 +53,7 @@ FLAGGED_TEXTS = {
 
 @pytest.fixture(scope="module")
 def labelled() -> pl.DataFrame:
-    """The hand-labelled set, loaded through the catalog (checksum and schema checked)."""
+    """Return the hand-labelled set, loaded through the catalog (checksum and schema checked)."""
     return catalog.load("sor_statement_labels")
 
 
@@ -197,6 +197,7 @@ def test_fixed_rules_still_find_what_they_should():
 
 
 def test_indicators_on_hand_written_texts():
+    """Each indicator on four hand-written texts, read by hand."""
     texts = pl.DataFrame(
         {
             "uuid": ["a", "b", "c", "d"],
@@ -222,6 +223,7 @@ def test_indicators_on_hand_written_texts():
 
 
 def test_template_rules():
+    """Ids, names, dates and URLs are stripped: two listings share one template."""
     frame = pl.DataFrame(
         {
             "text": [
@@ -238,6 +240,7 @@ def test_template_rules():
 
 
 def test_template_summary_counts_boilerplate():
+    """Statements, templates and the top template's share per platform."""
     ind = pl.DataFrame({"platform": ["A"] * 4 + ["B"] * 2, "template": ["t1", "t1", "t1", "t2", "u1", "u2"]})
     s = T.template_summary(ind).rows(named=True)
     assert s[0] == {
@@ -252,6 +255,7 @@ def test_template_summary_counts_boilerplate():
 
 
 def test_terms_named_per_platform():
+    """Product types and harms named, counted per platform."""
     rows = pl.DataFrame(
         {
             "platform": ["A", "A", "B"],
@@ -267,6 +271,7 @@ def test_terms_named_per_platform():
 
 
 def test_open_store_from_the_shipped_dumps(tmp_path, monkeypatch):
+    """Without a store, one is built from the shipped dumps (marketplace rows only)."""
     monkeypatch.delenv("DSA_EXPLORE_SOR_STORE", raising=False)
     st = T.open_store(build_in=tmp_path / "s")
     assert st.shipped and st.synthetic
@@ -281,6 +286,7 @@ def test_open_store_from_the_shipped_dumps(tmp_path, monkeypatch):
 
 
 def test_briefing_section_says_plainly_when_no_store(monkeypatch):
+    """The briefing section says plainly that no store was given."""
     from dsa_explore.briefing.sections import sor_text as section
 
     monkeypatch.delenv("DSA_EXPLORE_SOR_STORE", raising=False)
@@ -292,6 +298,7 @@ def test_briefing_section_says_plainly_when_no_store(monkeypatch):
 
 
 def test_briefing_section_from_a_store_with_rows(tmp_path, monkeypatch):
+    """The briefing section from a store: facts, a SYNTHETIC caveat and a visible chart."""
     from dsa_explore.briefing.sections import sor_text as section
 
     monkeypatch.delenv("DSA_EXPLORE_SOR_STORE", raising=False)

@@ -1,4 +1,4 @@
-"""What the statements of reasons say: templates (how much is boilerplate) and Art. 17(3) specificity indicators.
+"""What the statements of reasons say: templates (boilerplate) and Art. 17(3) specificity indicators.
 
 Frame in, frame out; every function takes stored rows (:mod:`dsa_explore.sor.rows`, a polars frame
 or lazy frame with the dump's text columns) and works with vectorised polars string expressions,
@@ -21,16 +21,19 @@ circumstances relied on, the legal or contractual ground and the redress possibi
 specifically enough to identify the content):
 
 - ``names_item``: the statement identifies the item: an identifier (a run of 8+ digits, an
-  ASIN-like ``B0…`` code, a token mixing letters and digits of 8+ characters), a quoted name,
-  a link to an item page, or a filled ``content_id_ean``;
+  ASIN-like ``B0…`` code, a token mixing letters and digits of 8+ characters; looked for outside
+  URLs), a quoted name, a link to an item page, or a filled ``content_id_ean``;
 - ``names_product``: it names a product type of :data:`PRODUCT_TERMS` (toys, electrical, cosmetics,
-  medicines, food, clothing and accessories, weapons; English, German, French, Spanish, Italian terms);
+  medicines, food, clothing and accessories, weapons; English, German, French, Spanish, Italian
+  terms), outside URLs and policy names (:func:`terms_text`);
 - ``names_harm``: it names a harm or defect of :data:`HARM_TERMS` (choking, CE marking, banned
-  substance, counterfeit, recall, ...);
+  substance, counterfeit, recall, ...), outside URLs and policy names (:func:`terms_text`);
 - ``names_law``: it cites a law: a Regulation or Directive number, an article or § number of a
   statute, or a named act (GPSR, DSA, Produktsicherheitsgesetz, Code de la consommation, ...);
 - ``names_rule``: it points to a specific contractual rule: a numbered section/clause/§ of the terms,
-  or a named policy ("… Policy", "Catalogue Rules", "… Guidelines"), or a link to one;
+  a named policy ("… Policy", "Catalogue Rules", "… Guidelines"; not the general "Community
+  Guidelines" unless narrowed, "Community Guidelines on adult content"), or a link to a policy or
+  rule page;
 - ``states_facts``: the facts relied on are the case's own: a finding about the item (found,
   contains, lacks, missing, without, shows, has, notified, recalled, tested, ...) in the same text
   as a product or harm term or an item identification;
@@ -112,7 +115,8 @@ _LAW = (
     r"\b(regulation|directive|verordnung|richtlinie|règlement|directive|reglamento|regolamento)\s*"
     r"\((eu|ec|eec|ue|ce)\)"
     r"|\b(eu|ec|eec)\)? ?(no\.? ?)?\d{2,4}/\d{1,4}\b|\b\d{4}/\d{1,4}/(eu|ec|eec)\b|\bart(icle|\.|ikel)?\s*\d+"
-    r"\s*(\(\d+\)\s*)?(of|of the|du|de la|des|der|del)?\s*(regulation|directive|code|act|law|gesetz|loi|dsa|gpsr)"
+    r"\s*(\(\d+\)\s*)?(of|of the|du|de la|des|der|del)?\s*"
+    r"(regulation|directive|code|act|law|gesetz|loi|dsa|gpsr)"
     r"|§\s*\d+\s*\w*(gesetz|gb|uwg|prodsg|bgb)|\bgesetz\b|\bgpsr\b|\bdigital services act\b"
     r"|\bgeneral product safety|\bcode de la consommation|\bcódigo|\bcodice del consumo|\bprodsg\b|\bstgb\b"
     r"|\bdsa\b|\barticle l\.? ?\d"
@@ -120,8 +124,8 @@ _LAW = (
 #: A numbered section of the terms (``§ 3.1 of our GTC`` included), or a link to a policy or rule page
 #: (case-insensitive).
 _RULE = (
-    r"\b(section|clause|paragraph|art(icle|\.)?|ziffer|abschnitt)\s*\d+(\.\d+)*\s*(of|of the|of our|der|des|de)?"
-    r"\s*(our|the|unserer|des|nos)?\s*[\w\s'-]{0,40}"
+    r"\b(section|clause|paragraph|art(icle|\.)?|ziffer|abschnitt)\s*\d+(\.\d+)*\s*"
+    r"(of|of the|of our|der|des|de)?\s*(our|the|unserer|des|nos)?\s*[\w\s'-]{0,40}"
     r"(terms|conditions|agreement|policy|agb|rules|guidelines|nutzungsbedingungen)"
     r"|§\s*\d+(\.\d+)*\s*(of|of our|der|unserer)?\s*(our|the)?\s*"
     r"(terms|conditions|gtcs?|agb|nutzungsbedingungen)"
@@ -172,7 +176,7 @@ def _any(patterns: dict[str, str]) -> str:
 
 
 def statement_text(fields: Sequence[str] = TEXT_FIELDS) -> pl.Expr:
-    """The statement's free texts joined with `` | `` (nulls skipped; empty string when all are null)."""
+    """Return the statement's free texts joined with `` | `` (nulls skipped; empty when all are null)."""
     return (
         pl.concat_str([pl.col(f) for f in fields], separator=" | ", ignore_nulls=True)
         .fill_null("")
@@ -181,7 +185,7 @@ def statement_text(fields: Sequence[str] = TEXT_FIELDS) -> pl.Expr:
 
 
 def template_expr(text: pl.Expr | None = None) -> pl.Expr:
-    """The template of a text: see the module docstring for the replacements, in order."""
+    """Return the template of a text: see the module docstring for the replacements, in order."""
     t = (text if text is not None else pl.col("text")).str.to_lowercase()
     steps = [
         (r"https?://\S+|www\.\S+", "<url>"),
@@ -243,7 +247,11 @@ def indicator_exprs() -> dict[str, pl.Expr]:
 def indicators(
     rows: pl.DataFrame | pl.LazyFrame, *, keep: Sequence[str] = ("uuid", "platform")
 ) -> pl.DataFrame:
-    """Return ``keep`` columns, ``text``, ``template``, the indicators (0/1) and ``specificity`` (0-4) per statement."""
+    """Return ``keep`` columns, ``text``, ``template``, the indicators (0/1) and ``specificity`` (0-4).
+
+    One row per statement of ``rows`` (a frame or lazy frame with the text columns; absent ones are
+    taken as null).
+    """
     lf = rows.lazy()
     names = lf.collect_schema().names()
     extra = [] if "content_id_ean" in names else [pl.lit(None, dtype=pl.String).alias("content_id_ean")]
@@ -294,9 +302,7 @@ def terms_named(
     names = lf.collect_schema().names()
     absent = [pl.lit(None, dtype=pl.String).alias(f) for f in TEXT_FIELDS if f not in names]
     lf = lf.with_columns(*absent).with_columns(statement_text())
-    flags = lf.select(
-        *by, *[_matches(terms_text(), p).alias(t) for t, p in terms.items()]
-    ).collect()
+    flags = lf.select(*by, *[_matches(terms_text(), p).alias(t) for t, p in terms.items()]).collect()
     total = flags.group_by(list(by)).agg(pl.len().alias("statements"))
     long = (
         flags.unpivot(index=list(by), on=list(terms), variable_name="term", value_name="named")
@@ -308,8 +314,11 @@ def terms_named(
 
 
 def template_summary(ind: pl.DataFrame, by: Sequence[str] = ("platform",)) -> pl.DataFrame:
-    """Per ``by`` group: statements, distinct templates, share of statements in the most used template and
-    in the 10 most used, and statements per template (how much is boilerplate)."""
+    """Return, per ``by`` group, statements, distinct templates and how concentrated they are.
+
+    Columns: ``statements``, ``templates``, ``top_template_share`` and ``top10_share`` (share of
+    statements in the most used template and in the 10 most used) and ``statements_per_template``.
+    """
     counts = ind.group_by([*by, "template"]).agg(pl.len().alias("n"))
     ranked = counts.with_columns(pl.col("n").rank("ordinal", descending=True).over(list(by)).alias("rank"))
     return (
@@ -326,7 +335,7 @@ def template_summary(ind: pl.DataFrame, by: Sequence[str] = ("platform",)) -> pl
 
 
 def top_templates(ind: pl.DataFrame, platform: str, n: int = 5) -> pl.DataFrame:
-    """The ``n`` most used templates of ``platform`` with their counts and shares."""
+    """Return the ``n`` most used templates of ``platform`` with their counts and shares."""
     sub = ind.filter(pl.col("platform") == platform)
     return (
         sub.group_by("template")
@@ -436,9 +445,12 @@ _ROW_COLUMNS = (
 
 @dataclass(frozen=True)
 class TextStore:
-    """A row store to read statement texts from: ``shipped`` when built from the shipped dumps (no store
-    configured); ``synthetic`` when any of its rows is SYNTHETIC (a ``sor-synthetic-*`` dump or the
-    shipped fixtures); ``platforms`` the stored rows per platform."""
+    """A row store to read statement texts from.
+
+    ``shipped`` when built from the shipped dumps (no store configured); ``synthetic`` when any of
+    its rows is SYNTHETIC (a ``sor-synthetic-*`` dump or the shipped fixtures); ``platforms`` the
+    stored rows per platform.
+    """
 
     path: Path
     shipped: bool
@@ -447,8 +459,10 @@ class TextStore:
 
 
 def open_store(store: str | Path | None = None, *, build_in: str | Path | None = None) -> TextStore:
-    """Return the row store at ``store`` (or ``$DSA_EXPLORE_SOR_STORE``); without one, build a small store
-    from the shipped dumps (:data:`SHIPPED_DUMPS`) in ``build_in`` (default: a new temporary folder).
+    """Return the row store at ``store`` (or ``$DSA_EXPLORE_SOR_STORE``), or build one.
+
+    Without a store, build a small one from the shipped dumps (:data:`SHIPPED_DUMPS`) in
+    ``build_in`` (default: a new temporary folder).
 
     Raises ``FileNotFoundError`` when the store given is not a store, ``ValueError`` when it has no rows
     (ingested without ``--rows``).
@@ -484,7 +498,11 @@ def load(
     since: str | None = None,
     until: str | None = None,
 ) -> pl.DataFrame:
-    """Return the stored statements (uuid, platform, day, category, ground, EAN, texts, dump) of ``platforms``."""
+    """Return the stored statements of ``platforms``.
+
+    Columns: uuid, platform, day, category, ground, EAN, the text fields and the dump; one row per
+    uuid.
+    """
     from dsa_explore.sor import rows as rowstore
 
     path = store.path if isinstance(store, TextStore) else Path(store)
