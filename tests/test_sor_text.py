@@ -177,6 +177,14 @@ def test_rule_fixes_from_real_rows(labelled):
     assert _real(labelled, "f1e5d3be-e95d-4e51-bb38-6cf13225b2af")["label_names_harm"].item() == 0
 
 
+def test_template_of_a_real_chinese_statement_keeps_the_text_after_its_url(labelled):
+    """AliExpress's URL ends at the full-width bracket: the sentence after it stays in the template (T16)."""
+    row = _real(labelled, "7b593bbc-e015-4844-b1a6-ac96b510c6e7").rename({"platform_name": "platform"})
+    template = T.indicators(row)["template"].item()
+    assert "《全球速卖通搜索作弊通用规则》（<url>），将对商品在美国站点进行屏蔽" in template
+    assert "36963666" not in template
+
+
 def test_fixed_rules_still_find_what_they_should():
     """The narrowed harm and rule patterns still match the phrasings they are for."""
     texts = pl.DataFrame(

@@ -10,7 +10,8 @@ so it runs on millions of rows. The rules are stated, with examples from real ro
 this order: ``decision_facts``, ``incompatible_content_ground``, ``incompatible_content_explanation``,
 ``illegal_content_legal_ground``, ``illegal_content_explanation`` (nulls skipped).
 
-**Templates** (:func:`template_expr`): the text, lowercased, with, in this order, URLs -> ``<url>``,
+**Templates** (:func:`template_expr`): the text, lowercased, with, in this order, URLs (printable
+ASCII after ``http(s)://`` or ``www.``) -> ``<url>``,
 e-mail addresses -> ``<email>``, uuids -> ``<id>``, quoted passages (``"…"``, ``“…”``, ``«…»``, ``„…“``)
 -> ``<item>``, dates -> ``<date>``, tokens mixing letters and digits of 6+ characters (item ids,
 ASINs) -> ``<id>``, numbers -> ``<num>``, and white space collapsed. Two statements share a template
@@ -110,7 +111,9 @@ _POLICY_ON = r"(?i)\b(?:guidelines?|polic(?:y|ies)|rules) on [^.;:|]*"
 _ITEM_ID = r"\b\d{8,}\b|\bB0[A-Z0-9]{8}\b|\b(?:[A-Za-z]+\d[A-Za-z0-9]{6,}|\d+[A-Za-z][A-Za-z0-9]{6,})\b"
 _ITEM_QUOTED = r"[\"“«„][^\"“”«»„]{3,120}[\"”»“]"
 _ITEM_LINK = r"https?://\S*(/item/|/dp/|/goods|/listing|/p/|/product)"
-_URL = r"https?://\S+|www\.\S+"
+#: A URL: printable ASCII after the scheme, so that a URL in text without spaces (Chinese, Japanese)
+#: ends where the text resumes ("（https://rule.aliexpress.com/...），将对商品...").
+_URL = r"https?://[!-~]+|www\.[!-~]+"
 _LAW = (
     r"\b(regulation|directive|verordnung|richtlinie|règlement|directive|reglamento|regolamento)\s*"
     r"\((eu|ec|eec|ue|ce)\)"
@@ -129,7 +132,7 @@ _RULE = (
     r"(terms|conditions|agreement|policy|agb|rules|guidelines|nutzungsbedingungen)"
     r"|§\s*\d+(\.\d+)*\s*(of|of our|der|unserer)?\s*(our|the)?\s*"
     r"(terms|conditions|gtcs?|agb|nutzungsbedingungen)"
-    r"|https?://\S*(polic|terms|rule|guideline)"
+    r"|https?://[!-~]*(polic|terms|rule|guideline)"
 )
 #: A named policy: capitalised words before Policy / Catalogue Rules / Guidelines (case-sensitive),
 #: with an optional following "on" ("Community Guidelines on adult content").
@@ -188,7 +191,7 @@ def template_expr(text: pl.Expr | None = None) -> pl.Expr:
     """Return the template of a text: see the module docstring for the replacements, in order."""
     t = (text if text is not None else pl.col("text")).str.to_lowercase()
     steps = [
-        (r"https?://\S+|www\.\S+", "<url>"),
+        (_URL, "<url>"),
         (r"[\w.+-]+@[\w-]+\.[\w.]+", "<email>"),
         (r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "<id>"),
         (r"[\"“«„][^\"“”«»„]{1,200}[\"”»“]", "<item>"),
