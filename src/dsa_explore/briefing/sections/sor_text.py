@@ -107,8 +107,8 @@ def section(platform: str) -> Section:
         ),
     ]
     caveats = [
-        "The indicators are documented text rules; their precision was measured on 200 hand-labelled "
-        "statements, only 3 of them real (docs/statement-texts.md): read a sample before quoting a share.",
+        "The indicators are documented text rules, measured on 199 hand-labelled real statements "
+        "(docs/statement-texts.md): they miss much, so read a sample before quoting a share.",
         "Only what the platform filed in the Transparency Database is measured, not what it told the user.",
     ]
     if store.synthetic:
