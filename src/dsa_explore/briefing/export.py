@@ -45,18 +45,6 @@ table.dsa-table th, table.dsa-table td { border-bottom: 1px solid #ddd; padding:
 
 
 # -- building the HTML file ---------------------------------------------------------------
-def _vega_resources() -> tuple[str, str]:
-    import altair as alt
-    import vl_convert as vlc
-
-    debug = (
-        f'var VEGA_DEBUG = {{"vega_version": "{alt.VEGA_VERSION}", "vegalite_version": "{alt.VEGALITE_VERSION}", '
-        f'"vegaembed_version": "{alt.VEGAEMBED_VERSION}"}};'
-    )
-    bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
-    return debug, bundle
-
-
 def dataset_versions() -> str:
     """Return 'name vVERSION' for every catalogued dataset, for the footer."""
     from dsa_explore.data import catalog
@@ -132,11 +120,9 @@ def export_html(nb, platform: str) -> str:
     from dsa_explore.charts import render
 
     render.outputs_to_html(nb)  # the Vega outputs JupyterLab draws become HTML drawn by the inlined bundle
-    debug, bundle = _vega_resources()
     nb.metadata["title"] = f"DSA compliance briefing: {platform}"
     resources = {
-        "dsa_vega_debug": debug,
-        "dsa_vega_bundle": bundle,
+        "dsa_vega_script": render.vega_script(),
         "dsa_css": CSS,
         "dsa_stamp": {
             "built": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),

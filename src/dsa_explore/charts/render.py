@@ -313,3 +313,27 @@ def enable() -> str:
         alt.renderers.register(RENDERER_NAME, _renderer)
     alt.renderers.enable(RENDERER_NAME)
     return RENDERER_NAME
+
+
+_SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
+
+
+def vega_script() -> str:
+    """Return the one ``<script>`` element a standalone page needs to draw :func:`chart_html` snippets.
+
+    It sets ``VEGA_DEBUG`` to the Vega, Vega-Lite and vega-embed versions Altair expects (the snippet
+    checks the Vega-Lite one) and runs vl-convert's JavaScript bundle, which defines the global
+    ``vegaEmbed``, inside a function. Every ``</script`` in the bundle (in any letter case) is escaped
+    as ``<\\/script`` so the page's HTML parser cannot end the element early. Exported briefings (the ``dsa_offline``
+    template) and the browser-check pages (``briefing.browsercheck.chart_page``) inline it once.
+    """
+    import altair as alt
+    import vl_convert as vlc
+
+    debug = (
+        f'var VEGA_DEBUG = {{"vega_version": "{alt.VEGA_VERSION}", '
+        f'"vegalite_version": "{alt.VEGALITE_VERSION}", "vegaembed_version": "{alt.VEGAEMBED_VERSION}"}};'
+    )
+    # HTML end tags are case-insensitive: "</SCRIPT" would end the element as well.
+    bundle = _SCRIPT_END.sub(lambda m: "<\\/" + m.group(1), vlc.javascript_bundle())
+    return f'<script type="text/javascript">\n{debug}\n(function(){{\n{bundle}\n}})();\n</script>'
