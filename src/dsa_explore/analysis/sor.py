@@ -30,9 +30,11 @@ The extract, one row per (day, platform, measure, variant)::
                                 content/application dates; created_at has seconds; the source
                                 stores daily means as whole seconds, truncated)
 
-Rebuild it (needs the source file, which is not shipped)::
+Rebuild it (the source file is not shipped; the first command downloads it once from PyPI, checks
+its sha256 and caches it, see :mod:`dsa_explore.data.sources`)::
 
-    dsa-explore data build sor_marketplaces_daily --source SOURCE.parquet
+    dsa-explore data fetch sor_marketplaces_daily
+    dsa-explore data build sor_marketplaces_daily      # or: --source builtin.parquet
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dsa_explore.data import catalog
+from dsa_explore.data import catalog, sources
 from dsa_explore.data.builds import Build
 from dsa_explore.sor import taxonomy
 
@@ -55,7 +57,7 @@ PUBLISHED_TOTALS_DATASET = "sor_published_totals"
 TRANSPARENCY_DATASET = "transparency_marketplace_reports"
 
 #: sha256 of the source file the shipped extract was built from (shantay 0.6.0 builtin.parquet).
-SOURCE_SHA256 = "2b255dd2d749744ca50704b55cc1bcd6910b3a9c4cbd0402549a1f71b36fb883"
+SOURCE_SHA256 = sources.SHANTAY_BUILTIN.member_sha256
 SOURCE_DOI = "https://doi.org/10.2906/134353607485211"
 
 #: Platforms kept in the extract, as published in the TDB (before canonicalisation):
@@ -954,12 +956,16 @@ def _build(root: Path, source: Path) -> list[Path]:
     return [out]
 
 
-#: The build behind ``dsa-explore data build sor_marketplaces_daily --source FILE``; its input is not shipped.
+#: The build behind ``dsa-explore data build sor_marketplaces_daily``; its input is not shipped but fetched
+#: once (``dsa-explore data fetch sor_marketplaces_daily``) or given with ``--source FILE``.
 BUILD = Build(
     name="sor_marketplaces_daily",
     outputs=("tdb/sor-marketplaces-daily.parquet",),
     inputs=("shantay 0.6.0 builtin.parquet (whole-database daily statistics)",),
     function=_build,
     description="marketplace extract of the Transparency Database's whole-database daily statistics",
-    external=f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})",
+    external=(
+        f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})"
+    ),
+    fetch=sources.SHANTAY_BUILTIN,
 )
