@@ -8,7 +8,7 @@ statistics, fetched on request by ``dsa-explore data fetch``) are named here, an
 are the only ones and that running one without its input says which command fetches it. The extract's
 build is checked on a committed slice of its real input: the rows it gives for the slice's platform-days
 must equal the shipped extract's rows for them exactly (the full rebuild from the 10.6 MB input is
-byte-identical too; it runs outside the suite, see README "Rebuilding the data").
+byte-identical too; it runs outside the suite: `make data-sources && make data`).
 """
 
 from __future__ import annotations
