@@ -5,7 +5,7 @@
     dsa-explore data builds               # every dataset build: name, outputs, inputs
     dsa-explore data build NAME... [--to DIR] [--source FILE]
     dsa-explore data build --all [--to DIR]
-    dsa-explore data fetch NAME... | --all [--url URL]   # download a build's public input once (make data-sources)
+    dsa-explore data fetch NAME... | --all [--url URL]   # a build's public input, once (make data-sources)
 
 :data:`BUILDS` is the one registry of every derived or generated dataset. Adding a build: give the
 producing module a ``BUILD = Build(...)`` (see :class:`dsa_explore.data.builds.Build`) and add it here.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 def setup() -> None:
-    """Enable the house theme, the renderer JupyterLab draws with no kernel and no network, and readable tables."""
+    """Enable the house theme, the renderer JupyterLab draws offline with no kernel, and readable tables."""
     import polars as pl
 
     from dsa_explore.charts import render, theme
