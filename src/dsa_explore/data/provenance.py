@@ -48,7 +48,10 @@ def record(
     fmt: str = "csv",
     **extra,
 ) -> dict:
-    """Return the hand-written fields of a provenance record (synthetic data gets :data:`SYNTHETIC_LICENCE`)."""
+    """Return the hand-written fields of a provenance record.
+
+    Synthetic data gets :data:`SYNTHETIC_LICENCE`; any other dataset must state its licence.
+    """
     if licence is None:
         if not synthetic:
             raise ValueError(f"{name}: a dataset that is not synthetic needs its licence stated")
