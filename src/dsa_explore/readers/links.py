@@ -4,7 +4,8 @@ The graph is two polars tables (see :mod:`dsa_explore.analysis.links` for the me
 nodes ``node_id, node_type, platform, seed_category, bad_kind`` and edges
 ``src, dst, edge_type, platform``. :func:`validate` accounts for every row: rows read = rows
 kept + rows rejected, each rejected row with its reason (unknown type, unknown endpoint, missing
-field, duplicate id, edge type that does not fit its endpoints' node types)."""
+field, duplicate id, edge type that does not fit its endpoints' node types).
+"""
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ def require_columns(frame: pl.DataFrame, required: Sequence[str], what: str) -> 
 
 
 def as_string_columns(frame: pl.DataFrame, columns: Sequence[str], what: str) -> pl.DataFrame:
-    """Return ``frame`` with ``columns`` as strings (raising :class:`GraphError` for a column that cannot be)."""
+    """Return ``frame`` with ``columns`` as strings (:class:`GraphError` for a column that cannot be one)."""
     for c in columns:
         if c not in frame.columns:
             continue
