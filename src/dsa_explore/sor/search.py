@@ -98,9 +98,11 @@ def matches(
 
 
 def _unique_statements(slim: pl.DataFrame) -> pl.DataFrame:
-    """Keep one row per uuid hash (rows without uuid all kept). The usual store has no uuid twice: a sort
-    of the hashes (~0.3 s for 10 M) shows it, and the hash table of a ``unique`` (~6 s and ~900 MB for
-    10 M rows) is built only when some uuid does appear twice."""
+    """Keep one row per uuid hash (rows without uuid all kept).
+
+    The usual store has no uuid twice: a sort of the hashes (~0.3 s for 10 M) shows it, and the hash
+    table of a ``unique`` (~6 s and ~900 MB for 10 M rows) is built only when some uuid does appear twice.
+    """
     with_uuid = slim.filter(~pl.col("_nouuid"))
     hashes = with_uuid.get_column("_h").sort()
     if hashes.len() < 2 or not (hashes.slice(1) == hashes.slice(0, hashes.len() - 1)).any():
@@ -198,8 +200,11 @@ def search(
     by: Sequence[str] = (),
     limit: int | None = None,
 ) -> pl.DataFrame:
-    """``dsa-explore sor search`` in Python: the counts (``count_only``, :func:`count`) or the matching rows
-    (:func:`matches`, collected; at most ``limit``)."""
+    """Run ``dsa-explore sor search`` in Python: the counts, or the matching rows.
+
+    With ``count_only``, the counts of :func:`count`; otherwise the rows of :func:`matches`, collected
+    (at most ``limit``).
+    """
     if count_only:
         return count(
             store,
