@@ -278,9 +278,12 @@ _PROFILE_WEIGHTS = __import__("numpy").array([0.6, 0.25, 0.1, 0.05])
 
 
 def _profiles() -> dict:
-    """Return the fixed per-platform filing templates of the synthetic generator (seeded): enum
-    choices, categories, the free texts of each profile (lengths drawn as gamma-distributed word
-    counts) and the style of each platform's ``platform_uid`` (0: a uuid, 1: a number)."""
+    """Return the fixed per-platform filing templates of the synthetic generator (seeded).
+
+    They hold the enum choices, the categories, the free texts of each profile (lengths drawn as
+    gamma-distributed word counts) and the style of each platform's ``platform_uid`` (0: a uuid, 1: a
+    number).
+    """
     import numpy as np
 
     rng = np.random.default_rng(20261128)
