@@ -94,7 +94,25 @@ def summary(
     until: str | None = None,
     platforms: Iterable[str] | None = None,
 ) -> pl.DataFrame:
-    """Return the summary re-aggregated over ``by``: counts and all delay columns, sorted by ``by``."""
+    """Return the summary re-aggregated over ``by``: counts and all delay columns, sorted by ``by``.
+
+    Parameters
+    ----------
+    store
+        A summary store (a folder written by ``dsa-explore sor ingest``, or a
+        :class:`~dsa_explore.sor.store.Store`).
+    by
+        Grouping columns, any of :data:`dsa_explore.sor.schema.GROUP_KEYS`.
+    since, until, platforms
+        Days (``YYYY-MM-DD``, inclusive) and platforms kept (old and HTML-escaped names accepted).
+
+    Raises
+    ------
+    ValueError
+        For a grouping column that is not a group key, or a date that is not ``YYYY-MM-DD``.
+    FileNotFoundError
+        When ``store`` is not a store (it has no manifest).
+    """
     by = _check_by(by)
     frame = _filtered(store, since, until, platforms).collect()
     return aggregate(frame, by)
