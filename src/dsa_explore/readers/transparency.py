@@ -1535,6 +1535,31 @@ def parse_report(
     present in two files) is a :class:`Problem`: ``errors="raise"`` raises them with the
     unreadable values; ``errors="flag"`` returns a flagged ``part_not_read`` row for each part
     (and flags every row of both files of a duplicated part).
+
+    Parameters
+    ----------
+    source
+        A folder holding the parts of one report (``.csv``, ``.txt``, ``.xlsx``, ``.ods``), one file,
+        or a list of files.
+    errors
+        ``"raise"`` or ``"flag"`` (above).
+    platform
+        The platform's name; by default it is taken from the report's Service column or provider
+        name (a note in the log says so).
+
+    Returns
+    -------
+    tuple of (polars.DataFrame, ReadLog)
+        The tidy frame (:data:`SCHEMA`, one row per reported value) and the accounting.
+
+    Raises
+    ------
+    TransparencyParseError
+        With ``errors="raise"``, listing every value or part that cannot be read (file, line, raw text).
+    FileNotFoundError
+        For a folder without report files.
+    ValueError
+        For an ``errors`` other than ``"raise"`` or ``"flag"``.
     """
     if errors not in ("raise", "flag"):
         raise ValueError(f"errors must be 'raise' or 'flag', not {errors!r}")
