@@ -187,6 +187,7 @@ def test_a_build_reads_the_cached_copy_and_checks_it(monkeypatch, tmp_path):
     )
     assert result.returncode == 1 and f"reading {cached}" in result.stdout
     assert "sor_marketplaces_daily: " in result.stderr and "sha256" in result.stderr
+    assert "fetch it again with `dsa-explore data fetch sor_marketplaces_daily`" in result.stderr
     listed = subprocess.run([*cli, "builds"], capture_output=True, text=True, env=env).stdout
     assert f"(cached at {cached})" in listed
 

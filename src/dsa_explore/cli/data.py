@@ -127,7 +127,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             written = b.run(args.to, source)
         except RefusedDataError as exc:
-            print(f"dsa-explore data build: {b.name}: {exc}", file=sys.stderr)
+            again = f"; fetch it again with `dsa-explore data fetch {b.name}`" if not args.source else ""
+            print(f"dsa-explore data build: {b.name}: {exc}{again}", file=sys.stderr)
             return 1
         for path in written:
             print(f"[data] {b.name}: {path}", flush=True)

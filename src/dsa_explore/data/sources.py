@@ -87,7 +87,8 @@ class ExternalSource:
 
 
 #: shantay 0.6.0's whole-database daily statistics of the DSA Transparency Database (2023-09-25..2026-01-10).
-#: URL and sha256 as PyPI publishes them (https://pypi.org/pypi/shantay/0.6.0/json: urls[].url, digests).
+#: URL and sha256 of the wheel as PyPI's index lists them (resolved with ``pip download shantay==0.6.0``;
+#: the JSON API, https://pypi.org/pypi/shantay/0.6.0/json, gives them as urls[].url and digests.sha256).
 SHANTAY_BUILTIN = ExternalSource(
     name="shantay-0.6.0-builtin",
     description=(
