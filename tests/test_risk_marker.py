@@ -104,3 +104,15 @@ def test_display_tables_keep_their_shape(synthetic_tables):
         "band sample, unweighted",
         "band sample, weighted 1/π",
     ]
+
+
+def test_the_explorer_says_synthetic_only_for_synthetic_listings(synthetic, unmarked, capsys):
+    from dsa_explore.explore.risk import explorer
+
+    # Outside a kernel the Output widget does not capture: the summary line goes to stdout.
+    assert "SYNTHETIC" in repr(explorer(synthetic))
+    assert capsys.readouterr().out.count("[SYNTHETIC DATA] score >= 6") == 1
+    box = explorer(unmarked)
+    assert "SYNTHETIC" not in repr(box)
+    printed = capsys.readouterr().out
+    assert "score >= 6" in printed and "SYNTHETIC" not in printed

@@ -591,10 +591,11 @@ def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 
 
     The ``limit`` rows are shared out among the distances 1..k (so raising k shows the longer chains
     instead of more one-hop rows); the column ``reaching_at_distance`` counts every seed at that distance.
+    A ``data`` column (``"SYNTHETIC"``) of ``seed_table`` leads the result.
     """
     rows = seed_table.filter((pl.col("seed_category") == category) & (pl.col("distance") <= k))
     per_distance = max(1, limit // max(k, 1))
-    return (
+    table = (
         rows.with_columns(pl.len().over("distance").alias("reaching_at_distance"))
         .sort("distance", "seed")
         .filter(pl.int_range(pl.len()).over("distance") < per_distance)
@@ -606,6 +607,7 @@ def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 
             pl.col("path").list.join(" → ").alias("path"),
         )
     )
+    return _carry_marker(seed_table, table)
 
 
 # --------------------------------------------------------------------------------------------
