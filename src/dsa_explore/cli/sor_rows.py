@@ -158,8 +158,10 @@ def nearest(name: str, choices) -> str:
     """Return ``; did you mean 'X'?`` for the choice nearest ``name`` (rapidfuzz), or an empty string."""
     from rapidfuzz import fuzz, process, utils
 
+    from dsa_explore.core.safetext import escape_controls
+
     best = process.extractOne(name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process)
-    return f"; did you mean {best[0]!r}?" if best and best[1] >= 60 else ""
+    return f"; did you mean '{escape_controls(best[0])}'?" if best and best[1] >= 60 else ""
 
 
 def resolve_platforms(names, present, store, command: str, what: str = "stored rows") -> list[str] | None:
@@ -195,7 +197,7 @@ def resolve_platforms(names, present, store, command: str, what: str = "stored r
         if known is None:
             listed = ", ".join(escape_controls(p) for p in present) or "(none)"
             raise UnknownPlatformError(
-                f"--platform {escape_controls(raw)!r}: neither in the platform registry "
+                f"--platform '{escape_controls(raw)}': neither in the platform registry "
                 f"({', '.join(registry.KNOWN_PLATFORMS)}) nor among the platforms with {what} in "
                 f"{store}: {listed}{nearest(name, [*present, *registry.KNOWN_PLATFORMS])}"
             )
