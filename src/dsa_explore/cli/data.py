@@ -12,8 +12,9 @@ producing module a ``BUILD = Build(...)`` (see :class:`dsa_explore.data.builds.B
 A build whose input is public but not shipped reads it from the cache folder that ``data fetch``
 fills (:mod:`dsa_explore.data.sources`); ``build --all`` says which command fetches a missing one.
 
-Exit codes: 0 success; 1 a download failed or a file was refused (checksum); 2 a usage error or a
-missing input.
+``--source`` is refused for a build that reads no external input (it would be ignored) and when
+the file does not exist. Exit codes: 0 success; 1 a download failed or a file was refused
+(checksum); 2 a usage error or a missing input.
 """
 
 from __future__ import annotations

@@ -11,7 +11,8 @@ Registered into the ``dsa-explore`` command by :func:`register`; importing this 
     dsa-explore sor check --store DIR --totals FILE
 
 Exit codes: 0 success; 1 when a dump or member was refused (the rest is ingested and the message
-names dump and member); 2 for usage errors.
+names dump and member); 2 for usage errors (a bad date or reversed period, a ``--store`` that is a
+file, a ``--platform`` in neither the platform registry nor the store or the dumps read).
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ CSV and table output is made safe for terminals and spreadsheets by the rules of
 :mod:`dsa_explore.core.safetext` (vectorised in :func:`dsa_explore.sor.rows.safe_frame`): a leading
 ``= + - @``, tab or carriage return gets a ``'`` (CSV), control characters are written as ``\xNN`` and a
 backslash as ``\\``; Parquet output is the stored values unchanged. Exit codes: 0
-success, 2 usage errors (a bad regular expression, an unknown column, a path that is no store).
+success, 2 usage errors (a bad regular expression, an unknown column, a path that is no store, a
+``--platform`` in neither the platform registry nor the store, a bad date or a reversed period, an
+empty sample selection).
 """
 
 from __future__ import annotations
