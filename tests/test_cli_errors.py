@@ -337,3 +337,10 @@ def test_a_refused_member_name_is_escaped_once(tmp_path, capsys):
     assert code == 1
     assert "\x1b" not in err and "\x07" not in err
     assert r"member 'bad\x1b]0;OWNED\x07.csv.zip': corrupt or truncated inner zip" in err, err
+
+
+def test_an_unknown_platform_is_not_blamed_when_no_statement_was_read(tmp_path, capsys):
+    dump = write_dump(tmp_path / "dumps" / "sor-global-2025-11-02-full.zip", [("x.csv.zip", b"not a zip")])
+    code, _, err = run(capsys, "sor", "ingest", dump, "--store", tmp_path / "s", "--platform", "Nosuch")
+    assert code == 1  # the refused dump decides: nothing was read that could hold the platform
+    assert "corrupt or truncated inner zip" in err and "platform registry" not in err

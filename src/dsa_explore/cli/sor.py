@@ -215,11 +215,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             # member names come from the zip: untrusted, escaped like the data
             print(f"dsa-explore sor ingest: refused: {_refusal(e)}", file=sys.stderr)
     print(_summary_line(report), file=sys.stderr)
-    unseen = _unseen_platforms(platforms, args.store) if report.dumps else None
+    # a name only the dumps can vouch for: checked once some statement was read
+    read_some = any(d.rows_read for d in report.dumps if d.status != "refused")
+    unseen = _unseen_platforms(platforms, args.store) if read_some else None
     if unseen:
         print(f"dsa-explore sor ingest: {unseen}", file=sys.stderr)
-        return 2
-    return 0 if report.ok else 1
+    if not report.ok:
+        return 1
+    return 2 if unseen else 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
