@@ -182,6 +182,9 @@ def resolve_platforms(names, present, store, command: str, what: str = "stored r
     if not names or any(p.strip().lower() == "all" for p in names):
         return None
     by_slug = {registry.slug(p): p for p in present}
+    listed = ", ".join(escape_controls(p) for p in present) or (
+        "(none: ingest with --rows)" if what == "stored rows" else "(none)"
+    )
     out = []
     for raw in names:
         name = taxonomy.canonical_platform(raw)
@@ -193,11 +196,10 @@ def resolve_platforms(names, present, store, command: str, what: str = "stored r
             known = registry.resolve(name)
             print(
                 f"dsa-explore sor {command}: no {what} of platform {known!r} in {store}; platforms with "
-                f"{what}: {', '.join(escape_controls(p) for p in present) or '(none)'}",
+                f"{what}: {listed}",
                 file=sys.stderr,
             )
         if known is None:
-            listed = ", ".join(escape_controls(p) for p in present) or "(none)"
             raise UnknownPlatformError(
                 f"--platform '{escape_controls(raw)}': neither in the platform registry "
                 f"({', '.join(registry.KNOWN_PLATFORMS)}) nor among the platforms with {what} in "
