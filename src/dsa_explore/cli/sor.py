@@ -144,14 +144,12 @@ def _unseen_platforms(names: list[str] | None, store: str) -> str | None:
     ]
     if not unseen:
         return None
-    return (
-        "; ".join(
-            f"--platform '{escape_controls(n)}': neither in the platform registry "
-            f"({', '.join(registry.KNOWN_PLATFORMS)}) nor in the dumps read"
-            f"{nearest(n, [*present, *registry.KNOWN_PLATFORMS])}"
-            for n in unseen
-        )
-        + ". The dumps were recorded without any statement of it: ingest again with the right name"
+    return "; ".join(
+        f"--platform '{escape_controls(n)}': neither in the platform registry "
+        f"({', '.join(registry.KNOWN_PLATFORMS)}) nor in the dumps read, which were recorded without "
+        f"any statement of it: ingest again with the right name"
+        f"{nearest(n, [*present, *registry.KNOWN_PLATFORMS])}"
+        for n in unseen
     )
 
 

@@ -92,7 +92,7 @@ def _selection(platforms, since, until) -> str:
     parts = [f"--platform {', '.join(platforms)}"] if platforms else ["every platform"]
     parts += [f"--since {since}"] if since else []
     parts += [f"--until {until}"] if until else []
-    return " ".join(parts)
+    return ", ".join(parts)
 
 
 def draw(
