@@ -33,7 +33,7 @@ LIGHT = DUMPS / "sor-global-2024-03-02-light.zip"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    """A row store of every fixture dump and every platform."""
+    """Ingest every fixture dump (every platform, with rows) into a store; return its folder."""
     root = tmp_path_factory.mktemp("cli-errors-store")
     ingest.ingest([DUMPS], root, workers=1, rows=True, platforms=["all"], progress=False)
     return root
