@@ -80,7 +80,7 @@ def test_every_generated_dump_carries_the_synthetic_mark(tmp_path):
 
 @pytest.fixture(scope="module")
 def generated_store(tmp_path_factory):
-    """A store of one dump of the project's generator, named like a real global dump, with rows."""
+    """Return a store of one dump of the project's generator, named like a real global dump, with rows."""
     root = tmp_path_factory.mktemp("gen")
     dump = write_synthetic_dump(root / "dumps", "2025-08-01", 400, rows_per_member=200, members_per_inner=2)
     ingest.ingest([dump], root / "store", progress=False, rows=True, notify=None)
@@ -118,7 +118,7 @@ def test_a_store_of_real_dumps_is_not_synthetic(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def overlap_store(tmp_path_factory):
-    """The QA case: identical global and per-platform dumps of 2025-09-01 (5 AliExpress rows)."""
+    """Return the QA case: identical global and per-platform dumps of 2025-09-01 (5 AliExpress rows)."""
     root = tmp_path_factory.mktemp("overlap")
     csv = _aliexpress_csv("2025-09-01")
     dumps = [
@@ -173,7 +173,7 @@ def test_a_per_platform_dump_counts_on_a_day_without_a_global_one(tmp_path):
 
 @pytest.fixture(scope="module")
 def fixture_store(tmp_path_factory):
-    """Fixture dumps of 2024-03-01 (2 AliExpress rows) and 2025-07-01 (5, partial) plus a refused day."""
+    """Return a store of the fixture dumps of 2024-03-01 and 2025-07-01 (partial) and a refused day."""
     root = tmp_path_factory.mktemp("fixture-store")
     empty = root / "sor-global-2025-10-01-full.zip"
     with zipfile.ZipFile(empty, "w"):
