@@ -217,3 +217,12 @@ def test_rates_never_print_as_zero(fixture_store, monkeypatch):
     assert section.fact("sor_h2_moderators").value == 986
     assert section.fact("sor_h2_per_moderator").text == "0.0051"
     assert section.fact("sor_h2_per_moderator_day").text == "0.0051"
+
+
+def test_a_dump_generated_before_the_mark_is_still_recognised(tmp_path):
+    old = tmp_path / "sor-global-2025-08-01-full.zip"  # as write_dump wrote it before: no comment
+    with zipfile.ZipFile(old, "w") as zf:
+        zf.writestr(
+            zipfile.ZipInfo("sor-global-2025-08-01-full-00000.csv.zip", date_time=marks.FIXED_TIME), b"x"
+        )
+    assert marks.synthetic_mark(old) == marks.UNMARKED

@@ -16,6 +16,10 @@ from pathlib import Path
 
 #: How the archive comment of a generated dump begins.
 PREFIX = "SYNTHETIC: dsa-explore "
+#: The fixed timestamp the project's generators give every zip member (deterministic bytes).
+FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+#: The mark given to a dump written by the project's generators before they wrote the comment.
+UNMARKED = f"{PREFIX}(no comment: written before the mark; every member dated {FIXED_TIME[:3]})"
 
 
 def comment(generator: str) -> bytes:
@@ -26,14 +30,21 @@ def comment(generator: str) -> bytes:
 def synthetic_mark(path: str | Path) -> str | None:
     """Return the SYNTHETIC mark (archive comment) of the dump at ``path``, or None when it has none.
 
-    A file that is not a readable zip has no mark (the reader refuses it with its own message).
+    A dump the project's generators wrote before they wrote the comment is recognised by its
+    members, all dated :data:`FIXED_TIME` (2025-01-01 00:00:00), and gets :data:`UNMARKED`. A file
+    that is not a readable zip has no mark (the reader refuses it with its own message).
     """
     try:
         with zipfile.ZipFile(path) as zf:
             text = zf.comment.decode("utf-8", "replace")
+            infos = zf.infolist()
     except (OSError, zipfile.BadZipFile):
         return None
-    return text if text.startswith(PREFIX) else None
+    if text.startswith(PREFIX):
+        return text
+    if not text and infos and all(i.date_time == FIXED_TIME for i in infos):
+        return UNMARKED
+    return None
 
 
 def is_synthetic_entry(stem: str, entry: dict) -> bool:

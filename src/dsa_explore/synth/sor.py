@@ -19,7 +19,7 @@ from pathlib import Path
 
 from dsa_explore.sor import marks, schema
 
-FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+FIXED_TIME = marks.FIXED_TIME
 
 
 def php_field(value: str | None) -> str:
