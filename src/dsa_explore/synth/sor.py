@@ -428,7 +428,10 @@ def _synthetic_inner(args) -> tuple[str, bytes, int]:
         members.append(
             (
                 f"sor-{slug}-{day}-{version}-{part:05d}-{sub:05d}.csv",
-                synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout),
+                # the day is part of the member's seed: two days never share uuids (they did before)
+                synthetic_member_csv(
+                    seed * 1_000_003 + int(day.replace("-", "")) * 100_003 + part * 1000 + sub, day, n, layout
+                ),
             )
         )
         total += n

@@ -68,7 +68,7 @@ def _synthetic_caveat(view: sor_view.SorView) -> str:
     n = len(view.synthetic_dumps)
     return (
         f"SYNTHETIC DATA: the store holds {n} dump(s) written by the project's own generators "
-        f"({_names(view.synthetic_dumps)}; their zip carries the mark 'SYNTHETIC: dsa-explore ...'). "
+        f"({_names(view.synthetic_dumps)}; recognised by their SYNTHETIC mark, dsa_explore.sor.marks). "
         "Every figure of this section may include generated statements: it demonstrates the method only."
     )
 
