@@ -26,13 +26,11 @@ def count(n: float) -> str:
     """Return ``n`` rounded for a reader.
 
     Whole numbers with thousands separators from 10 up, one decimal below 10, two below 1
-    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``); a non-zero number that two decimals would
-    print as ``0.00`` gets two significant digits instead (:func:`rate`), never a false zero.
+    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``). A rate that can be far below 1 (SoRs per
+    moderator per day) goes through :func:`rate`, which never prints a non-zero value as ``0.00``.
     """
     if abs(n) >= 10 or n == round(n):
         return f"{round(n):,}"
-    if abs(n) < 0.005:
-        return rate(n)
     return f"{n:.1f}" if abs(n) >= 1 else f"{n:.2f}"
 
 
