@@ -15,6 +15,12 @@ documented ways: keywords are mapped to the v2 taxonomy at ingestion (``keyword`
 are then the same), ``account_type`` is not kept (no such measure), and ``min_days`` of a delay is the
 lower edge of the first non-empty histogram bin (exact below 2 days; the bins are
 ``dsa_explore.sor.schema.DELAY_BIN_EDGES``). Counts, means and maxima are exact.
+
+From a store, each (day, platform) is counted from one dump only (a global dump before a
+per-platform one of the same day: :func:`dsa_explore.sor.query.store_summary`), the view is
+SYNTHETIC when any of its dumps carries the project's SYNTHETIC mark (:mod:`dsa_explore.sor.marks`;
+``SorView.synthetic``, ``synthetic_dumps``), and ``SorView.incomplete`` names the dumps read
+``partial`` or ``refused``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Briefing section: statements of reasons (volume, automation, speed, keywords, SoRs per moderator)."""
+"""Briefing section: statements of reasons (volume, automation, speed, keywords, SoRs per moderator).
+
+Built from the shipped extract, or from a store (``make briefing SOR_STORE=DIR``): then the section is
+SYNTHETIC when the store holds a generated dump (a caveat names them) and says which days of H2 2025
+were read only partially or refused.
+"""
 
 from __future__ import annotations
 

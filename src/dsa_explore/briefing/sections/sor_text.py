@@ -4,7 +4,9 @@ Shown with figures only when a store with rows is configured (``DSA_EXPLORE_SOR_
 ``make briefing SOR_STORE=DIR``, a store written by ``dsa-explore sor ingest DUMPS --store DIR --rows``);
 otherwise the section says plainly that no statement texts were given. It never uses the shipped
 SYNTHETIC demo store of notebook 08. The statements read are the platform's and, for comparison, those
-of :data:`dsa_explore.analysis.sor_text.COMPARE`; a store of SYNTHETIC dumps is marked as such.
+of :data:`dsa_explore.analysis.sor_text.COMPARE`, of the period of the statements-of-reasons section
+beside it (:data:`PERIOD`, H2 2025), which its first sentence states; a store holding any SYNTHETIC
+dump (:mod:`dsa_explore.sor.marks`) is marked as such.
 """
 
 from __future__ import annotations
