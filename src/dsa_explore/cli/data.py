@@ -32,6 +32,7 @@ from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import mock_marketplace
 from dsa_explore.synth import risk as risk_synthetic
+from dsa_explore.synth import sor_fixtures as sor_fixture_dumps
 from dsa_explore.synth import sor_texts as sor_synthetic_texts
 
 #: Every dataset build, in the order ``--all`` runs them.
@@ -46,6 +47,7 @@ BUILDS = (
     safetygate.BUILD,
     sor_totals.BUILD,
     sor_synthetic_texts.BUILD,
+    sor_fixture_dumps.BUILD,
 )
 
 
