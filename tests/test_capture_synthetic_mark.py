@@ -1,4 +1,4 @@
-"""Tables from the MADE-UP mock marketplace's capture say SYNTHETIC; an analyst's capture never does (issue 18).
+"""Tables of the MADE-UP mock marketplace's capture say SYNTHETIC; an analyst's capture never does.
 
 The shipped capture ``data/captures/mock-marketplace.har`` is synthetic: its provenance record
 ``mock-marketplace.har.meta.json`` says ``"synthetic": true`` with the file's sha256. The same bytes
@@ -110,7 +110,9 @@ def test_an_unreadable_record_is_an_error_naming_it(tmp_path):
 def test_chain_diagram_of_the_mock_capture_is_titled_synthetic(mock, copied):
     def spec(evidence):
         steps = ce.chain_steps(evidence, ce.hidden_link_chains(evidence))
-        return capture_charts.chain_diagram(steps, source=evidence.source_text()).to_dict()
+        return capture_charts.chain_diagram(
+            steps, synthetic=evidence.synthetic, source=evidence.source_text()
+        ).to_dict()
 
     marked, plain = spec(mock), spec(copied)
     assert "SYNTHETIC" in json.dumps(marked["title"]["text"])

@@ -35,7 +35,7 @@ RULES = {
     "06-dangerous-products": (False, {"display(sgv.matcher_comparison(alerts))": "synthetic listings"}),
     "07-notices-and-actions": (False, {}),
 }
-#: Cells about captures: synthetic (the mock marketplace's capture) but for these, by the start of their source.
+#: Capture cells show the mock marketplace's (synthetic) capture, but for these (by their start).
 CAPTURE_TAG = "from-your-own-captures"
 CAPTURE_REAL = {
     "from dsa_explore.analysis import capture_evidence": "the list of capture files (mock and real)",

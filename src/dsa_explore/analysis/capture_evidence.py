@@ -138,7 +138,7 @@ class CaptureEvidence:
 
     @property
     def synthetic(self) -> bool:
-        """Return whether any file behind the capture is a shipped SYNTHETIC capture (the mock marketplace)."""
+        """Return whether a file behind the capture is a shipped SYNTHETIC capture (the mock marketplace)."""
         return bool(self.sources["synthetic"].any())
 
     @property

@@ -31,18 +31,17 @@ ROLE_COLOURS: dict[str, str] = {
 
 
 def chain_diagram(
-    steps: pl.DataFrame, *, subtitle: str | None = None, source: str | None = None
+    steps: pl.DataFrame, *, subtitle: str | None = None, synthetic: bool = False, source: str | None = None
 ) -> alt.LayerChart:
     """Return a node-link diagram of captured chains: a row per chain, seed listing left, flagged page right.
 
     ``steps`` is :func:`dsa_explore.analysis.capture_evidence.chain_steps` output; each line segment
     is labelled with the kind of edge (link, redirect, meta_refresh, script) that reached the next page.
-    Steps whose ``data`` column reads ``"SYNTHETIC"`` (the mock marketplace's capture) give a
-    [SYNTHETIC DATA] title; ``source`` (the caller's capture files) replaces the generic source line.
+    ``synthetic`` (the mock marketplace's capture, ``CaptureEvidence.synthetic``) gives a [SYNTHETIC DATA]
+    title; ``source`` (the caller's capture files, ``CaptureEvidence.source_text()``) replaces the
+    generic source line.
     """
-    frame = _check(steps, ["chain", "step", "url", "page", "role", "edge_in"])
-    synthetic = "data" in frame.columns and bool((frame.get_column("data") == "SYNTHETIC").any())
-    frame = frame.drop("data", strict=False)
+    frame = _check(steps, ["chain", "step", "url", "page", "role", "edge_in"]).drop("data", strict=False)
     order = frame.get_column("chain").unique(maintain_order=True).to_list()
     base = alt.Chart(
         frame,
