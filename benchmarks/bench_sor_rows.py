@@ -16,7 +16,7 @@ search over 10 million stored rows' ``decision_facts`` < 10 s; peak memory < 1 G
 
     .venv/bin/python benchmarks/bench_sor_rows.py --days 2 --rows-per-day 5000000   # 10 M rows
     .venv/bin/python benchmarks/bench_sor_rows.py --days 1 --rows-per-day 200000 --repeat 1   # quick check
-    .venv/bin/python benchmarks/bench_sor_rows.py --peer shantay --peer-root DIR   # and shantay's (peer_shantay.py)
+    .venv/bin/python benchmarks/bench_sor_rows.py --peer shantay --peer-root DIR   # shantay too
 """
 
 from __future__ import annotations
