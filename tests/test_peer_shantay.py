@@ -239,3 +239,24 @@ def test_bench_sor_rows_stops_before_work_when_the_peer_is_missing(tmp_path):
     assert proc.returncode == 1
     assert "run: python benchmarks/peer_shantay.py setup --root" in proc.stderr
     assert not (tmp_path / "out").exists()  # no dump was written
+
+
+def test_setup_refuses_without_its_tools(tmp_path, monkeypatch):
+    """Setup names the missing tool and the Debian packages that bring it, and touches nothing."""
+    monkeypatch.setattr(
+        ps.shutil, "which", lambda tool: None if tool == "debootstrap" else "/usr/bin/" + tool
+    )
+    with pytest.raises(ps.PeerError, match=r"needs 'debootstrap' \(Debian: apt-get install debootstrap"):
+        ps.setup(tmp_path / "root", echo=lambda line: None)
+    assert not (tmp_path / "root").exists()
+
+
+def test_pip_in_the_chroot_gets_the_registry_but_not_this_machines_local_folders(monkeypatch):
+    """Index settings pass into the chroot; file: locations (absent there) do not."""
+    monkeypatch.setenv("PIP_INDEX_URL", "https://registry.example/simple")
+    monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "file:///opt/pypi/simple")
+    monkeypatch.delenv("PIP_TRUSTED_HOST", raising=False)
+    env = ps._pip_env()
+    assert env["PIP_INDEX_URL"] == "https://registry.example/simple"
+    assert "PIP_EXTRA_INDEX_URL" not in env and "PIP_TRUSTED_HOST" not in env
+    assert env["PIP_CERT"] == ps.CHROOT_CA
