@@ -1,10 +1,11 @@
 """Open an exported briefing in real headless Chromium with no network and report what happened.
 
 Used by the browser tests (``tests/test_*browser*.py``); from Python: ``inspect("reports/briefing.html")``.
-Chromium comes from Debian (``apt-get install chromium``) and is driven by Playwright with ``executable_path`` (no browser
-download). Every host is made unresolvable (``--host-resolver-rules="MAP * ~NOTFOUND"``), and
-every request that is not ``file:``, ``data:``, ``blob:`` or ``about:`` is recorded, so a page
-that tries to fetch anything is caught even if the request would fail anyway.
+Chromium comes from Debian (``apt-get install chromium``) and is driven by Playwright with
+``executable_path`` (no browser download). Every host is made unresolvable
+(``--host-resolver-rules="MAP * ~NOTFOUND"``), and every request that is not ``file:``, ``data:``,
+``blob:`` or ``about:`` is recorded, so a page that tries to fetch anything is caught even if the
+request would fail anyway.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ function dsaMarks(svg) {
   });
   // Rotated labels are left out: their screen boxes are axis-aligned and overlap although the text does not.
   const labels = [...svg.querySelectorAll('.role-axis-label text')].filter(
-    t => t.getAttribute('opacity') !== '0' && t.textContent.trim() && !/rotate\(/.test(t.getAttribute('transform') || ''))
+    t => t.getAttribute('opacity') !== '0' && t.textContent.trim()
+      && !/rotate\(/.test(t.getAttribute('transform') || ''))
     .map(t => [t.textContent, t.getBoundingClientRect()]);
   for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
     const [ta, a] = labels[i], [tb, b] = labels[j];
@@ -122,6 +124,7 @@ class PageReport:
 
     @property
     def ok(self) -> bool:
+        """True when every chart rendered and no error, network request or dialog was recorded."""
         return (
             self.views == self.charts
             and not self.console_errors

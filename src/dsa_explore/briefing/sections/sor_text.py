@@ -1,4 +1,4 @@
-"""Briefing section: what the platform's statements of reasons say (boilerplate, specificity), from a row store.
+"""Briefing section: what a platform's statements of reasons say (boilerplate, specificity), from a store.
 
 Shown with figures only when a store with rows is configured (``DSA_EXPLORE_SOR_STORE=DIR``, or
 ``make briefing SOR_STORE=DIR``, a store written by ``dsa-explore sor ingest DUMPS --store DIR --rows``);
@@ -29,8 +29,8 @@ def _no_store(platform: str, why: str) -> Section:
         sentences=[
             Sentence(
                 f"No statement texts for {platform}: {why}. Give a store with rows "
-                "(`dsa-explore sor ingest DUMPS --store DIR --rows`, then `make briefing SOR_STORE=DIR`) to see how "
-                "specific its statements are."
+                "(`dsa-explore sor ingest DUMPS --store DIR --rows`, then `make briefing SOR_STORE=DIR`) "
+                "to see how specific its statements are."
             )
         ],
         caveats=[],
