@@ -490,6 +490,7 @@ def compare(
     repeat: int = 2,
     distill: bool = True,
     echo=print,
+    progress=None,
 ) -> list[dict]:
     """Measure ours and shantay's, alternating, on the same dumps; print the ratios.
 
@@ -511,6 +512,8 @@ def compare(
         Also compare ``ingest --rows`` (marketplace rows) with shantay's ``distill --platform``.
     echo
         Where the table goes.
+    progress
+        Where a line goes after each run (default: standard error).
 
     Returns
     -------
@@ -521,6 +524,11 @@ def compare(
     """
     from dsa_explore.sor.rows import marketplaces
     from dsa_explore.synth import sor as synth
+
+    if progress is None:
+
+        def progress(line: str) -> None:
+            print(f"# peer_shantay: {line}", file=sys.stderr, flush=True)
 
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     names = [p for p, _ in synth.PLATFORM_MIX]
@@ -533,13 +541,15 @@ def compare(
     results = []
     for label, extra, task, plats in pairs:
         ours, theirs, rows = (float("inf"), 0.0), (float("inf"), 0.0), 0
-        for _ in range(repeat):
+        for k in range(repeat):
             s, m = _ours(exe, dumps, scratch / "peer-store", workers, extra)
             ours = (min(ours[0], s), max(ours[1], m))
+            progress(f"{label}, run {k + 1}/{repeat}: ours {s:.1f} s, {m:,.0f} MB; shantay ...")
             ps, pm, rows = run_peer(
                 peer, dumps, task, workers=workers, platform_names=names, distill=plats, digests=digests
             )
             theirs = (min(theirs[0], ps), max(theirs[1], pm))
+            progress(f"{label}, run {k + 1}/{repeat}: shantay {ps:.1f} s, {pm:,.0f} MB, {rows:,} rows")
         results.append(
             {
                 "task": label,
@@ -565,7 +575,8 @@ def print_table(
         f"# side by side with {peer.describe()}; offline on the same {n_rows:,} SYNTHETIC rows, "
         f"{workers} workers each, best of {repeat}"
     )
-    echo(f"# distill --platform: {', '.join(platforms)} (our --rows default: the marketplaces)")
+    if len(results) > 1:
+        echo(f"# distill --platform: {', '.join(platforms)} (our --rows default: the marketplaces)")
     echo(
         "# ours | shantay                        ours_s  ours_rows/s ours_MB | peer_s  peer_rows/s  peer_MB"
         " | speed x  memory"

@@ -212,6 +212,35 @@ def test_table_prints_ratios_and_the_verdict():
         [short], peer, n_rows=2_000_000, workers=2, repeat=1, platforms=["Temu"], echo=lines.append
     )
     assert "WARNING: shantay's statistics count 1,900,000 rows, not 2,000,000" in "\n".join(lines)
+    assert not any("distill --platform:" in line for line in lines)  # no distill was run
+
+
+def test_table_checks_the_extract_against_our_row_store():
+    """With a distill run, the table names its platforms and compares the two row counts."""
+    peer = ps.Peer(Path("/r"), "3.13.5", "0.6.0", "1.37.1")
+    rows = _result(20.0, 800, 3000) | {"task": "ingest --rows | distill --platform", "peer_rows": 328_665}
+    for ours, verdict in (
+        (328_665, "(the same)"),
+        (328_664, "(NOT the same)"),
+        (None, "none (NOT the same)"),
+    ):
+        lines: list[str] = []
+        ps.print_table(
+            [_result(51.0, 500, 3500), rows | {"ours_rows": ours}],
+            peer,
+            n_rows=2_000_000,
+            workers=2,
+            repeat=2,
+            platforms=["AliExpress", "Temu"],
+            echo=lines.append,
+        )
+        assert "# distill --platform: AliExpress, Temu (our --rows default: the marketplaces)" in lines
+        check = next(line for line in lines if "shantay's extract holds" in line)
+        assert check.startswith("# check: shantay's extract holds 328,665 rows, our row store ")
+        assert check.endswith(verdict)
+        row = next(line for line in lines if line.startswith("  ingest --rows"))
+        assert "2.00" in row and "1/3.8" in row  # 20 s / 10 s; 800 MB / 3,000 MB = 1/3.75
+        assert lines[-1].endswith("5.10x at 1/7.0, NOT met")  # the verdict is the summary pair's
 
 
 def test_bench_sor_rows_stops_before_work_when_the_peer_is_missing(tmp_path):
