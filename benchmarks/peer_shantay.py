@@ -30,6 +30,7 @@ process tree, polled every 50 ms).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -38,7 +39,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +56,8 @@ WORK = "/peer"
 #: The CA bundle pip uses inside the chroot (a copy of this machine's).
 CHROOT_CA = "/etc/ssl/certs/peer-host-ca.crt"
 INFO_FILE = "peer.json"
+FREEZE_FILE = "peer-freeze.txt"
+LOCK_FILE = "peer.lock"
 DUMP_NAME = re.compile(r"^sor-global-(\d{4})-(\d{2})-(\d{2})-full\.zip$")
 #: What a target run needs (issue 14): our speed >= 8x shantay's, our peak memory <= 1/5 of its.
 TARGET_SPEED, TARGET_MEMORY = 8.0, 0.2
@@ -238,8 +242,9 @@ def setup(root: Path, *, suite: str = SUITE, mirror: str = MIRROR, echo=print) -
     Parameters
     ----------
     root
-        Folder for the environment: ``root/chroot`` (the Debian root file system, about 0.7 GB with
-        the virtualenv) and ``root/peer.json`` (the versions installed).
+        Folder for the environment: ``root/chroot`` (the Debian root file system, about 0.9 GB with
+        the virtualenv), ``root/peer.json`` (the versions of Python, shantay and polars) and
+        ``root/peer-freeze.txt`` (``pip freeze`` of the virtualenv).
     suite, mirror
         The Debian suite and mirror for ``debootstrap`` (the suite's ``python3`` must be >= 3.12).
     echo
@@ -291,9 +296,13 @@ def setup(root: Path, *, suite: str = SUITE, mirror: str = MIRROR, echo=print) -
     if proc.returncode != 0:
         raise PeerError(f"peer setup: shantay does not import in {chroot}:\n{proc.stderr[-3000:]}")
     versions = json.loads(proc.stdout.strip().splitlines()[-1])
+    freeze = subprocess.run(
+        in_chroot(chroot, [f"{VENV}/bin/pip", "freeze"]), capture_output=True, text=True, check=True
+    ).stdout
+    (root / FREEZE_FILE).write_text(freeze, encoding="utf-8")
     (root / INFO_FILE).write_text(json.dumps(versions, indent=1) + "\n", encoding="utf-8")
     peer = Peer(root, **versions)
-    echo(f"      {peer.describe()}; recorded in {root / INFO_FILE}")
+    echo(f"      {peer.describe()}; recorded in {root / INFO_FILE} (every package: {root / FREEZE_FILE})")
     return peer
 
 
@@ -386,6 +395,35 @@ def prepare_archive(dumps: Path, work: Path, digests: dict[Path, str] | None = N
     return days[0][0], days[-1][0]
 
 
+@contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """Hold ``root/peer.lock`` for one run; stop at once if another run holds it.
+
+    Two runs in one environment would share shantay's archive and staging, and the second's
+    preparation would delete the first's files in the middle of its run.
+    """
+    path = Path(root) / LOCK_FILE
+    with open(path, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise PeerError(
+                f"{root}: another shantay run ({holder}) is using this environment; "
+                "wait for it to end, or prepare a second one with setup --root OTHER_DIR"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"pid {os.getpid()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def _log_tail(work: Path, lines: int = 15) -> str:
     log = work / "shantay.log"
     if not log.is_file():
@@ -444,14 +482,15 @@ def run_peer(
         statistics for ``summarize``, ``extract_rows`` of its extract for ``distill``).
     """
     work = peer.chroot / WORK.lstrip("/")
-    first, last = prepare_archive(dumps, work, digests)
-    refresh_platforms(peer, platform_names)
-    argv = shantay_argv(task, first, last, workers=workers, platforms=distill)
-    cmd = in_chroot(peer.chroot, argv, {"HOME": f"{WORK}/home", "CI": "true"})
-    try:
-        seconds, peak, _ = _measured(cmd)
-    except SystemExit as exc:
-        raise PeerError(f"shantay {task} failed: {exc}\n{_log_tail(work)}") from None
+    with exclusive(peer.root):
+        first, last = prepare_archive(dumps, work, digests)
+        refresh_platforms(peer, platform_names)
+        argv = shantay_argv(task, first, last, workers=workers, platforms=distill)
+        cmd = in_chroot(peer.chroot, argv, {"HOME": f"{WORK}/home", "CI": "true"})
+        try:
+            seconds, peak, _ = _measured(cmd)
+        except SystemExit as exc:
+            raise PeerError(f"shantay {task} failed: {exc}\n{_log_tail(work)}") from None
     # its per-release record (with workers, 0.6.0's distill leaves it in staging only)
     meta = work / "staging" / ("extract.json" if task == "distill" else "db.json")
     if not meta.is_file():
@@ -610,7 +649,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("setup", help="prepare shantay's environment (debootstrap, virtualenv, pip)")
-    s.add_argument("--root", required=True, help="folder for the environment (about 0.7 GB)")
+    s.add_argument("--root", required=True, help="folder for the environment (about 0.9 GB)")
     s.add_argument("--suite", default=SUITE)
     s.add_argument("--mirror", default=MIRROR)
     c = sub.add_parser("compare", help="ours and shantay's on the same dumps")

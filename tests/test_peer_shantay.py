@@ -289,3 +289,23 @@ def test_pip_in_the_chroot_gets_the_registry_but_not_this_machines_local_folders
     assert env["PIP_INDEX_URL"] == "https://registry.example/simple"
     assert "PIP_EXTRA_INDEX_URL" not in env and "PIP_TRUSTED_HOST" not in env
     assert env["PIP_CERT"] == ps.CHROOT_CA
+
+
+def test_a_second_run_in_one_environment_stops_instead_of_deleting_the_first_ones_files(tmp_path):
+    """While one run holds the environment, another stops at once with a message naming the holder."""
+    with ps.exclusive(tmp_path):
+        code = (
+            "import sys; sys.path.insert(0, sys.argv[1]); import peer_shantay as ps\n"
+            "with ps.exclusive(sys.argv[2]): pass"
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(ROOT / "benchmarks"), str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == 1
+        assert f"another shantay run (pid {os.getpid()}) is using this environment" in proc.stderr
+    with ps.exclusive(tmp_path):  # released: free again
+        pass
