@@ -86,12 +86,11 @@ def chart_page(charts, path: str | Path) -> Path:
     from the safe renderer, so a test can open it with :func:`inspect`.
     """
     from dsa_explore.charts import render
-    from dsa_explore.explore.notebook import vega_bundle_script
 
     body = "\n".join(render.chart_html(c if isinstance(c, dict) else c.to_dict()) for c in charts)
     path = Path(path)
     path.write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
+        f"<!doctype html><html><head><meta charset='utf-8'>{render.vega_script()}</head>"
         f"<body>{body}</body></html>",
         encoding="utf-8",
     )

@@ -23,6 +23,7 @@ import polars as pl
 
 from dsa_explore.core.errors import DsaExploreError, RefusedDataError
 from dsa_explore.data.builds import Build
+from dsa_explore.data.sources import SHANTAY_BUILTIN
 from dsa_explore.sor import reader
 from dsa_explore.sor.store import Store
 
@@ -219,4 +220,5 @@ BUILD = Build(
     description="per-day totals of the whole Transparency Database, for `sor check`",
     external="the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 "
     f"{SOURCE_SHA256})",
+    fetch=SHANTAY_BUILTIN,
 )
