@@ -86,10 +86,7 @@ class Briefing:
                 f"This briefing applies the checks developed for the Commission's AliExpress case to {p}."
             )
         if self.evidence is not None:
-            parts.append(
-                f"The listing, risk and hidden-link sections rest on the analyst's own capture(s), "
-                f"{html.escape(self.evidence.names)}, named with their sha256 in the notes."
-            )
+            parts.append(html.escape(capture.rests_on(self.evidence), quote=False))
         parts.append(
             "Numbered notes point to the sources at the end; figures from synthetic (made-up, demonstration) "
             'data are marked <span class="dsa-badge-synthetic">SYNTHETIC DATA</span>.</p>'

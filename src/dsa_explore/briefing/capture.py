@@ -5,8 +5,13 @@ environment variable :data:`CAPTURE_ENV` for the executed ``notebooks/briefing.i
 passes :func:`capture_paths` to :class:`dsa_explore.briefing.build.Briefing`. The sections that
 have a ``section_from_capture(evidence)`` (listings, risk, links) are then built from the
 capture (:mod:`dsa_explore.analysis.capture_evidence`) instead of synthetic data: every fact's
-footnote names the capture files with their sha256, a table under the section lists them, and
-the section is not marked SYNTHETIC. Without the variable the briefing is unchanged.
+footnote names the capture files with their sha256 and a table under the section lists them.
+
+An analyst's capture is real evidence: its sections carry no SYNTHETIC mark. The shipped capture of
+the MADE-UP mock marketplace (``data/captures/mock-marketplace.har``) is SYNTHETIC by its provenance
+record (``CaptureEvidence.synthetic``, :func:`dsa_explore.readers.capture.is_synthetic_file`): built
+from it, the three sections, their footnotes, tables, chart and caveats say SYNTHETIC, as the other
+synthetic sections do. Without the variable the briefing is unchanged.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 import polars as pl
 
 from dsa_explore.analysis import capture_evidence as ce
+from dsa_explore.analysis.listings import MARK_COLUMN, SYNTHETIC_MARK
 from dsa_explore.briefing.model import Fact, Source
 from dsa_explore.core import formatting
 
@@ -38,10 +44,42 @@ def files_with_hashes(evidence: ce.CaptureEvidence) -> str:
     return "; ".join(f"{r['file']} (sha256 {r['sha256']})" for r in evidence.sources.iter_rows(named=True))
 
 
+def whose(evidence: ce.CaptureEvidence) -> str:
+    """Return what the capture is, for a sentence: the analyst's own, or the mock's (SYNTHETIC)."""
+    if evidence.synthetic:
+        return "the SYNTHETIC capture of the made-up mock marketplace"
+    return "the analyst's own capture"
+
+
+def rests_on(evidence: ce.CaptureEvidence) -> str:
+    """Return the sentence (plain text) saying which captures the capture sections rest on."""
+    return (
+        f"The listing, risk and hidden-link sections rest on {whose(evidence)}, {evidence.names}, "
+        "named with their sha256 in the notes."
+    )
+
+
+def marked(evidence: ce.CaptureEvidence, text: str) -> str:
+    """Return ``text`` (a caption) followed by " [SYNTHETIC DATA]" when the capture is the mock's."""
+    return f"{text} [SYNTHETIC DATA]" if evidence.synthetic else text
+
+
+def table(evidence: ce.CaptureEvidence, frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` with a leading ``data`` = ``"SYNTHETIC"`` column when the capture is the mock's."""
+    frame = frame.drop(MARK_COLUMN, strict=False)
+    if not evidence.synthetic:
+        return frame
+    return frame.select(pl.lit(SYNTHETIC_MARK).alias(MARK_COLUMN), pl.all())
+
+
 def source(evidence: ce.CaptureEvidence, what: str) -> Source:
-    """Return the source of a capture fact: what was computed, and every capture file with its sha256."""
+    """Return the source of a capture fact: what was computed, and every capture file with its sha256.
+
+    The source is SYNTHETIC (its footnote says so) when the capture is the mock marketplace's.
+    """
     return Source(
-        label=f"{what}, computed by dsa-explore from the analyst's capture: {files_with_hashes(evidence)}"
+        label=f"{what}, computed by dsa-explore from {whose(evidence)}: {files_with_hashes(evidence)}",
+        synthetic=evidence.synthetic,
     )
 
 
@@ -59,11 +97,17 @@ def share(key: str, label: str, k: int, n: int, low: float, high: float, src: So
 
 def sources_table(evidence: ce.CaptureEvidence) -> pl.DataFrame:
     """Return the table of capture files (name, sha256, bytes) shown under a capture section."""
-    return evidence.sources.select(pl.col("file").alias("capture file"), "sha256", "bytes")
+    return table(evidence, evidence.sources.select(pl.col("file").alias("capture file"), "sha256", "bytes"))
 
 
 def evidence_caveat(evidence: ce.CaptureEvidence) -> str:
     """Return the caveat naming the captures a section rests on and what was read from them."""
+    if evidence.synthetic:
+        return (
+            f"Rests on the SYNTHETIC capture {evidence.names} of a MADE-UP mock marketplace (its "
+            "provenance record says so): the numbers demonstrate the method and say nothing about any "
+            f"platform. Read from it: {evidence.capture.summary()}."
+        )
     return f"Rests on the capture(s) {evidence.names}, not on synthetic data: {evidence.capture.summary()}."
 
 

@@ -155,9 +155,10 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
     ]
     sentences = [
         Sentence(
-            "In the captured link graph, {reach} captured listings reach a page with adult content, a "
-            f"restricted substance or a counterfeit signal within {cap.MAX_HOPS} links; {{hidden}} of "
-            "these chains pass through a redirect, meta refresh or script navigation.",
+            f"In the link graph of {cap.whose(evidence)}, {{reach}} captured listings reach a page "
+            "with adult content, a restricted substance or a counterfeit signal within "
+            f"{cap.MAX_HOPS} links; {{hidden}} of these chains pass through a redirect, meta refresh "
+            "or script navigation.",
             summary=True,
         ),
         "The capture holds {edges}; {flagged} captured pages show bad content.",
@@ -176,8 +177,12 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
             )
         )
         sentences.append("From a child-targeted listing: {child_chain}.")
-    table = chains.select("source_url", "target_url", "flag", "hops", "kinds")
-    chart = capture_charts.chain_diagram(ce.chain_steps(evidence, chains)) if chains.height else None
+    table = cap.table(evidence, chains.select("source_url", "target_url", "flag", "hops", "kinds"))
+    chart = None
+    if chains.height:
+        chart = capture_charts.chain_diagram(
+            ce.chain_steps(evidence, chains), synthetic=evidence.synthetic, source=evidence.source_text()
+        )
     caveats = [
         cap.evidence_caveat(evidence),
         "A chain is only as complete as the capture: links the crawl did not follow, and redirects computed "
@@ -192,11 +197,18 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         facts=facts,
         chart=chart,
         caption="Each row is one shortest chain from a captured listing (left) to a flagged "
-        "page (right); the labels on the lines name the kind of edge followed (captured evidence, not "
-        "synthetic).",
+        "page (right); the labels on the lines name the kind of edge followed "
+        + (
+            "(SYNTHETIC: the mock marketplace's capture). [SYNTHETIC DATA]"
+            if evidence.synthetic
+            else "(captured evidence, not synthetic)."
+        ),
         caveats=caveats,
-        synthetic=False,
+        synthetic=evidence.synthetic,
         table=table,
-        table_caption="Shortest chains from captured listings to flagged pages (capture: "
-        f"{cap.files_with_hashes(evidence)})",
+        table_caption=cap.marked(
+            evidence,
+            "Shortest chains from captured listings to flagged pages (capture: "
+            f"{cap.files_with_hashes(evidence)})",
+        ),
     )

@@ -193,9 +193,8 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         Fact("listings", "listings extracted", ls.height, f"{ls.height} listing(s)", src),
         Fact("pages", "pages captured", pages, f"{pages} captured page(s)", src),
     ]
-    sentences = [
-        Sentence("From the analyst's own capture, {listings} were extracted from {pages}.", summary=True)
-    ]
+    origin = f"From {cap.whose(evidence)}"
+    sentences = [Sentence(origin + ", {listings} were extracted from {pages}.", summary=True)]
     gaps = {r["gap"]: r for r in ce.information_gaps(ls).iter_rows(named=True)}
     rp, maker = gaps.get("no EU responsible person stated"), gaps.get("no manufacturer stated")
     if rp and maker:
@@ -222,7 +221,7 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
             )
         )
         sentences[0] = Sentence(
-            "From the analyst's own capture, {listings} were extracted from {pages}: {no_rp} "
+            origin + ", {listings} were extracted from {pages}: {no_rp} "
             "state no EU responsible person (GPSR Art. 19(b)) and {no_maker} no manufacturer "
             "(Art. 19(a)).",
             summary=True,
@@ -270,7 +269,7 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         sentences=sentences,
         facts=facts,
         caveats=caveats,
-        synthetic=False,
+        synthetic=evidence.synthetic,
         table=cap.sources_table(evidence),
-        table_caption="Captures this section rests on",
+        table_caption=cap.marked(evidence, "Captures this section rests on"),
     )

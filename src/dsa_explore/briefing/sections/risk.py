@@ -158,9 +158,9 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
             title="Risk indicators on captured listings",
             sentences=[Sentence("The capture holds no listing to score.", summary=True)],
             caveats=caveats,
-            synthetic=False,
+            synthetic=evidence.synthetic,
             table=cap.sources_table(evidence),
-            table_caption="Captures this section rests on",
+            table_caption=cap.marked(evidence, "Captures this section rests on"),
         )
     ranking = ce.risk_ranking(ls)
     strong = (
@@ -185,14 +185,18 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
     ]
     sentences = [
         Sentence(
-            "Of {scored} captured listings, {strong} carry a strong risk signal (a restricted substance, "
-            "an unauthorised or obfuscated brand, adult terms near children).",
+            f"In {cap.whose(evidence)}, of {{scored}} captured listings, {{strong}} carry a strong risk "
+            "signal (a restricted substance, an unauthorised or obfuscated brand, adult terms near "
+            "children).",
             summary=True,
         ),
         "The highest partial score is {top}.",
     ]
-    table = ranking.head(8).select(
-        pl.col("title").alias("listing title"), pl.col("risk_score_capture").alias("score"), "reasons"
+    table = cap.table(
+        evidence,
+        ranking.head(8).select(
+            pl.col("title").alias("listing title"), pl.col("risk_score_capture").alias("score"), "reasons"
+        ),
     )
     return Section(
         key="risk",
@@ -200,7 +204,9 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         sentences=sentences,
         facts=facts,
         caveats=caveats,
-        synthetic=False,
+        synthetic=evidence.synthetic,
         table=table,
-        table_caption=f"Highest-scoring captured listings (capture: {cap.files_with_hashes(evidence)})",
+        table_caption=cap.marked(
+            evidence, f"Highest-scoring captured listings (capture: {cap.files_with_hashes(evidence)})"
+        ),
     )
