@@ -198,11 +198,7 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         chart=chart,
         caption="Each row is one shortest chain from a captured listing (left) to a flagged "
         "page (right); the labels on the lines name the kind of edge followed "
-        + (
-            "(SYNTHETIC: the mock marketplace's capture). [SYNTHETIC DATA]"
-            if evidence.synthetic
-            else "(captured evidence, not synthetic)."
-        ),
+        + ("[SYNTHETIC DATA]" if evidence.synthetic else "(captured evidence, not synthetic)."),
         caveats=caveats,
         synthetic=evidence.synthetic,
         table=table,

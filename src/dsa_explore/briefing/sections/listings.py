@@ -258,8 +258,8 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         )
     caveats = [
         cap.evidence_caveat(evidence),
-        "The captured listings are the analyst's own selection: each share describes that selection (like a "
-        "purposive test purchase), not the platform.",
+        "The captured listings are the selection of whoever captured them: each share describes that "
+        "selection (like a purposive test purchase), not the platform.",
         "Only what a page states in its text or schema.org data is read; information shown only in images "
         "counts as not stated.",
     ]
