@@ -197,8 +197,8 @@ def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
         facts=facts,
         chart=chart,
         caption="Each row is one shortest chain from a captured listing (left) to a flagged "
-        "page (right); the labels on the lines name the kind of edge followed "
-        + ("[SYNTHETIC DATA]" if evidence.synthetic else "(captured evidence, not synthetic)."),
+        "page (right); the labels on the lines name the kind of edge followed"
+        + (". [SYNTHETIC DATA]" if evidence.synthetic else " (captured evidence, not synthetic)."),
         caveats=caveats,
         synthetic=evidence.synthetic,
         table=table,
