@@ -55,7 +55,7 @@ def describe(store: TextStore):
             "method."
         )
     else:
-        text = f"Reading the row store `{md(store.path)}`."
+        text = f"Reading the row store {md(store.path)}."
         if store.synthetic:
             text += f" {len(store.synthetic_dumps)} of its dumps were written by the project's generators."
     text += f" {table['statements stored'].sum():,} statements of {table.height} platforms."
@@ -168,6 +168,8 @@ def toys(store: TextStore, pattern: str = TOY_PATTERN):
     counts = search.count(store.path, pattern, platforms=list(COMPARE))
     text = f"Statements matching {md(pattern)}: " + "; ".join(
         f"{md(r['platform'])} {r['count']:,} of {r['statements']:,} ({formatting.pct(r['share'])})"
+        if r["statements"]
+        else f"{md(r['platform'])}: no statements"
         for r in counts.iter_rows(named=True)
     )
     return mark(counts, store.synthetic), _answer(store, text + "." + _absent(COMPARE, counts))

@@ -102,6 +102,13 @@ def _h2(view: SorView) -> str:
     return "H2 2025" if days == H2_DAYS else f"H2 2025 ({days} of its {H2_DAYS} days in the data)"
 
 
+def span(view: SorView) -> str:
+    """Return the view's period in words ("from 2023-09-25 to 2026-01-10", or "on 2025-07-01")."""
+    if view.first_day == view.last_day:
+        return f"on {view.first_day}"
+    return f"from {view.first_day} to {view.last_day}"
+
+
 def _absent(names, present) -> str:
     missing = [n for n in names if n not in set(present)]
     return f" No SoRs of {', '.join(map(md, missing))} in the data." if missing else ""
@@ -167,7 +174,7 @@ def headline(view: SorView) -> Answer:
         return _answer(view, f"No SoRs of AliExpress in the data ({view.first_day} to {view.last_day}).")
     whole = totals["AliExpress"]["sors"]
     h2 = _rows(stats.platform_totals(view.frame, **H2), ["AliExpress"])
-    text = f"AliExpress filed {formatting.count(whole)} SoRs from {view.first_day} to {view.last_day}"
+    text = f"AliExpress filed {formatting.count(whole)} SoRs {span(view)}"
     if h2:
         auto = stats.automation(view.frame, platforms=["AliExpress"], **H2).row(0, named=True)
         text += (
@@ -206,7 +213,7 @@ def published_totals(view: SorView):
                 f"{r['published_millions']:,} million published)"
                 for r in differ.iter_rows(named=True)
             )
-            text += f": the data runs from {view.first_day} to {view.last_day}."
+            text += f": the data runs {span(view)}."
         text += _absent(published, table["platform_published"].to_list())
     return mark(table, view.synthetic), _answer(view, text)
 
@@ -223,7 +230,7 @@ def volumes(view: SorView):
     )
     totals = _rows(stats.platform_totals(view.frame, **H2), BIG_THREE)
     if not days:
-        text = f"The data has no day of H2 2025 (it runs from {view.first_day} to {view.last_day})."
+        text = f"The data has no day of H2 2025 (it runs {span(view)})."
     else:
         text = f"SoRs per day in {_h2(view)}: " + "; ".join(
             f"{p} {formatting.count(r['sors'] / days)}" for p, r in totals.items()
@@ -244,7 +251,7 @@ def categories(view: SorView):
         .first()
     )
     rows = _rows(top, BIG_THREE)
-    text = f"Largest harmonised category from {view.first_day} to {view.last_day}: " + "; ".join(
+    text = f"Largest harmonised category {span(view)}: " + "; ".join(
         f"{p}: {sor_charts.label(r['variant'])} {formatting.pct(r['share'])}" for p, r in rows.items()
     )
     default = "Amazon Store" if "Amazon Store" in mix["platform"].to_list() else None
@@ -268,7 +275,7 @@ def keywords(view: SorView):
     if temu:
         text += f" Temu gave {temu['Temu']['keywords_per_100_sors']:,.1f} keywords per 100 SoRs."
     if whole:
-        text += f" From {view.first_day} to {view.last_day}: " + "; ".join(
+        text += f" {span(view)[0].upper() + span(view)[1:]}: " + "; ".join(
             f"{p} {r['keywords']:,} keywords in {r['sors']:,} SoRs" for p, r in whole.items()
         )
         text += "."
@@ -334,8 +341,8 @@ def delays(view: SorView):
     if neg:
         r = neg["AliExpress"]
         text += (
-            f". AliExpress: {r['negative']:,} SoRs with a negative moderation delay from {view.first_day} to "
-            f"{view.last_day} ({r['negative_share']:.3%} of its SoRs)"
+            f". AliExpress: {r['negative']:,} SoRs with a negative moderation delay {span(view)} "
+            f"({r['negative_share']:.3%} of its SoRs)"
         )
     chart = sor_charts.delay_chart(
         table, subtitle="H2 2025; days from content date to decision (log scale); negative delays left out."
