@@ -116,9 +116,11 @@ def terms(store: TextStore, rows: pl.DataFrame, ind: pl.DataFrame):
     text = "Share of statements naming a harm or defect: " + "; ".join(
         f"{md(p)} {formatting.pct(rows_[p]['share naming a harm'])}" for p in COMPARE if p in rows_
     )
-    charts = (
-        text_charts.terms_bars(products, what="products", synthetic=store.synthetic),
-        text_charts.terms_bars(harms, what="harms", synthetic=store.synthetic),
+    charts = tuple(
+        text_charts.terms_bars(frame, what=what, synthetic=store.synthetic)
+        if frame["named"].sum()
+        else _answer(store, f"(No chart: no statement names any of the {what}.)")
+        for frame, what in ((products, "products"), (harms, "harms"))
     )
     return charts, mark(named, store.synthetic), _answer(store, text + "." + _absent(COMPARE, named))
 

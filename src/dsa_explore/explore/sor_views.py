@@ -123,7 +123,9 @@ def describe(view: SorView) -> Answer:
     """Say what the notebook reads: the shipped extract or the store, its span, and its incomplete dumps."""
     frame = view.frame
     where = (
-        "the shipped extract `sor_marketplaces_daily`" if view.store is None else f"the store `{view.store}`"
+        "the shipped extract `sor_marketplaces_daily`"
+        if view.store is None
+        else f"the store {md(view.store)}"
     )
     text = (
         f"Reading {where}: {frame.height:,} rows, {frame['platform'].n_unique()} platforms, "
