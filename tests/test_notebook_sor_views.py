@@ -41,6 +41,7 @@ SYNTHETIC_START = "**SYNTHETIC DATA**"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
+    """Ingest the fixture dump of 2025-07-01 (summaries and rows) into a temporary store."""
     root = tmp_path_factory.mktemp("nb05-store")
     ingest.ingest([DUMP], root, progress=False, rows=True)
     return root
@@ -48,11 +49,12 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def store_view(store):
+    """Return the SoR view of the fixture store."""
     return sor_view.load(store)
 
 
 def _shipped() -> sor_view.SorView:
-    """The shipped extract's view, whatever ``$DSA_EXPLORE_SOR_STORE`` says."""
+    """Return the shipped extract's view, whatever ``$DSA_EXPLORE_SOR_STORE`` says."""
     return sor_view.SorView(sor_view.load_extract(), None)
 
 
@@ -88,6 +90,7 @@ def _subtitle(chart) -> str:
 
 
 def test_the_store_view_is_synthetic_everywhere(store_view):
+    """Every answer, table and chart of a SYNTHETIC store says so, and charts name the store."""
     assert store_view.synthetic  # the fixture dump carries the generator's SYNTHETIC mark
     for name, answer, chart, table in _all_views(store_view):
         assert str(answer).startswith(SYNTHETIC_START), name
@@ -101,6 +104,7 @@ def test_the_store_view_is_synthetic_everywhere(store_view):
 
 
 def test_the_shipped_extract_is_never_called_synthetic():
+    """The real shipped extract: no SYNTHETIC anywhere, and the charts cite the extract."""
     view = _shipped()
     assert not view.synthetic
     for name, answer, chart, table in _all_views(view):
@@ -113,6 +117,7 @@ def test_the_shipped_extract_is_never_called_synthetic():
 
 
 def test_store_answers_carry_the_store_numbers(store_view):
+    """The answers give the store's hand-counted figures, not the extract's."""
     _, answer = q.published_totals(store_view)
     assert "0 of the 7 published totals are reproduced" in str(answer)
     assert "AliExpress (5 SoRs in the data from 2025-07-01;" in str(answer)
@@ -140,6 +145,7 @@ def test_per_moderator_answer_and_table_print_one_rate(store_view):
 
 
 def test_shipped_answers_carry_the_extract_numbers():
+    """The answers give the extract's published figures."""
     view = _shipped()
     table, answer = q.published_totals(view)
     assert table["matches"].all() and str(answer).startswith("All 7 published totals are reproduced")
@@ -187,6 +193,7 @@ def test_no_markdown_cell_of_05_or_08_states_a_store_dependent_figure():
 
 
 def test_text_views_on_the_fixture_store(store):
+    """Notebook 08's answers carry the numbers of their own tables; SYNTHETIC marked."""
     text_store = sor_text.open_store(store)
     assert text_store.synthetic
     table, answer = tv.describe(text_store)
@@ -209,6 +216,7 @@ def test_text_views_on_the_fixture_store(store):
 
 
 def test_for_data_replaces_the_source_line_and_marks_the_title():
+    """``for_data`` swaps the source line for the store's and marks the title SYNTHETIC."""
     weekly = pl.DataFrame(
         {"period": [date(2025, 7, 7)], "platform": ["AliExpress"], "sors": [7], "sors_per_day": [1.0]}
     )
@@ -222,4 +230,5 @@ def test_for_data_replaces_the_source_line_and_marks_the_title():
 
 
 def test_platform_names_are_escaped_in_markdown_answers():
+    """Markdown's special characters in names from the data are escaped."""
     assert q.md("<b>*x*</b>") == r"\<b\>\*x\*\</b\>"
