@@ -729,27 +729,49 @@ def _layout_of_header(line: bytes, dump: str, label: str) -> str:
     return layout
 
 
-def iter_frames(
-    chunks: Iterable, dump: str, label: str, info: dict, *, all_columns: bool = False
-) -> Iterator[pl.DataFrame]:
-    """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
+@dataclass
+class ParsedBlock:
+    """One block of a member as parsed for the summaries, kept to take the row store's rows from it.
 
-    ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
-    With ``all_columns`` (the row store), each frame holds every column of the member's header
-    followed by the needed columns it lacks (null); select :data:`schema.NEEDED` for the summary.
+    ``data`` is the block as given to the parser (the canonical header line, then the block's lines);
+    ``parsed`` the bytes polars parsed into the frame (``data``, or its UTF-8 repair) when the frame is
+    that one parse, None when some rows were parsed in Python (backslash quotes, ragged rows).
     """
+
+    data: bytes
+    parsed: bytes | None
+    header: list[str]
+    canonical_header: bytes
+    missing: list[str]
+    maybe_backslash: bool
+
+
+class _Layout:
+    """The member's header as read from its first line: layout, columns, and the canonical header line."""
+
+    def __init__(self, line: bytes, dump: str, label: str, all_columns: bool):
+        self.layout = _layout_of_header(line, dump, label)
+        self.header = list(schema.LAYOUTS[self.layout])
+        self.needed = list(self.header) if all_columns else [c for c in schema.NEEDED if c in self.header]
+        self.missing = [c for c in schema.NEEDED if c not in self.header]
+        # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
+        self.canonical = ",".join([*self.header, "_extra"]).encode()
+
+
+def _iter_parsed(
+    chunks: Iterable, dump: str, label: str, info: dict, all_columns: bool, keep: bool = False
+) -> Iterator[tuple[pl.DataFrame, ParsedBlock | None]]:
+    """Parse a member's blocks: yield ``(frame, block)`` per block with rows (see :func:`iter_frames`);
+    ``block`` is None unless ``keep`` (the block's bytes are then held while the frame is used)."""
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
     info.update(layout="empty", rows_read=0, rejected=rejected, faults=faults)
-    header: list[str] | None = None
-    needed: list[str] = []
-    missing: list[str] = []
-    canonical_header = b""
+    lay: _Layout | None = None
     pending = b""
     for chunk in chunks:
         parts = chunk if isinstance(chunk, list) else [chunk]
         maybe_backslash = getattr(chunk, "backslash", True)
-        if header is None:
+        if lay is None:
             # the header line is in the first part(s): join only those, not the whole block
             k = next((i for i, p in enumerate(parts) if bytes(p).find(b"\n") >= 0), len(parts) - 1)
             chunk = pending + b"".join(parts[: k + 1])
@@ -757,40 +779,155 @@ def iter_frames(
             if nl < 0:
                 pending = chunk
                 continue
-            layout = _layout_of_header(chunk[:nl], dump, label)
-            info["layout"] = layout
-            header = list(schema.LAYOUTS[layout])
-            needed = list(header) if all_columns else [c for c in schema.NEEDED if c in header]
-            missing = [c for c in schema.NEEDED if c not in header]
-            # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
-            canonical_header = ",".join([*header, "_extra"]).encode()
+            lay = _Layout(chunk[:nl], dump, label, all_columns)
+            info["layout"] = lay.layout
             parts = [memoryview(chunk)[nl + 1 :], *parts[k + 1 :]]
-        data = b"".join([canonical_header, b"\n", *parts])
-        if len(data) == len(canonical_header) + 1:
+        data = b"".join([lay.canonical, b"\n", *parts])
+        if len(data) == len(lay.canonical) + 1:
             continue
-        frame, n, rej, flt = _parse_body(data, header, needed, canonical_header, maybe_backslash)
-        del data
+        frame, n, rej, flt, parsed = _parse_body(data, lay.header, lay.needed, lay.canonical, maybe_backslash)
         info["rows_read"] += n
         _add(rejected, rej)
         _add(faults, flt)
+        block = (
+            ParsedBlock(data, parsed, lay.header, lay.canonical, lay.missing, maybe_backslash)
+            if keep
+            else None
+        )
+        del data, parsed
         if frame.height:
-            if missing:
-                frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
-            if all_columns:
-                yield frame
-            else:
-                yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)  # (no query when in order)
-    if header is None and pending.strip():
+            if lay.missing:
+                frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in lay.missing])
+            yield frame, block
+        block = None
+    if lay is None and pending.strip():
         info["layout"] = _layout_of_header(pending, dump, label)
     if info["rows_read"] == 0:
         faults["empty_members"] = 1
 
 
+def iter_frames(
+    chunks: Iterable, dump: str, label: str, info: dict, *, all_columns: bool = False
+) -> Iterator[pl.DataFrame]:
+    """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
+
+    ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
+    With ``all_columns``, each frame holds every column of the member's header followed by the
+    needed columns it lacks (null); select :data:`schema.NEEDED` for the summary.
+    """
+    for frame, _block in _iter_parsed(chunks, dump, label, info, all_columns):
+        if all_columns or frame.columns == _NEEDED:
+            yield frame
+        else:
+            yield frame.lazy().select(_NEEDED).collect()
+
+
+def iter_frames_and_rows(
+    chunks: Iterable, dump: str, label: str, info: dict, wanted
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame | None]]:
+    """Yield ``(frame, rows)`` per byte chunk of a CSV member, for the summaries and the row store.
+
+    ``frame`` is what :func:`iter_frames` yields (the :data:`schema.NEEDED` columns of every row);
+    ``rows`` holds every column (as ``iter_frames(..., all_columns=True)``) of the rows whose
+    ``platform_name`` is one of ``wanted(frame)`` (a list of published names), in order, or is None
+    when there are none. Only those rows are parsed in full (:func:`block_rows`).
+    """
+    for frame, block in _iter_parsed(chunks, dump, label, info, False, keep=True):
+        ordered = frame if frame.columns == _NEEDED else frame.lazy().select(_NEEDED).collect()
+        names = wanted(frame)
+        yield ordered, (block_rows(block, frame, names) if names else None)
+
+
+def block_rows(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Every column of the rows of ``block`` whose ``platform_name`` is in ``names``.
+
+    ``frame`` is the block's parse for the summaries. The wanted rows come in runs (platforms file in
+    batches); each run's lines are cut out of the parsed bytes, from the line starting with the run's
+    first uuid to the line starting with the uuid of the row after it (so a quoted line break inside
+    a row cannot mislead the cut), and only those bytes are parsed in full. The result is checked
+    against ``frame`` (row count, uuid, platform and ``created_at`` of every row); when the cut is not
+    possible (rows parsed in Python, a missing uuid) or the check fails, the whole block is parsed in
+    full and filtered instead. Either way the rows are the rows of a full parse of the block.
+    """
+    rows = _rows_by_runs(block, frame, names) if block.parsed is not None else None
+    if rows is None:
+        full, _, _, _, _ = _parse_body(
+            block.data, block.header, block.header, block.canonical_header, block.maybe_backslash
+        )
+        rows = full.lazy().filter(pl.col("platform_name").cast(pl.String).is_in(names)).collect()
+    if block.missing:
+        rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in block.missing])
+    return rows
+
+
+def _run_events(frame: pl.DataFrame, names: list[str]) -> tuple[pl.Series, list[tuple[str | None, bool]]]:
+    """The wanted-row mask of ``frame`` and its runs' edges: ``(uuid, True)`` for a run's first row,
+    ``(uuid, False)`` for the first row after a run, in row order."""
+    wanted = frame.get_column("platform_name").is_in(names).fill_null(False)
+    edges = (wanted != wanted.shift(1, fill_value=False)).arg_true()
+    uuids = frame.get_column("uuid").gather(edges).to_list()
+    return wanted, list(zip(uuids, wanted.gather(edges).to_list(), strict=True))
+
+
+def _cut_runs(block: ParsedBlock, events: list[tuple[str | None, bool]]) -> bytes | None:
+    """The canonical header line and the lines of the runs, or None when an edge's line is not found."""
+    data = block.parsed
+    view = memoryview(data)
+    pieces, pos, start = [], len(block.canonical_header), -1  # pos: the "\n" ending the header line
+    for uuid, is_start in events:
+        if uuid is None:
+            return None
+        at = data.find(b"\n" + uuid.encode() + b",", pos)
+        if at < 0:
+            return None
+        if is_start:
+            start = at + 1
+        else:
+            pieces.append(view[start : at + 1])
+            start = -1
+        pos = at + 1
+    if start >= 0:
+        pieces.append(view[start:])
+    return b"".join([block.canonical_header, b"\n", *pieces])
+
+
+def _rows_by_runs(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.DataFrame | None:
+    """The wanted rows parsed from their runs' lines only, or None when that cannot be done exactly.
+
+    Only the columns the summaries do not parse are parsed (with ``uuid`` and ``created_at``, the
+    first and last fields, to check the cut); the others are taken from ``frame``.
+    """
+    wanted, events = _run_events(frame, names)
+    body = _cut_runs(block, events)
+    if body is None:
+        return None
+    have = [c for c in frame.columns if c in block.header and c not in ("uuid", "created_at")]
+    rest = [c for c in block.header if c not in have]
+    rows, _ = _read_polars(body, rest, {})
+    del body
+    if rows is None:
+        return None
+    rows, _ = _drop_extra_fields(rows, {})
+    known = frame.lazy().filter(wanted).collect()
+    if rows.height != known.height or not all(
+        rows.get_column(c).equals(known.get_column(c)) for c in ("uuid", "created_at")
+    ):
+        return None
+    return (
+        pl.concat([rows.lazy(), known.lazy().select(have)], how="horizontal").select(block.header).collect()
+    )
+
+
 def _parse_body(
     data: bytes, header: list[str], needed: list[str], canonical_header: bytes, maybe_backslash: bool = True
-) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int]]:
+) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int], bytes | None]:
     """Parse CSV lines (after the canonical header line) with polars; repair backslash quotes,
-    invalid UTF-8 and ragged rows. ``maybe_backslash=False`` says the data holds no backslash."""
+    invalid UTF-8 and ragged rows. ``maybe_backslash=False`` says the data holds no backslash.
+
+    Returns ``(frame, rows read, rejected, faults, parsed)``: ``parsed`` is the data polars parsed
+    (after a UTF-8 repair) when the frame is that one parse (rows with extra fields dropped), else
+    None (some rows parsed in Python: the frame's rows are not the data's lines in order).
+    """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
     frames: list[pl.DataFrame] = []
@@ -804,6 +941,7 @@ def _parse_body(
         rows_read += n
         frames.append(backslash_frame)
     frame, data = _read_polars(data, needed, faults)
+    parsed = data if not frames and frame is not None else None
     if frame is None:  # ragged or otherwise unparseable for polars: Python csv, row by row
         frame, n = _read_python_csv(data, header, needed, faults, rejected)
     else:
@@ -816,7 +954,7 @@ def _parse_body(
         )
     else:
         out = frames[0]
-    return out, rows_read, rejected, faults
+    return out, rows_read, rejected, faults, parsed
 
 
 def _split_backslash_rows(
@@ -1268,6 +1406,28 @@ def aggregate_keywords(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFram
     return out.select(keys + ["count"])
 
 
+def _read_member(task: MemberTask, info: dict, acc: MemberSummariser, sink) -> None:
+    """Parse the member's blocks into ``acc`` (the summary) and ``sink`` (the row store, or None).
+
+    With rows of some platforms only, every row is parsed for the summary and only the wanted
+    platforms' rows in full (:func:`iter_frames_and_rows`); with rows of every platform, every row
+    is parsed in full once and the summary takes its columns from it.
+    """
+    chunks = iter_member_chunks(task)
+    if sink is None:
+        for frame in iter_frames(chunks, task.dump, task.label, info):
+            acc.add(frame)
+    elif sink.spec.platforms is None:
+        for frame in iter_frames(chunks, task.dump, task.label, info, all_columns=True):
+            sink.add(frame, filtered=True)
+            acc.add(frame.lazy().select(_NEEDED).collect())
+    else:
+        for frame, rows in iter_frames_and_rows(chunks, task.dump, task.label, info, sink.wanted_names):
+            if rows is not None:
+                sink.add(rows, filtered=True)
+            acc.add(frame)
+
+
 def summarise_member(task: MemberTask) -> MemberResult:
     """Read, repair, parse and summarise ONE CSV member. Never raises for bad data: errors are returned."""
     result = MemberResult(task=task)
@@ -1279,13 +1439,7 @@ def summarise_member(task: MemberTask) -> MemberResult:
             from dsa_explore.sor.rows import RowSink
 
             sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
-        for frame in iter_frames(
-            iter_member_chunks(task), task.dump, task.label, info, all_columns=sink is not None
-        ):
-            if sink is not None:
-                sink.add(frame)
-                frame = frame.select(_NEEDED)
-            acc.add(frame)
+        _read_member(task, info, acc, sink)
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
         layout, rows_read, rejected, faults = (

@@ -137,8 +137,8 @@ def check_columns(columns: Iterable[str] | None) -> tuple[str, ...] | None:
 # -------------------------------------------------------------------------------------------------
 
 
-def _list_expr(c: str) -> pl.Expr:
-    raw = pl.col(c)
+def _list_of(raw: pl.Expr) -> pl.Expr:
+    """A JSON list of enum keys (String) as ``List(String)``; null when it is not one."""
     body = raw.str.strip_prefix("[").str.strip_suffix("]")
     items = body.str.split(",").list.eval(pl.element().str.strip_prefix('"').str.strip_suffix('"'))
     return (
@@ -147,31 +147,44 @@ def _list_expr(c: str) -> pl.Expr:
         .when(raw.str.contains(_LIST_OK))
         .then(items)
         .otherwise(None)
-        .alias(c)
     )
 
 
-def _date_expr(c: str) -> pl.Expr:
-    raw = pl.col(c)
+def _date_of(raw: pl.Expr) -> pl.Expr:
+    """A ``YYYY-MM-DD HH:MM:SS`` text (String) as ``Datetime``; null when it is not one."""
     return (
         pl.when(raw.str.contains(_DATE_OK))
         .then(raw)
         .otherwise(None)
         .str.strptime(pl.Datetime("us"), _DATE_FMT, strict=False)
-        .alias(c)
     )
 
 
-def _per_value(frame: pl.DataFrame, col: str, expr: pl.Expr) -> pl.Series:
-    """Return ``expr`` over ``frame``'s rows, computed once per distinct value of ``col`` and joined back
-    (on the one key column: joining the wide frame would copy every column each time)."""
-    keys = frame.select(col)
-    values = keys.unique()
-    computed = values.select(pl.col(col).cast(pl.String)).with_columns(expr).drop(col)
-    name = computed.columns[0]
-    values = values.with_columns(computed.get_column(name))
-    # categorical keys (as the reader parses them) join on their codes: no hashing of long strings
-    return keys.join(values, on=col, how="left", nulls_equal=True, maintain_order="left").get_column(name)
+def _per_value(s: pl.Series, typer, dtype: pl.DataType) -> pl.Expr:
+    """An expression typing column ``s`` with ``typer`` (String expression -> typed expression).
+
+    A categorical ``s`` (as the reader parses low-cardinality columns) is typed once per distinct
+    value and the results gathered by category code (``search_sorted`` in the sorted codes of the
+    distinct values); an all-null ``s`` gives nulls; other columns are typed row by row. The
+    expressions of all columns then run in one query (each query has a fixed cost): for 15,000 rows
+    typing costs ~0.3 ms a column, against ~2 ms for a join and ~25 ms row by row for the territorial
+    scope.
+    """
+    col = pl.col(s.name)
+    if s.null_count() == s.len():
+        return pl.lit(None, dtype=dtype).alias(s.name)
+    if s.dtype != pl.Categorical:
+        return typer(col.cast(pl.String)).cast(dtype).alias(s.name)
+    values = s.unique().drop_nulls()
+    value_codes = values.to_physical()
+    order = value_codes.arg_sort()
+    typed = pl.DataFrame({"_v": values.gather(order).cast(pl.String)}).lazy()
+    typed = typed.select(typer(pl.col("_v")).cast(dtype)).collect().to_series()
+    at = pl.lit(value_codes.gather(order)).search_sorted(col.to_physical().fill_null(0))
+    out = pl.lit(typed).gather(at.clip(0, len(values) - 1))
+    if s.null_count():
+        out = pl.when(col.is_null()).then(None).otherwise(out)
+    return out.alias(s.name)
 
 
 def typed_rows(frame: pl.DataFrame, dump: str, columns: Sequence[str] | None = None) -> pl.DataFrame:
@@ -179,55 +192,69 @@ def typed_rows(frame: pl.DataFrame, dump: str, columns: Sequence[str] | None = N
 
     Columns missing from ``frame`` (e.g. those a light dump lacks) are null. Low-cardinality columns
     (lists of enum keys, dates without time, platform and category names) are typed once per distinct
-    value and joined back: for 100,000 rows, ~40 ms instead of ~400 ms for the territorial scope alone.
+    value (:func:`_per_value`), ``created_at`` row by row, all in one query.
     """
     cols = list(columns) if columns else list(schema.FULL_V2)
     absent = [c for c in {*cols, "platform_name", "category", "created_at"} if c not in frame.columns]
     if absent:
         frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in absent])
     typed = [c for c in cols if c in _TYPE]
-    direct, joined = [], []
-    for c in typed:
-        expr = (_list_expr(c) if c in LIST_COLUMNS else _date_expr(c)).alias(f"_t_{c}")
+    exprs = []
+    for c in cols:
         if c in _PER_ROW:
-            direct.append(expr)
-        else:
-            joined.append(_per_value(frame, c, expr))
-    joined.append(
-        _per_value(
-            frame, "platform_name", taxonomy.canonical_platform(pl.col("platform_name")).alias("platform")
-        )
-    )
-    joined.append(
-        _per_value(frame, "category", taxonomy.category_v2(pl.col("category")).alias("category_v2"))
-    )
-    day = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    wide = frame.with_columns(*joined, *direct, day.alias("day"), pl.lit(dump, dtype=pl.String).alias("dump"))
-    failed = [pl.col(c).is_not_null() & pl.col(f"_t_{c}").is_null() for c in typed]
-    unparsed = (
-        pl.Series("unparsed", [None], dtype=DERIVED["unparsed"]).extend_constant(None, wide.height - 1)
-        if wide.height
-        else pl.Series("unparsed", [], dtype=DERIVED["unparsed"])
-    )
-    if failed:
-        mask = wide.select(pl.any_horizontal(failed)).to_series()
-        if mask.any():  # rare: build the {column, value} lists for the failing rows only
-            idx = mask.arg_true()
-            sub = wide[idx]
-            lists = [
-                [{"column": c, "value": r[c]} for c in typed if r[c] is not None and r[f"_t_{c}"] is None]
-                for r in sub.select(*typed, *[f"_t_{c}" for c in typed]).iter_rows(named=True)
-            ]
-            pos = dict(zip(idx.to_list(), lists, strict=True))
-            unparsed = pl.Series(
-                "unparsed", [pos.get(i) for i in range(wide.height)], dtype=DERIVED["unparsed"]
+            exprs.append(_date_of(pl.col(c).cast(pl.String)).alias(c))
+        elif c in _TYPE:
+            exprs.append(
+                _per_value(frame.get_column(c), _list_of if c in LIST_COLUMNS else _date_of, _TYPE[c])
             )
+        else:
+            exprs.append(pl.col(c).cast(ROW_SCHEMA[c]))
+    day = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+    platform = _per_value(frame.get_column("platform_name"), taxonomy.canonical_platform, pl.String)
+    category = _per_value(frame.get_column("category"), taxonomy.category_v2, pl.String)
     out = (
-        wide.with_columns(unparsed)
-        .with_columns([pl.col(f"_t_{c}").alias(c) for c in typed])
-        .select(*cols, *DERIVED)
+        frame.lazy()
+        .select(
+            *exprs,
+            day.alias("day"),
+            platform.alias("platform"),
+            category.alias("category_v2"),
+            pl.lit(dump, dtype=pl.String).alias("dump"),
+        )
+        .collect()
     )
-    return out.cast({c: ROW_SCHEMA[c] for c in out.columns})
+    # a typed value is null where its text is not: it did not parse (rare; found without a query)
+    failing = [c for c in typed if out.get_column(c).null_count() > frame.get_column(c).null_count()]
+    return (
+        out.with_columns(_unparsed(frame, out, failing)).select(*cols, *DERIVED)
+        if failing
+        else (out.hstack([_no_unparsed(out.height)]).select(*cols, *DERIVED))
+    )
+
+
+def _no_unparsed(height: int) -> pl.Series:
+    return pl.Series("unparsed", [], dtype=DERIVED["unparsed"]).extend_constant(None, height)
+
+
+def _unparsed(frame: pl.DataFrame, out: pl.DataFrame, failing: list[str]) -> pl.Series:
+    """The ``unparsed`` column: null, or for a row with values of the ``failing`` columns that do not
+    parse, the list of ``{column, value}`` of those values (built for the failing rows only)."""
+    raw = frame.lazy().select([pl.col(c).cast(pl.String) for c in failing])
+    typed = out.lazy().select([pl.col(c).alias(f"_t_{c}") for c in failing])
+    both = pl.concat([raw, typed], how="horizontal").collect()
+    mask = (
+        both.lazy()
+        .select(pl.any_horizontal([pl.col(c).is_not_null() & pl.col(f"_t_{c}").is_null() for c in failing]))
+        .collect()
+        .to_series()
+    )
+    idx = mask.arg_true()
+    lists = [
+        [{"column": c, "value": r[c]} for c in failing if r[c] is not None and r[f"_t_{c}"] is None]
+        for r in both[idx].iter_rows(named=True)
+    ]
+    pos = dict(zip(idx.to_list(), lists, strict=True))
+    return pl.Series("unparsed", [pos.get(i) for i in range(frame.height)], dtype=DERIVED["unparsed"])
 
 
 def _unparsed_value(c: str) -> pl.Expr:
@@ -336,38 +363,40 @@ class RowSink:
         self.pending_rows = 0
         self._names: dict[str, bool] = {}  # published platform name -> kept?
 
-    def add(self, frame: pl.DataFrame) -> None:
+    def add(self, frame: pl.DataFrame, *, filtered: bool = False) -> None:
         """Keep the counted rows of one parsed block.
 
-        The platform filter comes first (a categorical ``is_in``: the other rows are never touched); the
-        duplicate rules then run on the kept platforms' rows. A uuid repeated under two platforms (which
-        the summaries count once, under the first) would make ``rows_stored`` differ from the summary:
-        :meth:`RowPlan.commit` checks the two and marks such a dump ``partial``.
+        The platform filter comes first (a categorical ``is_in``: the other rows are never touched;
+        ``filtered`` says the reader already kept only :meth:`wanted_names`); the duplicate rules then
+        run on the kept platforms' rows. A uuid repeated under two platforms (which the summaries count
+        once, under the first) would make ``rows_stored`` differ from the summary: :meth:`RowPlan.commit`
+        checks the two and marks such a dump ``partial``.
         """
-        if self.spec.platforms is not None:
-            frame = frame.filter(pl.col("platform_name").is_in(self._wanted_names(frame)))
-        if frame.height:
-            h = pl.col("uuid").hash(seed=0)
-            keep = pl.col("uuid").is_null() | h.is_first_distinct()
-            if self.exclude is not None:
-                keep = keep & ~h.is_in(self.exclude.implode())
-            if self.seen:
-                seen = pl.concat(self.seen) if len(self.seen) > 1 else self.seen[0]
-                keep = keep & (pl.col("uuid").is_null() | ~h.is_in(seen.implode()))
-            day_ok = (
-                pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-            )
-            kept = frame.filter(keep & day_ok.is_not_null())
-            self.seen = [pl.concat([*self.seen, kept.select(h).to_series().drop_nulls()])]
-            if kept.height:
-                self.pending.append(kept)
-                self.pending_rows += kept.height
-                if self.pending_rows >= FLUSH_ROWS:
-                    self._flush()
+        lf = frame.lazy()
+        if self.spec.platforms is not None and not filtered:
+            lf = lf.filter(pl.col("platform_name").cast(pl.String).is_in(self.wanted_names(frame)))
+        h = pl.col("uuid").hash(seed=0)
+        keep = pl.col("uuid").is_null() | h.is_first_distinct()
+        if self.exclude is not None:
+            keep = keep & ~h.is_in(self.exclude.implode())
+        if self.seen:
+            seen = pl.concat(self.seen) if len(self.seen) > 1 else self.seen[0]
+            keep = keep & (pl.col("uuid").is_null() | ~h.is_in(seen.implode()))
+        day_ok = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        kept = lf.filter(keep & day_ok.is_not_null()).collect()
+        if not kept.height:
+            return
+        self.seen = [pl.concat([*self.seen, kept.lazy().select(h).collect().to_series().drop_nulls()])]
+        self.pending.append(kept)
+        self.pending_rows += kept.height
+        if self.pending_rows >= FLUSH_ROWS:
+            self._flush()
 
-    def _wanted_names(self, frame: pl.DataFrame) -> list[str]:
+    def wanted_names(self, frame: pl.DataFrame) -> list[str]:
         """The published platform names of ``frame`` whose canonical name is kept (mapped once per name)."""
         names = frame.get_column("platform_name").unique().cast(pl.String).drop_nulls().to_list()
+        if self.spec.platforms is None:
+            return names
         for n in names:
             if n not in self._names:
                 self._names[n] = taxonomy.canonical_platform(n) in self.spec.platforms
