@@ -555,3 +555,118 @@ def test_rows_from_a_dask_cluster_equal_the_local_ones(all_store, tmp_path):
     dask = rows.to_csv_frame(rows.scan(tmp_path / "dask").sort("uuid")).collect()
     assert dask.equals(local) and dask.height == 192
     assert rows.stored_platforms(tmp_path / "dask") == rows.stored_platforms(root)
+
+
+# ------------------------------------------------------------------- only the wanted rows parsed in full
+
+
+def test_marketplace_rows_equal_the_csv(market_store, reference):
+    """The default row store (marketplaces: their rows are cut out of each block and parsed alone)
+    holds every field of every marketplace row exactly as the CSV has it."""
+    stored = rows.to_csv_frame(rows.scan(market_store).sort("uuid")).collect()
+    by_uuid = {r["uuid"]: r for r in stored.iter_rows(named=True)}
+    markets = set(rows.marketplaces())
+    expected = [
+        r
+        for dump in reference.values()
+        for r in dump
+        if taxonomy.canonical_platform(r["platform_name"]) in markets
+    ]
+    assert (
+        len(expected) == 76
+    )  # 7 + 61 + 7 + 1 (the stored platforms of test_row_account_matches_the_summaries)
+    assert stored.height == len(expected) == len(by_uuid)
+    for ref in expected:
+        got = by_uuid[ref["uuid"]]
+        for col in schema.FULL_V2:
+            assert got[col] == ref.get(col), (ref["uuid"], col, got[col], ref.get(col))
+
+
+def _block_rows_case(lines: list[str]) -> tuple[list, list]:
+    """Run iter_frames_and_rows over one block of ``lines`` (after the header) keeping Temu and AliExpress;
+    return (rows it gave, rows of a full parse of the block filtered by platform)."""
+    from dsa_explore.sor import reader
+
+    layout = list(schema.LAYOUTS["full-38"])
+    data = ("\n".join([",".join(layout), *lines]) + "\n").encode()
+    wanted = lambda frame: [  # noqa: E731 - the reader's callback
+        n
+        for n in frame.get_column("platform_name").unique().cast(pl.String).drop_nulls()
+        if n in ("Temu", "AliExpress")
+    ]
+    got = []
+    for _, part in reader.iter_frames_and_rows([data], "d", "m", {}, wanted):
+        if part is not None:
+            got.extend(part.with_columns(pl.all().cast(pl.String)).iter_rows(named=True))
+    full = []
+    for frame in reader.iter_frames([data], "d", "m", {}, all_columns=True):
+        keep = frame.filter(pl.col("platform_name").cast(pl.String).is_in(["Temu", "AliExpress"]))
+        full.extend(keep.with_columns(pl.all().cast(pl.String)).iter_rows(named=True))
+    return got, full
+
+
+def _line(uuid: str | None, platform: str, facts: str = "Facts.", extra: bool = False) -> str:
+    layout = list(schema.LAYOUTS["full-38"])
+    v = {c: None for c in layout}
+    v.update(uuid=uuid, platform_name=platform, decision_facts=facts, created_at="2025-07-01 10:00:00")
+    v["category"] = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+    line = php_csv_line([v[c] for c in layout])
+    return line + ",surplus" if extra else line
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "batches",
+        "quoted_newline",
+        "extra_field",
+        "duplicate_uuid",
+        "duplicate_before_run",
+        "duplicate_inside_run",
+        "backslash_quote",
+        "null_uuid",
+        "all_wanted",
+    ],
+)
+def test_wanted_rows_cut_from_a_block_equal_a_full_parse(case, monkeypatch):
+    """Whatever the block holds, the rows iter_frames_and_rows gives are those of a full parse; the cut
+    (not the whole-block fallback) is used for blocks it can handle exactly."""
+    from dsa_explore.sor import reader
+
+    u = [f"c0000000-0000-4000-8000-{i:012d}" for i in range(12)]
+    plats = ["Temu", "Temu", "Vinted", "Vinted", "AliExpress", "Vinted", "Temu", "Temu", "Vinted", "Temu"]
+    lines = [_line(u[i], p, f"Row {i} facts.") for i, p in enumerate(plats)]
+    fast = True
+    if case == "quoted_newline":  # a line break inside a quoted field of a wanted row: still one row
+        lines[6] = _line(u[6], "Temu", "Two\nlines of facts")
+    elif case == "extra_field":  # a Vinted row with a surplus field (rejected) between two runs
+        lines[5] = _line(u[5], "Vinted", extra=True)
+    elif case == "duplicate_uuid":  # a uuid seen twice: the cut still finds each run's lines...
+        lines[8] = _line(u[0], "Vinted")
+    elif case == "duplicate_before_run":  # ...but not when a run's first uuid is also on a row before it
+        lines[3] = _line(u[4], "Vinted")
+        fast = False
+    elif case == "duplicate_inside_run":  # ...or when the row after a run repeats a uuid of the run
+        lines[2] = _line(u[1], "Vinted")
+        fast = False
+    elif case == "backslash_quote":  # rows parsed in Python: no cut tried, the block is parsed in full
+        lines[1] = _line(u[1], "Temu", 'He said \\"yes\\" twice')
+        fast = None
+    elif case == "null_uuid":  # a run starting with a row without uuid: the block is parsed in full
+        lines[4] = _line(None, "AliExpress")
+        fast = False
+    elif case == "all_wanted":
+        lines = [_line(u[i], "Temu") for i in range(12)]
+    calls = []
+    real = reader._rows_by_runs
+
+    def spy(*a):
+        out = real(*a)
+        calls.append(out is not None)
+        return out
+
+    monkeypatch.setattr(reader, "_rows_by_runs", spy)
+    got, full = _block_rows_case(lines)
+    assert got == full
+    assert len(full) == (12 if case == "all_wanted" else 6)  # Temu rows 0, 1, 6, 7, 9 and AliExpress row 4
+    assert calls == ([] if fast is None else [fast])
