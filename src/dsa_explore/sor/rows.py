@@ -372,9 +372,9 @@ class RowSink:
         once, under the first) would make ``rows_stored`` differ from the summary: :meth:`RowPlan.commit`
         checks the two and marks such a dump ``partial``.
         """
-        lf = frame.lazy()
         if self.spec.platforms is not None and not filtered:
-            lf = lf.filter(pl.col("platform_name").cast(pl.String).is_in(self.wanted_names(frame)))
+            names = self.wanted_names(frame)
+            frame = frame.lazy().filter(pl.col("platform_name").cast(pl.String).is_in(names)).collect()
         h = pl.col("uuid").hash(seed=0)
         keep = pl.col("uuid").is_null() | h.is_first_distinct()
         if self.exclude is not None:
@@ -383,10 +383,15 @@ class RowSink:
             seen = pl.concat(self.seen) if len(self.seen) > 1 else self.seen[0]
             keep = keep & (pl.col("uuid").is_null() | ~h.is_in(seen.implode()))
         day_ok = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-        kept = lf.filter(keep & day_ok.is_not_null()).collect()
+        # the mask and the hashes on the narrow columns; the wide frame is copied only when rows go
+        narrow = frame.lazy().select((keep & day_ok.is_not_null()).alias("_keep"), h.alias("_h")).collect()
+        mask = narrow.get_column("_keep")
+        kept = frame if mask.all() else frame.filter(mask)
         if not kept.height:
             return
-        self.seen = [pl.concat([*self.seen, kept.lazy().select(h).collect().to_series().drop_nulls()])]
+        hashes = narrow.get_column("_h") if kept is frame else narrow.get_column("_h").filter(mask)
+        kept_uuid = kept.get_column("uuid").is_not_null()
+        self.seen = [pl.concat([*self.seen, hashes if kept_uuid.all() else hashes.filter(kept_uuid)])]
         self.pending.append(kept)
         self.pending_rows += kept.height
         if self.pending_rows >= FLUSH_ROWS:
