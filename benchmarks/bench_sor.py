@@ -110,6 +110,7 @@ def run_measured_cpu(cmd: list[str]) -> tuple[float, float, str, float]:
 
 
 def main() -> int:
+    """Parse the arguments and measure in a scratch folder."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,5000000", help="rows per synthetic dump, comma-separated")
     ap.add_argument("--workers", type=int, default=2, help="worker processes for floor and ingest")
@@ -123,6 +124,7 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, out: Path) -> int:
+    """Write (or reuse) the dumps, measure floor and ingest for each size, print the table."""
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     print(
         f"# bench_sor: {os.cpu_count()} CPUs, {args.workers} worker processes, SYNTHETIC dumps in {out}; "

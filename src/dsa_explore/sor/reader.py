@@ -1,8 +1,9 @@
-"""Streaming reader of the Commission's daily dumps: one CSV member at a time, straight from the zip.
+r"""Streaming reader of the Commission's daily dumps: one CSV member at a time, straight from the zip.
 
 A daily dump ``sor-<slug>-<date>-<full|light>.zip`` holds inner zips ``….csv.zip`` (stored without
 compression), each holding CSV chunks of up to 100,000 rows that repeat the header
-(DayArchiveService and StatementCsvExportZ of the transparency-database repository). :func:`plan_dump` lists the CSV members (reading only central directories) and
+(DayArchiveService and StatementCsvExportZ of the transparency-database repository).
+:func:`plan_dump` lists the CSV members (reading only central directories) and
 :func:`summarise_member` turns ONE member into its summary: the single place where summaries are
 computed, whichever executor runs it (local processes or Dask workers).
 
@@ -11,11 +12,14 @@ A member is inflated in 256 KiB reads and parsed in blocks of about 16 MB cut at
 only the columns a summary needs (low-cardinality ones straight to categoricals, ~120 bytes a row),
 and the parsed rows are summarised up to :data:`FLUSH_ROWS` at a time (:class:`MemberSummariser`),
 so a worker's memory is bounded by one block and those rows (~25 MB) whatever the dump's size.
+With the row store of some platforms (``sor ingest --rows``), only those platforms' rows are parsed
+in full: their runs of lines are cut out of each block and parsed alone (:func:`iter_frames_and_rows`,
+:func:`block_rows`), checked against the summaries' parse of the same rows.
 Nothing is extracted to disk and member names are never used as file-system
 paths: they are keys into the zip and labels in reports. Faults are handled with nothing lost:
 
-- rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\\"``) are parsed with Python's ``csv``
-  module (``escapechar='\\\\'``) and counted (``backslash_quote_rows``);
+- rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\"``) are parsed with Python's ``csv``
+  module (``escapechar='\\'``) and counted (``backslash_quote_rows``);
 - invalid UTF-8 is replaced (U+FFFD) and the replaced sequences counted (``invalid_utf8_sequences``);
 - malformed list values (not a JSON list of keys) are kept as their raw text and counted
   (``malformed_<column>``);
@@ -69,8 +73,9 @@ MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
 #: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
-#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte offset, as soon as the limit is
-#: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
+#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte
+#: offset, as soon as the limit is passed: the line is never held whole, so a worker's memory stays
+#: bounded by one block plus the limit.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 csv.field_size_limit(MAX_LINE_BYTES)  # Python's csv module refused fields above 131,072 characters
@@ -128,6 +133,7 @@ class MemberTask:
 
     @property
     def label(self) -> str:
+        """Return ``inner/member``, how reports name the member."""
         return f"{self.inner}/{self.member}"
 
 
@@ -215,8 +221,11 @@ def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) ->
 
 
 def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size: int) -> zipfile.ZipFile:
-    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file (the
-    header must name ``inner_name``): a window on the outer file, nothing extracted or re-listed."""
+    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file.
+
+    The header must name ``inner_name``; the zip is a window on the outer file, nothing extracted
+    or re-listed.
+    """
     fh.seek(header_offset)
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -377,9 +386,11 @@ READ_BYTES = 256 * 1024
 
 
 class Block(list):
-    """The bytes-like parts of one block, to be joined; ``backslash`` is False when no part holds a
-    backslash (checked on each part as it is inflated, while it is in cache: cheaper than a scan of
-    the joined block)."""
+    """The bytes-like parts of one block, to be joined.
+
+    ``backslash`` is False when no part holds a backslash (checked on each part as it is inflated,
+    while it is in cache: cheaper than a scan of the joined block).
+    """
 
     backslash: bool = True
 
@@ -393,8 +404,9 @@ def _inflater():
 def iter_member_pieces(
     inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str, label: str, read: int | None = None
 ) -> Iterator[bytes]:
-    """Yield the decompressed bytes of member ``info`` of ``inner`` in pieces of at most ``read``
-    bytes (default :data:`READ_BYTES`), CRC-32 and size checked.
+    """Yield the decompressed bytes of member ``info`` of ``inner``, CRC-32 and size checked.
+
+    The pieces hold at most ``read`` bytes (default :data:`READ_BYTES`).
 
     Deflated members are inflated by one loop over the raw compressed bytes with :data:`INFLATE`
     (``zipfile`` would use zlib and copy its unconsumed input on every read); stored members are
@@ -457,7 +469,7 @@ def _compressed(fp, size: int, dump: str, label: str) -> bytes:
 
 
 def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) -> Iterator[bytes]:
-    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of at most ``read``."""
+    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of <= ``read``."""
     d = z.decompressobj(-15)
     remaining = info.compress_size
     while not d.eof:
@@ -476,7 +488,7 @@ def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) ->
 
 
 def _stored(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int) -> Iterator[bytes]:
-    """The bytes of a stored member at ``fp``, in pieces of at most ``read``."""
+    """Yield the bytes of a stored member at ``fp``, in pieces of at most ``read``."""
     remaining = info.compress_size
     while remaining > 0:
         buf = _compressed(fp, min(read, remaining), dump, label)
@@ -570,8 +582,10 @@ def _refuse_long_line(task: MemberTask, offset: int) -> None:
 
 
 def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
-    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`
-    (the same inflate, :data:`INFLATE`, and the same pieces as the ingest)."""
+    """Decompress one CSV member to nowhere and return its size: the floor of the benchmarks.
+
+    The same inflate (:data:`INFLATE`) and the same pieces as the ingest.
+    """
     total = 0
     with open(task.dump_path, "rb") as fh:
         with _open_task_inner(fh, task) as inner:
@@ -665,7 +679,7 @@ def split_php_line(line: str, ncols: int) -> list[str | None] | None:
 
 
 def _backslash_rows(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
-    """Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, rows of wrong length."""
+    r"""Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, bad rows."""
     idx = [header.index(c) for c in needed]
     cols: dict[str, list] = {c: [] for c in needed}
     n_read = bad = 0
@@ -885,8 +899,10 @@ def block_rows(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.
 
 
 def _run_events(frame: pl.DataFrame, names: list[str]) -> tuple[pl.Series, list[tuple[str | None, bool]]]:
-    """The wanted-row mask of ``frame`` and its runs' edges: ``(uuid, True)`` for a run's first row,
-    ``(uuid, False)`` for the first row after a run, in row order."""
+    """Return the wanted-row mask of ``frame`` and its runs' edges, in row order.
+
+    An edge is ``(uuid, True)`` for a run's first row, ``(uuid, False)`` for the first row after a run.
+    """
     wanted = frame.get_column("platform_name").is_in(names).fill_null(False)
     edges = (wanted != wanted.shift(1, fill_value=False)).arg_true()
     uuids = frame.get_column("uuid").gather(edges).to_list()
@@ -894,7 +910,7 @@ def _run_events(frame: pl.DataFrame, names: list[str]) -> tuple[pl.Series, list[
 
 
 def _cut_runs(block: ParsedBlock, events: list[tuple[str | None, bool]]) -> bytes | None:
-    """The canonical header line and the lines of the runs, or None when an edge's line is not found."""
+    """Return the canonical header line and the lines of the runs (None: an edge's line is not found)."""
     data = block.parsed
     view = memoryview(data)
     pieces, pos, start = [], len(block.canonical_header), -1  # pos: the "\n" ending the header line
@@ -916,7 +932,7 @@ def _cut_runs(block: ParsedBlock, events: list[tuple[str | None, bool]]) -> byte
 
 
 def _rows_by_runs(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.DataFrame | None:
-    """The wanted rows parsed from their runs' lines only, or None when that cannot be done exactly.
+    """Return the wanted rows parsed from their runs' lines only (None: that cannot be done exactly).
 
     Only the columns the summaries do not parse are parsed (with ``uuid`` and ``created_at``, the
     first and last fields, to check the cut); the others are taken from ``frame``.
@@ -945,8 +961,10 @@ def _rows_by_runs(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> 
 def _parse_body(
     data: bytes, header: list[str], needed: list[str], canonical_header: bytes, maybe_backslash: bool = True
 ) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int], bytes | None]:
-    """Parse CSV lines (after the canonical header line) with polars; repair backslash quotes,
-    invalid UTF-8 and ragged rows. ``maybe_backslash=False`` says the data holds no backslash.
+    """Parse CSV lines (after the canonical header line) with polars, repairing what it cannot read.
+
+    Backslash quotes, invalid UTF-8 and ragged rows are repaired; ``maybe_backslash=False`` says the
+    data holds no backslash.
 
     Returns ``(frame, rows read, rejected, faults, parsed)``: ``parsed`` is the data polars parsed
     (after a UTF-8 repair) when the frame is that one parse (rows with extra fields dropped), else
@@ -989,7 +1007,7 @@ def _split_backslash_rows(
     faults: dict[str, int],
     rejected: dict[str, int],
 ) -> tuple[bytes, pl.DataFrame, int]:
-    """Parse the lines holding backslash quotes in Python; return (the other lines, their frame, rows read)."""
+    """Parse the lines holding backslash quotes in Python; return (other lines, their frame, rows read)."""
     lines = data[len(canonical_header) + 1 :].split(b"\n")
     bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
     data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
@@ -1005,7 +1023,7 @@ def _split_backslash_rows(
 
 
 def _read_polars(data: bytes, needed: list[str], faults: dict[str, int]) -> tuple[pl.DataFrame | None, bytes]:
-    """Parse with polars, once more after repairing invalid UTF-8; return (frame or None, the bytes parsed)."""
+    """Parse with polars, again after repairing invalid UTF-8; return (frame or None, the bytes parsed)."""
     for attempt in range(2):
         try:
             frame = pl.read_csv(
@@ -1160,9 +1178,11 @@ _DELAYS = [
 
 
 def _weighted_delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
-    """Aggregations of the delay ``col`` over groups whose ``count`` rows share one delay value: rows
-    with no delay, with a negative one, the sum and maximum of the others (days), and a histogram
-    (rows with a delay in [edge, next edge) for each edge of :data:`schema.DELAY_BIN_EDGES`)."""
+    """Return the aggregations of delay ``col`` over groups whose ``count`` rows share one delay.
+
+    Rows with no delay, with a negative one, the sum and maximum of the others (days), and a
+    histogram (rows with a delay in [edge, next edge) for each edge of :data:`schema.DELAY_BIN_EDGES`).
+    """
     d, n = pl.col(col), pl.col("count")
     ok = d.is_not_null() & (d >= 0)
     aggs = [
@@ -1187,8 +1207,10 @@ _GROUP_AGGS = [
 
 
 def _concat_strings(frames: list[pl.DataFrame], *, cast: bool = True) -> pl.DataFrame:
-    """Concatenate frames whose columns may be categorical or String (fallback parses) into one;
-    categorical columns are cast to String when ``cast`` or when the frames' types differ."""
+    """Concatenate frames whose columns may be categorical or String (fallback parses) into one.
+
+    Categorical columns are cast to String when ``cast`` or when the frames' types differ.
+    """
     if all(f.schema == frames[0].schema for f in frames):
         out = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
         return out.with_columns(pl.col(pl.Categorical).cast(pl.String)) if cast else out
@@ -1201,8 +1223,9 @@ FLUSH_ROWS = 200_000
 
 
 class MemberSummariser:
-    """Summarise a member chunk by chunk: memory is bounded by :data:`FLUSH_ROWS` parsed rows, uuids
-    de-duplicated across chunks.
+    """Summarise a member chunk by chunk, uuids de-duplicated across chunks.
+
+    Memory is bounded by :data:`FLUSH_ROWS` parsed rows.
 
     :meth:`add` keeps each parsed block; every :data:`FLUSH_ROWS` rows (and at :meth:`finish`) one
     query prepares them (uuid hash, day of ``created_at`` and a status: kept, duplicate or no
@@ -1262,7 +1285,7 @@ class MemberSummariser:
         self.kws.append(rows.filter(_STATUS_KEPT).group_by(_KW_RAW_KEYS).agg(_COUNT))
 
     def hashes(self) -> pl.Series:
-        """The kept uuid hashes, a UInt64 Series (no numpy here: importing it costs a worker 0.1 s)."""
+        """Return the kept uuid hashes, a UInt64 Series (no numpy: importing it costs a worker 0.1 s)."""
         return pl.concat(self.seen) if self.seen else pl.Series("_h", [], dtype=pl.UInt64)
 
     def finish(self, platforms: tuple[str, ...] | None = None):
@@ -1299,7 +1322,7 @@ _EMPTY: dict = {}
 
 
 def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The summary and keyword frames of a member without rows (built once per process)."""
+    """Return the summary and keyword frames of a member without rows (built once per process)."""
     if platforms not in _EMPTY:
         empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
             pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count")

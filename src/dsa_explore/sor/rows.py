@@ -1,4 +1,4 @@
-"""The row-level store: the statements of reasons themselves, typed, as Parquet partitioned by day and platform.
+"""The row-level store: the statements of reasons themselves, typed, as Parquet by day and platform.
 
 ``sor ingest --rows`` keeps, next to the daily summaries, every statement of the chosen platforms
 (default: the marketplaces of :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS`; ``--platform all``
@@ -138,7 +138,7 @@ def check_columns(columns: Iterable[str] | None) -> tuple[str, ...] | None:
 
 
 def _list_of(raw: pl.Expr) -> pl.Expr:
-    """A JSON list of enum keys (String) as ``List(String)``; null when it is not one."""
+    """Return a JSON list of enum keys (String) as ``List(String)``; null when it is not one."""
     body = raw.str.strip_prefix("[").str.strip_suffix("]")
     items = body.str.split(",").list.eval(pl.element().str.strip_prefix('"').str.strip_suffix('"'))
     return (
@@ -151,7 +151,7 @@ def _list_of(raw: pl.Expr) -> pl.Expr:
 
 
 def _date_of(raw: pl.Expr) -> pl.Expr:
-    """A ``YYYY-MM-DD HH:MM:SS`` text (String) as ``Datetime``; null when it is not one."""
+    """Return a ``YYYY-MM-DD HH:MM:SS`` text (String) as ``Datetime``; null when it is not one."""
     return (
         pl.when(raw.str.contains(_DATE_OK))
         .then(raw)
@@ -161,7 +161,7 @@ def _date_of(raw: pl.Expr) -> pl.Expr:
 
 
 def _per_value(s: pl.Series, typer, dtype: pl.DataType) -> pl.Expr:
-    """An expression typing column ``s`` with ``typer`` (String expression -> typed expression).
+    """Return an expression typing column ``s`` with ``typer`` (String expression -> typed one).
 
     A categorical ``s`` (as the reader parses low-cardinality columns) is typed once per distinct
     value and the results gathered by category code (``search_sorted`` in the sorted codes of the
@@ -237,8 +237,11 @@ def _no_unparsed(height: int) -> pl.Series:
 
 
 def _unparsed(frame: pl.DataFrame, out: pl.DataFrame, failing: list[str]) -> pl.Series:
-    """The ``unparsed`` column: null, or for a row with values of the ``failing`` columns that do not
-    parse, the list of ``{column, value}`` of those values (built for the failing rows only)."""
+    """Return the ``unparsed`` column (built for the failing rows only).
+
+    It is null, or for a row with values of the ``failing`` columns that do not parse, the list of
+    ``{column, value}`` of those values.
+    """
     raw = frame.lazy().select([pl.col(c).cast(pl.String) for c in failing])
     typed = out.lazy().select([pl.col(c).alias(f"_t_{c}") for c in failing])
     both = pl.concat([raw, typed], how="horizontal").collect()
@@ -266,9 +269,11 @@ def _unparsed_value(c: str) -> pl.Expr:
 
 
 def to_csv_frame(rows: pl.DataFrame | pl.LazyFrame, columns: Sequence[str] | None = None) -> pl.LazyFrame:
-    """Return stored rows as the dump's CSV text: original column names and values (lists and dates
-    written back as the exporter wrote them, unparsed values restored). ``columns`` defaults to the
-    stored CSV columns in file order."""
+    """Return stored rows as the dump's CSV text: original column names and values.
+
+    Lists and dates are written back as the exporter wrote them, unparsed values restored.
+    ``columns`` defaults to the stored CSV columns in file order.
+    """
     lf = rows.lazy()
     names = lf.collect_schema().names()
     cols = list(columns) if columns else [c for c in schema.FULL_V2 if c in names]
@@ -301,8 +306,10 @@ def to_csv_frame(rows: pl.DataFrame | pl.LazyFrame, columns: Sequence[str] | Non
 
 
 def safe_text(value: str | None) -> str | None:
-    """One CSV cell made safe, by the rules of :mod:`dsa_explore.core.safetext` (formula neutralised,
-    then control characters and backslashes escaped)."""
+    """Return one CSV cell made safe, by the rules of :mod:`dsa_explore.core.safetext`.
+
+    A formula is neutralised, then control characters and backslashes are escaped.
+    """
     from dsa_explore.core import safetext
 
     return None if value is None else safetext.safe_cell(value, csv=True)
@@ -312,10 +319,12 @@ _FORMULA = r"^[=+\-@\t\r]"
 
 
 def safe_expr(col: str, *, csv: bool = True) -> pl.Expr:
-    """:func:`dsa_explore.core.safetext.safe_cell` as a vectorised polars expression over String column
-    ``col`` (the same rules, checked against it in the tests; millions of rows without a Python call each):
-    with ``csv``, a leading ``= + - @``, tab or carriage return gets a ``'``; then ``\\`` becomes
-    ``\\\\`` and every C0/C1 control character and DEL becomes ``\\xNN``."""
+    r"""Return :func:`dsa_explore.core.safetext.safe_cell` as a polars expression over String ``col``.
+
+    The same rules (checked against it in the tests; millions of rows without a Python call each):
+    with ``csv``, a leading ``= + - @``, tab or carriage return gets a ``'``; then ``\`` becomes
+    ``\\`` and every C0/C1 control character and DEL becomes ``\xNN``.
+    """
     c = pl.col(col)
     out = pl.when(c.str.contains(_FORMULA)).then(pl.concat_str([pl.lit("'"), c])).otherwise(c) if csv else c
     esc = out.str.replace_all("\\", "\\\\", literal=True)
@@ -398,7 +407,7 @@ class RowSink:
             self._flush()
 
     def wanted_names(self, frame: pl.DataFrame) -> list[str]:
-        """The published platform names of ``frame`` whose canonical name is kept (mapped once per name)."""
+        """Return the published platform names of ``frame`` whose canonical name is kept (mapped once)."""
         names = frame.get_column("platform_name").unique().cast(pl.String).drop_nulls().to_list()
         if self.spec.platforms is None:
             return names
@@ -432,8 +441,10 @@ class RowSink:
             )
 
     def finish(self) -> list[dict]:
-        """Write what is pending; return the staged files: ``{file, day, platform, rows}`` each (file
-        relative to the staging folder)."""
+        """Write what is pending; return the staged files.
+
+        Each is ``{file, day, platform, rows}``, ``file`` relative to the staging folder.
+        """
         self._flush()
         return list(self.files)
 
@@ -584,8 +595,11 @@ def scan(
 def scans(
     store, *, platforms: Iterable[str] | None = None, since: str | None = None, until: str | None = None
 ) -> list[pl.LazyFrame]:
-    """Return one lazy scan per stored row file (pruned and filtered as :func:`scan`): for work done
-    file by file, whose memory is bounded by one file (a member's rows of one day and platform)."""
+    """Return one lazy scan per stored row file (pruned and filtered as :func:`scan`).
+
+    For work done file by file, whose memory is bounded by one file (a member's rows of one day and
+    platform).
+    """
     from dsa_explore.sor.store import Store
 
     root = store.root if isinstance(store, Store) else Path(store)
@@ -606,8 +620,10 @@ def scans(
 
 
 def one_per_statement(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Keep the first stored row of each uuid (a statement stored by two dumps, e.g. a global and a
-    per-platform dump of one day, once); rows without uuid are all kept."""
+    """Keep the first stored row of each uuid; rows without uuid are all kept.
+
+    A statement stored by two dumps (e.g. a global and a per-platform dump of one day) is kept once.
+    """
     return pl.concat(
         [
             lf.filter(pl.col("uuid").is_null()),
@@ -626,8 +642,10 @@ def rows(
     until: str | None = None,
     columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """Return the stored rows (typed, :data:`ROW_SCHEMA`, or ``columns``), one per statement
-    (:func:`one_per_statement`), in stored order (dump, member)."""
+    """Return the stored rows (typed, :data:`ROW_SCHEMA`, or ``columns``), one per statement.
+
+    See :func:`one_per_statement`; the rows come in stored order (dump, member).
+    """
     lf = one_per_statement(scan(store, platforms=platforms, since=since, until=until))
     if columns:
         lf = lf.select(list(columns))
@@ -640,7 +658,7 @@ def rows(
 
 
 def marketplaces() -> tuple[str, ...]:
-    """The default platforms of the row store: the project's platform registry."""
+    """Return the default platforms of the row store: the project's platform registry."""
     from dsa_explore.core.platforms import KNOWN_PLATFORMS
 
     return tuple(sorted(KNOWN_PLATFORMS))
@@ -654,17 +672,21 @@ class RowPlan:
     columns: tuple[str, ...] | None
 
     def params(self) -> dict:
+        """Return the plan as the manifest's ``params`` record it."""
         return {
             "platforms": list(self.platforms) if self.platforms is not None else "all",
             "columns": list(self.columns) if self.columns is not None else "all",
         }
 
     def staging(self, root: Path, dump: str) -> Path:
+        """Return the dump's row staging folder under the store ``root``."""
         return (Path(root) / ".staging" / f"{dump}.rows").resolve()
 
     def attach(self, tasks: list, root: Path, dump: str) -> list:
-        """Return ``tasks`` carrying this plan (a :class:`RowSpec` with the dump's staging folder),
-        after clearing staged rows an interrupted run left."""
+        """Return ``tasks`` carrying this plan (a :class:`RowSpec` with the dump's staging folder).
+
+        Staged rows an interrupted run left are cleared first.
+        """
         from dataclasses import replace
 
         folder = self.staging(root, dump)
@@ -678,8 +700,11 @@ class RowPlan:
         shutil.rmtree(self.staging(root, dump), ignore_errors=True)
 
     def commit(self, root: Path, dump: str, results: list, summary: pl.DataFrame, entry: dict) -> dict:
-        """Merge the good members' staged rows; return ``entry`` with its ``rows`` record, made
-        ``partial`` when the rows stored differ from the summarised count of those platforms."""
+        """Merge the good members' staged rows; return ``entry`` with its ``rows`` record.
+
+        The entry is made ``partial`` when the rows stored differ from the summarised count of those
+        platforms.
+        """
         spec = RowSpec(self.platforms, self.columns, str(self.staging(root, dump)))
         record = commit_rows(Path(root), dump, spec, [(r.task.index, r.row_files or []) for r in results])
         counted = (
@@ -695,8 +720,8 @@ class RowPlan:
                 {
                     "member": "(rows)",
                     "error": (
-                        f"{dump}: row store does not balance: {record['rows_stored']} rows stored, {expected} "
-                        "summarised for those platforms"
+                        f"{dump}: row store does not balance: {record['rows_stored']} rows stored, "
+                        f"{expected} summarised for those platforms"
                     ),
                 },
             ]
