@@ -22,11 +22,11 @@ PY := $(BIN)/python
 STAMP := $(ENV_PREFIX)/.dsa-explore-setup.stamp
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help setup lab briefing data notebooks test lint
+.PHONY: help setup lab briefing data data-sources notebooks test lint
 
 help: ## list the targets
 	@echo "dsa-explore — make targets:"
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## create .venv (or reuse the active env) and install the package with its dev extras
 
@@ -46,6 +46,9 @@ briefing: setup ## build the offline HTML briefing (PLATFORM=AliExpress by defau
 
 data: setup ## rebuild every derived or generated dataset under data/ with its provenance record
 	$(BIN)/dsa-explore data build --all
+
+data-sources: setup ## download (once, sha256-checked) the public inputs `make data` needs that are not shipped
+	$(BIN)/dsa-explore data fetch --all
 
 notebooks: setup ## re-execute every notebook in place (commit them with their outputs)
 	@for nb in notebooks/*.ipynb; do echo "[notebooks] $$nb"; \

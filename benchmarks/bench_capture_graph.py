@@ -79,8 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             n_html = sum(1 for p in cap.pages if p.is_html and p.body)
             kinds = ", ".join(f"{k} {n:,}" for k, n in edges.group_by("kind").len().sort("kind").iter_rows())
             print(
-                f"read_capture + link_edges ({label}): {n_html:,} HTML pages, {edges.height:,} distinct edges "
-                f"({kinds}) in {total:.2f} s (read {t_read:.2f} s, edges {t_edges:.2f} s) = "
+                f"read_capture + link_edges ({label}): {n_html:,} HTML pages, "
+                f"{edges.height:,} distinct edges ({kinds}) in {total:.2f} s "
+                f"(read {t_read:.2f} s, edges {t_edges:.2f} s) = "
                 f"{n_html / total:,.0f} pages/s, {edges.height / total:,.0f} edges/s; "
                 f"time ratio to baseline {total / t_base:.1f}x"
             )

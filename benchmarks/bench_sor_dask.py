@@ -66,7 +66,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
     s = time.perf_counter() - t0
     ref = snapshot(out / "store-local")
     print(
-        f"  local (processes)       {2:>5}  {'-':>9}  {s:8.1f}  {total / s:10,.0f}  {total / s / 2:13,.0f}  (reference)",
+        f"  local (processes)       {2:>5}  {'-':>9}  {s:8.1f}  {total / s:10,.0f}  "
+        f"{total / s / 2:13,.0f}  (reference)",
         flush=True,
     )
     runs.append(("local", 2, s))

@@ -42,7 +42,8 @@ CHART_STATE_JS = (
       o => o.querySelector('.jp-RenderedVega5, .vega-embed, .dsa-chart')
            || o.dataset.mimeType === 'application/vnd.vega.v5+json');
     const errors = [...cell.querySelectorAll('[data-mime-type="application/vnd.jupyter.stderr"], '
-                      + '[data-mime-type="application/vnd.jupyter.error"]')].map(e => e.innerText.slice(0, 300));
+                      + '[data-mime-type="application/vnd.jupyter.error"]')]
+      .map(e => e.innerText.slice(0, 300));
     const text = [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText).join('\n');
     out.push({index, type: cell.classList.contains('jp-CodeCell') ? 'code' : 'other',
               prompt: (cell.querySelector('.jp-InputPrompt') || {innerText: ''}).innerText.trim(),
@@ -57,7 +58,8 @@ CHART_STATE_JS = (
     const svg = o.querySelector('svg.marks');
     const canvas = o.querySelector('canvas.marks');
     const r = {svg: !!svg, canvas: !!canvas, text: o.innerText.slice(0, 200), visible: 0, marks: 0,
-               emptyMarks: [], overlaps: [], width: 0, height: 0, bindings: o.querySelectorAll('.vega-bind').length};
+               emptyMarks: [], overlaps: [], width: 0, height: 0,
+               bindings: o.querySelectorAll('.vega-bind').length};
     if (!svg) return r;
     const box = svg.getBoundingClientRect();
     r.width = box.width; r.height = box.height;
@@ -77,7 +79,7 @@ def free_port() -> int:
 
 
 class LabServer:
-    """A JupyterLab server on 127.0.0.1 serving a copy of ``notebooks`` from ``workdir`` (a context manager)."""
+    """A JupyterLab server on 127.0.0.1 serving a copy of ``notebooks`` from ``workdir`` (context manager)."""
 
     def __init__(self, notebooks: list[Path], workdir: Path, token: str = "dsa-lab-test"):
         self.workdir = Path(workdir)

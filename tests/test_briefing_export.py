@@ -15,6 +15,7 @@ import pytest
 
 from dsa_explore import __version__
 from dsa_explore.briefing import browsercheck, export
+from dsa_explore.charts import render
 from dsa_explore.core import errors, paths
 from tests.conftest import require_chromium
 
@@ -34,6 +35,30 @@ def test_briefing_inlines_the_chart_javascript_once_and_loads_nothing(built_brie
     assert not re.search(r"<script[^>]+src=", html), "no external scripts"
     assert not re.search(r"<link[^>]+href=\"https?:", html), "no external stylesheets"
     assert built_briefings["AliExpress"].stat().st_size < 3_000_000
+
+
+def test_briefing_and_chart_pages_inline_the_one_vega_script(built_briefings, tmp_path):
+    # One builder (charts.render.vega_script) serves the exported briefing and the browser-check pages.
+    script = render.vega_script()
+    assert built_briefings["AliExpress"].read_text().count(script) == 1
+    spec = {"mark": "point", "data": {"values": [{"a": 1}]}, "encoding": {"x": {"field": "a"}}}
+    page = browsercheck.chart_page([spec], tmp_path / "page.html").read_text()
+    assert page.count(script) == 1
+
+
+def test_vega_script_escapes_script_end_tags_in_the_bundle(monkeypatch):
+    import altair as alt
+    import vl_convert
+
+    monkeypatch.setattr(
+        vl_convert, "javascript_bundle", lambda: 'var s = "</script><script>alert(1)</SCRIPT>";'
+    )
+    script = render.vega_script()
+    assert script.startswith('<script type="text/javascript">\n') and script.endswith("\n})();\n</script>")
+    assert script.count("</script") == 1, "only the element's own end tag"
+    assert 'var s = "<\\/script><script>alert(1)<\\/SCRIPT>";' in script
+    assert script.lower().count("</script") == 1, "end tags are case-insensitive in HTML"
+    assert f'"vegalite_version": "{alt.VEGALITE_VERSION}"' in script
 
 
 def test_briefing_footer_stamps_date_version_and_dataset_versions(built_briefings):

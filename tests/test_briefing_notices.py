@@ -34,7 +34,8 @@ def test_headline_figures_are_aliexpress_published_ones(aliexpress):
     assert facts["median_hours"].value == pytest.approx(22.4)
     assert facts["category_notices"].value == 10_958
     assert "4_notices.csv line 82" in facts["median_hours"].source.label
-    # 7_appeals_and_recidivism.csv line 2: 178230 complaints; line 5: 63251 reversed; line 46: 97573 suspensions
+    # 7_appeals_and_recidivism.csv line 2: 178230 complaints; line 5: 63251 reversed;
+    # line 46: 97573 suspensions
     assert facts["complaints"].value == 178_230
     assert facts["share_reversed"].value == pytest.approx(63_251 / 178_230)
     assert facts["suspensions"].value == 97_573

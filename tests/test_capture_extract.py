@@ -1,4 +1,4 @@
-"""Listing extraction: schema.org data on real samples and the mock marketplace, into the listing-sample format.
+"""Listing extraction: schema.org data on real samples and the mock marketplace, into the sample format.
 
 Expected values: extruct's own expected output (product.json), the fixture README, and the hand-written
 table tests/capture_mock_expected.py (typed from the mock pages).

@@ -42,11 +42,17 @@ def _page(html: str, url: str = "https://shop.example/a/b.html") -> Page:
 
 
 def test_page_links_of_each_kind():
-    html = """<html><head><base href="https://shop.example/base/"><meta http-equiv="Refresh" content="5;URL='/next'">
-    <script>if (x) { window.location.href = "/script-target"; } location.replace('https://other.example/r');</script>
-    <script src="/app.js">location = "/not-inline"</script></head>
-    <body><a href="rel.html#frag">r</a><a href="mailto:a@b.c">m</a><a href="javascript:window.open('/popup')">p</a>
-    <area href="/map"><div onclick="location.assign('/clicked')">x</div><a href="tel:123">t</a></body></html>"""
+    html = (
+        '<html><head><base href="https://shop.example/base/">'
+        '<meta http-equiv="Refresh" content="5;URL=\'/next\'">\n'
+        '    <script>if (x) { window.location.href = "/script-target"; } '
+        "location.replace('https://other.example/r');</script>\n"
+        '    <script src="/app.js">location = "/not-inline"</script></head>\n'
+        '    <body><a href="rel.html#frag">r</a><a href="mailto:a@b.c">m</a>'
+        "<a href=\"javascript:window.open('/popup')\">p</a>\n"
+        '    <area href="/map"><div onclick="location.assign(\'/clicked\')">x</div>'
+        '<a href="tel:123">t</a></body></html>'
+    )
     got = page_links(_page(html))
     assert got == [
         ("https://shop.example/next", "meta_refresh"),

@@ -209,7 +209,10 @@ def test_capture_folder_dom_snapshots_are_read_as_utf8_whatever_their_meta_says(
 
     folder = tmp_path / "cap"
     (folder / "pages").mkdir(parents=True)
-    dom = '<html><head><meta charset="windows-1252"></head><body><a href="/caf\u00e9">Caf\u00e9</a></body></html>'
+    dom = (
+        '<html><head><meta charset="windows-1252"></head>'
+        '<body><a href="/caf\u00e9">Caf\u00e9</a></body></html>'
+    )
     (folder / "pages" / "0001.html").write_text(dom, encoding="utf-8")
     shutil.copy(FAULTS / "har-without-content.har", folder / "capture.har")
     files = {

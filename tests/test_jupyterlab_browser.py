@@ -47,23 +47,28 @@ VEGA = "application/vnd.vega.v5+json"
 SAVE_SLACK = 4096
 
 SNAPSHOT_JS = """(i) => {
-  const cell = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')][i];
-  return [...cell.querySelectorAll('.widget-output, .jp-RenderedVega5 svg.marks, .jp-RenderedVega5 .vega-bindings')]
+  const cell = [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')][i];
+  return [...cell.querySelectorAll(
+    '.widget-output, .jp-RenderedVega5 svg.marks, .jp-RenderedVega5 .vega-bindings')]
     .map(e => e.classList.contains('vega-bindings') ? '' : e.innerHTML).join('\\n--\\n');
 }"""
 
 CONTROLS_JS = """(i) => {
-  const cell = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')][i];
+  const cell = [...document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell')][i];
   const found = [];
   cell.querySelectorAll('.vega-bind').forEach((b, k) => {
     const input = b.querySelector('input, select');
     found.push({kind: 'vega', k, input: input ? (input.type || input.tagName.toLowerCase()) : 'none',
                 label: (b.querySelector('.vega-bind-name') || b).innerText.trim()});
   });
-  cell.querySelectorAll('.widget-slider .noUi-handle, .widget-slider input[type=range], .widget-dropdown select,'
+  cell.querySelectorAll('.widget-slider .noUi-handle, .widget-slider input[type=range], '
+      + '.widget-dropdown select,'
       + '.widget-checkbox input, .widget-text input, .widget-toggle-buttons button, .widget-radio-box input')
     .forEach((e, k) => {
-      const w = e.closest('.widget-inline-hbox, .widget-checkbox, .widget-toggle-buttons, .widget-radio, .widget-slider');
+      const w = e.closest(
+        '.widget-inline-hbox, .widget-checkbox, .widget-toggle-buttons, .widget-radio, .widget-slider');
       found.push({kind: 'widget', k, input: e.tagName.toLowerCase() + (e.type ? ':' + e.type : ''),
                   label: w ? (w.querySelector('.widget-label') || w).innerText.trim().slice(0, 60) : ''});
     });
@@ -123,7 +128,8 @@ def _open(page, server, name: str, n_charts: int) -> None:
 def _wait_idle(page, timeout_ms: int = 120000) -> None:
     """Wait until no code cell is queued or running and the kernel is idle."""
     page.wait_for_function(
-        "() => { const ps = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell "
+        "() => { const ps = [...document.querySelectorAll("
+        "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell "
         ".jp-InputPrompt')].map(p => p.innerText.trim());"
         " return ps.length && !ps.some(p => p.includes('*')) }",
         timeout=timeout_ms,
@@ -162,7 +168,8 @@ def _run_all(page) -> None:
     _command(page, "Run All Cells")
     page.wait_for_timeout(500)
     page.wait_for_function(
-        "() => { const ps = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell "
+        "() => { const ps = [...document.querySelectorAll("
+        "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell "
         ".jp-InputPrompt')].map(p => p.innerText.trim());"
         " return ps.length && ps.every(p => /^\\[\\d+\\]:$/.test(p)) }",
         timeout=150000,
@@ -275,7 +282,7 @@ def _save(page, server, name: str) -> dict:
 
 
 def _trust(page) -> bool:
-    """Trust the notebook through the command palette; False when JupyterLab asked nothing (already trusted)."""
+    """Trust the notebook through the command palette; False when JupyterLab asked nothing (trusted)."""
     _command(page, "Trust Notebook")
     dialog = page.locator(".jp-Dialog")
     try:

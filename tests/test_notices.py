@@ -1,4 +1,4 @@
-"""The enforcer's ratios must be the published inputs divided by hand, with the inputs and sources beside them.
+"""The enforcer's ratios must be the published inputs divided by hand, with inputs and sources beside them.
 
 Ratios of AliExpress H2 2025 are checked against figures read by eye from its raw files
 (``data/transparency/raw/aliexpress/2025-H2/``); the report-against-database table is checked on
@@ -39,15 +39,16 @@ def test_aliexpress_ratios_from_its_own_raw_files(dataset):
     assert r["notices_per_moderator"] == pytest.approx(701_165 / 986)  # 711.1
     assert r["notices_source"] == "transparency/raw/aliexpress/2025-H2/4_notices.csv line 2"
     assert r["notices_url"].endswith("/aliexpress/4_notices.csv")
-    # 5_own_initiative_illegal.csv line 2: 2516646 (2388651 automated); 6_own_initiative_TC.csv line 2: 236256023
-    # (228211778 automated)
+    # 5_own_initiative_illegal.csv line 2: 2516646 (2388651 automated);
+    # 6_own_initiative_TC.csv line 2: 236256023 (228211778 automated)
     assert r["own_initiative_per_moderator"] == pytest.approx((2_516_646 + 236_256_023) / 986)
     assert r["automated_detection_share"] == pytest.approx(
         (2_388_651 + 228_211_778) / (2_516_646 + 236_256_023)
     )
     # 8_automated_means.csv line 4: accuracy 95.31%
     assert r["accuracy"] == pytest.approx(0.9531)
-    # 7_appeals_and_recidivism.csv line 2: 130517 complaints, line 5: 27369 reversed, line 46: 107859 suspensions
+    # 7_appeals_and_recidivism.csv line 2: 130517 complaints, line 5: 27369 reversed,
+    # line 46: 107859 suspensions
     assert r["share_reversed"] == pytest.approx(27_369 / 130_517)  # 21.0 %
     # 10_AMAR.csv line 2: 181892221 recipients
     assert r["suspensions_per_million_users"] == pytest.approx(107_859 / 181.892221)  # 593 per million
@@ -55,7 +56,8 @@ def test_aliexpress_ratios_from_its_own_raw_files(dataset):
 
 def test_a_blank_table_counts_as_none_in_a_sum_but_a_wholly_blank_ratio_is_null(dataset):
     amazon = row(notices.ratios(dataset), "Amazon Store")
-    # amazon-store/2025-H2/5_own_initiative_illegal.csv line 2: TOTAL row blank; 6_..._version2.csv line 2: 402704488
+    # amazon-store/2025-H2/5_own_initiative_illegal.csv line 2: TOTAL row blank;
+    # 6_..._version2.csv line 2: 402704488
     assert amazon["own_initiative_illegal"] is None and amazon["own_initiative_tc"] == 402_704_488
     assert amazon["own_initiative_per_moderator"] == pytest.approx(402_704_488 / amazon["moderators"])
     shein = row(notices.ratios(dataset), "SHEIN")  # no raw file: no table 7 figure compiled
@@ -64,7 +66,8 @@ def test_a_blank_table_counts_as_none_in_a_sum_but_a_wholly_blank_ratio_is_null(
 
 def test_median_time_by_category_next_to_moderators(dataset):
     table = notices.median_time_by_category(dataset)
-    # aliexpress/2025-H2/4_notices.csv line 82 (unsafe and prohibited products): 10961 notices, median 16 hours
+    # aliexpress/2025-H2/4_notices.csv line 82 (unsafe and prohibited products): 10961 notices,
+    # median 16 hours
     r = row(table, "AliExpress", category="Illegal or unsafe products")
     assert (r["notices"], r["median_hours"], r["moderators"]) == (10_961, 16, 986)
     assert r["source"].endswith("4_notices.csv line 82")

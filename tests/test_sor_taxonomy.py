@@ -1,7 +1,8 @@
 """The TDB vocabulary: platform renames, the official v1→v2 mapping and territorial aliases.
 
 These mappings decide every time series of the statements-of-reasons notebook; the expected values
-below come from the Transparency Database documentation (app/Models/Statement.php and the API v2 changelog of digital-services-act/transparency-database), not from the code.
+below come from the Transparency Database documentation (app/Models/Statement.php and the API v2
+changelog of digital-services-act/transparency-database), not from the code.
 """
 
 import polars as pl
@@ -36,7 +37,9 @@ def test_category_v1_to_v2():
         "STATEMENT_CATEGORY_UNSAFE_AND_ILLEGAL_PRODUCTS": "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS",
         "STATEMENT_CATEGORY_SCOPE_OF_PLATFORM_SERVICE": "STATEMENT_CATEGORY_OTHER_VIOLATION_TC",
         # dropped in v2: kept as their own value
-        "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT": "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT",
+        "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT": (
+            "STATEMENT_CATEGORY_PORNOGRAPHY_OR_SEXUALIZED_CONTENT"
+        ),
         "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR": "STATEMENT_CATEGORY_NON_CONSENSUAL_BEHAVIOUR",
         "STATEMENT_CATEGORY_SCAMS_AND_FRAUD": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD",
         "STATEMENT_CATEGORY_CYBER_VIOLENCE": "STATEMENT_CATEGORY_CYBER_VIOLENCE",

@@ -1,4 +1,4 @@
-"""Check the synthetic listing sample: deterministic, labelled synthetic, and shaped to demonstrate every estimator.
+"""Check the synthetic listing sample: deterministic, labelled synthetic, shaped to show every estimator.
 
 The shipped file must be exactly what the seeded generator writes (so anyone can rebuild it),
 must say "synthetic" in its name, provenance and records, and must contain what the

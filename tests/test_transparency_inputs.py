@@ -104,7 +104,7 @@ def test_delimiter_is_sniffed(tmp_path, delimiter):
     assert any(f"delimiter {delimiter!r} sniffed" in n for n in log.notes)
 
 
-# ---------------------------------------------------------------------------------------------- parts not read
+# ---------------------------------------------------------------------------------------- parts not read
 
 BAD_PARTS = {
     "empty": (b"", "empty file"),
@@ -290,7 +290,8 @@ def test_a_workbook_written_from_the_csv_report_reads_the_same_values(tmp_path):
     assert from_book.height == from_csv.height > 100
     assert from_book.select(keys).equals(from_csv.select(keys))
     assert set(from_book["source_file"]) == {f"aliexpress-2025-H2.xlsx [{Path(p).stem}]" for p in parts}
-    # hand-read: 7_appeals_and_recidivism.csv line 5 'Decisions reversed' 27369; 8_automated_means.csv line 4 '95.31%'
+    # hand-read: 7_appeals_and_recidivism.csv line 5 'Decisions reversed' 27369;
+    # 8_automated_means.csv line 4 '95.31%'
     assert one(from_book, "complaints", "Decisions reversed")["value"] == 27_369
     assert one(from_book, "accuracy", "TOTAL")["value"] == pytest.approx(0.9531)
     assert_hr_values(from_book)
@@ -303,7 +304,10 @@ def ods_bytes(sheets: dict[str, list[list[str]]]) -> bytes:
         if text == "":
             return "<table:table-cell/>"
         if text.strip().isdigit() and len(text.strip()) < 15:
-            return f'<table:table-cell office:value-type="float" office:value="{int(text)}"><text:p>{int(text)}</text:p></table:table-cell>'
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{int(text)}">'
+                f"<text:p>{int(text)}</text:p></table:table-cell>"
+            )
         return (
             f'<table:table-cell office:value-type="string"><text:p>{escape(text)}</text:p></table:table-cell>'
         )

@@ -54,13 +54,15 @@ def test_every_section_is_read_for_every_platform(reports):
 
 
 def test_section_2_category_names(reports):
-    # aliexpress/2025-H2/2_categories_names.csv line 3: Category 1,Animal welfare,STATEMENT_CATEGORY_ANIMAL_WELFARE
+    # aliexpress/2025-H2/2_categories_names.csv line 3:
+    # Category 1,Animal welfare,STATEMENT_CATEGORY_ANIMAL_WELFARE
     row = get(reports["AliExpress"], 2, "category_description", "Category 1")
     assert row["value_raw"] == "Animal welfare" and row["category"] == "STATEMENT_CATEGORY_ANIMAL_WELFARE"
     # temu/2025-H2/2_categories_names.csv line 20: Category 3f ... KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE
     row = get(reports["Temu"], 2, "category_label", "Category 3f")
     assert row["category"].endswith("/KEYWORD_NON_CONSENSUAL_MATERIAL_DEEPFAKE")
-    # booking-com/2025-H2/2_categories_names.csv lines 76-78: Category 11g three times: the repeats are flagged
+    # booking-com/2025-H2/2_categories_names.csv lines 76-78: Category 11g three times:
+    # the repeats are flagged
     rows = reports["Booking.com"].filter(
         (pl.col("section") == 2)
         & (pl.col("scope") == "Category 11g")
@@ -102,7 +104,8 @@ def test_section_3_member_states_orders(reports):
 
 
 def test_section_4_notices_by_category(reports):
-    # aliexpress/2025-H2/4_notices.csv line 82: STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS,,10961,3,9025,3,16,0,445,0,27,0
+    # aliexpress/2025-H2/4_notices.csv line 82:
+    # STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS,,10961,3,9025,3,16,0,445,0,27,0
     cat = "STATEMENT_CATEGORY_UNSAFE_AND_PROHIBITED_PRODUCTS"
     ali = reports["AliExpress"]
     assert get(ali, 4, "notices_received", cat)["value"] == 10961
@@ -130,7 +133,8 @@ def test_sections_5_and_6_own_initiative_actions(reports):
     assert get(ali, 5, "visibility_removal", "TOTAL")["value"] == 2_146_882
     assert get(ali, 5, "visibility_disable", "TOTAL")["value"] == 369_319
     assert get(ali, 5, "account_termination", "TOTAL")["value"] == 445
-    # amazon-store/2025-H2/6_own_initiative_TC_version2.csv line 2: TOTAL,,402704488,24690707,23985158,246704765
+    # amazon-store/2025-H2/6_own_initiative_TC_version2.csv line 2:
+    # TOTAL,,402704488,24690707,23985158,246704765
     amazon = reports["Amazon Store"]
     row = get(amazon, 6, "own_initiative_measures", "TOTAL")
     assert row["value"] == 402_704_488 and row["source_file"].endswith("6_own_initiative_TC_version2.csv")
@@ -145,8 +149,8 @@ def test_sections_5_and_6_own_initiative_actions(reports):
 
 
 def test_section_7_complaints_reversals_and_suspensions(reports):
-    # aliexpress/2025-H2/7_appeals_and_recidivism.csv line 2 Total number 130517; line 5 Decisions reversed 27369;
-    # line 46 suspensions for manifestly illegal content 107859
+    # aliexpress/2025-H2/7_appeals_and_recidivism.csv line 2 Total number 130517;
+    # line 5 Decisions reversed 27369; line 46 suspensions for manifestly illegal content 107859
     ali = reports["AliExpress"]
     assert get(ali, 7, "complaints", "TOTAL")["value"] == 130_517
     assert get(ali, 7, "complaints", "Decisions reversed")["value"] == 27_369

@@ -41,7 +41,9 @@ CAPTURE_INDICATORS: tuple[str, ...] = (
 )
 #: Why the other indicators cannot be computed from a capture alone.
 NOT_FROM_CAPTURE: dict[str, str] = {
-    "price_far_below_reference": "needs a reference price distribution per brand and category (min group size)",
+    "price_far_below_reference": (
+        "needs a reference price distribution per brand and category (min group size)"
+    ),
     "young_high_velocity_seller": "needs the seller's registration date and listing velocity (platform data)",
     "reappearance_of_removed": "needs the platform's removal history",
 }
@@ -71,7 +73,7 @@ def chains(
     max_hops: int,
     kinds: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """Return the shortest chain from every URL matching ``from_url_regex`` to a URL matching ``to_url_regex``.
+    """Return the shortest chain from every URL matching ``from_url_regex`` to one matching ``to_url_regex``.
 
     Parameters
     ----------
@@ -107,7 +109,7 @@ def chains(
 
 
 def _yes(value) -> bool:
-    """True for True, 1, "1", "true" (a listing table typed or read from CSV as text)."""
+    """Return True for True, 1, "1", "true" (a listing table typed or read from CSV as text)."""
     return value is True or value == 1 or str(value).strip().lower() in ("1", "true")
 
 

@@ -51,7 +51,7 @@ HIDDEN_KINDS = ("redirect", "meta_refresh", "script")
 
 
 def display_name(path: str | Path) -> str:
-    """Return ``path`` relative to the project root when it lies inside it, else as given (no machine paths)."""
+    """Return ``path`` relative to the project root when inside it, else as given (no machine paths)."""
     p = Path(path)
     try:
         return p.resolve().relative_to(paths.PROJECT_ROOT.resolve()).as_posix()
@@ -92,7 +92,10 @@ def _files_of(path: Path) -> list[tuple[Path, str]]:
 
 
 def sources(capture_paths: Iterable[str | Path]) -> pl.DataFrame:
-    """Return one row per evidence file behind ``capture_paths``: file (project-relative), sha256, bytes, role."""
+    """Return one row per evidence file behind ``capture_paths``.
+
+    Columns: file (project-relative), sha256, bytes, role.
+    """
     rows = []
     for given in capture_paths:
         for f, role in _files_of(Path(given)):
@@ -121,8 +124,8 @@ class CaptureEvidence:
     def summary(self) -> str:
         """Return one line: pages read, listings extracted, edges, files."""
         return (
-            f"{self.capture.summary()}; {self.listings.height} listing(s) extracted; {self.edges.height} edge(s); "
-            f"evidence: {self.sources.height} file(s)"
+            f"{self.capture.summary()}; {self.listings.height} listing(s) extracted; "
+            f"{self.edges.height} edge(s); evidence: {self.sources.height} file(s)"
         )
 
 
@@ -179,7 +182,7 @@ def listing_table(evidence: CaptureEvidence) -> pl.DataFrame:
 
 
 def coding_worklist(report: listing_format.ValidationReport) -> pl.DataFrame:
-    """Return, per column, how many listings the validator found empty or refused: what a person must still code.
+    """Return, per column, how many listings the validator found empty or refused (what is left to code).
 
     Columns: column, problem, listings (rows affected), example (first listing id).
     """
@@ -285,7 +288,7 @@ def _page_texts(capture: capture_reader.Capture) -> pl.DataFrame:
 
 
 def _listing_texts(listings: pl.DataFrame) -> pl.DataFrame:
-    """Return page url, the normalised title/description/category text and the counterfeit signals of each listing."""
+    """Return each listing's page url, normalised title/description/category text and counterfeit signals."""
     if listings.height == 0:
         return pl.DataFrame(schema={"url": pl.String, "text": pl.String, "counterfeit": pl.Boolean})
     scored = captured.risk_indicators(listings)
@@ -303,7 +306,7 @@ def _listing_texts(listings: pl.DataFrame) -> pl.DataFrame:
 
 
 def page_flags(evidence: CaptureEvidence) -> pl.DataFrame:
-    """Return one row per captured page that shows bad content: url, flag, evidence (the matched term or signal).
+    """Return one row per captured page showing bad content: url, flag, evidence (matched term or signal).
 
     A page is flagged, first rule first:
 
@@ -364,9 +367,10 @@ def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataF
     """Return the shortest chain from each captured listing page to a flagged page, within ``max_hops`` edges.
 
     Seeds are the pages listings were extracted from (their final URL) that are not flagged
-    themselves; targets are :func:`page_flags`. Columns: source_url, target_url, flag, hops, path (URLs joined by
-    ``" > "``), kinds (edge kinds along the path), hidden (whether any hop is a redirect, meta
-    refresh or script navigation), child_targeted (the seed listing states a child audience).
+    themselves; targets are :func:`page_flags`. Columns: source_url, target_url, flag, hops,
+    path (URLs joined by ``" > "``), kinds (edge kinds along the path), hidden (whether any hop
+    is a redirect, meta refresh or script navigation), child_targeted (the seed listing states a
+    child audience).
     """
     flags = page_flags(evidence)
     ls = evidence.listings

@@ -5,10 +5,11 @@ member state (section 10). To compare them, users are assigned to languages by t
 table ``member_state_languages`` (``data/transparency/member_state_languages.csv``, sources per
 row). **Default rule:** a member state with one official EU language gives all its users to that
 language; a multilingual state splits its users by the table's shares (BE nl 0.590 / fr 0.403 /
-de 0.007 from population by region, Brussels assumed 90 % French; FI fi 0.943 / sv 0.057 from first languages; IE en 0.986 /
-ga 0.014 from daily Irish speakers; LU fr 0.5 / de 0.5 by assumption; MT mt 0.97 / en 0.03 from
-national language surveys of citizens, English share assumed; CY all Greek, Turkish not being an EU official language). English counts only
-where it is official (IE, MT): readers of English elsewhere are not moved to English.
+de 0.007 from population by region, Brussels assumed 90 % French; FI fi 0.943 / sv 0.057 from
+first languages; IE en 0.986 / ga 0.014 from daily Irish speakers; LU fr 0.5 / de 0.5 by
+assumption; MT mt 0.97 / en 0.03 from national language surveys of citizens, English share
+assumed; CY all Greek, Turkish not being an EU official language). English counts only where it
+is official (IE, MT): readers of English elsewhere are not moved to English.
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ def period_label(start: date | None) -> str:
 
 
 def load(dataset: str = "transparency_marketplace_reports") -> pl.DataFrame:
-    """The shipped tidy transparency dataset (checksum and schema checked by the catalog)."""
+    """Return the shipped tidy transparency dataset (checksum and schema checked by the catalog)."""
     from dsa_explore.data import catalog
 
     return catalog.load(dataset)
@@ -129,7 +129,9 @@ def _source_text(frame: pl.DataFrame) -> pl.Expr:
 
 
 def inputs(frame: pl.DataFrame) -> pl.DataFrame:
-    """The published figures behind the ratios: one row per platform, period and input (first row in file order).
+    """Return the published figures behind the ratios: one row per platform, period and input.
+
+    The first row in file order is kept for each.
 
     Columns: platform, period_start, period, input, value, value_raw, flag, section, indicator,
     scope, source (``file line N``), source_url, origin. An input the report does not hold has no row.
@@ -207,7 +209,7 @@ def ratios(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def median_time_by_category(frame: pl.DataFrame, categories: dict[str, str] | None = None) -> pl.DataFrame:
-    """Median hours to act on notices per category (table 4), next to notices, actions and the platform's moderators.
+    """Return median hours to act on notices per category (table 4), with notices, actions and moderators.
 
     Columns: platform, period_start, period, category (label), code, notices, median_hours,
     actions_law, actions_tc, moderators, notices_per_moderator, median_hours_flag, source (file
@@ -284,6 +286,7 @@ class Period:
 
     @property
     def days(self) -> int:
+        """Days in the period, both ends included."""
         return (self.end - self.start).days + 1
 
 
@@ -355,14 +358,17 @@ def sor_counts(daily: pl.DataFrame, periods: tuple[Period, ...] = REPORT_PERIODS
 
 
 def database_counts(store: str | None = None, periods: tuple[Period, ...] = REPORT_PERIODS) -> pl.DataFrame:
-    """:func:`sor_counts` from the SoR view: a user's store (``store`` or ``DSA_EXPLORE_SOR_STORE``) or the extract."""
+    """Return :func:`sor_counts` from the SoR view.
+
+    The view is a user's store (``store`` or ``DSA_EXPLORE_SOR_STORE``) or else the shipped extract.
+    """
     from dsa_explore.analysis import sor_view
 
     return sor_counts(sor_view.load(store).frame, periods)
 
 
 def _reasons(row: dict, factor: float) -> str:
-    """The likely reasons the two numbers differ, in words (scope, counting unit, late filings, coverage)."""
+    """Return the likely reasons the two numbers differ, in words (scope, unit, late filings, coverage)."""
     out = []
     if row["sors"] is None:
         return "no statement of reasons in the database data for this platform and period"
@@ -488,7 +494,7 @@ def report_vs_database(
 
 
 def differing_platforms(table: pl.DataFrame) -> pl.DataFrame:
-    """The rows of :func:`report_vs_database` whose two numbers differ by more than the stated factor."""
+    """Return the rows of :func:`report_vs_database` whose two numbers differ by more than the factor."""
     return table.filter(pl.col("differs_by_factor"))
 
 
@@ -554,7 +560,7 @@ def reversal_sentence(ratios_: pl.DataFrame, platform: str = "AliExpress", perio
 
 
 def suspension_sentence(ratios_: pl.DataFrame, platform: str = "AliExpress", period: str = "H2 2025") -> str:
-    """One sentence: Art. 23 suspensions for manifestly illegal content and per million users, with sources."""
+    """Return one sentence: Art. 23 suspensions for manifestly illegal content, per million users, sourced."""
     r = _pick_row(ratios_, platform, period)
     if r is None or r["suspensions_illegal_content"] is None:
         return f"{platform} reports no Art. 23 suspensions figure for {period}."
@@ -567,7 +573,7 @@ def suspension_sentence(ratios_: pl.DataFrame, platform: str = "AliExpress", per
 
 
 def comparison_table(ratios_: pl.DataFrame, period: str = "H2 2025") -> pl.DataFrame:
-    """The headline ratios of every marketplace for one period (no source columns), sorted by platform."""
+    """Return the headline ratios of every marketplace for one period (no source columns), by platform."""
     return (
         ratios_.filter(pl.col("period") == period)
         .select(

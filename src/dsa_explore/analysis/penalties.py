@@ -39,6 +39,7 @@ class Turnover:
     source_url: str
 
     def describe(self) -> str:
+        """Return one line naming the group, the period, how the figure was obtained and the DSA base."""
         how = "derived from quarterly figures" if self.derived else "as published"
         return (
             f"{self.group} group turnover, {self.period} ({how}); the DSA ceiling uses the provider's "

@@ -438,8 +438,9 @@ def headline(
         (pl.col("platform") == platform) & (pl.col("period") == period) & (pl.col("language") == language)
     ).row(0, named=True)
     return (
-        f"{platform}, {period}: {formatting.count_short(c['moderators_b2'])} moderators with B2 language skill for "
-        f"{c['users']:,.0f} users = {formatting.ratio(c['per_million_b2'])} per million; {lang['language_name']}: "
-        f"{formatting.count_short(lang['users'])} users, {formatting.count_short(lang['moderators'])} moderators with the language, "
+        f"{platform}, {period}: {formatting.count_short(c['moderators_b2'])} moderators with B2 "
+        f"language skill for {c['users']:,.0f} users = {formatting.ratio(c['per_million_b2'])} per "
+        f"million; {lang['language_name']}: {formatting.count_short(lang['users'])} users, "
+        f"{formatting.count_short(lang['moderators'])} moderators with the language, "
         f"{lang['label']} users per moderator."
     )

@@ -30,9 +30,11 @@ The extract, one row per (day, platform, measure, variant)::
                                 content/application dates; created_at has seconds; the source
                                 stores daily means as whole seconds, truncated)
 
-Rebuild it (needs the source file, which is not shipped)::
+Rebuild it (the source file is not shipped; the first command downloads it once from PyPI, checks
+its sha256 and caches it, see :mod:`dsa_explore.data.sources`)::
 
-    dsa-explore data build sor_marketplaces_daily --source SOURCE.parquet
+    dsa-explore data fetch sor_marketplaces_daily
+    dsa-explore data build sor_marketplaces_daily      # or: --source builtin.parquet
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dsa_explore.data import catalog
+from dsa_explore.data import catalog, sources
 from dsa_explore.data.builds import Build
 from dsa_explore.sor import taxonomy
 
@@ -51,11 +53,12 @@ EXTRACT_DATASET = "sor_marketplaces_daily"
 REPORTED_DATASET = "sor_reported_actions_h2_2025"
 #: Published whole-period totals the extract is checked against.
 PUBLISHED_TOTALS_DATASET = "sor_published_totals"
-#: The project's tidy transparency-report dataset (built by ``dsa_explore.readers.transparency``), used when present.
+#: The project's tidy transparency-report dataset (built by ``dsa_explore.readers.transparency``),
+#: used when present.
 TRANSPARENCY_DATASET = "transparency_marketplace_reports"
 
 #: sha256 of the source file the shipped extract was built from (shantay 0.6.0 builtin.parquet).
-SOURCE_SHA256 = "2b255dd2d749744ca50704b55cc1bcd6910b3a9c4cbd0402549a1f71b36fb883"
+SOURCE_SHA256 = sources.SHANTAY_BUILTIN.member_sha256
 SOURCE_DOI = "https://doi.org/10.2906/134353607485211"
 
 #: Platforms kept in the extract, as published in the TDB (before canonicalisation):
@@ -544,7 +547,7 @@ def automation(
     until: date | None = None,
     platforms: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Return per platform the shares of fully / partially / not automated decisions and of automated detection.
+    """Return per platform the shares of fully, partially and not automated decisions and automated detection.
 
     Columns: platform, sors, fully, partially, not_automated, automated_detection (shares of SoRs).
     """
@@ -764,7 +767,7 @@ def moderators_from_transparency(reports: pl.DataFrame) -> pl.DataFrame:
 
 
 def moderators_from_shipped(reported: pl.DataFrame) -> pl.DataFrame:
-    """Return H2 2025 moderators per platform from this module's shipped copy (``sor_reported_actions_h2_2025``)."""
+    """Return H2 2025 moderators per platform from the shipped copy (``sor_reported_actions_h2_2025``)."""
     rows = reported.filter(pl.col("metric").is_in(["moderators_internal_fte", "moderators_external_fte"]))
     wide = rows.pivot(
         on="metric", index="platform", values=["value", "source_url"], aggregate_function="first"
@@ -923,12 +926,77 @@ def published_totals_check(extract: pl.DataFrame, published: pl.DataFrame | None
 # --------------------------------------------------------------------------- build (make data)
 
 
+_PLATFORM_LIST = (
+    "AliExpress, Amazon Store incl. 'Amazon' before the rename, Temu, SHEIN, Zalando, eBay, Joom, Vinted, "
+    "Wallapop, Miravia, OTTO, Kleinanzeigen, leboncoin, Cdiscount, ManoMano, eMAG, bol.com, Trendyol, "
+    "Google Shopping, app stores, Booking.com, ..."
+)
+
+
+def _row_account_sentence(source: Path) -> str:
+    """Say where every row of ``source`` went (:func:`source_account`), for the record's description."""
+    by = dict(source_account(source).group_by("reason").agg(pl.col("rows").sum()).iter_rows())
+    return (
+        f"Row account of the build (dsa_explore.analysis.sor.source_account): of the source's "
+        f"{sum(by.values()):,} statistic rows, {by.get('used', 0):,} are used, "
+        f"{by.get('used (zero count, not stored)', 0):,} are used but have a zero count (not stored), "
+        f"{by.get('other platform', 0):,} belong to other platforms, {by.get('database-wide row', 0):,} are "
+        f"database-wide release rows and {by.get('statistic not extracted', 0):,} are statistics not "
+        "extracted (free text, restriction durations, end dates, list lengths, content language)."
+    )
+
+
+def _extract_record(source: Path, extract: pl.DataFrame) -> dict:
+    """Return the hand-written fields of the extract's provenance record (row account computed)."""
+    from dsa_explore.data import provenance
+
+    platforms = len({project_platform_name(p) for p in PUBLISHED_PLATFORMS})
+    measures = "; ".join(f"{k}: {v}" for k, v in MEASURES.items())
+    description = (
+        f"Daily counts of statements of reasons (SoRs) for {platforms} marketplaces and comparison platforms "
+        f"({_PLATFORM_LIST}), derived from the whole-database daily statistics computed by shantay 0.6.0 "
+        f"from every daily dump ({extract['date'].n_unique()} releases). Long format, one row per (date, "
+        "platform_published, measure, variant); zero counts left out. Columns: date; platform (canonical "
+        "project name via dsa_explore.sor.taxonomy.canonical_platform); platform_published (name the TDB "
+        "published that day); measure; variant (enum value, null = field empty); count (SoRs, or list "
+        "elements for list measures); min_days/mean_days/max_days (delay measures only, over SoRs with a "
+        f"non-negative delay). Measures: {measures}. Categories and keywords are given as published and "
+        "harmonised to v2 (official v1->v2 mapping, taxonomy switch 2025-07-01). Built by `make data` "
+        "(dsa_explore.analysis.sor.build_extract) from tdb-daily-statistics-2023-09-25_2026-01-10.parquet "
+        f"(shantay 0.6.0 shantay/builtin.parquet) with sha256 {SOURCE_SHA256}, which `dsa-explore data "
+        "fetch sor_marketplaces_daily` downloads from PyPI inside shantay's wheel and checks (or pass a "
+        "copy with `dsa-explore data build sor_marketplaces_daily --source FILE`). "
+        + _row_account_sentence(source)
+    )
+    return provenance.record(
+        EXTRACT_DATASET,
+        "Statements of reasons of marketplaces per day, DSA Transparency Database 2023-09-25..2026-01-10",
+        description,
+        source=(
+            f"European Commission-DG CONNECT, Digital Services Act Transparency Database, {SOURCE_DOI}; "
+            "daily statistics computed by shantay 0.6.0 (PyPI shantay==0.6.0, shantay/builtin.parquet, "
+            "Apache-2.0); extract built by dsa_explore.analysis.sor.build_extract"
+        ),
+        source_urls=[
+            SOURCE_DOI,
+            "https://transparency.dsa.ec.europa.eu/explore-data/download",
+            sources.SHANTAY_BUILTIN.page,
+        ],
+        licence="CC BY 4.0 (data: European Commission-DG CONNECT); statistics by shantay, Apache-2.0",
+        retrieved="2026-11-28",
+        version="2026-01-10",
+        synthetic=False,
+        fmt="parquet",
+        source_sha256=SOURCE_SHA256,
+        schema={c: str(t) for c, t in EXTRACT_SCHEMA.items()},
+    )
+
+
 def _build(root: Path, source: Path) -> list[Path]:
     """Derive ``tdb/sor-marketplaces-daily.parquet`` under ``root`` from ``source`` and write its record.
 
-    The record's hand-written fields (title, description with the row account, licence, version) are
-    those of the shipped record; a source whose sha256 differs from :data:`SOURCE_SHA256` is refused,
-    because the shipped description would then be false.
+    A source whose sha256 differs from :data:`SOURCE_SHA256` is refused: the shipped extract, its
+    record and the analyses that cite it rest on that file.
     """
     from dsa_explore.core.errors import RefusedDataError
     from dsa_explore.core.hashing import sha256_of
@@ -942,24 +1010,26 @@ def _build(root: Path, source: Path) -> list[Path]:
         )
     out = Path(root) / "tdb" / "sor-marketplaces-daily.parquet"
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_extract(source, out)
-    shipped = catalog.get(EXTRACT_DATASET).meta
-    fields = {k: v for k, v in shipped.items() if k not in ("rows", "sha256", "size", "built_by", "inputs")}
+    extract = build_extract(source, out)
     provenance.write(
         out,
-        fields,
+        _extract_record(source, extract),
         built_by="dsa_explore.analysis.sor.build_extract",
         inputs=[f"shantay 0.6.0 builtin.parquet (sha256 {SOURCE_SHA256}; {SOURCE_DOI})"],
     )
     return [out]
 
 
-#: The build behind ``dsa-explore data build sor_marketplaces_daily --source FILE``; its input is not shipped.
+#: The build behind ``dsa-explore data build sor_marketplaces_daily``; its input is not shipped but fetched
+#: once (``dsa-explore data fetch sor_marketplaces_daily``) or given with ``--source FILE``.
 BUILD = Build(
     name="sor_marketplaces_daily",
     outputs=("tdb/sor-marketplaces-daily.parquet",),
     inputs=("shantay 0.6.0 builtin.parquet (whole-database daily statistics)",),
     function=_build,
     description="marketplace extract of the Transparency Database's whole-database daily statistics",
-    external=f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})",
+    external=(
+        f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})"
+    ),
+    fetch=sources.SHANTAY_BUILTIN,
 )

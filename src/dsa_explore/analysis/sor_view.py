@@ -199,7 +199,7 @@ def from_store(store: str | Path | Store) -> pl.DataFrame:
 
 
 def load(store: str | Path | None = None) -> SorView:
-    """Return the SoR analysis frame from ``store`` (or ``$DSA_EXPLORE_SOR_STORE``), else the shipped extract."""
+    """Return the SoR analysis frame from ``store`` (or ``$DSA_EXPLORE_SOR_STORE``), else the extract."""
     chosen = store_setting(store)
     if chosen is None:
         return SorView(load_extract(), None)

@@ -1,1 +1,1 @@
-"""Layer 7, briefing: the model (facts, sources, sentences, sections), one module per section, the registry, HTML export."""
+"""Layer 7, briefing: the model (facts, sources, sentences, sections), the sections, registry and export."""

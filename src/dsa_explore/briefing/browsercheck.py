@@ -1,10 +1,11 @@
 """Open an exported briefing in real headless Chromium with no network and report what happened.
 
 Used by the browser tests (``tests/test_*browser*.py``); from Python: ``inspect("reports/briefing.html")``.
-Chromium comes from Debian (``apt-get install chromium``) and is driven by Playwright with ``executable_path`` (no browser
-download). Every host is made unresolvable (``--host-resolver-rules="MAP * ~NOTFOUND"``), and
-every request that is not ``file:``, ``data:``, ``blob:`` or ``about:`` is recorded, so a page
-that tries to fetch anything is caught even if the request would fail anyway.
+Chromium comes from Debian (``apt-get install chromium``) and is driven by Playwright with
+``executable_path`` (no browser download). Every host is made unresolvable
+(``--host-resolver-rules="MAP * ~NOTFOUND"``), and every request that is not ``file:``, ``data:``,
+``blob:`` or ``about:`` is recorded, so a page that tries to fetch anything is caught even if the
+request would fail anyway.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ function dsaMarks(svg) {
   });
   // Rotated labels are left out: their screen boxes are axis-aligned and overlap although the text does not.
   const labels = [...svg.querySelectorAll('.role-axis-label text')].filter(
-    t => t.getAttribute('opacity') !== '0' && t.textContent.trim() && !/rotate\(/.test(t.getAttribute('transform') || ''))
+    t => t.getAttribute('opacity') !== '0' && t.textContent.trim()
+      && !/rotate\(/.test(t.getAttribute('transform') || ''))
     .map(t => [t.textContent, t.getBoundingClientRect()]);
   for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
     const [ta, a] = labels[i], [tb, b] = labels[j];
@@ -84,12 +86,11 @@ def chart_page(charts, path: str | Path) -> Path:
     from the safe renderer, so a test can open it with :func:`inspect`.
     """
     from dsa_explore.charts import render
-    from dsa_explore.explore.notebook import vega_bundle_script
 
     body = "\n".join(render.chart_html(c if isinstance(c, dict) else c.to_dict()) for c in charts)
     path = Path(path)
     path.write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'>{vega_bundle_script()}</head>"
+        f"<!doctype html><html><head><meta charset='utf-8'>{render.vega_script()}</head>"
         f"<body>{body}</body></html>",
         encoding="utf-8",
     )
@@ -122,6 +123,7 @@ class PageReport:
 
     @property
     def ok(self) -> bool:
+        """True when every chart rendered and no error, network request or dialog was recorded."""
         return (
             self.views == self.charts
             and not self.console_errors

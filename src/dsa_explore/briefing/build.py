@@ -2,9 +2,9 @@
 
 :class:`Briefing` asks every section registered in :data:`dsa_explore.briefing.registry.SECTIONS`
 for its ``section(platform)`` (or, given captures, for its ``section_from_capture(evidence)`` where it
-has one: see :mod:`dsa_explore.briefing.capture`), renders sentences with numbered footnotes (every number is a
-computed :class:`~dsa_explore.briefing.model.Fact` with a source) and escapes everything that
-comes from data. :mod:`dsa_explore.briefing.export` executes the notebook and writes the HTML.
+has one: see :mod:`dsa_explore.briefing.capture`), renders sentences with numbered footnotes (every
+number is a computed :class:`~dsa_explore.briefing.model.Fact` with a source) and escapes everything
+that comes from data. :mod:`dsa_explore.briefing.export` executes the notebook and writes the HTML.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ class Briefing:
     def __init__(self, platform: str | None = None, sections=SECTIONS, captures=()):
         self.platform = platforms.resolve(platform)
         self.notes = Footnotes()
-        # with captures, the sections that can rest on them do (listings, risk, links); the others are unchanged
+        # with captures, the sections that can rest on them do (listings, risk, links);
+        # the others are unchanged
         self.evidence = capture.load(list(captures)) if captures else None
         self.sections: dict[str, Section] = {}
         for module in sections:
@@ -72,10 +73,10 @@ class Briefing:
                 )
             parts.append(
                 render_sentence(
-                    "The European Commission opened proceedings against AliExpress on {opened}; on {binding} it "
-                    "preliminarily found that AliExpress failed to assess and mitigate the risks of illegal products, "
-                    "with under-resourced moderation, and made its commitments (including third-party monitoring of "
-                    "hidden links) binding.",
+                    "The European Commission opened proceedings against AliExpress on {opened}; on "
+                    "{binding} it preliminarily found that AliExpress failed to assess and mitigate the "
+                    "risks of illegal products, with under-resourced moderation, and made its commitments "
+                    "(including third-party monitoring of hidden links) binding.",
                     facts,
                     self.notes,
                 )

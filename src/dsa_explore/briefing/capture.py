@@ -28,7 +28,7 @@ MAX_HOPS = 3
 
 
 def capture_paths(value: str | None = None) -> list[Path]:
-    """Return the capture paths named by ``value`` (default: the :data:`CAPTURE_ENV` variable); [] when unset."""
+    """Return the capture paths named by ``value`` (default: the :data:`CAPTURE_ENV` variable), or []."""
     value = os.environ.get(CAPTURE_ENV, "") if value is None else value
     return [Path(p) for p in value.split(os.pathsep) if p.strip()]
 

@@ -1,8 +1,10 @@
-"""Export: execute ``notebooks/briefing.ipynb`` for one platform and write one self-contained offline HTML file.
+"""Export: execute ``notebooks/briefing.ipynb`` for one platform; write one self-contained offline HTML file.
 
 The export uses the ``dsa_offline`` nbconvert template: no code, no prompts, ``exploration-only`` cells
-removed, the Vega/Vega-Lite/vega-embed JavaScript inlined once, and a footer with the build date,
-package version and dataset versions. The file renders with no network access."""
+removed, the Vega/Vega-Lite/vega-embed JavaScript inlined once
+(:func:`dsa_explore.charts.render.vega_script`), and a footer with the build date, package version and
+dataset versions. The file renders with no network access.
+"""
 
 from __future__ import annotations
 
@@ -25,13 +27,15 @@ body.jp-Notebook { max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem; }
 .dsa-badge-synthetic { display: inline-block; padding: 0 0.4em; border-radius: 3px; background: #7a0177;
   color: #fff; font-size: 0.8em; font-weight: 600; letter-spacing: 0.03em; }
 .dsa-caption { color: #444; font-size: 0.9em; margin-top: 0.2rem; }
-.dsa-footer { border-top: 1px solid #ccc; margin: 2rem auto 1rem; padding-top: 0.5rem; color: #444; font-size: 0.8em;
+.dsa-footer { border-top: 1px solid #ccc; margin: 2rem auto 1rem; padding-top: 0.5rem; color: #444;
+  font-size: 0.8em;
   max-width: 60rem; font-family: system-ui, sans-serif; }
 ol.sources li { margin-bottom: 0.3rem; word-break: break-word; }
 .dsa-chart { max-width: 100%; overflow-x: auto; }
 table.dsa-table { border-collapse: collapse; font-size: 0.85em; margin: 0.5rem 0 1rem; }
 table.dsa-table caption { text-align: left; color: #444; padding-bottom: 0.2rem; }
-table.dsa-table th, table.dsa-table td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: left;
+table.dsa-table th, table.dsa-table td { border-bottom: 1px solid #ddd; padding: 0.2rem 0.5rem;
+  text-align: left;
   vertical-align: top; max-width: 24rem; overflow-wrap: anywhere; }
 @media print {
   body.jp-Notebook { max-width: none; padding: 0; }
@@ -45,18 +49,6 @@ table.dsa-table th, table.dsa-table td { border-bottom: 1px solid #ddd; padding:
 
 
 # -- building the HTML file ---------------------------------------------------------------
-def _vega_resources() -> tuple[str, str]:
-    import altair as alt
-    import vl_convert as vlc
-
-    debug = (
-        f'var VEGA_DEBUG = {{"vega_version": "{alt.VEGA_VERSION}", "vegalite_version": "{alt.VEGALITE_VERSION}", '
-        f'"vegaembed_version": "{alt.VEGAEMBED_VERSION}"}};'
-    )
-    bundle = vlc.javascript_bundle().replace("</script", "<\\/script")
-    return debug, bundle
-
-
 def dataset_versions() -> str:
     """Return 'name vVERSION' for every catalogued dataset, for the footer."""
     from dsa_explore.data import catalog
@@ -65,7 +57,7 @@ def dataset_versions() -> str:
 
 
 def output_path(platform: str, from_captures: bool = False) -> Path:
-    """Return the default output path of a platform's briefing (reports/briefing-<slug>[-from-captures].html)."""
+    """Return the default output path of a briefing: ``reports/briefing-<slug>[-from-captures].html``."""
     tail = "-from-captures" if from_captures else ""
     return paths.reports_dir() / f"briefing-{platforms.slug(platform)}{tail}.html"
 
@@ -132,11 +124,9 @@ def export_html(nb, platform: str) -> str:
     from dsa_explore.charts import render
 
     render.outputs_to_html(nb)  # the Vega outputs JupyterLab draws become HTML drawn by the inlined bundle
-    debug, bundle = _vega_resources()
     nb.metadata["title"] = f"DSA compliance briefing: {platform}"
     resources = {
-        "dsa_vega_debug": debug,
-        "dsa_vega_bundle": bundle,
+        "dsa_vega_script": render.vega_script(),
         "dsa_css": CSS,
         "dsa_stamp": {
             "built": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -149,7 +139,7 @@ def export_html(nb, platform: str) -> str:
 
 
 def _capture_env(captures) -> dict[str, str]:
-    """Return the environment for the executed notebook: :data:`capture.CAPTURE_ENV` set to the capture paths."""
+    """Return the executed notebook's environment: :data:`capture.CAPTURE_ENV` set to the capture paths."""
     from dsa_explore.briefing import capture
 
     env = dict(os.environ)
@@ -230,7 +220,8 @@ def build(
     tmp.replace(out)
     if verbose:
         print(
-            f"[briefing] wrote {out} ({out.stat().st_size / 1e6:.2f} MB) in {time.perf_counter() - started:.1f} s",
+            f"[briefing] wrote {out} ({out.stat().st_size / 1e6:.2f} MB) "
+            f"in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
     return out

@@ -77,7 +77,7 @@ class Fact:
 
 
 class Sentence(str):
-    """A trusted sentence template of a section; ``summary=True`` puts it in the briefing's one-screen summary.
+    """A trusted sentence template of a section; ``summary=True`` puts it in the one-screen summary.
 
     A ``str`` (every string operation works); a plain ``str`` in :attr:`Section.sentences` is a
     sentence that is not in the summary.

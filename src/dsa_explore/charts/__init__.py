@@ -39,7 +39,7 @@ def titled(
     source: str | None = None,
     wrap: int | None = None,
 ) -> alt.TitleParams:
-    """Return title params; synthetic data is marked in the title, and ``source`` becomes a last subtitle line.
+    """Return title params; synthetic data is marked in the title, ``source`` becomes a last subtitle line.
 
     Every chart carries a source line ("Source: ..."): each chart module passes its own. ``wrap`` (characters)
     breaks the subtitle and source into lines of at most that length, so they fit a narrow chart.

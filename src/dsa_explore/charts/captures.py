@@ -8,7 +8,10 @@ import polars as pl
 from dsa_explore.charts import _check, titled
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = "Source: the analyst's own captures of marketplace pages (WARC/WACZ, HAR, saved HTML), as read by dsa_explore.readers"
+SOURCE = (
+    "Source: the analyst's own captures of marketplace pages (WARC/WACZ, HAR, saved HTML), "
+    "as read by dsa_explore.readers"
+)
 
 
 def _titled(*args, **kwargs):
@@ -28,7 +31,7 @@ ROLE_COLOURS: dict[str, str] = {
 
 
 def chain_diagram(steps: pl.DataFrame, *, subtitle: str | None = None) -> alt.LayerChart:
-    """Return a node-link diagram of captured chains: one row per chain, the seed listing left, the flagged page right.
+    """Return a node-link diagram of captured chains: a row per chain, seed listing left, flagged page right.
 
     ``steps`` is :func:`dsa_explore.analysis.capture_evidence.chain_steps` output; each line segment
     is labelled with the kind of edge (link, redirect, meta_refresh, script) that reached the next page.

@@ -12,7 +12,10 @@ import polars as pl
 from dsa_explore.charts import _check, platform_scale, theme, titled
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = "Source: SYNTHETIC listing sample (data/listings/listing-sample-synthetic.csv, seeded); published test purchases (data/listings/published-test-purchases.csv)"
+SOURCE = (
+    "Source: SYNTHETIC listing sample (data/listings/listing-sample-synthetic.csv, seeded); "
+    "published test purchases (data/listings/published-test-purchases.csv)"
+)
 
 
 def _titled(*args, **kwargs):
@@ -83,7 +86,10 @@ def prevalence_forest(
     subtitle: str | None = None,
     width: int = 460,
 ) -> alt.LayerChart:
-    """Return a forest plot of ``table`` (platform, ``label``, estimate, low, high, n, design), one row per estimate."""
+    """Return a forest plot of ``table``, one row per estimate.
+
+    ``table`` has platform, ``label``, estimate, low, high, n, design.
+    """
     frame = _check(table, ["platform", label, "estimate", "low", "high", "n", "design"])
     frame = _rounded(frame.select("platform", label, "estimate", "low", "high", "n", "design"))
     platforms = sorted(frame["platform"].unique().to_list())
@@ -104,7 +110,7 @@ def estimand_comparison(
     subtitle: str | None = None,
     width: int = 460,
 ) -> alt.LayerChart:
-    """Return estimates of one label per platform for several estimands (listing, exposure, seller), side by side."""
+    """Return estimates of one label per platform for several estimands (listing, exposure, seller)."""
     frame = _rounded(
         _check(table, ["platform", "estimand", "estimate", "low", "high", "n", "design"]).select(
             "platform", "estimand", "estimate", "low", "high", "n", "design"
@@ -164,7 +170,7 @@ def published_beside_ours(
     subtitle: str | None = None,
     width: int = 420,
 ) -> alt.LayerChart:
-    """Return one forest plot of this sample's estimates and published test purchases, shaped by selection mechanism.
+    """Return one forest plot of this sample's estimates and published test purchases, shaped by selection.
 
     ``ours``: platform, row_label, estimate, low, high, n, design; ``published``: platform,
     study, year, product_group, outcome_definition, selection_mechanism, n, positives, estimate,
@@ -272,12 +278,12 @@ def sample_size_planner(
     subtitle: str | None = None,
     width: int = 460,
 ) -> alt.LayerChart:
-    """Return listings to buy per stratum for a target half-width, driven by Altair sliders (works in exported HTML).
+    """Return listings to buy per stratum for a target half-width, driven by Altair sliders.
 
-    Sliders: target half-width e, anticipated prevalence p and design effect; with ``pilot``
-    (a column of pilot prevalences) a check box (off at first) switches from the slider's p to the
-    pilot value of each row. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with n₀ = z²·p(1−p)/e² · deff
-    (as ``dsa_explore.analysis.estimators.sample_size_for_half_width``).
+    Sliders (they work in exported HTML too): target half-width e, anticipated prevalence p and
+    design effect; with ``pilot`` (a column of pilot prevalences) a check box (off at first) switches
+    from the slider's p to the pilot value of each row. Per row n = ceil(n₀/(1 + (n₀ − 1)/N)) with
+    n₀ = z²·p(1−p)/e² · deff (as ``dsa_explore.analysis.estimators.sample_size_for_half_width``).
     """
     cols = [label, "frame_size"] + ([pilot] if pilot else [])
     frame = _rounded(_check(frame_table, cols).select(cols))

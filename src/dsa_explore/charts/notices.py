@@ -1,4 +1,4 @@
-"""Charts of notices and actions: median time to act by category, reversals, repeat offenders, reports vs database.
+"""Charts of notices and actions: time to act per category, reversals, repeat offenders, reports vs SoRs.
 
 Builders take the frames of :mod:`dsa_explore.analysis.notices` (``median_time_by_category``,
 ``ratios``, ``report_vs_database``) and return Altair charts. Their interactivity (category
@@ -14,7 +14,10 @@ import polars as pl
 from dsa_explore.charts import _check, platform_scale, titled
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = "Source: the platforms' DSA transparency reports (harmonised templates, data/transparency/) and the DSA Transparency Database"
+SOURCE = (
+    "Source: the platforms' DSA transparency reports (harmonised templates, data/transparency/) "
+    "and the DSA Transparency Database"
+)
 
 
 def _titled(*args, **kwargs):
@@ -221,10 +224,10 @@ def suspensions_chart(ratios: pl.DataFrame, *, width: int = 520) -> alt.Chart:
         fmt=",.2~f",
         log=True,
         title="How many repeat offenders are suspended",
-        subtitle="Art. 23 suspensions for frequently providing manifestly illegal content, per million average "
-        "monthly active recipients (tables 7 and 10; self-reported). Zero values are not drawn.",
-        description="Dot plot on a log scale of Art. 23 suspensions of repeat offenders per million users, per "
-        "marketplace, H2 2025 and H1 2026.",
+        subtitle="Art. 23 suspensions for frequently providing manifestly illegal content, per million "
+        "average monthly active recipients (tables 7 and 10; self-reported). Zero values are not drawn.",
+        description="Dot plot on a log scale of Art. 23 suspensions of repeat offenders per million users, "
+        "per marketplace, H2 2025 and H1 2026.",
         extra=[
             alt.Tooltip("suspensions_illegal_content", title="suspensions", format=",.0f"),
             alt.Tooltip("users", title="users", format=",.0f"),

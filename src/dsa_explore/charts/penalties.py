@@ -60,7 +60,10 @@ def exposure_chart(
             color=alt.Color("article:N", legend=None),
         )
         .transform_calculate(
-            max_amount="datum.article === 'Art. 76' ? datum.max_share * turnover / 365 * days : datum.max_share * turnover"
+            max_amount=(
+                "datum.article === 'Art. 76' ? datum.max_share * turnover / 365 * days "
+                ": datum.max_share * turnover"
+            )
         )
         .add_params(turnover_param, days_param)
     )

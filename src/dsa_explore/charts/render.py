@@ -1,5 +1,6 @@
-"""An Altair renderer that draws in JupyterLab on opening (trusted or not, no kernel, no network)
-and is safe with untrusted text in exported HTML.
+r"""An Altair renderer that draws in JupyterLab on opening and is safe with untrusted text in HTML.
+
+It draws whether the notebook is trusted or not, with no kernel and no network.
 
 In notebooks a chart is emitted as a **Vega spec** (``application/vnd.vega.v5+json``, compiled
 from Altair's Vega-Lite 6 by ``vl_convert.vegalite_to_vega``), drawn by JupyterLab's built-in
@@ -12,7 +13,7 @@ See ``docs/jupyterlab.md`` for the measurements.
 For exported briefings :func:`chart_html` gives the HTML snippet, drawn by the inlined bundle.
 Altair's default HTML output embeds the chart's JSON (data included) verbatim inside a
 ``<script>`` element, so a listing title such as ``</script><script>alert(1)</script>`` ends
-the script and runs. This renderer escapes ``<``, ``>`` and ``&`` inside the JSON as ``\\u003c``
+the script and runs. This renderer escapes ``<``, ``>`` and ``&`` inside the JSON as ``\u003c``
 etc. (still valid JSON and JavaScript), uses a content-hashed element id (stable outputs for
 nbval), and uses the global ``vegaEmbed`` the page carries (offline briefings); it never loads
 libraries from a CDN, and says so in place of the chart when they are missing.
@@ -177,7 +178,7 @@ def _tooltip_signal(signal: str, synthetic: bool) -> str:
 
 
 def readable_tooltips(vega, synthetic: bool):
-    """Give every tooltip readable keys (no underscores), the one number format, and a SYNTHETIC row if needed."""
+    """Give every tooltip readable keys (no underscores), the one number format, a SYNTHETIC row if due."""
     if isinstance(vega, dict):
         tip = vega.get("tooltip")
         if isinstance(tip, dict) and isinstance(tip.get("signal"), str):
@@ -313,3 +314,28 @@ def enable() -> str:
         alt.renderers.register(RENDERER_NAME, _renderer)
     alt.renderers.enable(RENDERER_NAME)
     return RENDERER_NAME
+
+
+_SCRIPT_END = re.compile(r"</(script)", re.IGNORECASE)
+
+
+def vega_script() -> str:
+    r"""Return the one ``<script>`` element a standalone page needs to draw :func:`chart_html` snippets.
+
+    It sets ``VEGA_DEBUG`` to the Vega, Vega-Lite and vega-embed versions Altair expects (the snippet
+    checks the Vega-Lite one) and runs vl-convert's JavaScript bundle, which defines the global
+    ``vegaEmbed``, inside a function. Every ``</script`` in the bundle (in any letter case) is escaped
+    as ``<\/script`` so the page's HTML parser cannot end the element early. Exported briefings (the
+    ``dsa_offline`` template) and the browser-check pages (``briefing.browsercheck.chart_page``) inline it
+    once.
+    """
+    import altair as alt
+    import vl_convert as vlc
+
+    debug = (
+        f'var VEGA_DEBUG = {{"vega_version": "{alt.VEGA_VERSION}", '
+        f'"vegalite_version": "{alt.VEGALITE_VERSION}", "vegaembed_version": "{alt.VEGAEMBED_VERSION}"}};'
+    )
+    # HTML end tags are case-insensitive: "</SCRIPT" would end the element as well.
+    bundle = _SCRIPT_END.sub(lambda m: "<\\/" + m.group(1), vlc.javascript_bundle())
+    return f'<script type="text/javascript">\n{debug}\n(function(){{\n{bundle}\n}})();\n</script>'

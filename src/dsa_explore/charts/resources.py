@@ -16,7 +16,10 @@ from dsa_explore.charts import _check, platform_scale, theme, titled
 from dsa_explore.core.reference import GAP_LANGUAGES, PERIOD_LABELS
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = "Source: the platforms' DSA transparency reports (harmonised templates, data/transparency/); member-state languages (data/transparency/member_state_languages.csv)"
+SOURCE = (
+    "Source: the platforms' DSA transparency reports (harmonised templates, data/transparency/); "
+    "member-state languages (data/transparency/member_state_languages.csv)"
+)
 
 
 def _titled(*args, **kwargs):

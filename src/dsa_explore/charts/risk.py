@@ -32,7 +32,7 @@ def lift_chart(
     synthetic: bool,
     title: str = "How often each indicator fires, bad vs good listings",
 ) -> alt.LayerChart:
-    """Return a forest plot of each indicator's firing share among bad and good listings (Wilson intervals)."""
+    """Return a forest plot of each indicator's firing share among bad and good listings (Wilson CIs)."""
     _check(lift, ["label", "share_bad", "bad_low", "bad_high", "share_good", "good_low", "good_high", "lift"])
     long = pl.concat(
         [
@@ -111,7 +111,7 @@ def score_distribution_chart(scored: pl.DataFrame, score: str, label: str, *, sy
 
 
 def pr_curve_chart(curves: pl.DataFrame, baseline: float, *, synthetic: bool) -> alt.LayerChart:
-    """Return precision–recall curves (one per ``model``) with the no-skill baseline (prevalence) as a rule."""
+    """Return precision–recall curves (one per ``model``), the no-skill baseline (prevalence) as a rule."""
     _check(curves, ["recall", "precision", "model", "threshold"])
     base = alt.Chart(
         curves,
@@ -190,8 +190,8 @@ def capacity_chart(
                 "Share of bad listings among the k top-scored listings; move the slider",
                 synthetic,
             ),
-            description="Line chart of precision at k (share of bad listings among the k highest-scored listings) "
-            "against k, with a slider for the daily review capacity.",
+            description="Line chart of precision at k (share of bad listings among the k highest-scored "
+            "listings) against k, with a slider for the daily review capacity.",
         )
     )
 
@@ -199,7 +199,7 @@ def capacity_chart(
 def calibration_chart(
     table: pl.DataFrame, brier: float, *, synthetic: bool, model: str = "fitted logistic"
 ) -> alt.LayerChart:
-    """Return a reliability diagram: observed share vs mean predicted probability per bin, with the diagonal."""
+    """Return a reliability diagram: observed share vs mean predicted probability per bin, with a diagonal."""
     _check(table, ["mean_predicted", "observed", "n"])
     diag = (
         alt.Chart(pl.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]}))
@@ -236,8 +236,8 @@ def calibration_chart(
             f"Brier score {brier:.3f}; dashed line: perfect calibration",
             synthetic,
         ),
-        description="Reliability diagram: for each probability bin, the observed share of bad listings against the "
-        "mean predicted probability; the diagonal is perfect calibration.",
+        description="Reliability diagram: for each probability bin, the observed share of bad listings "
+        "against the mean predicted probability; the diagonal is perfect calibration.",
     )
 
 
@@ -308,8 +308,8 @@ def threshold_slider_chart(
                 "Precision, recall and share of listings flagged at each threshold; move the slider",
                 synthetic,
             ),
-            description="Line chart of precision, recall and share of listings flagged against the risk score threshold, "
-            "with a slider that marks one threshold and labels its values.",
+            description="Line chart of precision, recall and share of listings flagged against the risk "
+            "score threshold, with a slider that marks one threshold and labels its values.",
         )
     )
 

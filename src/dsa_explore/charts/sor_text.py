@@ -123,7 +123,7 @@ def _split_terms(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
 def terms_bars(
     terms: pl.DataFrame, *, what: str = "products", synthetic: bool = False, subtitle: str | None = None
 ) -> alt.FacetChart:
-    """Grouped bars: share of statements naming each product type (or harm), per platform.
+    """Return grouped bars: share of statements naming each product type (or harm), per platform.
 
     ``terms`` has platform, term, named, statements, share (``analysis.sor_text.terms_named``).
     A bar is drawn only for a share above 0 (a zero-height bar is invisible): a platform naming a term

@@ -1,4 +1,4 @@
-"""Commands on captured pages: ``capture``, ``listings from-capture``, ``links from-capture``, ``links chains``.
+"""Commands on captured pages: ``capture``, ``listings from-capture``, ``links from-capture``/``chains``.
 
 Registered in the ``dsa-explore`` parser by :func:`register`. Every CSV written is CSV-safe
 (spreadsheet formulas neutralised, control characters escaped: ``dsa_explore.core.csvsafe``).
@@ -76,7 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--graph",
         default=None,
         metavar="DIR",
-        help="also write DIR/nodes.csv and DIR/edges.csv in the hidden-link format (dsa_explore.readers.links)",
+        help="also write DIR/nodes.csv and DIR/edges.csv in the hidden-link format "
+        "(dsa_explore.readers.links)",
     )
     q.add_argument(
         "--listings",
@@ -121,7 +122,8 @@ def _read(captures: list[str]):
     skipped_bad = cap.skipped.filter(cap.skipped["record_type"] == "unparsed")
     for r in [*problems.iter_rows(named=True), *skipped_bad.iter_rows(named=True)]:
         print(
-            f"  warning: {r['capture_file']} (record {r['record_offset']}): {r.get('problem') or r.get('reason')}",
+            f"  warning: {r['capture_file']} (record {r['record_offset']}): "
+            f"{r.get('problem') or r.get('reason')}",
             file=sys.stderr,
         )
     return capture, cap

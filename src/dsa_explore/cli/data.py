@@ -5,9 +5,15 @@
     dsa-explore data builds               # every dataset build: name, outputs, inputs
     dsa-explore data build NAME... [--to DIR] [--source FILE]
     dsa-explore data build --all [--to DIR]
+    dsa-explore data fetch NAME... | --all [--url URL]   # a build's public input, once (make data-sources)
 
 :data:`BUILDS` is the one registry of every derived or generated dataset. Adding a build: give the
 producing module a ``BUILD = Build(...)`` (see :class:`dsa_explore.data.builds.Build`) and add it here.
+A build whose input is public but not shipped reads it from the cache folder that ``data fetch``
+fills (:mod:`dsa_explore.data.sources`); ``build --all`` says which command fetches a missing one.
+
+Exit codes: 0 success; 1 a download failed or a file was refused (checksum); 2 a usage error or a
+missing input.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import argparse
 import sys
 
 from dsa_explore.analysis import sor as sor_extract
+from dsa_explore.core.errors import RefusedDataError
 from dsa_explore.readers import listings as listing_templates
 from dsa_explore.readers import safetygate
 from dsa_explore.readers import transparency as transparency_reports
@@ -62,6 +69,15 @@ def register(subparsers) -> None:
         "--source", default=None, metavar="FILE", help="the external input of a build that needs one"
     )
     p_build.set_defaults(func=cmd_build)
+    p_fetch = sub.add_parser(
+        "fetch", help="download the public input of builds that need one (checked by sha256, then cached)"
+    )
+    p_fetch.add_argument("names", nargs="*", metavar="NAME", help="build name(s) whose input to fetch")
+    p_fetch.add_argument("--all", action="store_true", help="the input of every build that needs one")
+    p_fetch.add_argument(
+        "--url", default=None, metavar="URL", help="a mirror of the same archive (both sha256 still checked)"
+    )
+    p_fetch.set_defaults(func=cmd_fetch)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -73,12 +89,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_builds(args: argparse.Namespace) -> int:
     """Print every build: name, outputs, inputs, and the external input it needs (if any)."""
+    from dsa_explore.data import sources
+
     for b in BUILDS:
         print(f"{b.name}: {b.description}")
         print(f"  outputs: {', '.join(b.outputs)}")
         print(f"  inputs:  {', '.join(b.inputs) or '(none: generated from code and its seed)'}")
-        if b.external:
+        if b.external and b.fetch is None:
             print(f"  needs --source: {b.external}")
+        elif b.external:
+            found = sources.cached(b.fetch)
+            where = f"cached at {found}" if found else f"not fetched: `dsa-explore data fetch {b.name}`"
+            print(f"  needs: {b.external} ({where})")
     return 0
 
 
@@ -89,26 +111,53 @@ def cmd_build(args: argparse.Namespace) -> int:
     by_name = {b.name: b for b in BUILDS}
     unknown = [n for n in args.names if n not in by_name]
     if unknown or (not args.names and not args.all):
-        print(
-            f"dsa-explore data build: {'unknown build ' + ', '.join(unknown) if unknown else 'name a build'}; "
-            f"known: {', '.join(by_name)} (or --all)",
-            file=sys.stderr,
-        )
-        return 2
+        return _unknown(unknown, by_name, "build")
     chosen = BUILDS if args.all else tuple(by_name[n] for n in args.names)
     for b in chosen:
-        if args.all and b.external and args.source is None:
-            print(
-                f"[data] {b.name}: not rebuilt: needs {b.external} (not shipped); "
-                f"run `dsa-explore data build {b.name} --source FILE`",
-                flush=True,
-            )
-            continue
         try:
-            written = b.run(args.to, args.source if b.external else None)
+            source = (args.source or b.find_source()) if b.external else None
         except BuildInputMissing as exc:
+            if args.all:  # --all rebuilds what it can and says what it could not
+                print(f"[data] {b.name}: not rebuilt: {str(exc).removeprefix(b.name + ' ')}", flush=True)
+                continue
             print(f"dsa-explore data build: {exc}", file=sys.stderr)
             return 2
+        if source is not None:
+            print(f"[data] {b.name}: reading {source}", flush=True)
+        try:
+            written = b.run(args.to, source)
+        except RefusedDataError as exc:
+            again = f"; fetch it again with `dsa-explore data fetch {b.name}`" if not args.source else ""
+            print(f"dsa-explore data build: {b.name}: {exc}{again}", file=sys.stderr)
+            return 1
         for path in written:
             print(f"[data] {b.name}: {path}", flush=True)
+    return 0
+
+
+def _unknown(names: list[str], known: dict, what: str) -> int:
+    listed = ", ".join(known) or "(none)"
+    problem = "unknown build " + ", ".join(names) if names else "name a build"
+    print(f"dsa-explore data {what}: {problem}; known: {listed} (or --all)", file=sys.stderr)
+    return 2
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Download, check and cache the public input of the named builds (or ``--all``); exit 1 on failure."""
+    from dsa_explore.data import sources
+
+    fetchable = {b.name: b for b in BUILDS if b.fetch is not None}
+    unknown = [n for n in args.names if n not in fetchable]
+    if unknown or (not args.names and not args.all):
+        return _unknown(unknown, fetchable, "fetch")
+    chosen = list(fetchable.values()) if args.all else [fetchable[n] for n in args.names]
+    wanted = list(dict.fromkeys(b.fetch for b in chosen))  # builds sharing one input fetch it once
+    for source in wanted:
+        try:
+            path = sources.fetch(source, url=args.url, log=lambda msg: print(f"[fetch] {msg}", flush=True))
+        except (sources.SourceFetchError, RefusedDataError) as exc:
+            print(f"dsa-explore data fetch: {exc}", file=sys.stderr)
+            return 1
+        users = ", ".join(b.name for b in BUILDS if b.fetch == source)
+        print(f"[fetch] {source.name}: ready at {path} for {users}", flush=True)
     return 0

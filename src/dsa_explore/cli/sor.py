@@ -105,6 +105,7 @@ def register(subparsers) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest dumps into the store; print one line per dump; exit 1 if a dump was refused, 2 on bad input."""
     from dsa_explore.core.safetext import escape_controls
     from dsa_explore.sor import ingest as ing
 
@@ -147,6 +148,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
+    """Print the store's counts (or its per-dump accounting), escaped for the terminal or CSV-safe."""
     import polars as pl
 
     from dsa_explore.core.safetext import escape_controls, safe_frame
@@ -182,6 +184,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_download(args: argparse.Namespace) -> int:
+    """Download one day or a period of daily dumps into ``--to``; exit 1 if a day failed."""
     from dsa_explore.sor import download as dl
 
     kwargs = {"base_url": args.base_url} if args.base_url else {}
@@ -229,6 +232,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Compare the store's rows per day with the published totals; exit 1 if a day differs."""
     import polars as pl
 
     from dsa_explore.sor import check as ck

@@ -1,15 +1,16 @@
-"""The row-store commands of ``dsa-explore sor``: ``search``, ``sample``, ``rows`` (and ``ingest --rows``).
+r"""The row-store commands of ``dsa-explore sor``: ``search``, ``sample``, ``rows`` (and ``ingest --rows``).
 
     dsa-explore sor search --store DIR [--platform P ...] --text REGEX [--field F,...] [--since D --until D]
                            [--case-sensitive] (--count [--by day,category,decision_ground] | --limit N)
                            [--format csv|parquet|table] [--out FILE]
     dsa-explore sor sample --store DIR --n 400 [--by category] [--seed 1] [--platform P ...] [--out FILE]
-    dsa-explore sor rows   --store DIR [--platform P ...] [--since D --until D] [--format csv|parquet] --out FILE
+    dsa-explore sor rows   --store DIR [--platform P ...] [--since D --until D] [--format csv|parquet]
+                           --out FILE
 
 CSV and table output is made safe for terminals and spreadsheets by the rules of
 :mod:`dsa_explore.core.safetext` (vectorised in :func:`dsa_explore.sor.rows.safe_frame`): a leading
-``= + - @``, tab or carriage return gets a ``'`` (CSV), control characters are written as ``\\xNN`` and a
-backslash as ``\\\\``; Parquet output is the stored values unchanged. Exit codes: 0
+``= + - @``, tab or carriage return gets a ``'`` (CSV), control characters are written as ``\xNN`` and a
+backslash as ``\\``; Parquet output is the stored values unchanged. Exit codes: 0
 success, 2 usage errors (a bad regular expression, an unknown column, a path that is no store).
 """
 
@@ -135,8 +136,8 @@ def _warn_absent(store, platforms, command: str) -> None:
     for name in sorted({taxonomy.canonical_platform(p) for p in platforms}):
         if name not in present:
             print(
-                f"dsa-explore sor {command}: no stored rows of platform {name!r} in {store}; platforms with rows: "
-                f"{', '.join(present) or '(none: ingest with --rows)'}",
+                f"dsa-explore sor {command}: no stored rows of platform {name!r} in {store}; platforms with "
+                f"rows: {', '.join(present) or '(none: ingest with --rows)'}",
                 file=sys.stderr,
             )
 
@@ -148,6 +149,7 @@ def _platforms(args) -> list[str] | None:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    """Search the stored free text: write the counts (``--count``) or the matching rows."""
     from dsa_explore.sor import search
 
     try:
@@ -188,6 +190,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
+    """Draw a stratified random sample; write it and, next to ``--out``, its strata (``.frame.csv``)."""
     from pathlib import Path
 
     from dsa_explore.sor import sample
@@ -217,13 +220,15 @@ def cmd_sample(args: argparse.Namespace) -> int:
         )
     if drawn.without_uuid:
         print(
-            f"dsa-explore sor sample: {drawn.without_uuid} stored statements without uuid left out of the frame",
+            f"dsa-explore sor sample: {drawn.without_uuid} stored statements without uuid "
+            "left out of the frame",
             file=sys.stderr,
         )
     return rc
 
 
 def cmd_rows(args: argparse.Namespace) -> int:
+    """Write the stored statements (one row per statement), CSV-safe or as Parquet."""
     from dsa_explore.sor import rows as rowstore
 
     try:

@@ -1,9 +1,9 @@
-"""CSV output a spreadsheet cannot turn into a formula, with control characters escaped.
+r"""CSV output a spreadsheet cannot turn into a formula, with control characters escaped.
 
 Captured pages are untrusted text: a listing title such as ``=HYPERLINK("http://evil","click")``
 or ``+cmd|' /C calc'!A0`` runs as a formula when the CSV is opened in a spreadsheet (OWASP
 "CSV injection"). :func:`safe_text` prefixes such a cell with an apostrophe and escapes control
-characters (``\\n`` stays readable as the two characters ``\\n``); numbers stay numbers, because
+characters (``\n`` stays readable as the two characters ``\n``); numbers stay numbers, because
 only text columns are touched.
 """
 
@@ -24,7 +24,7 @@ def _escape(ch: str) -> str:
 
 
 def safe_text(value: str | None) -> str | None:
-    """Return ``value`` safe for a CSV cell: formula start neutralised with ``'``, control characters escaped."""
+    """Return ``value`` safe for a CSV cell: formula start neutralised with ``'``, controls escaped."""
     if value is None:
         return None
     out = value

@@ -47,4 +47,7 @@ class RefusedDataError(DsaExploreError):
 
 
 class UnknownPlatformError(DsaExploreError, ValueError):
-    """A platform name that is not in :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS` (the message lists them)."""
+    """A platform name that is not in :data:`dsa_explore.core.platforms.KNOWN_PLATFORMS`.
+
+    The message lists the known platforms.
+    """

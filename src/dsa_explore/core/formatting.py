@@ -21,15 +21,21 @@ def pct(share: float) -> str:
 
 
 def count(n: float) -> str:
-    """Return ``n`` rounded for a reader: whole numbers with thousands separators from 10 up, one decimal
-    below 10, two below 1 (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``)."""
+    """Return ``n`` rounded for a reader.
+
+    Whole numbers with thousands separators from 10 up, one decimal below 10, two below 1
+    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``).
+    """
     if abs(n) >= 10 or n == round(n):
         return f"{round(n):,}"
     return f"{n:.1f}" if abs(n) >= 1 else f"{n:.2f}"
 
 
 def big(n: float) -> str:
-    """Return a large count in words: ``'307.0 million'``, ``'1.20 billion'``; below a million as :func:`count`."""
+    """Return a large count in words (``'307.0 million'``, ``'1.20 billion'``).
+
+    Below a million, as :func:`count`.
+    """
     if n >= 1e9:
         return f"{n / 1e9:.2f} billion"
     if n >= 1e6:
@@ -38,7 +44,10 @@ def big(n: float) -> str:
 
 
 def count_short(x: float | None) -> str:
-    """Return a count in short form for tables and labels: 181,892,221 -> '181.9 M'; 12,101 -> '12 k'; 'n/a' for None."""
+    """Return a count in short form for tables and labels.
+
+    181,892,221 -> '181.9 M'; 12,101 -> '12 k'; 'n/a' for None.
+    """
     if x is None:
         return "n/a"
     if abs(x) >= 1e6:
@@ -88,7 +97,7 @@ SHARE_WORDS = (
 
 
 def is_share_column(column: str) -> bool:
-    """True when a column's name says its values are shares (``share``, ``prevalence``, ``low`` ...)."""
+    """Return True when a column's name says its values are shares (``share``, ``prevalence``, ``low``...)."""
     name = column.lower()
     return any(word in name for word in SHARE_WORDS)
 

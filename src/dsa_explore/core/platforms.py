@@ -24,7 +24,20 @@ def slug(platform: str) -> str:
 def resolve(name: str | None) -> str:
     """Return the canonical platform name for ``name`` (case-insensitive, slug accepted).
 
-    Raises :class:`~dsa_explore.core.errors.UnknownPlatformError` (a ``ValueError``) listing the known platforms when ``name`` is not one of them.
+    Parameters
+    ----------
+    name
+        A platform name or slug; ``None`` gives :data:`DEFAULT_PLATFORM`.
+
+    Returns
+    -------
+    str
+        The name as spelled in :data:`KNOWN_PLATFORMS`.
+
+    Raises
+    ------
+    UnknownPlatformError
+        (a ``ValueError``) listing the known platforms when ``name`` is not one of them.
     """
     if name is None:
         return DEFAULT_PLATFORM

@@ -1,13 +1,13 @@
-"""Untrusted text made safe for a terminal and for spreadsheets.
+r"""Untrusted text made safe for a terminal and for spreadsheets.
 
 Values from the data (platform names, free text) go to users' terminals and CSV files. Two
 defences, applied to every text cell the command-line tools print:
 
 - **Control characters are escaped** (:func:`escape_controls`): C0 (U+0000–U+001F, so ESC, BEL, CR
   and LF too), DEL (U+007F) and C1 (U+0080–U+009F, including the 8-bit CSI U+009B) become visible
-  escapes ``\\x1b``, ``\\x07``, ``\\x9b``; a backslash becomes ``\\\\`` so the escaping is
+  escapes ``\x1b``, ``\x07``, ``\x9b``; a backslash becomes ``\\`` so the escaping is
   reversible. A platform name holding ``ESC ] 0 ; title BEL`` therefore cannot set the terminal's
-  title, clear the screen or move the cursor: it prints as ``\\x1b]0;title\\x07``.
+  title, clear the screen or move the cursor: it prints as ``\x1b]0;title\x07``.
 - **Spreadsheet formulas are neutralised** in CSV (:func:`neutralise_formula`): a cell that starts
   with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe (``'``), as
   OWASP's "CSV injection" guidance recommends, so ``=HYPERLINK("http://evil","x")`` is shown as
@@ -31,7 +31,7 @@ def _escape_one(m: re.Match) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """Return ``text`` with C0/C1 control characters and DEL as ``\\xNN`` (and ``\\`` as ``\\\\``)."""
+    r"""Return ``text`` with C0/C1 control characters and DEL as ``\xNN`` (and ``\`` as ``\\``)."""
     return _CONTROLS.sub(_escape_one, text) if _CONTROLS.search(text) else text
 
 
@@ -46,7 +46,7 @@ def safe_cell(text: str, *, csv: bool) -> str:
 
 
 def safe_frame(frame: pl.DataFrame, *, csv: bool) -> pl.DataFrame:
-    """Return ``frame`` with every text column made safe for a terminal (and, with ``csv``, for spreadsheets)."""
+    """Return ``frame`` with every text column made safe for a terminal (with ``csv``, for spreadsheets)."""
     cols = [c for c, t in frame.schema.items() if t in (pl.String, pl.Categorical) or isinstance(t, pl.Enum)]
     if not cols:
         return frame

@@ -9,33 +9,8 @@ chart itself (see ``docs/jupyterlab.md``).
 from __future__ import annotations
 
 
-def vega_bundle_script() -> str:
-    """Return an HTML ``<script>`` holding the vega-embed bundle and the VEGA_DEBUG versions Altair checks.
-
-    For standalone pages (``browsercheck.chart_page``); notebooks do not need it.
-    """
-    import altair as alt
-    import vl_convert as vlc
-
-    bundle = vlc.javascript_bundle()
-    versions = (
-        f'var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {{}} : VEGA_DEBUG;\n'
-        f'VEGA_DEBUG["vega_version"] = "{alt.VEGA_VERSION}";\n'
-        f'VEGA_DEBUG["vegalite_version"] = "{alt.VEGALITE_VERSION}";\n'
-        f'VEGA_DEBUG["vegaembed_version"] = "{alt.VEGAEMBED_VERSION}";\n'
-    )
-    # The bundle is an ES module exporting vegaEmbed; expose it as a global inside an IIFE.
-    return (
-        '<script type="text/javascript">\n'
-        + versions
-        + "(function(){\n"
-        + bundle.replace("</script", "<\\/script")
-        + "\n})();\n</script>"
-    )
-
-
 def setup() -> None:
-    """Enable the house theme, the renderer JupyterLab draws with no kernel and no network, and readable tables."""
+    """Enable the house theme, the renderer JupyterLab draws offline with no kernel, and readable tables."""
     import polars as pl
 
     from dsa_explore.charts import render, theme

@@ -4,7 +4,8 @@ The graph is two polars tables (see :mod:`dsa_explore.analysis.links` for the me
 nodes ``node_id, node_type, platform, seed_category, bad_kind`` and edges
 ``src, dst, edge_type, platform``. :func:`validate` accounts for every row: rows read = rows
 kept + rows rejected, each rejected row with its reason (unknown type, unknown endpoint, missing
-field, duplicate id, edge type that does not fit its endpoints' node types)."""
+field, duplicate id, edge type that does not fit its endpoints' node types).
+"""
 
 from __future__ import annotations
 
@@ -171,7 +172,7 @@ def require_columns(frame: pl.DataFrame, required: Sequence[str], what: str) -> 
 
 
 def as_string_columns(frame: pl.DataFrame, columns: Sequence[str], what: str) -> pl.DataFrame:
-    """Return ``frame`` with ``columns`` as strings (raising :class:`GraphError` for a column that cannot be)."""
+    """Return ``frame`` with ``columns`` as strings (:class:`GraphError` for a column that cannot be one)."""
     for c in columns:
         if c not in frame.columns:
             continue
@@ -190,12 +191,31 @@ def validate(
 ) -> ValidationReport:
     """Check a node and an edge table; return what was kept and what was rejected, with reasons.
 
-    Missing required columns raise :class:`GraphError`. Row problems are reported, never silently
-    dropped: a node is rejected for a missing ``node_id``/``node_type``, an unknown node type or a
-    duplicate id (every copy after the first); an edge for a missing ``src``/``dst``/``edge_type``,
-    an unknown edge type, an endpoint that is not a (kept) node, or node types its edge type does
-    not allow (:data:`EDGE_SIGNATURES`). ``row`` is the 1-based data row (CSV line = row + 1).
-    With ``strict=True`` any rejected row raises :class:`GraphError` with the account.
+    Row problems are reported, never silently dropped: a node is rejected for a missing
+    ``node_id``/``node_type``, an unknown node type or a duplicate id (every copy after the first); an
+    edge for a missing ``src``/``dst``/``edge_type``, an unknown edge type, an endpoint that is not a
+    (kept) node, or node types its edge type does not allow (:data:`EDGE_SIGNATURES`). ``row`` is the
+    1-based data row (CSV line = row + 1).
+
+    Parameters
+    ----------
+    nodes, edges
+        The node and edge tables (id and type columns as strings, categoricals or all-null).
+    strict
+        Raise on any rejected row instead of reporting it.
+    source
+        Names of the tables for messages: ``{"nodes": ..., "edges": ...}`` (e.g. their file names).
+
+    Returns
+    -------
+    ValidationReport
+        The kept nodes and edges, the rejected rows with their reasons, and the row account.
+
+    Raises
+    ------
+    GraphError
+        For a missing required column or a column that cannot hold strings, and with ``strict=True``
+        for any rejected row (the message holds the account).
     """
     source = dict(source or {})
     require_columns(nodes, REQUIRED_NODE_COLUMNS, source.get("nodes", "node table"))

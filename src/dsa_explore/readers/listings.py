@@ -123,7 +123,8 @@ SELECTION_MECHANISMS: dict[str, dict] = {
     },
     "purposive": {
         "probability": False,
-        "meaning": "hand-picked for possible risk (most published test purchases): no inclusion probabilities",
+        "meaning": "hand-picked for possible risk (most published test purchases): "
+        "no inclusion probabilities",
     },
     "unknown": {"probability": False, "meaning": "how the items were selected is not published"},
 }
@@ -147,8 +148,9 @@ _COUNTRY = re.compile(r"^([A-Z]{2}|unknown)$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _WEIGHT_TOL = 1e-6
 
-#: Identifier and code columns normalised on reading (Unicode NFKC, invisible characters removed; every change
-#: reported in ``ValidationReport.normalised``). Free text (title, subcategory, brand, description) is kept as written.
+#: Identifier and code columns normalised on reading (Unicode NFKC, invisible characters removed; every
+#: change reported in ``ValidationReport.normalised``). Free text (title, subcategory, brand, description)
+#: is kept as written.
 IDENTIFIER_COLUMNS: tuple[str, ...] = (
     "listing_id",
     "platform",
@@ -229,10 +231,12 @@ class ValidationReport:
 
     @property
     def ok(self) -> bool:
+        """Whether the sample has no problem at all."""
         return self.problems.height == 0
 
     @property
     def rows_with_problems(self) -> int:
+        """Data rows of the sample file with at least one problem (the header line not counted)."""
         sample_file = self.problems.filter(
             pl.col("line").is_not_null()
             & (pl.col("file") == self._sample_file)
@@ -242,6 +246,7 @@ class ValidationReport:
 
     @property
     def rows_valid(self) -> int:
+        """Rows read without any problem."""
         return self.rows_read - self.rows_with_problems
 
     _sample_file: str = ""
@@ -256,6 +261,7 @@ class ValidationReport:
         )
 
     def raise_if_problems(self) -> None:
+        """Raise :class:`ListingSampleError` listing every problem, if there is any."""
         if not self.ok:
             raise ListingSampleError(self.problems, self.rows_read)
 
@@ -308,7 +314,7 @@ class _Problems:
 
 @dataclass
 class _Raw:
-    """A table read as text: the frame, the file line of each row, lines not aligned, whether it had a header."""
+    """A table read as text: the frame, each row's file line, lines not aligned, whether it had a header."""
 
     frame: pl.DataFrame
     file: str
@@ -330,7 +336,10 @@ def _read_text_csv(source: Path | str | pl.DataFrame, columns: list[str], proble
 
 
 def _normalise_identifiers(raw: _Raw, id_col: str, problems: _Problems) -> pl.DataFrame:
-    """Return ``raw.frame`` with identifier columns normalised (NFKC, invisible characters removed), each change kept."""
+    """Return ``raw.frame`` with identifier columns normalised, and each change.
+
+    Normalising is Unicode NFKC with invisible characters removed.
+    """
     from dsa_explore.core import identifiers
 
     df = raw.frame
@@ -514,7 +523,7 @@ def _check_values(
 def _check_duplicate_ids(
     df: pl.DataFrame, raw: pl.DataFrame, file: str, problems: _Problems, lines: list[int]
 ) -> None:
-    """Report every repeat of a listing id (compared after normalisation), with the line of its first occurrence."""
+    """Report every repeat of a listing id (compared after normalisation), with its first occurrence line."""
     ids = df["listing_id"]
     first_line: dict[str, int] = {}
     first_raw: dict[str, str] = {}
@@ -654,7 +663,7 @@ def _check_against_frame(
 
 
 def _sample_columns(raw: _Raw, problems: _Problems) -> tuple[pl.DataFrame, list[str], bool]:
-    """Return the sample's text columns (missing ones added empty), its extra columns, and whether to check values."""
+    """Return the sample's text columns (missing ones added empty), extra columns, whether to check values."""
     text = raw.frame
     if not raw.readable:
         return pl.DataFrame(schema={c: pl.String for c in LISTING_SCHEMA}), [], False
@@ -745,7 +754,7 @@ def read_sample(sample: Path | str, frame: Path | str) -> tuple[pl.DataFrame, pl
 
 
 def load_synthetic() -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return the shipped synthetic sample and its frame table (checksum- and schema-checked, then validated)."""
+    """Return the shipped synthetic sample and its frame table (checksum, schema checked; then validated)."""
     from dsa_explore.data import catalog
 
     report = validate_sample(
@@ -761,8 +770,8 @@ _TEMPLATES = (
         LISTING_SCHEMA,
         "listing_sample_template",
         "Blank listing-sample template (header only)",
-        "Header row of the listing-sample format of dsa_explore.readers.listings; fill one row per sampled listing. "
-        "Data dictionary: docs/listing-sample-format.md.",
+        "Header row of the listing-sample format of dsa_explore.readers.listings; fill one row per sampled "
+        "listing. Data dictionary: docs/listing-sample-format.md.",
     ),
     (
         "listing-frame-template.csv",
@@ -818,7 +827,7 @@ PUBLISHED_OUTCOMES = ("non_compliant", "unsafe")
 
 
 def validate_published(t: pl.DataFrame, file: str = "published-test-purchases.csv") -> pl.DataFrame:
-    """Return the published test purchases ``t`` when every row is consistent; else raise naming line and value.
+    """Return the published test purchases ``t`` when every row is consistent; else raise naming line, value.
 
     Checks: n and positives both given or both empty (a shares-only row has neither and may have a
     ``share``); 0 <= positives <= n, n > 0; share in [0, 1]; a known selection mechanism and outcome

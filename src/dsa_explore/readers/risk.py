@@ -1,7 +1,8 @@
-"""The risk-extended listing format: the listing-sample fields risk indicators read and the risk fields they add.
+"""The risk-extended listing format: the listing-sample fields risk indicators read, the risk fields they add.
 
 Kept in the readers layer so that both the synthetic generator (:mod:`dsa_explore.synth.risk`) and the
-indicators (:mod:`dsa_explore.analysis.risk`) use one definition."""
+indicators (:mod:`dsa_explore.analysis.risk`) use one definition.
+"""
 
 from __future__ import annotations
 

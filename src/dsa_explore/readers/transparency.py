@@ -1,4 +1,4 @@
-"""Read the Commission's harmonised DSA transparency reports (every section, CSV or workbook) into one tidy frame.
+"""Read the Commission's harmonised DSA transparency reports (all sections, CSV or workbook) into one frame.
 
 Commission Implementing Regulation (EU) 2024/2835 fixes the templates very large platforms
 publish every half-year. The published files do not follow them strictly (decimal commas,
@@ -111,9 +111,11 @@ INDICATORS: dict[str, str] = {
     "median time to take action": "median_hours_to_action",
     "median time to take action (trusted flagger notices)": "median_hours_to_action_trusted_flaggers",
     "number of actions taken on the basis of the law": "actions_law",
-    "number of actions taken on the basis of the law (trusted flagger notices)": "actions_law_trusted_flaggers",
+    "number of actions taken on the basis of the law (trusted flagger "
+    "notices)": "actions_law_trusted_flaggers",
     "number of actions taken on the basis of the terms and conditions of the service": "actions_tc",
-    "number of actions taken on the basis of the terms and conditions of the service (trusted flagger notices)": "actions_tc_trusted_flaggers",
+    "number of actions taken on the basis of the terms and conditions of the service (trusted flagger "
+    "notices)": "actions_tc_trusted_flaggers",
     # section 8: automated means
     "number of measures solely taken by automated means": "measures_automated",
     "number of measures not taken by automated means": "measures_not_automated",
@@ -132,14 +134,18 @@ INDICATORS: dict[str, str] = {
     "number of orders to act against illegal content received": "orders_act",
     "number of specific items of information included in the total number of orders to act against illegal "
     "content": "orders_act_items",
-    "median time to inform the authority of the receipt of the order to act against illegal content": "orders_act_median_hours_to_inform",
-    "median time to give effect to the order to act against illegal content": "orders_act_median_hours_to_effect",
+    "median time to inform the authority of the receipt of the order to act against illegal "
+    "content": "orders_act_median_hours_to_inform",
+    "median time to give effect to the order to act against illegal "
+    "content": "orders_act_median_hours_to_effect",
     "number of orders to provide information": "orders_info",
-    "median time to inform the authority of the receipt of the order to provide information": "orders_info_median_hours_to_inform",
+    "median time to inform the authority of the receipt of the order to provide "
+    "information": "orders_info_median_hours_to_inform",
     "median time to give effect to the order to provide information": "orders_info_median_hours_to_effect",
     # sections 5 and 6: own-initiative measures (wide format; restriction types)
     "number of measures taken at the provider's own initiative": "own_initiative_measures",
-    "number of measures taken after detection with solely automated means": "own_initiative_automated_detection",
+    "number of measures taken after detection with solely automated "
+    "means": "own_initiative_automated_detection",
     "visibility restriction removal": "visibility_removal",
     "visibility restriction disable": "visibility_disable",
     "visibility restriction demoted": "visibility_demoted",
@@ -156,31 +162,41 @@ INDICATORS: dict[str, str] = {
     "account restriction termination": "account_termination",
     # section 7: complaints, out-of-court disputes, Art. 23 suspensions (long format; scope = outcome)
     "number of complaints submitted to the internal-complaints mechanism": "complaints",
-    "number of restrictions newly imposed as a result of an internal complaint": "complaints_new_restrictions",
-    "complaint regarding a decision to remove or disable access to or restrict visibility of information": "complaints_visibility",
-    "complaint regarding a decision to suspend or terminate the provision of the service": "complaints_service",
+    "number of restrictions newly imposed as a result of an internal "
+    "complaint": "complaints_new_restrictions",
+    "complaint regarding a decision to remove or disable access to or restrict visibility of "
+    "information": "complaints_visibility",
+    "complaint regarding a decision to suspend or terminate the provision of the "
+    "service": "complaints_service",
     "complaint regarding a decision to suspend or terminate an account": "complaints_account",
-    "complaint regarding a decision to restrict the ability to monetise information": "complaints_monetisation",
-    "complaint regarding a decision not to take action on a notice submitted in accordance with article 16": "complaints_notice_not_acted",
-    "complaint regarding a decision not to take action on a notice submitted by a trusted flagger in accordance "
-    "with article 16": "complaints_notice_not_acted_trusted_flaggers",
+    "complaint regarding a decision to restrict the ability to monetise "
+    "information": "complaints_monetisation",
+    "complaint regarding a decision not to take action on a notice submitted in accordance with article "
+    "16": "complaints_notice_not_acted",
+    "complaint regarding a decision not to take action on a notice submitted by a trusted flagger in "
+    "accordance with article 16": "complaints_notice_not_acted_trusted_flaggers",
     "number of disputes submitted to out-of-court dispute settlement bodies": "out_of_court_disputes",
-    "number of suspensions enacted for the provision of manifestly illegal content": "suspensions_illegal_content",
-    "number of suspensions enacted for the provision of manifestly unfounded notices": "suspensions_unfounded_notices",
-    "number of suspensions enacted for the provision of manifestly unfounded complaints": "suspensions_unfounded_complaints",
+    "number of suspensions enacted for the provision of manifestly illegal "
+    "content": "suspensions_illegal_content",
+    "number of suspensions enacted for the provision of manifestly unfounded "
+    "notices": "suspensions_unfounded_notices",
+    "number of suspensions enacted for the provision of manifestly unfounded "
+    "complaints": "suspensions_unfounded_complaints",
     # section 11: qualitative information (free text)
     "summary of the content moderation engaged in at the providers' own initiative": "summary_own_initiative",
     "meaningful and comprehensible information regarding content moderation engaged in at the providers' own "
     "initiative": "information_own_initiative",
     "qualitative description of the automated means": "automated_means_description",
-    "qualitative description of indicators of accuracy and possible rate of error of automated means": "automated_means_accuracy_description",
+    "qualitative description of indicators of accuracy and possible rate of error of automated "
+    "means": "automated_means_accuracy_description",
     "specification of the precise purposes to apply automated means": "automated_means_purposes",
     "safeguards applied to the use of automated means": "automated_means_safeguards",
     "high-level description of the content moderation governance structure": "governance_structure",
     "qualifications of the human resources dedicated to content moderation": "moderators_qualifications",
     "training given to human resources dedicated to content moderation": "moderators_training",
     "support given to human resources dedicated to content moderation": "moderators_support",
-    "methodology used to compute the number of human resources dedicated to content moderation": "moderators_methodology",
+    "methodology used to compute the number of human resources dedicated to content "
+    "moderation": "moderators_methodology",
 }
 
 #: Unit of each indicator id (what ``value`` counts).
@@ -253,7 +269,10 @@ _PLACEHOLDERS = {
 
 
 class TransparencyParseError(InputFileError):
-    """Values of a transparency report could not be read; ``problems`` lists each with file, line and raw text."""
+    """Values of a transparency report could not be read.
+
+    ``problems`` lists each with its file, line and raw text.
+    """
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems = list(problems)
@@ -296,6 +315,7 @@ class ReadLog:
     problems: list[Problem] = field(default_factory=list)
 
     def summary(self) -> str:
+        """Return the accounting in one line: records, values read = parsed + flagged, lines skipped."""
         return (
             f"{len(self.files)} file(s), {self.records_read} records, {self.values_read} values read = "
             f"{self.values_parsed} parsed + {self.values_flagged} flagged; "
@@ -432,7 +452,10 @@ def separator_evidence(text: str) -> str | None:
 
 
 def report_convention(cells: Iterable[tuple[str, int, str]]) -> Convention:
-    """Return the convention shown by (file, line, cell) triples: one mark only, with the first cell proving it."""
+    """Return the convention shown by (file, line, cell) triples.
+
+    One mark only is allowed; the convention names the first cell proving it.
+    """
     seen: dict[str, str] = {}
     for file, line, cell in cells:
         text = cell.strip()
@@ -721,7 +744,7 @@ def scope_for(
 
 
 def _country_coded(scopes: Iterable[str]) -> bool:
-    """True when a language section's two-letter scopes are member-state codes (e.g. BE, IE, SE)."""
+    """Return True when a language section's two-letter scopes are member-state codes (e.g. BE, IE, SE)."""
     codes = [s.strip() for s in scopes if re.fullmatch(r"[A-Za-z]{2}", s.strip())]
     upper = [c for c in codes if c.isupper()]
     if not upper:
@@ -732,6 +755,7 @@ def _country_coded(scopes: Iterable[str]) -> bool:
 
 
 def section_for(text: str | None) -> int | None:
+    """Return the section number a long-format part's section text names, or None."""
     key = norm_text(text)
     for needle, number in _SECTION_TEXTS:
         if needle in key:
@@ -819,7 +843,10 @@ def decode_bytes(data: bytes) -> tuple[str, str | None]:
 
 
 def sniff_delimiter(text: str) -> tuple[str, str | None]:
-    """Return (delimiter, note): the one that makes the first non-empty line a template header, else csv.Sniffer's."""
+    """Return (delimiter, note) for a CSV text.
+
+    The delimiter is the one that makes the first non-empty line a template header, else csv.Sniffer's.
+    """
     first = next((ln for ln in text.splitlines() if ln.strip(" ,;\t|")), "")
     for delim in (",", ";", "\t", "|"):
         cells = next(csv.reader([first], delimiter=delim), [])
@@ -854,7 +881,7 @@ def _records(text: str, delimiter: str = ",") -> list[tuple[int, list[str]]]:
 
 
 def _cell_text(value: object) -> str:
-    """A workbook cell as the text a CSV export would hold."""
+    """Return a workbook cell as the text a CSV export would hold."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -967,7 +994,10 @@ class _Part:
         return cells[i] if i is not None and i < len(cells) else ""
 
     def short(self, cells: list[str]) -> list[str]:
-        """How-note for a row shorter than the header (published files trim trailing empty cells): read as blank."""
+        """Return the how-note for a row shorter than the header: the missing cells are read as blank.
+
+        Published files trim trailing empty cells.
+        """
         if len(cells) >= self.width:
             return []
         return [
@@ -975,7 +1005,7 @@ class _Part:
         ]
 
     def ragged(self, cells: list[str]) -> list[str]:
-        """Flags for a row with non-empty cells beyond the header (they are not read)."""
+        """Return the flags for a row with non-empty cells beyond the header (they are not read)."""
         notes = []
         extra = [c for i, c in enumerate(cells) if (i >= self.width or not self.header[i]) and c.strip()]
         if extra:
@@ -1070,7 +1100,7 @@ class _ReportReader:
         return [_Table(path.name, _records(text, delimiter))]
 
     def part_problem(self, name: str, line: int, reason: str) -> None:
-        """A part that cannot be read: an error (errors='raise') or a flagged row (errors='flag')."""
+        """Record a part that cannot be read: an error (errors='raise') or a flagged row (errors='flag')."""
         self.rl.files_not_read[name] = reason
         self.part_problems.append(Problem(name, line, "part", "", reason))
         self.rows.append(
@@ -1361,10 +1391,11 @@ class _ReportReader:
         return main
 
     def implicit_millions(self, name: str) -> None:
-        """AMAR written in millions without a unit (``> 45``, ``2.2 - 2.7``): scale the part's values x1,000,000.
+        """Scale the part's AMAR values x1,000,000 when they are written in millions without a unit.
 
-        Applied only when every AMAR number of the part is below 1,000 and one has decimals: a very
-        large platform has at least 45 million recipients (Art. 33 DSA), so such figures are millions.
+        Such values look like ``> 45`` or ``2.2 - 2.7``. Applied only when every AMAR number of the part
+        is below 1,000 and one has decimals: a very large platform has at least 45 million recipients
+        (Art. 33 DSA), so such figures are millions.
         """
         amar = [r for r in self.rows if r.file == name and r.indicator == "amar" and not r.reading.error]
         numbers = [v for r in amar for v in (r.reading.value, r.reading.low, r.reading.high) if v is not None]
@@ -1416,7 +1447,7 @@ class _ReportReader:
         return start, end, "majority of the period column"
 
     def duplicate_flags(self) -> dict[str, str]:
-        """file -> flag for every file holding a part another file also holds (and the matching problems)."""
+        """Return file -> flag for every file holding a part another file also holds (and record problems)."""
         flags: dict[str, str] = {}
         for number, first, second in self.duplicates:
             reason = (
@@ -1504,6 +1535,31 @@ def parse_report(
     present in two files) is a :class:`Problem`: ``errors="raise"`` raises them with the
     unreadable values; ``errors="flag"`` returns a flagged ``part_not_read`` row for each part
     (and flags every row of both files of a duplicated part).
+
+    Parameters
+    ----------
+    source
+        A folder holding the parts of one report (``.csv``, ``.txt``, ``.xlsx``, ``.ods``), one file,
+        or a list of files.
+    errors
+        ``"raise"`` or ``"flag"`` (above).
+    platform
+        The platform's name; by default it is taken from the report's Service column or provider
+        name (a note in the log says so).
+
+    Returns
+    -------
+    tuple of (polars.DataFrame, ReadLog)
+        The tidy frame (:data:`SCHEMA`, one row per reported value) and the accounting.
+
+    Raises
+    ------
+    TransparencyParseError
+        With ``errors="raise"``, listing every value or part that cannot be read (file, line, raw text).
+    FileNotFoundError
+        For a folder without report files.
+    ValueError
+        For an ``errors`` other than ``"raise"`` or ``"flag"``.
     """
     if errors not in ("raise", "flag"):
         raise ValueError(f"errors must be 'raise' or 'flag', not {errors!r}")
@@ -1660,7 +1716,10 @@ def _figure_scope(section: int, scope_raw: str) -> tuple[str, str, str | None]:
 def _figure_reading(
     value_text: str, unit_note: str, share: bool
 ) -> tuple[Reading, str, list[str], list[str]]:
-    """Read a compiled figure from the published text its unit note records; return (reading, raw, how, flags)."""
+    """Read a compiled figure from the published text its unit note records.
+
+    Returns (reading, raw, how, flags).
+    """
     how, flags = [], []
     published = _PUBLISHED.search(unit_note)
     if published:
@@ -1764,7 +1823,7 @@ def _raw_folders() -> dict[tuple[str, str], str]:
 
 
 def _raw_file_records(folder: str) -> dict[str, tuple[Path, str, str]]:
-    """file name -> (path, source URL, dataset name) for the raw files of one folder, checksums verified."""
+    """Return file name -> (path, source URL, dataset name) for one folder's raw files, checksums verified."""
     from dsa_explore.core import paths
     from dsa_explore.data import catalog
 
@@ -1835,13 +1894,14 @@ def read_raw_report(platform: str, period: str) -> tuple[pl.DataFrame, dict]:
 
 
 def build_dataset(write: bool = False) -> tuple[pl.DataFrame, dict]:
-    """Build the tidy marketplace dataset from the shipped raw reports, and published figures where none exists.
+    """Build the tidy marketplace dataset from the shipped raw reports (published figures where none exists).
 
     Every raw report (:data:`RAW_PLATFORMS` x :data:`RAW_PERIODS`, all parts 1-11) is read with
     :func:`parse_report` (``errors="raise"``); a compiled figure is kept only for a platform and
     period without a raw report. ``origin`` says which each row came from. Returns (frame,
     accounting); ``write=True`` writes ``data/transparency/marketplace_reports.parquet`` (byte-identical
-    for the same inputs; then run ``python -m dsa_explore.data.catalog refresh`` on it when the schema changes).
+    for the same inputs; then run ``python -m dsa_explore.data.catalog refresh`` on it when the schema
+    changes).
     """
     from dsa_explore.core import paths
     from dsa_explore.data import catalog
@@ -1890,25 +1950,27 @@ def _description(acc: dict) -> str:
     left_out = sorted(f"{k}: {name}" for k, a in acc["raw"].items() for name in a["left_out"])
     return (
         "One row per reported value of the DSA transparency reports, all sections of the harmonised template "
-        "(Implementing Regulation (EU) 2024/2835): 1 report identification, 2 category names, 3 member states' "
-        "orders, 4 notices, 5 and 6 own-initiative actions, 7 complaints, out-of-court disputes and Art. 23 "
-        "suspensions, 8 automated means, 9 human resources, 10 average monthly active recipients, 11 qualitative "
-        "text (kept as text in value_raw). AliExpress, Amazon Store, Temu, Zalando, Booking.com and Google Shopping, "
-        "2025-07-01/2025-12-31 and 2026-01-01/2026-06-30, are read from their raw report files in "
-        "data/transparency/raw/ (parse_report, errors='raise'); SHEIN, Apple App Store and Google Play, which have no "
-        "raw file here, come from the published-figures table (transparency_published_figures). Column origin says "
-        f"which ('{ORIGIN_RAW}' or '{ORIGIN_FIGURE}'). Built by `dsa-explore data build transparency_marketplace_reports` "
-        f"(byte-identical for the same inputs). Accounting: {acc['figures']} published figures selected; "
-        f"{acc['figures_not_mapped']} not mapped (sections 3, 5, 6, 7); {acc['figures_superseded_by_raw']} superseded "
-        f"by raw reports; {acc['rows']} rows ({acc['rows_by_origin'].get(ORIGIN_RAW, 0)} from raw files, "
-        f"{acc['rows_by_origin'].get(ORIGIN_FIGURE, 0)} compiled). Left out and listed: {'; '.join(left_out)} "
-        "(a superseded version of the part). Google Shopping's second table 7, for its Ads surface, is read with "
-        "indicators prefixed ads_. value is null when the cell is blank or holds no number; value_raw is the "
-        "published text; how names the reading rules; flag is null for clean values and states the reason otherwise. "
-        "Sections 3-6: category holds the category code, keyword codes qualified by their top-level category "
-        "(STATEMENT_CATEGORY_X/KEYWORD_OTHER); scope is the member state (3) or the category code (4-6). Section 7: "
-        "scope is the outcome (TOTAL, Decisions upheld, Decisions reversed, Median time...). context holds the "
-        "contextual-information cell of the value. Figures are self-reported by the platforms and unaudited."
+        "(Implementing Regulation (EU) 2024/2835): 1 report identification, 2 category names, 3 member "
+        "states' orders, 4 notices, 5 and 6 own-initiative actions, 7 complaints, out-of-court disputes and "
+        "Art. 23 suspensions, 8 automated means, 9 human resources, 10 average monthly active recipients, 11 "
+        "qualitative text (kept as text in value_raw). AliExpress, Amazon Store, Temu, Zalando, Booking.com "
+        "and Google Shopping, 2025-07-01/2025-12-31 and 2026-01-01/2026-06-30, are read from their raw "
+        "report files in data/transparency/raw/ (parse_report, errors='raise'); SHEIN, Apple App Store and "
+        "Google Play, which have no raw file here, come from the published-figures table "
+        f"(transparency_published_figures). Column origin says which ('{ORIGIN_RAW}' or '{ORIGIN_FIGURE}'). "
+        "Built by `dsa-explore data build transparency_marketplace_reports` (byte-identical for the same "
+        f"inputs). Accounting: {acc['figures']} published figures selected; {acc['figures_not_mapped']} not "
+        f"mapped (sections 3, 5, 6, 7); {acc['figures_superseded_by_raw']} superseded by raw reports; "
+        f"{acc['rows']} rows ({acc['rows_by_origin'].get(ORIGIN_RAW, 0)} from raw files, "
+        f"{acc['rows_by_origin'].get(ORIGIN_FIGURE, 0)} compiled). Left out and listed: "
+        f"{'; '.join(left_out)} (a superseded version of the part). Google Shopping's second table 7, for "
+        "its Ads surface, is read with indicators prefixed ads_. value is null when the cell is blank or "
+        "holds no number; value_raw is the published text; how names the reading rules; flag is null for "
+        "clean values and states the reason otherwise. Sections 3-6: category holds the category code, "
+        "keyword codes qualified by their top-level category (STATEMENT_CATEGORY_X/KEYWORD_OTHER); scope is "
+        "the member state (3) or the category code (4-6). Section 7: scope is the outcome (TOTAL, Decisions "
+        "upheld, Decisions reversed, Median time...). context holds the contextual-information cell of the "
+        "value. Figures are self-reported by the platforms and unaudited."
     )
 
 
@@ -1928,8 +1990,8 @@ def write_dataset(root: str | Path, full: pl.DataFrame, accounting: dict) -> lis
         fmt="parquet",
         version=DATASET_VERSION,
         retrieved=DATASET_VERSION,
-        source="generated by `dsa_explore.readers.transparency` (build_dataset) from the platforms' published "
-        "transparency reports",
+        source="generated by `dsa_explore.readers.transparency` (build_dataset) from the platforms' "
+        "published transparency reports",
         source_urls=urls,
         synthetic=False,
         licence="public regulatory disclosures (DSA Art. 15/24/42); derived tidy table CC BY 4.0",
@@ -1939,7 +2001,7 @@ def write_dataset(root: str | Path, full: pl.DataFrame, accounting: dict) -> lis
 
 
 def build_files(root: str | Path) -> list[Path]:
-    """The ``make data`` build: read every raw report and write the dataset with its record under ``root``."""
+    """Run the ``make data`` build: read every raw report, write the dataset and its record under ``root``."""
     full, accounting = build_dataset()
     return write_dataset(root, full, accounting)
 
@@ -1956,8 +2018,8 @@ BUILD = Build(
     outputs=(DATASET_FILE,),
     inputs=(FIGURES, "transparency/raw/<platform>/<half>/* (128 raw report files, each with its record)"),
     function=build_files,
-    description="tidy transparency-report dataset, all sections, from the raw report files of six marketplaces "
-    "(compiled published figures for the others)",
+    description="tidy transparency-report dataset, all sections, from the raw report files of six "
+    "marketplaces (compiled published figures for the others)",
 )
 
 

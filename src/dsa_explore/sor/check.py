@@ -23,6 +23,7 @@ import polars as pl
 
 from dsa_explore.core.errors import DsaExploreError, RefusedDataError
 from dsa_explore.data.builds import Build
+from dsa_explore.data.sources import SHANTAY_BUILTIN
 from dsa_explore.sor import reader
 from dsa_explore.sor.store import Store
 
@@ -38,7 +39,10 @@ CHECK_SCHEMA = {
 
 
 class TotalsError(DsaExploreError, ValueError):
-    """The totals file cannot be used: the message names the file, the line, the value and what was expected."""
+    """The totals file cannot be used.
+
+    The message names the file, the line, the value and what was expected.
+    """
 
 
 def load_totals(path: str | Path) -> dict[dt.date, int]:
@@ -166,14 +170,14 @@ def _build(root: Path, source: Path) -> list[Path]:
         "sor_daily_totals",
         "Statements of reasons per day in the whole DSA Transparency Database, 2023-09-25..2026-01-10",
         (
-            f"Number of statements of reasons (SoRs) in each daily release of the DSA Transparency Database, all "
-            f"platforms, {daily.height} days (none missing), {daily['rows'].sum():,} SoRs in total: the per-day totals "
-            "that `dsa-explore sor check --store DIR --totals data/tdb/sor-daily-totals.csv` compares each ingested "
-            "global dump with (rows read from its CSVs). Derived by dsa_explore.sor.check.build_totals from the "
-            "database-wide `total_rows` statistic of each day in tdb-daily-statistics-2023-09-25_2026-01-10.parquet "
-            f"(shantay 0.6.0 shantay/builtin.parquet, sha256 {SOURCE_SHA256}), computed by shantay from every daily "
-            "dump; the build checks that every day's total equals the sum of its per-platform `rows` statistics (it "
-            "does for all days)."
+            "Number of statements of reasons (SoRs) in each daily release of the DSA Transparency Database, "
+            f"all platforms, {daily.height} days (none missing), {daily['rows'].sum():,} SoRs in total: the "
+            "per-day totals that `dsa-explore sor check --store DIR --totals data/tdb/sor-daily-totals.csv` "
+            "compares each ingested global dump with (rows read from its CSVs). Derived by "
+            "dsa_explore.sor.check.build_totals from the database-wide `total_rows` statistic of each day in "
+            "tdb-daily-statistics-2023-09-25_2026-01-10.parquet (shantay 0.6.0 shantay/builtin.parquet, "
+            f"sha256 {SOURCE_SHA256}), computed by shantay from every daily dump; the build checks that "
+            "every day's total equals the sum of its per-platform `rows` statistics (it does for all days)."
         ),
         source=(
             "European Commission-DG CONNECT, Digital Services Act Transparency Database, "
@@ -214,5 +218,7 @@ BUILD = Build(
     inputs=("shantay 0.6.0 builtin.parquet (whole-database daily statistics)",),
     function=_build,
     description="per-day totals of the whole Transparency Database, for `sor check`",
-    external=f"the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 {SOURCE_SHA256})",
+    external="the whole-database daily statistics of shantay 0.6.0 (builtin.parquet, sha256 "
+    f"{SOURCE_SHA256})",
+    fetch=SHANTAY_BUILTIN,
 )

@@ -172,6 +172,39 @@ def download(
     A connection that drops or stalls for ``timeout`` seconds is resumed with a ``Range`` request,
     up to ``retries`` times in a row without progress (``pause`` seconds apart, doubling). At most
     ``max_bytes`` are downloaded (or what is left of ``budget`` for a period).
+
+    Parameters
+    ----------
+    date
+        The day, ``YYYY-MM-DD``.
+    to
+        The folder the file goes to (created if needed).
+    platform, version
+        Which dump: one platform's (default: the global dump) and ``full`` or ``light``.
+    base_url
+        Where the dumps are published (default :data:`DEFAULT_BASE_URL`); redirects stay on its host.
+    block
+        Bytes read at a time.
+    progress
+        Show a progress bar (tqdm) on stderr.
+    timeout, retries, pause
+        Seconds without data before a connection counts as stalled, retries in a row without
+        progress, and the first wait between them.
+    max_bytes, budget
+        The download cap, or the budget shared by the days of a period.
+
+    Returns
+    -------
+    pathlib.Path
+        The verified file (at once, without downloading, when it is already there and verifies).
+
+    Raises
+    ------
+    ValueError
+        For a date that is not ``YYYY-MM-DD`` or an unknown version.
+    DownloadError
+        When the published sha1 cannot be fetched, the cap would be passed, the retries are used up,
+        or the file's sha1 does not match (the partial file is then deleted).
     """
     name = dump_name(date, platform, version)
     to = Path(to)
@@ -255,7 +288,9 @@ def download_period(
 
     A day that fails (not published, sha1 mismatch, connection given up) is recorded and the next
     day is tried; reaching ``max_bytes`` (for the whole period) stops the period. Returns one
-    :class:`DayDownload` per day, in order; ``on_day`` is called as each finishes.
+    :class:`DayDownload` per day, in order; ``on_day`` is called as each finishes. Other keyword
+    arguments go to :func:`download`. Raises ``ValueError`` for dates that are not ``YYYY-MM-DD``
+    or an ``until`` before ``since``.
     """
     budget = _Budget(max_bytes)
     out: list[DayDownload] = []

@@ -24,8 +24,10 @@ from dsa_explore.sor.store import Store
 
 
 def _store(store: str | Path | Store) -> Store:
-    """Return the store at ``store``; a folder without a manifest is not a store (a mistyped path
-    would otherwise read as an empty store and print empty counts)."""
+    """Return the store at ``store``; a folder without a manifest is not a store.
+
+    A mistyped path would otherwise read as an empty store and print empty counts.
+    """
     st = store if isinstance(store, Store) else Store(store)
     if not st.manifest_path.exists():
         raise FileNotFoundError(
@@ -43,8 +45,10 @@ def _date(name: str, value: str) -> date:
 
 
 def canonical_platforms(platforms: Iterable[str] | None) -> list[str] | None:
-    """Return the canonical names of ``platforms`` (old and HTML-escaped names mapped as in the store:
-    ``Amazon`` → ``Amazon Store``), or None when no platform is given."""
+    """Return the canonical names of ``platforms``, or None when no platform is given.
+
+    Old and HTML-escaped names are mapped as in the store (``Amazon`` → ``Amazon Store``).
+    """
     if not platforms:
         return None
     return sorted({taxonomy.canonical_platform(p) for p in platforms})
@@ -90,7 +94,25 @@ def summary(
     until: str | None = None,
     platforms: Iterable[str] | None = None,
 ) -> pl.DataFrame:
-    """Return the summary re-aggregated over ``by``: counts and all delay columns, sorted by ``by``."""
+    """Return the summary re-aggregated over ``by``: counts and all delay columns, sorted by ``by``.
+
+    Parameters
+    ----------
+    store
+        A summary store (a folder written by ``dsa-explore sor ingest``, or a
+        :class:`~dsa_explore.sor.store.Store`).
+    by
+        Grouping columns, any of :data:`dsa_explore.sor.schema.GROUP_KEYS`.
+    since, until, platforms
+        Days (``YYYY-MM-DD``, inclusive) and platforms kept (old and HTML-escaped names accepted).
+
+    Raises
+    ------
+    ValueError
+        For a grouping column that is not a group key, or a date that is not ``YYYY-MM-DD``.
+    FileNotFoundError
+        When ``store`` is not a store (it has no manifest).
+    """
     by = _check_by(by)
     frame = _filtered(store, since, until, platforms).collect()
     return aggregate(frame, by)
@@ -180,5 +202,5 @@ def keywords(store, by: Sequence[str] = ("platform", "keyword"), **filters) -> p
 
 
 def accounting(store) -> pl.DataFrame:
-    """Return the per-dump row account (dump, status, rows_read, rows_summarised, rows_rejected, reasons...)."""
+    """Return the per-dump row account (dump, status, rows read, summarised and rejected, reasons...)."""
     return _store(store).accounting()

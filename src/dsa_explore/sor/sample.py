@@ -82,7 +82,38 @@ def draw(
     until: str | None = None,
     min_per_stratum: int = 2,
 ) -> Sample:
-    """Draw a stratified random sample of ``n`` statements (see the module docstring)."""
+    """Draw a stratified random sample of ``n`` statements (the design is in the module docstring).
+
+    Parameters
+    ----------
+    store
+        A row store (a folder ingested with ``dsa-explore sor ingest --rows``, or a
+        :class:`~dsa_explore.sor.store.Store`).
+    n
+        The sample size before the per-stratum minimum; the total can exceed it.
+    by
+        Text columns of the row store that stratify within each platform (``category`` is the v2
+        category, ``category_published`` the category as filed).
+    seed
+        The seed of every stratum's generator (``numpy.random.default_rng([seed, k])``).
+    platforms, since, until
+        The population: platforms (old names accepted) and days (``YYYY-MM-DD``, inclusive).
+    min_per_stratum
+        The fewest statements drawn from a stratum (at most its size).
+
+    Returns
+    -------
+    Sample
+        The sampled statements with ``inclusion_prob`` and ``weight``, the frame table (one row per
+        stratum with its size) and the number of stored statements left out for want of a uuid.
+
+    Raises
+    ------
+    ValueError
+        For ``n`` below 1 or a ``by`` column that is not a text column of the row store.
+    FileNotFoundError
+        When ``store`` is not a store (it has no manifest).
+    """
     if n < 1:
         raise ValueError(f"--n {n}: expected a sample size of at least 1")
     by_cols = [_BY_ALIASES.get(b.strip(), b.strip()) for b in by if b.strip()]

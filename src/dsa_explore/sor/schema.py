@@ -2,7 +2,8 @@
 
 A CSV member's header decides its layout: full 38 columns (with ``content_id_ean``, since
 2025-03-10), full 37 (without it), light 34 and light 33 (``StatementExportTrait::headings()`` and
-``headingsLight()`` in app/Exports/StatementExportTrait.php of the transparency-database repository). A header that is none of these is refused.
+``headingsLight()`` in app/Exports/StatementExportTrait.php of the transparency-database repository).
+A header that is none of these is refused.
 """
 
 from __future__ import annotations

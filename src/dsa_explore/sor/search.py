@@ -86,7 +86,37 @@ def matches(
     columns: Sequence[str] | None = None,
     limit: int | None = None,
 ) -> pl.LazyFrame:
-    """Return the matching statements (one row per uuid), lazily; ``columns`` to project, ``limit`` rows."""
+    """Return the matching statements (one row per uuid), lazily.
+
+    Parameters
+    ----------
+    store
+        A row store (a folder ingested with ``--rows``, or a :class:`~dsa_explore.sor.store.Store`).
+    text
+        A regular expression (Rust ``regex`` syntax, checked by :func:`pattern`).
+    platforms, since, until
+        The statements searched: platforms (old names accepted) and days (``YYYY-MM-DD``, inclusive).
+    fields
+        The text columns searched (default :data:`DEFAULT_FIELDS`); a statement matches when any does.
+    case_sensitive
+        Match case exactly (the default ignores case).
+    columns
+        The columns returned (default: every stored column).
+    limit
+        At most this many rows.
+
+    Returns
+    -------
+    polars.LazyFrame
+        The matching rows, the first stored row of each uuid.
+
+    Raises
+    ------
+    ValueError
+        For an empty or invalid regular expression, or a field that is not a text column.
+    FileNotFoundError
+        When ``store`` is not a store (it has no manifest).
+    """
     lf = rowstore.scan(store, platforms=platforms, since=since, until=until)
     lf = lf.filter(match_expr(text, fields, case_sensitive=case_sensitive))
     lf = rowstore.one_per_statement(lf)
@@ -98,9 +128,11 @@ def matches(
 
 
 def _unique_statements(slim: pl.DataFrame) -> pl.DataFrame:
-    """Keep one row per uuid hash (rows without uuid all kept). The usual store has no uuid twice: a sort
-    of the hashes (~0.3 s for 10 M) shows it, and the hash table of a ``unique`` (~6 s and ~900 MB for
-    10 M rows) is built only when some uuid does appear twice."""
+    """Keep one row per uuid hash (rows without uuid all kept).
+
+    The usual store has no uuid twice: a sort of the hashes (~0.3 s for 10 M) shows it, and the hash
+    table of a ``unique`` (~6 s and ~900 MB for 10 M rows) is built only when some uuid does appear twice.
+    """
     with_uuid = slim.filter(~pl.col("_nouuid"))
     hashes = with_uuid.get_column("_h").sort()
     if hashes.len() < 2 or not (hashes.slice(1) == hashes.slice(0, hashes.len() - 1)).any():
@@ -123,8 +155,21 @@ def count(
 ) -> pl.DataFrame:
     """Return ``platform[, by...], count, statements, share``: matching statements per platform (and ``by``).
 
-    ``statements`` is the number of stored statements of the group searched, ``share`` = count / statements.
-    Every platform asked for (or stored) gets a row, with count 0 when nothing matches.
+    ``statements`` is the number of stored statements of the group searched, ``share`` = count /
+    statements. Every platform asked for (or stored) gets a row, with count 0 when nothing matches.
+
+    Parameters
+    ----------
+    store, text, platforms, fields, since, until, case_sensitive
+        As for :func:`matches`.
+    by
+        Count columns besides the platform: ``day``, ``category`` (the v2 category),
+        ``category_published``, ``decision_ground`` or any stored column.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``by`` column, and as :func:`matches`.
 
     Examples
     --------
@@ -198,8 +243,11 @@ def search(
     by: Sequence[str] = (),
     limit: int | None = None,
 ) -> pl.DataFrame:
-    """``dsa-explore sor search`` in Python: the counts (``count_only``, :func:`count`) or the matching rows
-    (:func:`matches`, collected; at most ``limit``)."""
+    """Run ``dsa-explore sor search`` in Python: the counts, or the matching rows.
+
+    With ``count_only``, the counts of :func:`count` (grouped by ``by``); otherwise the rows of
+    :func:`matches`, collected (at most ``limit``). The other parameters are those of :func:`matches`.
+    """
     if count_only:
         return count(
             store,

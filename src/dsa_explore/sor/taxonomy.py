@@ -34,7 +34,8 @@ from typing import overload
 import polars as pl
 
 # ---------------------------------------------------------------------------------------------
-# Enumerations (keys as they appear in the CSV; app/Models/Statement.php of digital-services-act/transparency-database)
+# Enumerations (keys as they appear in the CSV; app/Models/Statement.php of
+# digital-services-act/transparency-database)
 # ---------------------------------------------------------------------------------------------
 
 DECISION_VISIBILITY: tuple[str, ...] = (
@@ -288,7 +289,10 @@ def keyword_v2(value):
 
 
 def category_status(value: str) -> str | None:
-    """Return ``unchanged``, ``renamed``, ``v1_only``, ``v2_only`` (or ``v2`` for a rename target), None if unknown."""
+    """Return a category's v1/v2 status, None if unknown.
+
+    One of ``unchanged``, ``renamed``, ``v1_only``, ``v2_only`` (or ``v2`` for a rename target).
+    """
     return _status("category_v1_v2.csv").get(value)
 
 

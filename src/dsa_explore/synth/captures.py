@@ -46,7 +46,7 @@ def _entry(url: str, status: int, text: str | None, location: str | None, t: int
 
 
 def synthetic_har(n_pages: int = 10_000, links_per_page: int = 20, seed: int = SEED) -> dict:
-    """Return a SYNTHETIC HAR dict with ``n_pages`` HTML pages (plus redirect entries); see the module docstring."""
+    """Return a SYNTHETIC HAR dict with ``n_pages`` HTML pages and redirect entries (see the module doc)."""
     rng = np.random.default_rng(seed)
     base = f"http://{HOST}"
     urls = [f"{base}/{'listing' if i % 4 else 'category'}/{i}.html" for i in range(n_pages)]

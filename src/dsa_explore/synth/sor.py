@@ -278,9 +278,12 @@ _PROFILE_WEIGHTS = __import__("numpy").array([0.6, 0.25, 0.1, 0.05])
 
 
 def _profiles() -> dict:
-    """Return the fixed per-platform filing templates of the synthetic generator (seeded): enum
-    choices, categories, the free texts of each profile (lengths drawn as gamma-distributed word
-    counts) and the style of each platform's ``platform_uid`` (0: a uuid, 1: a number)."""
+    """Return the fixed per-platform filing templates of the synthetic generator (seeded).
+
+    They hold the enum choices, the categories, the free texts of each profile (lengths drawn as
+    gamma-distributed word counts) and the style of each platform's ``platform_uid`` (0: a uuid, 1: a
+    number).
+    """
     import numpy as np
 
     rng = np.random.default_rng(20261128)
@@ -433,7 +436,36 @@ def write_synthetic_dump(
     processes: int = 1,
     level: int = 6,
 ) -> Path:
-    """Write ``sor-global-<day>-full.zip`` with ``n_rows`` SYNTHETIC rows in the exact layout."""
+    """Write ``sor-global-<day>-<full|light>.zip`` with ``n_rows`` SYNTHETIC rows in the exact layout.
+
+    The dump nests like the published ones: inner ``.csv.zip`` files of ``members_per_inner`` CSV
+    members of ``rows_per_member`` rows each.
+
+    Parameters
+    ----------
+    directory
+        The folder the dump is written to.
+    day
+        The dump's date, ``YYYY-MM-DD``.
+    n_rows
+        Rows wanted. The members of the last inner zip get equal row counts, rounded up, so the dump
+        can hold a few more rows (fewer than ``members_per_inner``); e.g. 250,001 gives 250,002.
+    seed
+        The seed of every member's generator (each member's seed derives from it).
+    rows_per_member, members_per_inner
+        The nesting of the dump.
+    layout
+        A key of :data:`dsa_explore.sor.schema.LAYOUTS` (``full-38``, ``full-37``, ``light-34``...).
+    processes
+        Worker processes generating the inner zips (spawned; 1 generates in this process).
+    level
+        The zip deflate level.
+
+    Returns
+    -------
+    pathlib.Path
+        The dump written.
+    """
     version = "full" if layout.startswith("full") else "light"
     per_inner = rows_per_member * members_per_inner
     jobs = []

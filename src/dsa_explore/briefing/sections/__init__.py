@@ -1,1 +1,4 @@
-"""One module per briefing section; each exposes ``section(platform) -> Section``. Order: :mod:`dsa_explore.briefing.registry`."""
+"""One module per briefing section, each exposing ``section(platform) -> Section``.
+
+Their order is set in :mod:`dsa_explore.briefing.registry`.
+"""

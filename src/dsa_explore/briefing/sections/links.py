@@ -25,14 +25,15 @@ KEY = "links"
 
 
 def section(platform: str) -> Section:
-    """Return the hidden-links :class:`dsa_explore.briefing.model.Section` for ``platform`` (SYNTHETIC DATA)."""
-
+    """Return the hidden-links :class:`~dsa_explore.briefing.model.Section` for ``platform`` (SYNTHETIC)."""
     platform = plat.resolve(platform)
     nodes, edges, chains = load_graph(platform)
     caveats = [
         "The link graph is SYNTHETIC: it demonstrates the method and says nothing about the platform. "
-        "Real figures need crawled redirect chains and platform-side referrer and affiliate data (DSA Art. 40 access).",
-        "Reachability counts directed links a buyer could follow; it does not say how many buyers follow them.",
+        "Real figures need crawled redirect chains and platform-side referrer and affiliate data "
+        "(DSA Art. 40 access).",
+        "Reachability counts directed links a buyer could follow; it does not say how many buyers "
+        "follow them.",
     ]
     if nodes.height == 0:
         return Section(
@@ -82,8 +83,8 @@ def section(platform: str) -> Section:
     ]
     sentences = [
         Sentence(
-            "In the synthetic link graph, {child_r4} of child-targeted listings reach adult or prohibited items "
-            "within 4 links, and {legit_r4} of legitimate listings reach counterfeits.",
+            "In the synthetic link graph, {child_r4} of child-targeted listings reach adult or prohibited "
+            "items within 4 links, and {legit_r4} of legitimate listings reach counterfeits.",
             summary=True,
         ),
         "The reachability search found {recall} planted hidden-link chains at their planted length.",

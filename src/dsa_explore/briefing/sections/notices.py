@@ -13,15 +13,17 @@ from dsa_explore.core import formatting, platforms
 KEY = "notices"
 CATEGORY = "Illegal or unsafe products"
 CAVEATS = [
-    "All figures are self-reported by the platforms in their DSA transparency reports (tables 4, 7, 9 and 10) "
-    "and unaudited; what counts as a notice, an action or a suspended recipient is each platform's definition.",
+    "All figures are self-reported by the platforms in their DSA transparency reports (tables 4, 7, 9 "
+    "and 10) and unaudited; what counts as a notice, an action or a suspended recipient is each "
+    "platform's definition.",
     "A median time says nothing about the slowest notices; a blank median is not zero.",
-    "The share reversed divides complaints whose decision was reversed by all complaints, pending ones included.",
+    "The share reversed divides complaints whose decision was reversed by all complaints, pending "
+    "ones included.",
 ]
 
 
 def _source(platform: str, period: str, what: str, where: str | None, url: str | None) -> Source:
-    """A fact's source: the published file (URL) and the file and line the figure was read from."""
+    """Return a fact's source: the published file (URL) and the file and line the figure was read from."""
     label = f"{platform} DSA transparency report {period}, {what}" + (f" ({where})" if where else "")
     if url:
         return Source(label=label, url=url)

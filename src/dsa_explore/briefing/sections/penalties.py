@@ -13,7 +13,6 @@ KEY = "penalties"
 
 def section(platform: str) -> Section:
     """Return the penalty-range section of the briefing for ``platform``."""
-
     rules = penalty_rules()
     src = {
         r["article"]: Source(f"DSA {r['article']}: {r['what']}", url=r["source_url"])

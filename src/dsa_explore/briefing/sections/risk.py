@@ -39,7 +39,6 @@ def section(platform: str):
         day's review capacity, precision and recall at the default threshold; key chart: the
         threshold slider chart (an Altair param that survives HTML export).
     """
-
     platform = platforms.resolve(platform)
     scored = scored_synthetic(platform)
     caveats = [
@@ -101,9 +100,9 @@ def section(platform: str):
             summary=True,
         ),
         Sentence(
-            "The additive risk score ranks them with an average precision of {ap} (the no-skill baseline is the "
-            "prevalence); a team that reviews {capacity} listings a day from the top of the ranking finds bad "
-            "listings in {p_at_k} of its reviews.",
+            "The additive risk score ranks them with an average precision of {ap} (the no-skill baseline "
+            "is the prevalence); a team that reviews {capacity} listings a day from the top of the "
+            "ranking finds bad listings in {p_at_k} of its reviews.",
             summary=True,
         ),
         "Flagging every listing scoring {threshold} points or more catches {recall} of the bad listings.",
@@ -142,7 +141,7 @@ def section(platform: str):
 
 
 def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
-    """Return the risk section from captured listings: the capture-computable indicators and partial scores."""
+    """Return the risk section from captured listings: the indicators a capture allows, partial scores."""
     from dsa_explore.analysis import capture as captured
 
     src = cap.source(evidence, "risk indicators on captured listings")

@@ -37,7 +37,7 @@ class _H2:
 
 
 def _days_covered(extract: pl.DataFrame) -> int:
-    """Return the number of H2 2025 days the data has (184 for the shipped extract; fewer for a small store)."""
+    """Return the number of H2 2025 days the data has (184 for the shipped extract, fewer for a store)."""
     return extract.filter(pl.col("date").is_between(*H2_2025)).select(pl.col("date").n_unique()).item()
 
 
@@ -74,7 +74,6 @@ def section(platform: str) -> Section:
         SoRs per reported moderator, and the interactive volume chart (platform selector + date brush,
         weekly data). For a platform with no SoRs in the extract, one fact-free sentence.
     """
-
     platform = platforms.resolve(platform)
     view = sor_view.load()
     extract = view.frame
@@ -95,7 +94,8 @@ def section(platform: str) -> Section:
         "listing or per seller action) and are not comparable one-to-one between platforms.",
         "Delays have day granularity (content_date and application_date are dates); SoRs with a negative "
         "moderation delay (content dated after the decision) are left out of the mean and counted.",
-        "Categories changed taxonomy on 2025-07-01; earlier categories are mapped to v2 with the official mapping.",
+        "Categories changed taxonomy on 2025-07-01; earlier categories are mapped to v2 with the "
+        "official mapping.",
     ]
     h2 = _h2_figures(extract, platform)
     if h2 is None:

@@ -1,4 +1,4 @@
-"""Briefing section: what the platform's statements of reasons say (boilerplate, specificity), from a row store.
+"""Briefing section: what a platform's statements of reasons say (boilerplate, specificity), from a store.
 
 Shown with figures only when a store with rows is configured (``DSA_EXPLORE_SOR_STORE=DIR``, or
 ``make briefing SOR_STORE=DIR``, a store written by ``dsa-explore sor ingest DUMPS --store DIR --rows``);
@@ -29,8 +29,8 @@ def _no_store(platform: str, why: str) -> Section:
         sentences=[
             Sentence(
                 f"No statement texts for {platform}: {why}. Give a store with rows "
-                "(`dsa-explore sor ingest DUMPS --store DIR --rows`, then `make briefing SOR_STORE=DIR`) to see how "
-                "specific its statements are."
+                "(`dsa-explore sor ingest DUMPS --store DIR --rows`, then `make briefing SOR_STORE=DIR`) "
+                "to see how specific its statements are."
             )
         ],
         caveats=[],
@@ -107,8 +107,8 @@ def section(platform: str) -> Section:
         ),
     ]
     caveats = [
-        "The indicators are documented text rules; their precision was measured on 200 hand-labelled "
-        "statements, only 3 of them real (docs/statement-texts.md): read a sample before quoting a share.",
+        "The indicators are documented text rules, measured on 199 hand-labelled real statements "
+        "(docs/statement-texts.md): they miss much, so read a sample before quoting a share.",
         "Only what the platform filed in the Transparency Database is measured, not what it told the user.",
     ]
     if store.synthetic:

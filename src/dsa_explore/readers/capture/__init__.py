@@ -4,9 +4,9 @@ Stable API (documented in ``docs/captures.md``)::
 
     from dsa_explore.readers import capture
     cap = capture.read_capture(["shop.har", "crawl.warc.gz", "saved-pages/"])   # -> Capture
-    cap.frame()                          # page table: url, final_url, status, fetched_at, hashes, file, offset
-    listings = capture.extract_listings(cap)                # listing table (listing-sample format + evidence)
-    edges = capture.link_edges(cap)                         # typed edges: link | redirect | meta_refresh | script
+    cap.frame()  # page table: url, final_url, status, fetched_at, hashes, file, offset
+    listings = capture.extract_listings(cap)  # listing table (listing-sample format + evidence)
+    edges = capture.link_edges(cap)  # typed edges: link | redirect | meta_refresh | script
 
 :func:`read_capture` dispatches on what each path is: a folder written by ``dsa-explore capture``
 (it has ``manifest.json``; every file's sha256 is checked against it), any other folder (its
@@ -63,7 +63,11 @@ def _suffix(path: Path) -> str:
 
 
 def read_file(path: str | Path, *, name: str | None = None) -> Capture:
-    """Read one capture file by its suffix: ``.har``, ``.warc``, ``.warc.gz``, ``.wacz``, ``.html``/``.htm``."""
+    """Read one capture file by its suffix (HAR, WARC, WACZ or a saved HTML page).
+
+    Suffixes read: ``.har``, ``.warc``, ``.warc.gz``, ``.wacz``, ``.html``/``.htm``/``.xhtml``; any other
+    raises :class:`CaptureError` naming the file and what was expected.
+    """
     path = Path(path)
     suffix = _suffix(path)
     if suffix == ".har":

@@ -69,7 +69,10 @@ class BrowserError(RuntimeError):
 
 
 def chromium_path() -> str:
-    """Return the Chromium executable (``DSA_EXPLORE_CHROMIUM``, ``/usr/bin/chromium``, or ``chromium`` on the PATH)."""
+    """Return the Chromium executable.
+
+    In order: ``DSA_EXPLORE_CHROMIUM``, ``/usr/bin/chromium``, or ``chromium`` on the PATH.
+    """
     path = os.environ.get("DSA_EXPLORE_CHROMIUM") or (
         DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).is_file() else shutil.which("chromium") or DEFAULT_CHROMIUM
     )

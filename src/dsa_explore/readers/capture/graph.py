@@ -62,7 +62,7 @@ def _origin(url: str) -> str:
 
 
 def resolve(href: str, base: str, origin: str) -> str | None:
-    """Return ``href`` resolved against ``base`` without its fragment (fast paths for absolute and root-relative).
+    """Return ``href`` resolved against ``base`` without its fragment (fast paths: absolute, root-relative).
 
     Equal to :func:`dsa_explore.readers.capture.pages.clean_url` (``urljoin`` + ``urldefrag``); the
     fast paths only skip ``urljoin`` where it would return the text unchanged.

@@ -62,7 +62,10 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_.:-]+)""", re
 
 
 class CaptureError(InputFileError):
-    """A capture file cannot be read at all: the message names the file, where, the value and what was expected."""
+    """A capture file cannot be read at all.
+
+    The message names the file, where, the value and what was expected.
+    """
 
     def __init__(
         self, file: str, problem: str, expected: str, *, where: str | None = None, value: str | None = None
@@ -81,12 +84,12 @@ def sha256_hex(data: bytes) -> str:
 
 
 def canonical_json(obj) -> bytes:
-    """Return ``obj`` as canonical JSON bytes (sorted keys, no spaces, UTF-8): what HAR record hashes cover."""
+    """Return ``obj`` as canonical JSON bytes (sorted keys, no spaces, UTF-8), as HAR record hashes cover."""
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def clean_url(url: str | None, base: str | None = None) -> str | None:
-    """Return ``url`` resolved against ``base``, whitespace-stripped and without its #fragment (None if empty)."""
+    """Return ``url`` resolved against ``base``, stripped and without its #fragment (None if empty)."""
     if url is None:
         return None
     url = url.strip()
@@ -119,10 +122,12 @@ class Page:
 
     @property
     def content_sha256(self) -> str | None:
+        """SHA-256 (hex) of the payload, or None when the record has no body."""
         return None if self.body is None else sha256_hex(self.body)
 
     @property
     def is_html(self) -> bool:
+        """Whether the payload is HTML: by its content type, or by its first bytes when it has none."""
         ct = (self.content_type or "").lower()
         if "html" in ct or "xhtml" in ct:
             return True
@@ -132,7 +137,10 @@ class Page:
         return head.startswith(b"<!doctype html") or head.startswith(b"<html")
 
     def charset(self) -> str:
-        """Return the payload's charset: from the content type, else a ``<meta charset>`` in the first 4 KB, else UTF-8."""
+        """Return the payload's charset.
+
+        From the content type, else a ``<meta charset>`` in the first 4 KB, else UTF-8.
+        """
         for part in (self.content_type or "").split(";"):
             k, _, v = part.strip().partition("=")
             if k.lower() == "charset" and v:
@@ -165,10 +173,12 @@ class Capture:
 
     @property
     def records_read(self) -> int:
+        """Records read: pages kept plus records skipped."""
         return len(self.pages) + len(self.skipped_rows)
 
     @property
     def skipped(self) -> pl.DataFrame:
+        """The skipped records as a table (:data:`SKIP_SCHEMA`: capture file, offset, type, URL, reason)."""
         return pl.DataFrame(self.skipped_rows, schema=SKIP_SCHEMA)
 
     def skip(

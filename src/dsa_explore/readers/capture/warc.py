@@ -262,7 +262,7 @@ def _warc_date(started: str | None) -> str:
 
 
 def _record_id(url: str, date: str, index: int, kind: str) -> str:
-    """Return a WARC-Record-ID derived from the HAR entry (a name-based UUID), so a conversion is repeatable."""
+    """Return a WARC-Record-ID derived from the HAR entry (a name-based UUID): conversions are repeatable."""
     import uuid
 
     return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{index} {kind} {date} {url}')}>"
