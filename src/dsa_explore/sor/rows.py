@@ -22,8 +22,10 @@ for them too: ``rows_stored`` equals the summarised count of the stored platform
 commit; a mismatch makes the dump ``partial``).
 
 Where the work happens: the worker that parses a member (:func:`dsa_explore.sor.reader.summarise_member`)
-parses every column when the member's task carries a :class:`RowSpec`, types the rows and writes
-them to the dump's staging folder, one file per block, day and platform (:class:`RowSink`); the
+also parses every column of the kept platforms' rows when the member's task carries a
+:class:`RowSpec` (only those rows: :func:`dsa_explore.sor.reader.iter_frames_and_rows`; every row
+with ``--platform all``), types the rows and writes them to the dump's staging folder, one file per
+day and platform for every :data:`FLUSH_ROWS` kept rows of a member (:class:`RowSink`); the
 coordinator then moves them (a rename: no rewrite) into their day and platform folders
 (:func:`commit_rows`) and the manifest entry lists them. Layout::
 
