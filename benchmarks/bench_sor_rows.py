@@ -10,7 +10,10 @@ Writes seeded SYNTHETIC daily dumps (``dsa_explore.synth.sor``, calibrated to re
 4. ``sor search --store C --text REGEX --field decision_facts --count`` over store 3 (every row stored),
    as a command (Python start-up included) and the search call alone in one process.
 
-Peak memory is the largest sum of RSS over each command's process tree (polled every 50 ms).
+Peak memory is the largest sum of RSS over each command's process tree (polled every 50 ms); the
+CPU-seconds are the user and system time of each command's process tree (the command and its
+workers), which a shared machine's load moves far less than the seconds: the ingest target is judged
+on them.
 Targets (issue 14): ingest with marketplace rows <= 1.3x the summary-only time; a regular-expression
 search over 10 million stored rows' ``decision_facts`` < 10 s; peak memory < 1 GB throughout.
 
@@ -173,10 +176,11 @@ def run(args: argparse.Namespace, out: Path) -> int:
         + " (the 2 cores are shared with other work: figures move by +-30 % between runs)"
     )
     scaled = inproc * 10_000_000 / int(stored) if int(stored) else float("nan")
+    # judged on the CPU-seconds: on the shared cores the seconds of one command move by 2x with the load
     print(
-        f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio:.2f} x, "
-        f"{'met' if ratio <= 1.3 else 'NOT met'} (CPU-seconds of the process trees: {ratio_cpu:.2f} x, "
-        f"{'met' if ratio_cpu <= 1.3 else 'NOT met'}; the load moves them less)"
+        f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio_cpu:.2f} x the CPU-seconds "
+        f"of the process trees, {'met' if ratio_cpu <= 1.3 else 'NOT met'} (seconds: {ratio:.2f} x; "
+        "on a shared machine they move with the load, the CPU-seconds far less)"
     )
     short = int(stored) < 10_000_000
     scaled_note = (
