@@ -424,13 +424,23 @@ class RowSink:
             return
         frame = pl.concat(self.pending, how="vertical_relaxed") if len(self.pending) > 1 else self.pending[0]
         self.pending, self.pending_rows = [], 0
-        self._write(typed_rows(frame, self.dump, self.spec.columns))
+        typed = typed_rows(frame, self.dump, self.spec.columns)
+        del frame  # (its text buffers live on in ``typed``; its other columns go)
+        self._write(typed)
         self.block += 1
 
     def _write(self, rows: pl.DataFrame) -> None:
-        for (day, platform), part in rows.partition_by(
-            ["day", "platform"], as_dict=True, maintain_order=True
-        ).items():
+        """Write ``rows`` as one file per day and platform (one partition copied at a time)."""
+        groups = (
+            rows.lazy()
+            .select("day", "platform")
+            .with_row_index("_i")
+            .group_by(["day", "platform"], maintain_order=True)
+            .agg(pl.col("_i"))
+            .collect()
+        )
+        for day, platform, at in groups.iter_rows():
+            part = rows if len(groups) == 1 else rows[pl.Series(at)]
             name = f"b{self.block:05d}-{day}-{_slug(platform)}.parquet"
             part.write_parquet(self.folder / name, compression="zstd", compression_level=1, statistics=True)
             self.files.append(
