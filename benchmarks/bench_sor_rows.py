@@ -19,6 +19,7 @@ search over 10 million stored rows' ``decision_facts`` < 10 s; peak memory < 1 G
 
     .venv/bin/python benchmarks/bench_sor_rows.py --days 2 --rows-per-day 5000000   # 10 M rows
     .venv/bin/python benchmarks/bench_sor_rows.py --days 1 --rows-per-day 200000 --repeat 1   # quick check
+    .venv/bin/python benchmarks/bench_sor_rows.py --peer shantay --peer-root DIR   # shantay too
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import sys
 import time
 from pathlib import Path
 
+import peer_shantay
 from _scratch import scratch_folder
 from bench_sor import run_measured, run_measured_cpu
 
@@ -61,9 +63,16 @@ def main() -> int:
         "--out", default=None, help="folder for the synthetic dumps and stores (default: a temp folder)"
     )
     ap.add_argument("--seed", type=int, default=20261128)
+    ap.add_argument("--peer", choices=["shantay"], help="also run the public tool on the same dumps")
+    ap.add_argument("--peer-root", help="folder made by: python benchmarks/peer_shantay.py setup --root DIR")
     args = ap.parse_args()
+    peer = peer_shantay.require(args.peer_root) if args.peer else None  # fail before any work
     with scratch_folder(args.out, "bench_sor_rows_") as out:
-        return run(args, out)
+        rc = run(args, out)
+        if peer is not None:
+            dumps, n = _dumps(args, out), args.days * args.rows_per_day
+            peer_shantay.compare(peer, dumps, out, n_rows=n, workers=args.workers, repeat=args.repeat)
+        return rc
 
 
 def _dumps(args, out: Path) -> Path:

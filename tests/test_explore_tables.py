@@ -1,7 +1,8 @@
 """Tables as the reader sees them (issue 18): one number formatter, every row, SYNTHETIC on synthetic rows.
 
 The raw values are the ones the issue quotes from explorers (``1.7678525e7`` next to ``14,660,278.73``,
-shares as ``0.158368``) and 02's capacity table cut to 10 of 15 rows."""
+shares as ``0.158368``) and 02's capacity table cut to 10 of 15 rows.
+"""
 
 from __future__ import annotations
 

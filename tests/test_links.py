@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dsa_explore.analysis import links
+from dsa_explore.data import catalog
 from dsa_explore.readers import links as link_files
 
 # ---------------------------------------------------------------------------------------------
@@ -452,3 +453,17 @@ def test_tables_from_the_synthetic_graph_say_synthetic_on_every_row():
     # The rates are those of the unmarked table: the marker adds a column, not rows.
     unmarked = links.reachability_rate(seeds.drop("data"))
     assert links.reachability_rate(seeds).drop("data").equals(unmarked)
+
+
+def test_recall_by_hops_of_the_synthetic_graph_says_synthetic_and_real_input_does_not():
+    # Issue 18 item 8: notebook 04's recall-by-hops table showed synthetic results with no marker.
+    nodes, edges, chains = links.load_graph()
+    by_hops = links.recall_by_hops(links.planted_recall(chains, nodes, edges, max_hops=4))
+    assert by_hops.columns[0] == "data" and set(by_hops["data"]) == {"SYNTHETIC"}
+    # The planted total is the truth file's row count (data/links/planted-chains-synthetic.csv).
+    with catalog.path("links_planted_chains_synthetic").open(encoding="utf-8") as f:
+        assert by_hops["planted"].sum() == sum(1 for _ in f) - 1
+    # Nodes without the marker (an analyst's own graph) give the same numbers and no marker.
+    plain = links.recall_by_hops(links.planted_recall(chains, nodes.drop("data"), edges, max_hops=4))
+    assert "data" not in plain.columns
+    assert by_hops.drop("data").equals(plain)

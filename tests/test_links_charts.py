@@ -130,3 +130,13 @@ def test_explorer_builds_widgets(ali):
     assert len(box.children) == 3  # SYNTHETIC banner, controls, output
     assert "SYNTHETIC DATA" in box.children[0].value
     assert "needs a running kernel" in repr(box) and "SYNTHETIC" in repr(box)
+
+
+def test_explorer_says_synthetic_only_for_the_synthetic_graph(ali):
+    # Issue 18 item 8: the explorer's rows carry the marker of the seed table they come from.
+    marked = links.explore_seeds(ali[3], "child_targeted", 4)
+    assert marked.columns[0] == "data" and set(marked["data"]) == {"SYNTHETIC"}
+    plain_seeds = ali[3].drop("data")
+    assert "data" not in links.explore_seeds(plain_seeds, "child_targeted", 4).columns
+    box = links_explorer.explorer(plain_seeds)
+    assert len(box.children) == 2 and "SYNTHETIC" not in repr(box)  # no banner, no marker

@@ -1,4 +1,4 @@
-"""The listing charts must draw with no network, and the sample-size planner's sliders must work with no kernel.
+"""The listing charts must draw with no network, and the sample-size planner's sliders with no kernel.
 
 Briefings are read offline: the planner and the briefing forest plot are put in one page with
 the inlined Vega bundle and opened in headless Chromium with every host unresolvable. Both must

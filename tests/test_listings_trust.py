@@ -27,7 +27,8 @@ FRAME = FIX / "frame-good.csv"
 @pytest.mark.parametrize(
     "file,line,column,value,problem,expected",
     [
-        # line 3 is L2 in stratum AE|toys|unbranded, frame size 5000 (frame-good.csv line 2): floor 1/5000 = 0.0002
+        # line 3 is L2 in stratum AE|toys|unbranded, frame size 5000 (frame-good.csv line 2):
+        # floor 1/5000 = 0.0002
         (
             "bad-inclusion-prob-tiny.csv",
             3,

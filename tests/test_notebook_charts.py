@@ -1,6 +1,9 @@
-"""Every chart output committed in the notebooks (issue 18): a Vega spec JupyterLab draws itself,
-no script, no CDN, a source line, readable tooltips, SYNTHETIC in the tooltips of synthetic charts,
-and no bundle or placeholder bloat in the file. Reads the committed files; no kernel, no browser."""
+"""Every chart output committed in the notebooks (issue 18).
+
+A Vega spec JupyterLab draws itself, no script, no CDN, a source line, readable tooltips, SYNTHETIC in the
+tooltips of synthetic charts, and no bundle or placeholder bloat in the file. Reads the committed files; no
+kernel, no browser.
+"""
 
 from __future__ import annotations
 

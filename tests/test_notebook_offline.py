@@ -1,5 +1,7 @@
-"""Chart outputs: Vega specs JupyterLab draws itself (no bundle in the notebook), HTML with an inlined
-bundle for exported pages, and never a CDN.
+"""Chart outputs.
+
+Vega specs JupyterLab draws itself (no bundle in the notebook), HTML with an inlined bundle for exported
+pages, and never a CDN.
 
 Pages are checked in headless Chromium with every host unresolvable; the JupyterLab side is
 checked end to end in ``test_jupyterlab_browser.py``.
@@ -78,7 +80,7 @@ def test_notebook_outputs_draw_offline(tmp_path):
 
 
 def test_without_the_bundle_the_renderer_says_so_and_fetches_nothing(tmp_path):
-    """No CDN fallback (issue 18, problem 3): a page without the libraries shows a message, requests nothing."""
+    """No CDN fallback (issue 18, problem 3): a page without the libraries says so, requests nothing."""
     require_chromium()
     frame = pl.DataFrame({"x": ["a"], "n": [1]})
     chart = charts.bar_chart(frame, "x", "n", title="t", description="d")

@@ -1,4 +1,6 @@
-"""Tests of the risk indicators (dsa_explore.analysis.risk): each indicator fires on hand-built rows that carry
+"""Tests of the risk indicators (dsa_explore.analysis.risk).
+
+Each indicator fires on hand-built rows that carry
 its signal and stays silent on rows that do not, including text disguised with full-width letters,
 zero-width characters and Cyrillic/Greek look-alikes; malformed input raises errors that name the
 column and the row. They exist because a silent false negative (or positive) in an indicator

@@ -1,7 +1,8 @@
-"""Tests of the score-evaluation metrics and the fitted model in dsa_explore.analysis.risk, against values
-computed by hand, published documentation examples (scikit-learn's, reproduced by hand since
-scikit-learn is not installed), statsmodels, and row duplication for weights. They exist because
-these numbers decide how much review capacity a score is said to save.
+"""Tests of the score-evaluation metrics and the fitted model in dsa_explore.analysis.risk.
+
+They are checked against values computed by hand, published documentation examples (scikit-learn's,
+reproduced by hand since scikit-learn is not installed), statsmodels, and row duplication for weights.
+They exist because these numbers decide how much review capacity a score is said to save.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Tests of the synthetic risk listings, the risk charts and the briefing section. They exist because
-the notebook's claims ("indicators find the planted signals", "the slider works offline", "every
-chart of synthetic data says so") rest on these properties.
+"""Tests of the synthetic risk listings, the risk charts and the briefing section.
+
+They exist because the notebook's claims ("indicators find the planted signals", "the slider works offline",
+"every chart of synthetic data says so") rest on these properties.
 """
 
 from __future__ import annotations

@@ -528,7 +528,8 @@ def test_summary_table_escapes_controls(evil_store, capsys):
 def test_summary_warning_about_an_absent_platform_is_escaped(evil_store, capsys):
     from dsa_explore.cli import main
 
-    assert main(["sor", "summary", "--store", str(evil_store), "--platform", "Ne\x1b[2Jw"]) == 0
+    # a name in neither the registry nor the store is refused (exit 2), its message escaped
+    assert main(["sor", "summary", "--store", str(evil_store), "--platform", "Ne\x1b[2Jw"]) == 2
     err = capsys.readouterr().err
     assert "\x1b" not in err and "Ne\\x1b[2Jw" in err and "Evil\\x1b]0;pwned" in err
 

@@ -620,9 +620,11 @@ def test_explorer_wires_a_platform_menu_and_a_month_range():
 
 
 def _tiny_extract() -> pl.DataFrame:
-    """Three platforms over three days, written by hand: A files 10 + 10 + 10 SoRs and never a
-    keyword; B files 4 + 4 + 2 with keywords on days 2 and 3 only (one SoR on day 3 carries two);
-    C files keywords that day as v1 and v2 names."""
+    """Return three platforms over three days, written by hand.
+
+    A files 10 + 10 + 10 SoRs and never a keyword; B files 4 + 4 + 2 with keywords on days 2 and 3
+    only (one SoR on day 3 carries two); C files keywords that day as v1 and v2 names.
+    """
     d1, d2, d3 = date(2025, 7, 1), date(2025, 7, 2), date(2025, 7, 3)
     rows = [
         (d1, "A", "rows", None, 10),

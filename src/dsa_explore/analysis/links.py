@@ -180,8 +180,9 @@ def _bfs_to_targets(enc: _Encoded, target_codes: np.ndarray, max_hops: int) -> t
 def reachability(
     edges: pl.DataFrame, seeds: Sequence[str], targets: Sequence[str], max_hops: int
 ) -> pl.DataFrame:
-    """Return, for each seed that reaches a target within ``max_hops`` directed edges, the
-    shortest distance and one shortest path.
+    """Return the shortest distance and one shortest path of each seed reaching a target in ``max_hops``.
+
+    Distances count directed edges.
 
     ``edges`` has string columns ``src`` and ``dst`` (other columns are ignored; duplicate edges
     and self-loops are harmless). ``seeds`` and ``targets`` are sequences of node ids; ids that
@@ -345,9 +346,12 @@ def seed_reach(
     max_hops: int = 4,
     scenarios: dict[str, tuple[str, ...]] = SCENARIO_TARGETS,
 ) -> pl.DataFrame:
-    """Return one row per seed: ``seed, seed_category, distance`` (null if no target within
-    ``max_hops``), ``path``, ``target_kind``. Each seed category has its own target kinds
-    (:data:`SCENARIO_TARGETS`: child-targeted seeds -> adult/prohibited, legitimate -> counterfeit).
+    """Return one row per seed.
+
+    Columns: ``seed, seed_category, distance`` (null if no target within ``max_hops``), ``path``,
+    ``target_kind``.
+    Each seed category has its own target kinds (:data:`SCENARIO_TARGETS`: child-targeted seeds ->
+    adult/prohibited, legitimate -> counterfeit).
     """
     parts = []
     for category, kinds in scenarios.items():
@@ -393,8 +397,9 @@ def reachability_rate(
     by: str | None = "seed_category",
     level: float = 0.95,
 ) -> pl.DataFrame:
-    """Return R_k = share of seeds with distance <= k, per k (and per ``by`` group), with a Wilson
-    interval for when the seeds are a sample.
+    """Return R_k = share of seeds with distance <= k, per k (and per ``by`` group).
+
+    Each rate has a Wilson interval, for when the seeds are a sample.
 
     ``seed_table`` is :func:`seed_reach` output (one row per seed, ``distance`` null when not
     reached). Columns: [by,] ``k, reached, seeds, rate, low, high``.
@@ -471,21 +476,27 @@ def planted_recall(
 ) -> pl.DataFrame:
     """Compare the planted-chain truth table with what :func:`seed_reach` finds.
 
-    Returns one row per planted chain: ``chain_id, scenario, hops, found_distance, found`` where
-    ``found`` means the seed reaches a target of its scenario at exactly the planted hop count.
+    Returns one row per planted chain: [``data``,] ``chain_id, platform, scenario, seed, hops,
+    found_distance, found`` where ``found`` means the seed reaches a target of its scenario at exactly
+    the planted hop count; ``data`` (``"SYNTHETIC"``) is carried from ``nodes`` when they have it.
     """
     reach = seed_reach(nodes, edges, max_hops=max_hops).select(
         "seed", pl.col("distance").alias("found_distance")
     )
-    return (
+    table = (
         chains.select("chain_id", "platform", "scenario", "seed", "hops")
         .join(reach, on="seed", how="left", maintain_order="left")
         .with_columns((pl.col("found_distance") == pl.col("hops")).fill_null(False).alias("found"))
     )
+    return _carry_marker(nodes, table)
 
 
 def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
-    """Return planted-chain recall per planted hop count with Wilson intervals."""
+    """Return planted-chain recall per planted hop count with Wilson intervals.
+
+    Columns: [``data``,] ``hops, planted, found, recall, low, high``; ``data`` (``"SYNTHETIC"``) is
+    carried from ``recall`` (:func:`planted_recall` of the synthetic graph) when it has it.
+    """
     rows = (
         recall.group_by("hops")
         .agg(pl.len().cast(pl.Int64).alias("planted"), pl.col("found").sum().cast(pl.Int64).alias("found"))
@@ -495,7 +506,7 @@ def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
     for r in rows:
         r["recall"] = r["found"] / r["planted"]
         r["low"], r["high"] = wilson(r["found"], r["planted"], level)
-    return pl.DataFrame(
+    table = pl.DataFrame(
         rows,
         schema={
             "hops": pl.Int64,
@@ -506,14 +517,17 @@ def recall_by_hops(recall: pl.DataFrame, level: float = 0.95) -> pl.DataFrame:
             "high": pl.Float64,
         },
     )
+    return _carry_marker(recall, table)
 
 
 def example_chains(
     seed_table: pl.DataFrame, nodes: pl.DataFrame, per_hops: int = 1, seeds: Sequence[str] | None = None
 ) -> pl.DataFrame:
-    """Return example witness paths in long form for drawing: ``chain, hops, step, node_id, node_type,
-    bad_kind``; ``per_hops`` chains per (seed category, hop count), smallest seed ids first, drawn
-    from ``seeds`` when given (e.g. the planted chains' seeds)."""
+    """Return example witness paths in long form for drawing.
+
+    Columns: ``chain, hops, step, node_id, node_type, bad_kind``; ``per_hops`` chains per (seed category, hop
+    count), smallest seed ids first, drawn from ``seeds`` when given (e.g. the planted chains' seeds).
+    """
     table = seed_table if seeds is None else seed_table.filter(pl.col("seed").is_in(list(seeds)))
     picked = (
         table.filter(pl.col("distance") > 0)
@@ -537,7 +551,10 @@ def example_chains(
 
 
 def chains_with_edge_types(example: pl.DataFrame, edges: pl.DataFrame) -> pl.DataFrame:
-    """Add ``edge_in``: the type of the edge from the previous step to this node (first match by type name)."""
+    """Return ``example`` with ``edge_in``: the type of the edge from the previous step to this node.
+
+    Where two edges join the same pair of nodes, the first type by name is taken.
+    """
     prev = example.with_columns(pl.col("node_id").shift(1).over("chain").alias("_prev"))
     etypes = (
         edges.group_by("src", "dst")
@@ -548,8 +565,10 @@ def chains_with_edge_types(example: pl.DataFrame, edges: pl.DataFrame) -> pl.Dat
 
 
 def chain_table(seed_table: pl.DataFrame, nodes: pl.DataFrame, n: int = 8) -> pl.DataFrame:
-    """Return reached seeds as readable chains, one per seed category and distance (longest first):
-    ``seed, seed_category, distance, target_kind, chain``."""
+    """Return reached seeds as readable chains, one per seed category and distance (longest first).
+
+    Columns: ``seed, seed_category, distance, target_kind, chain``.
+    """
     types = dict(nodes.select("node_id", "node_type").iter_rows())
     reached = (
         seed_table.filter(pl.col("distance").is_not_null())
@@ -572,10 +591,11 @@ def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 
 
     The ``limit`` rows are shared out among the distances 1..k (so raising k shows the longer chains
     instead of more one-hop rows); the column ``reaching_at_distance`` counts every seed at that distance.
+    A ``data`` column (``"SYNTHETIC"``) of ``seed_table`` leads the result.
     """
     rows = seed_table.filter((pl.col("seed_category") == category) & (pl.col("distance") <= k))
     per_distance = max(1, limit // max(k, 1))
-    return (
+    table = (
         rows.with_columns(pl.len().over("distance").alias("reaching_at_distance"))
         .sort("distance", "seed")
         .filter(pl.int_range(pl.len()).over("distance") < per_distance)
@@ -587,6 +607,7 @@ def explore_seeds(seed_table: pl.DataFrame, category: str, k: int, limit: int = 
             pl.col("path").list.join(" → ").alias("path"),
         )
     )
+    return _carry_marker(seed_table, table)
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,7 +2,13 @@
 
 Prevalence tables (:func:`prevalence_table`) turn a validated sample (see
 :mod:`dsa_explore.readers.listings`) into estimates for three estimands (listing-level,
-exposure-weighted, seller-level), with the design that produced each number."""
+exposure-weighted, seller-level), with the design that produced each number.
+
+Synthetic samples say so in every table: a sample whose ``data`` column reads ``"SYNTHETIC"``
+(the shipped one, :func:`dsa_explore.readers.listings.load_synthetic`) gives tables whose first
+column, ``data``, reads ``"SYNTHETIC"`` on every row; a sample without it (an analyst's own, read
+with :func:`dsa_explore.readers.listings.read_sample`) gives tables without the column.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,34 @@ import polars as pl
 from dsa_explore.analysis import estimators as stats
 from dsa_explore.readers.listings import CATEGORIES, PROBABILITY_MECHANISMS, validate_published
 
+#: The column that marks a synthetic sample's rows, and the tables computed from it.
+MARK_COLUMN = "data"
+#: Its value on synthetic rows.
+SYNTHETIC_MARK = "SYNTHETIC"
+
 ESTIMANDS: dict[str, str] = {
     "listing": "share of listings (design-weighted Hájek estimate; Korn–Graubard interval)",
     "exposure": "share of views (design weight × views; Korn–Graubard interval)",
     "seller": "share of sampled sellers with at least one positive listing (unweighted; Wilson interval)",
     "unweighted": "share of sampled listings, ignoring the design (Wilson interval)",
 }
+
+
+def is_synthetic(sample: pl.DataFrame) -> bool:
+    """Return whether any row of ``sample`` is marked synthetic (``data`` column reading ``"SYNTHETIC"``)."""
+    return MARK_COLUMN in sample.columns and bool((sample[MARK_COLUMN] == SYNTHETIC_MARK).any())
+
+
+def mark_like(sample: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """Return ``table`` with a leading ``data`` = ``"SYNTHETIC"`` column if ``sample`` is synthetic.
+
+    A table computed from a sample with any synthetic row is synthetic as a whole; a table from a
+    real sample is returned unchanged (a ``data`` column an analyst's own file may have is not read).
+    """
+    table = table.drop(MARK_COLUMN, strict=False)
+    if not is_synthetic(sample):
+        return table
+    return table.select(pl.lit(SYNTHETIC_MARK).alias(MARK_COLUMN), pl.all())
 
 
 def probability_rows(sample: pl.DataFrame) -> pl.DataFrame:
@@ -44,7 +72,8 @@ def prevalence_table(
     ``seller`` and ``unweighted`` describe whatever rows are given. Rows with the label
     empty (not assessed) are left out and counted in ``n_excluded``.
 
-    Returns columns: *by, estimand, n, k, estimate, low, high, n_eff, deff, design.
+    Returns columns: [data,] *by, estimand, n, k, estimate, low, high, n_eff, deff, design
+    (``data`` = ``"SYNTHETIC"`` for a synthetic sample, see :func:`mark_like`).
     """
     by = list(by)
     if estimand not in ESTIMANDS:
@@ -100,9 +129,10 @@ def prevalence_table(
         )
     # polars' parallel group sums can differ in the last bits from run to run; 12 decimals keep
     # tables and chart specs reproducible (and are far below any reported precision)
-    return t.with_columns(
+    t = t.with_columns(
         pl.lit(estimand).alias("estimand"), pl.col("estimate", "low", "high", "n_eff", "deff").round(12)
     ).select(*by, "estimand", "n", "k", "estimate", "low", "high", "n_eff", "deff", "design")
+    return mark_like(sample, t)
 
 
 def interval_methods_table(
@@ -119,10 +149,11 @@ def interval_methods_table(
             pl.Series(f"{method}_low", low).round(3), pl.Series(f"{method}_high", high).round(3)
         )
     upper = stats.zero_positive_upper_bound(table[n], level)
-    return out.with_columns(
+    out = out.with_columns(
         pl.when(pl.col(k) == 0).then(pl.Series(upper)).otherwise(None).round(3).alias("zero_upper"),
         pl.col("estimate").round(3),
     )
+    return mark_like(table, out)
 
 
 def stratified_check(
@@ -131,7 +162,7 @@ def stratified_check(
     label: str = "label_formal_noncompliant",
     by: Sequence[str] = ("platform",),
 ) -> pl.DataFrame:
-    """Return, over the simple-random strata only, the stratified estimator with FPC beside the Hájek estimate.
+    """Return the stratified estimator with FPC beside the Hájek estimate, over simple-random strata only.
 
     On ``random_in_stratum`` rows the two point estimates coincide (weights N_h/n_h); the
     stratified variance adds the finite-population correction and assumes independent
@@ -145,7 +176,7 @@ def stratified_check(
     hj = stats.weighted_prevalence(
         srs, label=label, weight="weight", by=list(by), stratum="stratum", cluster="_seller"
     )
-    return st.select(
+    check = st.select(
         *by,
         "n",
         "strata",
@@ -159,6 +190,7 @@ def stratified_check(
         ),
         on=list(by),
     )
+    return mark_like(sample, check)
 
 
 def review_agreement(
@@ -186,7 +218,7 @@ def review_agreement(
     )
     t = stats.add_intervals(t, "k", "n", method="wilson", level=level)
     chance = pl.col("_pa") * pl.col("_pb") + (1 - pl.col("_pa")) * (1 - pl.col("_pb"))
-    return (
+    agreement = (
         t.with_columns(
             pl.when(chance < 1)
             .then((pl.col("estimate") - chance) / (1 - chance))
@@ -198,11 +230,16 @@ def review_agreement(
         .rename({"n": "reviewed", "k": "agreements", "estimate": "agreement"})
         .drop("_pa", "_pb")
     )
+    return mark_like(sample, agreement)
 
 
 def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
-    """Return what was sampled and how: per platform and selection mechanism, listings, sellers, strata, weights."""
-    return (
+    """Return what was sampled and how.
+
+    Per platform and selection mechanism: listings, sellers, strata, lab-tested listings, the
+    range of design weights and the platform's frame size.
+    """
+    design = (
         sample.group_by("platform", "selection_mechanism")
         .agg(
             pl.len().alias("listings"),
@@ -219,6 +256,7 @@ def design_table(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("platform", "selection_mechanism")
     )
+    return mark_like(sample, design)
 
 
 def cluster_effects(sample: pl.DataFrame, label: str, by: Sequence[str] = ("platform",)) -> pl.DataFrame:
@@ -244,7 +282,7 @@ def cluster_effects(sample: pl.DataFrame, label: str, by: Sequence[str] = ("plat
         "icc": pl.Float64,
         "deff": pl.Float64,
     }
-    return pl.DataFrame(rows, schema=schema).sort(list(by))
+    return mark_like(sample, pl.DataFrame(rows, schema=schema).sort(list(by)))
 
 
 def forest_table(
@@ -254,7 +292,7 @@ def forest_table(
     platform: str | None = None,
     level: float = 0.95,
 ) -> pl.DataFrame:
-    """Return listing-level estimates per platform × category plus a per-platform overall row, for forest plots."""
+    """Return listing-level estimates per platform × category and per platform overall (forest plots)."""
     d = sample if platform is None else sample.filter(pl.col("platform") == platform)
     by_cat = prevalence_table(d, label, ["platform", "category"], level=level)
     overall = prevalence_table(d, label, ["platform"], level=level).with_columns(
@@ -298,7 +336,7 @@ def explorer_table(
     """Return the per-category table the JupyterLab explorer shows for one platform, label and estimand."""
     d = sample.filter(pl.col("platform") == platform)
     t = prevalence_table(d, label, ["platform", "category"], estimand=estimand)
-    return t.select(
+    shown = t.select(
         "category",
         "n",
         "k",
@@ -307,3 +345,4 @@ def explorer_table(
         (pl.col("high") * 100).round(1).alias("high_pct"),
         "design",
     )
+    return mark_like(sample, shown)

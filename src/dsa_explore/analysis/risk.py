@@ -161,7 +161,7 @@ def validate_listings(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def validate_removals(removals: pl.DataFrame) -> pl.DataFrame:
-    """Return the removal history cast to :data:`REMOVAL_FIELDS`; raise naming column and rows when invalid."""
+    """Return the removal history cast to :data:`REMOVAL_FIELDS`; raise naming column and rows if invalid."""
     if not isinstance(removals, pl.DataFrame):
         raise RiskInputError(f"removals must be a polars DataFrame, got {type(removals).__name__}")
     out = _check_types(removals, REMOVAL_FIELDS, "removals")
@@ -329,7 +329,8 @@ def price_far_below_reference(config: dict | None = None) -> pl.Expr:
     price of the same brand, category and subcategory among sellers authorised for the brand.
     References are computed within the frame.
     Fields: price, currency, category, subcategory, brand, seller_authorised_brands
-    Source: Which? buying advice ("noticeably cheaper than you expected"); Soldner, Kleinberg & Johnson 2023, Crime Science 12:18; methodology L1
+    Source: Which? buying advice ("noticeably cheaper than you expected"); Soldner, Kleinberg &
+    Johnson 2023, Crime Science 12:18; methodology L1
     """
     config = config or load_config()
     th = config["thresholds"]
@@ -390,7 +391,8 @@ def brand_unauthorised(config: dict | None = None) -> pl.Expr:
     lexicon (plainly or obfuscated), or the brand field names one, and the brand is not in the
     seller's authorised brands (``seller_authorised_brands``).
     Fields: title, description, brand, seller_authorised_brands
-    Source: AliExpress DSA risk assessment 2024/2025 (brand authorisation / seller vetting, ">2,000 brands"); methodology L2
+    Source: AliExpress DSA risk assessment 2024/2025 (brand authorisation / seller vetting,
+    ">2,000 brands"); methodology L2
     """
     config = config or load_config()
     return pl.any_horizontal([m & ~a for _, m, _, _, a in _brand_mentions(config)]).alias(
@@ -406,7 +408,8 @@ def obfuscated_brand_text(config: dict | None = None) -> pl.Expr:
     leetspeak between its letters are allowed ("N-i-k-e", "n1ke"), or when the text holds a
     counterfeit euphemism from the lexicon ("1:1", "AAA+", "replica", "toy watch").
     Fields: title, description
-    Source: AliExpress DSA risk assessment 2024 ("dashes between the letters of a trademarked brand"); Cheung et al., ACM TOMM 2019 ("toy watch", "high-quality shoes"); methodology L3
+    Source: AliExpress DSA risk assessment 2024 ("dashes between the letters of a trademarked
+    brand"); Cheung et al., ACM TOMM 2019 ("toy watch", "high-quality shoes"); methodology L3
     """
     config = config or load_config()
     disguised = [lookalike | spaced for _, _, lookalike, spaced, _ in _brand_mentions(config)]
@@ -433,8 +436,10 @@ def gpsr_incomplete(config: dict | None = None) -> pl.Expr:
     address; (b) an EU responsible person with name, address and EU/EEA country when the
     manufacturer is not in the EU/EEA; (c) a product identifier; (d) warnings or safety
     information. Fires when c < 1.
-    Fields: manufacturer_name, manufacturer_address, manufacturer_email, manufacturer_country, eu_rp_name, eu_rp_address, eu_rp_country, product_identifier, safety_info
-    Source: Regulation (EU) 2023/988 (GPSR) Art. 19(1)(a)-(d), https://eur-lex.europa.eu/eli/reg/2023/988/oj; first GPSR product-safety sweep 2025; methodology L4
+    Fields: manufacturer_name, manufacturer_address, manufacturer_email, manufacturer_country,
+    eu_rp_name, eu_rp_address, eu_rp_country, product_identifier, safety_info
+    Source: Regulation (EU) 2023/988 (GPSR) Art. 19(1)(a)-(d),
+    https://eur-lex.europa.eu/eli/reg/2023/988/oj; first GPSR product-safety sweep 2025; methodology L4
     """
     return (gpsr_completeness(config) < 1).alias("gpsr_incomplete")
 
@@ -448,7 +453,9 @@ def toy_markings_missing(config: dict | None = None) -> pl.Expr:
     manufacturer nor an EU responsible person). A screening flag: not every toy needs the
     under-36-months warning, and a printed "CE" can be fake.
     Fields: child_targeted, category, markings, description, manufacturer_country, eu_rp_name, eu_rp_country
-    Source: Toy Safety Directive 2009/48/EC Art. 16-17 and Annex V, https://eur-lex.europa.eu/eli/dir/2009/48/oj; TIE Temu tests 2023 (18/19 without EU address); Which? 2024; methodology L5
+    Source: Toy Safety Directive 2009/48/EC Art. 16-17 and Annex V,
+    https://eur-lex.europa.eu/eli/dir/2009/48/oj; TIE Temu tests 2023 (18/19 without EU address);
+    Which? 2024; methodology L5
     """
     config = config or load_config()
     toy = pl.col("child_targeted").fill_null(False) & pl.col("category").is_in(config["toy_categories"])
@@ -470,7 +477,8 @@ def restricted_substance_terms(config: dict | None = None) -> pl.Expr:
     hydroxyhomosildenafil, ...), sibutramine, unauthorised novel foods, disease-cure claims; in
     several EU languages.
     Fields: title, description
-    Source: BfR 2012 (undeclared sildenafil, tadalafil, analogues, sibutramine in supplements); EU coordinated control plan on online food 2017; methodology L6
+    Source: BfR 2012 (undeclared sildenafil, tadalafil, analogues, sibutramine in supplements); EU
+    coordinated control plan on online food 2017; methodology L6
     """
     return (
         _text("title", "description")
@@ -486,7 +494,9 @@ def adult_terms_child_listing(config: dict | None = None) -> pl.Expr:
     description or linked text (pages it links to), or when any listing combines an adult term
     with a child-like term ("loli", "teen", "mini", "child") in its own text.
     Fields: child_targeted, title, description, linked_text
-    Source: AliExpress seller notice 16 Jul 2020 (child-like sex dolls, banned words); Commission proceedings against AliExpress 14 Mar 2024 (minors' access to pornographic material); methodology L7
+    Source: AliExpress seller notice 16 Jul 2020 (child-like sex dolls, banned words); Commission
+    proceedings against AliExpress 14 Mar 2024 (minors' access to pornographic material);
+    methodology L7
     """
     adult_re = terms_regex(_terms("adult_terms", ["adult"]))
     own = _text("title", "description")
@@ -515,7 +525,9 @@ def trader_traceability_gap(config: dict | None = None) -> pl.Expr:
     Definition: share of six items shown on the listing's trader panel: name, address,
     telephone, email, trade-register number, self-certification; fires when below 1.
     Fields: trader_name, trader_address, trader_phone, trader_email, trader_register_no, trader_self_certified
-    Source: Regulation (EU) 2022/2065 (DSA) Art. 30(1)(a)-(e), https://eur-lex.europa.eu/eli/reg/2022/2065/oj; TDB keyword KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS; methodology L9
+    Source: Regulation (EU) 2022/2065 (DSA) Art. 30(1)(a)-(e),
+    https://eur-lex.europa.eu/eli/reg/2022/2065/oj; TDB keyword
+    KEYWORD_INSUFFICIENT_INFORMATION_ON_TRADERS; methodology L9
     """
     return (trader_completeness() < 1).alias("trader_traceability_gap")
 
@@ -532,7 +544,8 @@ def young_high_velocity_seller(config: dict | None = None) -> pl.Expr:
     (default 90) on the observation date and created at least
     ``thresholds.seller_min_new_listings_per_day`` (default 5) listings per day over the past 30 days.
     Fields: seller_registered_on, observed_on, seller_new_listings_30d
-    Source: Forbes (Fou 2021: fake shops on domains "less than 100 days old"); Xu et al. (reputation escalation as a service); methodology L11
+    Source: Forbes (Fou 2021: fake shops on domains "less than 100 days old"); Xu et al.
+    (reputation escalation as a service); methodology L11
     """
     config = config or load_config()
     th = config["thresholds"]
@@ -563,7 +576,8 @@ def reappearance_of_removed(removals: pl.DataFrame, config: dict | None = None) 
     with a listing in the removal history that was removed on or before the day this listing
     was published (``listed_on``).
     Fields: title, image_hash, ean, listed_on; removal history (title, image_hash, ean, removed_on)
-    Source: AliExpress DSA risk assessment 2025 ("reappearance fail rate"); first GPSR sweep 2025 and TIE 2025 (removed products re-appeared); methodology L15
+    Source: AliExpress DSA risk assessment 2025 ("reappearance fail rate"); first GPSR sweep 2025
+    and TIE 2025 (removed products re-appeared); methodology L15
     """
     removals = validate_removals(removals)
     keys = {
@@ -971,7 +985,7 @@ def risk_ratio_interval(
 def indicator_lift(
     frame: pl.DataFrame, label: str, keys: Sequence[str] = INDICATOR_KEYS, level: float = 0.95
 ) -> pl.DataFrame:
-    """Return per indicator its firing share among bad and good labelled listings with Wilson intervals, and lift.
+    """Return per indicator its firing share among bad and good listings (Wilson intervals) and its lift.
 
     Rows with a missing label are not used; the count used is reported (``n_bad``, ``n_good``).
     ``lift`` is the risk ratio share_bad/share_good with a Katz log interval; null (with its interval)
@@ -994,7 +1008,8 @@ def indicator_lift(
         kb, kg = int(bad[k].sum()), int(good[k].sum())
         lb, hb = wilson_interval(kb, bad.height, level)
         lg, hg = wilson_interval(kg, good.height, level)
-        # an indicator that fires on no labelled listing has no lift (a continuity correction would invent one)
+        # an indicator that fires on no labelled listing has no lift (a continuity correction
+        # would invent one)
         ratio, rl, rh = (
             risk_ratio_interval(kb, bad.height, kg, good.height, level) if kb + kg else (None, None, None)
         )
@@ -1017,7 +1032,21 @@ def indicator_lift(
                 "lift_high": rh,
             }
         )
-    return pl.DataFrame(rows)
+    return carry_marker(frame, pl.DataFrame(rows))
+
+
+def carry_marker(source: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
+    """Return ``table`` with a leading ``data`` = ``"SYNTHETIC"`` column when ``source`` has synthetic rows.
+
+    ``source`` is the frame ``table`` was computed from; a table from real listings (no ``data``
+    column reading ``"SYNTHETIC"``) is returned unchanged, so it never says SYNTHETIC falsely.
+    """
+    marked = source.schema.get("data") == pl.String and bool(
+        (source.get_column("data") == SYNTHETIC_MARK).any()
+    )
+    if not marked or "data" in table.columns:
+        return table
+    return table.select(pl.lit(SYNTHETIC_MARK).alias("data"), pl.all())
 
 
 def score_band_sample(
@@ -1065,8 +1094,10 @@ def precision_at_k_curve(scores, labels, max_k: int | None = None) -> pl.DataFra
 def fit_indicator_model(
     scored: pl.DataFrame, label: str = "label_bad", n_folds: int = 5, seed: int = 0, ridge: float = 1.0
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return (scored with ``fitted_probability`` out of fold, coefficient table) for a logistic model on the indicators.
+    """Fit a logistic model on the indicators; return (scored with out-of-fold probabilities, coefficients).
 
+    The scored frame gains ``fitted_probability``; the coefficient table has ``term``,
+    ``coefficient`` and ``odds_ratio``.
     Folds are grouped by seller so no seller's listings are in both the fitting and the scored
     fold; rows with a missing label are left out (and their count reported in an error if all are).
     """
@@ -1080,7 +1111,7 @@ def fit_indicator_model(
     coefs = pl.DataFrame(
         {"term": ["intercept", *INDICATOR_KEYS], "coefficient": beta, "odds_ratio": np.exp(beta)}
     )
-    return labelled.with_columns(fitted_probability=pl.Series(probs)), coefs
+    return labelled.with_columns(fitted_probability=pl.Series(probs)), carry_marker(scored, coefs)
 
 
 def compare_scores(
@@ -1090,7 +1121,7 @@ def compare_scores(
     capacity: int = 40,
     weight: str | None = None,
 ) -> pl.DataFrame:
-    """Return one row per score column: prevalence (AP baseline), average precision, precision at ``capacity``.
+    """Return one row per score column: prevalence (AP baseline), average precision, precision at capacity.
 
     ``scores`` maps a display name to a column. With ``weight`` (design weights of a labelled
     sample), prevalence and AP are weighted; precision at k is then left empty because the top k
@@ -1110,7 +1141,7 @@ def compare_scores(
                 else precision_at_k(frame[col], frame[label], min(capacity, frame.height)),
             }
         )
-    return pl.DataFrame(rows)
+    return carry_marker(frame, pl.DataFrame(rows))
 
 
 def band_sample_check(
@@ -1121,7 +1152,7 @@ def band_sample_check(
     seed: int = 0,
     label: str = "label_bad",
 ) -> pl.DataFrame:
-    """Return precision, recall and AP at ``threshold`` on all listings, on a score-band sample unweighted, and weighted.
+    """Return precision, recall and AP at ``threshold``: all listings, a score-band sample raw and weighted.
 
     Shows the verification bias of labelling mostly high-scoring listings and its correction
     by inverse-probability weights.
@@ -1144,7 +1175,7 @@ def band_sample_check(
                 "average_precision": average_precision(frame["risk_score"], frame[label], w),
             }
         )
-    return pl.DataFrame(rows)
+    return carry_marker(scored, pl.DataFrame(rows))
 
 
 def explorer_summary(scored: pl.DataFrame, threshold: float, capacity: int, label: str = "label_bad") -> str:
@@ -1207,7 +1238,7 @@ def scored_synthetic(platform: str | None = None) -> pl.DataFrame:
 
 
 def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dict[str, Any]:
-    """Return headline numbers: listings, prevalence, AP, precision at capacity, precision/recall at threshold."""
+    """Return headline numbers: listings, prevalence, AP, precision at capacity and at a threshold."""
     y = scored[TARGET]
     s = scored["risk_score"]
     at = precision_recall_at(s, y, threshold)
@@ -1227,9 +1258,36 @@ def headline_facts(scored: pl.DataFrame, capacity: int, threshold: float) -> dic
 def planted_rates_table(listings: pl.DataFrame) -> pl.DataFrame:
     """Return per indicator the share of listings that carry the planted signal."""
     planted = listings["planted_signals"].fill_null("").str.split(";")
-    return pl.DataFrame(
+    table = pl.DataFrame(
         {
             "indicator": list(INDICATOR_KEYS),
             "planted_share": [float(planted.list.contains(k).mean()) for k in INDICATOR_KEYS],
         }
     )
+    return carry_marker(listings, table)
+
+
+def indicator_check(scored: pl.DataFrame) -> pl.DataFrame:
+    """Return per indicator the planted share, the share it fired on, and the listings where the two disagree.
+
+    ``scored`` is :func:`scored_synthetic` (its ``planted_signals`` column names the signals the
+    generator planted in each listing); a correct indicator fires exactly where its signal was planted.
+    """
+    planted = scored["planted_signals"].fill_null("").str.split(";")
+    fired = pl.DataFrame(
+        {
+            "indicator": list(INDICATOR_KEYS),
+            "fired_share": [float(scored[k].mean()) for k in INDICATOR_KEYS],
+            "mismatched_listings": [
+                int((scored[k] != planted.list.contains(k)).sum()) for k in INDICATOR_KEYS
+            ],
+        }
+    )
+    return planted_rates_table(scored).join(fired, on="indicator", maintain_order="left")
+
+
+def calibration_of(
+    frame: pl.DataFrame, probability: str = "fitted_probability", label: str = TARGET, n_bins: int = 10
+) -> pl.DataFrame:
+    """Return :func:`calibration_table` of two columns of ``frame`` (marked SYNTHETIC when ``frame`` is)."""
+    return carry_marker(frame, calibration_table(frame[probability], frame[label], n_bins=n_bins))

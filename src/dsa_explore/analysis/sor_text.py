@@ -451,14 +451,16 @@ class TextStore:
     """A row store to read statement texts from.
 
     ``shipped`` when built from the shipped dumps (no store configured); ``synthetic`` when any of
-    its rows is SYNTHETIC (a ``sor-synthetic-*`` dump or the shipped fixtures); ``platforms`` the
-    stored rows per platform.
+    its dumps is SYNTHETIC (written by the project's generators: the zip's SYNTHETIC mark recorded at
+    ingestion, :mod:`dsa_explore.sor.marks`, or a ``sor-synthetic-*`` name), ``synthetic_dumps``
+    names them; ``platforms`` the stored rows per platform.
     """
 
     path: Path
     shipped: bool
     synthetic: bool
     platforms: dict[str, int]
+    synthetic_dumps: tuple[str, ...] = ()
 
 
 def open_store(store: str | Path | None = None, *, build_in: str | Path | None = None) -> TextStore:
@@ -485,13 +487,24 @@ def open_store(store: str | Path | None = None, *, build_in: str | Path | None =
                 f"{chosen}: the store holds no statements (rows); ingest with "
                 "`dsa-explore sor ingest DUMPS --store DIR --rows`"
             )
-        dumps = {f["dump"] for f in rowstore.row_files(chosen)}
-        return TextStore(Path(chosen), False, any(d.startswith("sor-synthetic-") for d in dumps), stored)
+        generated = _synthetic_row_dumps(chosen)
+        return TextStore(Path(chosen), False, bool(generated), stored, generated)
     target = (
         Path(build_in) if build_in is not None else Path(tempfile.mkdtemp(prefix="dsa-explore-sor-text-"))
     )
     ingest.ingest([catalog.path(name) for name in SHIPPED_DUMPS], target, workers=1, rows=True, notify=None)
-    return TextStore(target, True, True, rowstore.stored_platforms(target))
+    generated = _synthetic_row_dumps(target)
+    return TextStore(target, True, True, rowstore.stored_platforms(target), generated)
+
+
+def _synthetic_row_dumps(store: str | Path) -> tuple[str, ...]:
+    """Return the dumps with stored rows that are SYNTHETIC (their mark in the manifest, or their name)."""
+    from dsa_explore.sor import marks
+    from dsa_explore.sor import rows as rowstore
+    from dsa_explore.sor.store import Store
+
+    with_rows = {f["dump"] for f in rowstore.row_files(store)}
+    return tuple(d for d in marks.synthetic_dumps(Store(store).manifest()) if d in with_rows)
 
 
 def load(

@@ -12,8 +12,9 @@ producing module a ``BUILD = Build(...)`` (see :class:`dsa_explore.data.builds.B
 A build whose input is public but not shipped reads it from the cache folder that ``data fetch``
 fills (:mod:`dsa_explore.data.sources`); ``build --all`` says which command fetches a missing one.
 
-Exit codes: 0 success; 1 a download failed or a file was refused (checksum); 2 a usage error or a
-missing input.
+``--source`` is refused for a build that reads no external input (it would be ignored) and when
+the file does not exist. Exit codes: 0 success; 1 a download failed or a file was refused
+(checksum); 2 a usage error or a missing input.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dsa_explore.synth import links as links_synthetic
 from dsa_explore.synth import listings as listings_synthetic
 from dsa_explore.synth import mock_marketplace
 from dsa_explore.synth import risk as risk_synthetic
+from dsa_explore.synth import sor_fixtures as sor_fixture_dumps
 from dsa_explore.synth import sor_texts as sor_synthetic_texts
 
 #: Every dataset build, in the order ``--all`` runs them.
@@ -45,6 +47,7 @@ BUILDS = (
     safetygate.BUILD,
     sor_totals.BUILD,
     sor_synthetic_texts.BUILD,
+    sor_fixture_dumps.BUILD,
 )
 
 
@@ -113,6 +116,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if unknown or (not args.names and not args.all):
         return _unknown(unknown, by_name, "build")
     chosen = BUILDS if args.all else tuple(by_name[n] for n in args.names)
+    problem = _source_problem(args.source, chosen)
+    if problem:
+        print(f"dsa-explore data build: {problem}", file=sys.stderr)
+        return 2
     for b in chosen:
         try:
             source = (args.source or b.find_source()) if b.external else None
@@ -133,6 +140,25 @@ def cmd_build(args: argparse.Namespace) -> int:
         for path in written:
             print(f"[data] {b.name}: {path}", flush=True)
     return 0
+
+
+def _source_problem(source: str | None, chosen) -> str | None:
+    """Return why ``--source`` cannot be used with the ``chosen`` builds (None when it can)."""
+    from pathlib import Path
+
+    if source is None:
+        return None
+    takers = ", ".join(b.name for b in BUILDS if b.external) or "(none)"
+    ignoring = [b.name for b in chosen if not b.external]
+    if ignoring:
+        verb, its = ("reads", "its") if len(ignoring) == 1 else ("read", "their")
+        return (
+            f"--source {source}: {', '.join(ignoring)} {verb} no external input ({its} inputs are "
+            f"shipped or generated), so --source would be ignored; builds that take --source: {takers}"
+        )
+    if not Path(source).is_file():
+        return f"--source {source}: no such file (expected the external input of {chosen[0].name})"
+    return None
 
 
 def _unknown(names: list[str], known: dict, what: str) -> int:

@@ -11,7 +11,8 @@ Registered into the ``dsa-explore`` command by :func:`register`; importing this 
     dsa-explore sor check --store DIR --totals FILE
 
 Exit codes: 0 success; 1 when a dump or member was refused (the rest is ingested and the message
-names dump and member); 2 for usage errors.
+names dump and member); 2 for usage errors (a bad date or reversed period, a ``--store`` that is a
+file, a ``--platform`` in neither the platform registry nor the store or the dumps read).
 """
 
 from __future__ import annotations
@@ -104,21 +105,94 @@ def register(subparsers) -> None:
     cli_rows.register(sub)  # search, sample, rows (the row store)
 
 
+def _ingest_platforms(names: list[str] | None) -> list[str] | None:
+    """Return ``--platform`` names with registry names in the registry's spelling (any case or slug)."""
+    from dsa_explore.core import platforms as registry
+
+    if not names:
+        return names
+    by_slug = {registry.slug(k): k for k in registry.KNOWN_PLATFORMS}
+    return [by_slug.get(registry.slug(n), n) if n.strip().lower() != "all" else n for n in names]
+
+
+def _check_store_folder(store: str) -> None:
+    """Raise ``NotADirectoryError`` when ``--store`` names something that is not a folder."""
+    from pathlib import Path
+
+    path = Path(store)
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(
+            f"--store {store}: exists and is not a folder; expected a store folder (created if missing)"
+        )
+
+
+def _unseen_platforms(names: list[str] | None, store: str) -> str | None:
+    """Return the message for ``--platform`` names in neither the registry nor the store after ingest."""
+    from dsa_explore.cli.sor_rows import nearest
+    from dsa_explore.core import platforms as registry
+    from dsa_explore.core.safetext import escape_controls
+    from dsa_explore.sor import query, taxonomy
+
+    if not names or any(n.strip().lower() == "all" for n in names):
+        return None
+    known = {registry.slug(k) for k in registry.KNOWN_PLATFORMS}
+    present = query.platforms(store)
+    unseen = [
+        n
+        for n in sorted({taxonomy.canonical_platform(n) for n in names})
+        if registry.slug(n) not in known and n not in present
+    ]
+    if not unseen:
+        return None
+    return "; ".join(
+        f"--platform '{escape_controls(n)}': neither in the platform registry "
+        f"({', '.join(registry.KNOWN_PLATFORMS)}) nor in the dumps read, which were recorded without "
+        f"any statement of it: ingest again with the right name"
+        f"{nearest(n, [*present, *registry.KNOWN_PLATFORMS])}"
+        for n in unseen
+    )
+
+
+def _refusal(error: dict) -> str:
+    """Return a refusal for the terminal: the member name (already quoted by ``repr``) escaped once."""
+    from dsa_explore.core.safetext import escape_controls
+
+    message, member = error["error"], error.get("member")
+    if member and repr(member) in message:
+        head, _, tail = message.partition(repr(member))
+        return f"{escape_controls(head)}'{escape_controls(member)}'{escape_controls(tail)}"
+    return escape_controls(message)
+
+
+def _summary_line(report) -> str:
+    """Return the run's summary line: only the dumps read in this run count (skipped ones apart)."""
+    read = [d for d in report.dumps if d.action != "skipped"]
+    skipped = len(report.dumps) - len(read)
+    rows = sum(d.rows_read for d in read)
+    rate = f" ({rows / report.seconds:,.0f} rows/s)" if read and report.seconds else ""
+    return (
+        f"{len(read)} dump(s) read, {report.members} member(s), {rows:,} rows read in "
+        f"{report.seconds:.1f} s{rate}" + (f"; {skipped} dump(s) skipped (unchanged)" if skipped else "")
+    )
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest dumps into the store; print one line per dump; exit 1 if a dump was refused, 2 on bad input."""
-    from dsa_explore.core.safetext import escape_controls
     from dsa_explore.sor import ingest as ing
 
     if args.executor == "dask" and not args.scheduler:
         print("dsa-explore sor ingest: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
+    platforms = _ingest_platforms(args.platform)
     try:
+        cli_rows.check_dates(args.since, args.until)
+        _check_store_folder(args.store)
         report = ing.ingest(
             args.paths,
             args.store,
             since=args.since,
             until=args.until,
-            platforms=args.platform,
+            platforms=platforms,
             executor=args.executor,
             scheduler=args.scheduler,
             workers=args.workers,
@@ -128,30 +202,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             rows=args.rows,
             columns=cli_rows._split(args.columns),
         )
-    except (FileNotFoundError, ValueError, ing.StoreLocked) as exc:
+    except (FileNotFoundError, NotADirectoryError, ValueError, ing.StoreLocked) as exc:
         print(f"dsa-explore sor ingest: {exc}", file=sys.stderr)
         return 2
-    rate = report.rows_read / report.seconds if report.seconds else 0
     for d in report.dumps:
         print(
             f"{d.dump}\t{d.action}\t{d.status}\trows_read={d.rows_read}\trows_summarised={d.rows_summarised}"
         )
         for e in d.errors:
             # member names come from the zip: untrusted, escaped like the data
-            print(f"dsa-explore sor ingest: refused: {escape_controls(e['error'])}", file=sys.stderr)
-    print(
-        f"{len(report.dumps)} dump(s), {report.members} member(s), {report.rows_read:,} rows read in "
-        f"{report.seconds:.1f} s ({rate:,.0f} rows/s)",
-        file=sys.stderr,
-    )
-    return 0 if report.ok else 1
+            print(f"dsa-explore sor ingest: refused: {_refusal(e)}", file=sys.stderr)
+    print(_summary_line(report), file=sys.stderr)
+    # a name only the dumps can vouch for: checked once some statement was read
+    read_some = any(d.rows_read for d in report.dumps if d.status != "refused")
+    unseen = _unseen_platforms(platforms, args.store) if read_some else None
+    if unseen:
+        print(f"dsa-explore sor ingest: {unseen}", file=sys.stderr)
+    if not report.ok:
+        return 1
+    return 2 if unseen else 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the store's counts (or its per-dump accounting), escaped for the terminal or CSV-safe."""
     import polars as pl
 
-    from dsa_explore.core.safetext import escape_controls, safe_frame
+    from dsa_explore.core.safetext import safe_frame
     from dsa_explore.sor import query
 
     try:
@@ -159,17 +235,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
             frame = query.accounting(args.store)
         else:
             by = [b.strip() for b in args.by.split(",") if b.strip()]
-            frame = query.counts(args.store, by, since=args.since, until=args.until, platforms=args.platform)
+            cli_rows.check_dates(args.since, args.until)
+            plats = None
             if args.platform:
-                present = set(query.platforms(args.store))
-                for name in query.canonical_platforms(args.platform):
-                    if name not in present:
-                        there = ", ".join(escape_controls(p) for p in sorted(present)) or "(none)"
-                        print(
-                            f"dsa-explore sor summary: no statements of reasons of platform "
-                            f"'{escape_controls(name)}' in {args.store}; platforms there: {there}",
-                            file=sys.stderr,
-                        )
+                present = query.platforms(args.store)
+                plats = cli_rows.resolve_platforms(
+                    args.platform, present, args.store, "summary", what="statements of reasons"
+                )
+            frame = query.counts(args.store, by, since=args.since, until=args.until, platforms=plats)
     except (ValueError, FileNotFoundError) as exc:
         print(f"dsa-explore sor summary: {exc}", file=sys.stderr)
         return 2

@@ -11,7 +11,9 @@ CSV and table output is made safe for terminals and spreadsheets by the rules of
 :mod:`dsa_explore.core.safetext` (vectorised in :func:`dsa_explore.sor.rows.safe_frame`): a leading
 ``= + - @``, tab or carriage return gets a ``'`` (CSV), control characters are written as ``\xNN`` and a
 backslash as ``\\``; Parquet output is the stored values unchanged. Exit codes: 0
-success, 2 usage errors (a bad regular expression, an unknown column, a path that is no store).
+success, 2 usage errors (a bad regular expression, an unknown column, a path that is no store, a
+``--platform`` in neither the platform registry nor the store, a bad date or a reversed period, an
+empty sample selection).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def register(sub) -> None:
         help="with --count: also count by these columns (day, category, "
         "category_published, decision_ground, ...)",
     )
-    p.add_argument("--limit", type=int, default=None, help="at most N matching rows")
+    p.add_argument("--limit", type=non_negative, default=None, help="at most N matching rows")
     p.add_argument("--format", choices=("csv", "parquet", "table"), default="csv")
     p.add_argument("--out", default=None, help="output file (required for parquet; default: standard output)")
     p.set_defaults(func=cmd_search)
@@ -70,7 +72,7 @@ def register(sub) -> None:
     )
     p.add_argument("--by", default="category", help="stratify by platform x these columns (default category)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--min-per-stratum", type=int, default=2)
+    p.add_argument("--min-per-stratum", type=non_negative, default=2)
     p.add_argument(
         "--out",
         default=None,
@@ -126,26 +128,95 @@ def _write(frame, fmt: str, out: str | None, command: str) -> int:
     return 0
 
 
-def _warn_absent(store, platforms, command: str) -> None:
-    from dsa_explore.sor import rows as rowstore
+def check_dates(since: str | None, until: str | None) -> None:
+    """Raise ``ValueError`` for a ``--since``/``--until`` that is no date YYYY-MM-DD, or a reversed period."""
+    from datetime import date
+
+    for name, value in (("since", since), ("until", until)):
+        if value is None:
+            continue
+        try:
+            ok = len(value) == 10 and date.fromisoformat(value) is not None
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"--{name} {value!r}: expected a date YYYY-MM-DD")
+    if since and until and since > until:
+        raise ValueError(f"--since {since} is after --until {until}: expected a period with since <= until")
+
+
+def non_negative(value: str) -> int:
+    """Parse an argparse count of 0 or more (``--limit``, ``--min-per-stratum``)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected a whole number, 0 or more")
+    return number
+
+
+def nearest(name: str, choices) -> str:
+    """Return ``; did you mean 'X'?`` for the choice nearest ``name`` (rapidfuzz), or an empty string."""
+    from rapidfuzz import fuzz, process, utils
+
+    from dsa_explore.core.safetext import escape_controls
+
+    best = process.extractOne(name, list(choices), scorer=fuzz.WRatio, processor=utils.default_process)
+    return f"; did you mean '{escape_controls(best[0])}'?" if best and best[1] >= 60 else ""
+
+
+def resolve_platforms(names, present, store, command: str, what: str = "stored rows") -> list[str] | None:
+    """Return the canonical names of ``--platform`` values, checked against the registry and the store.
+
+    A name is kept when the store holds it (``present``; old names such as ``Amazon`` are mapped) or the
+    platform registry knows it (any case; a warning then says the store has none of it); a name in
+    neither raises :class:`~dsa_explore.core.errors.UnknownPlatformError` with the nearest name.
+    ``all`` (or no name) gives None: every platform.
+    """
+    from dsa_explore.core import platforms as registry
+    from dsa_explore.core.errors import UnknownPlatformError
+    from dsa_explore.core.safetext import escape_controls
     from dsa_explore.sor import taxonomy
 
-    if not platforms or any(p.lower() == "all" for p in platforms):
-        return
-    present = rowstore.stored_platforms(store)
-    for name in sorted({taxonomy.canonical_platform(p) for p in platforms}):
-        if name not in present:
+    if not names or any(p.strip().lower() == "all" for p in names):
+        return None
+    by_slug = {registry.slug(p): p for p in present}
+    listed = ", ".join(escape_controls(p) for p in present) or (
+        "(none: ingest with --rows)" if what == "stored rows" else "(none)"
+    )
+    out = []
+    for raw in names:
+        name = taxonomy.canonical_platform(raw)
+        if name in present:
+            out.append(name)
+            continue
+        known = by_slug.get(registry.slug(name))
+        if known is None and registry.slug(name) in {registry.slug(k) for k in registry.KNOWN_PLATFORMS}:
+            known = registry.resolve(name)
             print(
-                f"dsa-explore sor {command}: no stored rows of platform {name!r} in {store}; platforms with "
-                f"rows: {', '.join(present) or '(none: ingest with --rows)'}",
+                f"dsa-explore sor {command}: no {what} of platform {known!r} in {store}; platforms with "
+                f"{what}: {listed}",
                 file=sys.stderr,
             )
+        if known is None:
+            raise UnknownPlatformError(
+                f"--platform '{escape_controls(raw)}': neither in the platform registry "
+                f"({', '.join(registry.KNOWN_PLATFORMS)}) nor among the platforms with {what} in "
+                f"{store}: {listed}{nearest(name, [*present, *registry.KNOWN_PLATFORMS])}"
+            )
+        out.append(known)
+    return sorted(set(out))
 
 
-def _platforms(args) -> list[str] | None:
-    if not args.platform or any(p.lower() == "all" for p in args.platform):
+def _selection(args, command: str) -> list[str] | None:
+    """Check ``--since``/``--until``; return the checked ``--platform`` names (None: every platform)."""
+    from dsa_explore.sor import rows as rowstore
+
+    check_dates(args.since, args.until)
+    if not args.platform:
         return None
-    return args.platform
+    return resolve_platforms(args.platform, rowstore.stored_platforms(args.store), args.store, command)
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -153,13 +224,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     from dsa_explore.sor import search
 
     try:
-        _warn_absent(args.store, args.platform, "search")
+        plats = _selection(args, "search")
         fields = _split(args.field)
         if args.count:
             frame = search.count(
                 args.store,
                 args.text,
-                platforms=_platforms(args),
+                platforms=plats,
                 fields=fields,
                 since=args.since,
                 until=args.until,
@@ -172,7 +243,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             frame = search.matches(
                 args.store,
                 args.text,
-                platforms=_platforms(args),
+                platforms=plats,
                 fields=fields,
                 since=args.since,
                 until=args.until,
@@ -196,12 +267,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
     from dsa_explore.sor import sample
 
     try:
+        plats = _selection(args, "sample")
         drawn = sample.draw(
             args.store,
             args.n,
             by=_split(args.by) or (),
             seed=args.seed,
-            platforms=_platforms(args),
+            platforms=plats,
             since=args.since,
             until=args.until,
             min_per_stratum=args.min_per_stratum,
@@ -232,9 +304,9 @@ def cmd_rows(args: argparse.Namespace) -> int:
     from dsa_explore.sor import rows as rowstore
 
     try:
-        _warn_absent(args.store, args.platform, "rows")
+        plats = _selection(args, "rows")
         lf = rowstore.one_per_statement(
-            rowstore.scan(args.store, platforms=_platforms(args), since=args.since, until=args.until)
+            rowstore.scan(args.store, platforms=plats, since=args.since, until=args.until)
         )
         frame = lf if args.format == "parquet" else rowstore.to_csv_frame(lf)
         return _write(frame, args.format, args.out, "rows")

@@ -6,6 +6,8 @@ never shows the same kind of number two ways (a share of 0.3% is "<1%" everywher
 
 from __future__ import annotations
 
+import math
+
 
 def pct(share: float) -> str:
     """Return a share (0..1) as a whole percentage; a positive share below 0.5% reads "<1%", never "0%".
@@ -24,11 +26,30 @@ def count(n: float) -> str:
     """Return ``n`` rounded for a reader.
 
     Whole numbers with thousands separators from 10 up, one decimal below 10, two below 1
-    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``).
+    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``). A rate that can be far below 1 (SoRs per
+    moderator per day) goes through :func:`rate`, which never prints a non-zero value as ``0.00``.
     """
     if abs(n) >= 10 or n == round(n):
         return f"{round(n):,}"
     return f"{n:.1f}" if abs(n) >= 1 else f"{n:.2f}"
+
+
+def rate(x: float) -> str:
+    """Return a rate (e.g. SoRs per moderator per day) with enough digits never to read as zero.
+
+    As :func:`count` from 1 up; below 1, two significant digits (``0.5`` -> ``'0.50'``,
+    ``0.0054`` -> ``'0.0054'``, ``0.0000291`` -> ``'0.000029'``); zero is ``'0'``.
+
+    Examples
+    --------
+    >>> rate(311373.2), rate(5.44), rate(0.0054), rate(0.0000291), rate(0.0)
+    ('311,373', '5.4', '0.0054', '0.000029', '0')
+    """
+    rounded = float(f"{x:.2g}")  # two significant digits first: 0.0995 -> 0.1, printed '0.10'
+    if rounded == 0 or abs(rounded) >= 1:
+        return count(x)
+    decimals = 1 - math.floor(math.log10(abs(rounded)))
+    return f"{rounded:.{decimals}f}"
 
 
 def big(n: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from dsa_explore.explore.box import Explorer
-from dsa_explore.explore.tables import Table
+from dsa_explore.explore.tables import Table, is_marked_synthetic
 
 
 def explorer(seed_table: pl.DataFrame):
@@ -26,11 +26,13 @@ def explorer(seed_table: pl.DataFrame):
     def refresh(*_):
         out.clear_output()
         with out, pl.Config(fmt_str_lengths=200, tbl_width_chars=220, tbl_rows=20):
-            display(Table(explore_seeds(seed_table, cat.value, k.value), synthetic=True))
+            display(Table(explore_seeds(seed_table, cat.value, k.value)))
 
     cat.observe(refresh, names="value")
     k.observe(refresh, names="value")
     refresh()
     return Explorer(
-        [widgets.HBox([cat, k]), out], title="seeds reaching bad items within k links", synthetic=True
+        [widgets.HBox([cat, k]), out],
+        title="seeds reaching bad items within k links",
+        synthetic=is_marked_synthetic(seed_table),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dsa_explore.analysis.listings import ESTIMANDS, explorer_table
+from dsa_explore.analysis.listings import ESTIMANDS, explorer_table, is_synthetic
 from dsa_explore.explore.box import Explorer
 from dsa_explore.explore.tables import Table
 from dsa_explore.readers.listings import LABEL_COLUMNS
@@ -24,7 +24,10 @@ def explorer(sample: pl.DataFrame):
         out.clear_output()
         with out, pl.Config(tbl_rows=20, tbl_width_chars=160, fmt_str_lengths=80):
             display(
-                Table(explorer_table(sample, platform.value, label.value, estimand.value), synthetic=True)
+                Table(
+                    explorer_table(sample, platform.value, label.value, estimand.value),
+                    synthetic=is_synthetic(sample),
+                )
             )
 
     for w in (platform, label, estimand):
@@ -33,5 +36,5 @@ def explorer(sample: pl.DataFrame):
     return Explorer(
         [widgets.HBox([platform, label, estimand]), out],
         title="prevalence by platform, label and estimand",
-        synthetic=True,
+        synthetic=is_synthetic(sample),
     )

@@ -2,7 +2,9 @@
 
 The estimators are in :mod:`dsa_explore.analysis.listings` and :mod:`dsa_explore.analysis.estimators`,
 the drawing in :mod:`dsa_explore.charts.listings`; this module only puts a question's pieces together.
-Every chart here shows the SYNTHETIC sample and says so.
+A synthetic sample (the shipped one) gives charts titled SYNTHETIC DATA and tables whose first column,
+``data``, reads ``"SYNTHETIC"`` (:func:`dsa_explore.analysis.listings.mark_like`); an analyst's own
+sample gives neither.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from dsa_explore.charts import listings as lc
 FORMAL, UNSAFE = "label_formal_noncompliant", "label_unsafe_lab"
 
 
+def _which(sample: pl.DataFrame) -> str:
+    """Return "synthetic " for a synthetic sample, "" for a real one (for chart descriptions)."""
+    return "synthetic " if listings.is_synthetic(sample) else ""
+
+
 def formal_prevalence(sample: pl.DataFrame):
     """Formal non-compliance per platform and category: the platform rows as a table, and the forest plot."""
     forest = listings.forest_table(sample, FORMAL)
@@ -23,9 +30,9 @@ def formal_prevalence(sample: pl.DataFrame):
         forest,
         title="Formally non-compliant listings by platform and category",
         subtitle="Design-weighted share of listings, 95% Korn–Graubard intervals",
-        synthetic=True,
-        description="Forest plot: estimated share of formally non-compliant listings for each platform overall and "
-        "per product category, with 95% intervals, from the synthetic listing sample.",
+        synthetic=listings.is_synthetic(sample),
+        description="Forest plot: estimated share of formally non-compliant listings for each platform "
+        f"overall and per product category, with 95% intervals, from the {_which(sample)}listing sample.",
     )
     overall = forest.filter(pl.col("category") == "all categories").sort("estimate")
     lines = [
@@ -50,10 +57,11 @@ def outcomes(sample: pl.DataFrame):
     chart = lc.outcome_comparison(
         both,
         title="Formal non-compliance vs lab-confirmed unsafe",
-        synthetic=True,
+        synthetic=listings.is_synthetic(sample),
         subtitle="Design-weighted shares, 95% Korn–Graubard intervals",
-        description="For each platform, the estimated share of formally non-compliant listings and the estimated "
-        "share of lab-tested listings found unsafe, each with a 95% interval, from the synthetic sample.",
+        description="For each platform, the estimated share of formally non-compliant listings and the "
+        "estimated share of lab-tested listings found unsafe, each with a 95% interval, from the "
+        f"{_which(sample)}sample.",
     )
     table = both.select(
         "outcome",
@@ -64,11 +72,14 @@ def outcomes(sample: pl.DataFrame):
         pl.col("low").round(3),
         pl.col("high").round(3),
     ).sort("platform", "outcome")
-    return table, chart
+    return listings.mark_like(sample, table), chart
 
 
 def estimands(sample: pl.DataFrame):
-    """Listing-level, exposure-weighted, seller-level and unweighted shares: chart, cluster effects, wide table."""
+    """Return the listing-level, exposure-weighted, seller-level and unweighted shares.
+
+    Returns ``(chart, cluster effects, wide table)``.
+    """
     frame = pl.concat(
         [
             listings.prevalence_table(sample, FORMAL, estimand=e)
@@ -78,21 +89,21 @@ def estimands(sample: pl.DataFrame):
     chart = lc.estimand_comparison(
         frame,
         title="Three estimands of formal non-compliance (plus the naive unweighted share)",
-        synthetic=True,
+        synthetic=listings.is_synthetic(sample),
         subtitle="listing: design-weighted · exposure: weighted by views · seller: sellers with ≥1 positive",
         description="For each platform, the share of formally non-compliant listings estimated four ways "
         "(listing-level, exposure-weighted, seller-level, unweighted) with 95% intervals, from the "
-        "synthetic sample.",
+        f"{_which(sample)}sample.",
     )
     clusters = listings.cluster_effects(sample, FORMAL).with_columns(
         pl.col("mean_cluster_size", "icc", "deff").round(2)
     )
     wide = frame.pivot(on="estimand", index="platform", values="estimate").sort("platform")
-    return chart, clusters, wide.with_columns(pl.exclude("platform").round(3))
+    return chart, clusters, listings.mark_like(sample, wide.with_columns(pl.exclude("platform").round(3)))
 
 
 def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame):
-    """The published test purchases beside the sample's lab-tested estimates (forest plot)."""
+    """Return the forest plot of the published test purchases beside the sample's lab-tested estimates."""
     ours = (
         listings.forest_table(sample, UNSAFE)
         .filter(pl.col("category") == "all categories")
@@ -101,14 +112,14 @@ def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame):
     return lc.published_beside_ours(
         ours,
         published.sort("year", "study"),
-        synthetic=True,
+        synthetic=listings.is_synthetic(sample),
         title="Published test purchases beside the sample's estimates",
-        subtitle="Published: purposive / search-top-k selections (Wilson 95%); this sample: probability design "
-        "(Korn–Graubard 95%)",
-        description="Forest plot of the share of failing products in each published test purchase (TIE, BEUC/ICRT, "
-        "Which?, Euroconsumers, consumer groups 2025, GPSR sweep), with 95% Wilson intervals and the "
-        "selection mechanism, beside the synthetic sample's design-weighted share of lab-tested listings "
-        "found unsafe per platform.",
+        subtitle="Published: purposive / search-top-k selections (Wilson 95%); this sample: probability "
+        "design (Korn–Graubard 95%)",
+        description="Forest plot of the share of failing products in each published test purchase (TIE, "
+        "BEUC/ICRT, Which?, Euroconsumers, consumer groups 2025, GPSR sweep), with 95% Wilson intervals "
+        f"and the selection mechanism, beside the {_which(sample)}sample's design-weighted share of "
+        "lab-tested listings found unsafe per platform.",
     )
 
 
@@ -124,11 +135,12 @@ def toys_by_selection(sample: pl.DataFrame) -> pl.DataFrame:
             toys.filter(pl.col("selection_mechanism") == "search_top_k"), label, estimand="unweighted"
         ).with_columns(selection=pl.lit("top-20 search results"))
         rows += [design.with_columns(label=pl.lit(label)), top_k.with_columns(label=pl.lit(label))]
-    return (
+    table = (
         pl.concat(rows)
         .select("label", "platform", "selection", "n", "k", pl.col("estimate", "low", "high").round(3))
         .sort("label", "platform", "selection")
     )
+    return listings.mark_like(sample, table)
 
 
 def small_study_uncertainty(published: pl.DataFrame, sample: pl.DataFrame, frame: pl.DataFrame):
@@ -165,17 +177,19 @@ def sample_size(sample: pl.DataFrame, frame: pl.DataFrame):
     chart = lc.sample_size_planner(
         plan_frame,
         pilot="pilot_prevalence",
-        synthetic=True,
+        synthetic=listings.is_synthetic(sample),
         title="Sample-size planner: listings to buy per platform × category",
-        subtitle="n = z²p(1−p)/e² × deff with finite-population correction; p from the pilot sample or the slider",
-        description="Bar chart of the number of listings to buy in each platform and category to reach the chosen "
-        "interval half-width, given the anticipated prevalence (pilot estimate or slider) and the design "
-        "effect set by the sliders.",
+        subtitle="n = z²p(1−p)/e² × deff with finite-population correction; p from the pilot sample or "
+        "the slider",
+        description="Bar chart of the number of listings to buy in each platform and category to reach the "
+        "chosen interval half-width, given the anticipated prevalence (pilot estimate or slider) and the "
+        "design effect set by the sliders.",
     )
     plan = stats.sample_size_by_stratum(plan_frame, 0.05, p="pilot_prevalence", deff=1.5)
     lines = [
-        f"±5 points with pilot prevalences and deff 1.5: {plan['n_required'].min()}–{plan['n_required'].max()} "
-        f"listings per platform × category, {plan['n_required'].sum():,} in all ({plan.height} cells)"
+        f"±5 points with pilot prevalences and deff 1.5: "
+        f"{plan['n_required'].min()}–{plan['n_required'].max()} listings per platform × category, "
+        f"{plan['n_required'].sum():,} in all ({plan.height} cells)"
     ]
     for e, p in [(0.05, 0.5), (0.03, 0.5), (0.03, 0.10), (0.02, 0.05)]:
         lines.append(

@@ -6,6 +6,7 @@ import polars as pl
 
 from dsa_explore.analysis.risk import DEFAULT_CAPACITY, explorer_summary
 from dsa_explore.explore.box import Explorer
+from dsa_explore.explore.tables import is_marked_synthetic
 
 
 def explorer(scored: pl.DataFrame):
@@ -16,15 +17,17 @@ def explorer(scored: pl.DataFrame):
     threshold = w.IntSlider(value=6, min=0, max=top, description="Threshold")
     capacity = w.IntSlider(value=DEFAULT_CAPACITY, min=1, max=scored.height, description="Capacity/day")
     out = w.Output()
+    synthetic = is_marked_synthetic(scored)
+    prefix = "[SYNTHETIC DATA] " if synthetic else ""
 
     def refresh(*_):
         out.clear_output()
         with out:
-            print("[SYNTHETIC DATA] " + explorer_summary(scored, threshold.value, capacity.value))
+            print(prefix + explorer_summary(scored, threshold.value, capacity.value))
 
     threshold.observe(refresh, names="value")
     capacity.observe(refresh, names="value")
     refresh()
     return Explorer(
-        [threshold, capacity, out], title="risk-score threshold and review capacity", synthetic=True
+        [threshold, capacity, out], title="risk-score threshold and review capacity", synthetic=synthetic
     )

@@ -97,8 +97,8 @@ def keyword_mix(extract: pl.DataFrame):
         legend_title="keyword (v2)",
         title="Which keywords do the platforms that give them use?",
         subtitle="H2 2025, shares of the keywords given; the 7 most frequent keep their own colour.",
-        description="Horizontal 100 % stacked bars of the keywords (category specifications) given in statements of "
-        "reasons per platform, H2 2025.",
+        description="Horizontal 100 % stacked bars of the keywords (category specifications) given in "
+        "statements of reasons per platform, H2 2025.",
     )
     return answer, chart
 
@@ -118,7 +118,7 @@ def automation(extract: pl.DataFrame):
 
 
 def delays(extract: pl.DataFrame):
-    """Mean moderation delay in H2 2025, and AliExpress's impossible (negative) delays over the whole period."""
+    """Return the mean moderation delay in H2 2025 and AliExpress's negative delays over the period."""
     table = stats.delays(extract, platforms=FOCUS, **H2)
     neg = stats.delays(extract, platforms=["AliExpress"]).row(0, named=True)
     answer = (
@@ -132,7 +132,7 @@ def delays(extract: pl.DataFrame):
 
 
 def decision_types(extract: pl.DataFrame):
-    """What the decisions restrict (H2 2025)."""
+    """Return the chart of what the decisions restrict (H2 2025)."""
     return sor_charts.decision_type_chart(
         stats.shares(extract, "decision_type", platforms=FOCUS, **H2),
         subtitle="H2 2025. Combinations of visibility, monetary, service and account restrictions.",
@@ -140,7 +140,7 @@ def decision_types(extract: pl.DataFrame):
 
 
 def sources(extract: pl.DataFrame):
-    """What triggered the decisions: the share on the platform's own initiative (H2 2025)."""
+    """Return what triggered the decisions: the share on the platform's own initiative (H2 2025)."""
     table = stats.shares(extract, "source_type", platforms=FOCUS, **H2)
     voluntary = (
         table.filter(pl.col("variant") == "SOURCE_VOLUNTARY").select("platform", "share").sort("share")
@@ -155,7 +155,8 @@ def territorial_scope(extract: pl.DataFrame):
     """Where the decisions apply (H2 2025)."""
     return sor_charts.territorial_chart(
         stats.shares(extract, "territorial_scope_kind", platforms=FOCUS, **H2),
-        subtitle="H2 2025. EU / EEA / EEA_no_IS: the whole area as one alias; other list: any list of countries.",
+        subtitle="H2 2025. EU / EEA / EEA_no_IS: the whole area as one alias; other list: any list of "
+        "countries.",
     )
 
 

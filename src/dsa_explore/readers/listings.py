@@ -754,14 +754,18 @@ def read_sample(sample: Path | str, frame: Path | str) -> tuple[pl.DataFrame, pl
 
 
 def load_synthetic() -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return the shipped synthetic sample and its frame table (checksum, schema checked; then validated)."""
+    """Return the shipped synthetic sample and its frame table (checksum, schema checked; then validated).
+
+    The sample's first column, ``data``, reads ``"SYNTHETIC"`` on every row; the tables of
+    :mod:`dsa_explore.analysis.listings` carry it, so a copied table still says it is synthetic.
+    """
     from dsa_explore.data import catalog
 
     report = validate_sample(
         catalog.load("listing_sample_synthetic"), catalog.load("listing_frame_synthetic")
     )
     report.raise_if_problems()
-    return report.sample, report.frame
+    return report.sample.select(pl.lit("SYNTHETIC").alias("data"), pl.exclude("data")), report.frame
 
 
 _TEMPLATES = (

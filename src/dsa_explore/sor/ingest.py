@@ -40,7 +40,7 @@ import numpy as np
 import polars as pl
 
 from dsa_explore.core.hashing import file_digest
-from dsa_explore.sor import lifeline, reader, schema
+from dsa_explore.sor import lifeline, marks, reader, schema
 from dsa_explore.sor import rows as rowstore
 from dsa_explore.sor.store import Store, StoreLocked  # noqa: F401 - StoreLocked is raised through ingest()
 
@@ -553,6 +553,7 @@ class _Run:
             and old.get("schema_version") == schema.SCHEMA_VERSION
             and old.get("params") == _params(self.plats, self.row_plan)
             and old.get("sha1") == sha1.result()
+            and "synthetic" in old  # entries written before the SYNTHETIC mark was recorded: re-read
         ):
             self.report.dumps.append(
                 DumpReport(
@@ -734,7 +735,9 @@ def _finalise(store: Store, stem: str, st: _DumpState, plats, row_plan=None) -> 
         "faults": dict(sorted(faults.items())),
         "errors": sorted(errors, key=lambda e: e["member"]),
         "params": _params(plats, row_plan),
+        "synthetic_mark": marks.synthetic_mark(st.path),  # a generated dump (dsa_explore.sor.marks)
     }
+    entry["synthetic"] = entry["synthetic_mark"] is not None
     if rows_read != rows_summarised + entry["rows_rejected"]:
         entry["errors"].append({"member": "(dump)", "error": f"{stem}: row account does not balance"})
         entry["status"] = "partial"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dsa_explore.sor import schema, taxonomy
+from dsa_explore.sor import reader, schema, taxonomy
 from dsa_explore.sor.reader import aggregate
 from dsa_explore.sor.store import Store
 
@@ -35,6 +35,94 @@ def _store(store: str | Path | Store) -> Store:
             f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}"
         )
     return st
+
+
+def dump_rank(stem: str) -> tuple[bool, bool, str]:
+    """Return the sort key that orders a day's dumps: global before per-platform, full before light."""
+    try:
+        info = reader.parse_dump_name(stem + ".zip")
+    except ValueError:
+        return (True, True, stem)
+    return (info.slug != "global", info.version != "full", stem)
+
+
+def _parts(st: Store, kind: str) -> list[tuple[str, Path]]:
+    """Return (dump stem, partition file) of ``kind`` (``summary`` or ``keywords``), best-ranked first."""
+    entries = [(stem, e) for stem, e in st.manifest()["dumps"].items() if e.get("files")]
+    return [
+        (stem, st.root / e["files"][kind]) for stem, e in sorted(entries, key=lambda se: dump_rank(se[0]))
+    ]
+
+
+def _ranked(st: Store, kind: str, empty: dict) -> pl.LazyFrame:
+    parts = _parts(st, kind)
+    if not parts:
+        return pl.DataFrame(schema={**empty, "_rank": pl.Int64}).lazy()
+    return pl.concat(
+        [
+            pl.scan_parquet(f).with_columns(pl.lit(i, pl.Int64).alias("_rank"))
+            for i, (_, f) in enumerate(parts)
+        ],
+        how="vertical",
+    )
+
+
+def _chosen(st: Store) -> pl.LazyFrame:
+    """Return (day, platform, _rank): the one dump each (day, platform) is counted from."""
+    return (
+        _ranked(st, "summary", schema.SUMMARY_SCHEMA).group_by("day", "platform").agg(pl.col("_rank").min())
+    )
+
+
+def store_summary(store: str | Path | Store, *, lazy: bool = False) -> pl.DataFrame | pl.LazyFrame:
+    """Return the store's summary rows with every (day, platform) counted from one dump only.
+
+    A store may hold, for one day, the global dump and per-platform dumps (or a full and a light
+    dump): they repeat the same statements of reasons. Each (day, platform) is taken from the
+    best-ranked dump of that day that holds it: a global dump before a per-platform one, a full dump
+    before a light one, then by dump name (``docs/sor-at-scale.md``, "Counting each statement
+    once"). ``sor summary``, the SoR view and the briefing count through this function.
+    """
+    st = _store(store)
+    lf = _ranked(st, "summary", schema.SUMMARY_SCHEMA).join(
+        _chosen(st), on=["day", "platform", "_rank"], how="semi", nulls_equal=True
+    )
+    lf = lf.drop("_rank")
+    return lf if lazy else lf.collect()
+
+
+def store_keywords(store: str | Path | Store) -> pl.DataFrame:
+    """Return the store's keyword counts, each (day, platform) from the dump its summary is counted from."""
+    st = _store(store)
+    lf = _ranked(st, "keywords", schema.KEYWORD_SCHEMA).join(
+        _chosen(st), on=["day", "platform", "_rank"], how="semi", nulls_equal=True
+    )
+    return lf.drop("_rank").collect()
+
+
+def overlapping_dumps(store: str | Path | Store) -> pl.DataFrame:
+    """Return the (day, platform) pairs several dumps hold: the dump ``counted`` and those ``not_counted``."""
+    st = _store(store)
+    parts = _parts(st, "summary")
+    if not parts:
+        return pl.DataFrame(
+            schema={
+                "day": pl.Date,
+                "platform": pl.String,
+                "counted": pl.String,
+                "not_counted": pl.List(pl.String),
+            }
+        )
+    names = pl.DataFrame({"_rank": list(range(len(parts))), "dump": [stem for stem, _ in parts]})
+    held = _ranked(st, "summary", schema.SUMMARY_SCHEMA).select("day", "platform", "_rank").unique().collect()
+    held = held.join(names, on="_rank").sort("day", "platform", "_rank")
+    grouped = held.group_by("day", "platform", maintain_order=True).agg(pl.col("dump"))
+    return grouped.filter(pl.col("dump").list.len() > 1).select(
+        "day",
+        "platform",
+        pl.col("dump").list.first().alias("counted"),
+        pl.col("dump").list.slice(1).alias("not_counted"),
+    )
 
 
 def _date(name: str, value: str) -> date:
@@ -55,7 +143,7 @@ def canonical_platforms(platforms: Iterable[str] | None) -> list[str] | None:
 
 
 def _filtered(store, since, until, platforms) -> pl.LazyFrame:
-    lf = _store(store).summary(lazy=True)
+    lf = store_summary(store, lazy=True)
     if since:
         lf = lf.filter(pl.col("day") >= _date("since", since))
     if until:
@@ -68,8 +156,7 @@ def _filtered(store, since, until, platforms) -> pl.LazyFrame:
 def platforms(store) -> list[str]:
     """Return the canonical platform names present in the store, sorted."""
     return sorted(
-        _store(store)
-        .summary(lazy=True)
+        store_summary(store, lazy=True)
         .select(pl.col("platform").unique())
         .collect()
         .get_column("platform")
@@ -190,7 +277,7 @@ def _hist_quantile(counts_: list[int], edges: list[int], max_days: int | None, q
 
 def keywords(store, by: Sequence[str] = ("platform", "keyword"), **filters) -> pl.DataFrame:
     """Return keyword counts (v2 keywords; v1-only kept as they are) re-aggregated over ``by``."""
-    kw = _store(store).keywords()
+    kw = store_keywords(store)
     if filters.get("since"):
         kw = kw.filter(pl.col("day") >= _date("since", filters["since"]))
     if filters.get("until"):

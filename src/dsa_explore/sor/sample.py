@@ -71,6 +71,30 @@ def _allocate(sizes: np.ndarray, n: int, minimum: int) -> np.ndarray:
     return np.minimum(alloc, sizes)
 
 
+def _strata_columns(by: Sequence[str]) -> list[str]:
+    """Return the stored columns named by ``by`` (aliases as in ``sor search --by``), checked."""
+    by_cols = [_BY_ALIASES.get(b.strip(), b.strip()) for b in by if b.strip()]
+    unknown = [
+        b
+        for b in by_cols
+        if b not in rowstore.ROW_SCHEMA or isinstance(rowstore.ROW_SCHEMA[b], (pl.List, pl.Struct))
+    ]
+    if unknown:
+        raise ValueError(
+            f"--by: not a single-valued column of the row store: {', '.join(unknown)} "
+            "(use day, category, category_published, decision_ground, source_type, ...)"
+        )
+    return by_cols
+
+
+def _selection(platforms, since, until) -> str:
+    """Describe the population asked for, for the message of an empty sample."""
+    parts = [f"--platform {', '.join(platforms)}"] if platforms else ["every platform"]
+    parts += [f"--since {since}"] if since else []
+    parts += [f"--until {until}"] if until else []
+    return ", ".join(parts)
+
+
 def draw(
     store,
     n: int,
@@ -92,8 +116,8 @@ def draw(
     n
         The sample size before the per-stratum minimum; the total can exceed it.
     by
-        Text columns of the row store that stratify within each platform (``category`` is the v2
-        category, ``category_published`` the category as filed).
+        Columns of the row store that stratify within each platform (``day``, ``category`` is the v2
+        category, ``category_published`` the category as filed; list columns are refused).
     seed
         The seed of every stratum's generator (``numpy.random.default_rng([seed, k])``).
     platforms, since, until
@@ -110,25 +134,27 @@ def draw(
     Raises
     ------
     ValueError
-        For ``n`` below 1 or a ``by`` column that is not a text column of the row store.
+        For ``n`` below 1, a ``by`` column that is not a single-valued column of the row store, or
+        a selection with no stored statement.
     FileNotFoundError
         When ``store`` is not a store (it has no manifest).
     """
     if n < 1:
         raise ValueError(f"--n {n}: expected a sample size of at least 1")
-    by_cols = [_BY_ALIASES.get(b.strip(), b.strip()) for b in by if b.strip()]
-    unknown = [b for b in by_cols if b not in rowstore.ROW_SCHEMA or rowstore.ROW_SCHEMA[b] != pl.String]
-    if unknown:
-        raise ValueError(
-            f"--by: not a text column of the row store: {', '.join(unknown)} "
-            "(use category, category_published, decision_ground, source_type, ...)"
-        )
-    keys = ["platform", *[b for b in by_cols if b != "platform"]]
+    keys = ["platform", *[b for b in _strata_columns(by) if b != "platform"]]
     lf = rowstore.scan(store, platforms=platforms, since=since, until=until)
     population = lf.select(*keys, "uuid").collect()
     without_uuid = int(population.get_column("uuid").null_count())
     population = population.filter(pl.col("uuid").is_not_null()).unique(subset=["uuid"], keep="first")
-    stratum = pl.concat_str([pl.col(k).fill_null("(none)") for k in keys], separator=" | ").alias("stratum")
+    if population.height == 0:
+        where = getattr(store, "root", store)
+        raise ValueError(
+            f"{where}: no stored statements with a uuid match the selection "
+            f"({_selection(platforms, since, until)})"
+        )
+    stratum = pl.concat_str(
+        [pl.col(k).cast(pl.String).fill_null("(none)") for k in keys], separator=" | "
+    ).alias("stratum")
     population = population.with_columns(stratum).sort(["stratum", "uuid"])
     strata = population.group_by("stratum", maintain_order=True).agg(
         pl.first("platform"), pl.len().alias("N_h")

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 
 import polars as pl
 
+from dsa_explore.core.safetext import escape_controls
 from dsa_explore.sor import rows as rowstore
 
 #: The fields searched by default.
@@ -50,20 +51,37 @@ def _fields(fields: Iterable[str] | None) -> list[str]:
     return chosen
 
 
+def _regex_complaint(message: str, offset: int) -> str:
+    """Return the regex engine's complaint as one line: ``<what> (at character N)`` when it points."""
+    lines = message.split("\n\nThis error occurred")[0].splitlines()
+    what = next((ln.removeprefix("error: ") for ln in lines if ln.startswith("error: ")), None)
+    if what is None:
+        return " ".join(" ".join(lines).removeprefix("regex error: ").split())
+    caret = next((ln for ln in lines if ln.strip() and set(ln.strip()) == {"^"}), None)
+    if caret is None:
+        return what
+    # the engine echoes the pattern indented by 4 characters, with the (?i) prefix when one was added
+    column = len(caret) - len(caret.lstrip()) - 4 - offset + 1
+    return f"{what} (at character {column})" if column >= 1 else what
+
+
 def pattern(text: str, *, case_sensitive: bool = False) -> str:
     """Return the regular expression as polars will run it, after checking it compiles.
 
-    Raises ``ValueError`` naming the expression and the regex engine's complaint.
+    Raises ``ValueError`` naming the expression and the regex engine's complaint (one line: what is
+    wrong and at which character).
     """
     if not text:
         raise ValueError("--text: an empty regular expression matches everything; give one")
-    pat = text if case_sensitive else f"(?i){text}"
+    prefix = "" if case_sensitive else "(?i)"
+    pat = prefix + text
     try:
         pl.DataFrame({"t": ["x"]}).select(pl.col("t").str.contains(pat))
     except pl.exceptions.ComputeError as exc:
+        complaint = _regex_complaint(str(exc), len(prefix))
         raise ValueError(
-            f"--text {text!r}: not a valid regular expression (Rust regex syntax: no "
-            f"look-around or back-references): {str(exc).splitlines()[0]}"
+            f"--text '{escape_controls(text)}': not a valid regular expression: {complaint} "
+            "(Rust regex syntax: no look-around or back-references)"
         ) from exc
     return pat
 

@@ -139,7 +139,7 @@ def _recommendations(g: _Graph, sources: list[str], chain_ok: list[str]) -> None
 def _links_out(
     g: _Graph, background: list[str], bad_nodes: list[str], bg_domains: list[str], n_direct: int
 ) -> None:
-    """A few listings link straight to bad nodes; others link out to domains that redirect among themselves."""
+    """Link a few listings straight to bad nodes, and others to domains that redirect among themselves."""
     rng = g.rng
     for _ in range(n_direct):
         g.edge(g.pick(background), g.pick(bad_nodes), "links_to")

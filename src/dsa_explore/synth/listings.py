@@ -69,7 +69,8 @@ PARAMETERS: dict[str, dict] = {
         "source": "TIE Temu test (0/19 compliant, 18/19 without EU address) "
         "https://www.toyindustries.eu/95-of-toys-bought-from-new-online-platform-break-eu-safety-rules/ ; "
         "GPSR sweep 2025 (48% of childcare listings non-compliant, 35% on VLOPs) "
-        "https://fitupdates.top/en/online-childcare-products-lack-essential-safety-information-in-nearly-half-of-cases-eu-investigation-uncovers ; "
+        "https://fitupdates.top/en/online-childcare-products-lack-essential-safety-information-"
+        "in-nearly-half-of-cases-eu-investigation-uncovers ; "
         "lowered because those were purposive samples",
     },
     "formal_noncompliant_branded_factor": {
@@ -87,15 +88,19 @@ PARAMETERS: dict[str, dict] = {
             "adult": 0.6,
         },
         "source": "Euroconsumers 2024 (9/13 Temu cosmetics without ingredient list) "
-        "https://www.euroconsumers.org/euroconsumers-temu-safety-tests-underpin-importance-of-major-new-dsa-complaint/ ; "
+        "https://www.euroconsumers.org/euroconsumers-temu-safety-tests-underpin-importance-of-"
+        "major-new-dsa-complaint/ ; "
         "ICRT 2025 (52/54 chargers failed) "
-        "https://www.belganewsagency.eu/70-per-cent-of-shein-and-temu-products-violate-safety-standards-investigation-finds ; "
+        "https://www.belganewsagency.eu/70-per-cent-of-shein-and-temu-products-violate-safety-"
+        "standards-investigation-finds ; "
         "other factors are assumptions",
     },
     "unsafe_lab_unbranded_toys": {
         "value": {"AliExpress": 0.45, "Temu": 0.50, "Amazon Store": 0.25, "SHEIN": 0.55, "Zalando": 0.05},
-        "source": "TIE 2024 purposive toy purchases (AliExpress 10/14, Amazon 10/25, Temu 19/25, Shein 10/10) "
-        "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-online-are-dangerous , "
+        "source": "TIE 2024 purposive toy purchases (AliExpress 10/14, Amazon 10/25, Temu 19/25, "
+        "Shein 10/10) "
+        "https://www.wdenis.eu/news/eu-study-reveals-80%25-of-toys-sold-by-third-party-sellers-"
+        "online-are-dangerous , "
         "scaled by about 0.6 for a random rather than risk-picked sample",
     },
     "unsafe_lab_category_factor": {
@@ -110,8 +115,9 @@ PARAMETERS: dict[str, dict] = {
     },
     "prohibited_medicines": {
         "value": {"AliExpress": 0.25, "Temu": 0.20, "Amazon Store": 0.08, "SHEIN": 0.10, "Zalando": 0.0},
-        "source": "loosely after the EU coordinated control plan on online food (2017): 779 non-compliant offers "
-        "of unauthorised novel foods and supplements with disease claims; rates are assumptions",
+        "source": "loosely after the EU coordinated control plan on online food (2017): 779 "
+        "non-compliant offers of unauthorised novel foods and supplements with disease claims; rates are "
+        "assumptions",
     },
     "prohibited_adult": {"value": 0.04, "source": "assumption"},
     "non_eu_seller_log_odds": {"value": 0.8, "source": "assumption (TIE 2025: non-EU sellers)"},
@@ -194,7 +200,7 @@ def _sig(x: float, digits: int = 10) -> float:
 
 
 def listing_sample(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return ``(sample, frame)``: a SYNTHETIC listing sample and its frame table, deterministic for ``seed``."""
+    """Return ``(sample, frame)``: a SYNTHETIC listing sample and its frame table, the same for a ``seed``."""
     rng = np.random.default_rng(seed)
     P = {k: v["value"] for k, v in PARAMETERS.items()}
     rows: list[dict] = []

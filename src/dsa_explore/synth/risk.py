@@ -270,7 +270,7 @@ def _new_seller(st: _State, pslug: str, s: int, types: list[str], probs: np.ndar
 def _counterfeit_brand(
     st: _State, brands_here: list[str], rates: dict, planted: set[str]
 ) -> tuple[str | None, str]:
-    """Plant an unauthorised brand, sometimes disguised in the title; return (brand field, brand in the title)."""
+    """Plant an unauthorised brand, sometimes disguised in the title; return (brand field, title brand)."""
     rng = st.rng
     brand = str(rng.choice(brands_here))
     planted.add("brand_unauthorised")
@@ -574,7 +574,7 @@ _STRING_COLUMNS = (
 
 
 def generate(seed: int = SEED) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return (listings, removals): seeded synthetic listings with planted risk signals, and a removal history."""
+    """Return (listings, removals): seeded synthetic listings with planted risk signals, and removals."""
     st = _State(seed)
     types = list(SELLER_TYPES)
     probs = np.array(list(SELLER_TYPES.values()))
@@ -614,8 +614,9 @@ def write(seed: int = SEED, out_dir: str | Path | None = None) -> list[Path]:
             "listings-risk-synthetic.csv",
             "risk_listings_synthetic",
             "Synthetic listings with planted risk signals [SYNTHETIC]",
-            f"{listings.height} synthetic listings ({LISTINGS_PER_PLATFORM} per platform, {SELLERS_PER_PLATFORM} "
-            "sellers per platform) in the listing-sample format extended with the risk fields of dsa_explore.analysis.risk. "
+            f"{listings.height} synthetic listings ({LISTINGS_PER_PLATFORM} per platform, "
+            f"{SELLERS_PER_PLATFORM} sellers per platform) in the listing-sample format extended with the "
+            "risk fields of dsa_explore.analysis.risk. "
             f"Seller types {json.dumps(SELLER_TYPES, sort_keys=True)} plant signals at rates {rates}; "
             "`planted_signals` lists them per listing; labels are drawn from the planted signals "
             "(dsa_explore.synth.risk.LABEL_RATES). SYNTHETIC: not observations of any platform.",
@@ -625,8 +626,8 @@ def write(seed: int = SEED, out_dir: str | Path | None = None) -> list[Path]:
             "removals-risk-synthetic.csv",
             "risk_removals_synthetic",
             "Synthetic removal history for the reappearance indicator [SYNTHETIC]",
-            "Listings removed before the observation date (title, image hash, EAN, removal date); some share a "
-            "key with a synthetic listing that reappeared. SYNTHETIC.",
+            "Listings removed before the observation date (title, image hash, EAN, removal date); some "
+            "share a key with a synthetic listing that reappeared. SYNTHETIC.",
         ),
     ]
     from dsa_explore.readers.risk import RISK_FIELDS

@@ -17,9 +17,9 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from dsa_explore.sor import schema
+from dsa_explore.sor import marks, schema
 
-FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+FIXED_TIME = marks.FIXED_TIME
 
 
 def php_field(value: str | None) -> str:
@@ -57,12 +57,23 @@ def zip_bytes(
     return buf.getvalue()
 
 
-def write_dump(path: str | Path, inner: Sequence[tuple[str, bytes]]) -> Path:
-    """Write the outer zip at ``path`` storing (uncompressed) the given inner zips (name, bytes)."""
+def write_dump(
+    path: str | Path,
+    inner: Sequence[tuple[str, bytes]],
+    *,
+    generator: str = "dsa_explore.synth.sor.write_dump",
+) -> Path:
+    """Write the outer zip at ``path`` storing (uncompressed) the given inner zips (name, bytes).
+
+    The zip carries the archive comment ``SYNTHETIC: dsa-explore <generator>``
+    (:mod:`dsa_explore.sor.marks`): every dump the project writes is marked as generated, and a
+    store ingested from it is marked SYNTHETIC.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+        zf.comment = marks.comment(generator)
         for name, data in inner:
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_STORED
@@ -417,7 +428,10 @@ def _synthetic_inner(args) -> tuple[str, bytes, int]:
         members.append(
             (
                 f"sor-{slug}-{day}-{version}-{part:05d}-{sub:05d}.csv",
-                synthetic_member_csv(seed * 1_000_003 + part * 1000 + sub, day, n, layout),
+                # the day is part of the member's seed: two days never share uuids (they did before)
+                synthetic_member_csv(
+                    seed * 1_000_003 + int(day.replace("-", "")) * 100_003 + part * 1000 + sub, day, n, layout
+                ),
             )
         )
         total += n
@@ -486,5 +500,9 @@ def write_synthetic_dump(
     else:
         inner = [_synthetic_inner(j) for j in jobs]
     path = Path(directory) / f"sor-global-{day}-{version}.zip"
-    write_dump(path, [(name, data) for name, data, _ in inner])
+    write_dump(
+        path,
+        [(name, data) for name, data, _ in inner],
+        generator="dsa_explore.synth.sor.write_synthetic_dump",
+    )
     return path

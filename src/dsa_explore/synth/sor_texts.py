@@ -280,7 +280,11 @@ def write_dump(folder: str | Path, day: str = "2025-07-05", *, seed: int = SEED)
     inner = zip_bytes([(f"sor-synthetic-{day}-full-00000-00000.csv", csv)])
     path = Path(folder) / f"sor-synthetic-{day}-full.zip"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_zip(path, [(f"sor-synthetic-{day}-full-00000.csv.zip", inner)])
+    return write_zip(
+        path,
+        [(f"sor-synthetic-{day}-full-00000.csv.zip", inner)],
+        generator="dsa_explore.synth.sor_texts.write_dump",
+    )
 
 
 #: Where the shipped SYNTHETIC dump lives under the data folder.

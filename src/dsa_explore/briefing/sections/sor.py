@@ -1,4 +1,9 @@
-"""Briefing section: statements of reasons (volume, automation, speed, keywords, SoRs per moderator)."""
+"""Briefing section: statements of reasons (volume, automation, speed, keywords, SoRs per moderator).
+
+Built from the shipped extract, or from a store (``make briefing SOR_STORE=DIR``): then the section is
+SYNTHETIC when the store holds a generated dump (a caveat names them) and says which days of H2 2025
+were read only partially or refused.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from dsa_explore.analysis.sor import (
 )
 from dsa_explore.briefing.model import Fact, Section, Sentence, Source
 from dsa_explore.charts import sor as sor_charts
+from dsa_explore.charts import theme
 from dsa_explore.core import formatting, platforms
 
 #: The key of this section in the briefing (``Briefing.show("sor")``, HTML anchor).
@@ -59,6 +65,40 @@ def _h2_figures(extract: pl.DataFrame, platform: str) -> _H2 | None:
     )
 
 
+def _names(dumps) -> str:
+    return ", ".join(dumps)
+
+
+def _synthetic_caveat(view: sor_view.SorView) -> str:
+    n = len(view.synthetic_dumps)
+    return (
+        f"SYNTHETIC DATA: the store holds {n} dump(s) written by the project's own generators "
+        f"({_names(view.synthetic_dumps)}; recognised by their SYNTHETIC mark, dsa_explore.sor.marks). "
+        "Every figure of this section may include generated statements: it demonstrates the method only."
+    )
+
+
+def _completeness(view: sor_view.SorView) -> str:
+    """Say which H2 2025 days of the store were read partially or refused (counts include partial days)."""
+    bad = view.incomplete_in(*H2_2025)
+    if not bad:
+        return "Every dump of H2 2025 in the store was read completely (no member refused)."
+    partial = [d for d in bad if d.status == "partial"]
+    refused = [d for d in bad if d.status == "refused"]
+    parts = []
+    if partial:
+        listed = "; ".join(f"{d.day} ({d.members_refused} of {d.members} members refused)" for d in partial)
+        parts.append(
+            f"{len(partial)} day(s) were read only partially ({listed}), and the counts above include "
+            "what was read of them, so they are short"
+        )
+    if refused:
+        parts.append(
+            f"{len(refused)} day(s) were refused and are missing ({', '.join(str(d.day) for d in refused)})"
+        )
+    return "Of the dumps of H2 2025 in the store, " + "; ".join(parts) + "."
+
+
 def section(platform: str) -> Section:
     """Return the statements-of-reasons section of the briefing for ``platform``.
 
@@ -85,6 +125,8 @@ def section(platform: str) -> Section:
         src = Source(
             label=f"Statements of reasons ingested with `dsa-explore sor ingest` into the store "
             f"{view.store} ({span}): H2 2025 (2025-07-01..2025-12-31)"
+            + (" [SYNTHETIC DATA]" if view.synthetic else ""),
+            synthetic=view.synthetic,
         )
         where = f"the statements-of-reasons store {view.store}"
     facts: list[Fact] = []
@@ -187,14 +229,14 @@ def section(platform: str) -> Section:
                     "sor_h2_per_moderator",
                     "SoRs per reported moderator, H2 2025",
                     row["sors_per_moderator"],
-                    formatting.count(row["sors_per_moderator"]),
+                    formatting.rate(row["sors_per_moderator"]),
                     src,
                 ),
                 Fact(
                     "sor_h2_per_moderator_day",
                     "SoRs per reported moderator per day, H2 2025",
                     row["sors_per_moderator_per_day"],
-                    formatting.count(row["sors_per_moderator_per_day"]),
+                    formatting.rate(row["sors_per_moderator_per_day"]),
                     src,
                 ),
             ]
@@ -213,10 +255,18 @@ def section(platform: str) -> Section:
             f"Figures come from your store ({span}; {_days_covered(extract)} of the 184 days of "
             "H2 2025), not from the shipped extract: per-day figures divide by the days the store holds."
         )
+        sentences.append(_completeness(view))
+    if view.synthetic:
+        caveats.insert(0, _synthetic_caveat(view))
     shown = list(FOCUS_PLATFORMS) + ([platform] if platform not in FOCUS_PLATFORMS and h2 is not None else [])
     weekly = volumes(extract, "1w", platforms=shown)
     focus = platform if h2 is not None else None
-    chart = sor_charts.volume_explorer(weekly, default_platform=focus, platforms=shown)
+    chart = sor_charts.volume_explorer(
+        weekly,
+        default_platform=focus,
+        platforms=shown,
+        title=theme.synthetic_title("Statements of reasons per day, by platform", view.synthetic),
+    )
     return Section(
         key="statements_of_reasons",
         title="Statements of reasons in the DSA Transparency Database",
@@ -227,5 +277,5 @@ def section(platform: str) -> Section:
         "platform in the menu; drag on the overview to zoom the detail. Dashed lines mark schema and "
         "reporting breaks.",
         caveats=caveats,
-        synthetic=False,
+        synthetic=view.synthetic,
     )

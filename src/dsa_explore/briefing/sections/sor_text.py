@@ -4,7 +4,9 @@ Shown with figures only when a store with rows is configured (``DSA_EXPLORE_SOR_
 ``make briefing SOR_STORE=DIR``, a store written by ``dsa-explore sor ingest DUMPS --store DIR --rows``);
 otherwise the section says plainly that no statement texts were given. It never uses the shipped
 SYNTHETIC demo store of notebook 08. The statements read are the platform's and, for comparison, those
-of :data:`dsa_explore.analysis.sor_text.COMPARE`; a store of SYNTHETIC dumps is marked as such.
+of :data:`dsa_explore.analysis.sor_text.COMPARE`, of the period of the statements-of-reasons section
+beside it (:data:`PERIOD`, H2 2025), which its first sentence states; a store holding any SYNTHETIC
+dump (:mod:`dsa_explore.sor.marks`) is marked as such.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from __future__ import annotations
 import polars as pl
 
 from dsa_explore.analysis import sor_text, sor_view
+from dsa_explore.analysis.sor import H2_2025
 from dsa_explore.briefing.model import Fact, Section, Sentence, Source
 from dsa_explore.charts import sor_text as text_charts
 from dsa_explore.core import formatting, platforms
 
 #: The key of this section in the briefing.
 KEY = "sor_text"
+#: The period read: the one of the statements-of-reasons section beside it (H2 2025).
+PERIOD = H2_2025
+PERIOD_LABEL = f"H2 2025 ({H2_2025[0]}..{H2_2025[1]})"
 
 _TITLE = "What the statements of reasons say"
 
@@ -61,9 +67,11 @@ def section(platform: str) -> Section:
     except (FileNotFoundError, ValueError) as exc:
         return _no_store(platform, str(exc).split(";")[0])
     shown = list(dict.fromkeys([platform, *sor_text.COMPARE]))
-    rows = sor_text.load(store, shown)
+    rows = sor_text.load(store, shown, since=PERIOD[0].isoformat(), until=PERIOD[1].isoformat())
     if not rows.filter(pl.col("platform") == platform).height:
-        return _no_store(platform, f"the store {store.path} holds no statements of {platform}")
+        return _no_store(
+            platform, f"the store {store.path} holds no statements of {platform} of {PERIOD_LABEL}"
+        )
     ind = sor_text.indicators(rows)
     mine = ind.filter(pl.col("platform") == platform)
     boiler = sor_text.template_summary(mine).row(0, named=True)
@@ -71,8 +79,8 @@ def section(platform: str) -> Section:
     none = float((mine["specificity"] == 0).mean())
     src = Source(
         label=f"Statements of reasons of {platform} stored with `dsa-explore sor ingest --rows` in "
-        f"{store.path} ({formatting.count(mine.height)} statements); indicator rules and their "
-        "precision: docs/statement-texts.md",
+        f"{store.path} ({formatting.count(mine.height)} statements of {PERIOD_LABEL}); indicator rules "
+        "and their precision: docs/statement-texts.md" + (" [SYNTHETIC DATA]" if store.synthetic else ""),
         synthetic=store.synthetic,
     )
     facts = [
@@ -96,7 +104,8 @@ def section(platform: str) -> Section:
     ]
     sentences = [
         Sentence(
-            "Of the {sor_text_statements} statements of reasons read, {sor_text_top10} use one of the "
+            f"Of the {{sor_text_statements}} statements of reasons of {PERIOD_LABEL} read (the period "
+            "of the section above), {sor_text_top10} use one of the "
             "platform's 10 most used texts ({sor_text_templates} distinct templates once ids, numbers and "
             "names are stripped).",
             summary=True,
@@ -112,7 +121,12 @@ def section(platform: str) -> Section:
         "Only what the platform filed in the Transparency Database is measured, not what it told the user.",
     ]
     if store.synthetic:
-        caveats.insert(0, "The store holds SYNTHETIC statements: these figures demonstrate the method only.")
+        caveats.insert(
+            0,
+            "SYNTHETIC DATA: the store holds statements written by the project's own generators "
+            f"({', '.join(store.synthetic_dumps) or 'sor-synthetic-* dumps'}): these figures "
+            "demonstrate the method only.",
+        )
     chart = text_charts.indicator_dots(sor_text.indicator_shares(ind), synthetic=store.synthetic)
     return Section(
         key=KEY,

@@ -1,0 +1,78 @@
+"""The committed notebooks' tables say SYNTHETIC exactly where their rows come from synthetic data.
+
+Issue 18 item 8: tables of synthetic results in 01, 03 and 04 showed real platform names with no
+marker, and looked like evidence when copied. Reads the committed outputs; no kernel.
+
+A table of synthetic rows must show the leading ``data`` column reading ``SYNTHETIC`` (in its HTML and
+its plain-text form) and the SYNTHETIC DATA caption; a table of real data must not say SYNTHETIC.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dsa_explore.core import paths
+
+#: Per notebook: whether its result tables are synthetic by default, and the cells (by the start of
+#: their source) that show the other kind, with the reason.
+RULES = {
+    "01-listing-samples": (
+        True,
+        {
+            "methods, answer, check = v.small_study_uncertainty(": "TIE 2024's published counts (real)",
+        },
+    ),
+    "03-risk-indicators": (True, {"risk.indicator_table()": "the indicator definitions (no data)"}),
+    "04-hidden-links": (
+        True,
+        {"nodes, edges, chains = links.load_graph()": "row accounting of the input files, not results"},
+    ),
+    "02-moderation-resources": (False, {}),
+    "05-statements-of-reasons": (False, {}),
+    "06-dangerous-products": (False, {"display(sgv.matcher_comparison(alerts))": "synthetic listings"}),
+    "07-notices-and-actions": (False, {}),
+}
+#: Cells about the analyst's own captures (a made-up demonstration site, not a synthetic sample).
+CAPTURE_TAG = "from-your-own-captures"
+
+
+def _table_outputs(name):
+    nb = json.loads((paths.notebooks_dir() / f"{name}.ipynb").read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code" or CAPTURE_TAG in cell["metadata"].get("tags", []):
+            continue
+        source = "".join(cell["source"])
+        for out in cell.get("outputs", []):
+            html = "".join(out.get("data", {}).get("text/html", ""))
+            if "<table" in html:
+                yield i, source, html, "".join(out["data"].get("text/plain", ""))
+
+
+def _marked(html: str, text: str) -> bool:
+    return (
+        '<th scope="col">data</th>' in html
+        and "<td>SYNTHETIC</td>" in html
+        and 'class="synthetic"' in html
+        and "SYNTHETIC" in text
+    )
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_tables_say_synthetic_exactly_where_their_rows_are(name):
+    synthetic_by_default, exceptions = RULES[name]
+    problems, seen = [], set()
+    tables = list(_table_outputs(name))
+    assert tables, f"{name}: no table output found"
+    for i, source, html, text in tables:
+        other = next((start for start in exceptions if source.startswith(start)), None)
+        seen.add(other)
+        synthetic = synthetic_by_default != (other is not None)
+        if synthetic and not _marked(html, text):
+            problems.append(f"cell {i}: synthetic rows without the SYNTHETIC column: {source[:60]!r}")
+        if not synthetic and "SYNTHETIC" in html + text:
+            problems.append(f"cell {i}: real rows marked SYNTHETIC: {source[:60]!r}")
+    missing = set(exceptions) - seen
+    assert not missing, f"{name}: the cells {sorted(missing)} are gone; update RULES"
+    assert not problems, f"{name}:\n" + "\n".join(problems)
