@@ -72,7 +72,7 @@ def _ruff(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_ruff_passes_with_line_length_and_docstring_rules_on():
-    """Check ruff's own config: no blanket E501 ignore, numpy docstrings for the package; the tree passes it."""
+    """Check ruff's config (no blanket E501 ignore; numpy docstrings) and that the tree passes it."""
     import tomllib
 
     lint = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]
