@@ -43,7 +43,9 @@ def test_planner_and_briefing_forest_render_offline_and_the_slider_works(tmp_pat
     theme.enable()
     sample, _ = listings.load_synthetic()
     charts = [
-        lc.sample_size_planner(FRAME, title="Planner", description="planner", synthetic=False),
+        lc.sample_size_planner(
+            FRAME, title="Planner", description="planner", synthetic=False, source="test rows"
+        ),
         listings_section.briefing_forest(sample, listing_estimates.published_test_purchases(), "AliExpress"),
     ]
     page = browsercheck.chart_page(charts, tmp_path / "listings.html")

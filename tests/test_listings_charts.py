@@ -47,7 +47,9 @@ def _fields(spec) -> set[str]:
 def test_forest_plot_spec(data):
     sample, _, _ = data
     table = listing_estimates.forest_table(sample, "label_formal_noncompliant")
-    spec = lc.prevalence_forest(table, title="Forest", description="desc", synthetic=True).to_dict()
+    spec = lc.prevalence_forest(
+        table, title="Forest", description="desc", synthetic=True, source="test rows"
+    ).to_dict()
     assert spec["title"]["text"] == "Forest [SYNTHETIC DATA]" and spec["description"] == "desc"
     assert {"low", "high", "estimate", "row_label", "platform"} <= _fields(spec)
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
@@ -58,7 +60,9 @@ def test_forest_plot_spec(data):
 
 def test_planner_uses_bound_params_and_matches_the_python_formula(data):
     _, frame, _ = data
-    spec = lc.sample_size_planner(frame.head(5), title="Plan", description="d", synthetic=True).to_dict()
+    spec = lc.sample_size_planner(
+        frame.head(5), title="Plan", description="d", synthetic=True, source="test rows"
+    ).to_dict()
     params = {p["name"]: p for p in spec["params"]}
     assert params["half_width"]["bind"]["input"] == "range"
     assert {"prevalence", "deff"} <= set(params)
@@ -81,7 +85,7 @@ def test_planner_with_pilot_has_a_checkbox(data):
     _, frame, _ = data
     table = frame.head(3).with_columns(pilot=pl.lit(0.2))
     spec = lc.sample_size_planner(
-        table, pilot="pilot", title="Plan", description="d", synthetic=False
+        table, pilot="pilot", title="Plan", description="d", synthetic=False, source="test rows"
     ).to_dict()
     params = {p["name"]: p for p in spec["params"]}
     assert params["use_pilot"]["bind"]["input"] == "checkbox"
@@ -93,7 +97,9 @@ def test_published_beside_ours_marks_selection(data):
     ours = listing_estimates.forest_table(sample, "label_unsafe_lab").filter(
         pl.col("category") == "all categories"
     )
-    spec = lc.published_beside_ours(ours, pub, title="P", description="d", synthetic=True).to_dict()
+    spec = lc.published_beside_ours(
+        ours, pub, title="P", description="d", synthetic=True, source="test rows"
+    ).to_dict()
     rows = next(iter(spec["datasets"].values()))
     selections = {r["selection"] for r in rows}
     assert {

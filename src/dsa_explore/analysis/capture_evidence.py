@@ -22,8 +22,13 @@ HTML, or a folder written by ``dsa-explore capture``) gets, with one call each:
   kinds of edge along it (a ``redirect``, ``meta_refresh`` or ``script`` hop is the hidden
   navigation of the AliExpress case).
 
-Nothing here is synthetic: every table rests on the capture files listed in
-``CaptureEvidence.sources``.
+Every table rests on the capture files listed in ``CaptureEvidence.sources``. An analyst's capture
+is real evidence and its tables carry no mark. The shipped capture of the MADE-UP mock marketplace
+(``data/captures/mock-marketplace.har`` and ``.wacz``) is SYNTHETIC: its provenance record says so
+(``dsa_explore.readers.capture.is_synthetic_file``, which also checks the record's sha256 against the
+file), so :func:`load` puts a leading ``data`` = ``"SYNTHETIC"`` column on its listings and edges and
+every table here carries it (``dsa_explore.analysis.listings.mark_like``), as the synthetic samples'
+tables do. A capture mixing the mock with real files is marked as a whole.
 """
 
 from __future__ import annotations
@@ -38,13 +43,20 @@ import polars as pl
 
 from dsa_explore.analysis import capture as captured
 from dsa_explore.analysis import estimators as stats
+from dsa_explore.analysis import listings as marks
 from dsa_explore.analysis import risk
 from dsa_explore.core import paths
 from dsa_explore.readers import capture as capture_reader
 from dsa_explore.readers import listings as listing_format
 
 #: Columns of :attr:`CaptureEvidence.sources`.
-SOURCE_SCHEMA = {"file": pl.String, "sha256": pl.String, "bytes": pl.Int64, "role": pl.String}
+SOURCE_SCHEMA = {
+    "file": pl.String,
+    "sha256": pl.String,
+    "bytes": pl.Int64,
+    "role": pl.String,
+    "synthetic": pl.Boolean,
+}
 
 #: Edge kinds that hide where a link goes (the reader sees them only in the captured traffic or code).
 HIDDEN_KINDS = ("redirect", "meta_refresh", "script")
@@ -94,13 +106,21 @@ def _files_of(path: Path) -> list[tuple[Path, str]]:
 def sources(capture_paths: Iterable[str | Path]) -> pl.DataFrame:
     """Return one row per evidence file behind ``capture_paths``.
 
-    Columns: file (project-relative), sha256, bytes, role.
+    Columns: file (project-relative), sha256, bytes, role, synthetic (the file is a shipped SYNTHETIC
+    capture by its provenance record, ``dsa_explore.readers.capture.is_synthetic_file``).
     """
     rows = []
     for given in capture_paths:
         for f, role in _files_of(Path(given)):
+            digest = _sha256(f)
             rows.append(
-                {"file": display_name(f), "sha256": _sha256(f), "bytes": f.stat().st_size, "role": role}
+                {
+                    "file": display_name(f),
+                    "sha256": digest,
+                    "bytes": f.stat().st_size,
+                    "role": role,
+                    "synthetic": capture_reader.is_synthetic_file(f, digest),
+                }
             )
     return pl.DataFrame(rows, schema=SOURCE_SCHEMA)
 
@@ -117,9 +137,20 @@ class CaptureEvidence:
     edges: pl.DataFrame
 
     @property
+    def synthetic(self) -> bool:
+        """Return whether a file behind the capture is a shipped SYNTHETIC capture (the mock marketplace)."""
+        return bool(self.sources["synthetic"].any())
+
+    @property
     def names(self) -> str:
         """Return the capture files as a comma-separated list of names."""
         return ", ".join(self.sources["file"].to_list())
+
+    def source_text(self) -> str:
+        """Return what a chart of this capture cites: its files, said to be SYNTHETIC for the mock's."""
+        if self.synthetic:
+            return f"SYNTHETIC capture of the MADE-UP mock marketplace ({self.names})"
+        return f"the analyst's capture ({self.names})"
 
     def summary(self) -> str:
         """Return one line: pages read, listings extracted, edges, files."""
@@ -148,16 +179,26 @@ def load(capture_paths: str | Path | Iterable[str | Path], *, platform: str | No
     -------
     CaptureEvidence
         ``capture`` (pages and skipped records), ``listings`` (listing-sample format plus evidence
-        columns), ``report`` (the listing-sample validator's report), ``edges`` and ``sources``.
+        columns), ``report`` (the listing-sample validator's report), ``edges`` and ``sources``. For
+        a SYNTHETIC capture (the mock marketplace's) ``listings`` and ``edges`` start with a ``data``
+        column reading ``"SYNTHETIC"``.
     """
     given = _paths(capture_paths)
     cap = capture_reader.read_capture(given)
     listings = capture_reader.extract_listings(cap, platform=platform)
     report = capture_reader.extract.validate_listings(listings)
     edges = capture_reader.link_edges(cap)
+    files = sources(given)
+    if files["synthetic"].any():
+        listings, edges = (_marked(f) for f in (listings, edges))
     return CaptureEvidence(
-        paths=given, capture=cap, sources=sources(given), listings=listings, report=report, edges=edges
+        paths=given, capture=cap, sources=files, listings=listings, report=report, edges=edges
     )
+
+
+def _marked(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return ``frame`` with a leading ``data`` = ``"SYNTHETIC"`` column."""
+    return frame.select(pl.lit(marks.SYNTHETIC_MARK).alias(marks.MARK_COLUMN), pl.exclude(marks.MARK_COLUMN))
 
 
 # ----------------------------------------------------------------------------- listings
@@ -166,7 +207,7 @@ def load(capture_paths: str | Path | Iterable[str | Path], *, platform: str | No
 def listing_table(evidence: CaptureEvidence) -> pl.DataFrame:
     """Return the extracted listings with the fields a reader checks first, and what is left to code."""
     ls = evidence.listings
-    return ls.select(
+    table = ls.select(
         "listing_id",
         "title",
         "price",
@@ -179,19 +220,24 @@ def listing_table(evidence: CaptureEvidence) -> pl.DataFrame:
         pl.col("markings").str.contains(r"(^|; )CE(;|$)").fill_null(False).alias("ce_shown"),
         "to_code",
     )
+    return marks.mark_like(ls, table)
 
 
-def coding_worklist(report: listing_format.ValidationReport) -> pl.DataFrame:
+def coding_worklist(evidence: CaptureEvidence | listing_format.ValidationReport) -> pl.DataFrame:
     """Return, per column, how many listings the validator found empty or refused (what is left to code).
 
-    Columns: column, problem, listings (rows affected), example (first listing id).
+    ``evidence`` is a loaded capture (its table is marked SYNTHETIC when the capture is) or just its
+    validator report (``CaptureEvidence.report``; never marked). Columns: column, problem, listings
+    (rows affected), example (first listing id).
     """
+    report = evidence.report if isinstance(evidence, CaptureEvidence) else evidence
     p = report.problems.filter(pl.col("line").is_not_null())
-    return (
+    table = (
         p.group_by("column", "problem", maintain_order=True)
         .agg(pl.col("line").n_unique().alias("listings"), pl.col("listing_id").first().alias("example"))
         .sort("listings", "column", descending=[True, False])
     )
+    return marks.mark_like(evidence.listings, table) if isinstance(evidence, CaptureEvidence) else table
 
 
 def _gap_rows(ls: pl.DataFrame) -> list[tuple[str, str, pl.Series, pl.Series]]:
@@ -229,7 +275,7 @@ def information_gaps(listings: pl.DataFrame, *, level: float = 0.95) -> pl.DataF
         rows.append({"gap": gap, "rule": rule, "n": n, "k": int((applies & has_gap).sum())})
     t = pl.DataFrame(rows, schema={"gap": pl.String, "rule": pl.String, "n": pl.Int64, "k": pl.Int64})
     t = stats.add_intervals(t.filter(pl.col("n") > 0), "k", "n", method="wilson", level=level)
-    return t.with_columns(pl.col("estimate", "low", "high").round(4))
+    return marks.mark_like(listings, t.with_columns(pl.col("estimate", "low", "high").round(4)))
 
 
 # ----------------------------------------------------------------------------- risk
@@ -238,15 +284,16 @@ def information_gaps(listings: pl.DataFrame, *, level: float = 0.95) -> pl.DataF
 def risk_ranking(listings: pl.DataFrame) -> pl.DataFrame:
     """Return the captured listings scored by the capture-computable risk indicators, highest score first."""
     scored = captured.risk_indicators(listings)
-    return scored.select("listing_id", "title", "risk_score_capture", "reasons", "url").sort(
+    table = scored.select("listing_id", "title", "risk_score_capture", "reasons", "url").sort(
         "risk_score_capture", "listing_id", descending=[True, False]
     )
+    return marks.mark_like(listings, table)
 
 
 def indicator_counts(listings: pl.DataFrame) -> pl.DataFrame:
     """Return, per capture-computable indicator, how many captured listings it flags (k of n)."""
     scored = captured.risk_indicators(listings)
-    return pl.DataFrame(
+    table = pl.DataFrame(
         {
             "indicator": list(captured.CAPTURE_INDICATORS),
             "label": [risk.LABELS[k] for k in captured.CAPTURE_INDICATORS],
@@ -254,6 +301,7 @@ def indicator_counts(listings: pl.DataFrame) -> pl.DataFrame:
             "listings": [scored.height] * len(captured.CAPTURE_INDICATORS),
         }
     )
+    return marks.mark_like(listings, table)
 
 
 # ----------------------------------------------------------------------------- hidden links
@@ -352,11 +400,12 @@ def page_flags(evidence: CaptureEvidence) -> pl.DataFrame:
     )
     schema = {"url": pl.String, "flag": pl.String, "evidence": pl.String}
     # a page matching several rules is listed once, under the first
-    return (
+    table = (
         pl.concat([f.cast(schema) for f in found])
         .unique("url", keep="first", maintain_order=True)
         .sort("url")
     )
+    return marks.mark_like(evidence.listings, table)
 
 
 def _path_kinds(path: list[str], kinds: dict[tuple[str, str], str]) -> str:
@@ -406,7 +455,7 @@ def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataF
         int(max_hops),
     )
     if reach.height == 0:
-        return pl.DataFrame(schema=schema)
+        return marks.mark_like(ls, pl.DataFrame(schema=schema))
     kinds: dict[tuple[str, str], str] = {}
     for s, t, k in e.select("source_url", "target_url", "kind").iter_rows():
         # a pair shown both as a plain link and a redirect counts as hidden: keep the hidden kind
@@ -428,14 +477,15 @@ def hidden_link_chains(evidence: CaptureEvidence, max_hops: int = 3) -> pl.DataF
                 "child_targeted": seed in child,
             }
         )
-    return pl.DataFrame(rows, schema=schema).sort("hops", "source_url")
+    return marks.mark_like(ls, pl.DataFrame(rows, schema=schema).sort("hops", "source_url"))
 
 
 def edge_kinds(edges: pl.DataFrame) -> pl.DataFrame:
     """Return the number of captured edges of each kind (link, redirect, meta_refresh, script)."""
     counts = edges.group_by("kind").len().rename({"len": "edges"})
     order = pl.DataFrame({"kind": list(capture_reader.EDGE_KINDS)})
-    return order.join(counts, on="kind", how="left").with_columns(pl.col("edges").fill_null(0).cast(pl.Int64))
+    table = order.join(counts, on="kind", how="left")
+    return marks.mark_like(edges, table.with_columns(pl.col("edges").fill_null(0).cast(pl.Int64)))
 
 
 def _short(url: str, home: str | None = None) -> str:
@@ -485,4 +535,4 @@ def chain_steps(evidence: CaptureEvidence, chains: pl.DataFrame) -> pl.DataFrame
         "role": pl.String,
         "edge_in": pl.String,
     }
-    return pl.DataFrame(rows, schema=schema)
+    return marks.mark_like(chains, pl.DataFrame(rows, schema=schema))

@@ -382,6 +382,16 @@ def _carry_marker(source: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(pl.lit(", ".join(sorted(map(str, marks)))).alias("data"), pl.all())
 
 
+def validation_summary(report) -> pl.DataFrame:
+    """Return the row account of a validated graph: per table, rows read, kept and rejected.
+
+    ``report`` is :func:`validate`'s report; read = kept + rejected on every row. The account of
+    synthetic files (nodes with a ``data`` column reading ``"SYNTHETIC"``, as :func:`load_graph`
+    returns them) starts with that ``data`` column, so a copied account still says whose rows it counts.
+    """
+    return _carry_marker(report.nodes, report.summary())
+
+
 def wilson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
     """Return the Wilson score interval, delegated to ``dsa_explore.analysis.estimators.wilson_interval``."""
     from dsa_explore.analysis.estimators import wilson_interval

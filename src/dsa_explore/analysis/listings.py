@@ -37,6 +37,24 @@ def is_synthetic(sample: pl.DataFrame) -> bool:
     return MARK_COLUMN in sample.columns and bool((sample[MARK_COLUMN] == SYNTHETIC_MARK).any())
 
 
+#: What a chart of the shipped synthetic sample cites (its file and sampling frame).
+SYNTHETIC_SOURCE = (
+    "SYNTHETIC listing sample (data/listings/listing-sample-synthetic.csv and "
+    "data/listings/listing-frame-synthetic.csv, seeded)"
+)
+
+
+def source_text(sample: pl.DataFrame, name: str | None = None) -> str:
+    """Return the data a chart of ``sample`` cites: the synthetic file, or the analyst's sample ``name``.
+
+    A synthetic sample (:func:`is_synthetic`) cites :data:`SYNTHETIC_SOURCE` whatever ``name`` says;
+    a real one cites ``name`` (e.g. its file), or "the analyst's own listing sample" when none is given.
+    """
+    if is_synthetic(sample):
+        return SYNTHETIC_SOURCE
+    return f"listing sample {name}" if name else "the analyst's own listing sample"
+
+
 def mark_like(sample: pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
     """Return ``table`` with a leading ``data`` = ``"SYNTHETIC"`` column if ``sample`` is synthetic.
 

@@ -30,17 +30,27 @@ ROLE_COLOURS: dict[str, str] = {
 }
 
 
-def chain_diagram(steps: pl.DataFrame, *, subtitle: str | None = None) -> alt.LayerChart:
+def chain_diagram(
+    steps: pl.DataFrame, *, subtitle: str | None = None, synthetic: bool = False, source: str | None = None
+) -> alt.LayerChart:
     """Return a node-link diagram of captured chains: a row per chain, seed listing left, flagged page right.
 
     ``steps`` is :func:`dsa_explore.analysis.capture_evidence.chain_steps` output; each line segment
     is labelled with the kind of edge (link, redirect, meta_refresh, script) that reached the next page.
+    ``synthetic`` (the mock marketplace's capture, ``CaptureEvidence.synthetic``) gives a [SYNTHETIC DATA]
+    title; ``source`` (the caller's capture files, ``CaptureEvidence.source_text()``) replaces the
+    generic source line.
     """
-    frame = _check(steps, ["chain", "step", "url", "page", "role", "edge_in"])
+    frame = _check(steps, ["chain", "step", "url", "page", "role", "edge_in"]).drop("data", strict=False)
     order = frame.get_column("chain").unique(maintain_order=True).to_list()
     base = alt.Chart(
         frame,
-        title=_titled("Hidden-link chains in the captured pages", subtitle),
+        title=_titled(
+            "Hidden-link chains in the captured pages",
+            subtitle,
+            synthetic,
+            **({"source": source} if source else {}),
+        ),
         description="Node-link diagram: each row is one chain from a captured listing (left) to a "
         "page flagged for adult content, a restricted substance or a counterfeit signal "
         "(right); circles are pages coloured by role, labels under the lines name the "

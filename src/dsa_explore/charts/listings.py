@@ -1,7 +1,9 @@
 """Charts of listing samples: forest plots, estimand comparisons, published studies, the sample-size planner.
 
 Builders take frames already aggregated by ``dsa_explore.readers.listings`` (one row per estimate with
-``estimate``, ``low``, ``high``) and return Altair charts; titles mark synthetic data.
+``estimate``, ``low``, ``high``) and return Altair charts; titles mark synthetic data. Every builder takes
+``source``, the text naming the data it draws (``dsa_explore.analysis.listings.source_text``): the chart's
+source line follows the caller's data, so a chart of an analyst's own sample never cites the synthetic file.
 """
 
 from __future__ import annotations
@@ -11,16 +13,13 @@ import polars as pl
 
 from dsa_explore.charts import _check, platform_scale, theme, titled
 
-#: The source line every chart of this module carries (``titled(..., source=...)``).
-SOURCE = (
-    "Source: SYNTHETIC listing sample (data/listings/listing-sample-synthetic.csv, seeded); "
-    "published test purchases (data/listings/published-test-purchases.csv)"
-)
+#: The published studies the chart of published test purchases cites beside the caller's sample.
+PUBLISHED_SOURCE = "published test purchases (data/listings/published-test-purchases.csv)"
 
 
-def _titled(*args, **kwargs):
-    """``titled`` with this module's source line."""
-    return titled(*args, **{"source": SOURCE, **kwargs})
+def _titled(title, subtitle, synthetic, source: str):
+    """``titled`` with the source line ``Source: <source>`` the caller gave (the data it drew)."""
+    return titled(title, subtitle, synthetic, source=f"Source: {source}")
 
 
 Z95 = 1.959963984540054  # z_{0.975}, the 95% two-sided critical value
@@ -81,6 +80,7 @@ def prevalence_forest(
     title: str,
     description: str,
     synthetic: bool,
+    source: str,
     label: str = "row_label",
     x_title: str = "prevalence (95% interval)",
     subtitle: str | None = None,
@@ -97,7 +97,7 @@ def prevalence_forest(
     y = alt.Y(f"{label}:N", title=None, sort=None)
     color = alt.Color("platform:N", scale=platform_scale(platforms), title="platform")
     return _interval_layers(base, y, color, _tips(label, "design"), x_title).properties(
-        title=_titled(title, subtitle, synthetic), description=description
+        title=_titled(title, subtitle, synthetic, source), description=description
     )
 
 
@@ -107,6 +107,7 @@ def estimand_comparison(
     title: str,
     description: str,
     synthetic: bool,
+    source: str,
     subtitle: str | None = None,
     width: int = 460,
 ) -> alt.LayerChart:
@@ -127,7 +128,7 @@ def estimand_comparison(
     )
     return layers.facet(
         data=frame, row=alt.Row("platform:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-    ).properties(title=_titled(title, subtitle, synthetic), description=description)
+    ).properties(title=_titled(title, subtitle, synthetic, source), description=description)
 
 
 def outcome_comparison(
@@ -136,6 +137,7 @@ def outcome_comparison(
     title: str,
     description: str,
     synthetic: bool,
+    source: str,
     subtitle: str | None = None,
     width: int = 460,
 ) -> alt.LayerChart:
@@ -157,7 +159,7 @@ def outcome_comparison(
         _tips("platform", "outcome", "design"),
         "prevalence (95% interval)",
         y_offset="outcome",
-    ).properties(title=_titled(title, subtitle, synthetic), description=description)
+    ).properties(title=_titled(title, subtitle, synthetic, source), description=description)
 
 
 def published_beside_ours(
@@ -167,6 +169,7 @@ def published_beside_ours(
     title: str,
     description: str,
     synthetic: bool,
+    source: str,
     subtitle: str | None = None,
     width: int = 420,
 ) -> alt.LayerChart:
@@ -261,7 +264,9 @@ def published_beside_ours(
     )
     return _interval_layers(
         base, y, colour, tips, "share positive (95% interval)", shape=alt.Shape("selection:N", legend=None)
-    ).properties(title=_titled(title, subtitle, synthetic), description=description)
+    ).properties(
+        title=_titled(title, subtitle, synthetic, f"{source}; {PUBLISHED_SOURCE}"), description=description
+    )
 
 
 def sample_size_planner(
@@ -270,6 +275,7 @@ def sample_size_planner(
     title: str,
     description: str,
     synthetic: bool,
+    source: str,
     label: str = "stratum",
     pilot: str | None = None,
     half_width: float = 0.05,
@@ -347,5 +353,5 @@ def sample_size_planner(
         .encode(y=alt.Y(f"{label}:N", sort=None), x="listings_to_buy:Q", text=alt.Text("listings_to_buy:Q"))
     )
     return alt.layer(chart, text).properties(
-        title=_titled(title, subtitle, synthetic), description=description
+        title=_titled(title, subtitle, synthetic, source), description=description
     )

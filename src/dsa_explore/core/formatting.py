@@ -26,9 +26,16 @@ def count(n: float) -> str:
     """Return ``n`` rounded for a reader.
 
     Whole numbers with thousands separators from 10 up, one decimal below 10, two below 1
-    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``). A rate that can be far below 1 (SoRs per
-    moderator per day) goes through :func:`rate`, which never prints a non-zero value as ``0.00``.
+    (``311373.2`` -> ``'311,373'``, ``5.44`` -> ``'5.4'``); a non-zero value below 0.01 gets two
+    significant digits as in :func:`rate` (``0.0004`` -> ``'0.00040'``), so it never reads ``0.00``.
+
+    Examples
+    --------
+    >>> count(311373.2), count(5.44), count(0.5), count(0.0049), count(-0.0004), count(0.0)
+    ('311,373', '5.4', '0.50', '0.0049', '-0.00040', '0')
     """
+    if 0 < abs(n) < 0.01:
+        return rate(n)
     if abs(n) >= 10 or n == round(n):
         return f"{round(n):,}"
     return f"{n:.1f}" if abs(n) >= 1 else f"{n:.2f}"

@@ -4,7 +4,8 @@ The estimators are in :mod:`dsa_explore.analysis.listings` and :mod:`dsa_explore
 the drawing in :mod:`dsa_explore.charts.listings`; this module only puts a question's pieces together.
 A synthetic sample (the shipped one) gives charts titled SYNTHETIC DATA and tables whose first column,
 ``data``, reads ``"SYNTHETIC"`` (:func:`dsa_explore.analysis.listings.mark_like`); an analyst's own
-sample gives neither.
+sample gives neither. Each chart's source line names the sample it drew (``source``, by default
+:func:`dsa_explore.analysis.listings.source_text`: the synthetic file, or "the analyst's own listing sample").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def _which(sample: pl.DataFrame) -> str:
     return "synthetic " if listings.is_synthetic(sample) else ""
 
 
-def formal_prevalence(sample: pl.DataFrame):
+def formal_prevalence(sample: pl.DataFrame, source: str | None = None):
     """Formal non-compliance per platform and category: the platform rows as a table, and the forest plot."""
     forest = listings.forest_table(sample, FORMAL)
     chart = lc.prevalence_forest(
@@ -31,6 +32,7 @@ def formal_prevalence(sample: pl.DataFrame):
         title="Formally non-compliant listings by platform and category",
         subtitle="Design-weighted share of listings, 95% Korn–Graubard intervals",
         synthetic=listings.is_synthetic(sample),
+        source=source or listings.source_text(sample),
         description="Forest plot: estimated share of formally non-compliant listings for each platform "
         f"overall and per product category, with 95% intervals, from the {_which(sample)}listing sample.",
     )
@@ -42,7 +44,7 @@ def formal_prevalence(sample: pl.DataFrame):
     return "\n".join(lines), chart
 
 
-def outcomes(sample: pl.DataFrame):
+def outcomes(sample: pl.DataFrame, source: str | None = None):
     """Formal non-compliance (desk) beside lab-confirmed unsafe, per platform: table and chart."""
     both = pl.concat(
         [
@@ -58,6 +60,7 @@ def outcomes(sample: pl.DataFrame):
         both,
         title="Formal non-compliance vs lab-confirmed unsafe",
         synthetic=listings.is_synthetic(sample),
+        source=source or listings.source_text(sample),
         subtitle="Design-weighted shares, 95% Korn–Graubard intervals",
         description="For each platform, the estimated share of formally non-compliant listings and the "
         "estimated share of lab-tested listings found unsafe, each with a 95% interval, from the "
@@ -75,7 +78,7 @@ def outcomes(sample: pl.DataFrame):
     return listings.mark_like(sample, table), chart
 
 
-def estimands(sample: pl.DataFrame):
+def estimands(sample: pl.DataFrame, source: str | None = None):
     """Return the listing-level, exposure-weighted, seller-level and unweighted shares.
 
     Returns ``(chart, cluster effects, wide table)``.
@@ -90,6 +93,7 @@ def estimands(sample: pl.DataFrame):
         frame,
         title="Three estimands of formal non-compliance (plus the naive unweighted share)",
         synthetic=listings.is_synthetic(sample),
+        source=source or listings.source_text(sample),
         subtitle="listing: design-weighted · exposure: weighted by views · seller: sellers with ≥1 positive",
         description="For each platform, the share of formally non-compliant listings estimated four ways "
         "(listing-level, exposure-weighted, seller-level, unweighted) with 95% intervals, from the "
@@ -102,7 +106,7 @@ def estimands(sample: pl.DataFrame):
     return chart, clusters, listings.mark_like(sample, wide.with_columns(pl.exclude("platform").round(3)))
 
 
-def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame):
+def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame, source: str | None = None):
     """Return the forest plot of the published test purchases beside the sample's lab-tested estimates."""
     ours = (
         listings.forest_table(sample, UNSAFE)
@@ -113,6 +117,7 @@ def published_beside_ours(sample: pl.DataFrame, published: pl.DataFrame):
         ours,
         published.sort("year", "study"),
         synthetic=listings.is_synthetic(sample),
+        source=source or listings.source_text(sample),
         title="Published test purchases beside the sample's estimates",
         subtitle="Published: purposive / search-top-k selections (Wilson 95%); this sample: probability "
         "design (Korn–Graubard 95%)",
@@ -171,13 +176,14 @@ def planning_frame(sample: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def sample_size(sample: pl.DataFrame, frame: pl.DataFrame):
+def sample_size(sample: pl.DataFrame, frame: pl.DataFrame, source: str | None = None):
     """How many listings to buy: the planner chart and the computed answer."""
     plan_frame = planning_frame(sample, frame)
     chart = lc.sample_size_planner(
         plan_frame,
         pilot="pilot_prevalence",
         synthetic=listings.is_synthetic(sample),
+        source=source or listings.source_text(sample),
         title="Sample-size planner: listings to buy per platform × category",
         subtitle="n = z²p(1−p)/e² × deff with finite-population correction; p from the pilot sample or "
         "the slider",

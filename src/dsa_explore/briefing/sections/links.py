@@ -120,7 +120,7 @@ def section(platform: str) -> Section:
 def section_from_capture(evidence: ce.CaptureEvidence) -> Section:
     """Return the hidden-link section from a capture's typed edges: chains from listings to flagged pages."""
     src = cap.source(evidence, "typed edges between captured pages")
-    kinds = dict(ce.edge_kinds(evidence.edges).rows())
+    kinds = dict(ce.edge_kinds(evidence.edges).select("kind", "edges").rows())
     hidden_edges = sum(kinds.get(k, 0) for k in ce.HIDDEN_KINDS)
     chains = ce.hidden_link_chains(evidence, max_hops=cap.MAX_HOPS)
     flags = ce.page_flags(evidence)

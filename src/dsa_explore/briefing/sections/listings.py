@@ -180,6 +180,7 @@ def briefing_forest(sample: pl.DataFrame, published: pl.DataFrame, platform: str
             f"purchases, each with a 95% interval."
         ),
         synthetic=synthetic,
+        source=listings.source_text(sample),
     )
 
 

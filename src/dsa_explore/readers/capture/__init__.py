@@ -21,6 +21,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dsa_explore.data.catalog import META_SUFFIX
 from dsa_explore.readers.capture.extract import LISTING_COLUMNS, extract_listings, extract_products
 from dsa_explore.readers.capture.graph import EDGE_COLUMNS, EDGE_KINDS, link_edges
 from dsa_explore.readers.capture.har import read_har
@@ -48,6 +49,7 @@ __all__ = [
     "link_edges",
     "MANIFEST",
     "sources",
+    "is_synthetic_file",
 ]
 
 MANIFEST = "manifest.json"
@@ -189,6 +191,31 @@ def read_capture(paths: str | Path | Iterable[str | Path]) -> Capture:
                 "a capture folder, .har, .warc, .warc.gz, .wacz or .html file",
             )
     return capture
+
+
+def is_synthetic_file(path: str | Path, sha256: str | None = None) -> bool:
+    """Return whether ``path`` is a shipped SYNTHETIC capture, by the provenance record beside it.
+
+    The marker is the record ``<file>.meta.json`` that every shipped file carries (the mock
+    marketplace's capture, ``data/captures/mock-marketplace.har``, says ``"synthetic": true``): a file
+    is synthetic when its record says so **and** the record's sha256 is the file's own (``sha256``, or
+    computed here), so an analyst's capture saved under the same name, or a record copied beside
+    another file, is never taken for the mock. A file without a record (every capture an analyst makes)
+    is not synthetic; an unreadable record raises :class:`CaptureError` naming it.
+    """
+    path = Path(path)
+    record_path = path.with_name(path.name + META_SUFFIX)
+    if not path.is_file() or not record_path.is_file():
+        return False
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CaptureError(
+            str(record_path), f"provenance record is not valid JSON ({exc})", "a JSON object"
+        ) from exc
+    if not isinstance(record, dict) or record.get("synthetic") is not True:
+        return False
+    return record.get("sha256") == (sha256 or sha256_hex(path.read_bytes()))
 
 
 SOURCE_SCHEMA = {
