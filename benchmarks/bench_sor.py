@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -55,6 +56,23 @@ if __name__ == "__main__":
 
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     """Run ``cmd``; return (seconds, peak RSS of the process tree in MB, stdout)."""
+    seconds, peak, out, _ = run_measured_cpu(cmd)
+    return seconds, peak, out
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_measured_cpu(cmd: list[str]) -> tuple[float, float, str, float]:
+    """Run ``cmd``; return (seconds, peak RSS of the process tree in MB, stdout, CPU-seconds).
+
+    The CPU-seconds (user + system) are those of the command's whole process tree (its worker
+    processes are waited for by the command, so their times add up into it): on a shared machine
+    they move far less with the load than the seconds do.
+    """
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -88,10 +106,11 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     th.join()
     if proc.returncode not in (0,):
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
-    return seconds, peak / 1e6, out
+    return seconds, peak / 1e6, out, _children_cpu() - cpu0
 
 
 def main() -> int:
+    """Parse the arguments and measure in a scratch folder."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,5000000", help="rows per synthetic dump, comma-separated")
     ap.add_argument("--workers", type=int, default=2, help="worker processes for floor and ingest")
@@ -105,6 +124,7 @@ def main() -> int:
 
 
 def run(args: argparse.Namespace, out: Path) -> int:
+    """Write (or reuse) the dumps, measure floor and ingest for each size, print the table."""
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     print(
         f"# bench_sor: {os.cpu_count()} CPUs, {args.workers} worker processes, SYNTHETIC dumps in {out}; "

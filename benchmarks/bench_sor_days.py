@@ -59,8 +59,11 @@ def _committed(store: Path) -> int:
 
 
 def measure(cmd: list[str], store: Path, stems: list[str]) -> tuple[dict[int, list[float]], float]:
-    """Run ``cmd``; return {day: [coordinator MB, tree MB, all staging MB, this day's staging MB]}
-    peaks (the first three while the day is in progress) and the seconds it took."""
+    """Run ``cmd``; return the peaks per day and the seconds it took.
+
+    The peaks are {day: [coordinator MB, tree MB, all staging MB, this day's staging MB]}, the first
+    three while the day is in progress.
+    """
     days = len(stems)
     index = {stem: i + 1 for i, stem in enumerate(stems)}
     peaks: dict[int, list[float]] = {d: [0.0, 0.0, 0.0, 0.0] for d in range(1, days + 1)}
@@ -101,6 +104,7 @@ def measure(cmd: list[str], store: Path, stems: list[str]) -> tuple[dict[int, li
 
 
 def main() -> int:
+    """Parse the arguments, write the SYNTHETIC days (or reuse them) and measure one ingest of them all."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--rows", type=int, default=200_000, help="rows per day")
@@ -166,7 +170,8 @@ def main() -> int:
         if unsampled:
             print(f"# days passed between two samples (no figures): {unsampled}")
         print(
-            "# (all staging: the dumps in flight while the day is in progress; the last days have fewer after them)"
+            "# (all staging: the dumps in flight while the day is in progress; "
+            "the last days have fewer after them)"
         )
         last = args.days
         ok = True
@@ -182,9 +187,10 @@ def main() -> int:
         steady = [peaks[d][0] for d in range(2, last + 1) if peaks[d][0] > 0]  # days never sampled: none
         if last > 2 and steady and peaks[2][0] > 0:
             print(
-                f"# coordinator memory from day 2 (after the first commit) to day {last}: {min(steady):.1f} .. "
-                f"{max(steady):.1f} MB, day {last} / day 2 = {peaks[last][0] / peaks[2][0]:.3f}; before issue 14 "
-                f"it grew ~29 MB per million rows (+{29 * total / 1e6:.0f} MB over this run)"
+                f"# coordinator memory from day 2 (after the first commit) to day {last}: "
+                f"{min(steady):.1f} .. {max(steady):.1f} MB, day {last} / day 2 = "
+                f"{peaks[last][0] / peaks[2][0]:.3f}; before issue 14 it grew ~29 MB per million rows "
+                f"(+{29 * total / 1e6:.0f} MB over this run)"
             )
         print("# load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
         print(f"# target: day-{last} peaks equal day 1 within 10 %: {'met' if ok else 'NOT met'}")

@@ -10,7 +10,10 @@ Writes seeded SYNTHETIC daily dumps (``dsa_explore.synth.sor``, calibrated to re
 4. ``sor search --store C --text REGEX --field decision_facts --count`` over store 3 (every row stored),
    as a command (Python start-up included) and the search call alone in one process.
 
-Peak memory is the largest sum of RSS over each command's process tree (polled every 50 ms).
+Peak memory is the largest sum of RSS over each command's process tree (polled every 50 ms); the
+CPU-seconds are the user and system time of each command's process tree (the command and its
+workers), which a shared machine's load moves far less than the seconds: the ingest target is judged
+on them.
 Targets (issue 14): ingest with marketplace rows <= 1.3x the summary-only time; a regular-expression
 search over 10 million stored rows' ``decision_facts`` < 10 s; peak memory < 1 GB throughout.
 
@@ -29,7 +32,7 @@ from pathlib import Path
 
 import peer_shantay
 from _scratch import scratch_folder
-from bench_sor import run_measured
+from bench_sor import run_measured, run_measured_cpu
 
 from dsa_explore.synth import sor as synth
 
@@ -47,6 +50,7 @@ def _du(path: Path) -> float:
 
 
 def main() -> int:
+    """Parse the arguments and measure in a scratch folder."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--days", type=int, default=2, help="synthetic daily dumps")
     ap.add_argument("--rows-per-day", type=int, default=5_000_000)
@@ -82,13 +86,15 @@ def _dumps(args, out: Path) -> Path:
                 folder, day, args.rows_per_day, seed=args.seed + i, processes=args.workers
             )
             print(
-                f"# wrote sor-global-{day}-full.zip ({args.rows_per_day:,} rows) in {time.perf_counter() - t:.0f} s",
+                f"# wrote sor-global-{day}-full.zip ({args.rows_per_day:,} rows) "
+                f"in {time.perf_counter() - t:.0f} s",
                 flush=True,
             )
     return folder
 
 
 def run(args: argparse.Namespace, out: Path) -> int:
+    """Write (or reuse) the dumps, measure the three ingests and the search, print the tables."""
     exe = str(Path(sys.executable).with_name("dsa-explore"))
     n = args.days * args.rows_per_day
     print(
@@ -103,11 +109,11 @@ def run(args: argparse.Namespace, out: Path) -> int:
         ("rows: marketplaces", ["--rows"]),
         ("rows: all platforms", ["--rows", "--platform", "all"]),
     ]
-    best = {name: (float("inf"), 0.0) for name, _ in variants}
+    best = {name: (float("inf"), 0.0, float("inf")) for name, _ in variants}
     for _ in range(args.repeat):
         for k, (name, extra) in enumerate(variants):
             store = out / f"store-{k}"
-            s, m, _ = run_measured(
+            s, m, _, c = run_measured_cpu(
                 [
                     exe,
                     "sor",
@@ -123,13 +129,17 @@ def run(args: argparse.Namespace, out: Path) -> int:
                 ]
             )
             b = best[name]
-            best[name] = (min(b[0], s), max(b[1], m))
-    base = best[variants[0][0]][0]
-    print("# ingest                      seconds      rows/s  x_baseline  peak_MB  store_MB")
+            best[name] = (min(b[0], s), max(b[1], m), min(b[2], c))
+    base, base_cpu = best[variants[0][0]][0], best[variants[0][0]][2]
+    print(
+        "# ingest                      seconds      rows/s  x_baseline  peak_MB  store_MB   CPU_s  "
+        "x_baseline_CPU"
+    )
     for k, (name, _) in enumerate(variants):
-        s, m = best[name]
+        s, m, c = best[name]
         print(
-            f"  {name:<26} {s:8.1f} {n / s:11,.0f} {s / base:11.2f} {m:8,.0f} {_du(out / f'store-{k}'):9,.0f}",
+            f"  {name:<26} {s:8.1f} {n / s:11,.0f} {s / base:11.2f} {m:8,.0f} "
+            f"{_du(out / f'store-{k}'):9,.0f} {c:7.1f} {c / base_cpu:15.2f}",
             flush=True,
         )
     store_all = out / "store-2"
@@ -167,21 +177,27 @@ def run(args: argparse.Namespace, out: Path) -> int:
         f"{int(stored) / inproc:,.0f} rows/s; peak {m_cmd:,.0f} MB"
     )
     ratio = best["rows: marketplaces"][0] / base
-    peak = max(max(m for _, m in best.values()), m_cmd)
+    ratio_cpu = best["rows: marketplaces"][2] / base_cpu
+    peak = max(max(b[1] for b in best.values()), m_cmd)
     print(
         "# load average (1, 5, 15 min) at the end: "
         + ", ".join(f"{x:.1f}" for x in os.getloadavg())
         + " (the 2 cores are shared with other work: figures move by +-30 % between runs)"
     )
     scaled = inproc * 10_000_000 / int(stored) if int(stored) else float("nan")
+    # judged on the CPU-seconds: on the shared cores the seconds of one command move by 2x with the load
     print(
-        f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio:.2f} x, "
-        f"{'met' if ratio <= 1.3 else 'NOT met'}"
+        f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio_cpu:.2f} x the CPU-seconds "
+        f"of the process trees, {'met' if ratio_cpu <= 1.3 else 'NOT met'} (seconds: {ratio:.2f} x; "
+        "on a shared machine they move with the load, the CPU-seconds far less)"
+    )
+    short = int(stored) < 10_000_000
+    scaled_note = (
+        f" (scaled linearly to 10 M: {scaled:.1f} s; run with 10 M rows to show it)" if short else ""
     )
     print(
-        f"# target search over 10 M rows < 10 s: {inproc:.1f} s over {int(stored):,} rows"
-        f"{'' if int(stored) >= 10_000_000 else f' (scaled linearly to 10 M: {scaled:.1f} s; run with 10 M rows to show it)'}"
-        f", {'met' if (scaled if int(stored) < 10_000_000 else inproc) < 10 else 'NOT met'}"
+        f"# target search over 10 M rows < 10 s: {inproc:.1f} s over {int(stored):,} rows{scaled_note}"
+        f", {'met' if (scaled if short else inproc) < 10 else 'NOT met'}"
     )
     print(f"# target peak memory < 1000 MB: {peak:,.0f} MB, {'met' if peak < 1000 else 'NOT met'}")
     return 0

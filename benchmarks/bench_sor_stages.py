@@ -16,6 +16,15 @@ are the costs of the stages:
 An aside measures polars' parser on the same blocks projecting one column instead of the 17 the
 summaries need: the parser's own scan of the member, what no choice of columns can avoid.
 
+Then the row store's stages (``sor ingest --rows``, the marketplaces), from the summaries' parse:
+
+- ``cut, parse wanted``: the wanted platforms' rows cut out of each block and parsed in full
+  (``reader.iter_frames_and_rows``);
+- ``duplicates, typing``: the summary's duplicate rules and the typing of the kept rows
+  (``rows.RowSink`` without writing), before the summaries' aggregation;
+- ``summarise, write``: the whole member with rows, Parquet files written (``reader.summarise_member``);
+- and the whole member with the rows of every platform, for comparison.
+
 Each stage is measured ``--repeat`` times over ``--members`` members (after one warm-up member) and
 the lowest CPU time is kept (the 2 cores are shared).
 
@@ -42,6 +51,7 @@ def _cpu() -> float:
 
 
 def main() -> int:
+    """Parse the arguments; run again under the worker environment, or measure."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--rows", type=int, default=1_000_000, help="rows of the synthetic dump (100,000 per member)"
@@ -75,7 +85,7 @@ def _member_tasks(args: argparse.Namespace, out: Path, reader, synth):
 
 
 def _best_cpu_per_member(named, warm, measured, repeat: int) -> dict[str, float]:
-    """Return {name: lowest CPU-seconds per measured member over ``repeat`` runs}, each run after a warm-up."""
+    """Return {name: lowest CPU-seconds per measured member over ``repeat`` runs (each after a warm-up)}."""
     best = {name: float("inf") for name, _ in named}
     for _ in range(repeat):
         for name, fn in named:
@@ -87,15 +97,35 @@ def _best_cpu_per_member(named, warm, measured, repeat: int) -> dict[str, float]
     return best
 
 
-def run(args: argparse.Namespace, out: Path) -> int:
-    import io
+def _row_stages(reader, rows, staging: str) -> list:
+    """Return the row store's stages (``--rows``, the marketplaces), each a function of a member task."""
+    from dataclasses import replace
 
-    import polars as pl
+    spec = rows.RowSpec(rows.marketplaces(), None, staging)
+    spec_all = rows.RowSpec(None, None, staging)
 
-    from dsa_explore.sor import reader, schema  # after the re-exec: polars reads its environment once
-    from dsa_explore.synth import sor as synth
+    def cut(task):  # the summaries' parse, and the wanted rows cut out and parsed in full
+        sink = rows.RowSink(spec, task.dump, task.index)
+        chunks = reader.iter_member_chunks(task)
+        for _ in reader.iter_frames_and_rows(chunks, task.dump, task.label, {}, sink.wanted_names):
+            pass
 
-    dump, warm, measured = _member_tasks(args, out, reader, synth)
+    def typed(task):  # ... and the duplicate rules and the typing, without writing
+        sink = rows.RowSink(spec, task.dump, task.index)
+        sink._write = lambda frame: None
+        reader._read_member(task, {}, reader.MemberSummariser(), sink)
+        sink.finish()
+
+    return [
+        ("rows: + cut, parse wanted", cut),
+        ("rows: + duplicates, typing", typed),
+        ("rows: + summarise, write", lambda t: reader.summarise_member(replace(t, rows=spec))),
+        ("rows of all platforms", lambda t: reader.summarise_member(replace(t, rows=spec_all))),
+    ]
+
+
+def _summary_stages(reader, pl, io) -> tuple[list, tuple]:
+    """Return the summaries' stages and the parser's one-column aside, functions of a member task."""
 
     def frames(task):
         info: dict = {}
@@ -125,12 +155,28 @@ def run(args: argparse.Namespace, out: Path) -> int:
         ("+ parse (polars)", frames),
         ("+ summarise", reader.summarise_member),
     ]
-    aside = ("join + parse 1 column only", scan_one_column)
-    best = _best_cpu_per_member([*stages, aside], warm, measured, args.repeat)
+    return stages, ("join + parse 1 column only", scan_one_column)
+
+
+def run(args: argparse.Namespace, out: Path) -> int:
+    """Measure every stage over the members and print the table."""
+    import io
+    import tempfile
+
+    import polars as pl
+
+    from dsa_explore.sor import reader, rows, schema  # after the re-exec: polars reads its environment once
+    from dsa_explore.synth import sor as synth
+
+    dump, warm, measured = _member_tasks(args, out, reader, synth)
+    stages, aside = _summary_stages(reader, pl, io)
+    with tempfile.TemporaryDirectory(dir=out, prefix="staging-") as staging:
+        row_stages = _row_stages(reader, rows, staging)
+        best = _best_cpu_per_member([*stages, aside, *row_stages], warm, measured, args.repeat)
     print(
         f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
-        f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; CPU-seconds per member, "
-        f"best of {args.repeat}"
+        f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; "
+        f"CPU-seconds per member, best of {args.repeat}"
     )
     print("# stage                      cumulative  this stage")
     previous = 0.0
@@ -143,11 +189,29 @@ def run(args: argparse.Namespace, out: Path) -> int:
         f"{best[aside[0]] - joined:+.3f} s after the join (the parser's own scan of the member)"
     )
     floor = best[stages[0][0]]
+    summary = best[stages[-1][0]]
     print(
-        f"# one process: ratio floor / ingest = {floor / best[stages[-1][0]]:.2f} "
+        f"# one process: ratio floor / ingest = {floor / summary:.2f} "
         f"(target 0.5: the stages after inflating may cost at most {floor:.3f} s)"
     )
+    _print_row_stages(best, row_stages, best[stages[3][0]], summary)
     return 0
+
+
+def _print_row_stages(best: dict, row_stages: list, parsed: float, summary: float) -> None:
+    """Print the row store's stages (``ingest --rows``) against the summaries' ``+ parse`` and whole."""
+    print("# with rows (sor ingest --rows: the marketplaces)   cumulative  this stage  x summary")
+    previous = parsed
+    for name, _ in row_stages[:3]:
+        print(f"  {name:48s} {best[name]:10.3f}  {best[name] - previous:+10.3f}  {best[name] / summary:9.2f}")
+        previous = best[name]
+    name = row_stages[3][0]
+    print(f"  {name:48s} {best[name]:10.3f}  {'':10s}  {best[name] / summary:9.2f}")
+    ratio = best[row_stages[2][0]] / summary
+    print(
+        f"# one process: rows for the marketplaces cost {ratio:.2f} x the summary alone "
+        f"(target 1.3: {'met' if ratio <= 1.3 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

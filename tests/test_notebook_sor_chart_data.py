@@ -1,8 +1,8 @@
-"""Notebook 05's two big charts carry their data as compact CSV (issue 18.
+"""Notebook 05's two big charts carry their data as compact CSV.
 
-the notebook was 648 KB, over the 600 KB the project accepts). The compact form must draw the same marks:
-dates read as dates (local midnight), category codes turned back into their labels, shares stacking to the
-full panel. Laid out by Vega itself through vl-convert's scene graph; frames typed in by hand.
+Issue 18: the notebook was 648 KB, over the 600 KB the project accepts. The compact form must draw the
+same marks: dates read as dates (local midnight), category codes turned back into their labels, shares
+stacking to the full panel. Laid out by Vega itself through vl-convert's scene graph; frames typed in by hand.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ def _texts(scene):
 
 
 def test_volume_chart_data_is_csv_and_draws_every_week():
+    """The volume chart carries CSV and Vega draws one point per week, in order."""
     weekly = pl.DataFrame(
         {
             "period": [date(2025, 7, 7), date(2025, 7, 14), date(2025, 7, 21)] * 2,
@@ -57,6 +58,7 @@ def test_volume_chart_data_is_csv_and_draws_every_week():
 
 
 def test_volume_weeks_are_local_dates_as_in_the_json_form():
+    """Weeks parse as local midnight, as Altair's JSON dates do."""
     # The tooltip's week is the frame's date: read as local midnight, like Altair's JSON dates.
     weekly = pl.DataFrame(
         {"period": [date(2025, 7, 7)], "platform": ["Temu"], "sors": [7], "sors_per_day": [1.0]}
@@ -67,6 +69,7 @@ def test_volume_weeks_are_local_dates_as_in_the_json_form():
 
 
 def test_category_mix_codes_draw_their_labels_and_full_stacks():
+    """Category codes draw as their labels and each month's shares stack to the full panel."""
     rows = []
     for month, shares in ((date(2025, 5, 1), [0.5, 0.3, 0.2]), (date(2025, 6, 1), [0.25, 0.25, 0.5])):
         for taxonomy in ("as published", "harmonised to v2"):
@@ -107,11 +110,13 @@ def test_category_mix_codes_draw_their_labels_and_full_stacks():
 
 
 def test_notebook_05_fits_the_size_limit():
+    """Notebook 05 stays under 450 KB."""
     # 648 KB before (two charts carried 945 weekly points and 1,174 shares as indented JSON).
     size = (paths.notebooks_dir() / "05-statements-of-reasons.ipynb").stat().st_size
     assert size < 450_000, size
 
 
 def test_no_notebook_exceeds_600_kb():
+    """No committed notebook exceeds 600 KB."""
     sizes = {p.name: p.stat().st_size for p in paths.notebooks_dir().glob("*.ipynb")}
     assert all(s < 600_000 for s in sizes.values()), sizes

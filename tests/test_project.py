@@ -61,3 +61,24 @@ def test_committed_files_do_not_reference_shared_or_machine_paths():
     assert not offenders, (
         f"committed files refer to the shared reference folder or to machine paths: {offenders}"
     )
+
+
+def _ruff(*args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+def test_ruff_passes_with_line_length_and_docstring_rules_on():
+    """Check ruff's config (no blanket E501 ignore; numpy docstrings) and that the tree passes it."""
+    import tomllib
+
+    lint = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["lint"]
+    assert "E501" not in lint.get("ignore", [])
+    assert "D" in lint["select"] and lint["pydocstyle"]["convention"] == "numpy"
+    checked = _ruff("check", "src", "tests", "benchmarks")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    formatted = _ruff("format", "--check", "src", "tests", "benchmarks")
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr

@@ -41,9 +41,12 @@ REFUSED_INNER = {"sor-global-2025-07-01-full-00002.csv.zip"}  # truncated
 
 
 def php_fields(line: str) -> list[str]:
-    """Split one CSV line written by PHP ``fputcsv`` (escape ``\\``): inside quotes ``""`` is a quote and
-    ``\\"`` is kept as both characters (PHP does not double a quote after its escape character), except
-    that a ``\\"`` followed by a comma or the end of the line closes the field after a backslash."""
+    r"""Split one CSV line written by PHP ``fputcsv`` (escape ``\``).
+
+    Inside quotes ``""`` is a quote and ``\"`` is kept as both characters (PHP does not double a quote
+    after its escape character), except that a ``\"`` followed by a comma or the end of the line
+    closes the field after a backslash.
+    """
     fields, i, n = [], 0, len(line)
     while True:
         if i < n and line[i] == '"':
@@ -122,11 +125,13 @@ def reference_rows(paths) -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def reference():
+    """Return the rows of the fixture dumps kept by the documented rules (the independent reference)."""
     return reference_rows(DUMPS.glob("*.zip"))
 
 
 @pytest.fixture(scope="module")
 def all_store(tmp_path_factory):
+    """Return a store of the fixture dumps with the rows of every platform, and its ingest report."""
     root = tmp_path_factory.mktemp("rows-all")
     report = ingest.ingest([DUMPS], root, workers=1, rows=True, platforms=["all"])
     return root, report
@@ -134,6 +139,7 @@ def all_store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def market_store(tmp_path_factory):
+    """Return a store of the fixture dumps with the default rows (the marketplaces)."""
     root = tmp_path_factory.mktemp("rows-market")
     ingest.ingest([DUMPS], root, workers=1, rows=True)
     return root
@@ -143,6 +149,7 @@ def market_store(tmp_path_factory):
 
 
 def test_every_field_of_every_row_equals_the_csv(all_store, reference):
+    """Every field of every stored row, written back as CSV text, equals the CSV's."""
     root, _ = all_store
     stored = rows.to_csv_frame(rows.scan(root).sort("uuid")).collect()
     by_uuid = {r["uuid"]: r for r in stored.iter_rows(named=True)}
@@ -156,6 +163,7 @@ def test_every_field_of_every_row_equals_the_csv(all_store, reference):
 
 
 def test_the_hard_rows_are_stored_exactly(all_store):
+    """Replaced UTF-8, a malformed list, the real row, an old platform name and a v1 category."""
     root, _ = all_store
     stored = rows.scan(root).collect()
     by = {r["uuid"]: r for r in stored.iter_rows(named=True)}
@@ -183,6 +191,7 @@ def test_backslash_quote_row_is_kept_as_php_wrote_it(all_store):
 
 
 def test_row_account_matches_the_summaries(all_store, market_store):
+    """The rows stored per dump equal the summarised count; the default stores the marketplaces."""
     root, report = all_store
     import json
 
@@ -207,6 +216,7 @@ def test_row_account_matches_the_summaries(all_store, market_store):
 
 
 def test_list_and_date_types(all_store):
+    """Lists are lists, dates are dates, files sit in their day and platform folders."""
     root, _ = all_store
     sch = rows.scan(root).collect_schema()
     assert sch["territorial_scope"] == pl.List(pl.String)
@@ -217,6 +227,7 @@ def test_list_and_date_types(all_store):
 
 
 def test_columns_option_and_reingest_replaces_files(tmp_path):
+    """``--columns`` keeps only those columns; a re-ingest replaces the files it listed."""
     ingest.ingest(
         [DUMPS / "sor-global-2024-03-01-full.zip"], tmp_path, workers=1, rows=True, columns=["decision_facts"]
     )
@@ -258,12 +269,14 @@ def _reference_count(reference, pattern, fields=search.DEFAULT_FIELDS, platforms
 
 @pytest.mark.parametrize("pattern", ["policy", "free|terms", "REVIEW", "violat(ion|es)", "our"])
 def test_search_counts_equal_a_plain_scan(all_store, reference, pattern):
+    """Search counts equal a plain Python scan of the same CSV rows."""
     root, _ = all_store
     got = search.count(root, pattern)
     assert dict(zip(got["platform"], got["count"], strict=True)) == _reference_count(reference, pattern)
 
 
 def test_search_counts_by_hand(all_store):
+    """Search counts equal figures counted by hand from the fixture rows."""
     root, _ = all_store
     got = search.count(root, "free", platforms=["AliExpress", "Temu"])
     assert dict(zip(got["platform"], got["count"], strict=True)) == {"AliExpress": 1, "Temu": 0}  # the \" row
@@ -281,6 +294,7 @@ def test_search_counts_by_hand(all_store):
 
 
 def test_search_rows_and_bad_input(all_store):
+    """Matching rows come back in full; a bad pattern or field is a clear error."""
     root, _ = all_store
     hits = search.matches(root, "counterfeit and intellectual", columns=["uuid", "platform"]).collect()
     assert hits.rows() == [("f1e5d3be-e95d-4e51-bb38-6cf13225b2af", "Wallapop")]  # the real row's policy link
@@ -299,6 +313,7 @@ def _cli(*args) -> subprocess.CompletedProcess:
 
 
 def test_cli_search_count_csv(all_store, reference):
+    """``sor search --count --format csv`` prints ``platform,count`` as the scan gives."""
     root, _ = all_store
     ref = _reference_count(reference, "policy|free", platforms={"AliExpress", "Temu", "Amazon Store"})
     assert (ref["AliExpress"], ref["Temu"]) == (7, 7)  # by hand: every row keeps "...violates our policy."
@@ -357,7 +372,7 @@ def test_cli_rows_csv_is_safe_and_parquet_exact(tmp_path):
 
 
 def test_safe_output_follows_the_core_safetext_rules():
-    """The vectorised CSV escaping gives exactly what dsa_explore.core.safetext.safe_cell gives, cell by cell."""
+    """The vectorised CSV escaping gives exactly what ``core.safetext.safe_cell`` gives, cell by cell."""
     from dsa_explore.core import safetext
 
     cells = [
@@ -386,6 +401,7 @@ def test_safe_output_follows_the_core_safetext_rules():
 
 
 def test_sample_is_reproducible_and_weights_sum_to_strata(all_store):
+    """The same seed gives the same sample; inclusion probabilities add up to the strata."""
     root, _ = all_store
     a = sample.draw(root, 40, by=["category"], seed=1)
     b = sample.draw(root, 40, by=["category"], seed=1)
@@ -398,11 +414,13 @@ def test_sample_is_reproducible_and_weights_sum_to_strata(all_store):
     assert int(a.frame["frame_size"].sum()) == 192  # every stored statement is in one stratum
     assert a.sample["statement_id"].n_unique() == a.sample.height
     assert ((a.sample["inclusion_prob"] > 0) & (a.sample["inclusion_prob"] <= 1)).all()
-    # the Amazon Store stratum of 2025-07-02 (56 synthetic rows of one category mix) is sampled, not taken whole
+    # the Amazon Store stratum of 2025-07-02 (56 synthetic rows of one category mix) is sampled,
+    # not taken whole
     assert (a.sample["inclusion_prob"] < 1).any()
 
 
 def test_sample_feeds_the_survey_estimator(market_store):
+    """The sample's format feeds the project's survey estimator."""
     drawn = sample.draw(market_store, 30, by=["category"], seed=1)
     labelled = drawn.sample.with_columns(
         pl.col("decision_facts").str.contains("(?i)review").cast(pl.Int64).alias("label_says_review")
@@ -418,7 +436,7 @@ def test_sample_feeds_the_survey_estimator(market_store):
 
 
 def test_backslash_ending_and_long_fields_are_stored_exactly(tmp_path):
-    """A field ending in a backslash and a 200 KB field holding \\" (PHP's fputcsv leaves both as they are)."""
+    r"""A field ending in a backslash and a 200 KB field holding \" (PHP's fputcsv leaves both as is)."""
     layout = schema.LAYOUTS["full-38"]
     base = {c: None for c in layout}
     base.update(
@@ -480,6 +498,7 @@ def test_a_statement_in_two_dumps_counts_once(tmp_path):
 
 
 def test_search_and_sample_commands_write_files(all_store, tmp_path):
+    """The search and sample commands write CSV and Parquet files."""
     root, _ = all_store
     out = tmp_path / "hits.parquet"
     res = _cli("search", "--store", str(root), "--text", "free", "--format", "parquet", "--out", str(out))
@@ -512,6 +531,7 @@ def test_search_and_sample_commands_write_files(all_store, tmp_path):
 
 
 def test_rows_command_writes_one_row_per_statement(tmp_path):
+    """``sor rows`` writes one row per statement with the dump's column names."""
     dumps = tmp_path / "d"
     dumps.mkdir()
     src = DUMPS / "sor-global-2024-03-01-full.zip"
@@ -527,6 +547,7 @@ def test_rows_command_writes_one_row_per_statement(tmp_path):
 
 
 def test_python_api_has_the_command_names(all_store):
+    """The Python API has the commands' names."""
     root, _ = all_store
     assert search.search(root, "free", count_only=True, platforms=["AliExpress"])["count"].to_list() == [1]
     assert search.search(root, "free").get_column("uuid").to_list() == [
@@ -555,3 +576,144 @@ def test_rows_from_a_dask_cluster_equal_the_local_ones(all_store, tmp_path):
     dask = rows.to_csv_frame(rows.scan(tmp_path / "dask").sort("uuid")).collect()
     assert dask.equals(local) and dask.height == 192
     assert rows.stored_platforms(tmp_path / "dask") == rows.stored_platforms(root)
+
+
+# ------------------------------------------------------------------- only the wanted rows parsed in full
+
+
+def test_marketplace_rows_equal_the_csv(market_store, reference):
+    """The default row store holds every field of every marketplace row exactly as the CSV has it.
+
+    Those rows are cut out of each block and parsed alone (``reader.block_rows``).
+    """
+    stored = rows.to_csv_frame(rows.scan(market_store).sort("uuid")).collect()
+    by_uuid = {r["uuid"]: r for r in stored.iter_rows(named=True)}
+    markets = set(rows.marketplaces())
+    expected = [
+        r
+        for dump in reference.values()
+        for r in dump
+        if taxonomy.canonical_platform(r["platform_name"]) in markets
+    ]
+    assert (
+        len(expected) == 76
+    )  # 7 + 61 + 7 + 1 (the stored platforms of test_row_account_matches_the_summaries)
+    assert stored.height == len(expected) == len(by_uuid)
+    for ref in expected:
+        got = by_uuid[ref["uuid"]]
+        for col in schema.FULL_V2:
+            assert got[col] == ref.get(col), (ref["uuid"], col, got[col], ref.get(col))
+
+
+def _block_rows_case(lines: list[str], blocks: int = 1) -> tuple[list, list]:
+    """Return the Temu and AliExpress rows of one block of ``lines`` (after the header), twice.
+
+    First as ``iter_frames_and_rows`` gives them, then from a full parse of the block filtered by platform.
+    """
+    from dsa_explore.sor import reader
+
+    layout = list(schema.LAYOUTS["full-38"])
+    data = ("\n".join([",".join(layout), *lines]) + "\n").encode()
+    cut = data.index(b"\n", len(data) // 2) + 1
+    data = [data] if blocks == 1 else [data[:cut], data[cut:]]  # blocks cut at a line break
+
+    def wanted(frame):  # the reader's callback: the published names kept
+        names = frame.get_column("platform_name").unique().cast(pl.String).drop_nulls()
+        return [n for n in names if n in ("Temu", "AliExpress")]
+
+    got = []
+    for _, part in reader.iter_frames_and_rows(data, "d", "m", {}, wanted):
+        if part is not None:
+            got.extend(part.with_columns(pl.all().cast(pl.String)).iter_rows(named=True))
+    full = []
+    for frame in reader.iter_frames(data, "d", "m", {}, all_columns=True):
+        keep = frame.filter(pl.col("platform_name").cast(pl.String).is_in(["Temu", "AliExpress"]))
+        full.extend(keep.with_columns(pl.all().cast(pl.String)).iter_rows(named=True))
+    return got, full
+
+
+def _line(uuid: str | None, platform: str, facts: str = "Facts.", extra: bool = False) -> str:
+    layout = list(schema.LAYOUTS["full-38"])
+    v = {c: None for c in layout}
+    v.update(uuid=uuid, platform_name=platform, decision_facts=facts, created_at="2025-07-01 10:00:00")
+    v["category"] = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
+    line = php_csv_line([v[c] for c in layout])
+    return line + ",surplus" if extra else line
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "batches",
+        "quoted_newline",
+        "extra_field",
+        "duplicate_uuid",
+        "duplicate_before_run",
+        "duplicate_inside_run",
+        "backslash_quote",
+        "null_uuid",
+        "all_wanted",
+    ],
+)
+def test_wanted_rows_cut_from_a_block_equal_a_full_parse(case, monkeypatch):
+    """Whatever the block holds, the rows ``iter_frames_and_rows`` gives are those of a full parse.
+
+    The cut (not the whole-block fallback) is used for the blocks it can handle exactly.
+    """
+    from dsa_explore.sor import reader
+
+    u = [f"c0000000-0000-4000-8000-{i:012d}" for i in range(12)]
+    plats = ["Temu", "Temu", "Vinted", "Vinted", "AliExpress", "Vinted", "Temu", "Temu", "Vinted", "Temu"]
+    lines = [_line(u[i], p, f"Row {i} facts.") for i, p in enumerate(plats)]
+    fast = True
+    if case == "quoted_newline":  # a line break inside a quoted field of a wanted row: still one row
+        lines[6] = _line(u[6], "Temu", "Two\nlines of facts")
+    elif case == "extra_field":  # a Vinted row with a surplus field (rejected) between two runs
+        lines[5] = _line(u[5], "Vinted", extra=True)
+    elif case == "duplicate_uuid":  # a uuid seen twice: the cut still finds each run's lines...
+        lines[8] = _line(u[0], "Vinted")
+    elif case == "duplicate_before_run":  # ...but not when a run's first uuid is also on a row before it
+        lines[3] = _line(u[4], "Vinted")
+        fast = False
+    elif case == "duplicate_inside_run":  # ...or when the row after a run repeats a uuid of the run
+        lines[2] = _line(u[1], "Vinted")
+        fast = False
+    elif case == "backslash_quote":  # rows parsed in Python: no cut tried, the block is parsed in full
+        lines[1] = _line(u[1], "Temu", 'He said \\"yes\\" twice')
+        fast = None
+    elif case == "null_uuid":  # a run starting with a row without uuid: the block is parsed in full
+        lines[4] = _line(None, "AliExpress")
+        fast = False
+    elif case == "all_wanted":
+        lines = [_line(u[i], "Temu") for i in range(12)]
+    calls = []
+    real = reader._rows_by_runs
+
+    def spy(*a):
+        out = real(*a)
+        calls.append(out is not None)
+        return out
+
+    monkeypatch.setattr(reader, "_rows_by_runs", spy)
+    got, full = _block_rows_case(lines)
+    assert got == full
+    assert len(full) == (12 if case == "all_wanted" else 6)  # Temu rows 0, 1, 6, 7, 9 and AliExpress row 4
+    assert calls == ([] if fast is None else [fast])
+
+
+def test_a_block_after_one_mostly_kept_is_parsed_in_full(monkeypatch):
+    """A per-platform dump (every row kept): the first block is cut, the next parsed in full at once."""
+    from dsa_explore.sor import reader
+
+    lines = [_line(f"c1000000-0000-4000-8000-{i:012d}", "Temu", f"Row {i}.") for i in range(40)]
+    calls = []
+    real = reader._rows_by_runs
+
+    def spy(*a):
+        calls.append(True)
+        return real(*a)
+
+    monkeypatch.setattr(reader, "_rows_by_runs", spy)
+    got, full = _block_rows_case(lines, blocks=2)
+    assert got == full and len(full) == 40
+    assert calls == [True]  # the second block did not need a cut

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 
@@ -18,7 +19,7 @@ import altair as alt
 import polars as pl
 
 from dsa_explore.charts import _check, dot_plot, theme, titled
-from dsa_explore.core.formatting import count
+from dsa_explore.core.formatting import rate
 from dsa_explore.core.reference import BREAKS
 
 #: The source line every chart of this module carries (``titled(..., source=...)``).
@@ -31,6 +32,51 @@ SOURCE = (
 def _titled(*args, **kwargs):
     """``titled`` with this module's source line."""
     return titled(*args, **{"source": SOURCE, **kwargs})
+
+
+def _lines(value) -> list[str]:
+    if value is alt.Undefined or value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def for_data(chart, *, synthetic: bool = False, source: str | None = None):
+    """Return ``chart`` (a builder's chart) titled for the data it actually draws.
+
+    Parameters
+    ----------
+    chart
+        A chart of this module (its title carries the source line of the shipped extract last).
+    synthetic
+        Mark the title [SYNTHETIC DATA] (and colour it) when the data holds generated statements.
+    source
+        A source line replacing :data:`SOURCE` (e.g. the user's store), wrapped like the original;
+        None keeps it.
+
+    Returns
+    -------
+    altair.TopLevelMixin
+        The same chart (changed in place) for chaining.
+    """
+    if not synthetic and source is None:
+        return chart
+    title = chart.title
+    lines = _lines(title.subtitle)
+    first_source = next((i for i, line in enumerate(lines) if line.startswith("Source")), len(lines))
+    kept, old_source = lines[:first_source], lines[first_source:]
+    width = max((len(line) for line in lines), default=0)
+    wrapped = len(old_source) > 1 or len(kept) > 1  # the builder wrapped its subtitle to ``width``
+    if source is not None:
+        old_source = textwrap.wrap(source, width, break_on_hyphens=False) if wrapped and width else [source]
+    text = title.text if isinstance(title.text, str) else " ".join(title.text)
+    params = {"text": theme.synthetic_title(text, synthetic)}
+    subtitle = kept + old_source
+    if subtitle:
+        params["subtitle"] = subtitle[0] if len(subtitle) == 1 else subtitle
+    if synthetic:
+        params["color"] = theme.SYNTHETIC_COLOUR
+    chart.title = alt.TitleParams(**params)
+    return chart
 
 
 #: Schema and reporting breaks marked on time charts: (date, label), from
@@ -555,19 +601,20 @@ def per_moderator_chart(
     labelled with its value.
     """
     frame = _check(frame, ["platform", "sors_per_moderator", "moderators", "sors_h2_2025"])
-    frame = frame.filter(pl.col("sors_per_moderator") > 0).with_columns(pl.col("sors_per_moderator").round(0))
+    frame = frame.filter(pl.col("sors_per_moderator") > 0)
     if frame.is_empty():
         raise ValueError("per_moderator_chart: no platform has a positive number of SoRs per moderator")
     low = float(frame["sors_per_moderator"].min())
-    baseline = 10.0 ** math.floor(math.log10(max(low, 1.0)))
+    baseline = 10.0 ** math.floor(math.log10(low))
     frame = frame.with_columns(
         pl.lit(baseline).alias("baseline"),
-        pl.col("sors_per_moderator").map_elements(count, return_dtype=pl.String).alias("label"),
+        # label and tooltip print the ratio as the notebook's table and answer do (formatting.rate)
+        pl.col("sors_per_moderator").map_elements(rate, return_dtype=pl.String).alias("label"),
     )
     scale = alt.Scale(type="log", domainMin=baseline)
     description = (
         "Horizontal bars of statements of reasons per reported content moderator per platform for "
-        f"H2 2025, log scale, bars starting at {count(baseline)}."
+        f"H2 2025, log scale, bars starting at {rate(baseline)}."
     )
     base = alt.Chart(frame, width=theme.A4_WIDTH - 220)
     y = alt.Y("platform:N", title=None, sort="-x")
@@ -575,7 +622,7 @@ def per_moderator_chart(
         alt.Tooltip("platform:N", title="platform"),
         alt.Tooltip("sors_h2_2025:Q", title="SoRs H2 2025", format=","),
         alt.Tooltip("moderators:Q", title="moderators (FTE)", format=",.1f"),
-        alt.Tooltip("sors_per_moderator:Q", title="SoRs per moderator", format=",.0f"),
+        alt.Tooltip("label:N", title="SoRs per moderator"),
     ]
     bars = base.mark_bar().encode(
         y=y,
@@ -594,7 +641,7 @@ def per_moderator_chart(
     )
     sub = subtitle or (
         "SoRs 2025-07-01..2025-12-31 ÷ internal + external moderators (FTE) in the platform's "
-        f"H2 2025 report. Log scale: bars start at {count(baseline)}."
+        f"H2 2025 report. Log scale: bars start at {rate(baseline)}."
     )
     return alt.layer(bars, labels, title=_titled(title, sub), description=description)
 

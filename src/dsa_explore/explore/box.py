@@ -29,4 +29,5 @@ class Explorer(widgets.VBox):
         self._title = title + (" [SYNTHETIC DATA]" if synthetic else "")
 
     def __repr__(self) -> str:
+        """Say, as plain text, that the explorer is live only with a running kernel."""
         return NOT_LIVE.format(title=self._title)

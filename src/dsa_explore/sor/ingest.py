@@ -71,15 +71,20 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
+        """Return True when no dump has errors."""
         return all(not d.errors for d in self.dumps)
 
     @property
     def rows_read(self) -> int:
+        """Return the rows read over every dump."""
         return sum(d.rows_read for d in self.dumps)
 
 
 def sha1_of(path: str | Path) -> str:
-    """Return the hex sha1 of a file (as published beside the dumps; one reused buffer, ~10 % less CPU than 4 MB reads)."""
+    """Return the hex sha1 of a file, as published beside the dumps.
+
+    One reused buffer: ~10 % less CPU than 4 MB reads.
+    """
     return file_digest(path, "sha1")
 
 
@@ -134,8 +139,10 @@ WORKER_ENV: dict[str, str] = {
 
 
 def worker_env() -> dict[str, str]:
-    """Return :data:`WORKER_ENV`; ``POLARS_MAX_THREADS`` is always 1, the allocator settings are left
-    to the user when already set."""
+    """Return :data:`WORKER_ENV`.
+
+    ``POLARS_MAX_THREADS`` is always 1; the allocator settings are left to the user when already set.
+    """
     env = dict(WORKER_ENV)
     for key in ("_RJEM_MALLOC_CONF", "GLIBC_TUNABLES"):
         if os.environ.get(key):
@@ -155,6 +162,7 @@ class LocalExecutor:
         self._done: deque = deque()
 
     def __enter__(self) -> LocalExecutor:
+        """Start the worker processes (none for one worker: tasks then run in this process)."""
         if self.workers > 1:
             import multiprocessing as mp
 
@@ -181,6 +189,7 @@ class LocalExecutor:
         return self
 
     def __exit__(self, *exc) -> None:
+        """Stop the worker processes, cancelling the tasks not started."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -210,6 +219,7 @@ class LocalExecutor:
             return reader.MemberResult(task=t, error=f"{t.dump}: member {t.label!r}: task failed ({exc!r})")
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator:
+        """Yield ``fn(task)`` for every task, in the order they finish."""
         if self._pool is None:
             for t in tasks:
                 yield fn(t)
@@ -240,6 +250,7 @@ class DaskExecutor:
         self._owner: dict = {}
 
     def __enter__(self) -> DaskExecutor:
+        """Connect to the scheduler, or start a local cluster."""
         from distributed import Client, LocalCluster
 
         if self.scheduler:
@@ -257,6 +268,7 @@ class DaskExecutor:
         return self
 
     def __exit__(self, *exc) -> None:
+        """Close the client, and the local cluster if one was started."""
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
@@ -305,6 +317,7 @@ class DaskExecutor:
             fut.release()
 
     def map_unordered(self, fn: Callable, tasks: list) -> Iterator:
+        """Yield ``fn(task)`` for every task, in the order they finish."""
         from distributed import as_completed as dask_completed
 
         futures = self.client.map(
@@ -422,7 +435,7 @@ class _DumpState:
         return out
 
     def redo_tasks(self) -> list[reader.MemberTask]:
-        """The members to summarise again, without the uuids an earlier member kept."""
+        """Return the members to summarise again, without the uuids an earlier member kept."""
         redo = []
         for idx, hashes in sorted(self.duplicates().items()):
             res = self.results.get(idx)
@@ -490,8 +503,10 @@ def ingest(
 
 
 class _Run:
-    """One ingest run: plans dumps lazily, keeps a bounded number of member tasks in flight, and
-    commits each dump when its last member (and any re-summarised member) is back."""
+    """One ingest run: plans dumps lazily, keeps a bounded number of member tasks in flight.
+
+    Each dump is committed when its last member (and any re-summarised member) is back.
+    """
 
     def __init__(self, store: Store, *, platforms, force: bool, hasher: ThreadPoolExecutor, row_plan=None):
         self.store = store
@@ -665,7 +680,7 @@ class _Run:
 
 
 def _kept_instead(store: Store, stem: str, entry: dict) -> dict | None:
-    """The complete entry already in the store that a partial re-read must not replace, or None."""
+    """Return the complete entry already in the store that a partial re-read must not replace, or None."""
     old = store.entry(stem)
     if (
         entry["status"] != "complete"
@@ -738,8 +753,9 @@ def _finalise(store: Store, stem: str, st: _DumpState, plats, row_plan=None) -> 
             "member": "(dump)",
             "error": (
                 f"{stem}: the new file (sha1 {entry['sha1']}) has {len(entry['errors'])} refused member(s); "
-                f"the complete partition ingested earlier (sha1 {old.get('sha1')}, {old.get('rows_summarised', 0):,} "
-                "statements of reasons) is kept. Download the day again, then re-run the ingest"
+                f"the complete partition ingested earlier (sha1 {old.get('sha1')}, "
+                f"{old.get('rows_summarised', 0):,} statements of reasons) is kept. Download the day again, "
+                "then re-run the ingest"
             ),
         }
         store.record_error(stem, {**entry, "errors": [*entry["errors"], kept]})

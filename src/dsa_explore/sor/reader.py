@@ -1,8 +1,9 @@
-"""Streaming reader of the Commission's daily dumps: one CSV member at a time, straight from the zip.
+r"""Streaming reader of the Commission's daily dumps: one CSV member at a time, straight from the zip.
 
 A daily dump ``sor-<slug>-<date>-<full|light>.zip`` holds inner zips ``….csv.zip`` (stored without
 compression), each holding CSV chunks of up to 100,000 rows that repeat the header
-(DayArchiveService and StatementCsvExportZ of the transparency-database repository). :func:`plan_dump` lists the CSV members (reading only central directories) and
+(DayArchiveService and StatementCsvExportZ of the transparency-database repository).
+:func:`plan_dump` lists the CSV members (reading only central directories) and
 :func:`summarise_member` turns ONE member into its summary: the single place where summaries are
 computed, whichever executor runs it (local processes or Dask workers).
 
@@ -11,11 +12,14 @@ A member is inflated in 256 KiB reads and parsed in blocks of about 16 MB cut at
 only the columns a summary needs (low-cardinality ones straight to categoricals, ~120 bytes a row),
 and the parsed rows are summarised up to :data:`FLUSH_ROWS` at a time (:class:`MemberSummariser`),
 so a worker's memory is bounded by one block and those rows (~25 MB) whatever the dump's size.
+With the row store of some platforms (``sor ingest --rows``), only those platforms' rows are parsed
+in full: their runs of lines are cut out of each block and parsed alone (:func:`iter_frames_and_rows`,
+:func:`block_rows`), checked against the summaries' parse of the same rows.
 Nothing is extracted to disk and member names are never used as file-system
 paths: they are keys into the zip and labels in reports. Faults are handled with nothing lost:
 
-- rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\\"``) are parsed with Python's ``csv``
-  module (``escapechar='\\\\'``) and counted (``backslash_quote_rows``);
+- rows with backslash-escaped quotes (PHP ``fputcsv``'s ``\"``) are parsed with Python's ``csv``
+  module (``escapechar='\\'``) and counted (``backslash_quote_rows``);
 - invalid UTF-8 is replaced (U+FFFD) and the replaced sequences counted (``invalid_utf8_sequences``);
 - malformed list values (not a JSON list of keys) are kept as their raw text and counted
   (``malformed_<column>``);
@@ -69,8 +73,9 @@ MAX_INNER_BYTES = 16 * 1024**3
 #: Largest accepted uncompressed/compressed ratio (CSV text of the TDB compresses ~5-30×).
 MAX_RATIO = 200
 #: Longest CSV line accepted (64 MiB; real rows are a few KB: free-text fields hold at most 5,000
-#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte offset, as soon as the limit is
-#: passed: the line is never held whole, so a worker's memory stays bounded by one block plus the limit.
+#: characters; it must exceed :data:`CHUNK_BYTES`). A longer line refuses its member, naming its byte
+#: offset, as soon as the limit is passed: the line is never held whole, so a worker's memory stays
+#: bounded by one block plus the limit.
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 csv.field_size_limit(MAX_LINE_BYTES)  # Python's csv module refused fields above 131,072 characters
@@ -128,6 +133,7 @@ class MemberTask:
 
     @property
     def label(self) -> str:
+        """Return ``inner/member``, how reports name the member."""
         return f"{self.inner}/{self.member}"
 
 
@@ -215,8 +221,11 @@ def _check_info(dump: str, label: str, info: zipfile.ZipInfo, max_bytes: int) ->
 
 
 def _open_stored_inner(fh, dump: str, inner_name: str, header_offset: int, size: int) -> zipfile.ZipFile:
-    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file (the
-    header must name ``inner_name``): a window on the outer file, nothing extracted or re-listed."""
+    """Open the stored inner zip whose local header is at ``header_offset`` of the outer file.
+
+    The header must name ``inner_name``; the zip is a window on the outer file, nothing extracted
+    or re-listed.
+    """
     fh.seek(header_offset)
     local = fh.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
@@ -377,9 +386,11 @@ READ_BYTES = 256 * 1024
 
 
 class Block(list):
-    """The bytes-like parts of one block, to be joined; ``backslash`` is False when no part holds a
-    backslash (checked on each part as it is inflated, while it is in cache: cheaper than a scan of
-    the joined block)."""
+    """The bytes-like parts of one block, to be joined.
+
+    ``backslash`` is False when no part holds a backslash (checked on each part as it is inflated,
+    while it is in cache: cheaper than a scan of the joined block).
+    """
 
     backslash: bool = True
 
@@ -393,8 +404,9 @@ def _inflater():
 def iter_member_pieces(
     inner: zipfile.ZipFile, info: zipfile.ZipInfo, dump: str, label: str, read: int | None = None
 ) -> Iterator[bytes]:
-    """Yield the decompressed bytes of member ``info`` of ``inner`` in pieces of at most ``read``
-    bytes (default :data:`READ_BYTES`), CRC-32 and size checked.
+    """Yield the decompressed bytes of member ``info`` of ``inner``, CRC-32 and size checked.
+
+    The pieces hold at most ``read`` bytes (default :data:`READ_BYTES`).
 
     Deflated members are inflated by one loop over the raw compressed bytes with :data:`INFLATE`
     (``zipfile`` would use zlib and copy its unconsumed input on every read); stored members are
@@ -457,7 +469,7 @@ def _compressed(fp, size: int, dump: str, label: str) -> bytes:
 
 
 def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) -> Iterator[bytes]:
-    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of at most ``read``."""
+    """Inflate the raw deflate stream at ``fp`` (``info.compress_size`` bytes) in pieces of <= ``read``."""
     d = z.decompressobj(-15)
     remaining = info.compress_size
     while not d.eof:
@@ -476,7 +488,7 @@ def _inflated(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int, z) ->
 
 
 def _stored(fp, info: zipfile.ZipInfo, dump: str, label: str, read: int) -> Iterator[bytes]:
-    """The bytes of a stored member at ``fp``, in pieces of at most ``read``."""
+    """Yield the bytes of a stored member at ``fp``, in pieces of at most ``read``."""
     remaining = info.compress_size
     while remaining > 0:
         buf = _compressed(fp, min(read, remaining), dump, label)
@@ -570,8 +582,10 @@ def _refuse_long_line(task: MemberTask, offset: int) -> None:
 
 
 def drain_member(task: MemberTask, block: int = READ_BYTES) -> int:
-    """Decompress one CSV member to nowhere and return its size: the floor of :mod:`benchmarks`
-    (the same inflate, :data:`INFLATE`, and the same pieces as the ingest)."""
+    """Decompress one CSV member to nowhere and return its size: the floor of the benchmarks.
+
+    The same inflate (:data:`INFLATE`) and the same pieces as the ingest.
+    """
     total = 0
     with open(task.dump_path, "rb") as fh:
         with _open_task_inner(fh, task) as inner:
@@ -665,7 +679,7 @@ def split_php_line(line: str, ncols: int) -> list[str | None] | None:
 
 
 def _backslash_rows(text: str, header: list[str], needed: list[str]) -> tuple[dict[str, list], int, int]:
-    """Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, rows of wrong length."""
+    r"""Parse lines holding ``\"`` with :func:`split_php_line`; return columns, rows read, bad rows."""
     idx = [header.index(c) for c in needed]
     cols: dict[str, list] = {c: [] for c in needed}
     n_read = bad = 0
@@ -729,27 +743,53 @@ def _layout_of_header(line: bytes, dump: str, label: str) -> str:
     return layout
 
 
-def iter_frames(
-    chunks: Iterable, dump: str, label: str, info: dict, *, all_columns: bool = False
-) -> Iterator[pl.DataFrame]:
-    """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
+@dataclass
+class ParsedBlock:
+    """One block of a member as parsed for the summaries, kept to take the row store's rows from it.
 
-    ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
-    With ``all_columns`` (the row store), each frame holds every column of the member's header
-    followed by the needed columns it lacks (null); select :data:`schema.NEEDED` for the summary.
+    ``data`` is the block as given to the parser (the canonical header line, then the block's lines);
+    ``parsed`` the bytes polars parsed into the frame (``data``, or its UTF-8 repair) when the frame is
+    that one parse, None when some rows were parsed in Python (backslash quotes, ragged rows).
+    """
+
+    data: bytes
+    parsed: bytes | None
+    header: list[str]
+    canonical_header: bytes
+    missing: list[str]
+    maybe_backslash: bool
+    full: bool = False  # every column parsed (the frame holds them all)
+
+
+class _Layout:
+    """The member's header as read from its first line: layout, columns, and the canonical header line."""
+
+    def __init__(self, line: bytes, dump: str, label: str, all_columns: bool):
+        self.layout = _layout_of_header(line, dump, label)
+        self.header = list(schema.LAYOUTS[self.layout])
+        self.needed = list(self.header) if all_columns else [c for c in schema.NEEDED if c in self.header]
+        self.missing = [c for c in schema.NEEDED if c not in self.header]
+        # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
+        self.canonical = ",".join([*self.header, "_extra"]).encode()
+
+
+def _iter_parsed(
+    chunks: Iterable, dump: str, label: str, info: dict, all_columns: bool, keep: bool = False, full=None
+) -> Iterator[tuple[pl.DataFrame, ParsedBlock | None]]:
+    """Parse a member's blocks: yield ``(frame, block)`` per block with rows (see :func:`iter_frames`).
+
+    ``block`` is None unless ``keep`` (the block's bytes are then held while the frame is used);
+    ``full()``, asked before each block, says to parse that block's every column.
     """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
     info.update(layout="empty", rows_read=0, rejected=rejected, faults=faults)
-    header: list[str] | None = None
-    needed: list[str] = []
-    missing: list[str] = []
-    canonical_header = b""
+    lay: _Layout | None = None
     pending = b""
     for chunk in chunks:
         parts = chunk if isinstance(chunk, list) else [chunk]
         maybe_backslash = getattr(chunk, "backslash", True)
-        if header is None:
+        if lay is None:
             # the header line is in the first part(s): join only those, not the whole block
             k = next((i for i, p in enumerate(parts) if bytes(p).find(b"\n") >= 0), len(parts) - 1)
             chunk = pending + b"".join(parts[: k + 1])
@@ -757,40 +797,179 @@ def iter_frames(
             if nl < 0:
                 pending = chunk
                 continue
-            layout = _layout_of_header(chunk[:nl], dump, label)
-            info["layout"] = layout
-            header = list(schema.LAYOUTS[layout])
-            needed = list(header) if all_columns else [c for c in schema.NEEDED if c in header]
-            missing = [c for c in schema.NEEDED if c not in header]
-            # an extra trailing column catches rows with too many fields (polars ignores them when projecting)
-            canonical_header = ",".join([*header, "_extra"]).encode()
+            lay = _Layout(chunk[:nl], dump, label, all_columns)
+            info["layout"] = lay.layout
             parts = [memoryview(chunk)[nl + 1 :], *parts[k + 1 :]]
-        data = b"".join([canonical_header, b"\n", *parts])
-        if len(data) == len(canonical_header) + 1:
+        data = b"".join([lay.canonical, b"\n", *parts])
+        if len(data) == len(lay.canonical) + 1:
             continue
-        frame, n, rej, flt = _parse_body(data, header, needed, canonical_header, maybe_backslash)
-        del data
+        whole = full is not None and full()
+        needed = lay.header if whole else lay.needed
+        frame, n, rej, flt, parsed = _parse_body(data, lay.header, needed, lay.canonical, maybe_backslash)
         info["rows_read"] += n
         _add(rejected, rej)
         _add(faults, flt)
+        block = (
+            ParsedBlock(data, parsed, lay.header, lay.canonical, lay.missing, maybe_backslash, whole)
+            if keep
+            else None
+        )
+        del data, parsed
         if frame.height:
-            if missing:
-                frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing])
-            if all_columns:
-                yield frame
-            else:
-                yield frame if frame.columns == _NEEDED else frame.select(_NEEDED)  # (no query when in order)
-    if header is None and pending.strip():
+            if lay.missing:
+                frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in lay.missing])
+            yield frame, block
+        block = None
+    if lay is None and pending.strip():
         info["layout"] = _layout_of_header(pending, dump, label)
     if info["rows_read"] == 0:
         faults["empty_members"] = 1
 
 
+def iter_frames(
+    chunks: Iterable, dump: str, label: str, info: dict, *, all_columns: bool = False
+) -> Iterator[pl.DataFrame]:
+    """Yield one all-String frame of :data:`schema.NEEDED` columns per byte chunk of a CSV member.
+
+    ``info`` is filled with ``layout``, ``rows_read``, ``rejected`` and ``faults`` as parsing goes.
+    With ``all_columns``, each frame holds every column of the member's header followed by the
+    needed columns it lacks (null); select :data:`schema.NEEDED` for the summary.
+    """
+    for frame, _block in _iter_parsed(chunks, dump, label, info, all_columns):
+        if all_columns or frame.columns == _NEEDED:
+            yield frame
+        else:
+            yield frame.lazy().select(_NEEDED).collect()
+
+
+#: Share of a block's rows kept above which the next block of the member is parsed in full at once
+#: (cutting the wanted rows out costs about a scan of the block plus their share of a full parse;
+#: parsing every column of every row costs ~0.07 CPU-s more per 100,000 rows than the summaries'
+#: columns: the two meet near a quarter of the rows, e.g. in per-platform dumps every row is kept).
+FULL_PARSE_SHARE = 0.25
+
+
+def iter_frames_and_rows(
+    chunks: Iterable, dump: str, label: str, info: dict, wanted
+) -> Iterator[tuple[pl.DataFrame, pl.DataFrame | None]]:
+    """Yield ``(frame, rows)`` per byte chunk of a CSV member, for the summaries and the row store.
+
+    ``frame`` is what :func:`iter_frames` yields (the :data:`schema.NEEDED` columns of every row);
+    ``rows`` holds every column (as ``iter_frames(..., all_columns=True)``) of the rows whose
+    ``platform_name`` is one of ``wanted(frame)`` (a list of published names), in order, or is None
+    when there are none. Only those rows are parsed in full (:func:`block_rows`), unless more than
+    :data:`FULL_PARSE_SHARE` of the previous block's rows were kept: then the block's every row is.
+    """
+    share = [0.0]
+    for frame, block in _iter_parsed(
+        chunks, dump, label, info, False, keep=True, full=lambda: share[0] > FULL_PARSE_SHARE
+    ):
+        names = wanted(frame)
+        if block.full:
+            ordered = frame.lazy().select(_NEEDED).collect()
+            keep = pl.col("platform_name").cast(pl.String).is_in(names)
+            rows = frame.lazy().filter(keep).collect() if names else None
+        else:
+            ordered = frame if frame.columns == _NEEDED else frame.lazy().select(_NEEDED).collect()
+            rows = block_rows(block, frame, names) if names else None
+        share[0] = rows.height / frame.height if rows is not None else 0.0
+        yield ordered, rows
+
+
+def block_rows(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """Every column of the rows of ``block`` whose ``platform_name`` is in ``names``.
+
+    ``frame`` is the block's parse for the summaries. The wanted rows come in runs (platforms file in
+    batches); each run's lines are cut out of the parsed bytes, from the line starting with the run's
+    first uuid to the line starting with the uuid of the row after it (so a quoted line break inside
+    a row cannot mislead the cut), and only those bytes are parsed in full. The result is checked
+    against ``frame`` (row count, uuid, platform and ``created_at`` of every row); when the cut is not
+    possible (rows parsed in Python, a missing uuid) or the check fails, the whole block is parsed in
+    full and filtered instead. Either way the rows are the rows of a full parse of the block.
+    """
+    rows = _rows_by_runs(block, frame, names) if block.parsed is not None else None
+    if rows is None:
+        full, _, _, _, _ = _parse_body(
+            block.data, block.header, block.header, block.canonical_header, block.maybe_backslash
+        )
+        rows = full.lazy().filter(pl.col("platform_name").cast(pl.String).is_in(names)).collect()
+    if block.missing:
+        rows = rows.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in block.missing])
+    return rows
+
+
+def _run_events(frame: pl.DataFrame, names: list[str]) -> tuple[pl.Series, list[tuple[str | None, bool]]]:
+    """Return the wanted-row mask of ``frame`` and its runs' edges, in row order.
+
+    An edge is ``(uuid, True)`` for a run's first row, ``(uuid, False)`` for the first row after a run.
+    """
+    wanted = frame.get_column("platform_name").is_in(names).fill_null(False)
+    edges = (wanted != wanted.shift(1, fill_value=False)).arg_true()
+    uuids = frame.get_column("uuid").gather(edges).to_list()
+    return wanted, list(zip(uuids, wanted.gather(edges).to_list(), strict=True))
+
+
+def _cut_runs(block: ParsedBlock, events: list[tuple[str | None, bool]]) -> bytes | None:
+    """Return the canonical header line and the lines of the runs (None: an edge's line is not found)."""
+    data = block.parsed
+    view = memoryview(data)
+    pieces, pos, start = [], len(block.canonical_header), -1  # pos: the "\n" ending the header line
+    for uuid, is_start in events:
+        if uuid is None:
+            return None
+        at = data.find(b"\n" + uuid.encode() + b",", pos)
+        if at < 0:
+            return None
+        if is_start:
+            start = at + 1
+        else:
+            pieces.append(view[start : at + 1])
+            start = -1
+        pos = at + 1
+    if start >= 0:
+        pieces.append(view[start:])
+    return b"".join([block.canonical_header, b"\n", *pieces])
+
+
+def _rows_by_runs(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.DataFrame | None:
+    """Return the wanted rows parsed from their runs' lines only (None: that cannot be done exactly).
+
+    Only the columns the summaries do not parse are parsed (with ``uuid`` and ``created_at``, the
+    first and last fields, to check the cut); the others are taken from ``frame``.
+    """
+    wanted, events = _run_events(frame, names)
+    body = _cut_runs(block, events)
+    if body is None:
+        return None
+    have = [c for c in frame.columns if c in block.header and c not in ("uuid", "created_at")]
+    rest = [c for c in block.header if c not in have]
+    rows, _ = _read_polars(body, rest, {})
+    del body
+    if rows is None:
+        return None
+    rows, _ = _drop_extra_fields(rows, {})
+    known = frame.lazy().filter(wanted).collect()
+    if rows.height != known.height or not all(
+        rows.get_column(c).equals(known.get_column(c)) for c in ("uuid", "created_at")
+    ):
+        return None
+    return (
+        pl.concat([rows.lazy(), known.lazy().select(have)], how="horizontal").select(block.header).collect()
+    )
+
+
 def _parse_body(
     data: bytes, header: list[str], needed: list[str], canonical_header: bytes, maybe_backslash: bool = True
-) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int]]:
-    """Parse CSV lines (after the canonical header line) with polars; repair backslash quotes,
-    invalid UTF-8 and ragged rows. ``maybe_backslash=False`` says the data holds no backslash."""
+) -> tuple[pl.DataFrame, int, dict[str, int], dict[str, int], bytes | None]:
+    """Parse CSV lines (after the canonical header line) with polars, repairing what it cannot read.
+
+    Backslash quotes, invalid UTF-8 and ragged rows are repaired; ``maybe_backslash=False`` says the
+    data holds no backslash.
+
+    Returns ``(frame, rows read, rejected, faults, parsed)``: ``parsed`` is the data polars parsed
+    (after a UTF-8 repair) when the frame is that one parse (rows with extra fields dropped), else
+    None (some rows parsed in Python: the frame's rows are not the data's lines in order).
+    """
     faults: dict[str, int] = {}
     rejected: dict[str, int] = {}
     frames: list[pl.DataFrame] = []
@@ -804,6 +983,7 @@ def _parse_body(
         rows_read += n
         frames.append(backslash_frame)
     frame, data = _read_polars(data, needed, faults)
+    parsed = data if not frames and frame is not None else None
     if frame is None:  # ragged or otherwise unparseable for polars: Python csv, row by row
         frame, n = _read_python_csv(data, header, needed, faults, rejected)
     else:
@@ -816,7 +996,7 @@ def _parse_body(
         )
     else:
         out = frames[0]
-    return out, rows_read, rejected, faults
+    return out, rows_read, rejected, faults, parsed
 
 
 def _split_backslash_rows(
@@ -827,7 +1007,7 @@ def _split_backslash_rows(
     faults: dict[str, int],
     rejected: dict[str, int],
 ) -> tuple[bytes, pl.DataFrame, int]:
-    """Parse the lines holding backslash quotes in Python; return (the other lines, their frame, rows read)."""
+    """Parse the lines holding backslash quotes in Python; return (other lines, their frame, rows read)."""
     lines = data[len(canonical_header) + 1 :].split(b"\n")
     bad_lines = b"\n".join(ln for ln in lines if b'\\"' in ln)
     data = b"\n".join([canonical_header, *(ln for ln in lines if b'\\"' not in ln)])
@@ -843,7 +1023,7 @@ def _split_backslash_rows(
 
 
 def _read_polars(data: bytes, needed: list[str], faults: dict[str, int]) -> tuple[pl.DataFrame | None, bytes]:
-    """Parse with polars, once more after repairing invalid UTF-8; return (frame or None, the bytes parsed)."""
+    """Parse with polars, again after repairing invalid UTF-8; return (frame or None, the bytes parsed)."""
     for attempt in range(2):
         try:
             frame = pl.read_csv(
@@ -998,9 +1178,11 @@ _DELAYS = [
 
 
 def _weighted_delay_aggs(col: str, prefix: str) -> list[pl.Expr]:
-    """Aggregations of the delay ``col`` over groups whose ``count`` rows share one delay value: rows
-    with no delay, with a negative one, the sum and maximum of the others (days), and a histogram
-    (rows with a delay in [edge, next edge) for each edge of :data:`schema.DELAY_BIN_EDGES`)."""
+    """Return the aggregations of delay ``col`` over groups whose ``count`` rows share one delay.
+
+    Rows with no delay, with a negative one, the sum and maximum of the others (days), and a
+    histogram (rows with a delay in [edge, next edge) for each edge of :data:`schema.DELAY_BIN_EDGES`).
+    """
     d, n = pl.col(col), pl.col("count")
     ok = d.is_not_null() & (d >= 0)
     aggs = [
@@ -1025,8 +1207,10 @@ _GROUP_AGGS = [
 
 
 def _concat_strings(frames: list[pl.DataFrame], *, cast: bool = True) -> pl.DataFrame:
-    """Concatenate frames whose columns may be categorical or String (fallback parses) into one;
-    categorical columns are cast to String when ``cast`` or when the frames' types differ."""
+    """Concatenate frames whose columns may be categorical or String (fallback parses) into one.
+
+    Categorical columns are cast to String when ``cast`` or when the frames' types differ.
+    """
     if all(f.schema == frames[0].schema for f in frames):
         out = pl.concat(frames, how="vertical") if len(frames) > 1 else frames[0]
         return out.with_columns(pl.col(pl.Categorical).cast(pl.String)) if cast else out
@@ -1039,8 +1223,9 @@ FLUSH_ROWS = 200_000
 
 
 class MemberSummariser:
-    """Summarise a member chunk by chunk: memory is bounded by :data:`FLUSH_ROWS` parsed rows, uuids
-    de-duplicated across chunks.
+    """Summarise a member chunk by chunk, uuids de-duplicated across chunks.
+
+    Memory is bounded by :data:`FLUSH_ROWS` parsed rows.
 
     :meth:`add` keeps each parsed block; every :data:`FLUSH_ROWS` rows (and at :meth:`finish`) one
     query prepares them (uuid hash, day of ``created_at`` and a status: kept, duplicate or no
@@ -1100,7 +1285,7 @@ class MemberSummariser:
         self.kws.append(rows.filter(_STATUS_KEPT).group_by(_KW_RAW_KEYS).agg(_COUNT))
 
     def hashes(self) -> pl.Series:
-        """The kept uuid hashes, a UInt64 Series (no numpy here: importing it costs a worker 0.1 s)."""
+        """Return the kept uuid hashes, a UInt64 Series (no numpy: importing it costs a worker 0.1 s)."""
         return pl.concat(self.seen) if self.seen else pl.Series("_h", [], dtype=pl.UInt64)
 
     def finish(self, platforms: tuple[str, ...] | None = None):
@@ -1137,7 +1322,7 @@ _EMPTY: dict = {}
 
 
 def _empty_summary(platforms: tuple[str, ...] | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The summary and keyword frames of a member without rows (built once per process)."""
+    """Return the summary and keyword frames of a member without rows (built once per process)."""
     if platforms not in _EMPTY:
         empty = pl.DataFrame(schema={c: pl.String for c in schema.NEEDED}).with_columns(
             pl.lit(None, dtype=pl.Date).alias("day"), pl.lit(None, dtype=pl.Int64).alias("count")
@@ -1268,6 +1453,28 @@ def aggregate_keywords(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFram
     return out.select(keys + ["count"])
 
 
+def _read_member(task: MemberTask, info: dict, acc: MemberSummariser, sink) -> None:
+    """Parse the member's blocks into ``acc`` (the summary) and ``sink`` (the row store, or None).
+
+    With rows of some platforms only, every row is parsed for the summary and only the wanted
+    platforms' rows in full (:func:`iter_frames_and_rows`); with rows of every platform, every row
+    is parsed in full once and the summary takes its columns from it.
+    """
+    chunks = iter_member_chunks(task)
+    if sink is None:
+        for frame in iter_frames(chunks, task.dump, task.label, info):
+            acc.add(frame)
+    elif sink.spec.platforms is None:
+        for frame in iter_frames(chunks, task.dump, task.label, info, all_columns=True):
+            sink.add(frame, filtered=True)
+            acc.add(frame.lazy().select(_NEEDED).collect())
+    else:
+        for frame, rows in iter_frames_and_rows(chunks, task.dump, task.label, info, sink.wanted_names):
+            if rows is not None:
+                sink.add(rows, filtered=True)
+            acc.add(frame)
+
+
 def summarise_member(task: MemberTask) -> MemberResult:
     """Read, repair, parse and summarise ONE CSV member. Never raises for bad data: errors are returned."""
     result = MemberResult(task=task)
@@ -1279,13 +1486,7 @@ def summarise_member(task: MemberTask) -> MemberResult:
             from dsa_explore.sor.rows import RowSink
 
             sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
-        for frame in iter_frames(
-            iter_member_chunks(task), task.dump, task.label, info, all_columns=sink is not None
-        ):
-            if sink is not None:
-                sink.add(frame)
-                frame = frame.select(_NEEDED)
-            acc.add(frame)
+        _read_member(task, info, acc, sink)
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
         layout, rows_read, rejected, faults = (

@@ -84,6 +84,7 @@ class Store:
     # -- manifest -----------------------------------------------------------------------------------
     @property
     def manifest_path(self) -> Path:
+        """Return the path of the store's ``manifest.json``."""
         return self.root / MANIFEST
 
     def manifest(self) -> dict:
@@ -99,6 +100,7 @@ class Store:
             ) from exc
 
     def entry(self, dump: str) -> dict | None:
+        """Return the manifest entry of ``dump`` (a dump stem), or None."""
         return self.manifest()["dumps"].get(dump)
 
     def _write_manifest(self, manifest: dict) -> None:
@@ -238,7 +240,10 @@ class Store:
         return pl.read_parquet(files)
 
     def accounting(self) -> pl.DataFrame:
-        """Return the per-dump row account: dump, status, rows_read, rows_summarised, rows_rejected, reasons, faults."""
+        """Return the per-dump row account.
+
+        Columns: dump, status, rows_read, rows_summarised, rows_rejected, one per reason, one per fault.
+        """
         rows = []
         reasons, faults = set(), set()
         for e in self.manifest()["dumps"].values():
