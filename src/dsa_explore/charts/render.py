@@ -164,12 +164,10 @@ _TIP_RAW_FORMAT = re.compile(r'format\(datum\["([^"\]]+)"\], ""\)')
 
 
 def _tooltip_signal(signal: str, synthetic: bool) -> str:
-    from dsa_explore.core.formatting import d3_format
+    from dsa_explore.core.formatting import vega_number
 
     signal = _TIP_KEY.sub(lambda m: m.group(1) + '"' + m.group(2).replace("_", " ") + '":', signal)
-    signal = _TIP_RAW_FORMAT.sub(
-        lambda m: f'format(datum["{m.group(1)}"], "{d3_format(m.group(1))}")', signal
-    )
+    signal = _TIP_RAW_FORMAT.sub(lambda m: vega_number(f'datum["{m.group(1)}"]', m.group(1)), signal)
     if synthetic and signal.startswith("{") and '"data": "SYNTHETIC DATA"' not in signal:
         signal = (
             '{"data": "SYNTHETIC DATA", ' + signal[1:] if signal != "{}" else '{"data": "SYNTHETIC DATA"}'

@@ -166,6 +166,20 @@ def cell(value, column: str = "") -> str:
     return str(value)
 
 
-def d3_format(column: str) -> str:
-    """Return the d3-format string that prints ``column`` in chart tooltips as :func:`cell` does in tables."""
-    return ".1~%" if is_share_column(column) else ",.2~f"
+def vega_number(value: str, column: str) -> str:
+    """Return a Vega expression that prints the number ``value`` as :func:`cell` prints it in tables.
+
+    ``value`` is a Vega expression (e.g. ``datum["notices"]``). Shares (by ``column``'s name) as
+    percentages; other numbers as :func:`count` does: whole numbers with thousands separators from 10 up
+    (whole numbers below 10,000 without, as :func:`cell` prints years and small counts), one decimal
+    below 10, two below 1, two significant digits below 0.01, so a non-zero value never reads 0; a
+    missing value as ``–``.
+    """
+    v = value
+    if is_share_column(column):
+        return f'(isValid({v}) ? format({v}, ".1~%") : "–")'
+    return (
+        f'(!isValid({v}) ? "–" : {v} == round({v}) ? format({v}, abs({v}) >= 10000 ? ",d" : "d")'
+        f' : abs({v}) >= 10 ? format({v}, ",.0f") : abs({v}) >= 1 ? format({v}, ".1f")'
+        f' : abs({v}) >= 0.01 ? format({v}, ".2f") : format({v}, ".2r"))'
+    )
