@@ -54,6 +54,22 @@ if __name__ == "__main__":
 """
 
 
+def ingest_command(exe: str, dumps: Path, store: Path, workers: int, *extra: str) -> list[str]:
+    """Return the ``dsa-explore sor ingest`` command line every SoR benchmark times (no progress bar)."""
+    return [
+        exe,
+        "sor",
+        "ingest",
+        str(dumps),
+        "--store",
+        str(store),
+        "--workers",
+        str(workers),
+        "--no-progress",
+        *extra,
+    ]
+
+
 def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     """Run ``cmd``; return (seconds, peak RSS of the process tree in MB, stdout)."""
     seconds, peak, out, _ = run_measured_cpu(cmd)
@@ -152,20 +168,7 @@ def run(args: argparse.Namespace, out: Path) -> int:
             s, m, o = run_measured([sys.executable, "-c", FLOOR_CODE, str(dump), str(args.workers)])
             csv_bytes = int(o.strip())
             best_floor, peak_floor = min(best_floor, s), max(peak_floor, m)
-            s, m, _ = run_measured(
-                [
-                    exe,
-                    "sor",
-                    "ingest",
-                    str(dump),
-                    "--store",
-                    str(store),
-                    "--workers",
-                    str(args.workers),
-                    "--force",
-                    "--no-progress",
-                ]
-            )
+            s, m, _ = run_measured(ingest_command(exe, dump, store, args.workers, "--force"))
             best_ingest, peak_ingest = min(best_ingest, s), max(peak_ingest, m)
         ratio = best_floor / best_ingest
         results.append((n, ratio, peak_ingest))

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import psutil
 from _scratch import scratch_folder
+from bench_sor import ingest_command
 
 from dsa_explore.synth import sor as synth
 
@@ -141,21 +142,7 @@ def main() -> int:
             f"(written in {time.perf_counter() - t:.0f} s); load average at start {os.getloadavg()[0]:.1f}"
         )
         stems = [f"sor-global-{(first + dt.timedelta(days=i)).isoformat()}-full" for i in range(args.days)]
-        peaks, seconds = measure(
-            [
-                exe,
-                "sor",
-                "ingest",
-                str(dumps),
-                "--store",
-                str(store),
-                "--workers",
-                str(args.workers),
-                "--no-progress",
-            ],
-            store,
-            stems,
-        )
+        peaks, seconds = measure(ingest_command(exe, dumps, store, args.workers), store, stems)
         total = args.days * args.rows
         print(
             f"# one ingest command: {total:,} rows in {seconds:.1f} s ({total / seconds:,.0f} rows/s); "

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from _scratch import scratch_folder
+from bench_sor import ingest_command
 
 from dsa_explore.sor import schema
 from dsa_explore.synth.sor import php_csv_line, write_dump, zip_bytes
@@ -71,22 +72,8 @@ def main() -> int:
         for n in (int(s) for s in args.sizes.split(",")):
             dump = write_many(out / f"m{n}", n)
             t = time.perf_counter()
-            subprocess.run(
-                [
-                    exe,
-                    "sor",
-                    "ingest",
-                    str(dump),
-                    "--store",
-                    str(out / f"m{n}" / "store"),
-                    "--workers",
-                    str(args.workers),
-                    "--force",
-                    "--no-progress",
-                ],
-                check=True,
-                capture_output=True,
-            )
+            cmd = ingest_command(exe, dump, out / f"m{n}" / "store", args.workers, "--force")
+            subprocess.run(cmd, check=True, capture_output=True)
             s = time.perf_counter() - t
             per = s / n * 1000
             base = base or per

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import peer_shantay
 from _scratch import scratch_folder
-from bench_sor import run_measured, run_measured_cpu
+from bench_sor import ingest_command, run_measured, run_measured_cpu
 
 from dsa_explore.synth import sor as synth
 
@@ -113,21 +113,7 @@ def run(args: argparse.Namespace, out: Path) -> int:
     for _ in range(args.repeat):
         for k, (name, extra) in enumerate(variants):
             store = out / f"store-{k}"
-            s, m, _, c = run_measured_cpu(
-                [
-                    exe,
-                    "sor",
-                    "ingest",
-                    str(dumps),
-                    "--store",
-                    str(store),
-                    "--workers",
-                    str(args.workers),
-                    "--force",
-                    "--no-progress",
-                    *extra,
-                ]
-            )
+            s, m, _, c = run_measured_cpu(ingest_command(exe, dumps, store, args.workers, "--force", *extra))
             b = best[name]
             best[name] = (min(b[0], s), max(b[1], m), min(b[2], c))
     base, base_cpu = best[variants[0][0]][0], best[variants[0][0]][2]

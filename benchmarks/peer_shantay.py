@@ -506,8 +506,9 @@ def run_peer(
 
 
 def _ours(exe: str, dumps: Path, store: Path, workers: int, extra: Sequence[str]) -> tuple[float, float]:
-    cmd = [exe, "sor", "ingest", str(dumps), "--store", str(store), "--workers", str(workers)]
-    seconds, peak, _ = _measured([*cmd, "--force", "--no-progress", *extra])
+    from bench_sor import ingest_command
+
+    seconds, peak, _ = _measured(ingest_command(exe, dumps, store, workers, "--force", *extra))
     return seconds, peak
 
 

@@ -30,7 +30,7 @@ import pytest
 from dsa_explore.analysis import sor_text, sor_view
 from dsa_explore.briefing.sections import sor as sor_section
 from dsa_explore.briefing.sections import sor_text as sor_text_section
-from dsa_explore.sor import ingest, marks, query, search
+from dsa_explore.sor import ingest, marks, query, search, store
 from dsa_explore.synth import sor_fixtures
 from dsa_explore.synth.sor import write_synthetic_dump, zip_bytes
 
@@ -88,7 +88,7 @@ def generated_store(tmp_path_factory):
 
 
 def test_a_store_of_generated_dumps_is_synthetic_in_every_view(generated_store, monkeypatch):
-    entry = query._store(generated_store).manifest()["dumps"]["sor-global-2025-08-01-full"]
+    entry = store.open_existing(generated_store).manifest()["dumps"]["sor-global-2025-08-01-full"]
     assert entry["synthetic"] is True and entry["synthetic_mark"].startswith(marks.PREFIX)
     view = sor_view.load(generated_store)
     assert view.synthetic and view.synthetic_dumps == ("sor-global-2025-08-01-full",)

@@ -34,7 +34,7 @@ import polars as pl
 
 from dsa_explore.analysis.sor import EXTRACT_SCHEMA, PROJECT_SPELLING, load_extract
 from dsa_explore.sor import marks, query, reader, schema, taxonomy
-from dsa_explore.sor.store import Store
+from dsa_explore.sor.store import Store, open_existing
 
 #: The environment variable that points the notebooks and the briefing at a user's store.
 STORE_ENV = "DSA_EXPLORE_SOR_STORE"
@@ -205,7 +205,7 @@ def from_store(store: str | Path | Store) -> pl.DataFrame:
     Raises ``FileNotFoundError`` naming the folder when it holds no store (no manifest), with the
     command that creates one.
     """
-    st = _open(store)
+    st = open_existing(store)
     summary = _with_keys(query.store_summary(st)).with_columns(pl.col("platform").replace(PROJECT_SPELLING))
     parts = [summary.group_by(_KEYS).agg(pl.col("count").sum()).with_columns(pl.lit("rows").alias("measure"))]
     parts += [_counts(summary, m, c) for m, c in _SCALAR.items()]
@@ -227,16 +227,6 @@ def from_store(store: str | Path | Store) -> pl.DataFrame:
         how="vertical",
     )
     return frame.sort("date", "platform", "measure", "variant", nulls_last=True)
-
-
-def _open(store: str | Path | Store) -> Store:
-    st = store if isinstance(store, Store) else Store(store)
-    if not st.manifest_path.exists():
-        raise FileNotFoundError(
-            f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name}); "
-            f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}"
-        )
-    return st
 
 
 def incomplete_dumps(manifest: dict) -> tuple[DumpStatus, ...]:
@@ -272,6 +262,6 @@ def load(store: str | Path | None = None) -> SorView:
     chosen = store_setting(store)
     if chosen is None:
         return SorView(load_extract(), None)
-    st = _open(chosen)
+    st = open_existing(chosen)
     manifest = st.manifest()
     return SorView(from_store(st), chosen, tuple(marks.synthetic_dumps(manifest)), incomplete_dumps(manifest))

@@ -193,13 +193,9 @@ def build(
     """
     platform = platforms.resolve(platform)
     if sor_store is not None:
-        from dsa_explore.sor.store import Store
+        from dsa_explore.sor.store import open_existing
 
-        if not Store(sor_store).manifest_path.exists():
-            raise FileNotFoundError(
-                f"{sor_store}: no statements-of-reasons store here (no manifest.json); "
-                f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {sor_store}"
-            )
+        open_existing(sor_store)
     captures = list(captures)
     out = Path(output) if output else output_path(platform, from_captures=bool(captures))
     started = time.perf_counter()

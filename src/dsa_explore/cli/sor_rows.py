@@ -226,30 +226,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         plats = _selection(args, "search")
         fields = _split(args.field)
+        selection = {
+            "platforms": plats,
+            "fields": fields,
+            "since": args.since,
+            "until": args.until,
+            "case_sensitive": args.case_sensitive,
+        }
         if args.count:
-            frame = search.count(
-                args.store,
-                args.text,
-                platforms=plats,
-                fields=fields,
-                since=args.since,
-                until=args.until,
-                case_sensitive=args.case_sensitive,
-                by=_split(args.by) or (),
-            )
+            frame = search.count(args.store, args.text, by=_split(args.by) or (), **selection)
             if args.format == "csv" and not args.by:
                 frame = frame.select("platform", "count")
         else:
-            frame = search.matches(
-                args.store,
-                args.text,
-                platforms=plats,
-                fields=fields,
-                since=args.since,
-                until=args.until,
-                case_sensitive=args.case_sensitive,
-                limit=args.limit,
-            )
+            frame = search.matches(args.store, args.text, limit=args.limit, **selection)
             if args.format != "parquet":
                 from dsa_explore.sor import rows as rowstore
 

@@ -25,7 +25,7 @@ from dsa_explore.core.errors import DsaExploreError, RefusedDataError
 from dsa_explore.data.builds import Build
 from dsa_explore.data.sources import SHANTAY_BUILTIN
 from dsa_explore.sor import reader
-from dsa_explore.sor.store import Store
+from dsa_explore.sor.store import Store, open_existing
 
 CHECK_SCHEMA = {
     "date": pl.Date,
@@ -79,11 +79,7 @@ def load_totals(path: str | Path) -> dict[dt.date, int]:
 
 def check(store: str | Path | Store, totals: str | Path | dict) -> pl.DataFrame:
     """Return one row per dump in the store: its rows read, the published total, the difference, a status."""
-    st = store if isinstance(store, Store) else Store(store)
-    if not st.manifest_path.exists():
-        raise FileNotFoundError(
-            f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name})"
-        )
+    st = open_existing(store)
     published = totals if isinstance(totals, dict) else load_totals(totals)
     rows = []
     for stem, e in sorted(st.manifest()["dumps"].items()):

@@ -20,21 +20,7 @@ import polars as pl
 
 from dsa_explore.sor import reader, schema, taxonomy
 from dsa_explore.sor.reader import aggregate
-from dsa_explore.sor.store import Store
-
-
-def _store(store: str | Path | Store) -> Store:
-    """Return the store at ``store``; a folder without a manifest is not a store.
-
-    A mistyped path would otherwise read as an empty store and print empty counts.
-    """
-    st = store if isinstance(store, Store) else Store(store)
-    if not st.manifest_path.exists():
-        raise FileNotFoundError(
-            f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name}); "
-            f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}"
-        )
-    return st
+from dsa_explore.sor.store import Store, open_existing
 
 
 def dump_rank(stem: str) -> tuple[bool, bool, str]:
@@ -83,7 +69,7 @@ def store_summary(store: str | Path | Store, *, lazy: bool = False) -> pl.DataFr
     before a light one, then by dump name (``docs/sor-at-scale.md``, "Counting each statement
     once"). ``sor summary``, the SoR view and the briefing count through this function.
     """
-    st = _store(store)
+    st = open_existing(store)
     lf = _ranked(st, "summary", schema.SUMMARY_SCHEMA).join(
         _chosen(st), on=["day", "platform", "_rank"], how="semi", nulls_equal=True
     )
@@ -93,7 +79,7 @@ def store_summary(store: str | Path | Store, *, lazy: bool = False) -> pl.DataFr
 
 def store_keywords(store: str | Path | Store) -> pl.DataFrame:
     """Return the store's keyword counts, each (day, platform) from the dump its summary is counted from."""
-    st = _store(store)
+    st = open_existing(store)
     lf = _ranked(st, "keywords", schema.KEYWORD_SCHEMA).join(
         _chosen(st), on=["day", "platform", "_rank"], how="semi", nulls_equal=True
     )
@@ -102,7 +88,7 @@ def store_keywords(store: str | Path | Store) -> pl.DataFrame:
 
 def overlapping_dumps(store: str | Path | Store) -> pl.DataFrame:
     """Return the (day, platform) pairs several dumps hold: the dump ``counted`` and those ``not_counted``."""
-    st = _store(store)
+    st = open_existing(store)
     parts = _parts(st, "summary")
     if not parts:
         return pl.DataFrame(
@@ -290,4 +276,4 @@ def keywords(store, by: Sequence[str] = ("platform", "keyword"), **filters) -> p
 
 def accounting(store) -> pl.DataFrame:
     """Return the per-dump row account (dump, status, rows read, summarised and rejected, reasons...)."""
-    return _store(store).accounting()
+    return open_existing(store).accounting()

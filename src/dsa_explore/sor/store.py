@@ -275,3 +275,22 @@ class Store:
                 }
             )
         return pl.DataFrame(rows)
+
+
+def open_existing(store: str | Path | Store) -> Store:
+    """Return the store at ``store``, refusing a folder without a manifest.
+
+    A mistyped path would otherwise read as an empty store and print empty counts.
+
+    Raises
+    ------
+    FileNotFoundError
+        When ``store`` holds no ``manifest.json``; the message says how to create a store there.
+    """
+    st = store if isinstance(store, Store) else Store(store)
+    if not st.manifest_path.exists():
+        raise FileNotFoundError(
+            f"{st.root}: no statements-of-reasons store here (no {st.manifest_path.name}); "
+            f"create one with: dsa-explore sor ingest DUMP_OR_DIR... --store {st.root}"
+        )
+    return st

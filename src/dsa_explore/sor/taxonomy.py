@@ -33,6 +33,8 @@ from typing import overload
 
 import polars as pl
 
+from dsa_explore.core.reference import MEMBER_STATES
+
 # ---------------------------------------------------------------------------------------------
 # Enumerations (keys as they appear in the CSV; app/Models/Statement.php of
 # digital-services-act/transparency-database)
@@ -85,35 +87,7 @@ CONTENT_TYPE: tuple[str, ...] = (
 )
 
 #: The 27 EU member states as TDB country codes (Greece is ``GR``).
-EU_COUNTRIES: tuple[str, ...] = (
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-)
+EU_COUNTRIES: tuple[str, ...] = MEMBER_STATES
 #: The 30 EEA codes the API accepts (EU plus Iceland, Liechtenstein, Norway).
 EEA_COUNTRIES: tuple[str, ...] = tuple(sorted(EU_COUNTRIES + ("IS", "LI", "NO")))
 EEA_NO_IS_COUNTRIES: tuple[str, ...] = tuple(c for c in EEA_COUNTRIES if c != "IS")

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from dsa_explore.core.reference import MEMBER_STATES
 from dsa_explore.sor import marks, schema
 
 FIXED_TIME = marks.FIXED_TIME
@@ -299,35 +300,7 @@ def _profiles() -> dict:
 
     rng = np.random.default_rng(20261128)
     n_plat, n_prof = len(PLATFORM_MIX), len(_PROFILE_WEIGHTS)
-    eu = [
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    ]
+    eu = list(MEMBER_STATES)
 
     def text(mean_words: int) -> str:
         k = max(1, int(rng.gamma(2.0, mean_words / 2.0)))

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dsa_explore.core.reference import MEMBER_STATES
 from dsa_explore.data.builds import Build
 from dsa_explore.sor import schema
 from dsa_explore.synth.sor import json_list, php_csv_line, synthetic_member_csv, zip_bytes
@@ -57,35 +58,7 @@ def _real_rows() -> bytes:
     return catalog.path(REAL_ROWS).read_bytes()
 
 
-EU = [
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-]
+EU = list(MEMBER_STATES)
 EEA_NO_IS = sorted(EU + ["LI", "NO"])
 
 
