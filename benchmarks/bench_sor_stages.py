@@ -16,14 +16,19 @@ are the costs of the stages:
 An aside measures polars' parser on the same blocks projecting one column instead of the 17 the
 summaries need: the parser's own scan of the member, what no choice of columns can avoid.
 
-Then the row store's stages (``sor ingest --rows``, the marketplaces), from the summaries' parse:
+Then the row store's stages (``sor ingest --rows``, the marketplaces), each on top of the whole summary:
 
-- ``cut, parse wanted``: the wanted platforms' rows cut out of each block and parsed in full
-  (``reader.iter_frames_and_rows``);
+- ``cut, parse wanted``: the whole summary, and the wanted platforms' rows cut out of each block and
+  parsed in full, the cuts of successive blocks together (``reader.iter_frames_and_rows``,
+  ``batch_rows``);
 - ``duplicates, typing``: the summary's duplicate rules and the typing of the kept rows
-  (``rows.RowSink`` without writing), before the summaries' aggregation;
-- ``summarise, write``: the whole member with rows, Parquet files written (``reader.summarise_member``);
+  (``rows.RowSink`` without writing);
+- ``write``: the whole member with rows, Parquet files written (``reader.summarise_member``);
 - and the whole member with the rows of every platform, for comparison.
+
+Last, the row store's floor: per member, the wanted rows' lines cut out beforehand, untimed, then
+timed only what storing them needs whatever the code around it (polars parsing those lines, typing,
+writing one Parquet file): the ratio that work alone gives against the summary.
 
 Each stage is measured ``--repeat`` times over ``--members`` members (after one warm-up member) and
 the lowest CPU time is kept (the 2 cores are shared).
@@ -104,23 +109,73 @@ def _row_stages(reader, rows, staging: str) -> list:
     spec = rows.RowSpec(rows.marketplaces(), None, staging)
     spec_all = rows.RowSpec(None, None, staging)
 
-    def cut(task):  # the summaries' parse, and the wanted rows cut out and parsed in full
+    def cut(task):  # the summary, and the wanted rows cut out and parsed in full (then dropped)
         sink = rows.RowSink(spec, task.dump, task.index)
+        acc = reader.MemberSummariser()
         chunks = reader.iter_member_chunks(task)
-        for _ in reader.iter_frames_and_rows(chunks, task.dump, task.label, {}, sink.wanted_names):
-            pass
+        for frame, _ in reader.iter_frames_and_rows(
+            chunks, task.dump, task.label, {}, sink.wanted_names, batch_rows=rows.FLUSH_ROWS
+        ):
+            if frame is not None:
+                acc.add(frame)
+        acc.finish()
 
     def typed(task):  # ... and the duplicate rules and the typing, without writing
         sink = rows.RowSink(spec, task.dump, task.index)
         sink._write = lambda frame: None
-        reader._read_member(task, {}, reader.MemberSummariser(), sink)
+        acc = reader.MemberSummariser()
+        reader._read_member(task, {}, acc, sink, batch_rows=rows.FLUSH_ROWS)
+        acc.finish()
         sink.finish()
 
     return [
         ("rows: + cut, parse wanted", cut),
         ("rows: + duplicates, typing", typed),
-        ("rows: + summarise, write", lambda t: reader.summarise_member(replace(t, rows=spec))),
+        ("rows: + write", lambda t: reader.summarise_member(replace(t, rows=spec))),
         ("rows of all platforms", lambda t: reader.summarise_member(replace(t, rows=spec_all))),
+    ]
+
+
+def _row_floor_stages(reader, rows, staging: str, tasks: list) -> list:
+    """Return the row store's irreducible work per member, its inputs prepared outside the timing.
+
+    For each member the wanted rows' lines are cut out beforehand (no search for them, no check, no
+    hand-over, no split by platform); what is timed is what storing them needs whatever the code
+    around it: polars parsing those lines (the columns the summaries do not parse), typing the rows
+    (``rows.typed_rows``) and writing them as ONE Parquet file (``rows.STATISTICS``).
+    """
+    spec = rows.RowSpec(rows.marketplaces(), None, staging)
+    bodies, frames, typed = {}, {}, {}
+    for task in tasks:
+        sink = rows.RowSink(spec, task.dump, task.index)
+        cuts = []
+        for frame, block in reader._iter_parsed(
+            reader.iter_member_chunks(task), task.dump, task.label, {}, False, keep=True
+        ):
+            names = sink.wanted_names(frame)
+            cut = reader._cut_of(block, frame, names) if names and block.parsed is not None else None
+            if cut is not None:
+                cuts.append(cut)
+        have = [c for c in cuts[0].known.columns if c not in ("uuid", "created_at")]
+        rest = [c for c in cuts[0].header if c not in have]
+        bodies[task.index] = (b"".join([cuts[0].canonical_header, b"\n", *(c.body for c in cuts)]), rest)
+        frames[task.index] = reader._parse_cuts(cuts, strict=True)
+        typed[task.index] = rows.typed_rows(frames[task.index], task.dump)
+    out = Path(staging) / "floor.parquet"
+
+    def parse(task):
+        body, rest = bodies[task.index]
+        reader._read_polars(body, rest, {})
+
+    def write(task):
+        typed[task.index].write_parquet(
+            out, compression="zstd", compression_level=1, statistics=rows.STATISTICS
+        )
+
+    return [
+        ("floor: parse the cut lines", parse),
+        ("floor: type the rows", lambda t: rows.typed_rows(frames[t.index], t.dump)),
+        ("floor: write one file", write),
     ]
 
 
@@ -172,7 +227,8 @@ def run(args: argparse.Namespace, out: Path) -> int:
     stages, aside = _summary_stages(reader, pl, io)
     with tempfile.TemporaryDirectory(dir=out, prefix="staging-") as staging:
         row_stages = _row_stages(reader, rows, staging)
-        best = _best_cpu_per_member([*stages, aside, *row_stages], warm, measured, args.repeat)
+        floor_stages = _row_floor_stages(reader, rows, staging, [warm, *measured])
+        best = _best_cpu_per_member([*stages, aside, *row_stages, *floor_stages], warm, measured, args.repeat)
     print(
         f"# bench_sor_stages: one process, POLARS_MAX_THREADS={os.environ.get('POLARS_MAX_THREADS')}, "
         f"{len(measured)} SYNTHETIC members of {dump.name}; inflate {reader.INFLATE}; "
@@ -194,14 +250,27 @@ def run(args: argparse.Namespace, out: Path) -> int:
         f"# one process: ratio floor / ingest = {floor / summary:.2f} "
         f"(target 0.5: the stages after inflating may cost at most {floor:.3f} s)"
     )
-    _print_row_stages(best, row_stages, best[stages[3][0]], summary)
+    _print_row_stages(best, row_stages, summary)
+    _print_floor(best, floor_stages, summary)
     return 0
 
 
-def _print_row_stages(best: dict, row_stages: list, parsed: float, summary: float) -> None:
-    """Print the row store's stages (``ingest --rows``) against the summaries' ``+ parse`` and whole."""
+def _print_floor(best: dict, floor_stages: list, summary: float) -> None:
+    """Print the row store's irreducible work and the ratio it alone gives."""
+    print("# the row store's floor (inputs prepared untimed: the lines already cut)   this stage")
+    for name, _ in floor_stages:
+        print(f"  {name:48s} {best[name]:+10.3f}")
+    floor = sum(best[name] for name, _ in floor_stages)
+    print(
+        f"# one process: parsing, typing and writing the kept rows alone cost {floor:.3f} s: "
+        f"{(summary + floor) / summary:.2f} x the summary (target 1.3 leaves {0.3 * summary:.3f} s)"
+    )
+
+
+def _print_row_stages(best: dict, row_stages: list, summary: float) -> None:
+    """Print the row store's stages (``ingest --rows``), each on top of the whole summary."""
     print("# with rows (sor ingest --rows: the marketplaces)   cumulative  this stage  x summary")
-    previous = parsed
+    previous = summary
     for name, _ in row_stages[:3]:
         print(f"  {name:48s} {best[name]:10.3f}  {best[name] - previous:+10.3f}  {best[name] / summary:9.2f}")
         previous = best[name]

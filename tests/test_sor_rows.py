@@ -605,10 +605,11 @@ def test_marketplace_rows_equal_the_csv(market_store, reference):
             assert got[col] == ref.get(col), (ref["uuid"], col, got[col], ref.get(col))
 
 
-def _block_rows_case(lines: list[str], blocks: int = 1) -> tuple[list, list]:
+def _block_rows_case(lines: list[str], blocks: int = 1, batch_rows: int | None = None) -> tuple[list, list]:
     """Return the Temu and AliExpress rows of one block of ``lines`` (after the header), twice.
 
-    First as ``iter_frames_and_rows`` gives them, then from a full parse of the block filtered by platform.
+    First as ``iter_frames_and_rows`` gives them (with ``batch_rows``: the cuts parsed in batches),
+    then from a full parse of the block filtered by platform.
     """
     from dsa_explore.sor import reader
 
@@ -622,7 +623,7 @@ def _block_rows_case(lines: list[str], blocks: int = 1) -> tuple[list, list]:
         return [n for n in names if n in ("Temu", "AliExpress")]
 
     got = []
-    for _, part in reader.iter_frames_and_rows(data, "d", "m", {}, wanted):
+    for _, part in reader.iter_frames_and_rows(data, "d", "m", {}, wanted, batch_rows=batch_rows):
         if part is not None:
             got.extend(part.with_columns(pl.all().cast(pl.String)).iter_rows(named=True))
     full = []
@@ -639,6 +640,109 @@ def _line(uuid: str | None, platform: str, facts: str = "Facts.", extra: bool = 
     v["category"] = "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"
     line = php_csv_line([v[c] for c in layout])
     return line + ",surplus" if extra else line
+
+
+CUT_CASES = [
+    "batches",
+    "quoted_newline",
+    "extra_field",
+    "duplicate_uuid",
+    "duplicate_before_run",
+    "duplicate_inside_run",
+    "backslash_quote",
+    "null_uuid",
+    "all_wanted",
+]
+
+
+def _cut_case_lines(case: str) -> tuple[list[str], bool | None]:
+    """Return the lines of a cut case and whether its cut is exact (None: no cut is tried)."""
+    u = [f"c0000000-0000-4000-8000-{i:012d}" for i in range(12)]
+    plats = ["Temu", "Temu", "Vinted", "Vinted", "AliExpress", "Vinted", "Temu", "Temu", "Vinted", "Temu"]
+    lines = [_line(u[i], p, f"Row {i} facts.") for i, p in enumerate(plats)]
+    fast = True
+    if case == "quoted_newline":  # a line break inside a quoted field of a wanted row: still one row
+        lines[6] = _line(u[6], "Temu", "Two\nlines of facts")
+    elif case == "extra_field":  # a Vinted row with a surplus field (rejected) between two runs
+        lines[5] = _line(u[5], "Vinted", extra=True)
+    elif case == "duplicate_uuid":  # a uuid seen twice: the cut still finds each run's lines...
+        lines[8] = _line(u[0], "Vinted")
+    elif case == "duplicate_before_run":  # ...but not when a run's first uuid is also on a row before it
+        lines[3] = _line(u[4], "Vinted")
+        fast = False
+    elif case == "duplicate_inside_run":  # ...or when the row after a run repeats a uuid of the run
+        lines[2] = _line(u[1], "Vinted")
+        fast = False
+    elif case == "backslash_quote":  # rows parsed in Python: no cut tried, the block is parsed in full
+        lines[1] = _line(u[1], "Temu", 'He said \\"yes\\" twice')
+        fast = None
+    elif case == "null_uuid":  # a run starting with a row without uuid: the block is parsed in full
+        lines[4] = _line(None, "AliExpress")
+        fast = False
+    elif case == "all_wanted":
+        lines = [_line(u[i], "Temu") for i in range(12)]
+    return lines, fast
+
+
+@pytest.mark.parametrize("blocks", [1, 2])
+@pytest.mark.parametrize("batch_rows", [1, 10_000])
+@pytest.mark.parametrize("case", CUT_CASES)
+def test_wanted_rows_cut_in_batches_equal_a_full_parse_or_say_they_cannot(case, batch_rows, blocks):
+    """Cuts of successive blocks parsed together give a full parse's rows, or raise ``CutMismatch``.
+
+    ``batch_rows=1`` parses each block's cut at once, ``10_000`` the member's cuts together at its end.
+    A cut that finds the wrong lines (a run's edge uuid repeated at a line start) is found by the
+    batch's check: the reader cannot parse that block again (its bytes are gone), so it says so.
+    """
+    from dsa_explore.sor import reader
+
+    lines, fast = _cut_case_lines(case)
+    misleading = fast is False and case != "null_uuid"
+    if misleading and blocks == 1:
+        with pytest.raises(reader.CutMismatch):
+            _block_rows_case(lines, blocks, batch_rows)
+        return
+    try:
+        got, full = _block_rows_case(lines, blocks, batch_rows)
+    except reader.CutMismatch:
+        assert misleading  # two blocks: the repeated uuid may fall in the other block, or not
+        return
+    assert got == full
+    assert len(full) == (12 if case == "all_wanted" else 6)
+
+
+def test_a_member_whose_batched_cut_fails_is_read_again_and_stored_exactly(tmp_path, monkeypatch):
+    """``summarise_member`` reads a member again, block by block, when its batched cut fails its check."""
+    from dsa_explore.sor import reader
+
+    lines, _ = _cut_case_lines("duplicate_inside_run")  # the Vinted row after a run repeats its uuid
+    layout = list(schema.LAYOUTS["full-38"])
+    text = "\n".join([",".join(layout), *lines]) + "\n"
+    inner = zip_bytes([("sor-global-2025-07-01-full-00000-00000.csv", text.encode())])
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    write_dump(
+        dumps / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner)]
+    )
+    raised = []
+    real = reader._parse_cuts
+
+    def spy(cuts, *, strict):
+        try:
+            return real(cuts, strict=strict)
+        except reader.CutMismatch:
+            raised.append(len(cuts))
+            raise
+
+    monkeypatch.setattr(reader, "_parse_cuts", spy)
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["Temu", "AliExpress"])
+    assert raised == [1]  # the one batch failed once; the second reading checks each block alone
+    got = rows.to_csv_frame(rows.scan(tmp_path / "s").sort("uuid")).collect()
+    ref = reference_rows([dumps / "sor-global-2025-07-01-full.zip"])["sor-global-2025-07-01-full"]
+    want = sorted((r for r in ref if r["platform_name"] in ("Temu", "AliExpress")), key=lambda r: r["uuid"])
+    assert got.height == len(want) == 6  # Temu rows 0, 1, 6, 7, 9 and AliExpress row 4
+    for g, w in zip(got.iter_rows(named=True), want, strict=True):
+        assert all(g[c] == w.get(c) for c in schema.FULL_V2), (g["uuid"], w["uuid"])
 
 
 @pytest.mark.parametrize(

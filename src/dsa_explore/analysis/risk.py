@@ -1097,7 +1097,7 @@ def fit_indicator_model(
     """Fit a logistic model on the indicators; return (scored with out-of-fold probabilities, coefficients).
 
     The scored frame gains ``fitted_probability``; the coefficient table has ``term``,
-    ``coefficient`` and ``odds_ratio``.
+    ``coefficient`` and ``odds_ratio`` (all rounded to 12 decimals, so that machines agree).
     Folds are grouped by seller so no seller's listings are in both the fitting and the scored
     fold; rows with a missing label are left out (and their count reported in an error if all are).
     """
@@ -1106,10 +1106,18 @@ def fit_indicator_model(
         raise RiskInputError(f"fit_indicator_model: no row has a value in {label!r}")
     x = labelled.select([pl.col(k).cast(pl.Float64) for k in INDICATOR_KEYS]).to_numpy()
     y = labelled[label].cast(pl.Float64).to_numpy()
-    probs = grouped_cv_probabilities(x, y, labelled["seller_id"].to_list(), n_folds, seed, ridge)
-    beta = fit_logistic(x, y, ridge=ridge)
+    # rounded to 12 decimals: the last bits of a fit depend on the CPU's BLAS and SIMD kernels, and
+    # notebooks committed on one machine must give the same outputs on another
+    probs = np.round(
+        grouped_cv_probabilities(x, y, labelled["seller_id"].to_list(), n_folds, seed, ridge), 12
+    )
+    beta = np.round(fit_logistic(x, y, ridge=ridge), 12)
     coefs = pl.DataFrame(
-        {"term": ["intercept", *INDICATOR_KEYS], "coefficient": beta, "odds_ratio": np.exp(beta)}
+        {
+            "term": ["intercept", *INDICATOR_KEYS],
+            "coefficient": beta,
+            "odds_ratio": np.round(np.exp(beta), 12),
+        }
     )
     return labelled.with_columns(fitted_probability=pl.Series(probs)), carry_marker(scored, coefs)
 
