@@ -745,20 +745,7 @@ def test_a_member_whose_batched_cut_fails_is_read_again_and_stored_exactly(tmp_p
         assert all(g[c] == w.get(c) for c in schema.FULL_V2), (g["uuid"], w["uuid"])
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        "batches",
-        "quoted_newline",
-        "extra_field",
-        "duplicate_uuid",
-        "duplicate_before_run",
-        "duplicate_inside_run",
-        "backslash_quote",
-        "null_uuid",
-        "all_wanted",
-    ],
-)
+@pytest.mark.parametrize("case", CUT_CASES)
 def test_wanted_rows_cut_from_a_block_equal_a_full_parse(case, monkeypatch):
     """Whatever the block holds, the rows ``iter_frames_and_rows`` gives are those of a full parse.
 
@@ -766,30 +753,7 @@ def test_wanted_rows_cut_from_a_block_equal_a_full_parse(case, monkeypatch):
     """
     from dsa_explore.sor import reader
 
-    u = [f"c0000000-0000-4000-8000-{i:012d}" for i in range(12)]
-    plats = ["Temu", "Temu", "Vinted", "Vinted", "AliExpress", "Vinted", "Temu", "Temu", "Vinted", "Temu"]
-    lines = [_line(u[i], p, f"Row {i} facts.") for i, p in enumerate(plats)]
-    fast = True
-    if case == "quoted_newline":  # a line break inside a quoted field of a wanted row: still one row
-        lines[6] = _line(u[6], "Temu", "Two\nlines of facts")
-    elif case == "extra_field":  # a Vinted row with a surplus field (rejected) between two runs
-        lines[5] = _line(u[5], "Vinted", extra=True)
-    elif case == "duplicate_uuid":  # a uuid seen twice: the cut still finds each run's lines...
-        lines[8] = _line(u[0], "Vinted")
-    elif case == "duplicate_before_run":  # ...but not when a run's first uuid is also on a row before it
-        lines[3] = _line(u[4], "Vinted")
-        fast = False
-    elif case == "duplicate_inside_run":  # ...or when the row after a run repeats a uuid of the run
-        lines[2] = _line(u[1], "Vinted")
-        fast = False
-    elif case == "backslash_quote":  # rows parsed in Python: no cut tried, the block is parsed in full
-        lines[1] = _line(u[1], "Temu", 'He said \\"yes\\" twice')
-        fast = None
-    elif case == "null_uuid":  # a run starting with a row without uuid: the block is parsed in full
-        lines[4] = _line(None, "AliExpress")
-        fast = False
-    elif case == "all_wanted":
-        lines = [_line(u[i], "Temu") for i in range(12)]
+    lines, fast = _cut_case_lines(case)
     calls = []
     real = reader._rows_by_runs
 
