@@ -856,7 +856,7 @@ class CutMismatch(Exception):
     Raised by :func:`iter_frames_and_rows` when a batch of cuts fails its check (a line of a run found
     at the wrong place, e.g. a uuid repeated at a line start); :func:`summarise_member` then reads the
     member again block by block (each block's cut checked alone, the block parsed in full where it
-    fails). Never seen outside the tests' planted cases.
+    fails), so the stored rows are those of a full parse either way, at twice the member's cost.
     """
 
 
@@ -884,7 +884,7 @@ def iter_frames_and_rows(
 
     With ``batch_rows``, the wanted rows' lines cut out of successive blocks are parsed together, once
     at least ``batch_rows`` are waiting and at the end (one parse, one check and one hand-over per
-    batch instead of per block: about half the CPU of the row store's parse): ``rows`` is then None
+    batch instead of per block): ``rows`` is then None
     for the blocks whose rows wait, and the last pair may be ``(None, rows)``. A batch that fails its
     check raises :class:`CutMismatch` (the caller reads the member again without ``batch_rows``).
     """
@@ -901,7 +901,8 @@ def iter_frames_and_rows(
             rows = frame.lazy().filter(keep).collect() if names else None
         else:
             ordered = frame if frame.columns == _NEEDED else frame.lazy().select(_NEEDED).collect()
-            cut = _cut_of(block, frame, names) if batch_rows and names and block.parsed is not None else None
+            tried = bool(batch_rows and names and block.parsed is not None)
+            cut = _cut_of(block, frame, names) if tried else None
             if cut is not None:
                 del block
                 pending.append(cut)
@@ -913,7 +914,7 @@ def iter_frames_and_rows(
                 else:
                     yield ordered, None
                 continue
-            rows = block_rows(block, frame, names) if names else None
+            rows = block_rows(block, frame, names, cut_failed=tried) if names else None
         del block
         share[0] = rows.height / frame.height if rows is not None else 0.0
         if pending:  # rows come in member order: the waiting ones first
@@ -924,7 +925,9 @@ def iter_frames_and_rows(
         yield None, _parse_cuts(pending, strict=True)
 
 
-def block_rows(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+def block_rows(
+    block: ParsedBlock, frame: pl.DataFrame, names: list[str], *, cut_failed: bool = False
+) -> pl.DataFrame:
     """Every column of the rows of ``block`` whose ``platform_name`` is in ``names``.
 
     ``frame`` is the block's parse for the summaries. The wanted rows come in runs (platforms file in
@@ -933,9 +936,10 @@ def block_rows(block: ParsedBlock, frame: pl.DataFrame, names: list[str]) -> pl.
     a row cannot mislead the cut), and only those bytes are parsed in full. The result is checked
     against ``frame`` (row count, uuid, platform and ``created_at`` of every row); when the cut is not
     possible (rows parsed in Python, a missing uuid) or the check fails, the whole block is parsed in
-    full and filtered instead. Either way the rows are the rows of a full parse of the block.
+    full and filtered instead (at once with ``cut_failed``: the caller's cut was not possible). Either
+    way the rows are the rows of a full parse of the block.
     """
-    rows = _rows_by_runs(block, frame, names) if block.parsed is not None else None
+    rows = _rows_by_runs(block, frame, names) if block.parsed is not None and not cut_failed else None
     if rows is None:
         full, _, _, _, _ = _parse_body(
             block.data, block.header, block.header, block.canonical_header, block.maybe_backslash
