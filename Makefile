@@ -54,8 +54,8 @@ notebooks: setup ## re-execute every notebook in place (commit them with their o
 	@for nb in notebooks/*.ipynb; do echo "[notebooks] $$nb"; \
 		$(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" --log-level=WARN || exit 1; done
 
-test: setup ## run the unit tests, nbval over every notebook, and the offline browser checks
-	$(PY) -m pytest tests notebooks $(NBVAL)
+test: setup ## run the unit tests, nbval over every notebook, and the offline browser checks (one worker per core)
+	$(PY) -m pytest -n auto --dist loadscope --no-loadscope-reorder tests notebooks $(NBVAL)
 
 lint: setup ## check style with ruff
 	$(BIN)/ruff check src tests benchmarks

@@ -135,7 +135,8 @@ def test_ingest_into_a_store_that_is_a_file(tmp_path, capsys):
 
 
 def test_sample_into_a_missing_folder_is_one_line(store, tmp_path, capsys):
-    out_file = tmp_path / "no" / "such" / "sample.csv"
+    # a long path: polars shortens long paths in its own message
+    out_file = tmp_path / ("a-long-folder-name-" * 4) / "no" / "such" / "sample.csv"
     code, _, err = run(capsys, "sor", "sample", "--store", store, "--n", "2", "--out", out_file)
     assert code == 2
     one_clear_line(err, "dsa-explore sor sample:", str(out_file), "No such file or directory")

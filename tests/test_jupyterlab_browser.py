@@ -15,9 +15,11 @@ token, its own runtime/config/settings folders, a temporary copy of the notebook
 - after a reload, a trust, and re-running one chart cell, every chart is still drawn;
 - every request the page made went to the local server.
 
-All notebooks are driven in one browser session by one module fixture (the scenario is what
-costs time); the tests below read its findings, one test per check per notebook, each failure
-naming the notebook and the cell. Budget: <= 150 s on 2 cores for the seven notebooks of today.
+The notebooks are driven in two halves (:class:`TestLabHalfA`, :class:`TestLabHalfB`), each by one
+class fixture with its own server and browser session (the scenario is what costs time: ~25 s a
+notebook on 2 cores): ``make test`` runs pytest with ``-n auto --dist loadscope``, so the two halves
+run on two workers at once. The tests read the fixture's findings, one test per check per notebook,
+each failure naming the notebook and the cell.
 """
 
 from __future__ import annotations
@@ -363,9 +365,12 @@ def _scenario(page, server, nb_path: Path) -> dict:
     return found
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """Drive every notebook through the scenario once; return {notebook name: findings}."""
+@pytest.fixture(scope="class")
+def lab(request, tmp_path_factory):
+    """Drive the class's notebooks through the scenario once; return {notebook name: findings}."""
+    notebooks = request.cls.NOTEBOOKS
+    if not notebooks:
+        pytest.skip("no notebook in this half (DSA_LAB_NOTEBOOKS narrowed the run)")
     require_chromium()
     from playwright.sync_api import sync_playwright
 
@@ -374,7 +379,7 @@ def lab(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("lab")
     results: dict = {"_requests": [], "_timings": {}}
     started = time.perf_counter()
-    with H.LabServer(NOTEBOOKS, workdir) as server, sync_playwright() as pw:
+    with H.LabServer(notebooks, workdir) as server, sync_playwright() as pw:
         results["_timings"]["server"] = time.perf_counter() - started
         browser = pw.chromium.launch(executable_path=browsercheck.find_chromium(), args=H.browser_args())
         try:
@@ -384,7 +389,7 @@ def lab(tmp_path_factory):
                 "request",
                 lambda r: results["_requests"].append(r.url) if not H.is_local(r.url, server.port) else None,
             )
-            for nb_path in NOTEBOOKS:
+            for nb_path in notebooks:
                 try:
                     results[nb_path.name] = _scenario(page, server, nb_path)
                 except Exception as exc:  # noqa: BLE001 - each notebook's tests report it
@@ -394,11 +399,7 @@ def lab(tmp_path_factory):
         finally:
             browser.close()
         results["_root"] = server.root
-        results["_nbval"] = (
-            _nbval(server.root / "00-overview.ipynb")
-            if (server.root / "00-overview.ipynb").exists()
-            else None
-        )
+        results["_nbval"] = _nbval(server.root / notebooks[0].name) if notebooks else None
     results["_timings"]["total"] = time.perf_counter() - started
     print(
         "\n[jupyterlab] timings (s):",
@@ -470,41 +471,6 @@ def _ids(paths_):
     return [p.stem for p in paths_]
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_charts_draw_on_opening_untrusted_without_a_kernel(lab, nb_path):
-    found = _findings(lab, nb_path)
-    assert found["expected"], f"{nb_path.name} holds no chart output"
-    problems = _chart_problems(found["opened"], found["expected"], "on opening")
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_opening_does_not_mark_the_notebook_modified(lab, nb_path):
-    assert not _findings(lab, nb_path)["dirty_on_open"], (
-        f"{nb_path.name} is marked modified as soon as it opens"
-    )
-
-
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_after_run_all_every_chart_draws_and_every_explorer_is_live(lab, nb_path):
-    found = _findings(lab, nb_path)
-    state = found["after_run"]
-    problems = _chart_problems(state, found["expected"], "after Run All")
-    problems += [f"cell {c['index']}: error output {e!r}" for c in state for e in c["errors"]]
-    problems += [
-        f"cell {c['index']}: an explorer is shown as text (VBox(children=...)) after running"
-        for c in state
-        if c["widgetsAsText"]
-    ]
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_every_control_changes_what_it_controls(lab, nb_path):
-    problems = _findings(lab, nb_path)["controls"]
-    assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
-
-
 def _joined(value):
     """nbformat stores multi-line strings as lists of lines on disk; the contents API returns them joined."""
     return "".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
@@ -531,42 +497,88 @@ def _comparable(nb: dict) -> list:
     return out
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_saving_after_run_all_keeps_the_notebook_small_and_its_outputs(lab, nb_path):
-    found = _findings(lab, nb_path)
-    committed = _committed(nb_path)
-    grew = found["saved_size"] - nb_path.stat().st_size
-    assert grew <= SAVE_SLACK, f"{nb_path.name}: saving after Run All grew it by {grew:+,} bytes"
-    changed_by = found["saved_size_without_widget_state"] - _size_without_widget_state(nb_path)
-    assert abs(changed_by) <= SAVE_SLACK, (
-        f"{nb_path.name}: saving after Run All changed its size by "
-        f"{changed_by:+,} bytes (stored widget state aside)"
-    )
-    saved = found["saved"]
-    assert saved["metadata"].get("kernelspec") == committed["metadata"].get("kernelspec")
-    pairs = list(zip(_comparable(saved), _comparable(committed), strict=True))
-    changed = [i for i, (a, b) in enumerate(pairs) if a != b]
-    first = next(((a, b) for a, b in pairs if a != b), None)
-    assert not changed, (
-        f"{nb_path.name}: saved outputs differ from the committed ones in code cells {changed}; "
-        f"first: saved {str(first[0])[:400]!r} vs committed {str(first[1])[:400]!r}"
-    )
+def pytest_generate_tests(metafunc):
+    """Parametrize ``nb_path`` by the notebooks of the test's class."""
+    if "nb_path" in metafunc.fixturenames:
+        metafunc.parametrize("nb_path", metafunc.cls.NOTEBOOKS, ids=_ids(metafunc.cls.NOTEBOOKS))
 
 
-def test_nbval_passes_on_a_notebook_saved_by_jupyterlab(lab):
-    result = lab["_nbval"]
-    assert result is not None, "no 00-overview notebook to check"
-    assert result.returncode == 0, result.stdout[-3000:]
+class _LabChecks:
+    """The checks, one per notebook where they take ``nb_path``; each subclass drives its notebooks."""
+
+    NOTEBOOKS: list[Path] = []
+
+    def test_charts_draw_on_opening_untrusted_without_a_kernel(self, lab, nb_path):
+        found = _findings(lab, nb_path)
+        assert found["expected"], f"{nb_path.name} holds no chart output"
+        problems = _chart_problems(found["opened"], found["expected"], "on opening")
+        assert not problems, "\n".join(problems)
+
+    def test_opening_does_not_mark_the_notebook_modified(self, lab, nb_path):
+        assert not _findings(lab, nb_path)["dirty_on_open"], (
+            f"{nb_path.name} is marked modified as soon as it opens"
+        )
+
+    def test_after_run_all_every_chart_draws_and_every_explorer_is_live(self, lab, nb_path):
+        found = _findings(lab, nb_path)
+        state = found["after_run"]
+        problems = _chart_problems(state, found["expected"], "after Run All")
+        problems += [f"cell {c['index']}: error output {e!r}" for c in state for e in c["errors"]]
+        problems += [
+            f"cell {c['index']}: an explorer is shown as text (VBox(children=...)) after running"
+            for c in state
+            if c["widgetsAsText"]
+        ]
+        assert not problems, "\n".join(problems)
+
+    def test_every_control_changes_what_it_controls(self, lab, nb_path):
+        problems = _findings(lab, nb_path)["controls"]
+        assert not problems, f"{nb_path.name}:\n" + "\n".join(problems)
+
+    def test_saving_after_run_all_keeps_the_notebook_small_and_its_outputs(self, lab, nb_path):
+        found = _findings(lab, nb_path)
+        committed = _committed(nb_path)
+        grew = found["saved_size"] - nb_path.stat().st_size
+        assert grew <= SAVE_SLACK, f"{nb_path.name}: saving after Run All grew it by {grew:+,} bytes"
+        changed_by = found["saved_size_without_widget_state"] - _size_without_widget_state(nb_path)
+        assert abs(changed_by) <= SAVE_SLACK, (
+            f"{nb_path.name}: saving after Run All changed its size by "
+            f"{changed_by:+,} bytes (stored widget state aside)"
+        )
+        saved = found["saved"]
+        assert saved["metadata"].get("kernelspec") == committed["metadata"].get("kernelspec")
+        pairs = list(zip(_comparable(saved), _comparable(committed), strict=True))
+        changed = [i for i, (a, b) in enumerate(pairs) if a != b]
+        first = next(((a, b) for a, b in pairs if a != b), None)
+        assert not changed, (
+            f"{nb_path.name}: saved outputs differ from the committed ones in code cells {changed}; "
+            f"first: saved {str(first[0])[:400]!r} vs committed {str(first[1])[:400]!r}"
+        )
+
+    def test_nbval_passes_on_a_notebook_saved_by_jupyterlab(self, lab):
+        # the half's first notebook (00-overview, 01-listing-samples), as JupyterLab saved it
+        result = lab["_nbval"]
+        assert result is not None, "no notebook to check"
+        assert result.returncode == 0, result.stdout[-3000:]
+
+    def test_charts_survive_reload_trust_and_rerunning_a_cell(self, lab, nb_path):
+        found = _findings(lab, nb_path)
+        problems = []
+        for moment in ("after_trust", "after_reload", "after_rerun"):
+            problems += _chart_problems(found[moment], found["expected"], moment.replace("_", " "))
+        assert not problems, "\n".join(problems)
+
+    def test_the_page_requested_nothing_but_the_local_server(self, lab):
+        assert lab["_requests"] == [], f"requests to other hosts: {sorted(set(lab['_requests']))[:10]}"
 
 
-@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
-def test_charts_survive_reload_trust_and_rerunning_a_cell(lab, nb_path):
-    found = _findings(lab, nb_path)
-    problems = []
-    for moment in ("after_trust", "after_reload", "after_rerun"):
-        problems += _chart_problems(found[moment], found["expected"], moment.replace("_", " "))
-    assert not problems, "\n".join(problems)
+class TestLabHalfA(_LabChecks):
+    """Every other notebook, from the first: one JupyterLab server and browser (one xdist worker)."""
+
+    NOTEBOOKS = NOTEBOOKS[0::2]
 
 
-def test_the_page_requested_nothing_but_the_local_server(lab):
-    assert lab["_requests"] == [], f"requests to other hosts: {sorted(set(lab['_requests']))[:10]}"
+class TestLabHalfB(_LabChecks):
+    """The other notebooks: a second server and browser, on another xdist worker under ``make test``."""
+
+    NOTEBOOKS = NOTEBOOKS[1::2]

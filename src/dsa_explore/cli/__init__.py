@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
 from dsa_explore.cli import briefing, capture, data, safetygate, sor
-from dsa_explore.core.errors import DsaExploreError, RefusedDataError
+from dsa_explore.core.errors import DsaExploreError, RefusedDataError, error_message
 
 #: The command groups, in the order ``dsa-explore --help`` lists them.
 GROUPS = (briefing, data, sor, safetygate, capture)
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 #: The attributes holding each group's subcommand name (for the prefix of error messages).
 _SUBCOMMANDS = ("sor_command", "data_command", "safetygate_command", "listings_command", "links_command")
@@ -47,19 +45,6 @@ def _prefix(args: argparse.Namespace) -> str:
     words = ["dsa-explore", args.command]
     words += [getattr(args, a) for a in _SUBCOMMANDS if getattr(args, a, None)]
     return " ".join(words)
-
-
-def error_message(exc: BaseException) -> str:
-    r"""Return the one-line message for a user error (an OS error names its file).
-
-    Line breaks and tabs become spaces; other control characters are written ``\xNN`` (a file name
-    can hold them). Backslashes are left alone: messages that quote data have escaped it already.
-    """
-    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
-        text = f"{exc.filename}: {exc.strerror}"
-    else:
-        text = str(exc) or type(exc).__name__
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", " ".join(text.split()))
 
 
 def _quiet_broken_pipe() -> int:

@@ -19,7 +19,11 @@ empty sample selection).
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
+from pathlib import Path
+
+from dsa_explore.core.errors import error_message
 
 
 def add_ingest_options(p_in) -> None:
@@ -106,6 +110,8 @@ def _write(frame, fmt: str, out: str | None, command: str) -> int:
 
     from dsa_explore.sor import rows as rowstore
 
+    if out and not Path(out).parent.is_dir():  # polars' own message shortens the path
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory (its folder does not exist)", out)
     if fmt == "parquet":
         if not out:
             print(f"dsa-explore sor {command}: --format parquet needs --out FILE", file=sys.stderr)
@@ -245,14 +251,12 @@ def cmd_search(args: argparse.Namespace) -> int:
                 frame = rowstore.to_csv_frame(frame)
         return _write(frame, args.format, args.out, "search")
     except (ValueError, FileNotFoundError) as exc:
-        print(f"dsa-explore sor search: {exc}", file=sys.stderr)
+        print(f"dsa-explore sor search: {error_message(exc)}", file=sys.stderr)
         return 2
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
     """Draw a stratified random sample; write it and, next to ``--out``, its strata (``.frame.csv``)."""
-    from pathlib import Path
-
     from dsa_explore.sor import sample
 
     try:
@@ -268,7 +272,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
             min_per_stratum=args.min_per_stratum,
         )
     except (ValueError, FileNotFoundError) as exc:
-        print(f"dsa-explore sor sample: {exc}", file=sys.stderr)
+        print(f"dsa-explore sor sample: {error_message(exc)}", file=sys.stderr)
         return 2
     rc = _write(drawn.sample, "csv", args.out, "sample")
     if args.out:
@@ -300,5 +304,5 @@ def cmd_rows(args: argparse.Namespace) -> int:
         frame = lf if args.format == "parquet" else rowstore.to_csv_frame(lf)
         return _write(frame, args.format, args.out, "rows")
     except (ValueError, FileNotFoundError) as exc:
-        print(f"dsa-explore sor rows: {exc}", file=sys.stderr)
+        print(f"dsa-explore sor rows: {error_message(exc)}", file=sys.stderr)
         return 2

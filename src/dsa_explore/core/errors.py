@@ -8,6 +8,7 @@ what to fix.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -51,3 +52,19 @@ class UnknownPlatformError(DsaExploreError, ValueError):
 
     The message lists the known platforms.
     """
+
+
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def error_message(exc: BaseException) -> str:
+    r"""Return the one-line message for a user error (an OS error names its file).
+
+    Line breaks and tabs become spaces; other control characters are written ``\xNN`` (a file name
+    can hold them). Backslashes are left alone: messages that quote data have escaped it already.
+    """
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        text = f"{exc.filename}: {exc.strerror}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group(0)):02x}", " ".join(text.split()))
