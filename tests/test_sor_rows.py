@@ -737,6 +737,11 @@ def test_a_member_whose_batched_cut_fails_is_read_again_and_stored_exactly(tmp_p
     monkeypatch.setattr(reader, "_parse_cuts", spy)
     ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True, platforms=["Temu", "AliExpress"])
     assert raised == [1]  # the one batch failed once; the second reading checks each block alone
+    import json
+
+    entry = json.loads((tmp_path / "s" / "manifest.json").read_text())["dumps"]["sor-global-2025-07-01-full"]
+    assert entry["faults"]["members_read_twice_for_rows"] == 1  # the second reading is on record
+    assert entry["status"] == "complete"
     got = rows.to_csv_frame(rows.scan(tmp_path / "s").sort("uuid")).collect()
     ref = reference_rows([dumps / "sor-global-2025-07-01-full.zip"])["sor-global-2025-07-01-full"]
     want = sorted((r for r in ref if r["platform_name"] in ("Temu", "AliExpress")), key=lambda r: r["uuid"])

@@ -856,7 +856,8 @@ class CutMismatch(Exception):
     Raised by :func:`iter_frames_and_rows` when a batch of cuts fails its check (a line of a run found
     at the wrong place, e.g. a uuid repeated at a line start); :func:`summarise_member` then reads the
     member again block by block (each block's cut checked alone, the block parsed in full where it
-    fails), so the stored rows are those of a full parse either way, at twice the member's cost.
+    fails), so the stored rows are those of a full parse either way, at twice the member's cost; the
+    dump's faults in the manifest count it (``members_read_twice_for_rows``).
     """
 
 
@@ -1573,6 +1574,7 @@ def summarise_member(task: MemberTask) -> MemberResult:
                 info, acc = {}, MemberSummariser(task.exclude_hashes)
                 sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
                 _read_member(task, info, acc, sink)
+                info["faults"]["members_read_twice_for_rows"] = 1  # in the manifest's faults
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
         layout, rows_read, rejected, faults = (
