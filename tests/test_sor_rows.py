@@ -790,3 +790,37 @@ def test_a_block_after_one_mostly_kept_is_parsed_in_full(monkeypatch):
     got, full = _block_rows_case(lines, blocks=2)
     assert got == full and len(full) == 40
     assert calls == [True]  # the second block did not need a cut
+
+
+def test_a_uuid_counted_under_another_platform_first_is_not_stored(tmp_path):
+    """The summaries count a uuid once, under its first row's platform; the row store of a later,
+    kept platform leaves that row out too, and the dump stays complete (it was ``partial``)."""
+    import json
+
+    u = [f"d0000000-0000-4000-8000-{i:012d}" for i in range(6)]
+    lines = [
+        _line(u[0], "Temu"),
+        _line(u[1], "Vinted"),  # not a marketplace: summarised, not stored
+        _line(u[2], "Vinted"),
+        _line(u[1], "Temu", "The same uuid again, under a kept platform."),  # a duplicate
+        _line(u[3], "Temu"),
+        _line(u[2], "AliExpress", "Again, under another kept platform."),  # a duplicate
+        _line(u[4], "AliExpress"),
+        _line(u[4], "Vinted", "Again, first under a kept platform."),  # a duplicate under Vinted
+    ]
+    layout = list(schema.LAYOUTS["full-38"])
+    text = "\n".join([",".join(layout), *lines]) + "\n"
+    inner = zip_bytes([("sor-global-2025-07-01-full-00000-00000.csv", text.encode())])
+    dumps = tmp_path / "d"
+    dumps.mkdir()
+    write_dump(
+        dumps / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner)]
+    )
+    ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True)
+    entry = json.loads((tmp_path / "s" / "manifest.json").read_text())["dumps"]["sor-global-2025-07-01-full"]
+    assert entry["status"] == "complete", entry.get("errors")
+    assert entry["rows_summarised"] == 5 and entry["rejected"] == {"duplicate_uuid": 3}
+    assert entry["rows"]["rows_stored"] == 3
+    assert entry["faults"]["members_read_twice_for_rows"] == 1
+    stored = rows.scan(tmp_path / "s").select("uuid", "platform").sort("uuid").collect().rows()
+    assert stored == [(u[0], "Temu"), (u[3], "Temu"), (u[4], "AliExpress")]

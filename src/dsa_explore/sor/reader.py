@@ -1528,7 +1528,7 @@ def aggregate_keywords(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFram
 
 
 def _read_member(
-    task: MemberTask, info: dict, acc: MemberSummariser, sink, batch_rows: int | None = None
+    task: MemberTask, info: dict, acc: MemberSummariser, sink, batch_rows: int | None = None, across=False
 ) -> None:
     """Parse the member's blocks into ``acc`` (the summary) and ``sink`` (the row store, or None).
 
@@ -1536,6 +1536,10 @@ def _read_member(
     platforms' rows in full (:func:`iter_frames_and_rows`, their cuts parsed ``batch_rows`` at a time);
     with rows of every platform, every row is parsed in full once and the summary takes its columns
     from it.
+
+    ``across`` (the wanted platforms' rows, block by block): a wanted row whose uuid an earlier row
+    of the member had under ANY platform is left out before the row store sees it, as the summaries
+    leave it out (the row store's own rule looks at the wanted platforms' rows only).
     """
     chunks = iter_member_chunks(task)
     if sink is None:
@@ -1546,13 +1550,44 @@ def _read_member(
             sink.add(frame, filtered=True)
             acc.add(frame.lazy().select(_NEEDED).collect())
     else:
+        seen: list[pl.Series] = []  # with ``across``: the uuid hashes of every row read so far
         for frame, rows in iter_frames_and_rows(
-            chunks, task.dump, task.label, info, sink.wanted_names, batch_rows=batch_rows
+            chunks, task.dump, task.label, info, sink.wanted_names, batch_rows=None if across else batch_rows
         ):
+            if across:
+                rows = _first_across_platforms(frame, rows, sink.wanted_names(frame), seen)
             if rows is not None:
                 sink.add(rows, filtered=True)
             if frame is not None:
                 acc.add(frame)
+
+
+def _first_across_platforms(
+    frame: pl.DataFrame, rows: pl.DataFrame | None, names: list[str], seen: list[pl.Series]
+) -> pl.DataFrame | None:
+    """Return the ``rows`` (the wanted rows of ``frame``, in order) whose uuid no earlier row had.
+
+    Earlier: before it in ``frame`` under any platform, or in ``seen`` (updated with ``frame``'s).
+    """
+    h = frame.get_column("uuid").hash(seed=0)
+    first = frame.get_column("uuid").is_null() | h.is_first_distinct()
+    if seen:
+        first = first & ~h.is_in(pl.concat(seen).implode())
+    seen.append(h.filter(frame.get_column("uuid").is_not_null()))
+    if rows is None:
+        return None
+    return rows.filter(first.filter(frame.get_column("platform_name").is_in(names).fill_null(False)))
+
+
+def _stored(files: list[dict]) -> int:
+    return sum(f["rows"] for f in files)
+
+
+def _summarised(summary: pl.DataFrame, platforms: tuple[str, ...] | None) -> int:
+    """Return the rows ``summary`` counts for ``platforms`` (canonical names; None: every platform)."""
+    if platforms is not None:
+        summary = summary.filter(pl.col("platform").is_in(list(platforms)))
+    return int(summary.get_column("count").sum()) if summary.height else 0
 
 
 def summarise_member(task: MemberTask) -> MemberResult:
@@ -1576,6 +1611,14 @@ def summarise_member(task: MemberTask) -> MemberResult:
                 _read_member(task, info, acc, sink)
                 info["faults"]["members_read_twice_for_rows"] = 1  # in the manifest's faults
         summary, keywords, rej2, faults2 = acc.finish(task.platforms)
+        if sink is not None and _stored(sink.finish()) != _summarised(summary, task.rows.platforms):
+            # rare: a uuid the summaries counted under another platform first (kept by the row store's
+            # own rule); read the member again, the wanted rows checked against every platform's
+            info, acc = {}, MemberSummariser(task.exclude_hashes)
+            sink = RowSink(task.rows, task.dump, task.index, task.exclude_hashes)
+            _read_member(task, info, acc, sink, across=True)
+            info["faults"]["members_read_twice_for_rows"] = 1
+            summary, keywords, rej2, faults2 = acc.finish(task.platforms)
         hashes = acc.hashes()
         layout, rows_read, rejected, faults = (
             info["layout"],

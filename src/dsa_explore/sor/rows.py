@@ -391,8 +391,11 @@ class RowSink:
         The platform filter comes first (a categorical ``is_in``: the other rows are never touched;
         ``filtered`` says the reader already kept only :meth:`wanted_names`); the duplicate rules then
         run on the kept platforms' rows. A uuid repeated under two platforms (which the summaries count
-        once, under the first) would make ``rows_stored`` differ from the summary: :meth:`RowPlan.commit`
-        checks the two and marks such a dump ``partial``.
+        once, under the first) makes the member's stored rows differ from its summary:
+        :func:`dsa_explore.sor.reader.summarise_member` then reads the member again with the wanted rows
+        checked against every platform's (``members_read_twice_for_rows`` in the dump's faults);
+        :meth:`RowPlan.commit` checks the two again per dump and marks a dump that still differs
+        ``partial``.
         """
         if self.spec.platforms is not None and not filtered:
             names = self.wanted_names(frame)
