@@ -711,19 +711,24 @@ def test_wanted_rows_cut_in_batches_equal_a_full_parse_or_say_they_cannot(case, 
     assert len(full) == (12 if case == "all_wanted" else 6)
 
 
+def _one_member_dump(folder: Path, lines: list[str]) -> Path:
+    """Write ``folder``/sor-global-2025-07-01-full.zip: one member holding ``lines`` (full-38 header)."""
+    layout = list(schema.LAYOUTS["full-38"])
+    text = "\n".join([",".join(layout), *lines]) + "\n"
+    inner = zip_bytes([("sor-global-2025-07-01-full-00000-00000.csv", text.encode())])
+    folder.mkdir()
+    write_dump(
+        folder / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner)]
+    )
+    return folder
+
+
 def test_a_member_whose_batched_cut_fails_is_read_again_and_stored_exactly(tmp_path, monkeypatch):
     """``summarise_member`` reads a member again, block by block, when its batched cut fails its check."""
     from dsa_explore.sor import reader
 
     lines, _ = _cut_case_lines("duplicate_inside_run")  # the Vinted row after a run repeats its uuid
-    layout = list(schema.LAYOUTS["full-38"])
-    text = "\n".join([",".join(layout), *lines]) + "\n"
-    inner = zip_bytes([("sor-global-2025-07-01-full-00000-00000.csv", text.encode())])
-    dumps = tmp_path / "d"
-    dumps.mkdir()
-    write_dump(
-        dumps / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner)]
-    )
+    dumps = _one_member_dump(tmp_path / "d", lines)
     raised = []
     real = reader._parse_cuts
 
@@ -808,14 +813,7 @@ def test_a_uuid_counted_under_another_platform_first_is_not_stored(tmp_path):
         _line(u[4], "AliExpress"),
         _line(u[4], "Vinted", "Again, first under a kept platform."),  # a duplicate under Vinted
     ]
-    layout = list(schema.LAYOUTS["full-38"])
-    text = "\n".join([",".join(layout), *lines]) + "\n"
-    inner = zip_bytes([("sor-global-2025-07-01-full-00000-00000.csv", text.encode())])
-    dumps = tmp_path / "d"
-    dumps.mkdir()
-    write_dump(
-        dumps / "sor-global-2025-07-01-full.zip", [("sor-global-2025-07-01-full-00000.csv.zip", inner)]
-    )
+    dumps = _one_member_dump(tmp_path / "d", lines)
     ingest.ingest([dumps], tmp_path / "s", workers=1, rows=True)
     entry = json.loads((tmp_path / "s" / "manifest.json").read_text())["dumps"]["sor-global-2025-07-01-full"]
     assert entry["status"] == "complete", entry.get("errors")
