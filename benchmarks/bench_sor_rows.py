@@ -13,7 +13,8 @@ Writes seeded SYNTHETIC daily dumps (``dsa_explore.synth.sor``, calibrated to re
 Peak memory is the largest sum of RSS over each command's process tree (polled every 50 ms); the
 CPU-seconds are the user and system time of each command's process tree (the command and its
 workers), which a shared machine's load moves far less than the seconds: the ingest target is judged
-on them.
+on them, as the median over the rounds of each round's ratio (its two commands run one after the
+other, so the machine's drifting speed weighs on both nearly alike).
 Targets (issue 14): ingest with marketplace rows <= 1.3x the summary-only time; a regular-expression
 search over 10 million stored rows' ``decision_facts`` < 10 s; peak memory < 1 GB throughout.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -110,12 +112,15 @@ def run(args: argparse.Namespace, out: Path) -> int:
         ("rows: all platforms", ["--rows", "--platform", "all"]),
     ]
     best = {name: (float("inf"), 0.0, float("inf")) for name, _ in variants}
+    rounds: list[dict[str, float]] = []  # CPU-seconds of each variant, per round
     for _ in range(args.repeat):
+        rounds.append({})
         for k, (name, extra) in enumerate(variants):
             store = out / f"store-{k}"
             s, m, _, c = run_measured_cpu(ingest_command(exe, dumps, store, args.workers, "--force", *extra))
             b = best[name]
             best[name] = (min(b[0], s), max(b[1], m), min(b[2], c))
+            rounds[-1][name] = c
     base, base_cpu = best[variants[0][0]][0], best[variants[0][0]][2]
     print(
         "# ingest                      seconds      rows/s  x_baseline  peak_MB  store_MB   CPU_s  "
@@ -163,7 +168,10 @@ def run(args: argparse.Namespace, out: Path) -> int:
         f"{int(stored) / inproc:,.0f} rows/s; peak {m_cmd:,.0f} MB"
     )
     ratio = best["rows: marketplaces"][0] / base
-    ratio_cpu = best["rows: marketplaces"][2] / base_cpu
+    best_cpu = best["rows: marketplaces"][2] / base_cpu
+    # each round's two commands run one after the other: the machine's speed drifts less between them
+    per_round = [r["rows: marketplaces"] / r[variants[0][0]] for r in rounds]
+    ratio_cpu = statistics.median(per_round)
     peak = max(max(b[1] for b in best.values()), m_cmd)
     print(
         "# load average (1, 5, 15 min) at the end: "
@@ -173,9 +181,14 @@ def run(args: argparse.Namespace, out: Path) -> int:
     scaled = inproc * 10_000_000 / int(stored) if int(stored) else float("nan")
     # judged on the CPU-seconds: on the shared cores the seconds of one command move by 2x with the load
     print(
+        "# rows-for-marketplaces / summary-only CPU-seconds per round (the commands one after the other): "
+        + ", ".join(f"{r:.2f}" for r in per_round)
+        + f"; best of each: {best_cpu:.2f}"
+    )
+    print(
         f"# target rows-for-marketplaces ingest <= 1.3 x summary-only: {ratio_cpu:.2f} x the CPU-seconds "
-        f"of the process trees, {'met' if ratio_cpu <= 1.3 else 'NOT met'} (seconds: {ratio:.2f} x; "
-        "on a shared machine they move with the load, the CPU-seconds far less)"
+        f"of the process trees (median per round), {'met' if ratio_cpu <= 1.3 else 'NOT met'} (seconds: "
+        f"{ratio:.2f} x; on a shared machine they move with the load, the CPU-seconds far less)"
     )
     short = int(stored) < 10_000_000
     scaled_note = (
