@@ -226,6 +226,41 @@ def test_list_and_date_types(all_store):
     assert {f["path"].split("/")[1:3] == ["day=2025-07-01", "platform=temu"] for f in files} == {True}
 
 
+def test_low_cardinality_columns_are_written_as_categoricals_and_read_as_strings(all_store, tmp_path):
+    """Files store enum-like columns dictionary-encoded; scans give :data:`rows.ROW_SCHEMA`'s strings.
+
+    A store written before (every text column a plain string, as earlier releases wrote it) scans
+    together with files written now, and gives the same rows.
+    """
+    import shutil
+
+    root, _ = all_store
+    first = root / rows.row_files(root)[0]["path"]
+    stored = pl.read_parquet_schema(first)
+    assert stored["platform_name"] == pl.Categorical
+    assert stored["platform"] == pl.Categorical
+    assert stored["dump"] == pl.Categorical
+    assert stored["territorial_scope"] == pl.List(pl.Categorical)
+    assert stored["decision_facts"] == pl.String  # free text stays text
+    want = rows.rows(root)
+    assert want.schema["platform_name"] == pl.String
+    assert want.schema["territorial_scope"] == pl.List(pl.String)
+
+    old = tmp_path / "store"
+    shutil.copytree(root, old)
+    files = rows.row_files(old)
+    for f in files[: len(files) // 2]:  # half the files as an earlier release wrote them
+        path = old / f["path"]
+        frame = pl.read_parquet(path)
+        frame = frame.with_columns(
+            pl.col(pl.Categorical).cast(pl.String), pl.col(pl.List(pl.Categorical)).cast(pl.List(pl.String))
+        )
+        assert pl.Categorical not in frame.dtypes
+        frame.write_parquet(path)
+    assert rows.rows(old).equals(want)
+    assert sum(lf.collect().height for lf in rows.scans(old)) == sum(f["rows"] for f in files)
+
+
 def test_columns_option_and_reingest_replaces_files(tmp_path):
     """``--columns`` keeps only those columns; a re-ingest replaces the files it listed."""
     ingest.ingest(

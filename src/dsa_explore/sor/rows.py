@@ -12,6 +12,9 @@ keeps every platform) with every column of the v2 schema (:data:`ROW_SCHEMA`):
 - a value that does not parse (a malformed list such as ``[CONTENT_TYPE_PRODUCT``, a date that is no
   date) is null in its typed column and kept, raw, in ``unparsed`` (a list of ``{column, value}``),
   so nothing read is lost and :func:`to_csv_frame` gives the CSV text back exactly;
+- enum-like columns (those the reader parses as categoricals, the list columns' items and the derived
+  ``platform``, ``category_v2`` and ``dump``) written as categoricals (see :data:`STORED`) and read back
+  as the strings of :data:`ROW_SCHEMA` by :func:`scan`;
 - derived columns next to the published ones: ``platform`` (canonical name next to the published
   ``platform_name``), ``category_v2`` (the v2 category next to the published ``category``), ``day``
   (the UTC day of ``created_at``) and ``dump`` (the dump the row came from).
@@ -95,6 +98,17 @@ DERIVED: dict[str, pl.DataType] = {
 _TYPE = {**{c: pl.List(pl.String()) for c in LIST_COLUMNS}, **{c: pl.Datetime("us") for c in DATE_COLUMNS}}
 #: Schema of a stored row: every column of the full v2 layout, typed, then the derived columns.
 ROW_SCHEMA: dict[str, pl.DataType] = {**{c: _TYPE.get(c, pl.String()) for c in schema.FULL_V2}, **DERIVED}
+
+#: The type each typed column is written as: the list columns' items as categoricals (enum keys), the
+#: date columns as ``Datetime``. The other columns the reader parses as categoricals (the decisions,
+#: grounds, categories, sources, automation and platform: :data:`dsa_explore.sor.reader._CATEGORICAL`)
+#: are written as they were parsed, and the derived ``platform``, ``category_v2`` and ``dump`` as
+#: categoricals too. Parquet stores categoricals as dictionary-encoded strings; :func:`scan` reads them
+#: back as :data:`ROW_SCHEMA`'s ``String``, so stores written before (plain strings) and after scan
+#: together. Writing costs less (docs/benchmarks.md, "Fifth look at 1.3x").
+STORED: dict[str, pl.DataType] = {**_TYPE, **{c: pl.List(pl.Categorical()) for c in LIST_COLUMNS}}
+#: What :func:`scan` allows when a file's stored type differs from :data:`ROW_SCHEMA`.
+_CAST = pl.ScanCastOptions(categorical_to_string="allow")
 
 _LIST_OK = r'^\[(?:"[^",\[\]]*"(?:,"[^",\[\]]*")*)?\]$'
 _DATE_OK = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
@@ -207,13 +221,15 @@ def typed_rows(frame: pl.DataFrame, dump: str, columns: Sequence[str] | None = N
             exprs.append(_date_of(pl.col(c).cast(pl.String)).alias(c))
         elif c in _TYPE:
             exprs.append(
-                _per_value(frame.get_column(c), _list_of if c in LIST_COLUMNS else _date_of, _TYPE[c])
+                _per_value(frame.get_column(c), _list_of if c in LIST_COLUMNS else _date_of, STORED[c])
             )
+        elif frame.schema[c] == pl.Categorical:  # stored as read: no strings made
+            exprs.append(pl.col(c))
         else:
             exprs.append(pl.col(c).cast(ROW_SCHEMA[c]))
     day = pl.col("created_at").cast(pl.String).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
-    platform = _per_value(frame.get_column("platform_name"), taxonomy.canonical_platform, pl.String)
-    category = _per_value(frame.get_column("category"), taxonomy.category_v2, pl.String)
+    platform = _per_value(frame.get_column("platform_name"), taxonomy.canonical_platform, pl.Categorical)
+    category = _per_value(frame.get_column("category"), taxonomy.category_v2, pl.Categorical)
     out = (
         frame.lazy()
         .select(
@@ -221,7 +237,7 @@ def typed_rows(frame: pl.DataFrame, dump: str, columns: Sequence[str] | None = N
             day.alias("day"),
             platform.alias("platform"),
             category.alias("category_v2"),
-            pl.lit(dump, dtype=pl.String).alias("dump"),
+            pl.lit(dump, dtype=pl.Categorical).alias("dump"),
         )
         .collect()
     )
@@ -610,6 +626,7 @@ def scan(
         hive_partitioning=False,
         schema=ROW_SCHEMA,
         missing_columns="insert",
+        cast_options=_CAST,
     )
     wanted = {taxonomy.canonical_platform(p) for p in platforms} if platforms else None
     if wanted is not None:
@@ -636,7 +653,11 @@ def scans(
     out = []
     for f in row_files(store, platforms=platforms, since=since, until=until):
         lf = pl.scan_parquet(
-            str(root / f["path"]), hive_partitioning=False, schema=ROW_SCHEMA, missing_columns="insert"
+            str(root / f["path"]),
+            hive_partitioning=False,
+            schema=ROW_SCHEMA,
+            missing_columns="insert",
+            cast_options=_CAST,
         )
         if wanted is not None:
             lf = lf.filter(pl.col("platform").is_in(wanted))
