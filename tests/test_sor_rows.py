@@ -249,13 +249,14 @@ def test_low_cardinality_columns_are_written_as_categoricals_and_read_as_strings
     old = tmp_path / "store"
     shutil.copytree(root, old)
     files = rows.row_files(old)
+    assert len(files) >= 2
     for f in files[: len(files) // 2]:  # half the files as an earlier release wrote them
         path = old / f["path"]
         frame = pl.read_parquet(path)
         frame = frame.with_columns(
             pl.col(pl.Categorical).cast(pl.String), pl.col(pl.List(pl.Categorical)).cast(pl.List(pl.String))
         )
-        assert pl.Categorical not in frame.dtypes
+        assert not [t for t in frame.dtypes if t in (pl.Categorical, pl.List(pl.Categorical))]
         frame.write_parquet(path)
     assert rows.rows(old).equals(want)
     assert sum(lf.collect().height for lf in rows.scans(old)) == sum(f["rows"] for f in files)
